@@ -1,0 +1,76 @@
+#include "core/log.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+#include "core/seoul_time.hpp"
+
+namespace phonebill::log {
+namespace {
+
+std::string g_service = "phonebill";
+std::atomic<int> g_level{int(Level::kInfo)};
+std::shared_ptr<spdlog::logger> g_logger;
+
+std::shared_ptr<spdlog::logger> logger() {
+  if (!g_logger) {
+    // Tests and tools that never call init() still get synchronous stdout lines.
+    static auto fallback = [] {
+      auto created = std::make_shared<spdlog::logger>(
+          "phonebill-sync", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+      created->set_pattern("%v");
+      return created;
+    }();
+    return fallback;
+  }
+  return g_logger;
+}
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void init(std::string service, std::string_view level) {
+  g_service = std::move(service);
+  if (level == "debug") g_level = int(Level::kDebug);
+  else if (level == "warn") g_level = int(Level::kWarn);
+  else if (level == "error") g_level = int(Level::kError);
+  else g_level = int(Level::kInfo);
+  spdlog::init_thread_pool(16384, 1);
+  g_logger = std::make_shared<spdlog::async_logger>(
+      g_service, std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
+      spdlog::async_overflow_policy::block);
+  g_logger->set_pattern("%v");
+  g_logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds{1});
+  spdlog::register_logger(g_logger);
+}
+
+void flush() { logger()->flush(); }
+
+bool enabled(Level level) { return int(level) >= g_level.load(std::memory_order_relaxed); }
+
+void write(Level level, std::string_view event, boost::json::object fields) {
+  boost::json::object line;
+  line.reserve(fields.size() + 4);
+  line["time"] = iso8601_utc_millis(std::chrono::system_clock::now());
+  line["level"] = level_name(level);
+  line["service"] = g_service;
+  line["event"] = event;
+  for (auto& field : fields) line[field.key()] = std::move(field.value());
+  logger()->info(boost::json::serialize(line));
+}
+
+}  // namespace phonebill::log

@@ -1,0 +1,36 @@
+// JSON-lines logging for every service (SPEC §10): one object per line with time,
+// level, service, event and the caller's fields. Callers pass masked values only:
+// no password, token or full line number may be given to these functions.
+#pragma once
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace phonebill::log {
+
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+// Call once from main(); `level` is debug|info|warn|error. Writes to stdout through a
+// background thread so request paths never wait on the terminal or a file.
+void init(std::string service, std::string_view level);
+// Flushes pending lines (shutdown, tests).
+void flush();
+
+bool enabled(Level level);
+void write(Level level, std::string_view event, boost::json::object fields = {});
+
+inline void debug(std::string_view event, boost::json::object fields = {}) {
+  if (enabled(Level::kDebug)) write(Level::kDebug, event, std::move(fields));
+}
+inline void info(std::string_view event, boost::json::object fields = {}) {
+  if (enabled(Level::kInfo)) write(Level::kInfo, event, std::move(fields));
+}
+inline void warn(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kWarn, event, std::move(fields));
+}
+inline void error(std::string_view event, boost::json::object fields = {}) {
+  write(Level::kError, event, std::move(fields));
+}
+
+}  // namespace phonebill::log

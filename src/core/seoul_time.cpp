@@ -1,0 +1,54 @@
+#include "core/seoul_time.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace phonebill {
+namespace {
+constexpr auto kSeoulOffset = std::chrono::hours{9};
+}
+
+SeoulDate seoul_date(SystemTime at) {
+  auto local = std::chrono::floor<std::chrono::days>(at + kSeoulOffset);
+  std::chrono::year_month_day date{local};
+  return SeoulDate{int(date.year()), int(unsigned(date.month())), int(unsigned(date.day()))};
+}
+
+BillingMonth seoul_month(SystemTime at) {
+  auto date = seoul_date(at);
+  return BillingMonth{date.year, date.month};
+}
+
+std::string iso8601_seoul(SystemTime at) {
+  auto local = std::chrono::floor<std::chrono::seconds>(at + kSeoulOffset);
+  auto days = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day date{days};
+  std::chrono::hh_mm_ss time{local - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+09:00", int(date.year()),
+                     unsigned(date.month()), unsigned(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count());
+}
+
+std::string iso8601_utc_millis(SystemTime at) {
+  auto millis = std::chrono::floor<std::chrono::milliseconds>(at);
+  auto days = std::chrono::floor<std::chrono::days>(millis);
+  std::chrono::year_month_day date{days};
+  std::chrono::hh_mm_ss time{millis - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int(date.year()),
+                     unsigned(date.month()), unsigned(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(),
+                     time.subseconds().count());
+}
+
+SystemTime seoul_midnight(int year, int month, int day) {
+  std::chrono::sys_days days{std::chrono::year{year} / std::chrono::month(unsigned(month)) /
+                             std::chrono::day(unsigned(day))};
+  return SystemTime{days} - kSeoulOffset;
+}
+
+std::string date_text(int year, int month, int day) {
+  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
+
+}  // namespace phonebill
