@@ -1,0 +1,179 @@
+// Beast implementation of HttpClient; see client.hpp for the contract.
+#include "http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <deque>
+#include <mutex>
+
+namespace phonebill::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+std::string_view ClientResponse::header(std::string_view lowercase_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lowercase_name) return value;
+  return {};
+}
+
+namespace {
+struct Connection {
+  explicit Connection(asio::io_context& io) : stream(io) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+ClientError timeout_error(bool sent) { return {ClientErrorKind::kTimeout, "deadline exceeded", sent}; }
+}  // namespace
+
+struct HttpClient::Impl {
+  Impl(asio::io_context& io_context, ClientOptions client_options)
+      : io(io_context), options(std::move(client_options)) {}
+
+  asio::io_context& io;
+  ClientOptions options;
+  mutable std::mutex idle_mutex;
+  std::deque<std::unique_ptr<Connection>> idle;
+  std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
+
+  std::unique_ptr<Connection> take_idle() {
+    std::lock_guard lock{idle_mutex};
+    if (idle.empty()) return nullptr;
+    auto connection = std::move(idle.back());
+    idle.pop_back();
+    return connection;
+  }
+
+  void give_back(std::unique_ptr<Connection> connection) {
+    std::lock_guard lock{idle_mutex};
+    if (idle.size() < options.max_idle_connections) idle.push_back(std::move(connection));
+  }
+
+  asio::awaitable<std::optional<ClientError>> connect(Connection& connection, Deadline deadline) {
+    std::optional<tcp::resolver::results_type> known;
+    {
+      std::lock_guard lock{idle_mutex};
+      known = endpoints;
+    }
+    if (!known) {
+      tcp::resolver resolver{io};
+      auto [error, results] =
+          co_await resolver.async_resolve(options.host, std::to_string(options.port), kUseTuple);
+      if (error) co_return ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
+      known = results;
+      std::lock_guard lock{idle_mutex};
+      endpoints = results;
+    }
+    connection.stream.expires_at(deadline);
+    auto [error, endpoint] = co_await connection.stream.async_connect(*known, kUseTuple);
+    if (error == beast::error::timeout) co_return timeout_error(false);
+    if (error) co_return ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
+    boost::system::error_code ignored;
+    connection.stream.socket().set_option(tcp::no_delay(true), ignored);
+    co_return std::nullopt;
+  }
+
+  // One exchange on one connection. `stale` reports a reused connection the peer had
+  // already closed (nothing of the answer arrived), which the caller may replace.
+  asio::awaitable<ClientResult> exchange(Connection& connection,
+                                         bhttp::request<bhttp::string_body>& message,
+                                         Deadline deadline, bool reused, bool& stale,
+                                         bool& keep_alive) {
+    stale = false;
+    keep_alive = false;
+    connection.stream.expires_at(deadline);
+    auto [write_error, written] = co_await bhttp::async_write(connection.stream, message, kUseTuple);
+    if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(true)};
+    if (write_error) {
+      stale = reused;
+      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, write_error.message(), !reused}};
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(options.response_body_limit);
+    auto [read_error, read] = co_await bhttp::async_read(connection.stream, connection.buffer, parser, kUseTuple);
+    if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(true)};
+    if (read_error) {
+      bool nothing_arrived = !parser.got_some() &&
+                             (read_error == bhttp::error::end_of_stream ||
+                              read_error == asio::error::connection_reset ||
+                              read_error == asio::error::eof);
+      stale = reused && nothing_arrived;
+      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, read_error.message(), true}};
+    }
+    auto response_message = parser.release();
+    keep_alive = response_message.keep_alive();
+    ClientResponse response;
+    response.status = int(response_message.result_int());
+    for (const auto& field : response_message) {
+      std::string name{field.name_string()};
+      for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      response.headers.emplace_back(std::move(name), std::string{field.value()});
+    }
+    response.body = std::move(response_message.body());
+    co_return ClientResult{std::move(response), {}};
+  }
+
+  asio::awaitable<ClientResult> send(ClientRequest request, Deadline deadline) {
+    bhttp::request<bhttp::string_body> message{bhttp::string_to_verb(request.method),
+                                               request.target, 11};
+    message.set(bhttp::field::host, options.host + ":" + std::to_string(options.port));
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT")
+      message.set(bhttp::field::content_type, request.content_type);
+    for (auto& [name, value] : request.headers) message.insert(name, value);
+    message.keep_alive(true);
+    message.body() = std::move(request.body);
+    message.prepare_payload();
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto connection = take_idle();
+      bool reused = connection != nullptr;
+      if (!connection) {
+        connection = std::make_unique<Connection>(io);
+        if (auto error = co_await connect(*connection, deadline)) co_return ClientResult{{}, *error};
+      }
+      bool stale = false;
+      bool keep_alive = false;
+      auto result = co_await exchange(*connection, message, deadline, reused, stale, keep_alive);
+      if (result.ok()) {
+        if (keep_alive) {
+          connection->stream.expires_never();
+          give_back(std::move(connection));
+        }
+        co_return result;
+      }
+      if (!stale) co_return result;
+      // The pooled connection had been closed by the peer; try once on a fresh one.
+    }
+    co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, "connection closed", false}};
+  }
+};
+
+HttpClient::HttpClient(asio::io_context& io, ClientOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+asio::awaitable<ClientResult> HttpClient::send(ClientRequest request, Deadline deadline) {
+  auto impl = impl_;  // keeps the pool alive for the duration of the call
+  co_return co_await impl->send(std::move(request), deadline);
+}
+
+std::size_t HttpClient::idle_connections() const {
+  std::lock_guard lock{impl_->idle_mutex};
+  return impl_->idle.size();
+}
+
+}  // namespace phonebill::http

@@ -1,0 +1,71 @@
+#include "http/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <array>
+#include <sstream>
+
+namespace phonebill::http {
+
+// Counters per exact status, created on first use and then read without locks.
+struct Metrics::RouteSeries {
+  std::string method;
+  std::string pattern;
+  prometheus::Histogram* duration = nullptr;
+  std::array<std::atomic<prometheus::Counter*>, 600> by_status{};
+};
+
+namespace {
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets{
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  requests_ = &prometheus::BuildCounter()
+                   .Name("http_requests_total")
+                   .Help("HTTP requests answered, by route and status")
+                   .Register(*registry_);
+  durations_ = &prometheus::BuildHistogram()
+                    .Name("http_request_duration_seconds")
+                    .Help("Time from a complete request to its response, by route")
+                    .Register(*registry_);
+  unmatched_ = std::make_unique<RouteSeries>();
+  unmatched_->method = "ANY";
+  unmatched_->pattern = "unmatched";
+  unmatched_->duration = &durations_->Add({{"method", "ANY"}, {"route", "unmatched"}}, kLatencyBuckets);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::add_route(const std::string& method, const std::string& pattern) {
+  auto series = std::make_unique<RouteSeries>();
+  series->method = method;
+  series->pattern = pattern;
+  series->duration = &durations_->Add({{"method", method}, {"route", pattern}}, kLatencyBuckets);
+  routes_.push_back(std::move(series));
+}
+
+void Metrics::record_request(std::size_t route_index, int status, double seconds) {
+  RouteSeries& series = route_index < routes_.size() ? *routes_[route_index] : *unmatched_;
+  series.duration->Observe(seconds);
+  if (status < 100 || status >= 600) status = 500;
+  auto* counter = series.by_status[status].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Family::Add returns the same series for the same labels, so racing threads agree.
+    counter = &requests_->Add(
+        {{"method", series.method}, {"route", series.pattern}, {"status", std::to_string(status)}});
+    series.by_status[status].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
+}
+
+std::string Metrics::render() const {
+  std::ostringstream out;
+  prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace phonebill::http

@@ -1,0 +1,38 @@
+// The request a handler sees: plain strings, no Beast types, so handlers and
+// domain code compile without the heavy networking headers (STYLE §3).
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace phonebill::http {
+
+using Deadline = std::chrono::steady_clock::time_point;
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // target without the query string, as sent (percent-encoded)
+  std::string query;   // raw query string without '?'
+  HeaderList headers;  // names lower-cased
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> path_parameters;  // decoded
+  std::string route;           // matched route pattern ("unmatched" if none)
+  std::string request_id;      // X-Request-Id, from the client or generated
+  std::string traceparent;     // W3C traceparent to propagate downstream
+  std::string trace_id;        // 32 hex digits of traceparent
+  std::string remote_address;  // peer IP
+  Deadline deadline;           // every downstream wait ends by this time
+
+  // Value of the first header with this lower-case name, empty if absent.
+  std::string_view header(std::string_view lowercase_name) const;
+  // Percent-decoded query parameter; nullopt if absent.
+  std::optional<std::string> query_parameter(std::string_view name) const;
+  // Decoded path parameter of the matched route ({name} in the pattern).
+  std::string_view path_parameter(std::string_view name) const;
+};
+
+}  // namespace phonebill::http

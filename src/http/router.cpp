@@ -1,0 +1,99 @@
+#include "http/router.hpp"
+
+#include <boost/url/decode_view.hpp>
+
+namespace phonebill::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  if (!path.empty() && path[0] == '/') start = 1;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::string percent_decode(std::string_view segment) {
+  if (segment.find('%') == std::string_view::npos) return std::string{segment};
+  std::string decoded;
+  // Malformed escapes are kept literally: the handler's validator rejects them.
+  auto view = boost::urls::make_pct_string_view(segment);
+  if (view.has_error()) return std::string{segment};
+  for (char c : boost::urls::decode_view{*view}) decoded.push_back(c);
+  return decoded;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  Route route;
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  for (auto segment : split_path(route.pattern)) route.segments.emplace_back(segment);
+  if (!route.segments.empty() && route.segments.back() == "**") {
+    route.prefix = true;
+    route.segments.pop_back();
+  }
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::matches(const Route& route, const std::vector<std::string_view>& path_segments,
+                     std::vector<std::pair<std::string, std::string>>* parameters) const {
+  if (route.prefix ? path_segments.size() < route.segments.size()
+                   : path_segments.size() != route.segments.size())
+    return false;
+  for (std::size_t i = 0; i < route.segments.size(); ++i) {
+    const auto& expected = route.segments[i];
+    if (is_parameter(expected)) {
+      if (path_segments[i].empty()) return false;
+      continue;
+    }
+    if (expected != path_segments[i]) return false;
+  }
+  if (parameters != nullptr) {
+    parameters->clear();
+    for (std::size_t i = 0; i < route.segments.size(); ++i) {
+      const auto& expected = route.segments[i];
+      if (is_parameter(expected))
+        parameters->emplace_back(expected.substr(1, expected.size() - 2),
+                                 percent_decode(path_segments[i]));
+    }
+  }
+  return true;
+}
+
+RouteMatch Router::match(std::string_view method, std::string_view path,
+                         std::vector<std::pair<std::string, std::string>>& parameters) const {
+  auto path_segments = split_path(path);
+  RouteMatch result;
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const auto& route = routes_[index];
+    if (!matches(route, path_segments, nullptr)) continue;
+    if (route.method == method || (method == "HEAD" && route.method == "GET")) {
+      matches(route, path_segments, &parameters);
+      result.status = MatchStatus::kMatched;
+      result.handler = &route.handler;
+      result.route_index = index;
+      result.pattern = route.pattern;
+      return result;
+    }
+    result.status = MatchStatus::kMethodNotAllowed;
+    if (result.allowed_methods.find(route.method) == std::string::npos) {
+      if (!result.allowed_methods.empty()) result.allowed_methods += ", ";
+      result.allowed_methods += route.method;
+    }
+  }
+  return result;
+}
+
+}  // namespace phonebill::http

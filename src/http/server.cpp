@@ -1,0 +1,386 @@
+// Beast/Asio implementation of Server. The only translation unit of the server
+// that includes Beast; see server.hpp for the contract.
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/log.hpp"
+#include "http/trace.hpp"
+
+namespace phonebill::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+ServerOptions ServerOptions::from_environment(const Environment& environment,
+                                              std::string service_name,
+                                              std::uint16_t default_port) {
+  ServerOptions options;
+  options.service_name = std::move(service_name);
+  options.address = environment.string("PHONEBILL_HTTP_ADDRESS", options.address);
+  options.port = std::uint16_t(environment.integer("PHONEBILL_HTTP_PORT", default_port, 0, 65535));
+  options.io_threads = int(environment.integer("PHONEBILL_IO_THREADS", options.io_threads, 1, 256));
+  options.body_limit = std::size_t(environment.integer("PHONEBILL_BODY_LIMIT_BYTES",
+                                                       std::int64_t(options.body_limit), 1024));
+  options.header_limit = std::size_t(environment.integer(
+      "PHONEBILL_HEADER_LIMIT_BYTES", std::int64_t(options.header_limit), 1024));
+  options.idle_timeout = environment.milliseconds("PHONEBILL_IDLE_TIMEOUT_MS", options.idle_timeout);
+  options.header_timeout =
+      environment.milliseconds("PHONEBILL_HEADER_TIMEOUT_MS", options.header_timeout);
+  options.request_deadline =
+      environment.milliseconds("PHONEBILL_REQUEST_DEADLINE_MS", options.request_deadline);
+  options.shutdown_grace =
+      environment.milliseconds("PHONEBILL_SHUTDOWN_GRACE_MS", options.shutdown_grace);
+  options.access_log = environment.boolean("PHONEBILL_ACCESS_LOG", options.access_log);
+  return options;
+}
+
+namespace {
+
+// What shutdown needs to reach a connection: its strand, and whether it is between
+// requests (then its pending read can be cancelled without losing work).
+struct SessionState {
+  asio::any_io_executor executor;
+  beast::tcp_stream* stream = nullptr;
+  bool busy = false;
+};
+
+bool is_parse_error(const boost::system::error_code& error) {
+  return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io_context, ServerOptions server_options, Router route_table)
+      : io(io_context),
+        options(std::move(server_options)),
+        router(std::move(route_table)),
+        acceptor_strand(asio::make_strand(io_context)),
+        acceptor(acceptor_strand) {
+    for (std::size_t i = 0; i < router.size(); ++i) metrics.add_route(router.method(i), router.pattern(i));
+    error_renderer = [](const Request& request, const ApiError& error) {
+      return error_response(request, error);
+    };
+  }
+
+  asio::io_context& io;
+  ServerOptions options;
+  Router router;
+  Metrics metrics;
+  ReadinessCheck readiness;
+  ErrorRenderer error_renderer;
+  ShutdownHook shutdown_hook;
+  asio::strand<asio::io_context::executor_type> acceptor_strand;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
+  std::uint64_t next_session_id = 0;
+
+  std::uint16_t listen() {
+    tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    auto port = acceptor.local_endpoint().port();
+    asio::co_spawn(acceptor_strand, accept_loop(shared_from_this()), asio::detached);
+    log::info("listening", {{"address", options.address}, {"port", port}});
+    return port;
+  }
+
+  asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
+    for (;;) {
+      auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
+      if (error) {
+        if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        // EMFILE and friends: back off briefly instead of spinning.
+        log::warn("accept_failed", {{"error", error.message()}});
+        asio::steady_timer pause{acceptor_strand, std::chrono::milliseconds{50}};
+        co_await pause.async_wait(kUseTuple);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), error);
+      auto state = std::make_shared<SessionState>();
+      state->executor = socket.get_executor();
+      std::uint64_t id;
+      {
+        std::lock_guard lock{sessions_mutex};
+        id = next_session_id++;
+        sessions.emplace(id, state);
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, run_session(self, std::move(socket), state),
+                     [self, id](std::exception_ptr failure) {
+                       if (failure) {
+                         try {
+                           std::rethrow_exception(failure);
+                         } catch (const std::exception& exception) {
+                           log::error("session_failed", {{"error", exception.what()}});
+                         }
+                       }
+                       std::lock_guard lock{self->sessions_mutex};
+                       self->sessions.erase(id);
+                     });
+    }
+  }
+
+  Request make_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
+    Request request;
+    request.method = std::string{message.method_string()};
+    std::string_view target = message.target();
+    auto question = target.find('?');
+    request.path = std::string{target.substr(0, question)};
+    if (question != std::string_view::npos) request.query = std::string{target.substr(question + 1)};
+    request.headers.reserve(8);
+    for (const auto& field : message) {
+      std::string name{field.name_string()};
+      for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string{field.value()});
+    }
+    request.body = std::move(message.body());
+    auto incoming_id = request.header("x-request-id");
+    request.request_id = is_acceptable_request_id(incoming_id) ? std::string{incoming_id}
+                                                               : generate_request_id();
+    auto trace = continue_trace(request.header("traceparent"));
+    request.trace_id = std::move(trace.trace_id);
+    request.traceparent = std::move(trace.traceparent);
+    request.remote_address = remote;
+    request.deadline = std::chrono::steady_clock::now() + options.request_deadline;
+    return request;
+  }
+
+  asio::awaitable<Response> answer_builtin(Request& request, bool& handled) {
+    handled = true;
+    if (request.path == "/healthz") {
+      request.route = "/healthz";
+      co_return json_response(boost::json::object{{"status", "UP"}});
+    }
+    if (request.path == "/readyz") {
+      request.route = "/readyz";
+      Readiness result;
+      if (readiness) result = co_await readiness();
+      if (stopping) result.ready = false;
+      co_return json_response(
+          boost::json::object{{"status", result.ready ? "UP" : "DOWN"}, {"checks", result.checks}},
+          result.ready ? 200 : 503);
+    }
+    if (request.path == "/metrics" && options.expose_metrics) {
+      request.route = "/metrics";
+      co_return text_response(metrics.render(), "text/plain; version=0.0.4");
+    }
+    handled = false;
+    co_return Response{};
+  }
+
+  // Routes one request; never throws (a handler's exception becomes a 500).
+  asio::awaitable<Response> dispatch(Request& request, std::size_t& route_index) {
+    route_index = router.size();
+    bool handled = false;
+    auto builtin = co_await answer_builtin(request, handled);
+    if (handled) co_return builtin;
+    auto match = router.match(request.method, request.path, request.path_parameters);
+    if (match.status == MatchStatus::kNotFound) {
+      request.route = "unmatched";
+      co_return error_renderer(request, common_error(CommonError::kNotFound));
+    }
+    if (match.status == MatchStatus::kMethodNotAllowed) {
+      request.route = "unmatched";
+      auto response = error_renderer(request, common_error(CommonError::kMethodNotAllowed));
+      response.set_header("Allow", match.allowed_methods);
+      co_return response;
+    }
+    route_index = match.route_index;
+    request.route = std::string{match.pattern};
+    try {
+      co_return co_await (*match.handler)(request);
+    } catch (const std::exception& exception) {
+      log::error("handler_failed", {{"route", request.route},
+                                    {"requestId", request.request_id},
+                                    {"error", exception.what()}});
+    }
+    co_return error_renderer(request, common_error(CommonError::kInternalError));
+  }
+
+  asio::awaitable<void> write_response(beast::tcp_stream& stream, const Request& request,
+                                       Response response, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
+                                                version};
+    message.set(bhttp::field::content_type, response.content_type);
+    if (!request.request_id.empty()) message.set("X-Request-Id", request.request_id);
+    if (!request.traceparent.empty()) message.set("traceparent", request.traceparent);
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+    message.keep_alive(keep_alive);
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+    if (request.method == "HEAD") message.body().clear();
+    stream.expires_after(options.header_timeout);
+    co_await bhttp::async_write(stream, message, kUseTuple);
+  }
+
+  // An error the parser found before a handler could run; the connection closes after.
+  asio::awaitable<void> reject(beast::tcp_stream& stream, const std::string& remote,
+                               CommonError error) {
+    Request request;
+    request.request_id = generate_request_id();
+    request.trace_id = continue_trace({}).trace_id;
+    request.remote_address = remote;
+    request.route = "unmatched";
+    auto api_error = common_error(error);
+    metrics.record_request(router.size(), api_error.status, 0);
+    co_await write_response(stream, request, error_renderer(request, api_error), 11, false);
+  }
+
+  asio::awaitable<void> run_session(std::shared_ptr<Impl> self, tcp::socket socket,
+                                    std::shared_ptr<SessionState> state) {
+    boost::system::error_code ignored;
+    std::string remote = socket.remote_endpoint(ignored).address().to_string();
+    beast::tcp_stream stream{std::move(socket)};
+    state->stream = &stream;
+    beast::flat_buffer buffer;
+    for (;;) {
+      if (buffer.size() == 0) {
+        // Idle between requests: the keep-alive timeout applies, and shutdown may cancel.
+        if (stopping) break;
+        stream.expires_after(options.idle_timeout);
+        auto [error, bytes] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
+        if (error) break;
+        buffer.commit(bytes);
+      }
+      state->busy = true;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(std::uint32_t(options.header_limit));
+      parser.body_limit(options.body_limit);
+      stream.expires_after(options.header_timeout);
+      auto [error, bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+      if (error) {
+        if (error == bhttp::error::body_limit) {
+          co_await reject(stream, remote, CommonError::kPayloadTooLarge);
+        } else if (error == bhttp::error::header_limit) {
+          co_await reject(stream, remote, CommonError::kHeadersTooLarge);
+        } else if (is_parse_error(error) && error != bhttp::error::end_of_stream &&
+                   error != bhttp::error::partial_message) {
+          co_await reject(stream, remote, CommonError::kValidationError);
+        }
+        break;
+      }
+      auto started = std::chrono::steady_clock::now();
+      auto message = parser.release();
+      unsigned version = message.version();
+      bool keep_alive = message.keep_alive();
+      auto request = make_request(std::move(message), remote);
+      stream.expires_never();
+      std::size_t route_index = 0;
+      auto response = co_await dispatch(request, route_index);
+      int status = response.status;
+      keep_alive = keep_alive && !stopping;
+      co_await write_response(stream, request, std::move(response), version, keep_alive);
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics.record_request(route_index, status, seconds);
+      if (options.access_log) log_access(request, status, seconds);
+      state->busy = false;
+      if (!keep_alive) break;
+    }
+    state->stream = nullptr;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    (void)self;
+  }
+
+  void log_access(const Request& request, int status, double seconds) {
+    // Route patterns, never raw paths: paths can carry line numbers.
+    log::info("access", {{"requestId", request.request_id},
+                         {"traceId", request.trace_id},
+                         {"method", request.method},
+                         {"route", request.route},
+                         {"status", status},
+                         {"latencyMs", seconds * 1000.0},
+                         {"remote", request.remote_address}});
+  }
+
+  void begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    asio::co_spawn(acceptor_strand, shutdown(shared_from_this()), asio::detached);
+  }
+
+  asio::awaitable<void> shutdown(std::shared_ptr<Impl> self) {
+    log::info("shutdown_started");
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    {
+      std::lock_guard lock{sessions_mutex};
+      for (auto& [id, state] : sessions) {
+        asio::post(state->executor, [state] {
+          if (state->stream != nullptr && !state->busy) state->stream->socket().cancel();
+        });
+      }
+    }
+    auto give_up = std::chrono::steady_clock::now() + options.shutdown_grace;
+    asio::steady_timer timer{acceptor_strand};
+    while (std::chrono::steady_clock::now() < give_up) {
+      {
+        std::lock_guard lock{sessions_mutex};
+        if (sessions.empty()) break;
+      }
+      timer.expires_after(std::chrono::milliseconds{20});
+      co_await timer.async_wait(kUseTuple);
+    }
+    if (shutdown_hook) co_await shutdown_hook();
+    log::info("shutdown_complete");
+    log::flush();
+    io.stop();
+    (void)self;
+  }
+};
+
+Server::Server(asio::io_context& io, ServerOptions options, Router router)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(router))) {}
+
+Server::~Server() = default;
+
+void Server::set_readiness_check(ReadinessCheck check) { impl_->readiness = std::move(check); }
+void Server::set_error_renderer(ErrorRenderer renderer) { impl_->error_renderer = std::move(renderer); }
+void Server::set_shutdown_hook(ShutdownHook hook) { impl_->shutdown_hook = std::move(hook); }
+Metrics& Server::metrics() { return impl_->metrics; }
+const ServerOptions& Server::options() const { return impl_->options; }
+std::uint16_t Server::listen() { return impl_->listen(); }
+void Server::begin_shutdown() { impl_->begin_shutdown(); }
+
+int Server::run() {
+  asio::signal_set signals{impl_->io, SIGINT, SIGTERM};
+  signals.async_wait([impl = impl_](const boost::system::error_code& error, int) {
+    if (!error) impl->begin_shutdown();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& thread : threads) thread.join();
+  return 0;
+}
+
+}  // namespace phonebill::http

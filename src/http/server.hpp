@@ -1,0 +1,85 @@
+// The HTTP server every service runs (STYLE §2): one coroutine per connection,
+// read → dispatch → write with SPEC §2 limits, built-in /healthz, /readyz and
+// /metrics, request ids and traceparent, JSON access log, per-route metrics, and
+// graceful shutdown on SIGTERM/SIGINT. Entry points: Server::listen, Server::run.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "http/api_error.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace phonebill::http {
+
+struct ServerOptions {
+  std::string service_name = "phonebill";
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (tests); listen() returns the real one
+  int io_threads = 2;
+  std::size_t body_limit = 64 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds header_timeout{10'000};  // whole request once its first byte came
+  std::chrono::milliseconds request_deadline{30'000};
+  std::chrono::milliseconds shutdown_grace{10'000};
+  bool access_log = true;
+  bool expose_metrics = true;  // the gateway serves /metrics on its admin port instead
+
+  // Reads the PHONEBILL_HTTP_* / PHONEBILL_* settings of docs/configuration.md.
+  static ServerOptions from_environment(const Environment& environment, std::string service_name,
+                                        std::uint16_t default_port);
+};
+
+struct Readiness {
+  bool ready = true;
+  boost::json::object checks;  // {"database": "UP", "redis": "DOWN", ...}
+};
+
+using ReadinessCheck = std::function<boost::asio::awaitable<Readiness>()>;
+// Renders errors the server itself produces (404, 405, 413, 431, 500). The default
+// gives the SPEC §2 envelope; kos-sim swaps in KOS's legacy envelope.
+using ErrorRenderer = std::function<Response(const Request&, const ApiError&)>;
+using ShutdownHook = std::function<boost::asio::awaitable<void>()>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerOptions options, Router router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void set_readiness_check(ReadinessCheck check);
+  void set_error_renderer(ErrorRenderer renderer);
+  // Runs after in-flight requests finished, before the io_context stops (flush queues).
+  void set_shutdown_hook(ShutdownHook hook);
+
+  Metrics& metrics();
+  const ServerOptions& options() const;
+
+  // Binds and starts accepting; returns the bound port.
+  std::uint16_t listen();
+  // Stops accepting, lets in-flight requests finish (up to shutdown_grace), runs the
+  // shutdown hook, then stops the io_context. Safe from any thread, idempotent.
+  void begin_shutdown();
+  // Runs the io_context on options.io_threads threads (this one included) until
+  // shutdown completes; SIGTERM/SIGINT begin the shutdown. Returns the exit code.
+  int run();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace phonebill::http

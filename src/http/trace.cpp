@@ -1,0 +1,66 @@
+#include "http/trace.hpp"
+
+#include <random>
+
+namespace phonebill::http {
+namespace {
+
+std::uint64_t next_random() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return engine();
+}
+
+void append_hex(std::string& out, std::uint64_t value, int digits) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(kDigits[(value >> shift) & 0xF]);
+}
+
+bool is_lower_hex(std::string_view text) {
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+bool all_zero(std::string_view text) { return text.find_first_not_of('0') == std::string_view::npos; }
+
+}  // namespace
+
+bool is_acceptable_request_id(std::string_view candidate) {
+  if (candidate.empty() || candidate.size() > 128) return false;
+  for (char c : candidate) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string generate_request_id() {
+  std::string id;
+  id.reserve(32);
+  append_hex(id, next_random(), 16);
+  append_hex(id, next_random(), 16);
+  return id;
+}
+
+TraceContext continue_trace(std::string_view incoming) {
+  TraceContext context;
+  bool valid = incoming.size() == 55 && incoming.substr(0, 3) == "00-" && incoming[35] == '-' &&
+               incoming[52] == '-' && is_lower_hex(incoming.substr(3, 32)) &&
+               is_lower_hex(incoming.substr(36, 16)) && is_lower_hex(incoming.substr(53, 2)) &&
+               !all_zero(incoming.substr(3, 32)) && !all_zero(incoming.substr(36, 16));
+  std::string flags = "01";
+  if (valid) {
+    context.trace_id = std::string{incoming.substr(3, 32)};
+    flags = std::string{incoming.substr(53, 2)};
+  } else {
+    context.trace_id = generate_request_id();
+  }
+  context.traceparent.reserve(55);
+  context.traceparent.append("00-").append(context.trace_id).append("-");
+  append_hex(context.traceparent, next_random() | 1, 16);
+  context.traceparent.append("-").append(flags);
+  return context;
+}
+
+}  // namespace phonebill::http

@@ -1,0 +1,37 @@
+// The integration-test harness (STYLE §10): real PostgreSQL and Redis for tests.
+// Reuses PHONEBILL_TEST_PG_DSN / PHONEBILL_TEST_REDIS_URL when set (./phonebill test
+// starts one pair for all suites); otherwise starts a throwaway cluster (initdb in a
+// temp dir, as an unprivileged user when run as root) and a redis-server on free
+// loopback ports, and removes them when the test binary exits.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace phonebill::test_support {
+
+// Connection string of a superuser-capable role on the test cluster (database "postgres").
+const std::string& postgres_admin_dsn();
+
+// Creates a fresh, empty database with a unique name (prefix + random suffix) and
+// returns its DSN. Each suite calls this once so suites never share state.
+std::string create_database(const std::string& prefix);
+
+// A DSN nothing listens on (for "database down" tests).
+std::string unreachable_dsn();
+
+// redis://127.0.0.1:PORT of the test Redis.
+const std::string& redis_url();
+std::string redis_host();
+std::uint16_t redis_port();
+// FLUSHALL on the test Redis (each test starts empty).
+void flush_redis();
+
+// A loopback TCP port that was free a moment ago.
+std::uint16_t find_free_port();
+
+// Absolute path of the source tree (for db/ migrations and service binaries).
+std::string source_directory();
+// Absolute path of the build tree (service binaries live under services/).
+std::string build_directory();
+
+}  // namespace phonebill::test_support

@@ -1,0 +1,244 @@
+// The HTTP server and client together over loopback: limits, errors, built-in
+// endpoints, keep-alive, deadlines and graceful shutdown.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "http/client.hpp"
+#include "http/server.hpp"
+
+using namespace phonebill::http;
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ~ServerTest() override {
+    guard_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void start(Router router, ServerOptions options = {}) {
+    options.access_log = false;
+    server_ = std::make_unique<Server>(io_, options, std::move(router));
+    port_ = server_->listen();
+    client_ = std::make_unique<HttpClient>(io_, ClientOptions{"127.0.0.1", port_});
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  ClientResult send(ClientRequest request, std::chrono::milliseconds timeout = 2000ms) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    return asio::co_spawn(io_, client_->send(std::move(request), deadline), asio::use_future).get();
+  }
+
+  // Writes raw bytes on a fresh connection and reads until the server closes it.
+  std::string raw_exchange(const std::string& bytes, std::chrono::milliseconds pause_after = 0ms) {
+    asio::io_context local;
+    asio::ip::tcp::socket socket{local};
+    socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+    timeval timeout{5, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    asio::write(socket, asio::buffer(bytes));
+    std::this_thread::sleep_for(pause_after);
+    std::string answer;
+    char chunk[4096];
+    boost::system::error_code error;
+    for (;;) {
+      auto n = socket.read_some(asio::buffer(chunk), error);
+      if (error) break;
+      answer.append(chunk, n);
+    }
+    return answer;
+  }
+
+  static Router demo_routes() {
+    Router router;
+    router.add("GET", "/items/{id}", [](Request& request) -> asio::awaitable<Response> {
+      co_return success_response(boost::json::object{{"id", request.path_parameter("id")},
+                                                     {"q", request.query_parameter("q").value_or("")}});
+    });
+    router.add("POST", "/echo", [](Request& request) -> asio::awaitable<Response> {
+      co_return text_response(request.body, "text/plain");
+    });
+    router.add("GET", "/boom", [](Request&) -> asio::awaitable<Response> {
+      throw std::runtime_error{"bug"};
+      co_return Response{};
+    });
+    router.add("GET", "/slow", [](Request&) -> asio::awaitable<Response> {
+      asio::steady_timer timer{co_await asio::this_coro::executor, 300ms};
+      co_await timer.async_wait(asio::use_awaitable);
+      co_return text_response("done", "text/plain");
+    });
+    return router;
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_{io_.get_executor()};
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<HttpClient> client_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+boost::json::object body_of(const ClientResult& result) {
+  return boost::json::parse(result.response->body).as_object();
+}
+
+}  // namespace
+
+// A matched route gets its decoded parameters, and the request id is echoed back.
+TEST_F(ServerTest, RoutesWithParametersAndEchoesRequestId) {
+  start(demo_routes());
+  auto result = send({"GET", "/items/a%20b?q=%ED%95%9C", "", "", {{"X-Request-Id", "req-1"}}});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->status, 200);
+  EXPECT_EQ(result.response->header("x-request-id"), "req-1");
+  EXPECT_EQ(result.response->header("traceparent").size(), 55u);
+  auto body = body_of(result);
+  EXPECT_EQ(body["success"], true);
+  EXPECT_EQ(body["data"].at("id"), "a b");
+  EXPECT_EQ(body["data"].at("q"), "한");
+}
+
+// Unknown paths and wrong methods get SPEC §2 envelopes with a trace id.
+TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405) {
+  start(demo_routes());
+  auto missing = send({"GET", "/nothing"});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing.response->status, 404);
+  auto error = body_of(missing)["error"].as_object();
+  EXPECT_EQ(error["code"], "NOT_FOUND");
+  EXPECT_EQ(error["traceId"].as_string().size(), 32u);
+  auto wrong = send({"DELETE", "/echo"});
+  EXPECT_EQ(wrong.response->status, 405);
+  EXPECT_EQ(wrong.response->header("allow"), "POST");
+}
+
+// A handler that throws becomes a 500 INTERNAL_ERROR; the server keeps serving.
+TEST_F(ServerTest, HandlerExceptionBecomes500) {
+  start(demo_routes());
+  auto result = send({"GET", "/boom"});
+  EXPECT_EQ(result.response->status, 500);
+  EXPECT_EQ(body_of(result)["error"].at("code"), "INTERNAL_ERROR");
+  EXPECT_EQ(send({"GET", "/items/1"}).response->status, 200);
+}
+
+// Bodies over the limit are refused with 413 before the handler runs.
+TEST_F(ServerTest, OversizedBodyIs413) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  start(demo_routes(), options);
+  auto result = send({"POST", "/echo", std::string(2048, 'x')});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->status, 413);
+  EXPECT_EQ(body_of(result)["error"].at("code"), "PAYLOAD_TOO_LARGE");
+  EXPECT_EQ(send({"POST", "/echo", std::string(1000, 'y')}).response->body, std::string(1000, 'y'));
+}
+
+// Headers over the limit get 431; garbage gets 400; both close the connection.
+TEST_F(ServerTest, OversizedHeadersAndGarbageAreRejected) {
+  ServerOptions options;
+  options.header_limit = 2048;
+  start(demo_routes(), options);
+  auto big = raw_exchange("GET /items/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') +
+                          "\r\n\r\n");
+  EXPECT_NE(big.find("431"), std::string::npos) << big;
+  auto garbage = raw_exchange("HELLO THERE\r\n\r\n");
+  EXPECT_NE(garbage.find("400"), std::string::npos) << garbage;
+}
+
+// A client that starts a request and stalls is cut off at the header timeout.
+TEST_F(ServerTest, SlowClientIsDisconnected) {
+  ServerOptions options;
+  options.header_timeout = 200ms;
+  start(demo_routes(), options);
+  auto started = std::chrono::steady_clock::now();
+  auto answer = raw_exchange("GET /items/1 HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_TRUE(answer.empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+}
+
+// /healthz is always up; /readyz follows the readiness check; /metrics counts routes.
+TEST_F(ServerTest, BuiltInEndpoints) {
+  Router router = demo_routes();
+  ServerOptions options;
+  options.access_log = false;
+  server_ = std::make_unique<Server>(io_, options, std::move(router));
+  bool ready = false;
+  server_->set_readiness_check([&ready]() -> asio::awaitable<Readiness> {
+    co_return Readiness{ready, {{"database", ready ? "UP" : "DOWN"}}};
+  });
+  port_ = server_->listen();
+  client_ = std::make_unique<HttpClient>(io_, ClientOptions{"127.0.0.1", port_});
+  thread_ = std::thread([this] { io_.run(); });
+  EXPECT_EQ(send({"GET", "/healthz"}).response->status, 200);
+  EXPECT_EQ(send({"GET", "/readyz"}).response->status, 503);
+  ready = true;
+  EXPECT_EQ(send({"GET", "/readyz"}).response->status, 200);
+  send({"GET", "/items/7"});
+  auto metrics = send({"GET", "/metrics"}).response->body;
+  EXPECT_NE(metrics.find("http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 1"),
+            std::string::npos)
+      << metrics;
+}
+
+// Connections are kept alive and reused; one the server closed meanwhile is replaced.
+TEST_F(ServerTest, ClientReusesAndReplacesConnections) {
+  ServerOptions options;
+  options.idle_timeout = 100ms;
+  start(demo_routes(), options);
+  EXPECT_EQ(send({"GET", "/items/1"}).response->status, 200);
+  EXPECT_EQ(client_->idle_connections(), 1u);
+  std::this_thread::sleep_for(300ms);  // the server drops the idle connection
+  auto again = send({"GET", "/items/2"});
+  ASSERT_TRUE(again.ok()) << again.error->message;
+  EXPECT_EQ(again.response->status, 200);
+}
+
+// A call past its deadline is a timeout; a closed port is a connect failure.
+TEST_F(ServerTest, ClientDeadlineAndConnectFailure) {
+  start(demo_routes());
+  auto slow = send({"GET", "/slow"}, 50ms);
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error->kind, ClientErrorKind::kTimeout);
+  HttpClient nowhere{io_, ClientOptions{"127.0.0.1", 1}};
+  auto result = asio::co_spawn(io_, nowhere.send({"GET", "/"}, std::chrono::steady_clock::now() + 1s),
+                                asio::use_future).get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
+  EXPECT_FALSE(result.error->request_sent);
+}
+
+// Shutdown lets an in-flight request finish, then stops the loop.
+TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequest) {
+  start(demo_routes());
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  auto pending = asio::co_spawn(io_, client_->send({"GET", "/slow"}, deadline), asio::use_future);
+  std::this_thread::sleep_for(100ms);
+  bool hook_ran = false;
+  server_->set_shutdown_hook([&hook_ran]() -> asio::awaitable<void> {
+    hook_ran = true;
+    co_return;
+  });
+  guard_.reset();
+  server_->begin_shutdown();
+  auto result = pending.get();
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->body, "done");
+  thread_.join();
+  EXPECT_TRUE(hook_ran);
+}
