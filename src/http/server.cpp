@@ -13,13 +13,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -63,15 +63,23 @@ namespace {
 
 // What shutdown needs to reach a connection: its strand, and whether it is between
 // requests (then its pending read can be cancelled without losing work).
-struct SessionState {
-  asio::any_io_executor executor;
-  beast::tcp_stream* stream = nullptr;
-  bool busy = false;
+struct Connection {
+  explicit Connection(tcp::socket accepted)
+      : socket(std::move(accepted)), watchdog(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer watchdog;
+  std::chrono::steady_clock::time_point deadline;
+  beast::flat_buffer buffer{16384};
+  std::string remote;
+  bool open = true;
+  bool idle = false;  // waiting for the next request: shutdown may close it
 };
 
-bool is_parse_error(const boost::system::error_code& error) {
-  return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
-}
+struct SessionState {
+  asio::any_io_executor executor;
+  Connection* connection = nullptr;  // touched only on executor
+};
+
 
 }  // namespace
 
@@ -83,6 +91,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         acceptor_strand(asio::make_strand(io_context)),
         acceptor(acceptor_strand) {
     for (std::size_t i = 0; i < router.size(); ++i) metrics.add_route(router.method(i), router.pattern(i));
+    watchdog_tick = std::min({std::chrono::milliseconds{1000}, options.header_timeout / 4,
+                              options.idle_timeout / 4});
+    if (watchdog_tick.count() < 1) watchdog_tick = std::chrono::milliseconds{1};
     error_renderer = [](const Request& request, const ApiError& error) {
       return error_response(request, error);
     };
@@ -101,6 +112,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::mutex sessions_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
   std::uint64_t next_session_id = 0;
+  std::chrono::milliseconds watchdog_tick;
 
   std::uint16_t listen() {
     tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
@@ -116,7 +128,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
     for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
+      // One thread needs no strand; with several, each connection gets its own.
+      asio::any_io_executor connection_executor =
+          options.io_threads > 1 ? asio::any_io_executor{asio::make_strand(io)}
+                                 : asio::any_io_executor{io.get_executor()};
+      auto [error, socket] = co_await acceptor.async_accept(connection_executor, kUseTuple);
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         // EMFILE and friends: back off briefly instead of spinning.
@@ -135,7 +151,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         sessions.emplace(id, state);
       }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, run_session(self, std::move(socket), state),
+      auto connection = std::make_shared<Connection>(std::move(socket));
+      asio::co_spawn(executor, run_session(self, std::move(connection), state),
                      [self, id](std::exception_ptr failure) {
                        if (failure) {
                          try {
@@ -201,9 +218,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // Routes one request; never throws (a handler's exception becomes a 500).
   asio::awaitable<Response> dispatch(Request& request, std::size_t& route_index) {
     route_index = router.size();
-    bool handled = false;
-    auto builtin = co_await answer_builtin(request, handled);
-    if (handled) co_return builtin;
+    if (request.path.size() < 9 || request.path[1] != 'a') {
+      // Built-ins live outside /api, so API routes skip the comparisons.
+      bool handled = false;
+      auto builtin = co_await answer_builtin(request, handled);
+      if (handled) co_return builtin;
+    }
     auto match = router.match(request.method, request.path, request.path_parameters);
     if (match.status == MatchStatus::kNotFound) {
       request.route = "unmatched";
@@ -227,88 +247,133 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_return error_renderer(request, common_error(CommonError::kInternalError));
   }
 
-  asio::awaitable<void> write_response(beast::tcp_stream& stream, const Request& request,
-                                       Response response, unsigned version, bool keep_alive) {
-    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
-                                                version};
-    message.set(bhttp::field::content_type, response.content_type);
-    if (!request.request_id.empty()) message.set("X-Request-Id", request.request_id);
-    if (!request.traceparent.empty()) message.set("traceparent", request.traceparent);
-    for (auto& [name, value] : response.headers) message.insert(name, value);
-    message.keep_alive(keep_alive);
-    message.body() = std::move(response.body);
-    message.prepare_payload();
-    if (request.method == "HEAD") message.body().clear();
-    stream.expires_after(options.header_timeout);
-    co_await bhttp::async_write(stream, message, kUseTuple);
+  // Serialises the status line and headers by hand: cheaper than Beast's serializer
+  // and the format is fully ours.
+  static std::string response_head(const Request& request, const Response& response,
+                                   bool keep_alive) {
+    std::string head;
+    head.reserve(256);
+    head.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
+    head.append(bhttp::obsolete_reason(static_cast<bhttp::status>(response.status)));
+    head.append("\r\nContent-Type: ").append(response.content_type);
+    head.append("\r\nContent-Length: ").append(std::to_string(response.body.size()));
+    if (!request.request_id.empty()) head.append("\r\nX-Request-Id: ").append(request.request_id);
+    if (!request.traceparent.empty()) head.append("\r\ntraceparent: ").append(request.traceparent);
+    for (const auto& [name, value] : response.headers) {
+      head.append("\r\n").append(name).append(": ").append(value);
+    }
+    if (!keep_alive) head.append("\r\nConnection: close");
+    head.append("\r\n\r\n");
+    return head;
+  }
+
+  asio::awaitable<bool> write_response(Connection& connection, const Request& request,
+                                       const Response& response, bool keep_alive) {
+    auto head = response_head(request, response, keep_alive);
+    connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    if (request.method == "HEAD") buffers[1] = asio::const_buffer{};
+    auto [error, written] = co_await asio::async_write(connection.socket, buffers, kUseTuple);
+    co_return !error;
   }
 
   // An error the parser found before a handler could run; the connection closes after.
-  asio::awaitable<void> reject(beast::tcp_stream& stream, const std::string& remote,
-                               CommonError error) {
+  asio::awaitable<void> reject(Connection& connection, CommonError error) {
     Request request;
     request.request_id = generate_request_id();
     request.trace_id = continue_trace({}).trace_id;
-    request.remote_address = remote;
+    request.remote_address = connection.remote;
     request.route = "unmatched";
     auto api_error = common_error(error);
     metrics.record_request(router.size(), api_error.status, 0);
-    co_await write_response(stream, request, error_renderer(request, api_error), 11, false);
+    co_await write_response(connection, request, error_renderer(request, api_error), false);
   }
 
-  asio::awaitable<void> run_session(std::shared_ptr<Impl> self, tcp::socket socket,
+  enum class ReadOutcome { kRequest, kClosed, kTooLarge, kHeadersTooLarge, kMalformed };
+
+  // Reads one request: parses what is buffered first and asks the socket only for
+  // more, so a pipelined or already-arrived request costs no extra operation.
+  asio::awaitable<ReadOutcome> read_request(Connection& connection,
+                                            bhttp::request_parser<bhttp::string_body>& parser) {
+    parser.eager(true);
+    parser.header_limit(std::uint32_t(options.header_limit));
+    parser.body_limit(options.body_limit);
+    auto& buffer = connection.buffer;
+    for (;;) {
+      if (buffer.size() > 0) {
+        boost::system::error_code error;
+        auto used = parser.put(buffer.data(), error);
+        buffer.consume(used);
+        if (parser.is_done()) co_return ReadOutcome::kRequest;
+        if (error && error != bhttp::error::need_more) {
+          if (error == bhttp::error::body_limit) co_return ReadOutcome::kTooLarge;
+          if (error == bhttp::error::header_limit) co_return ReadOutcome::kHeadersTooLarge;
+          co_return ReadOutcome::kMalformed;
+        }
+      }
+      // Between requests the keep-alive timeout applies; once bytes came, the header one.
+      bool idle = !parser.got_some();
+      if (idle && stopping) co_return ReadOutcome::kClosed;
+      connection.deadline = std::chrono::steady_clock::now() +
+                            (idle ? options.idle_timeout : options.header_timeout);
+      connection.idle = idle;
+      auto [error, bytes] = co_await connection.socket.async_read_some(
+          buffer.prepare(std::max<std::size_t>(8192, buffer.capacity() - buffer.size())), kUseTuple);
+      connection.idle = false;
+      if (error) co_return ReadOutcome::kClosed;
+      buffer.commit(bytes);
+    }
+  }
+
+  // Closes the socket once its deadline has passed. The session only moves the
+  // deadline (a clock read), so the hot path never arms or cancels a timer.
+  asio::awaitable<void> watch(std::shared_ptr<Connection> connection) {
+    while (connection->open) {
+      auto now = std::chrono::steady_clock::now();
+      if (now >= connection->deadline) {
+        boost::system::error_code ignored;
+        connection->socket.close(ignored);
+        co_return;
+      }
+      connection->watchdog.expires_at(std::min(connection->deadline, now + watchdog_tick));
+      co_await connection->watchdog.async_wait(kUseTuple);
+    }
+  }
+
+  asio::awaitable<void> run_session(std::shared_ptr<Impl> self, std::shared_ptr<Connection> connection,
                                     std::shared_ptr<SessionState> state) {
     boost::system::error_code ignored;
-    std::string remote = socket.remote_endpoint(ignored).address().to_string();
-    beast::tcp_stream stream{std::move(socket)};
-    state->stream = &stream;
-    beast::flat_buffer buffer;
+    connection->remote = connection->socket.remote_endpoint(ignored).address().to_string();
+    state->connection = connection.get();
+    connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+    asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
     for (;;) {
-      if (buffer.size() == 0) {
-        // Idle between requests: the keep-alive timeout applies, and shutdown may cancel.
-        if (stopping) break;
-        stream.expires_after(options.idle_timeout);
-        auto [error, bytes] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
-        if (error) break;
-        buffer.commit(bytes);
-      }
-      state->busy = true;
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(std::uint32_t(options.header_limit));
-      parser.body_limit(options.body_limit);
-      stream.expires_after(options.header_timeout);
-      auto [error, bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
-      if (error) {
-        if (error == bhttp::error::body_limit) {
-          co_await reject(stream, remote, CommonError::kPayloadTooLarge);
-        } else if (error == bhttp::error::header_limit) {
-          co_await reject(stream, remote, CommonError::kHeadersTooLarge);
-        } else if (is_parse_error(error) && error != bhttp::error::end_of_stream &&
-                   error != bhttp::error::partial_message) {
-          co_await reject(stream, remote, CommonError::kValidationError);
-        }
-        break;
-      }
+      auto outcome = co_await read_request(*connection, parser);
+      if (outcome == ReadOutcome::kTooLarge) co_await reject(*connection, CommonError::kPayloadTooLarge);
+      if (outcome == ReadOutcome::kHeadersTooLarge) co_await reject(*connection, CommonError::kHeadersTooLarge);
+      if (outcome == ReadOutcome::kMalformed) co_await reject(*connection, CommonError::kValidationError);
+      if (outcome != ReadOutcome::kRequest) break;
       auto started = std::chrono::steady_clock::now();
       auto message = parser.release();
-      unsigned version = message.version();
       bool keep_alive = message.keep_alive();
-      auto request = make_request(std::move(message), remote);
-      stream.expires_never();
+      auto request = make_request(std::move(message), connection->remote);
+      // The handler's own deadline bounds its waits; the watchdog only backs it up.
+      connection->deadline = request.deadline + options.header_timeout;
       std::size_t route_index = 0;
       auto response = co_await dispatch(request, route_index);
-      int status = response.status;
       keep_alive = keep_alive && !stopping;
-      co_await write_response(stream, request, std::move(response), version, keep_alive);
+      bool written = co_await write_response(*connection, request, response, keep_alive);
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      metrics.record_request(route_index, status, seconds);
-      if (options.access_log) log_access(request, status, seconds);
-      state->busy = false;
-      if (!keep_alive) break;
+      metrics.record_request(route_index, response.status, seconds);
+      if (options.access_log) log_access(request, response.status, seconds);
+      if (!keep_alive || !written) break;
     }
-    state->stream = nullptr;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    state->connection = nullptr;
+    connection->open = false;
+    connection->watchdog.cancel();
+    connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
     (void)self;
   }
 
@@ -336,7 +401,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       std::lock_guard lock{sessions_mutex};
       for (auto& [id, state] : sessions) {
         asio::post(state->executor, [state] {
-          if (state->stream != nullptr && !state->busy) state->stream->socket().cancel();
+          if (state->connection != nullptr && state->connection->idle) {
+            boost::system::error_code ignored;
+            state->connection->socket.cancel(ignored);
+          }
         });
       }
     }
