@@ -1,0 +1,293 @@
+# shellcheck shell=bash
+# deploy/services.sh — running phonebill's own services for `./phonebill up`: each
+# instance is a background process in its own session, stdout/stderr appended to
+# .run/logs/<instance>.log, pid in .run/pids/<instance>.pid. The environment of every
+# process is built here from the service table in ./phonebill (see
+# docs/configuration.md). Entry points: load_service_table, start_service,
+# stop_instances, running_instances, instance_state.
+
+# Fills SERVICE_NAMES (table order) and the SVC_* maps from $SERVICES (./phonebill).
+load_service_table() {
+  SERVICE_NAMES=()
+  declare -gA SVC_PORT=() SVC_DB=() SVC_MIGRATIONS=() SVC_SCALE=()
+  local name port db migrations scale
+  while read -r name port db migrations scale; do
+    [[ -z $name || $name == \#* ]] && continue
+    SERVICE_NAMES+=("$name")
+    SVC_PORT[$name]=$port SVC_DB[$name]=$db SVC_MIGRATIONS[$name]=$migrations SVC_SCALE[$name]=$scale
+  done <<<"$SERVICES"
+}
+
+service_binary() { echo "$ROOT/build/release/services/$1/$1"; }
+service_built() { [[ -x $(service_binary "$1") ]]; }
+# KOS_SIM for kos-sim: the infix of per-service override variables.
+upper_name() { local up=${1^^}; echo "${up//-/_}"; }
+
+# How many instances of a service run: --instances N for scalable ones, else 1.
+instance_count() { if [[ ${SVC_SCALE[$1]} == n ]]; then echo "$INSTANCES"; else echo 1; fi; }
+# Instance 1 is "auth", the others "auth-2", "auth-3", ...
+instance_name() { if (($2 == 1)); then echo "$1"; else echo "$1-$2"; fi; }
+# The service an instance name belongs to.
+instance_service() {
+  local base=${1%-[0-9]*}
+  if [[ $base != "$1" && -n ${SVC_PORT[$base]:-} ]]; then echo "$base"; else echo "$1"; fi
+}
+# Port of instance i: the service's port (PHONEBILL_<SERVICE>_HTTP_PORT overrides the
+# table) plus 100 per extra instance: auth 8081, 8181, 8281, ...
+instance_port() {
+  local var
+  var="PHONEBILL_$(upper_name "$1")_HTTP_PORT"
+  echo $((${!var:-${SVC_PORT[$1]}} + 100 * ($2 - 1)))
+}
+# Comma-separated base URLs of every instance of a service.
+service_urls() {
+  local i urls=()
+  for ((i = 1; i <= $(instance_count "$1"); i++)); do
+    urls+=("http://127.0.0.1:$(instance_port "$1" "$i")")
+  done
+  local IFS=,
+  echo "${urls[*]}"
+}
+
+# The value of a common setting for one service: PHONEBILL_<SERVICE>_<SUFFIX> (for
+# example PHONEBILL_KOS_SIM_LOG_LEVEL), else the variable itself, else the default.
+setting() {
+  local up=$1 key=$2 default=$3
+  local per="PHONEBILL_${up}_${key#PHONEBILL_}"
+  if [[ -n ${!per:-} ]]; then
+    echo "${!per}"
+  else
+    echo "${!key:-$default}"
+  fi
+}
+
+# Settings every service gets, with their defaults (docs/configuration.md).
+COMMON_SETTINGS=(
+  PHONEBILL_HTTP_ADDRESS=127.0.0.1
+  PHONEBILL_IO_THREADS=2
+  PHONEBILL_LOG_LEVEL=info
+  PHONEBILL_DATABASE_POOL_SIZE=8
+  PHONEBILL_ACCESS_LOG=true
+  PHONEBILL_BODY_LIMIT_BYTES=65536
+  PHONEBILL_HEADER_LIMIT_BYTES=16384
+  PHONEBILL_IDLE_TIMEOUT_MS=60000
+  PHONEBILL_HEADER_TIMEOUT_MS=10000
+  PHONEBILL_REQUEST_DEADLINE_MS=30000
+  PHONEBILL_SHUTDOWN_GRACE_MS=10000
+  PHONEBILL_ENVIRONMENT=local
+)
+
+# Fills SERVICE_ENV (NAME=value words) for instance <i> of service <name>.
+build_service_env() {
+  local name=$1 i=$2 up kv key
+  up=$(upper_name "$name")
+  SERVICE_ENV=()
+  for kv in "${COMMON_SETTINGS[@]}"; do
+    key=${kv%%=*}
+    SERVICE_ENV+=("$key=$(setting "$up" "$key" "${kv#*=}")")
+  done
+  SERVICE_ENV+=(
+    "PHONEBILL_HTTP_PORT=$(instance_port "$name" "$i")"
+    "PHONEBILL_INSTANCE=$(instance_name "$name" "$i")"
+    "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+    "PHONEBILL_SECRETS_DIR=$SECRETS_DIR"
+  )
+  local db=${SVC_DB[$name]} migrations=${SVC_MIGRATIONS[$name]}
+  if [[ $db != - ]]; then
+    SERVICE_ENV+=("PHONEBILL_DATABASE_URL=postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@127.0.0.1:$PG_PORT/$db")
+  fi
+  [[ $migrations != - ]] && SERVICE_ENV+=("PHONEBILL_MIGRATIONS_DIR=$ROOT/$migrations")
+  # Where every service of the table answers (gateway upstreams, KOS, JWKS).
+  local other
+  for other in "${SERVICE_NAMES[@]}"; do
+    SERVICE_ENV+=("PHONEBILL_UPSTREAM_$(upper_name "$other")=$(service_urls "$other")")
+  done
+  service_extra_env "$name"
+}
+
+# Settings of one service only. A new service with settings of its own adds a case.
+service_extra_env() {
+  case $1 in
+    kos-sim)
+      SERVICE_ENV+=(
+        "KOS_SIM_CUSTOMERS=$CUSTOMERS"
+        "KOS_SIM_SEED=${KOS_SIM_SEED:-42}"
+        "KOS_SIM_LATENCY_MS=${KOS_SIM_LATENCY_MS:-100}"
+        "KOS_SIM_JITTER_MS=${KOS_SIM_JITTER_MS:-50}"
+        "KOS_SIM_ERROR_RATE=${KOS_SIM_ERROR_RATE:-0}"
+        "KOS_SIM_TIMEOUT_RATE=${KOS_SIM_TIMEOUT_RATE:-0}"
+        "KOS_SIM_OUTAGE=${KOS_SIM_OUTAGE:-false}"
+      )
+      [[ -n ${KOS_SIM_ADMIN_TOKEN:-} ]] && SERVICE_ENV+=("KOS_SIM_ADMIN_TOKEN=$KOS_SIM_ADMIN_TOKEN")
+      ;;
+    gateway)
+      SERVICE_ENV+=(
+        "PHONEBILL_ADMIN_PORT=${PHONEBILL_GATEWAY_ADMIN_PORT:-9080}"
+        "PHONEBILL_WEB_DIR=${PHONEBILL_WEB_DIR:-$ROOT/web/dist}"
+      )
+      ;;
+  esac
+  return 0
+}
+
+# Prints the pid of a running instance; fails when it is not running. The process must
+# run our binary (argv[0], or argv[1] for a script), so a recycled pid is never taken
+# for it.
+instance_pid() {
+  local inst=$1 pid bin
+  [[ -f $PIDS_DIR/$inst.pid ]] || return 1
+  pid=$(<"$PIDS_DIR/$inst.pid")
+  [[ $pid =~ ^[0-9]+$ ]] && process_alive "$pid" || return 1
+  bin=$(service_binary "$(instance_service "$inst")")
+  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 2 | grep -qxF -- "$bin" || return 1
+  echo "$pid"
+}
+
+# Instance names that have a pid file (running or not), e.g. "kos-sim auth auth-2".
+running_instances() {
+  local file
+  for file in "$PIDS_DIR"/*.pid; do
+    [[ -e $file ]] && basename "$file" .pid
+  done
+  return 0
+}
+
+# A fingerprint of what an instance runs: the binary's identity and its environment.
+# `up` restarts an instance whose fingerprint changed (rebuilt, reconfigured).
+instance_fingerprint() {
+  { stat -c '%i %s %Y' "$1"; printf '%s\n' "${SERVICE_ENV[@]}"; } | sha256sum | cut -c1-32
+}
+
+# Host for health checks of a service bound to <address>.
+probe_host() {
+  case $1 in
+    0.0.0.0 | '' | :: | '[::]') echo 127.0.0.1 ;;
+    *:*) echo "[$1]" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# start_service <name>: starts (or leaves running, or restarts) each instance, then waits
+# until every one answers /readyz. Fails with the log tail when one does not.
+start_service() {
+  local name=$1 count i
+  count=$(instance_count "$name")
+  # Instances beyond the wanted count (an earlier --instances) are stopped.
+  local inst surplus=()
+  for inst in $(running_instances); do
+    if [[ $(instance_service "$inst") == "$name" && $inst =~ -([0-9]+)$ ]] &&
+      ((BASH_REMATCH[1] > count)); then
+      surplus+=("$inst")
+    fi
+  done
+  ((${#surplus[@]} == 0)) || stop_instances "${surplus[@]}"
+  for ((i = 1; i <= count; i++)); do start_instance "$name" "$i"; done
+  for ((i = 1; i <= count; i++)); do wait_ready "$name" "$i"; done
+}
+
+start_instance() {
+  local name=$1 i=$2 bin inst port pid fingerprint
+  bin=$(service_binary "$name")
+  inst=$(instance_name "$name" "$i")
+  port=$(instance_port "$name" "$i")
+  build_service_env "$name" "$i"
+  fingerprint=$(instance_fingerprint "$bin")
+  if pid=$(instance_pid "$inst"); then
+    if [[ ${RESTART:-0} == 0 && $(cat "$PIDS_DIR/$inst.fingerprint" 2>/dev/null) == "$fingerprint" ]]; then
+      info "$inst: already running (pid $pid)"
+      return 0
+    fi
+    if [[ ${RESTART:-0} == 1 ]]; then info "$inst: restarting (--restart)"
+    else info "$inst: restarting (binary or configuration changed)"; fi
+    stop_instances "$inst"
+  fi
+  if port_in_use "$port"; then
+    die "$inst: port $port is already in use by another program (see: ss -ltnp 'sport = :$port'); set PHONEBILL_$(upper_name "$name")_HTTP_PORT to move it"
+  fi
+  local log=$LOGS_DIR/$inst.log
+  printf '{"time":"%s","level":"info","logger":"phonebill-script","message":"starting %s on port %s"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$inst" "$port" >>"$log"
+  # Own session (setsid): the service outlives this script and the terminal.
+  (cd "$ROOT" && exec setsid env "${SERVICE_ENV[@]}" "$bin") >>"$log" 2>&1 </dev/null {LOCK_FD}>&- &
+  echo $! >"$PIDS_DIR/$inst.pid"
+  echo "$fingerprint" >"$PIDS_DIR/$inst.fingerprint"
+  info "$inst: started (pid $!, port $port)"
+}
+
+# Prints "ready", "unready" (answers, not ready), "down" (no answer) for one instance.
+probe_ready() {
+  local url=$1 code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null) || code=000
+  case $code in
+    200) echo ready ;;
+    000) echo down ;;
+    *) echo "unready (HTTP $code)" ;;
+  esac
+}
+
+readyz_url() {
+  local name=$1 i=$2 address
+  address=$(setting "$(upper_name "$name")" PHONEBILL_HTTP_ADDRESS 127.0.0.1)
+  echo "http://$(probe_host "$address"):$(instance_port "$name" "$i")/readyz"
+}
+
+# The log lines of the latest start only (from our "starting" line), at most 40.
+show_current_run() {
+  local log=$1 first
+  first=$(grep -n '"logger":"phonebill-script"' "$log" 2>/dev/null | tail -n 1 | cut -d: -f1)
+  printf -- '--- %s, this start ---\n' "${log#"$ROOT"/}" >&2
+  tail -n +"${first:-1}" "$log" | tail -n 40 >&2
+  printf -- '---\n' >&2
+}
+
+wait_ready() {
+  local name=$1 i=$2 inst url pid state
+  inst=$(instance_name "$name" "$i")
+  url=$(readyz_url "$name" "$i")
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while :; do
+    state=$(probe_ready "$url")
+    [[ $state == ready ]] && { info "$inst: ready ($url)"; return 0; }
+    if ! pid=$(instance_pid "$inst"); then
+      show_current_run "$LOGS_DIR/$inst.log"
+      die "$inst exited before it was ready (log: .run/logs/$inst.log)"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_current_run "$LOGS_DIR/$inst.log"
+      die "$inst (pid $pid) not ready after ${READY_TIMEOUT}s: $url is $state. It is left running: ./phonebill logs $inst, ./phonebill down"
+    fi
+    sleep 0.5
+  done
+}
+
+# stop_instances <instance>...: SIGTERM to all at once (graceful shutdown), waits up to
+# PHONEBILL_STOP_TIMEOUT seconds (15) for all of them, then SIGKILL.
+stop_instances() {
+  local inst pid
+  local -A pids=()
+  for inst in "$@"; do
+    if pid=$(instance_pid "$inst"); then
+      kill -TERM "$pid" 2>/dev/null && pids[$inst]=$pid
+    fi
+  done
+  local deadline=$((SECONDS + ${PHONEBILL_STOP_TIMEOUT:-15}))
+  while :; do
+    for inst in "${!pids[@]}"; do
+      process_alive "${pids[$inst]}" || { info "$inst: stopped"; unset "pids[$inst]"; }
+    done
+    ((${#pids[@]} == 0 || SECONDS >= deadline)) && break
+    sleep 0.2
+  done
+  for inst in "${!pids[@]}"; do
+    warn "$inst (pid ${pids[$inst]}) ignored SIGTERM for ${PHONEBILL_STOP_TIMEOUT:-15}s: SIGKILL"
+    kill -KILL "${pids[$inst]}" 2>/dev/null || true
+  done
+  for inst in "$@"; do rm -f "$PIDS_DIR/$inst.pid" "$PIDS_DIR/$inst.fingerprint"; done
+}
+
+# Prints one status word for an instance: ready / unready (...) / down / stopped.
+instance_state() {
+  local name=$1 i=$2
+  instance_pid "$(instance_name "$name" "$i")" >/dev/null || { echo stopped; return; }
+  probe_ready "$(readyz_url "$name" "$i")"
+}

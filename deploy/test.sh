@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# deploy/test.sh — `./phonebill test`: install, build the Sanitize tree (ASan+UBSan,
+# ccache), start a throwaway PostgreSQL and Redis on free loopback ports in a mktemp
+# directory, run ctest against them, then the web end-to-end hook, and always clean up.
+# Ends with one line "phonebill test: N passed, N failed ..." and a non-zero exit status
+# on any failure. Entry point: cmd_test.
+
+TEST_BUILD_DIR=build/asan
+TEST_TMP=''
+TEST_SESSIONS=() # session ids of ctest / e2e runs: everything in them is killed at exit
+TEST_PG_DATA=''
+TEST_REDIS_PORT=''
+TESTS_PASSED=0
+TESTS_FAILED=0
+TEST_NOTES=()
+
+cmd_test() {
+  local -a ctest_extra=()
+  while (($#)); do
+    # shellcheck disable=SC2034 # read by install_packages / configure_and_build
+    case $1 in
+      --skip-install) PHONEBILL_SKIP_INSTALL=1 ;;
+      --skip-build) PHONEBILL_SKIP_BUILD=1 ;;
+      --) shift; ctest_extra=("$@"); break ;;
+      -h | --help) usage; exit 0 ;;
+      *) die "test: unknown option $1 (see ./phonebill --help)" ;;
+    esac
+    shift
+  done
+  trap test_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  take_lock "$ROOT/build/.phonebill-test.lock" test
+
+  step "Checking Debian packages"
+  install_packages
+  if ! configure_and_build "$TEST_BUILD_DIR" "${PHONEBILL_BUILD_JOBS:-2}" -DCMAKE_BUILD_TYPE=Sanitize; then
+    TEST_NOTES+=("build failed")
+    exit 1
+  fi
+  [[ -f $ROOT/$TEST_BUILD_DIR/CTestTestfile.cmake ]] ||
+    { TEST_NOTES+=("no build in $TEST_BUILD_DIR"); die "$TEST_BUILD_DIR is not configured"; }
+
+  start_test_datastores
+  # Sanitizers: leaks are errors, UB aborts the test; callers may override either.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:strict_string_checks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+  run_ctest "${ctest_extra[@]}"
+  run_e2e
+  ((TESTS_FAILED == 0)) || exit 1
+}
+
+# PostgreSQL (trust auth, fsync off, as the unprivileged user) and Redis on free ports.
+start_test_datastores() {
+  step "Starting a throwaway PostgreSQL and Redis"
+  pg_find_bin
+  ensure_pg_system_user
+  TEST_TMP=$(mktemp -d -t phonebill-test.XXXXXX)
+  chmod 711 "$TEST_TMP" # the database user must reach its directory inside
+  mkdir -p "$TEST_TMP/pg"
+  chown_to_pg_owner "$TEST_TMP/pg"
+  TEST_PG_DATA=$TEST_TMP/pg/data
+  pg_init "$TEST_PG_DATA" trust
+  local port attempt
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    pg_configure "$TEST_PG_DATA" "$port" "fsync = off" "synchronous_commit = off" \
+      "full_page_writes = off" "log_min_messages = warning"
+    # A subshell, so a lost race for the port can be retried on another one.
+    (pg_start "$TEST_PG_DATA" "$port" "$TEST_TMP/pg/postgres.log") && break
+    ((attempt < 3)) || die "could not start the test PostgreSQL"
+    warn "retrying PostgreSQL on another port"
+  done
+  export PHONEBILL_TEST_PG_DSN="postgresql://postgres@127.0.0.1:$port/postgres"
+  for attempt in 1 2 3; do
+    TEST_REDIS_PORT=$(free_port)
+    (redis_start "$TEST_TMP/redis" "$TEST_REDIS_PORT" "$TEST_TMP/redis/redis.pid" \
+      "$TEST_TMP/redis/redis.log") && break
+    ((attempt < 3)) || die "could not start the test Redis"
+    warn "retrying Redis on another port"
+  done
+  export PHONEBILL_TEST_REDIS_URL="redis://127.0.0.1:$TEST_REDIS_PORT"
+  info "PHONEBILL_TEST_PG_DSN=$PHONEBILL_TEST_PG_DSN"
+  info "PHONEBILL_TEST_REDIS_URL=$PHONEBILL_TEST_REDIS_URL"
+}
+
+# run_in_session <command...>: runs the command in a session of its own, so that cleanup
+# can kill whatever it leaves behind, and waits for it. Waiting in the background keeps
+# INT/TERM effective at once (bash defers traps while a foreground child runs).
+run_in_session() {
+  setsid "$@" </dev/null &
+  local pid=$! rc=0
+  TEST_SESSIONS+=("$pid") # setsid ran in place: the pid is the session id
+  wait "$pid" || rc=$?
+  return "$rc"
+}
+
+run_ctest() {
+  step "Running ctest (${TEST_BUILD_DIR}, -j${PHONEBILL_TEST_JOBS:-2}, ${PHONEBILL_TEST_TIMEOUT:-300}s per test)"
+  local log=$TEST_TMP/ctest.log rc=0
+  run_in_session ctest --test-dir "$ROOT/$TEST_BUILD_DIR" --output-on-failure --output-log "$log" \
+    -j "${PHONEBILL_TEST_JOBS:-2}" --timeout "${PHONEBILL_TEST_TIMEOUT:-300}" --no-tests=error \
+    --output-junit "$ROOT/$TEST_BUILD_DIR/ctest-junit.xml" "$@" || rc=$?
+  # "95% tests passed, 1 tests failed out of 20"
+  local line failed total
+  line=$(grep -Eo '[0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+  if [[ -n $line ]]; then
+    failed=${line%% *}
+    total=${line##* }
+    TESTS_PASSED=$((TESTS_PASSED + total - failed))
+    TESTS_FAILED=$((TESTS_FAILED + failed))
+  fi
+  if ((rc != 0)) && [[ -z $line || $failed == 0 ]]; then
+    TESTS_FAILED=$((TESTS_FAILED + 1)) # ctest itself failed (no tests, crash, ...)
+    TEST_NOTES+=("ctest exit $rc")
+  fi
+}
+
+# Web end-to-end step (hook). When tests/e2e/run exists and is executable it runs here,
+# after ctest, with PHONEBILL_TEST_PG_DSN / PHONEBILL_TEST_REDIS_URL exported, the
+# Sanitize build in PHONEBILL_BUILD_DIR and a scratch directory in PHONEBILL_TEST_TMP;
+# it starts what it needs and its exit status counts as one test. PHONEBILL_SKIP_E2E=1
+# skips it.
+run_e2e() {
+  local runner=$ROOT/tests/e2e/run
+  if [[ ${PHONEBILL_SKIP_E2E:-0} == 1 ]]; then
+    TEST_NOTES+=("e2e skipped: PHONEBILL_SKIP_E2E=1")
+    return 0
+  fi
+  if [[ ! -x $runner ]]; then
+    TEST_NOTES+=("e2e: no tests/e2e/run yet")
+    return 0
+  fi
+  step "Running the web end-to-end tests (tests/e2e/run)"
+  mkdir -p "$TEST_TMP/e2e"
+  if PHONEBILL_BUILD_DIR=$ROOT/$TEST_BUILD_DIR PHONEBILL_TEST_TMP=$TEST_TMP/e2e \
+    run_in_session "$runner"; then
+    TESTS_PASSED=$((TESTS_PASSED + 1))
+  else
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("e2e failed")
+  fi
+}
+
+# EXIT trap: kill what the tests left, stop PostgreSQL and Redis, remove the temporary
+# directory, print the summary line. Keeps the exit status.
+test_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  local sid
+  local -a pids
+  for sid in "${TEST_SESSIONS[@]}"; do
+    mapfile -t pids < <(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s {print $1}')
+    if ((${#pids[@]})); then
+      warn "killing leftover test processes: ${pids[*]}"
+      kill -KILL "${pids[@]}" 2>/dev/null
+    fi
+  done
+  [[ -n $TEST_PG_DATA ]] && pg_stop "$TEST_PG_DATA" immediate
+  [[ -n $TEST_REDIS_PORT ]] && redis_stop "$TEST_REDIS_PORT" "$TEST_TMP/redis/redis.pid"
+  if [[ -n $TEST_TMP && -d $TEST_TMP ]]; then
+    # Anything still running from the temporary directory (a harness-started server).
+    mapfile -t pids < <(pgrep -f -- "$TEST_TMP/" 2>/dev/null)
+    ((${#pids[@]})) && kill -KILL "${pids[@]}" 2>/dev/null
+    rm -rf "$TEST_TMP"
+  fi
+  remove_policy_rc_d
+  ((rc != 0 && TESTS_FAILED == 0 && ${#TEST_NOTES[@]} == 0)) && TEST_NOTES+=("aborted, exit $rc")
+  local notes='' verdict=OK
+  if ((${#TEST_NOTES[@]})); then
+    notes=$(printf '; %s' "${TEST_NOTES[@]}")
+    notes=" (${notes#; })"
+  fi
+  ((rc != 0)) && verdict=FAILED
+  printf '\n%sphonebill test: %s passed, %s failed, %s%s%s\n' "$C_BOLD" "$TESTS_PASSED" \
+    "$TESTS_FAILED" "$verdict" "$notes" "$C_RESET"
+  exit "$rc"
+}
