@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <string>
 
 #include "core/validation.hpp"
@@ -46,5 +47,9 @@ ApiError validation_error(std::string field, std::string reason);
 
 // {"success": false, "error": {code, message, details?, traceId, timestamp}}
 Response error_response(const Request& request, const ApiError& error);
+
+// Renders errors the server itself produces (404, 405, 413, 431, 500). The default is
+// error_response (the SPEC §2 envelope); kos-sim swaps in KOS's legacy envelope.
+using ErrorRenderer = std::function<Response(const Request&, const ApiError&)>;
 
 }  // namespace phonebill::http

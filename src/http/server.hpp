@@ -48,9 +48,6 @@ struct Readiness {
 };
 
 using ReadinessCheck = std::function<boost::asio::awaitable<Readiness>()>;
-// Renders errors the server itself produces (404, 405, 413, 431, 500). The default
-// gives the SPEC §2 envelope; kos-sim swaps in KOS's legacy envelope.
-using ErrorRenderer = std::function<Response(const Request&, const ApiError&)>;
 using ShutdownHook = std::function<boost::asio::awaitable<void>()>;
 
 class Server {

@@ -5,6 +5,7 @@
 // loopback ports, and removes them when the test binary exits.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace phonebill::test_support {
@@ -28,6 +29,13 @@ void flush_redis();
 
 // A loopback TCP port that was free a moment ago.
 std::uint16_t find_free_port();
+
+// A new empty directory $TMPDIR/phonebill-test-<prefix>-XXXXXX (TMPDIR defaults to /tmp),
+// removed when the test binary exits.
+std::filesystem::path make_temp_directory(const std::string& prefix);
+
+// The throwaway PostgreSQL server's log ("" when an external server is used).
+std::string postgres_log_path();
 
 // Absolute path of the source tree (for db/ migrations and service binaries).
 std::string source_directory();

@@ -1,0 +1,29 @@
+// kos-sim's settings: the common server and database variables plus KOS_SIM_*
+// (docs/configuration.md). `--customers N` on the command line overrides
+// KOS_SIM_CUSTOMERS.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "fault_settings.hpp"
+#include "http/server.hpp"
+
+namespace phonebill::kos_sim {
+
+struct KosSimConfig {
+  http::ServerOptions server;
+  std::string database_url;
+  std::size_t database_pool_size = 8;
+  std::string migrations_directory;
+  int customers = 1000;
+  int seed = 42;
+  FaultSettings initial_faults;            // what DELETE /admin/faults returns to
+  std::optional<std::string> admin_token;  // lets non-loopback callers use /admin
+  std::string log_level = "info";
+
+  // Throws ConfigError naming the bad variable or argument.
+  static KosSimConfig load(const Environment& environment, int argc, char** argv);
+};
+
+}  // namespace phonebill::kos_sim

@@ -1,0 +1,47 @@
+#include "startup.hpp"
+
+#include "core/log.hpp"
+#include "core/seoul_time.hpp"
+#include "storage/migrations.hpp"
+
+namespace phonebill::kos_sim {
+
+using namespace std::chrono_literals;
+
+boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store,
+                                          CatalogueCache& catalogue, const KosSimConfig& config,
+                                          const Clock& clock) {
+  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
+                                                   storage::deadline_after(120s));
+  if (!migrated) {
+    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
+    co_return false;
+  }
+  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
+                                {"skipped", migrated->skipped}});
+
+  auto anchor = seoul_month(clock.now());
+  log::info("data_check", {{"customers", config.customers}, {"seed", config.seed},
+                           {"anchorMonth", anchor.kos_form()}});
+  // A million customers take minutes to generate; /readyz stays 503 meanwhile.
+  auto generated = co_await store.ensure_generated(config.customers, config.seed, anchor,
+                                                   storage::deadline_after(60min));
+  if (!generated) {
+    log::error("generation_failed", {{"error", storage::describe(generated.error())}});
+    co_return false;
+  }
+  log::info("data_ready", {{"regenerated", generated->regenerated},
+                           {"lines", generated->lines},
+                           {"bills", generated->bills},
+                           {"durationMs", generated->duration_ms}});
+
+  auto products = co_await store.catalogue(storage::deadline_after(30s));
+  if (!products) {
+    log::error("catalogue_failed", {{"error", storage::describe(products.error())}});
+    co_return false;
+  }
+  catalogue.replace(std::move(*products));
+  co_return true;
+}
+
+}  // namespace phonebill::kos_sim

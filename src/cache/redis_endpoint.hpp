@@ -1,0 +1,46 @@
+// Where Redis is and how patiently to reach it: parse_redis_url() turns REDIS_URL
+// (`redis://[[user]:password@]host[:port][/db]`) into a RedisEndpoint, and RedisOptions
+// holds the connect timeout and reconnect backoff shared by RedisClient and RedisSubscriber.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace phonebill::cache {
+
+struct RedisEndpoint {
+  std::string host;
+  std::uint16_t port = 6379;
+  int database = 0;
+  std::string username;  // empty: AUTH with the password only (Redis < 6 style)
+  std::string password;  // empty: no AUTH
+};
+
+struct RedisOptions {
+  // A connect attempt (resolve + TCP + handshake) that takes longer is abandoned.
+  std::chrono::milliseconds connect_timeout{1000};
+  // Delay before the first reconnect attempt after a drop; doubles per failed attempt.
+  std::chrono::milliseconds reconnect_initial_delay{50};
+  // Upper bound of that delay, so a recovered server is noticed within about this long.
+  std::chrono::milliseconds reconnect_max_delay{1000};
+  // This many command timeouts in a row, with no reply in between, mean the server (or
+  // the path to it) hangs: the connection is dropped and rebuilt, and commands fail fast
+  // meanwhile instead of each waiting out its deadline. 0 disables the rule.
+  int unresponsive_after_timeouts = 3;
+};
+
+// Parses `redis://host[:port][/db]`, optionally with `user:password@` or `:password@`
+// (percent-decoded). Returns nullopt for another scheme, an empty host, a port outside
+// 1..65535 or a database that is not a non-negative integer.
+std::optional<RedisEndpoint> parse_redis_url(std::string_view url);
+
+// The endpoint as `host:port/db` for logs: never includes the password.
+std::string describe(const RedisEndpoint& endpoint);
+
+// Reconnect delay after `failures` consecutive failed attempts (1 = first failure):
+// initial * 2^(failures-1), capped at the maximum.
+std::chrono::milliseconds reconnect_delay(const RedisOptions& options, int failures);
+
+}  // namespace phonebill::cache
