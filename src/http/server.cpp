@@ -69,7 +69,7 @@ struct Connection {
   tcp::socket socket;
   asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point deadline;
-  beast::flat_buffer buffer{16384};
+  beast::flat_buffer buffer;  // unbounded: the parser's header and body limits bound it
   std::string remote;
   bool open = true;
   bool idle = false;  // waiting for the next request: shutdown may close it

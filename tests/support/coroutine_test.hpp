@@ -1,7 +1,8 @@
 // Coroutine test bodies for gtest (STYLE §10): CO_TEST / CO_TEST_F run the body as an
 // Asio coroutine on a fresh io_context until it finishes; run_coroutine does the same
 // for any awaitable. gtest's ASSERT_* `return`, which a coroutine cannot: use
-// CO_ASSERT_* (or CO_ASSERT(EXPECT_...(...) << "detail")), which co_return instead.
+// CO_ASSERT_TRUE / _EQ / ... (with `<< "detail"` as usual) or CO_ASSERT(EXPECT_...),
+// which co_return instead.
 //
 //   CO_TEST(PgPoolTest, RunsAQuery) {
 //     auto executor = co_await boost::asio::this_coro::executor;
@@ -109,24 +110,39 @@ inline int failed_assertion_count() {
 
 }  // namespace phonebill::test_support
 
-// Runs one EXPECT_* statement and ends the coroutine body if it failed.
-#define CO_ASSERT(expectation)                                                      \
-  do {                                                                              \
-    const int phonebill_failures_before =                                           \
-        ::phonebill::test_support::failed_assertion_count();                        \
-    expectation;                                                                    \
+// Runs one EXPECT_* statement (streaming allowed inside) and ends the coroutine body if
+// it failed: CO_ASSERT(EXPECT_TRUE(reply) << reply.error()).
+#define CO_ASSERT(expectation)                                                           \
+  do {                                                                                   \
+    const int phonebill_failures_before =                                                \
+        ::phonebill::test_support::failed_assertion_count();                             \
+    expectation;                                                                         \
     if (::phonebill::test_support::failed_assertion_count() > phonebill_failures_before) \
-      co_return;                                                                    \
+      co_return;                                                                         \
   } while (false)
 
-#define CO_ASSERT_TRUE(condition) CO_ASSERT(EXPECT_TRUE(condition))
-#define CO_ASSERT_FALSE(condition) CO_ASSERT(EXPECT_FALSE(condition))
-#define CO_ASSERT_EQ(left, right) CO_ASSERT(EXPECT_EQ(left, right))
-#define CO_ASSERT_NE(left, right) CO_ASSERT(EXPECT_NE(left, right))
-#define CO_ASSERT_LT(left, right) CO_ASSERT(EXPECT_LT(left, right))
-#define CO_ASSERT_LE(left, right) CO_ASSERT(EXPECT_LE(left, right))
-#define CO_ASSERT_GT(left, right) CO_ASSERT(EXPECT_GT(left, right))
-#define CO_ASSERT_GE(left, right) CO_ASSERT(EXPECT_GE(left, right))
+// ASSERT_* for coroutine bodies returning awaitable<void>: a failure is recorded as
+// fatal and the body co_returns (gtest's own ASSERT_* `return`, which a coroutine
+// cannot). Built from gtest's assertion macros, so `<< "detail"` works as usual.
+#define PHONEBILL_CO_FATAL_FAILURE(message) \
+  co_return GTEST_MESSAGE_(message, ::testing::TestPartResult::kFatalFailure)
+
+#define CO_ASSERT_TRUE(condition) \
+  GTEST_TEST_BOOLEAN_(condition, #condition, false, true, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_FALSE(condition) \
+  GTEST_TEST_BOOLEAN_(!(condition), #condition, true, false, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_EQ(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::EqHelper::Compare, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_NE(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperNE, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_LT(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperLT, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_LE(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperLE, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_GT(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperGT, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_GE(left, right) \
+  GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperGE, left, right, PHONEBILL_CO_FATAL_FAILURE)
 
 #define PHONEBILL_CO_TEST_CLASS(suite, name) suite##_##name##_CoroutineBody
 

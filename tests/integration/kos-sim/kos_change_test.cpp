@@ -45,10 +45,10 @@ TEST_F(KosChangeTest, ChangeCompletesAndIsIdempotentOnRequestId) {
   ASSERT_EQ(first.result_code(), "0000") << first.body;
   auto order_number = first.data().at("kosOrderNumber").as_string();
   EXPECT_FALSE(order_number.empty());
-  EXPECT_EQ(first.data().at("previousProductCode"), before);
-  EXPECT_EQ(first.data().at("newProductCode"), target);
+  EXPECT_EQ(first.data().at("previousProductCode").as_string(), before);
+  EXPECT_EQ(first.data().at("newProductCode").as_string(), target);
   auto next = current_month().plus_months(1);
-  EXPECT_EQ(first.data().at("effectiveDate"),
+  EXPECT_EQ(first.data().at("effectiveDate").as_string(),
             std::to_string(next.year) + "-" + (next.month < 10 ? "0" : "") + std::to_string(next.month) + "-01");
   EXPECT_EQ(plan_of(line), target);
 
@@ -89,7 +89,7 @@ TEST_F(KosChangeTest, ChangeRefusalCodes) {
     EXPECT_EQ(reply.result_code(), c.code) << c.line << " -> " << c.target << ": " << reply.body;
     auto order = call("GET", "/api/v1/kos/product/change/" + request_id);
     EXPECT_EQ(order.data().at("status"), "FAILED") << order.body;
-    EXPECT_EQ(order.data().at("resultCode"), c.code);
+    EXPECT_EQ(order.data().at("resultCode").as_string(), c.code);
   }
   EXPECT_EQ(plan_of("01099998888"), kt_line_plan);
 }

@@ -37,7 +37,9 @@ TEST_F(KosSimTest, ProductListReturnsWholeCatalogue) {
       EXPECT_EQ(product.at("status"), "DISCONTINUED");
       EXPECT_EQ(integer(product, "monthlyFee"), 29000);
     }
-    if (product.at("productCode") == "5G-PREMIUM-001") EXPECT_EQ(integer(product, "dataAllowanceGb"), -1);
+    if (product.at("productCode") == "5G-PREMIUM-001") {
+      EXPECT_EQ(integer(product, "dataAllowanceGb"), -1);
+    }
   }
   EXPECT_TRUE(found_discontinued);
 }

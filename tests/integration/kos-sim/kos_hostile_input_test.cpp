@@ -12,7 +12,7 @@ namespace {
 bool names_field(const KosReply& reply, const std::string& field) {
   if (!reply.data().is_object() || !reply.data().as_object().contains("errors")) return false;
   for (const auto& error : reply.data().at("errors").as_array())
-    if (error.at("field") == field) return true;
+    if (error.at("field").as_string() == field) return true;
   return false;
 }
 }  // namespace

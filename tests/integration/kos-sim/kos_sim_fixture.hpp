@@ -42,9 +42,11 @@ class KosSimTest : public ::testing::Test {
   // PUT /admin/faults with the given body; asserts it was accepted.
   void set_faults(const boost::json::value& settings);
 
+  static std::uint16_t port();
+
+ public:
   static BillingMonth current_month();
   static std::string unique_request_id(const std::string& prefix);
-  static std::uint16_t port();
 };
 
 }  // namespace phonebill::test_support

@@ -1,0 +1,274 @@
+// Tests of the test harness itself, which every integration suite relies on:
+// ChildProcess, the HTTP probes, CO_TEST / CO_ASSERT / run_coroutine, and the throwaway
+// PostgreSQL and Redis.
+#include <arpa/inet.h>
+#include <gtest/gtest-spi.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cerrno>
+#include <thread>
+
+#include "support/child_process.hpp"
+#include "support/coroutine_test.hpp"
+#include "support/http_probe.hpp"
+#include "support/test_environment.hpp"
+
+namespace phonebill::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+
+std::string log_file(const std::string& name) {
+  return (make_temp_directory("harness") / name).string();
+}
+
+// Arguments and extra environment reach the program; both output streams reach the log.
+TEST(ChildProcessTest, PassesEnvironmentAndArgumentsAndLogsOutput) {
+  ChildProcess child{{.executable = "sh",
+                      .arguments = {"-c", "echo \"$GREETING $0\"; echo oops >&2; exit 3", "world"},
+                      .environment = {{"GREETING", "hello"}},
+                      .log_path = log_file("child.log")}};
+  EXPECT_EQ(child.wait_for_exit(5s), 3);
+  EXPECT_FALSE(child.is_running());
+  EXPECT_EQ(child.read_log(), "hello world\noops\n");
+}
+
+// A program that does not exist is reported at once, by name.
+TEST(ChildProcessTest, MissingExecutableThrows) {
+  try {
+    ChildProcess child{{.executable = "/nonexistent/phonebill-service"}};
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string{error.what()}.find("phonebill-service"), std::string::npos);
+  }
+}
+
+// stop() asks with SIGTERM first.
+TEST(ChildProcessTest, StopEndsCooperativeProcessWithTerm) {
+  ChildProcess child{{.executable = "sh", .arguments = {"-c", "exec sleep 30"}}};
+  EXPECT_EQ(child.stop(5s), 128 + SIGTERM);
+}
+
+// stop() falls back to SIGKILL when SIGTERM is ignored.
+TEST(ChildProcessTest, StopKillsProcessIgnoringTerm) {
+  ChildProcess child{{.executable = "sh", .arguments = {"-c", "trap '' TERM; exec sleep 30"}}};
+  std::this_thread::sleep_for(100ms);  // let the trap be installed
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(child.stop(200ms), 128 + SIGKILL);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// A signal sent by the test is what the process dies of.
+TEST(ChildProcessTest, SignalEndsProcess) {
+  ChildProcess child{{.executable = "sleep", .arguments = {"30"}}};
+  EXPECT_TRUE(child.is_running());
+  child.send_signal(SIGKILL);
+  EXPECT_EQ(child.wait_for_exit(5s), 128 + SIGKILL);
+}
+
+// Destroying a ChildProcess kills and reaps the process.
+TEST(ChildProcessTest, DestructorKillsRunningProcess) {
+  pid_t pid = -1;
+  {
+    ChildProcess child{{.executable = "sleep", .arguments = {"30"}}};
+    pid = child.pid();
+  }
+  EXPECT_EQ(::kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+}
+
+// As root, `user` runs the program under that account.
+TEST(ChildProcessTest, RunsAsAnotherUser) {
+  const passwd* nobody = ::getpwnam("nobody");
+  if (::geteuid() != 0 || nobody == nullptr) GTEST_SKIP() << "needs root and user nobody";
+  ChildProcess child{{.executable = "id", .arguments = {"-u"}, .log_path = log_file("id.log"),
+                      .user = "nobody"}};
+  EXPECT_EQ(child.wait_for_exit(5s), 0);
+  EXPECT_EQ(child.read_log(), std::to_string(nobody->pw_uid) + "\n");
+}
+
+// A one-thread HTTP server answering each connection with the next status in turn.
+class StatusServer {
+ public:
+  explicit StatusServer(std::vector<int> statuses) : statuses_(std::move(statuses)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 8);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread{[this] { serve(); }};
+  }
+  ~StatusServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  void serve() {
+    for (int status : statuses_) {
+      const int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      char request[1024];
+      (void)::recv(client, request, sizeof request, 0);
+      const std::string response = "HTTP/1.1 " + std::to_string(status) +
+                                   " Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::send(client, response.data(), response.size(), MSG_NOSIGNAL);
+      ::close(client);
+    }
+  }
+
+  std::vector<int> statuses_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// Nothing listening: no status, and waiting for 200 gives up at the timeout.
+TEST(HttpProbeTest, NothingListeningGivesNoStatus) {
+  const auto port = find_free_port();
+  EXPECT_EQ(http_get_status(port, "/readyz"), std::nullopt);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(wait_for_http_ok(port, "/readyz", 300ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// The probe keeps polling through 503s until the service answers 200.
+TEST(HttpProbeTest, WaitsThroughUnavailableUntilOk) {
+  StatusServer server{{503, 503, 200}};
+  EXPECT_EQ(http_get_status(server.port(), "/readyz"), 503);
+  EXPECT_TRUE(wait_for_http_ok(server.port(), "/readyz", 5s));
+}
+
+net::awaitable<int> answer_after_a_pause() {
+  net::steady_timer timer{co_await net::this_coro::executor, 10ms};
+  co_await timer.async_wait(net::use_awaitable);
+  co_return 42;
+}
+
+net::awaitable<void> throw_after_a_pause() {
+  co_await answer_after_a_pause();
+  throw std::runtime_error("body failed");
+}
+
+// run_coroutine returns the body's value and rethrows what escapes it.
+TEST(RunCoroutineTest, ReturnsValueAndRethrows) {
+  net::io_context io;
+  EXPECT_EQ(run_coroutine(io, answer_after_a_pause()), 42);
+  EXPECT_THROW(run_coroutine(io, throw_after_a_pause()), std::runtime_error);
+}
+
+// A body that never finishes is reported instead of hanging the suite.
+TEST(RunCoroutineTest, HungBodyThrowsAfterTimeout) {
+  net::io_context io;
+  auto forever = []() -> net::awaitable<void> {
+    net::steady_timer timer{co_await net::this_coro::executor, 1h};
+    co_await timer.async_wait(net::use_awaitable);
+  };
+  EXPECT_THROW(run_coroutine(io, forever(), 100ms), std::runtime_error);
+}
+
+// CO_TEST bodies are coroutines on a fresh io_context.
+CO_TEST(CoTest, BodyRunsAsCoroutine) {
+  EXPECT_EQ(co_await answer_after_a_pause(), 42);
+}
+
+bool g_reached_after_failed_assert = false;
+
+net::awaitable<void> fail_then_continue() {
+  CO_ASSERT_EQ(1, 2);
+  g_reached_after_failed_assert = true;
+}
+
+// A failing CO_ASSERT records the failure and ends the body right there.
+TEST(CoAssertTest, FailureEndsTheBody) {
+  g_reached_after_failed_assert = false;
+  EXPECT_FATAL_FAILURE(
+      {
+        net::io_context io;
+        run_coroutine(io, fail_then_continue());
+      },
+      "Expected equality");
+  EXPECT_FALSE(g_reached_after_failed_assert);
+}
+
+class HarnessFixture : public ::testing::Test {
+ protected:
+  int answer_ = 7;
+};
+
+// CO_TEST_F bodies see the fixture's members.
+CO_TEST_F(HarnessFixture, BodySeesFixtureMembers) {
+  co_await answer_after_a_pause();
+  EXPECT_EQ(answer_, 7);
+}
+
+// Each created database is new, empty and reachable with the DSN given back.
+TEST(PostgresHarnessTest, CreatesSeparateReachableDatabases) {
+  const std::string first = create_database("harness");
+  const std::string second = create_database("harness");
+  EXPECT_NE(first, second);
+  for (const auto& dsn : {first, second}) {
+    PGconn* connection = PQconnectdb(dsn.c_str());
+    EXPECT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
+    PQfinish(connection);
+  }
+  PGconn* unreachable = PQconnectdb(unreachable_dsn().c_str());
+  EXPECT_EQ(PQstatus(unreachable), CONNECTION_BAD);
+  PQfinish(unreachable);
+}
+
+// Sends one inline command to the test Redis and returns the first reply line.
+std::string redis_reply(const std::string& command) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(redis_port());
+  ::inet_pton(AF_INET, redis_host().c_str(), &address.sin_addr);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    const std::string line = command + "\r\n";
+    (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    char buffer[256];
+    while (reply.find("\r\n") == std::string::npos) {
+      const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+      if (got <= 0) break;
+      reply.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+  ::close(fd);
+  return reply.substr(0, reply.find("\r\n"));
+}
+
+// The test Redis answers at redis_url(), and flush_redis empties it.
+TEST(RedisHarnessTest, FlushEmptiesTheTestRedis) {
+  EXPECT_EQ(redis_url(), "redis://" + redis_host() + ":" + std::to_string(redis_port()));
+  EXPECT_EQ(redis_reply("SET harness:key value"), "+OK");
+  EXPECT_EQ(redis_reply("EXISTS harness:key"), ":1");
+  flush_redis();
+  EXPECT_EQ(redis_reply("EXISTS harness:key"), ":0");
+}
+
+// The tree locations come from the build.
+TEST(DirectoriesTest, SourceAndBuildDirectoriesExist) {
+  EXPECT_TRUE(std::filesystem::exists(source_directory() + "/CMakeLists.txt"));
+  EXPECT_TRUE(std::filesystem::exists(build_directory() + "/CMakeCache.txt"));
+}
+
+}  // namespace
+}  // namespace phonebill::test_support
