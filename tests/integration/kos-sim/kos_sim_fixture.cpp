@@ -55,6 +55,8 @@ void KosSimTest::SetUpTestSuite() {
       {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
       {"PHONEBILL_IO_THREADS", "2"},
       {"PHONEBILL_REQUEST_DEADLINE_MS", "15000"},
+      // Requests held open by the timeout fault end at shutdown after this grace.
+      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
       {"KOS_SIM_CUSTOMERS", "100"},
       {"KOS_SIM_LATENCY_MS", "0"},
       {"KOS_SIM_JITTER_MS", "0"},
@@ -69,7 +71,7 @@ void KosSimTest::SetUpTestSuite() {
 void KosSimTest::TearDownTestSuite() {
   auto& kos = shared();
   if (kos.process) {
-    int status = kos.process->stop(std::chrono::seconds{10});
+    int status = kos.process->stop(std::chrono::seconds{15});
     EXPECT_EQ(status, 0) << "kos-sim did not shut down cleanly; log:\n" << kos.process->read_log();
     kos.process.reset();
   }

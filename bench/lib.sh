@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# bench/lib.sh — shared pieces of the benchmark scripts: a throwaway PostgreSQL, wrk runs
+# parsed into one table row, and cleanup. Sourced by bench/*.sh; needs ./phonebill's
+# deploy helpers (sourced here) and a Release build.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../deploy/common.sh
+source "$ROOT/deploy/common.sh"
+# shellcheck source=../deploy/datastores.sh
+source "$ROOT/deploy/datastores.sh"
+
+BENCH_TMP=$(mktemp -d -t phonebill-bench.XXXXXX)
+chmod 711 "$BENCH_TMP"
+BENCH_PIDS=()
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${BENCH_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  [[ -n ${BENCH_PG_DATA:-} ]] && pg_stop "$BENCH_PG_DATA" >/dev/null 2>&1 || true
+  rm -rf "$BENCH_TMP"
+}
+trap bench_cleanup EXIT
+
+# Starts PostgreSQL (trust, fsync off) on a free port; sets BENCH_PG_PORT.
+bench_start_postgres() {
+  pg_find_bin
+  ensure_pg_system_user
+  mkdir -p "$BENCH_TMP/pg"
+  chown_to_pg_owner "$BENCH_TMP/pg"
+  BENCH_PG_DATA=$BENCH_TMP/pg/data
+  pg_init "$BENCH_PG_DATA" trust >/dev/null
+  BENCH_PG_PORT=$(free_port)
+  pg_configure "$BENCH_PG_DATA" "$BENCH_PG_PORT" "fsync = off" "synchronous_commit = off" \
+    "full_page_writes = off" "log_min_messages = warning"
+  pg_start "$BENCH_PG_DATA" "$BENCH_PG_PORT" "$BENCH_TMP/pg/postgres.log" >/dev/null
+}
+
+# bench_createdb NAME: an empty database; prints its URL.
+bench_createdb() {
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$1"
+  echo "postgresql://postgres@127.0.0.1:$BENCH_PG_PORT/$1"
+}
+
+# bench_wait_http URL [seconds]: waits until the URL answers 200.
+bench_wait_http() {
+  local url=$1 seconds=${2:-120} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$url did not answer 200 within ${seconds}s"
+}
+
+# bench_cpu_seconds PID: user+system CPU seconds the process has used so far.
+bench_cpu_seconds() {
+  awk -v ticks="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / ticks }' "/proc/$1/stat"
+}
+
+# bench_wrk NAME PID CONNECTIONS SECONDS URL [wrk args...]: one wrk run against URL,
+# printed as a markdown row: name | conns | req/s | p50 | p99 | errors | CPU s of PID.
+bench_wrk() {
+  local name=$1 pid=$2 connections=$3 seconds=$4 url=$5
+  shift 5
+  local before after out
+  before=$(bench_cpu_seconds "$pid")
+  out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency --timeout 5s "$@" "$url")
+  after=$(bench_cpu_seconds "$pid")
+  local rps p50 p99 errors non2xx
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  errors=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" \
+    "$((${errors:-0} + ${non2xx:-0}))" "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", b - a }')"
+}
