@@ -71,14 +71,14 @@ kos::Bill bill_of(const PgRows& rows, const std::string& line_number) {
   bill.usage.data_mb = {rows.int64(0, "data_used_mb"), rows.int64(0, "data_allowance_mb")};
   bill.termination_fee = rows.int64(0, "termination_fee");
   auto device = rows.optional_text(0, "device_name");
-  auto monthly = rows.int64(0, "installment_monthly");
-  if (device && monthly > 0) {
+  // Months before the device was bought carry no instalment block.
+  if (device && (bill.device_installment > 0 || rows.int64(0, "installment_remaining") > 0)) {
     kos::DeviceInstallment installment;
     installment.device_name = *device;
     installment.total_amount = rows.int64(0, "installment_total");
-    installment.monthly_amount = monthly;
+    installment.monthly_amount = rows.int64(0, "installment_monthly");
     installment.remaining_amount = rows.int64(0, "installment_remaining");
-    installment.remaining_months = (installment.remaining_amount + monthly - 1) / monthly;
+    installment.remaining_months = rows.int64(0, "installment_remaining_months");
     bill.installment = std::move(installment);
   }
   bill.payment_info.billing_date = std::string{rows.text(0, "billing_date")};
@@ -149,11 +149,8 @@ void KosStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kProductInquiryName, queries::kProductInquiry);
   pool.register_statement(queries::kCatalogueName, queries::kCatalogue);
   pool.register_statement(queries::kFindOrderName, queries::kFindOrder);
-  pool.register_statement(queries::kLockLineName, queries::kLockLine);
-  pool.register_statement(queries::kFindProductName, queries::kFindProduct);
-  pool.register_statement(queries::kInsertOrderName, queries::kInsertOrder);
-  pool.register_statement(queries::kApplyChangeName, queries::kApplyChange);
-  pool.register_statement(queries::kGenerationStateName, queries::kGenerationState);
+  pool.register_statement(queries::kChangeProductName, queries::kChangeProduct);
+  pool.register_statement(queries::kEnsureGeneratedName, queries::kEnsureGenerated);
 }
 
 boost::asio::awaitable<PgResult<BillLookup>> KosStore::find_bill(std::string line_number,
@@ -227,117 +224,34 @@ boost::asio::awaitable<PgResult<kos::OrderInfo>> KosStore::find_order(std::strin
 }
 
 boost::asio::awaitable<PgResult<ChangeOutcome>> KosStore::change_product(
-    kos::ProductChangeRequest request, BillingMonth seoul_month, Deadline deadline) {
-  auto lease = co_await pool_.acquire(deadline);
-  if (!lease) co_return lease.error();
-  auto& connection = *lease;
-  if (auto begun = co_await connection.begin(deadline); !begun) co_return begun.error();
-
-  // A repeated request id answers what the first one got.
-  auto existing = co_await connection.execute(queries::kFindOrderName, params(request.request_id), deadline);
-  if (!existing) co_return existing.error();
-  if (!existing->empty()) {
-    auto order = order_of(*existing);
-    if (auto done = co_await connection.rollback(deadline); !done) co_return done.error();
-    co_return outcome_of(order);
-  }
-
-  auto line = co_await connection.execute(queries::kLockLineName, params(request.line_number), deadline);
-  if (!line) co_return line.error();
-  auto target = co_await connection.execute(queries::kFindProductName,
-                                            params(request.target_product_code), deadline);
-  if (!target) co_return target.error();
-
-  ChangeFacts facts;
-  std::optional<std::string> previous_product;
-  if (!line->empty()) {
-    facts.line_status = kos::parse_line_status(line->text(0, "status"));
-    facts.line_operator = std::string{line->text(0, "operator_code")};
-    previous_product = std::string{line->text(0, "product_code")};
-  }
-  if (!target->empty()) {
-    facts.target_status = kos::parse_product_status(target->text(0, "status"));
-    facts.target_operator = std::string{target->text(0, "operator_code")};
-  }
-  auto code = product_change_result(facts);
-  bool completed = code == KosResultCode::kSuccess;
-  std::optional<std::string> effective_date;
-  if (completed) effective_date = effective_date_after(seoul_month.year, seoul_month.month);
-
-  auto order_parameters =
+    kos::ProductChangeRequest request, Deadline deadline) {
+  // One statement: db/kos/004_change_product.sql locks the line, applies the rules of
+  // KOS (2001…2005) and stores the order, idempotently on the request id.
+  auto rows = co_await pool_.execute(
+      queries::kChangeProductName,
       params(request.request_id, request.line_number, request.current_product_code,
-             request.target_product_code, previous_product, completed ? "COMPLETED" : "FAILED",
-             std::string{kos::to_text(code)}, std::string{kos::default_message(code)},
-             effective_date);
-  auto inserted =
-      co_await connection.execute(queries::kInsertOrderName, std::move(order_parameters), deadline);
-  if (!inserted) co_return inserted.error();
-  if (inserted->empty()) {
-    // Another call with the same request id committed first: answer what it got.
-    if (auto done = co_await connection.rollback(deadline); !done) co_return done.error();
-    auto order = co_await connection.execute(queries::kFindOrderName, params(request.request_id), deadline);
-    if (!order) co_return order.error();
-    co_return outcome_of(order_of(*order));
-  }
-  if (completed) {
-    auto applied = co_await connection.execute(
-        queries::kApplyChangeName, params(request.line_number, request.target_product_code), deadline);
-    if (!applied) co_return applied.error();
-  }
-  if (auto committed = co_await connection.commit(deadline); !committed) co_return committed.error();
-
-  ChangeOutcome outcome;
-  outcome.code = code;
-  if (completed) {
-    kos::ProductChangeResult result;
-    result.request_id = request.request_id;
-    result.kos_order_number = std::string{inserted->text(0, "kos_order_number")};
-    result.line_number = request.line_number;
-    result.previous_product_code = previous_product.value_or("");
-    result.new_product_code = request.target_product_code;
-    result.effective_date = effective_date.value_or("");
-    result.processed_at = std::string{inserted->text(0, "created_at")};
-    outcome.result = std::move(result);
-  }
-  co_return outcome;
+             request.target_product_code),
+      deadline);
+  if (!rows) co_return rows.error();
+  co_return outcome_of(order_of(*rows));
 }
 
 boost::asio::awaitable<PgResult<GenerationState>> KosStore::ensure_generated(int customers, int seed,
                                                                              BillingMonth anchor,
                                                                              Deadline deadline) {
-  auto lease = co_await pool_.acquire(deadline);
-  if (!lease) co_return lease.error();
-  auto& connection = *lease;
-  if (auto begun = co_await connection.begin(deadline); !begun) co_return begun.error();
-  // One generator at a time; the others wait here and then find the data current.
-  if (auto locked = co_await connection.query(queries::kGenerationLock, storage::PgParams{}, deadline); !locked)
-    co_return locked.error();
-  auto state = co_await connection.execute(queries::kGenerationStateName, storage::PgParams{}, deadline);
-  if (!state) co_return state.error();
-  GenerationState result;
-  if (!state->empty() && state->int64(0, "seed") == seed &&
-      state->int64(0, "customer_count") == customers &&
-      state->text(0, "anchor_month") == anchor.kos_form()) {
-    result.seed = seed;
-    result.customers = customers;
-    result.anchor_month = anchor.kos_form();
-    result.lines = state->int64(0, "line_count");
-    result.bills = state->int64(0, "bill_count");
-    if (auto done = co_await connection.rollback(deadline); !done) co_return done.error();
-    co_return result;
-  }
-  auto generated = co_await connection.query(
-      queries::kGenerate, params(std::to_string(customers), std::to_string(seed), anchor.kos_form()), deadline);
-  if (!generated) co_return generated.error();
-  if (auto committed = co_await connection.commit(deadline); !committed) co_return committed.error();
-  result.seed = seed;
-  result.customers = customers;
-  result.anchor_month = anchor.kos_form();
-  result.lines = generated->int64(0, "line_count");
-  result.bills = generated->int64(0, "bill_count");
-  result.duration_ms = generated->int64(0, "duration_ms");
-  result.regenerated = true;
-  co_return result;
+  auto rows = co_await pool_.execute(
+      queries::kEnsureGeneratedName,
+      params(std::to_string(customers), std::to_string(seed), anchor.kos_form()), deadline);
+  if (!rows) co_return rows.error();
+  GenerationState state;
+  state.seed = int(rows->int64(0, "seed"));
+  state.customers = int(rows->int64(0, "customer_count"));
+  state.anchor_month = std::string{rows->text(0, "anchor_month")};
+  state.lines = rows->int64(0, "line_count");
+  state.bills = rows->int64(0, "bill_count");
+  state.duration_ms = rows->int64(0, "duration_ms");
+  state.generated_at = std::string{rows->text(0, "generated_at")};
+  co_return state;
 }
 
 }  // namespace phonebill::kos_sim

@@ -43,8 +43,8 @@ struct GenerationState {
   std::string anchor_month;  // YYYYMM
   std::int64_t lines = 0;
   std::int64_t bills = 0;
-  bool regenerated = false;
-  std::int64_t duration_ms = 0;
+  std::int64_t duration_ms = 0;  // of the generation that made the current data
+  std::string generated_at;
 };
 
 class KosStore {
@@ -63,7 +63,6 @@ class KosStore {
   // Applies the change once per request id: a repeated id returns the first outcome,
   // whatever the new body says (KOS is idempotent on requestId).
   boost::asio::awaitable<PgResult<ChangeOutcome>> change_product(kos::ProductChangeRequest request,
-                                                                 BillingMonth seoul_month,
                                                                  Deadline deadline);
   boost::asio::awaitable<PgResult<kos::OrderInfo>> find_order(std::string request_id,
                                                               Deadline deadline);

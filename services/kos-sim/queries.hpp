@@ -13,7 +13,8 @@ SELECT l.status AS line_status, c.customer_name, l.contract_type,
        b.billing_month, b.monthly_fee, b.usage_fee, b.discount_total, b.device_installment,
        b.total_amount, b.voice_used_minutes, b.voice_allowance_minutes, b.sms_used,
        b.sms_allowance, b.data_used_mb, b.data_allowance_mb, b.termination_fee,
-       b.installment_remaining, b.billing_date::text AS billing_date, b.due_date::text AS due_date,
+       b.installment_remaining, b.installment_remaining_months,
+       b.billing_date::text AS billing_date, b.due_date::text AS due_date,
        b.product_code, b.product_name, b.payment_status, b.payment_method,
        b.discounts::text AS discounts
 FROM lines l
@@ -57,41 +58,20 @@ SELECT request_id, line_number, current_product_code, target_product_code,
 FROM orders
 WHERE request_id = $1)SQL";
 
-// Locks the line so concurrent changes of one line are serialised.
-inline constexpr const char* kLockLineName = "kos.lock_line";
-inline constexpr const char* kLockLine = R"SQL(
-SELECT status, product_code, operator_code FROM lines WHERE line_number = $1 FOR UPDATE)SQL";
+// The whole change, atomic and idempotent on the request id (db/kos/004).
+inline constexpr const char* kChangeProductName = "kos.change_product";
+inline constexpr const char* kChangeProduct = R"SQL(
+SELECT request_id, line_number, current_product_code, target_product_code,
+       previous_product_code, kos_order_number, effective_date::text AS effective_date,
+       status, result_code, result_detail,
+       to_char(created_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"') AS created_at
+FROM kos_change_product($1, $2, $3, $4))SQL";
 
-inline constexpr const char* kFindProductName = "kos.find_product";
-inline constexpr const char* kFindProduct = R"SQL(
-SELECT status, operator_code FROM products WHERE product_code = $1)SQL";
-
-// $1 request, $2 line, $3 current, $4 target, $5 previous, $6 status, $7 code, $8 detail,
-// $9 effective date (NULL unless completed). Returns nothing if the request id exists.
-inline constexpr const char* kInsertOrderName = "kos.insert_order";
-inline constexpr const char* kInsertOrder = R"SQL(
-INSERT INTO orders (request_id, line_number, current_product_code, target_product_code,
-                    previous_product_code, kos_order_number, effective_date, status,
-                    result_code, result_detail)
-VALUES ($1, $2, $3, $4, $5,
-        CASE WHEN $6 = 'COMPLETED'
-             THEN 'KOS' || to_char(now() AT TIME ZONE 'Asia/Seoul', 'YYYYMMDD') ||
-                  lpad(nextval('order_number_seq')::text, 8, '0') END,
-        $9::date, $6, $7, $8)
-ON CONFLICT (request_id) DO NOTHING
-RETURNING kos_order_number,
-          to_char(created_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"') AS created_at)SQL";
-
-inline constexpr const char* kApplyChangeName = "kos.apply_change";
-inline constexpr const char* kApplyChange = R"SQL(
-UPDATE lines SET product_code = $2, updated_at = now() WHERE line_number = $1)SQL";
-
-inline constexpr const char* kGenerationStateName = "kos.generation_state";
-inline constexpr const char* kGenerationState = R"SQL(
-SELECT seed, customer_count, anchor_month, line_count, bill_count FROM generation_meta)SQL";
-
-inline constexpr const char* kGenerationLock = "SELECT pg_advisory_xact_lock(8084001)";
-inline constexpr const char* kGenerate = R"SQL(
-SELECT line_count, bill_count, duration_ms FROM kos_generate($1::integer, $2::integer, $3::text))SQL";
+// Regenerates under an advisory lock only when seed, count or month changed (db/kos/002).
+inline constexpr const char* kEnsureGeneratedName = "kos.ensure_generated";
+inline constexpr const char* kEnsureGenerated = R"SQL(
+SELECT seed, customer_count, anchor_month, line_count, bill_count, duration_ms,
+       generated_at::text AS generated_at
+FROM kos_ensure_generated($1::integer, $2::integer, $3::text))SQL";
 
 }  // namespace phonebill::kos_sim::queries

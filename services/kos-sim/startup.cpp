@@ -30,7 +30,7 @@ boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store
     log::error("generation_failed", {{"error", storage::describe(generated.error())}});
     co_return false;
   }
-  log::info("data_ready", {{"regenerated", generated->regenerated},
+  log::info("data_ready", {{"generatedAt", generated->generated_at},
                            {"lines", generated->lines},
                            {"bills", generated->bills},
                            {"durationMs", generated->duration_ms}});

@@ -278,9 +278,11 @@ struct PgConnection::Impl {
       co_return make_error(PgErrorKind::kTimeout, "deadline passed before the call");
     }
     busy = true;
-    auto result = co_await send_flush_read(send, call, deadline);
-    busy = false;
-    co_return result;
+    struct BusyReset {
+      bool& busy;
+      ~BusyReset() { busy = false; }
+    } reset{busy};
+    co_return co_await send_flush_read(send, call, deadline);
   }
 
   template <typename Send>

@@ -1,4 +1,5 @@
-// The integration-test harness (see test_environment.hpp). Each server starts on first
+// The integration-test harness (see test_environment.hpp), PostgreSQL half; the Redis
+// half is redis_harness.cpp. Each server starts on first
 // use, in a function-local static whose destructor stops it and deletes its directory
 // when the test binary exits; PR_SET_PDEATHSIG (ChildProcess) covers crashes. Blocking
 // libpq and socket calls are fine here: this is test set-up code, outside any loop.
@@ -6,12 +7,10 @@
 
 #include <arpa/inet.h>
 #include <libpq-fe.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -39,31 +38,33 @@ std::optional<std::string> environment_variable(const char* name) {
   return std::string{value};
 }
 
+// Marks a directory with the pid of the test binary that made it.
+constexpr const char* kOwnerFile = ".phonebill-owner";
+
 std::filesystem::path create_temp_directory(const std::string& prefix) {
   const std::string base = environment_variable("TMPDIR").value_or("/tmp");
   std::string pattern = base + "/" + prefix + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp " + pattern + " failed");
   }
+  std::ofstream{std::filesystem::path{pattern} / kOwnerFile} << ::getpid() << "\n";
   return pattern;
 }
 
 // A test binary that crashed (or aborted on an ASan report) ran no destructors: its
-// servers died with it (PR_SET_PDEATHSIG) but its directories stayed. Removes our
-// directories untouched for an hour whose PostgreSQL, if any, is gone.
+// servers died with it (PR_SET_PDEATHSIG) but its directories stayed. Removes the
+// directories this harness made whose owning process (kOwnerFile) is gone.
 void remove_abandoned_directories() {
   const std::filesystem::path base = environment_variable("TMPDIR").value_or("/tmp");
-  const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours{1};
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator{base, error}) {
     const std::string name = entry.path().filename().string();
-    const bool ours = name.starts_with("phonebill-pg-") || name.starts_with("phonebill-redis-") ||
-                      name.starts_with("phonebill-test-");
+    const bool ours = name.starts_with("phonebill-pg-") || name.starts_with("phonebill-test-");
     if (!ours || !entry.is_directory(error)) continue;
-    if (std::filesystem::last_write_time(entry.path(), error) > cutoff || error) continue;
-    std::ifstream pid_file{entry.path() / "data" / "postmaster.pid"};
-    pid_t pid = 0;
-    if (pid_file >> pid && pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH)) continue;
+    std::ifstream owner_file{entry.path() / kOwnerFile};
+    pid_t owner = 0;
+    if (!(owner_file >> owner) || owner <= 0) continue;  // not (yet) marked: leave it
+    if (::kill(owner, 0) == 0 || errno != ESRCH) continue;
     std::filesystem::remove_all(entry.path(), error);
   }
 }
@@ -124,7 +125,7 @@ bool postgres_answers(const std::string& dsn) { return PQping(dsn.c_str()) == PQ
 class ThrowawayPostgres {
  public:
   ThrowawayPostgres() {
-    remove_abandoned_directories();
+    remove_abandoned_directories();  // once per test binary: it starts one cluster
     directory_ = create_temp_directory("phonebill-pg");
     if (::geteuid() == 0) {
       user_ = unprivileged_user();
@@ -293,100 +294,6 @@ std::string unique_database_name(const std::string& prefix) {
   return name + "_" + std::string{suffix, 8};
 }
 
-// Sends one inline command and reads the first reply line ("+PONG", "+OK").
-std::string redis_command(const std::string& host, std::uint16_t port, const std::string& command) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* addresses = nullptr;
-  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &addresses) != 0) return {};
-  std::string reply;
-  for (addrinfo* address = addresses; address != nullptr && reply.empty(); address = address->ai_next) {
-    const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, 0);
-    if (fd < 0) continue;
-    timeval limit{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    const std::string line = command + "\r\n";
-    if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0 &&
-        ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
-      char buffer[256];
-      while (reply.find("\r\n") == std::string::npos) {
-        const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-        if (got <= 0) break;
-        reply.append(buffer, static_cast<std::size_t>(got));
-      }
-    }
-    ::close(fd);
-  }
-  ::freeaddrinfo(addresses);
-  return reply.substr(0, reply.find("\r\n"));
-}
-
-// The Redis the tests use: external (PHONEBILL_TEST_REDIS_URL) or a throwaway server.
-class RedisHarness {
- public:
-  RedisHarness() {
-    if (auto external = environment_variable("PHONEBILL_TEST_REDIS_URL")) {
-      adopt_url(*external);
-      return;
-    }
-    directory_ = create_temp_directory("phonebill-redis");
-    host_ = "127.0.0.1";
-    for (int attempt = 0; attempt < 3 && !server_; ++attempt) start_server();
-    if (!server_) throw std::runtime_error("redis-server did not start; see " + directory_.string());
-    url_ = "redis://127.0.0.1:" + std::to_string(port_);
-  }
-  ~RedisHarness() {
-    server_.reset();  // SIGKILL: nothing of it is kept
-    std::error_code ignored;
-    if (!directory_.empty()) std::filesystem::remove_all(directory_, ignored);
-  }
-
-  const std::string& url() const { return url_; }
-  const std::string& host() const { return host_; }
-  std::uint16_t port() const { return port_; }
-
- private:
-  // redis://[user:password@]host[:port][/db]; credentials are not supported here.
-  void adopt_url(const std::string& url) {
-    url_ = url;
-    std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
-    if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-    rest = rest.substr(0, rest.find('/'));
-    const auto colon = rest.rfind(':');
-    host_ = rest.substr(0, colon);
-    port_ = colon == std::string::npos ? 6379 : static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)));
-  }
-
-  void start_server() {
-    port_ = find_free_port();
-    ChildProcess server{{.executable = "redis-server",
-                         .arguments = {"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                       "--save", "", "--appendonly", "no",
-                                       "--dir", directory_.string()},
-                         .log_path = (directory_ / "redis.log").string()}};
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline && server.is_running()) {
-      if (redis_command(host_, port_, "PING") == "+PONG") {
-        server_.emplace(std::move(server));
-        return;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-
-  std::filesystem::path directory_;
-  std::optional<ChildProcess> server_;
-  std::string url_;
-  std::string host_;
-  std::uint16_t port_ = 0;
-};
-
-RedisHarness& redis() {
-  static RedisHarness harness;
-  return harness;
-}
-
 }  // namespace
 
 const std::string& postgres_admin_dsn() { return postgres().admin_dsn(); }
@@ -404,15 +311,6 @@ std::string create_database(const std::string& prefix) {
 std::string unreachable_dsn() {
   return "host=127.0.0.1 port=" + std::to_string(find_free_port()) +
          " user=postgres dbname=postgres connect_timeout=2";
-}
-
-const std::string& redis_url() { return redis().url(); }
-std::string redis_host() { return redis().host(); }
-std::uint16_t redis_port() { return redis().port(); }
-
-void flush_redis() {
-  const std::string reply = redis_command(redis().host(), redis().port(), "FLUSHALL");
-  if (reply != "+OK") throw std::runtime_error("FLUSHALL answered '" + reply + "'");
 }
 
 std::uint16_t find_free_port() {

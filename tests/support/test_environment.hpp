@@ -30,8 +30,9 @@ void flush_redis();
 // A loopback TCP port that was free a moment ago.
 std::uint16_t find_free_port();
 
-// A new empty directory $TMPDIR/phonebill-test-<prefix>-XXXXXX (TMPDIR defaults to /tmp),
-// removed when the test binary exits.
+// A new directory $TMPDIR/phonebill-test-<prefix>-XXXXXX (TMPDIR defaults to /tmp),
+// removed when the test binary exits. It holds one hidden file, .phonebill-owner (our
+// pid), so a later run can remove it if this binary crashes.
 std::filesystem::path make_temp_directory(const std::string& prefix);
 
 // The throwaway PostgreSQL server's log ("" when an external server is used).

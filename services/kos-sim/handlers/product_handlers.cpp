@@ -1,6 +1,5 @@
 // POST /api/v1/kos/product/inquiry, GET /api/v1/kos/product/list,
 // POST /api/v1/kos/product/change and GET /api/v1/kos/product/change/{requestId}.
-#include "core/seoul_time.hpp"
 #include "handler_support.hpp"
 #include "http/sleep.hpp"
 #include "kos/codec.hpp"
@@ -46,8 +45,7 @@ asio::awaitable<http::Response> product_change(http::Request& request, KosSimCon
   if (auto replaced = co_await apply_fault_plan(plan, request, context.clock)) co_return *replaced;
   if (!change) co_return invalid_request_answer(request, context.clock, errors);
 
-  auto outcome = co_await context.store.change_product(*change, seoul_month(context.clock.now()),
-                                                       store_deadline(request));
+  auto outcome = co_await context.store.change_product(*change, store_deadline(request));
   if (!outcome) co_return database_failure(request, context.clock, outcome.error());
   log::info("product_change", {{"requestId", change->request_id},
                                {"resultCode", kos::to_text(outcome->code)},

@@ -127,3 +127,21 @@ TEST_F(KosSimTest, ScenarioLinesMisbehaveAsSpecified) {
   EXPECT_EQ(slow.result_code(), "0000") << slow.body;
   EXPECT_GE(slow.elapsed, std::chrono::milliseconds{4900});
 }
+
+// KOS data faults give the rare codes: a terminated line is 3002 (and 1002), a line
+// whose plan vanished from the catalogue is 3003.
+TEST_F(KosSimTest, ProductInquiryRareCodesFromDataFaults) {
+  run_sql("UPDATE lines SET status = 'TERMINATED' WHERE line_number = '01099990003'");
+  run_sql("ALTER TABLE lines DROP CONSTRAINT IF EXISTS lines_product_fk");
+  run_sql("UPDATE lines SET product_code = 'GONE-001' WHERE line_number = '01099990001'");
+  auto terminated = post_json("/api/v1/kos/product/inquiry",
+                              json::object{{"lineNumber", "01099990003"}, {"requestId", unique_request_id("pi")}});
+  EXPECT_EQ(terminated.result_code(), "3002") << terminated.body;
+  auto terminated_bill = post_json("/api/v1/kos/bill/inquiry", bill_request("01099990003", current_month().kos_form()));
+  EXPECT_EQ(terminated_bill.result_code(), "1002");
+  auto orphan = post_json("/api/v1/kos/product/inquiry",
+                          json::object{{"lineNumber", "01099990001"}, {"requestId", unique_request_id("pi")}});
+  EXPECT_EQ(orphan.result_code(), "3003") << orphan.body;
+  run_sql("UPDATE lines SET status = 'ACTIVE' WHERE line_number = '01099990003'");
+  run_sql("UPDATE lines SET product_code = 'LTE-BASIC-001' WHERE line_number = '01099990001'");
+}

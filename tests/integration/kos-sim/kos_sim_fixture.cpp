@@ -9,6 +9,7 @@
 #include "core/json.hpp"
 #include "core/seoul_time.hpp"
 #include "http/client.hpp"
+#include "storage/pg_pool.hpp"
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
@@ -19,6 +20,7 @@ namespace {
 
 struct SharedKosSim {
   std::uint16_t port = 0;
+  std::string database_url;
   std::unique_ptr<ChildProcess> process;
 };
 
@@ -46,11 +48,12 @@ void KosSimTest::SetUpTestSuite() {
   auto& kos = shared();
   if (kos.process) return;
   kos.port = find_free_port();
+  kos.database_url = create_database("kos");
   auto log_directory = make_temp_directory("kos-sim");
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/kos-sim/kos-sim";
   options.environment = {
-      {"PHONEBILL_DATABASE_URL", create_database("kos")},
+      {"PHONEBILL_DATABASE_URL", kos.database_url},
       {"PHONEBILL_HTTP_PORT", std::to_string(kos.port)},
       {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
       {"PHONEBILL_IO_THREADS", "2"},
@@ -84,6 +87,13 @@ void KosSimTest::SetUp() {
 }
 
 std::uint16_t KosSimTest::port() { return shared().port; }
+
+void KosSimTest::run_sql(const std::string& sql) {
+  boost::asio::io_context io;
+  storage::PgPool pool{io, storage::PgPoolOptions{shared().database_url, 1}};
+  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+  ASSERT_TRUE(result) << storage::describe(result.error());
+}
 
 KosReply KosSimTest::call(const std::string& method, const std::string& target,
                           const std::string& body, std::chrono::milliseconds timeout,

@@ -43,6 +43,8 @@ class KosSimTest : public ::testing::Test {
   void set_faults(const boost::json::value& settings);
 
   static std::uint16_t port();
+  // Runs SQL directly on kos-sim's database (to stage data faults KOS can have).
+  static void run_sql(const std::string& sql);
 
  public:
   static BillingMonth current_month();

@@ -18,13 +18,11 @@ using namespace std::chrono_literals;
 // Generous enough for a loaded machine running ASan; tests of timeouts use their own.
 inline Deadline test_deadline() { return deadline_after(10s); }
 
-// One database per suite (STYLE §10), created on first use.
+// A fresh database per suite run (STYLE §10); --gtest_repeat gets a new one each time.
 template <typename Suite>
 class DatabaseSuite : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (dsn_.empty()) dsn_ = test_support::create_database(Suite::kDatabasePrefix);
-  }
+  static void SetUpTestSuite() { dsn_ = test_support::create_database(Suite::kDatabasePrefix); }
   static const std::string& dsn() { return dsn_; }
 
  private:
