@@ -75,8 +75,9 @@ start_test_datastores() {
   export PHONEBILL_TEST_PG_DSN="postgresql://postgres@127.0.0.1:$port/postgres"
   for attempt in 1 2 3; do
     TEST_REDIS_PORT=$(free_port)
+    # 1024 logical databases: each test process takes its own (tests/support/redis_harness.cpp).
     (redis_start "$TEST_TMP/redis" "$TEST_REDIS_PORT" "$TEST_TMP/redis/redis.pid" \
-      "$TEST_TMP/redis/redis.log") && break
+      "$TEST_TMP/redis/redis.log" --databases 1024) && break
     ((attempt < 3)) || die "could not start the test Redis"
     warn "retrying Redis on another port"
   done

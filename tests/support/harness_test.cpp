@@ -234,30 +234,42 @@ TEST(PostgresHarnessTest, CreatesSeparateReachableDatabases) {
 }
 
 // Sends one inline command to the test Redis and returns the first reply line.
+// Runs `command` in this process's test database; returns the first line of its reply.
 std::string redis_reply(const std::string& command) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(redis_port());
   ::inet_pton(AF_INET, redis_host().c_str(), &address.sin_addr);
+  const std::string url = redis_url();
   std::string reply;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string line = command + "\r\n";
-    (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    const std::string lines = "SELECT " + url.substr(url.rfind('/') + 1) + "\r\n" + command + "\r\n";
+    (void)::send(fd, lines.data(), lines.size(), MSG_NOSIGNAL);
     char buffer[256];
-    while (reply.find("\r\n") == std::string::npos) {
+    auto second_line_complete = [&] {
+      auto first = reply.find("\r\n");
+      return first != std::string::npos && reply.find("\r\n", first + 2) != std::string::npos;
+    };
+    while (!second_line_complete()) {
       const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
       if (got <= 0) break;
       reply.append(buffer, static_cast<std::size_t>(got));
     }
   }
   ::close(fd);
+  auto first = reply.find("\r\n");
+  if (first == std::string::npos) return {};
+  reply = reply.substr(first + 2);
   return reply.substr(0, reply.find("\r\n"));
 }
 
 // The test Redis answers at redis_url(), and flush_redis empties it.
 TEST(RedisHarnessTest, FlushEmptiesTheTestRedis) {
-  EXPECT_EQ(redis_url(), "redis://" + redis_host() + ":" + std::to_string(redis_port()));
+  // Each test process has a logical database of its own (1…1023).
+  const std::string server = "redis://" + redis_host() + ":" + std::to_string(redis_port()) + "/";
+  ASSERT_TRUE(redis_url().starts_with(server)) << redis_url();
+  EXPECT_GE(std::stoi(redis_url().substr(server.size())), 1);
   EXPECT_EQ(redis_reply("SET harness:key value"), "+OK");
   EXPECT_EQ(redis_reply("EXISTS harness:key"), ":1");
   flush_redis();

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "support/child_process.hpp"
 #include "support/test_environment.hpp"
@@ -26,8 +27,10 @@ std::optional<std::string> environment_variable(const char* name) {
   return std::string{value};
 }
 
-// Sends one inline command and reads the first reply line ("+PONG", "+OK").
-std::string redis_command(const std::string& host, std::uint16_t port, const std::string& command) {
+// Sends inline commands (one per element) on one connection and returns the last reply's
+// first line ("+PONG", "+OK", ":42").
+std::string redis_commands(const std::string& host, std::uint16_t port,
+                           const std::vector<std::string>& commands) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -39,14 +42,24 @@ std::string redis_command(const std::string& host, std::uint16_t port, const std
     if (fd < 0) continue;
     timeval limit{2, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    const std::string line = command + "\r\n";
+    std::string lines;
+    for (const auto& command : commands) lines += command + "\r\n";
     if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0 &&
-        ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+        ::send(fd, lines.data(), lines.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(lines.size())) {
       char buffer[256];
-      while (reply.find("\r\n") == std::string::npos) {
+      std::size_t complete = 0;
+      while (complete < commands.size()) {
         const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
         if (got <= 0) break;
         reply.append(buffer, static_cast<std::size_t>(got));
+        complete = 0;
+        for (auto at = reply.find("\r\n"); at != std::string::npos; at = reply.find("\r\n", at + 2)) ++complete;
+      }
+      // Keep only the last reply line.
+      if (complete == commands.size() && reply.size() >= 2) {
+        auto end = reply.rfind("\r\n");
+        auto start = reply.rfind("\r\n", end - 1);
+        reply = reply.substr(start == std::string::npos ? 0 : start + 2);
       }
     }
     ::close(fd);
@@ -55,12 +68,22 @@ std::string redis_command(const std::string& host, std::uint16_t port, const std
   return reply.substr(0, reply.find("\r\n"));
 }
 
+std::string redis_command(const std::string& host, std::uint16_t port, const std::string& command) {
+  return redis_commands(host, port, {command});
+}
+
+// Logical databases of a test Redis: each test process takes its own (1…1023), so that
+// test binaries running in parallel against one server never flush each other's keys.
+// Pub/sub channels are server-wide: tests must still name their channels uniquely.
+constexpr int kTestDatabases = 1024;
+
 // The Redis the tests use: external (PHONEBILL_TEST_REDIS_URL) or a throwaway server.
 class RedisHarness {
  public:
   RedisHarness() {
     if (auto external = environment_variable("PHONEBILL_TEST_REDIS_URL")) {
       adopt_url(*external);
+      take_database();
       return;
     }
     directory_ = make_temp_directory("redis");  // removed at exit, after the server
@@ -68,14 +91,25 @@ class RedisHarness {
     for (int attempt = 0; attempt < 3 && !server_; ++attempt) start_server();
     if (!server_) throw std::runtime_error("redis-server did not start; see " + directory_.string());
     url_ = "redis://127.0.0.1:" + std::to_string(port_);
+    take_database();
   }
   ~RedisHarness() = default;  // SIGKILLs the server: nothing of it is kept
 
   const std::string& url() const { return url_; }
   const std::string& host() const { return host_; }
   std::uint16_t port() const { return port_; }
+  int database() const { return database_; }
 
  private:
+  // Takes the next logical database (round robin over 1…kTestDatabases-1, counted in
+  // database 0) and points url_ at it.
+  void take_database() {
+    auto reply = redis_command(host_, port_, "INCR phonebill:test:next-database");
+    if (reply.empty() || reply[0] != ':') throw std::runtime_error("test Redis answered '" + reply + "'");
+    database_ = 1 + int((std::stoll(reply.substr(1)) - 1) % (kTestDatabases - 1));
+    url_ = url_.substr(0, url_.find('/', url_.find("://") + 3)) + "/" + std::to_string(database_);
+  }
+
   // redis://[user:password@]host[:port][/db]; credentials are not supported here.
   void adopt_url(const std::string& url) {
     url_ = url;
@@ -92,6 +126,7 @@ class RedisHarness {
     ChildProcess server{{.executable = "redis-server",
                          .arguments = {"--port", std::to_string(port_), "--bind", "127.0.0.1",
                                        "--save", "", "--appendonly", "no",
+                                       "--databases", std::to_string(kTestDatabases),
                                        "--dir", directory_.string()},
                          .log_path = (directory_ / "redis.log").string()}};
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -109,6 +144,7 @@ class RedisHarness {
   std::string url_;
   std::string host_;
   std::uint16_t port_ = 0;
+  int database_ = 0;
 };
 
 RedisHarness& redis() {
@@ -123,8 +159,9 @@ std::string redis_host() { return redis().host(); }
 std::uint16_t redis_port() { return redis().port(); }
 
 void flush_redis() {
-  const std::string reply = redis_command(redis().host(), redis().port(), "FLUSHALL");
-  if (reply != "+OK") throw std::runtime_error("FLUSHALL answered '" + reply + "'");
+  const std::string reply = redis_commands(
+      redis().host(), redis().port(), {"SELECT " + std::to_string(redis().database()), "FLUSHDB"});
+  if (reply != "+OK") throw std::runtime_error("FLUSHDB answered '" + reply + "'");
 }
 
 }  // namespace phonebill::test_support

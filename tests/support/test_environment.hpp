@@ -20,11 +20,13 @@ std::string create_database(const std::string& prefix);
 // A DSN nothing listens on (for "database down" tests).
 std::string unreachable_dsn();
 
-// redis://127.0.0.1:PORT of the test Redis.
+// redis://127.0.0.1:PORT/DB of the test Redis: each test process gets a logical
+// database of its own, so parallel test binaries never see each other's keys (pub/sub
+// channels are server-wide: name them uniquely per test).
 const std::string& redis_url();
 std::string redis_host();
 std::uint16_t redis_port();
-// FLUSHALL on the test Redis (each test starts empty).
+// FLUSHDB of this process's database (each test starts empty).
 void flush_redis();
 
 // A loopback TCP port that was free a moment ago.
