@@ -1,0 +1,95 @@
+// base64url, SHA-256 and hex for the JWS/JWK code (see encoding.hpp).
+#include "security/encoding.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <cstdint>
+
+namespace phonebill::security {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Value of a base64url character, or -1.
+constexpr std::array<std::int8_t, 256> make_decode_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& entry : table) entry = -1;
+  for (std::size_t index = 0; index < kAlphabet.size(); ++index) {
+    table[static_cast<unsigned char>(kAlphabet[index])] = static_cast<std::int8_t>(index);
+  }
+  return table;
+}
+constexpr auto kDecodeTable = make_decode_table();
+
+}  // namespace
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t index = 0;
+  auto byte = [&](std::size_t at) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])); };
+  for (; index + 3 <= bytes.size(); index += 3) {
+    std::uint32_t group = byte(index) << 16 | byte(index + 1) << 8 | byte(index + 2);
+    out += kAlphabet[group >> 18 & 63];
+    out += kAlphabet[group >> 12 & 63];
+    out += kAlphabet[group >> 6 & 63];
+    out += kAlphabet[group & 63];
+  }
+  const std::size_t rest = bytes.size() - index;
+  if (rest == 1) {
+    std::uint32_t group = byte(index) << 16;
+    out += kAlphabet[group >> 18 & 63];
+    out += kAlphabet[group >> 12 & 63];
+  } else if (rest == 2) {
+    std::uint32_t group = byte(index) << 16 | byte(index + 1) << 8;
+    out += kAlphabet[group >> 18 & 63];
+    out += kAlphabet[group >> 12 & 63];
+    out += kAlphabet[group >> 6 & 63];
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char character : text) {
+    const int value = kDecodeTable[static_cast<unsigned char>(character)];
+    if (value < 0) return std::nullopt;
+    buffer = (buffer << 6 | static_cast<std::uint32_t>(value)) & 0xFFFFFF;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>(buffer >> bits & 0xFF);
+    }
+  }
+  // Leftover bits (2 or 4) must be zero: a canonical encoding.
+  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::string sha256(std::string_view bytes) {
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+std::string to_hex(std::string_view bytes) {
+  constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char character : bytes) {
+    const auto value = static_cast<unsigned char>(character);
+    out += kDigits[value >> 4];
+    out += kDigits[value & 15];
+  }
+  return out;
+}
+
+}  // namespace phonebill::security

@@ -1,0 +1,25 @@
+// Byte encodings shared by the JWS, JWK and token code: base64url (RFC 4648 §5, no
+// padding, strict), SHA-256 and hex. Entry points: base64url_encode/_decode, sha256,
+// to_hex.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace phonebill::security {
+
+// base64url without '=' padding.
+std::string base64url_encode(std::string_view bytes);
+
+// The bytes of a base64url text; nullopt for padding, characters outside the base64url
+// alphabet, an impossible length, or non-zero unused trailing bits (so every byte string
+// has exactly one accepted encoding).
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// The 32-byte SHA-256 digest of `bytes`.
+std::string sha256(std::string_view bytes);
+
+// Lower-case hex of `bytes`.
+std::string to_hex(std::string_view bytes);
+
+}  // namespace phonebill::security

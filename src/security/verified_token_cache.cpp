@@ -1,0 +1,48 @@
+// Bounded cache of verified tokens (see verified_token_cache.hpp).
+#include "security/verified_token_cache.hpp"
+
+namespace phonebill::security {
+
+std::optional<VerifiedToken> VerifiedTokenCache::find(std::string_view digest, SystemTime now,
+                                                      SystemTime::duration leeway) {
+  std::lock_guard lock{mutex_};
+  const auto found = entries_.find(std::string{digest});
+  if (found == entries_.end()) return std::nullopt;
+  if (found->second.token.expires_at + leeway <= now) {
+    insertion_order_.erase(found->second.position);
+    entries_.erase(found);
+    return std::nullopt;
+  }
+  return found->second.token;
+}
+
+void VerifiedTokenCache::insert(std::string digest, VerifiedToken token, SystemTime now,
+                                SystemTime::duration leeway) {
+  if (capacity_ == 0) return;
+  std::lock_guard lock{mutex_};
+  if (entries_.contains(digest)) return;
+  if (entries_.size() >= capacity_) make_room(now, leeway);
+  insertion_order_.push_back(digest);
+  entries_.emplace(std::move(digest), Entry{std::move(token), std::prev(insertion_order_.end())});
+}
+
+std::size_t VerifiedTokenCache::size() const {
+  std::lock_guard lock{mutex_};
+  return entries_.size();
+}
+
+void VerifiedTokenCache::make_room(SystemTime now, SystemTime::duration leeway) {
+  // Every token lives equally long, so insertion order is nearly expiry order: expired
+  // entries gather at the front, and the oldest live one is the next to expire anyway.
+  auto drop_front = [this] {
+    entries_.erase(insertion_order_.front());
+    insertion_order_.pop_front();
+  };
+  while (!insertion_order_.empty() &&
+         entries_.at(insertion_order_.front()).token.expires_at + leeway <= now) {
+    drop_front();
+  }
+  while (entries_.size() >= capacity_ && !insertion_order_.empty()) drop_front();
+}
+
+}  // namespace phonebill::security

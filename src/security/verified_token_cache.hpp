@@ -1,0 +1,45 @@
+// Internal: tokens that passed every check, keyed by SHA-256 of their text, kept until
+// they expire, so a client's repeated token costs a hash and a map lookup instead of an
+// ECDSA verification. Bounded: when full, expired entries at the front go first, then the
+// oldest. Thread-safe. Entry points: find, insert.
+#pragma once
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "security/access_token.hpp"
+
+namespace phonebill::security {
+
+class VerifiedTokenCache {
+ public:
+  explicit VerifiedTokenCache(std::size_t capacity) : capacity_(capacity) {}
+
+  // The token cached under `digest` if it is still usable at `now` (expires_at + `leeway`
+  // not yet passed); an expired entry is dropped.
+  std::optional<VerifiedToken> find(std::string_view digest, SystemTime now,
+                                    SystemTime::duration leeway);
+  // Remembers `token` under `digest`, evicting if full. No effect with capacity 0.
+  void insert(std::string digest, VerifiedToken token, SystemTime now,
+              SystemTime::duration leeway);
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    VerifiedToken token;
+    std::list<std::string>::iterator position;
+  };
+  // Drops expired entries from the front, then the oldest until there is room for one.
+  void make_room(SystemTime now, SystemTime::duration leeway);
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::list<std::string> insertion_order_;  // oldest first
+};
+
+}  // namespace phonebill::security
