@@ -1,0 +1,115 @@
+// AuthService's account use cases: the caller's views (me, permission check, login
+// history), the admin actions (create user, set permissions, unlock), start-up demo
+// users and housekeeping. See auth_service.hpp for the contracts.
+#include "auth_errors.hpp"
+#include "auth_service.hpp"
+#include "core/log.hpp"
+
+namespace phonebill::auth {
+
+namespace asio = boost::asio;
+
+asio::awaitable<Outcome<UserRecord>> AuthService::find_user(std::string user_id,
+                                                           Deadline deadline) {
+  auto found = co_await parts_.users.find_user(user_id, deadline);
+  if (!found) co_return database_failure("find_user", found.error());
+  if (!*found) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  co_return std::move(**found);
+}
+
+asio::awaitable<Outcome<bool>> AuthService::check_permission(security::VerifiedToken caller,
+                                                             std::string service_type,
+                                                             std::string request_id,
+                                                             Deadline deadline) {
+  PermissionCheck check;
+  check.user_id = caller.user_id;
+  check.session_id = caller.session_id;
+  check.service_type = service_type;
+  check.request_id = request_id;
+  check.checked_at = parts_.clock.now();
+  auto granted = co_await parts_.checks.check(std::move(check), deadline);
+  if (!granted) co_return database_failure("check_permission", granted.error());
+  log::info("permission_checked", {{"requestId", request_id},
+                                   {"userId", caller.user_id},
+                                   {"serviceType", service_type},
+                                   {"granted", *granted}});
+  co_return *granted;
+}
+
+asio::awaitable<Outcome<LoginHistoryPage>> AuthService::login_history(std::string user_id,
+                                                                     std::int64_t page,
+                                                                     std::int64_t size,
+                                                                     Deadline deadline) {
+  auto listed = co_await parts_.history.page(std::move(user_id), page, size, deadline);
+  if (!listed) co_return database_failure("login_history", listed.error());
+  co_return std::move(*listed);
+}
+
+asio::awaitable<Outcome<UserRecord>> AuthService::create_user(CreateUserRequest request,
+                                                             Deadline deadline) {
+  auto created = co_await ensure_user(request, deadline);
+  if (!created) co_return created.error();
+  if (!*created) co_return Failure{auth_error(AuthError::kUserAlreadyExists)};
+  log::info("user_created", {{"userId", request.user_id}});
+  co_return co_await find_user(request.user_id, deadline);
+}
+
+asio::awaitable<Outcome<bool>> AuthService::ensure_user(CreateUserRequest request,
+                                                        Deadline deadline) {
+  // Checked first so that a taken id costs no Argon2id hash; the insert re-checks.
+  auto exists = co_await parts_.users.user_exists(request.user_id, deadline);
+  if (!exists) co_return database_failure("user_exists", exists.error());
+  if (*exists) co_return false;
+  auto hashed = co_await parts_.passwords.hash(std::move(request.password));
+  if (!hashed) co_return hasher_failure(hashed.error());
+  NewUser user;
+  user.user_id = std::move(request.user_id);
+  user.password_hash = std::move(*hashed);
+  user.user_name = std::move(request.user_name);
+  user.customer_id = std::move(request.customer_id);
+  user.line_number = std::move(request.line_number);
+  user.permissions = std::move(request.permissions);
+  auto inserted = co_await parts_.users.insert_user(std::move(user), deadline);
+  if (!inserted) co_return database_failure("insert_user", inserted.error());
+  co_return *inserted;
+}
+
+asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
+    std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
+  auto updated = co_await parts_.users.set_permissions(user_id, permissions, deadline);
+  if (!updated) co_return database_failure("set_permissions", updated.error());
+  if (!*updated) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  // Tokens carry permissions: end the user's sessions so no token keeps the old set.
+  auto ended = co_await parts_.sessions.revoke_user_sessions(user_id, "PERMISSIONS_CHANGED",
+                                                             parts_.clock.now(), deadline);
+  if (!ended) co_return database_failure("revoke_user_sessions", ended.error());
+  for (const auto& session : *ended)
+    co_await parts_.revoker.revoke_session(session.session_id, deadline);
+  log::info("permissions_changed", {{"userId", user_id},
+                                    {"sessionsEnded", ended->size()}});
+  co_return co_await find_user(std::move(user_id), deadline);
+}
+
+asio::awaitable<Outcome<UserRecord>> AuthService::unlock(std::string user_id, Deadline deadline) {
+  auto unlocked = co_await parts_.users.unlock(user_id, parts_.clock.now(), deadline);
+  if (!unlocked) co_return database_failure("unlock", unlocked.error());
+  if (!*unlocked) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  log::info("account_unlocked", {{"userId", user_id}});
+  co_return co_await find_user(std::move(user_id), deadline);
+}
+
+asio::awaitable<void> AuthService::purge_expired(Deadline deadline) {
+  auto now = parts_.clock.now();
+  // Ended sessions stay a day for support questions, then go with their refresh tokens.
+  auto sessions = co_await parts_.sessions.purge(now - std::chrono::hours{24}, deadline);
+  auto attempts =
+      co_await parts_.users.purge_attempts(now, now - parts_.lockout.failure_window, deadline);
+  if (!sessions || !attempts) {
+    log::warn("purge_failed", {{"error", storage::describe(!sessions ? sessions.error()
+                                                                      : attempts.error())}});
+    co_return;
+  }
+  log::debug("purged", {{"sessions", *sessions}, {"loginAttempts", *attempts}});
+}
+
+}  // namespace phonebill::auth

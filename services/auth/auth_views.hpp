@@ -1,0 +1,35 @@
+// The JSON shapes auth answers with (SPEC §2 camelCase, ISO-8601 Seoul times), built
+// from domain values so handlers stay thin and the shapes are unit-testable.
+// Entry points: user_view, tokens_view, login_view, permissions_view, history_view.
+#pragma once
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "auth_service.hpp"
+
+namespace phonebill::auth {
+
+// 1-based page of `size` items (SPEC §2 pagination).
+struct PageRequest {
+  std::int64_t number = 1;
+  std::int64_t size = 20;
+};
+
+// `page` and `size` query parameters: page >= 1 (default 1), size 1..100 (default 20).
+std::optional<PageRequest> parse_page_request(const std::optional<std::string>& page,
+                                              const std::optional<std::string>& size,
+                                              FieldErrors& errors);
+
+// {userId, userName, customerId, lineNumber, status (ACTIVE|LOCKED), lastLoginAt, permissions}
+boost::json::object user_view(const UserRecord& user, SystemTime now);
+// {accessToken, refreshToken, tokenType, expiresIn, refreshExpiresIn, accessTokenExpiresAt,
+//  refreshTokenExpiresAt}
+boost::json::object tokens_view(const IssuedTokens& tokens, SystemTime now);
+// tokens_view plus "user".
+boost::json::object login_view(const LoginResult& result, SystemTime now);
+// [{permission, description, granted}] over the whole catalogue.
+boost::json::array permissions_view(const std::vector<std::string>& granted);
+// {items: [{attemptedAt, userId, clientIp, userAgent, result, reason}], page: {...}}
+boost::json::object history_view(const LoginHistoryPage& page, const PageRequest& request);
+
+}  // namespace phonebill::auth

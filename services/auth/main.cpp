@@ -1,0 +1,138 @@
+// auth: users, credentials, sessions, permissions and token signing keys (SPEC §3).
+// Wiring only: configuration → keys → pool, Redis, revocations → stores → hasher,
+// signer, verifier → service → routes → server. `auth rotate-signing-key` rotates the
+// signing key and exits (docs/auth.md).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <optional>
+
+#include "auth_config.hpp"
+#include "cache/redis_client.hpp"
+#include "core/log.hpp"
+#include "routes.hpp"
+#include "security/jwks_source.hpp"
+#include "security/revocation_set.hpp"
+#include "signing_key_files.hpp"
+#include "startup.hpp"
+#include "storage/pg_pool.hpp"
+
+namespace asio = boost::asio;
+using namespace phonebill;
+using namespace phonebill::auth;
+
+namespace {
+
+int rotate_command(const Environment& environment) {
+  log::init("auth", "info");
+  std::filesystem::path directory = environment.string("PHONEBILL_SECRETS_DIR", ".run/secrets");
+  try {
+    auto lifetime = security::TokenSignerOptions::from_environment(environment).lifetime;
+    auto leeway = security::TokenVerifierOptions::from_environment(environment).leeway;
+    auto report = rotate_signing_key(directory, lifetime + leeway);
+    std::cout << "rotated: new kid " << report.active_key_id << ", previous kid "
+              << report.previous_key_id << " verifies until its tokens expire\n";
+    for (const auto& file : report.retired_files) std::cout << "retired " << file << '\n';
+    std::cout << "restart every auth instance to sign with the new key\n";
+  } catch (const std::exception& error) {
+    std::cerr << "auth: " << error.what() << '\n';
+    return 1;
+  }
+  log::flush();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto environment = Environment::from_process();
+  if (argc == 2 && std::string_view{argv[1]} == "rotate-signing-key")
+    return rotate_command(environment);
+  if (argc > 1) {
+    std::cerr << "auth: unknown arguments (auth takes none, or rotate-signing-key)\n";
+    return 2;
+  }
+  AuthConfig config;
+  try {
+    config = AuthConfig::load(environment);
+  } catch (const ConfigError& error) {
+    std::cerr << "auth: " << error.what() << '\n';
+    return 2;
+  }
+  log::init("auth", config.log_level);
+  std::optional<security::SigningKeyRing> keys;
+  try {
+    keys.emplace(load_or_create_signing_keys(config.secrets_directory));
+  } catch (const std::exception& error) {
+    log::error("signing_keys_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+
+  asio::io_context io{config.server.io_threads};
+  SystemClock clock;
+  storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
+  UserStore::register_statements(pool);
+  SessionStore::register_statements(pool);
+  LoginHistoryStore::register_statements(pool);
+  PermissionCheckStore::register_statements(pool);
+  UserStore users{pool};
+  SessionStore sessions{pool};
+  LoginHistoryStore history{pool};
+  PermissionCheckStore checks{pool};
+
+  cache::RedisClient redis{io, config.redis_url};
+  security::RevocationSet revocations{clock};
+  security::RevocationListener listener{io, config.redis_url, redis, revocations};
+  security::LocalJwksSource key_source{*keys};
+  security::TokenVerifier verifier{key_source, config.verifier, clock, &revocations};
+  security::TokenSigner signer{*keys, config.signer, clock};
+  security::PasswordHasher passwords{config.passwords};
+  SessionRevoker revoker{redis, revocations, clock, config.session_revocation_ttl(),
+                         config.revocation_margin()};
+  AuthService service{AuthServiceParts{users, sessions, history, checks, passwords, signer,
+                                       revoker, clock, config.lockout, config.sessions}};
+  AuthContext context{service, verifier, *keys};
+
+  http::Server server{io, config.server, make_routes(context)};
+  std::atomic<bool> prepared{false};
+  server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
+    auto ping = co_await pool.query("SELECT 1", storage::PgParams{},
+                                    storage::deadline_after(std::chrono::seconds{1}));
+    http::Readiness readiness;
+    readiness.checks["database"] = ping ? "UP" : "DOWN";
+    readiness.checks["redis"] = redis.is_connected() ? "UP" : "DOWN";
+    readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
+    readiness.checks["signingKeys"] = keys->keys().size();
+    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    readiness.ready = ping.has_value() && redis.is_connected() && listener.is_synchronized() &&
+                      prepared;
+    co_return readiness;
+  });
+
+  int exit_code = 0;
+  asio::co_spawn(io, prepare_service(pool, service, config),
+                 [&](std::exception_ptr failure, bool ready) {
+                   if (failure || !ready) {
+                     exit_code = 1;
+                     server.begin_shutdown();
+                     return;
+                   }
+                   prepared = true;
+                   asio::co_spawn(io,
+                                  run_housekeeping(service, revocations, std::chrono::minutes{10}),
+                                  asio::detached);
+                 });
+  try {
+    server.listen();
+  } catch (const std::exception& error) {
+    log::error("listen_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+  server.run();
+  return exit_code;
+}

@@ -1,0 +1,213 @@
+// Every SQL statement auth runs, prepared by name (STYLE §7). The schema lives in
+// db/auth/. Times travel as milliseconds since the Unix epoch ($n::bigint in,
+// *_ms columns out) so that the service's Clock, not the database's, decides.
+#pragma once
+
+namespace phonebill::auth::queries {
+
+// ---- users, credentials, lock state (UserStore) ---------------------------------------
+
+// Creates the counter row of a login id if needed and locks it for this transaction
+// (the upsert waits for concurrent attempts on the same id), with the user if one exists.
+inline constexpr const char* kLockAttemptName = "auth.lock_attempt";
+inline constexpr const char* kLockAttempt = R"SQL(
+WITH attempt AS (
+  INSERT INTO login_attempts (user_id, updated_at)
+  VALUES ($1, to_timestamp($2::bigint / 1000.0))
+  ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+  RETURNING failed_attempts, locked_until, last_failure_at)
+SELECT a.failed_attempts,
+       (extract(epoch FROM a.locked_until) * 1000)::bigint AS locked_until_ms,
+       (extract(epoch FROM a.last_failure_at) * 1000)::bigint AS last_failure_ms,
+       u.user_id, u.password_hash, u.user_name, u.customer_id, u.line_number,
+       array_to_string(u.permissions, ',') AS permissions,
+       (extract(epoch FROM u.last_login_at) * 1000)::bigint AS last_login_ms
+FROM attempt a LEFT JOIN users u ON u.user_id = $1)SQL";
+
+// $1 id, $2 failed attempts, $3 locked until (ms or NULL), $4 last failure (ms or NULL), $5 now.
+inline constexpr const char* kStoreAttemptName = "auth.store_attempt";
+inline constexpr const char* kStoreAttempt = R"SQL(
+UPDATE login_attempts
+SET failed_attempts = $2,
+    locked_until = to_timestamp($3::bigint / 1000.0),
+    last_failure_at = to_timestamp($4::bigint / 1000.0),
+    updated_at = to_timestamp($5::bigint / 1000.0)
+WHERE user_id = $1)SQL";
+
+// A correct password: clears the counter and records the login time.
+inline constexpr const char* kLoginSucceededName = "auth.login_succeeded";
+inline constexpr const char* kLoginSucceeded = R"SQL(
+WITH cleared AS (
+  UPDATE login_attempts
+  SET failed_attempts = 0, locked_until = NULL, last_failure_at = NULL,
+      updated_at = to_timestamp($2::bigint / 1000.0)
+  WHERE user_id = $1)
+UPDATE users SET last_login_at = to_timestamp($2::bigint / 1000.0)
+WHERE user_id = $1
+RETURNING (extract(epoch FROM last_login_at) * 1000)::bigint AS last_login_ms)SQL";
+
+inline constexpr const char* kUpdatePasswordHashName = "auth.update_password_hash";
+inline constexpr const char* kUpdatePasswordHash = R"SQL(
+UPDATE users SET password_hash = $2, updated_at = now() WHERE user_id = $1)SQL";
+
+inline constexpr const char* kFindUserName = "auth.find_user";
+inline constexpr const char* kFindUser = R"SQL(
+SELECT u.user_id, u.user_name, u.customer_id, u.line_number,
+       array_to_string(u.permissions, ',') AS permissions,
+       (extract(epoch FROM u.last_login_at) * 1000)::bigint AS last_login_ms,
+       coalesce(a.failed_attempts, 0) AS failed_attempts,
+       (extract(epoch FROM a.locked_until) * 1000)::bigint AS locked_until_ms,
+       (extract(epoch FROM a.last_failure_at) * 1000)::bigint AS last_failure_ms
+FROM users u LEFT JOIN login_attempts a ON a.user_id = u.user_id
+WHERE u.user_id = $1)SQL";
+
+// $1 id, $2 hash, $3 name, $4 customer, $5 line, $6 permissions ('{A,B}'). Nothing
+// returned when the id exists (ON CONFLICT): the caller answers 409.
+inline constexpr const char* kInsertUserName = "auth.insert_user";
+inline constexpr const char* kInsertUser = R"SQL(
+INSERT INTO users (user_id, password_hash, user_name, customer_id, line_number, permissions)
+VALUES ($1, $2, $3, $4, $5, $6::text[])
+ON CONFLICT (user_id) DO NOTHING
+RETURNING user_id)SQL";
+
+inline constexpr const char* kUserExistsName = "auth.user_exists";
+inline constexpr const char* kUserExists = R"SQL(
+SELECT 1 FROM users WHERE user_id = $1)SQL";
+
+inline constexpr const char* kSetPermissionsName = "auth.set_permissions";
+inline constexpr const char* kSetPermissions = R"SQL(
+UPDATE users SET permissions = $2::text[], updated_at = now() WHERE user_id = $1
+RETURNING user_id)SQL";
+
+// Admin unlock: clears the counter of an existing user; found = 0 for an unknown id.
+inline constexpr const char* kUnlockName = "auth.unlock";
+inline constexpr const char* kUnlock = R"SQL(
+WITH target AS (SELECT user_id FROM users WHERE user_id = $1),
+cleared AS (
+  UPDATE login_attempts a
+  SET failed_attempts = 0, locked_until = NULL, last_failure_at = NULL,
+      updated_at = to_timestamp($2::bigint / 1000.0)
+  FROM target t WHERE a.user_id = t.user_id
+  RETURNING a.user_id)
+SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM cleared) AS cleared)SQL";
+
+// Counters that mean nothing any more (no failure within the window, no lock).
+inline constexpr const char* kPurgeAttemptsName = "auth.purge_attempts";
+inline constexpr const char* kPurgeAttempts = R"SQL(
+DELETE FROM login_attempts
+WHERE (locked_until IS NULL OR locked_until < to_timestamp($1::bigint / 1000.0))
+  AND (last_failure_at IS NULL OR last_failure_at < to_timestamp($2::bigint / 1000.0)))SQL";
+
+// ---- sessions and refresh tokens (SessionStore) ------------------------------------------
+
+// $1 session, $2 user, $3 autoLogin, $4 now, $5 expires, $6 jti, $7 jti expires, $8 ip,
+// $9 user agent, $10 refresh token hash.
+inline constexpr const char* kCreateSessionName = "auth.create_session";
+inline constexpr const char* kCreateSession = R"SQL(
+WITH session AS (
+  INSERT INTO sessions (session_id, user_id, auto_login, created_at, last_used_at, expires_at,
+                        current_jti, current_jti_expires_at, client_ip, user_agent)
+  VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0),
+          to_timestamp($5::bigint / 1000.0), $6, to_timestamp($7::bigint / 1000.0), $8, $9)
+  RETURNING session_id)
+INSERT INTO refresh_tokens (token_hash, session_id, issued_at)
+SELECT $10, session_id, to_timestamp($4::bigint / 1000.0) FROM session)SQL";
+
+// The presented refresh token with its session and user, both rows locked so that
+// concurrent refreshes (and logout) of one session run one after the other.
+inline constexpr const char* kLockRefreshTokenName = "auth.lock_refresh_token";
+inline constexpr const char* kLockRefreshToken = R"SQL(
+SELECT t.rotated_at IS NOT NULL AS rotated,
+       s.session_id, s.user_id, s.auto_login, s.revoked_at IS NOT NULL AS revoked,
+       (extract(epoch FROM s.created_at) * 1000)::bigint AS created_ms,
+       (extract(epoch FROM s.last_used_at) * 1000)::bigint AS last_used_ms,
+       (extract(epoch FROM s.expires_at) * 1000)::bigint AS expires_ms,
+       s.current_jti,
+       (extract(epoch FROM s.current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms,
+       u.customer_id, u.line_number, array_to_string(u.permissions, ',') AS permissions
+FROM refresh_tokens t
+JOIN sessions s ON s.session_id = t.session_id
+JOIN users u ON u.user_id = s.user_id
+WHERE t.token_hash = $1
+FOR UPDATE OF t, s)SQL";
+
+// $1 presented hash, $2 new hash, $3 session, $4 now, $5 new jti, $6 its expiry.
+inline constexpr const char* kRotateRefreshTokenName = "auth.rotate_refresh_token";
+inline constexpr const char* kRotateRefreshToken = R"SQL(
+WITH used AS (
+  UPDATE refresh_tokens SET rotated_at = to_timestamp($4::bigint / 1000.0)
+  WHERE token_hash = $1),
+fresh AS (
+  INSERT INTO refresh_tokens (token_hash, session_id, issued_at)
+  VALUES ($2, $3, to_timestamp($4::bigint / 1000.0)))
+UPDATE sessions
+SET last_used_at = to_timestamp($4::bigint / 1000.0), current_jti = $5,
+    current_jti_expires_at = to_timestamp($6::bigint / 1000.0)
+WHERE session_id = $3)SQL";
+
+// Ends one session (idempotent: an ended one keeps its first reason). Returns the
+// session's owner and newest token even when it was ended before.
+inline constexpr const char* kRevokeSessionName = "auth.revoke_session";
+inline constexpr const char* kRevokeSession = R"SQL(
+WITH target AS (SELECT session_id FROM sessions WHERE session_id = $1 FOR UPDATE),
+ended AS (
+  UPDATE sessions s
+  SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
+  FROM target t WHERE s.session_id = t.session_id AND s.revoked_at IS NULL
+  RETURNING s.session_id)
+SELECT s.user_id, s.current_jti,
+       (extract(epoch FROM s.current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms,
+       EXISTS (SELECT 1 FROM ended) AS newly_revoked
+FROM sessions s WHERE s.session_id = $1)SQL";
+
+// Ends every live session of a user; returns the ended ones.
+inline constexpr const char* kRevokeUserSessionsName = "auth.revoke_user_sessions";
+inline constexpr const char* kRevokeUserSessions = R"SQL(
+UPDATE sessions
+SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
+WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($3::bigint / 1000.0)
+RETURNING session_id, current_jti,
+          (extract(epoch FROM current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms)SQL";
+
+// Sessions (and their refresh tokens, by cascade) ended longer ago than $1.
+inline constexpr const char* kPurgeSessionsName = "auth.purge_sessions";
+inline constexpr const char* kPurgeSessions = R"SQL(
+DELETE FROM sessions WHERE expires_at < to_timestamp($1::bigint / 1000.0)
+   OR revoked_at < to_timestamp($1::bigint / 1000.0))SQL";
+
+// ---- login history (LoginHistoryStore) ------------------------------------------------------
+
+// $1 time, $2 user id, $3 ip, $4 user agent, $5 result, $6 reason, $7 session, $8 request id.
+inline constexpr const char* kInsertLoginHistoryName = "auth.insert_login_history";
+inline constexpr const char* kInsertLoginHistory = R"SQL(
+INSERT INTO login_history (attempted_at, user_id, client_ip, user_agent, result, reason,
+                           session_id, request_id)
+VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6, $7, $8))SQL";
+
+inline constexpr const char* kCountLoginHistoryName = "auth.count_login_history";
+inline constexpr const char* kCountLoginHistory = R"SQL(
+SELECT count(*) AS total FROM login_history WHERE user_id = $1)SQL";
+
+// $1 user, $2 limit, $3 offset; newest first.
+inline constexpr const char* kPageLoginHistoryName = "auth.page_login_history";
+inline constexpr const char* kPageLoginHistory = R"SQL(
+SELECT (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms, user_id, client_ip,
+       user_agent, result, reason
+FROM login_history WHERE user_id = $1
+ORDER BY attempted_at DESC, id DESC
+LIMIT $2 OFFSET $3)SQL";
+
+// ---- permission-check log (PermissionCheckStore) ------------------------------------------
+
+// Answers and logs one check in one statement: granted from the user's current
+// permissions (false for a user that no longer exists).
+// $1 user, $2 session, $3 service type, $4 request id, $5 now.
+inline constexpr const char* kCheckPermissionName = "auth.check_permission";
+inline constexpr const char* kCheckPermission = R"SQL(
+INSERT INTO permission_checks (checked_at, user_id, session_id, service_type, granted, request_id)
+SELECT to_timestamp($5::bigint / 1000.0), r.user_id, $2, $3,
+       coalesce($3 = ANY (u.permissions), false), $4
+FROM (SELECT $1::text AS user_id) r LEFT JOIN users u ON u.user_id = r.user_id
+RETURNING granted)SQL";
+
+}  // namespace phonebill::auth::queries

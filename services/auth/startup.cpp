@@ -1,0 +1,44 @@
+#include "startup.hpp"
+
+#include "core/log.hpp"
+#include "demo_users.hpp"
+#include "http/sleep.hpp"
+#include "storage/migrations.hpp"
+
+namespace phonebill::auth {
+
+using namespace std::chrono_literals;
+
+boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
+                                             const AuthConfig& config) {
+  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
+                                                   storage::deadline_after(120s));
+  if (!migrated) {
+    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
+    co_return false;
+  }
+  if (!config.seeds_demo_users()) co_return true;
+  int created = 0;
+  for (auto& user : demo_users()) {
+    auto ensured = co_await service.ensure_user(std::move(user), storage::deadline_after(60s));
+    if (!ensured) {
+      log::error("demo_users_failed", {{"code", ensured.error().error.code}});
+      co_return false;
+    }
+    if (*ensured) ++created;
+  }
+  log::info("demo_users_ready", {{"created", created}});
+  co_return true;
+}
+
+boost::asio::awaitable<void> run_housekeeping(AuthService& service,
+                                              security::RevocationSet& revocations,
+                                              std::chrono::milliseconds interval) {
+  for (;;) {
+    co_await service.purge_expired(storage::deadline_after(30s));
+    revocations.purge_expired();
+    co_await http::sleep_for(interval);
+  }
+}
+
+}  // namespace phonebill::auth

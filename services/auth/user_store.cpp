@@ -1,0 +1,151 @@
+#include "user_store.hpp"
+
+#include "queries.hpp"
+
+namespace phonebill::auth {
+
+using storage::pg_params;
+using storage::PgParams;
+
+namespace {
+
+AttemptState attempt_state_of(const storage::PgRows& rows) {
+  AttemptState state;
+  state.failed_attempts = int(rows.int64(0, "failed_attempts"));
+  state.locked_until = optional_time(rows, 0, "locked_until_ms");
+  state.last_failure_at = optional_time(rows, 0, "last_failure_ms");
+  return state;
+}
+
+UserRecord user_of(const storage::PgRows& rows) {
+  UserRecord user;
+  user.user_id = std::string{rows.text(0, "user_id")};
+  user.user_name = std::string{rows.text(0, "user_name")};
+  user.customer_id = std::string{rows.text(0, "customer_id")};
+  user.line_number = std::string{rows.text(0, "line_number")};
+  user.permissions = split_permissions(rows.text(0, "permissions"));
+  user.last_login_at = optional_time(rows, 0, "last_login_ms");
+  user.attempts = attempt_state_of(rows);
+  return user;
+}
+
+}  // namespace
+
+UserStore::UserStore(storage::PgPool& pool) : pool_(pool) {}
+
+void UserStore::register_statements(storage::PgPool& pool) {
+  pool.register_statement(queries::kLockAttemptName, queries::kLockAttempt);
+  pool.register_statement(queries::kStoreAttemptName, queries::kStoreAttempt);
+  pool.register_statement(queries::kLoginSucceededName, queries::kLoginSucceeded);
+  pool.register_statement(queries::kUpdatePasswordHashName, queries::kUpdatePasswordHash);
+  pool.register_statement(queries::kFindUserName, queries::kFindUser);
+  pool.register_statement(queries::kInsertUserName, queries::kInsertUser);
+  pool.register_statement(queries::kUserExistsName, queries::kUserExists);
+  pool.register_statement(queries::kSetPermissionsName, queries::kSetPermissions);
+  pool.register_statement(queries::kUnlockName, queries::kUnlock);
+  pool.register_statement(queries::kPurgeAttemptsName, queries::kPurgeAttempts);
+}
+
+boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_attempt(
+    std::string user_id, LockoutPolicy policy, SystemTime now, Deadline deadline) {
+  auto lease = co_await pool_.acquire(deadline);
+  if (!lease) co_return lease.error();
+  auto& connection = *lease;
+  if (auto begun = co_await connection.begin(deadline); !begun) co_return begun.error();
+  auto locked = co_await connection.execute(queries::kLockAttemptName,
+                                            pg_params(user_id, to_epoch_ms(now)), deadline);
+  if (!locked) co_return locked.error();
+
+  LoginReservation result;
+  result.reservation = reserve_attempt(attempt_state_of(*locked), policy, now);
+  if (!locked->is_null(0, "user_id")) {
+    result.user = user_of(*locked);
+    result.user->attempts = result.reservation.next;
+    result.password_hash = std::string{locked->text(0, "password_hash")};
+  }
+  if (result.reservation.kind == ReservationKind::kLocked) {
+    if (auto done = co_await connection.rollback(deadline); !done) co_return done.error();
+    result.password_hash.clear();
+    co_return result;
+  }
+  const auto& next = result.reservation.next;
+  auto stored = co_await connection.execute(
+      queries::kStoreAttemptName,
+      pg_params(user_id, next.failed_attempts, to_epoch_ms(next.locked_until),
+                to_epoch_ms(next.last_failure_at), to_epoch_ms(now)),
+      deadline);
+  if (!stored) co_return stored.error();
+  if (auto committed = co_await connection.commit(deadline); !committed)
+    co_return committed.error();
+  co_return result;
+}
+
+boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std::string user_id,
+                                                                            SystemTime now,
+                                                                            Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kLoginSucceededName,
+                                     pg_params(user_id, to_epoch_ms(now)), deadline);
+  if (!rows) co_return rows.error();
+  if (rows->empty()) co_return now;  // the user was deleted meanwhile; nothing to record
+  co_return from_epoch_ms(rows->int64(0, "last_login_ms"));
+}
+
+boost::asio::awaitable<PgResult<void>> UserStore::update_password_hash(std::string user_id,
+                                                                      std::string password_hash,
+                                                                      Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kUpdatePasswordHashName,
+                                     pg_params(user_id, password_hash), deadline);
+  if (!rows) co_return rows.error();
+  co_return PgResult<void>{};
+}
+
+boost::asio::awaitable<PgResult<std::optional<UserRecord>>> UserStore::find_user(
+    std::string user_id, Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kFindUserName, pg_params(user_id), deadline);
+  if (!rows) co_return rows.error();
+  if (rows->empty()) co_return std::optional<UserRecord>{};
+  co_return std::optional<UserRecord>{user_of(*rows)};
+}
+
+boost::asio::awaitable<PgResult<bool>> UserStore::user_exists(std::string user_id,
+                                                             Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kUserExistsName, pg_params(user_id), deadline);
+  if (!rows) co_return rows.error();
+  co_return !rows->empty();
+}
+
+boost::asio::awaitable<PgResult<bool>> UserStore::insert_user(NewUser user, Deadline deadline) {
+  auto parameters = pg_params(user.user_id, user.password_hash, user.user_name, user.customer_id,
+                              user.line_number, to_array_literal(user.permissions));
+  auto rows = co_await pool_.execute(queries::kInsertUserName, std::move(parameters), deadline);
+  if (!rows) co_return rows.error();
+  co_return !rows->empty();
+}
+
+boost::asio::awaitable<PgResult<bool>> UserStore::set_permissions(
+    std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kSetPermissionsName,
+                                     pg_params(user_id, to_array_literal(permissions)), deadline);
+  if (!rows) co_return rows.error();
+  co_return !rows->empty();
+}
+
+boost::asio::awaitable<PgResult<bool>> UserStore::unlock(std::string user_id, SystemTime now,
+                                                        Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kUnlockName, pg_params(user_id, to_epoch_ms(now)),
+                                     deadline);
+  if (!rows) co_return rows.error();
+  co_return rows->int64(0, "found") > 0;
+}
+
+boost::asio::awaitable<PgResult<std::uint64_t>> UserStore::purge_attempts(SystemTime now,
+                                                                         SystemTime stale_before,
+                                                                         Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kPurgeAttemptsName,
+                                     pg_params(to_epoch_ms(now), to_epoch_ms(stale_before)),
+                                     deadline);
+  if (!rows) co_return rows.error();
+  co_return rows->affected_rows();
+}
+
+}  // namespace phonebill::auth

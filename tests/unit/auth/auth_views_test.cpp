@@ -1,0 +1,76 @@
+// The answer shapes: user status from the lock state, token lifetimes, pagination.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "auth_errors.hpp"
+#include "auth_views.hpp"
+
+using namespace phonebill;
+using namespace phonebill::auth;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+const SystemTime kNow{std::chrono::seconds{1'790'000'000}};
+}
+
+// me: LOCKED while a lock holds, lastLoginAt null before the first login.
+TEST(AuthViews, UserViewShowsLockAndLastLogin) {
+  UserRecord user;
+  user.user_id = "user01";
+  user.permissions = {"BILL_INQUIRY"};
+  auto view = user_view(user, kNow);
+  EXPECT_EQ(view.at("status"), "ACTIVE");
+  EXPECT_TRUE(view.at("lastLoginAt").is_null());
+  user.attempts.locked_until = kNow + 1min;
+  user.last_login_at = kNow;
+  view = user_view(user, kNow);
+  EXPECT_EQ(view.at("status"), "LOCKED");
+  EXPECT_TRUE(view.at("lastLoginAt").as_string().ends_with("+09:00"));
+  EXPECT_EQ(view.at("permissions"), (json::array{"BILL_INQUIRY"}));
+}
+
+// Lifetimes are whole seconds from now.
+TEST(AuthViews, TokensViewGivesLifetimes) {
+  IssuedTokens tokens;
+  tokens.access_expires_at = kNow + 30min;
+  tokens.refresh_expires_at = kNow + 24h;
+  auto view = tokens_view(tokens, kNow);
+  EXPECT_EQ(view.at("expiresIn").as_int64(), 1800);
+  EXPECT_EQ(view.at("refreshExpiresIn").as_int64(), 86400);
+  EXPECT_EQ(view.at("tokenType"), "Bearer");
+}
+
+// page/size defaults and limits, and the page block of SPEC §2.
+TEST(AuthViews, Pagination) {
+  FieldErrors errors;
+  auto defaults = parse_page_request(std::nullopt, std::nullopt, errors);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->number, 1);
+  EXPECT_EQ(defaults->size, 20);
+  FieldErrors bad;
+  EXPECT_FALSE(parse_page_request(std::string{"-1"}, std::string{"1000"}, bad));
+  EXPECT_EQ(bad.list().size(), 2u);
+
+  LoginHistoryPage page;
+  page.total_items = 41;
+  auto view = history_view(page, PageRequest{2, 20});
+  const auto& info = view.at("page");
+  EXPECT_EQ(info.at("totalPages").as_int64(), 3);
+  EXPECT_EQ(info.at("hasNext"), true);
+  EXPECT_EQ(info.at("hasPrevious"), true);
+}
+
+// The SPEC §3 codes and statuses.
+TEST(AuthViews, ErrorTable) {
+  EXPECT_EQ(auth_error(AuthError::kInvalidCredentials).status, 401);
+  EXPECT_EQ(auth_error(AuthError::kInvalidCredentials).code, "AUTH_001");
+  EXPECT_EQ(auth_error(AuthError::kAccountLockedNow).status, 423);
+  EXPECT_EQ(auth_error(AuthError::kAccountLockedNow).message,
+            "5회 연속 실패하여 30분간 계정이 잠금되었습니다");
+  EXPECT_EQ(auth_error(AuthError::kAccountLocked).code, "AUTH_003");
+  EXPECT_EQ(auth_error(AuthError::kRefreshTokenReused).code, "REFRESH_TOKEN_REUSED");
+  EXPECT_EQ(auth_error(AuthError::kRefreshTokenReused).status, 401);
+  EXPECT_EQ(auth_error(AuthError::kUserAlreadyExists).status, 409);
+}
