@@ -160,6 +160,9 @@ configure_and_build() {
   [[ -n $jobs ]] && ninja_args+=(-j "$jobs")
   local launcher="ccache not found: full rebuilds"
   command -v ccache >/dev/null && launcher="ccache on"
+  # Paths relative to the checkout and no working-directory hash: a fresh clone elsewhere
+  # (CI) and every build tree reuse the same cache entries.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
   step "Building $dir ($launcher${jobs:+, -j$jobs})"
   cmake -G Ninja -S "$ROOT" -B "$ROOT/$dir" "$@" || return 1
   ninja "${ninja_args[@]}" || return 1

@@ -26,6 +26,9 @@ struct Request {
   std::string trace_id;        // 32 hex digits of traceparent
   std::string remote_address;  // peer IP
   Deadline deadline;           // every downstream wait ends by this time
+  // Filled by handlers for the access log (empty: not logged).
+  std::string user_id;   // the authenticated user
+  std::string upstream;  // the instance that answered (gateway)
 
   // Value of the first header with this lower-case name, empty if absent.
   std::string_view header(std::string_view lowercase_name) const;

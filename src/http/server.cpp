@@ -1,5 +1,7 @@
 // Beast/Asio implementation of Server. The only translation unit of the server
-// that includes Beast; see server.hpp for the contract.
+// that includes Beast; see server.hpp for the contract. Past 500 lines because the
+// session loop, its TLS variant, the lingering close and shutdown all share the
+// per-connection state; splitting them would move Beast and Asio types into headers.
 #include "http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -9,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,6 +27,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/log.hpp"
@@ -67,6 +72,8 @@ struct Connection {
   explicit Connection(tcp::socket accepted)
       : socket(std::move(accepted)), watchdog(socket.get_executor()) {}
   tcp::socket socket;
+  // TLS over `socket` when the server terminates TLS; closing the socket ends it too.
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
   asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point deadline;
   beast::flat_buffer buffer;  // unbounded: the parser's header and body limits bound it
@@ -94,6 +101,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     watchdog_tick = std::min({std::chrono::milliseconds{1000}, options.header_timeout / 4,
                               options.idle_timeout / 4});
     if (watchdog_tick.count() < 1) watchdog_tick = std::chrono::milliseconds{1};
+    for (const auto& [name, value] : options.response_headers)
+      fixed_headers.append("\r\n").append(name).append(": ").append(value);
     error_renderer = [](const Request& request, const ApiError& error) {
       return error_response(request, error);
     };
@@ -113,8 +122,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
   std::uint64_t next_session_id = 0;
   std::chrono::milliseconds watchdog_tick;
+  std::string fixed_headers;  // options.response_headers, each preceded by CRLF
+  std::unique_ptr<asio::ssl::context> tls_context;  // set by listen() when TLS is configured
+
+  // Loads the certificate chain and key; throws (listen's caller reports it) if unusable.
+  void load_tls_context() {
+    if (options.tls_certificate_file.empty()) return;
+    auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    context->use_certificate_chain_file(options.tls_certificate_file);
+    context->use_private_key_file(options.tls_private_key_file, asio::ssl::context::pem);
+    tls_context = std::move(context);
+  }
 
   std::uint16_t listen() {
+    load_tls_context();
     tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -122,7 +146,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     acceptor.listen(asio::socket_base::max_listen_connections);
     auto port = acceptor.local_endpoint().port();
     asio::co_spawn(acceptor_strand, accept_loop(shared_from_this()), asio::detached);
-    log::info("listening", {{"address", options.address}, {"port", port}});
+    log::info("listening", {{"address", options.address}, {"port", port}, {"tls", tls_context != nullptr}});
     return port;
   }
 
@@ -249,8 +273,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // Serialises the status line and headers by hand: cheaper than Beast's serializer
   // and the format is fully ours.
-  static std::string response_head(const Request& request, const Response& response,
-                                   bool keep_alive) {
+  std::string response_head(const Request& request, const Response& response,
+                            bool keep_alive) const {
     std::string head;
     head.reserve(256);
     head.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
@@ -262,6 +286,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     for (const auto& [name, value] : response.headers) {
       head.append("\r\n").append(name).append(": ").append(value);
     }
+    head.append(fixed_headers);
     if (!keep_alive) head.append("\r\nConnection: close");
     head.append("\r\n\r\n");
     return head;
@@ -273,7 +298,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
     if (request.method == "HEAD") buffers[1] = asio::const_buffer{};
-    auto [error, written] = co_await asio::async_write(connection.socket, buffers, kUseTuple);
+    boost::system::error_code error;
+    if (connection.tls) {
+      std::tie(error, std::ignore) = co_await asio::async_write(*connection.tls, buffers, kUseTuple);
+    } else {
+      std::tie(error, std::ignore) = co_await asio::async_write(connection.socket, buffers, kUseTuple);
+    }
     co_return !error;
   }
 
@@ -290,6 +320,29 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   enum class ReadOutcome { kRequest, kClosed, kTooLarge, kHeadersTooLarge, kMalformed };
+
+  // After an error answer to a request we did not read to its end: stop sending, then read
+  // and drop what the client is still sending (up to a second, 1 MiB), so that closing
+  // the socket with unread data does not reset the connection and destroy the answer
+  // before the client read it (a "lingering close", as nginx does).
+  asio::awaitable<void> linger(Connection& connection) {
+    boost::system::error_code ignored;
+    connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    connection.deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
+    std::array<char, 16384> scratch;
+    std::size_t drained = 0;
+    while (drained < 1024 * 1024) {
+      boost::system::error_code error;
+      std::size_t bytes = 0;
+      if (connection.tls) {
+        std::tie(error, bytes) = co_await connection.tls->async_read_some(asio::buffer(scratch), kUseTuple);
+      } else {
+        std::tie(error, bytes) = co_await connection.socket.async_read_some(asio::buffer(scratch), kUseTuple);
+      }
+      if (error) break;
+      drained += bytes;
+    }
+  }
 
   // Reads one request: parses what is buffered first and asks the socket only for
   // more, so a pipelined or already-arrived request costs no extra operation.
@@ -317,8 +370,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       connection.deadline = std::chrono::steady_clock::now() +
                             (idle ? options.idle_timeout : options.header_timeout);
       connection.idle = idle;
-      auto [error, bytes] = co_await connection.socket.async_read_some(
-          buffer.prepare(std::max<std::size_t>(8192, buffer.capacity() - buffer.size())), kUseTuple);
+      auto space = buffer.prepare(std::max<std::size_t>(8192, buffer.capacity() - buffer.size()));
+      boost::system::error_code error;
+      std::size_t bytes = 0;
+      if (connection.tls) {
+        std::tie(error, bytes) = co_await connection.tls->async_read_some(space, kUseTuple);
+      } else {
+        std::tie(error, bytes) = co_await connection.socket.async_read_some(space, kUseTuple);
+      }
       connection.idle = false;
       if (error) co_return ReadOutcome::kClosed;
       buffer.commit(bytes);
@@ -347,13 +406,30 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     state->connection = connection.get();
     connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
     asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
+    if (tls_context) {
+      // The handshake must finish within the header timeout, like a request's headers.
+      connection->deadline = std::chrono::steady_clock::now() + options.header_timeout;
+      connection->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
+      auto [error] = co_await connection->tls->async_handshake(asio::ssl::stream_base::server, kUseTuple);
+      if (error) {
+        state->connection = nullptr;
+        connection->open = false;
+        connection->watchdog.cancel();
+        connection->socket.close(ignored);
+        co_return;
+      }
+      connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+    }
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       auto outcome = co_await read_request(*connection, parser);
       if (outcome == ReadOutcome::kTooLarge) co_await reject(*connection, CommonError::kPayloadTooLarge);
       if (outcome == ReadOutcome::kHeadersTooLarge) co_await reject(*connection, CommonError::kHeadersTooLarge);
       if (outcome == ReadOutcome::kMalformed) co_await reject(*connection, CommonError::kValidationError);
-      if (outcome != ReadOutcome::kRequest) break;
+      if (outcome != ReadOutcome::kRequest) {
+        if (outcome != ReadOutcome::kClosed) co_await linger(*connection);
+        break;
+      }
       auto started = std::chrono::steady_clock::now();
       auto message = parser.release();
       bool keep_alive = message.keep_alive();
@@ -379,13 +455,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void log_access(const Request& request, int status, double seconds) {
     // Route patterns, never raw paths: paths can carry line numbers.
-    log::info("access", {{"requestId", request.request_id},
-                         {"traceId", request.trace_id},
-                         {"method", request.method},
-                         {"route", request.route},
-                         {"status", status},
-                         {"latencyMs", seconds * 1000.0},
-                         {"remote", request.remote_address}});
+    boost::json::object fields{{"requestId", request.request_id},
+                               {"traceId", request.trace_id},
+                               {"method", request.method},
+                               {"route", request.route},
+                               {"status", status},
+                               {"latencyMs", seconds * 1000.0},
+                               {"remote", request.remote_address}};
+    if (!request.upstream.empty()) fields["upstream"] = request.upstream;
+    if (!request.user_id.empty()) fields["user"] = request.user_id;
+    log::info("access", std::move(fields));
   }
 
   void begin_shutdown() {

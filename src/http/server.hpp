@@ -1,7 +1,8 @@
 // The HTTP server every service runs (STYLE §2): one coroutine per connection,
 // read → dispatch → write with SPEC §2 limits, built-in /healthz, /readyz and
 // /metrics, request ids and traceparent, JSON access log, per-route metrics, and
-// graceful shutdown on SIGTERM/SIGINT. Entry points: Server::listen, Server::run.
+// graceful shutdown on SIGTERM/SIGINT, optional TLS termination (ServerOptions::tls_*).
+// Entry points: Server::listen, Server::run.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -36,6 +37,12 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
   bool access_log = true;
   bool expose_metrics = true;  // the gateway serves /metrics on its admin port instead
+  // Added to every response this server writes, errors and built-ins included (the
+  // gateway's security headers). Rendered once at construction.
+  HeaderList response_headers;
+  // TLS termination: PEM certificate chain and private key; both empty: plain HTTP.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
 
   // Reads the PHONEBILL_HTTP_* / PHONEBILL_* settings of docs/configuration.md.
   static ServerOptions from_environment(const Environment& environment, std::string service_name,

@@ -242,3 +242,49 @@ TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequest) {
   thread_.join();
   EXPECT_TRUE(hook_ran);
 }
+
+// A body far over the limit still gets its 413: the server drains what the client keeps
+// sending before closing, so the answer is not lost to a connection reset.
+TEST_F(ServerTest, HugeBodyStillGets413) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  start(demo_routes(), options);
+  for (int i = 0; i < 5; ++i) {
+    auto result = send({"POST", "/echo", std::string(2 * 1024 * 1024, 'x')}, 5000ms);
+    ASSERT_TRUE(result.ok()) << result.error->message;
+    EXPECT_EQ(result.response->status, 413);
+  }
+}
+
+// HEAD answers carry a length but no body; the client does not wait for one.
+TEST_F(ServerTest, ClientHandlesHeadResponses) {
+  start(demo_routes());
+  auto result = send({"HEAD", "/items/1"});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->status, 200);
+  EXPECT_TRUE(result.response->body.empty());
+  EXPECT_EQ(send({"GET", "/items/2"}).response->status, 200);  // the connection is still in step
+}
+
+// Framing headers and header lines with CR/LF never come from the caller.
+TEST_F(ServerTest, ClientKeepsFramingToItself) {
+  Router router;
+  router.add("POST", "/headers", [](Request& request) -> asio::awaitable<Response> {
+    boost::json::object seen;
+    for (const auto& [name, value] : request.headers) seen[name] = value;
+    seen["bodyBytes"] = request.body.size();
+    co_return json_response(seen);
+  });
+  start(std::move(router));
+  auto result = send({"POST", "/headers", "abc", "text/plain",
+                      {{"Content-Length", "999"}, {"Host", "evil"}, {"X-Split", "a\r\nX-Injected: 1"},
+                       {"X-Fine", "yes"}}});
+  ASSERT_TRUE(result.ok());
+  auto body = body_of(result);
+  EXPECT_EQ(body["bodyBytes"], 3);
+  EXPECT_EQ(body["content-length"], "3");
+  EXPECT_NE(body["host"], "evil");
+  EXPECT_FALSE(body.contains("x-split"));
+  EXPECT_FALSE(body.contains("x-injected"));
+  EXPECT_EQ(body["x-fine"], "yes");
+}

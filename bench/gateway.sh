@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# bench/gateway.sh — the gateway against HAProxy 2.6 doing the same job (jwt_verify ES256,
+# issuer/audience/expiry/permission checks, path routing, keep-alive to the upstream) and
+# nginx as a plain reverse proxy (no token check), one worker / one thread each, in one
+# run. All three proxy GET /api/v1/bills/menu to the same fixed-response upstream (nginx
+# `return 200`, its own worker) with the same ES256 token; wrk (one thread) drives 100
+# and 1,000 connections. Goal: gateway requests/s ≥ HAProxy's and p99 ≤ HAProxy's.
+# Usage: bench/gateway.sh [seconds per run, default 10]
+#   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+SECONDS_PER_RUN=${1:-10}
+BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
+GATEWAY_BIN=$BUILD_DIR/services/gateway/gateway
+[[ -x $GATEWAY_BIN ]] || die "build the Release gateway first (./phonebill up builds it): no $GATEWAY_BIN"
+for tool in wrk nginx haproxy openssl xxd redis-server; do
+  command -v "$tool" >/dev/null || die "needs $tool (apt-get install wrk nginx haproxy openssl xxd redis-server)"
+done
+URL_PATH=/api/v1/bills/menu
+B=$BENCH_TMP
+
+step "ES256 key, JWKS and one token (bench/gateway.sh signs it with openssl)"
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$B/key.pem" 2>/dev/null
+openssl pkey -in "$B/key.pem" -pubout -out "$B/pub.pem" 2>/dev/null
+openssl pkey -pubin -in "$B/pub.pem" -outform DER 2>/dev/null | tail -c 64 >"$B/xy.bin"
+X=$(head -c 32 "$B/xy.bin" | b64url)
+Y=$(tail -c 32 "$B/xy.bin" | b64url)
+mkdir -p "$B/www/api/v1/auth"
+printf '{"keys":[{"kty":"EC","crv":"P-256","x":"%s","y":"%s","kid":"bench-key","alg":"ES256","use":"sig"}]}' \
+  "$X" "$Y" >"$B/www/api/v1/auth/jwks"
+NOW=$(date +%s)
+HEADER=$(printf '{"alg":"ES256","typ":"JWT","kid":"bench-key"}' | b64url)
+PAYLOAD=$(printf '{"iss":"phonebill-auth","aud":"phonebill","sub":"bench","jti":"bench-jti","sid":"bench-sid","iat":%d,"exp":%d,"cid":"C-bench","line":"01012345678","perms":["BILL_INQUIRY"]}' \
+  "$NOW" "$((NOW + 1800))" | b64url)
+printf '%s.%s' "$HEADER" "$PAYLOAD" | openssl dgst -sha256 -sign "$B/key.pem" -out "$B/sig.der"
+# JWS wants the raw r||s (64 bytes), openssl gives DER: take both INTEGERs, left-pad to 32 bytes.
+mapfile -t RS < <(openssl asn1parse -inform DER -in "$B/sig.der" | awk -F: '/INTEGER/ { print $NF }')
+SIGNATURE=$(printf '%64s%64s' "${RS[0]}" "${RS[1]}" | tr ' ' 0 | xxd -r -p | b64url)
+TOKEN=$HEADER.$PAYLOAD.$SIGNATURE
+
+step "Fixed-response upstream (nginx, 1 worker): 200 JSON, /readyz, the JWKS"
+UP_PORT=$(free_port)
+mkdir -p "$B/upstream"
+cat >"$B/upstream/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $B/upstream/nginx.pid;
+error_log $B/upstream/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$UP_PORT backlog=8192;
+    location = /api/v1/auth/jwks { root $B/www; default_type application/json; }
+    location = /readyz { default_type application/json; return 200 '{"status":"UP"}'; }
+    location / { default_type application/json; return 200 '{"success":true,"data":{"customer":{"lineNumber":"01012345678"},"availableMonths":["2026-11","2026-10"]}}'; }
+  }
+}
+CONF
+nginx -c "$B/upstream/nginx.conf" &
+BENCH_PIDS+=("$!")
+bench_wait_http "http://127.0.0.1:$UP_PORT/readyz" 10
+
+step "Redis (the gateway's revocation list) and the gateway (1 I/O thread, no access log)"
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  >"$B/redis.log" 2>&1 &
+BENCH_PIDS+=("$!")
+GW_PORT=$(free_port)
+GW_ADMIN=$(free_port)
+PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT=$GW_ADMIN PHONEBILL_IO_THREADS=1 \
+  PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$UP_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:$UP_PORT \
+  PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:$UP_PORT PHONEBILL_WEB_DIR=$B/web \
+  PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
+  PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
+  "$GATEWAY_BIN" >"$B/gateway.log" 2>&1 &
+GW_PID=$!
+BENCH_PIDS+=("$GW_PID")
+bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 20
+
+step "HAProxy 2.6 (nbthread 1): jwt_verify ES256 + iss/aud/exp/permission + path routing"
+HA_PORT=$(free_port)
+cat >"$B/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 5000
+  pidfile $B/haproxy.pid
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 60s
+  option http-keep-alive
+frontend public
+  bind 127.0.0.1:$HA_PORT
+  http-request set-var(txn.bearer) http_auth_bearer
+  http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('\$.alg')
+  http-request deny deny_status 401 unless { var(txn.alg) -m str ES256 }
+  http-request deny deny_status 401 unless { var(txn.bearer),jwt_verify(txn.alg,"$B/pub.pem") -m int 1 }
+  http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.iss') -m str phonebill-auth }
+  http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.aud') -m str phonebill }
+  http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('\$.exp','int')
+  http-request set-var(txn.now) date()
+  http-request deny deny_status 401 if { var(txn.exp),sub(txn.now) -m int lt 0 }
+  # HAProxy 2.6's JSON path reads no arrays: the permission is a substring of the decoded payload.
+  http-request deny deny_status 403 if { path_beg /api/v1/bills/ } !{ var(txn.bearer),field(2,.),ub64dec -m sub BILL_INQUIRY }
+  http-request deny deny_status 404 unless { path_beg /api/v1/bills/ }
+  use_backend bills if { path_beg /api/v1/bills/ }
+backend bills
+  http-reuse always
+  server upstream 127.0.0.1:$UP_PORT maxconn 5000
+CONF
+haproxy -f "$B/haproxy.cfg" -db >"$B/haproxy.log" 2>&1 &
+HA_PID=$!
+BENCH_PIDS+=("$HA_PID")
+sleep 0.5
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HA_PORT$URL_PATH") == 200 ]] ||
+  die "HAProxy does not accept the token (log: $(cat "$B/haproxy.log"))"
+# A forgery: the signature's first character changed (the last one may only carry padding bits).
+FIRST=${SIGNATURE:0:1}
+FORGED=$HEADER.$PAYLOAD.$([[ $FIRST == A ]] && echo B || echo A)${SIGNATURE:1}
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $FORGED" "http://127.0.0.1:$HA_PORT$URL_PATH") == 401 ]] ||
+  die "HAProxy accepts a forged token: the comparison would be unfair"
+
+step "nginx as a plain reverse proxy (1 worker, keep-alive upstream, no token check)"
+NX_PORT=$(free_port)
+mkdir -p "$B/proxy"
+cat >"$B/proxy/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $B/proxy/nginx.pid;
+error_log $B/proxy/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream bills { server 127.0.0.1:$UP_PORT; keepalive 1024; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$NX_PORT backlog=8192;
+    location /api/v1/bills/ {
+      proxy_pass http://bills;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+    location / { return 404; }
+  }
+}
+CONF
+nginx -c "$B/proxy/nginx.conf" &
+NX_PID=$!
+BENCH_PIDS+=("$NX_PID")
+bench_wait_http "http://127.0.0.1:$NX_PORT$URL_PATH" 10
+NX_WORKER=$(pgrep -P "$NX_PID" | head -n 1)
+
+for port in "$GW_PORT" "$HA_PORT"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port$URL_PATH")
+  [[ $code == 200 ]] || die "port $port answered $code to the benchmark request"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $FORGED" "http://127.0.0.1:$port$URL_PATH")
+  [[ $code == 401 ]] || die "port $port answered $code to a forged token"
+done
+
+step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
+echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
+echo "|---|---|---|---|---|---|---|"
+AUTH="Authorization: Bearer $TOKEN"
+for connections in 100 1000; do
+  for port in "$GW_PORT" "$HA_PORT" "$NX_PORT"; do
+    wrk -t1 -c"$connections" -d2s -H "$AUTH" "http://127.0.0.1:$port$URL_PATH" >/dev/null
+  done
+  bench_wrk "phonebill gateway" "$GW_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$GW_PORT$URL_PATH" -H "$AUTH"
+  bench_wrk "HAProxy 2.6 (jwt_verify)" "$HA_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$HA_PORT$URL_PATH" -H "$AUTH"
+  bench_wrk "nginx (plain proxy)" "$NX_WORKER" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$NX_PORT$URL_PATH" -H "$AUTH"
+done
+echo
+echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')"

@@ -1,0 +1,44 @@
+// BillConfig::load: see bill_config.hpp.
+#include "bill_config.hpp"
+
+namespace phonebill::bill {
+namespace {
+
+std::chrono::milliseconds ms(const Environment& environment, const std::string& name,
+                             std::chrono::milliseconds fallback) {
+  return std::chrono::milliseconds{environment.integer(name, fallback.count(), 1, 30LL * 86'400'000)};
+}
+
+}  // namespace
+
+BillConfig BillConfig::load(const Environment& environment) {
+  BillConfig config;
+  config.server = http::ServerOptions::from_environment(environment, "bill-inquiry", 8082);
+  config.database_url = environment.required_string("PHONEBILL_DATABASE_URL");
+  config.database_pool_size =
+      std::size_t(environment.integer("PHONEBILL_DATABASE_POOL_SIZE", 8, 1, 256));
+  config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/bill");
+  config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
+  config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
+  config.kos = kos::HttpKosOptions::from_base_url(
+      environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
+  config.resilience = kos::KosResilienceOptions::from_environment(environment);
+  config.jwks = security::HttpJwksOptions::from_environment(environment);
+  config.verifier = security::TokenVerifierOptions::from_environment(environment);
+
+  auto& cache = config.cache;
+  cache.closed_month_ttl = ms(environment, "PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", cache.closed_month_ttl);
+  cache.current_month_ttl =
+      ms(environment, "PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
+  cache.stale_ttl = ms(environment, "PHONEBILL_BILL_CACHE_STALE_MS", cache.stale_ttl);
+  cache.redis_timeout = ms(environment, "PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
+
+  auto& history = config.history;
+  history.max_batch =
+      std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH", std::int64_t(history.max_batch), 1, 10'000));
+  history.writers = int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
+  history.commit_timeout = ms(environment, "PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
+  return config;
+}
+
+}  // namespace phonebill::bill

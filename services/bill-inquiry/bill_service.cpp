@@ -1,0 +1,306 @@
+// BillService: see bill_service.hpp. Inquiry: validate → ownership → cache (fresh:
+// CACHE) → one coalesced KOS call (ok: KOS, cached) → on KOS failure the stale copy
+// (STALE_CACHE) or 503/504 → history committed → answer.
+#include "bill_service.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <stdexcept>
+
+#include "bill_metrics.hpp"
+#include "bill_views.hpp"
+#include "core/line_number.hpp"
+#include "core/log.hpp"
+#include "core/seoul_time.hpp"
+#include "http/trace.hpp"
+
+namespace phonebill::bill {
+namespace {
+
+using http::CommonError;
+using http::common_error;
+
+Failure fail(http::ApiError error) { return Failure{std::move(error)}; }
+
+bool is_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return false;
+  int month = std::stoi(text.substr(5, 2));
+  int day = std::stoi(text.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+std::optional<int> positive_integer(const std::string& text, int max) {
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  int value = std::stoi(text);
+  if (value < 1 || value > max) return std::nullopt;
+  return value;
+}
+
+http::ApiError kos_failure_error(const kos::KosFailure& failure) {
+  switch (failure.kind) {
+    case kos::KosFailureKind::kTimeout:
+      return common_error(CommonError::kKosTimeout);
+    case kos::KosFailureKind::kRejected:
+      return common_error(CommonError::kInternalError);
+    case kos::KosFailureKind::kCircuitOpen: {
+      auto error = common_error(CommonError::kKosUnavailable);
+      error.details = boost::json::object{
+          {"retryAfterSeconds", (failure.retry_after.count() + 999) / 1000}};
+      return error;
+    }
+    default:
+      return common_error(CommonError::kKosUnavailable);
+  }
+}
+
+}  // namespace
+
+void throw_exception_from_error(const Failure& failure, const boost::source_location&) {
+  throw std::runtime_error("bill-inquiry failure: " + failure.error.code);
+}
+
+http::ApiError bill_error(BillError error) {
+  switch (error) {
+    case BillError::kLineNotFound:
+      return http::ApiError{404, "LINE_NOT_FOUND", "회선 정보를 찾을 수 없습니다", nullptr};
+    case BillError::kBillNotFound:
+      return http::ApiError{404, "BILL_NOT_FOUND", "해당 월의 요금 정보가 없습니다", nullptr};
+    case BillError::kLineInactive:
+      return http::ApiError{409, "LINE_INACTIVE", "정지 또는 해지된 회선입니다", nullptr};
+  }
+  return common_error(CommonError::kInternalError);
+}
+
+std::optional<BillingMonth> validate_month(const std::optional<std::string>& input,
+                                           const BillingMonth& current, FieldErrors& errors) {
+  if (!input) return current;
+  auto month = BillingMonth::parse(*input);
+  if (!month) {
+    errors.add("inquiryMonth", "must be YYYY-MM or YYYYMM");
+    return std::nullopt;
+  }
+  if (*month > current) {
+    errors.add("inquiryMonth", "must not be in the future");
+    return std::nullopt;
+  }
+  if (current.months_since(*month) >= kInquirableMonths) {
+    errors.add("inquiryMonth", "must be within the last 24 months");
+    return std::nullopt;
+  }
+  return month;
+}
+
+BillService::BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
+                         HistoryStore& store, const Clock& clock)
+    : kos_(kos), cache_(cache), writer_(writer), store_(store), clock_(clock) {}
+
+// ---- Menu ------------------------------------------------------------------------------
+
+boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
+    security::VerifiedToken caller, RequestInfo info) {
+  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
+  auto request_id = http::generate_request_id();
+  kos::ProductInquiryRequest product_request{caller.line_number, request_id};
+  auto product = co_await kos_.inquire_product(product_request, context);
+  if (product.business_error()) co_return fail(bill_error(BillError::kLineNotFound));
+
+  boost::json::object customer;
+  customer["customerId"] = caller.customer_id;
+  customer["lineNumber"] = caller.line_number;
+  customer["customerName"] = nullptr;
+  if (product.ok()) {
+    customer["customerId"] = product.data->customer.customer_id;
+    customer["customerName"] = product.data->customer.customer_name;
+  }
+
+  auto current = seoul_month(clock_.now());
+  boost::json::array months;
+  auto available = co_await kos_.available_months(caller.line_number, context);
+  if (available.ok()) {
+    for (const auto& month : available.data->months) months.push_back(boost::json::value(month.api_form()));
+  } else {
+    log::warn("menu_months_fallback", {{"requestId", info.http_request_id},
+                                       {"line", masked_line_number(caller.line_number)}});
+    for (int back = 0; back < kMenuFallbackMonths; ++back)
+      months.push_back(boost::json::value(current.plus_months(-back).api_form()));
+  }
+  boost::json::object menu;
+  menu["customer"] = std::move(customer);
+  std::string default_month = current.api_form();
+  if (!months.empty() && std::find(months.begin(), months.end(), boost::json::value(default_month)) == months.end())
+    default_month = std::string{months.front().as_string()};
+  menu["availableMonths"] = std::move(months);
+  menu["defaultMonth"] = default_month;
+  menu["monthsSource"] = available.ok() ? "KOS" : "LOCAL";
+  co_return menu;
+}
+
+// ---- Inquiry ---------------------------------------------------------------------------
+
+boost::asio::awaitable<Outcome<boost::json::object>> BillService::inquire(
+    security::VerifiedToken caller, InquiryInput input, RequestInfo info) {
+  HistoryEntry entry;
+  entry.request_id = http::generate_request_id();
+  entry.user_id = caller.user_id;
+  entry.requested_at = clock_.now();
+  entry.http_request_id = info.http_request_id;
+  entry.trace_id = info.trace_id;
+  auto outcome = co_await answer_inquiry(caller, input, info, entry);
+  entry.finished_at = clock_.now();
+  entry.completed = outcome.has_value();
+  if (!outcome) {
+    entry.result_code = outcome.error().error.code;
+    entry.result_summary = outcome.error().error.message;
+  }
+  std::string source = entry.source.value_or("FAILED");
+  bool durable = co_await writer_.write(std::move(entry));
+  if (metrics_) metrics_->inquiry_answered(durable ? source : "FAILED");
+  if (!durable) co_return fail(common_error(CommonError::kServiceUnavailable));
+  co_return outcome;
+}
+
+boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
+    std::string line_number, BillingMonth month, std::string request_id, RequestInfo info) {
+  kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
+  kos::BillInquiryRequest request{line_number, month, request_id};
+  auto reply = co_await kos_.inquire_bill(request, context);
+  if (reply.ok()) {
+    bool current = month == seoul_month(clock_.now());
+    co_await cache_.store(*reply.data, current);
+  }
+  co_return reply;
+}
+
+boost::asio::awaitable<Outcome<boost::json::object>> BillService::answer_inquiry(
+    const security::VerifiedToken& caller, const InquiryInput& input, const RequestInfo& info,
+    HistoryEntry& entry) {
+  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  FieldErrors errors;
+  std::string line = caller.line_number;
+  if (input.line_number) {
+    auto normalized = normalize_line_number(*input.line_number);
+    if (!normalized) {
+      errors.add("lineNumber", "must be 01012345678 or 010-1234-5678");
+    } else {
+      line = *normalized;
+    }
+  }
+  auto current = seoul_month(clock_.now());
+  auto month = validate_month(input.inquiry_month, current, errors);
+  if (!errors.empty()) co_return fail(http::validation_error(errors));
+  entry.line_number = line;
+  entry.billing_month = month->api_form();
+  if (line != caller.line_number) co_return fail(common_error(CommonError::kLineNotOwned));
+
+  auto respond = [&](const kos::Bill& bill, const char* source,
+                     std::optional<SystemTime> cached_at) {
+    boost::json::object data;
+    data["requestId"] = entry.request_id;
+    data["status"] = "COMPLETED";
+    data["source"] = source;
+    if (cached_at) data["cachedAt"] = iso8601_seoul(*cached_at);
+    auto info_json = bill_info(bill);
+    entry.bill = info_json;
+    entry.source = source;
+    entry.result_summary = "totalAmount=" + std::to_string(bill.total_amount);
+    data["billInfo"] = std::move(info_json);
+    return data;
+  };
+
+  CacheLookup lookup = CacheLookup::kMiss;
+  auto cached = co_await cache_.load(line, *month, lookup);
+  if (metrics_) metrics_->cache_lookup(lookup);
+  if (cached && cached->fresh) co_return respond(cached->bill, "CACHE", cached->cached_at);
+
+  auto key = BillCache::key(line, *month);
+  auto request_id = entry.request_id;
+  auto flight = co_await flights_.run(key, [&]() { return fetch_bill(line, *month, request_id, info); });
+  const auto& reply = *flight.value;
+  if (flight.leader) {
+    for (const auto& attempt : reply.attempts)
+      entry.kos_calls.push_back(KosCallRecord{kos::KosOperation::kBillInquiry, attempt});
+  }
+  if (reply.ok()) co_return respond(*reply.data, "KOS", std::nullopt);
+  if (reply.business_error()) {
+    switch (reply.code) {
+      case kos::KosResultCode::kBillLineNotFound:
+        co_return fail(bill_error(BillError::kLineNotFound));
+      case kos::KosResultCode::kBillLineInactive:
+        co_return fail(bill_error(BillError::kLineInactive));
+      case kos::KosResultCode::kBillNotFound:
+        co_return fail(bill_error(BillError::kBillNotFound));
+      default:
+        co_return fail(common_error(CommonError::kInternalError));
+    }
+  }
+  if (reply.failure && cached) co_return respond(cached->bill, "STALE_CACHE", cached->cached_at);
+  if (reply.failure) {
+    log::warn("kos_inquiry_failed", {{"requestId", info.http_request_id},
+                                     {"failure", kos::to_string(reply.failure->kind)},
+                                     {"line", masked_line_number(line)}});
+    co_return fail(kos_failure_error(*reply.failure));
+  }
+  co_return fail(common_error(CommonError::kInternalError));
+}
+
+// ---- Lookups ---------------------------------------------------------------------------
+
+boost::asio::awaitable<Outcome<boost::json::object>> BillService::find_inquiry(
+    security::VerifiedToken caller, std::string request_id, RequestInfo info) {
+  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  auto found = co_await store_.find(request_id, info.deadline);
+  if (!found) co_return fail(common_error(CommonError::kServiceUnavailable));
+  // Another user's request is answered like a missing one: ids reveal nothing.
+  if (!*found || (*found)->user_id != caller.user_id) co_return fail(common_error(CommonError::kNotFound));
+  co_return history_item(**found, true);
+}
+
+boost::asio::awaitable<Outcome<boost::json::object>> BillService::history(
+    security::VerifiedToken caller, HistoryQuery query, RequestInfo info) {
+  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  FieldErrors errors;
+  HistoryFilter filter;
+  filter.user_id = caller.user_id;
+  if (query.line_number) {
+    auto line = normalize_line_number(*query.line_number);
+    if (!line) errors.add("lineNumber", "must be 01012345678 or 010-1234-5678");
+    filter.line_number = line;
+  }
+  if (query.from && !is_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
+  if (query.to && !is_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
+  if (query.from && query.to && is_date(*query.from) && is_date(*query.to) && *query.from > *query.to)
+    errors.add("from", "must not be after to");
+  if (query.status && *query.status != "COMPLETED" && *query.status != "FAILED")
+    errors.add("status", "must be COMPLETED or FAILED");
+  if (query.page) {
+    auto page = positive_integer(*query.page, 100'000);
+    if (!page) errors.add("page", "must be an integer from 1");
+    filter.page = page.value_or(1);
+  }
+  if (query.size) {
+    auto size = positive_integer(*query.size, 100);
+    if (!size) errors.add("size", "must be an integer from 1 to 100");
+    filter.size = size.value_or(20);
+  }
+  if (!errors.empty()) co_return fail(http::validation_error(errors));
+  if (filter.line_number && *filter.line_number != caller.line_number)
+    co_return fail(common_error(CommonError::kLineNotOwned));
+  filter.from = query.from;
+  filter.to = query.to;
+  filter.status = query.status;
+  auto page = co_await store_.list(filter, info.deadline);
+  if (!page) co_return fail(common_error(CommonError::kServiceUnavailable));
+  boost::json::array items;
+  for (const auto& record : page->items) items.push_back(history_item(record, false));
+  boost::json::object data;
+  data["items"] = std::move(items);
+  data["page"] = page_object(filter.page, filter.size, page->total);
+  co_return data;
+}
+
+}  // namespace phonebill::bill

@@ -1,0 +1,101 @@
+// bill-inquiry's domain (SPEC §5): menu, inquiry (validation, line ownership from the
+// token, cache-aside with stale serving and coalescing, KOS code mapping), inquiry by
+// id and history. No HTTP types: handlers adapt, this decides. Every inquiry's history
+// (request + KOS calls) is committed through the group-commit writer before the answer
+// is returned. Entry points: BillService::menu, inquire, find_inquiry, history.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/system/result.hpp>
+
+#include <optional>
+#include <string>
+
+#include "bill_cache.hpp"
+#include "history_store.hpp"
+#include "history_writer.hpp"
+#include "http/api_error.hpp"
+#include "kos/kos_client.hpp"
+#include "security/access_token.hpp"
+#include "single_flight.hpp"
+
+namespace phonebill::bill {
+
+class BillMetrics;
+
+inline constexpr std::string_view kBillInquiryPermission = "BILL_INQUIRY";
+inline constexpr int kInquirableMonths = 24;  // the current month and the 23 before it
+inline constexpr int kMenuFallbackMonths = 6;
+
+struct Failure {
+  http::ApiError error;
+};
+[[noreturn]] void throw_exception_from_error(const Failure& failure,
+                                             const boost::source_location& location);
+template <typename T>
+using Outcome = boost::system::result<T, Failure>;
+
+// 404 LINE_NOT_FOUND, 404 BILL_NOT_FOUND, 409 LINE_INACTIVE.
+enum class BillError { kLineNotFound, kBillNotFound, kLineInactive };
+http::ApiError bill_error(BillError error);
+
+// The HTTP request this call serves (propagation, history).
+struct RequestInfo {
+  std::string http_request_id;
+  std::string traceparent;
+  std::string trace_id;
+  kos::KosDeadline deadline;
+};
+
+// Raw inputs (the handler has checked JSON types only).
+struct InquiryInput {
+  std::optional<std::string> line_number;
+  std::optional<std::string> inquiry_month;
+};
+
+struct HistoryQuery {
+  std::optional<std::string> line_number, from, to, status, page, size;
+};
+
+// The month asked for, validated against `current` (Seoul): YYYY-MM or YYYYMM, not in
+// the future, not older than kInquirableMonths. Adds a FieldError under inquiryMonth.
+std::optional<BillingMonth> validate_month(const std::optional<std::string>& input,
+                                           const BillingMonth& current, FieldErrors& errors);
+
+class BillService {
+ public:
+  // All references must outlive the service. `metrics` may be set later (set_metrics).
+  BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
+              HistoryStore& store, const Clock& clock);
+  void set_metrics(BillMetrics* metrics) { metrics_ = metrics; }
+
+  boost::asio::awaitable<Outcome<boost::json::object>> menu(security::VerifiedToken caller,
+                                                            RequestInfo info);
+  boost::asio::awaitable<Outcome<boost::json::object>> inquire(security::VerifiedToken caller,
+                                                               InquiryInput input,
+                                                               RequestInfo info);
+  boost::asio::awaitable<Outcome<boost::json::object>> find_inquiry(
+      security::VerifiedToken caller, std::string request_id, RequestInfo info);
+  boost::asio::awaitable<Outcome<boost::json::object>> history(security::VerifiedToken caller,
+                                                               HistoryQuery query,
+                                                               RequestInfo info);
+
+ private:
+  boost::asio::awaitable<Outcome<boost::json::object>> answer_inquiry(
+      const security::VerifiedToken& caller, const InquiryInput& input, const RequestInfo& info,
+      HistoryEntry& entry);
+  boost::asio::awaitable<kos::KosReply<kos::Bill>> fetch_bill(std::string line_number,
+                                                              BillingMonth month,
+                                                              std::string request_id,
+                                                              RequestInfo info);
+
+  kos::KosClient& kos_;
+  BillCache& cache_;
+  HistoryWriter& writer_;
+  HistoryStore& store_;
+  const Clock& clock_;
+  BillMetrics* metrics_ = nullptr;
+  SingleFlight<kos::KosReply<kos::Bill>> flights_;
+};
+
+}  // namespace phonebill::bill

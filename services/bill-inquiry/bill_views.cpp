@@ -1,0 +1,92 @@
+// JSON views of bills and history records: see bill_views.hpp.
+#include "bill_views.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace phonebill::bill {
+namespace {
+
+boost::json::value allowance(std::int64_t value) {
+  if (value == kos::kUnlimited) return boost::json::value("무제한");
+  return boost::json::value(value);
+}
+
+boost::json::object usage_amount(const kos::UsageAmount& amount) {
+  return boost::json::object{{"used", amount.used}, {"allowance", allowance(amount.allowance)}};
+}
+
+boost::json::value optional_text(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return boost::json::value(*text);
+}
+
+}  // namespace
+
+boost::json::object bill_info(const kos::Bill& bill) {
+  boost::json::object info;
+  info["lineNumber"] = bill.line_number;
+  info["billingMonth"] = bill.billing_month.api_form();
+  info["customerName"] = bill.customer_name;
+  info["productCode"] = bill.product_code;
+  info["productName"] = bill.product_name;
+  info["contractInfo"] = boost::json::object{
+      {"contractType", kos::to_text(bill.contract_info.contract_type)},
+      {"startDate", optional_text(bill.contract_info.start_date)},
+      {"endDate", optional_text(bill.contract_info.end_date)}};
+  info["monthlyFee"] = bill.monthly_fee;
+  info["usageFee"] = bill.usage_fee;
+  info["discountAmount"] = bill.discount_amount;
+  info["totalAmount"] = bill.total_amount;
+  boost::json::array discounts;
+  for (const auto& discount : bill.discounts)
+    discounts.push_back(boost::json::object{{"name", discount.name}, {"amount", discount.amount}});
+  info["discounts"] = std::move(discounts);
+  info["usage"] = boost::json::object{{"voice", usage_amount(bill.usage.voice_minutes)},
+                                      {"sms", usage_amount(bill.usage.sms_count)},
+                                      {"data", usage_amount(bill.usage.data_mb)}};
+  info["terminationFee"] = bill.termination_fee;
+  info["deviceInstallment"] = bill.device_installment;
+  if (bill.installment) {
+    info["installment"] = boost::json::object{
+        {"deviceName", bill.installment->device_name},
+        {"totalAmount", bill.installment->total_amount},
+        {"monthlyAmount", bill.installment->monthly_amount},
+        {"remainingAmount", bill.installment->remaining_amount},
+        {"remainingMonths", bill.installment->remaining_months}};
+  } else {
+    info["installment"] = nullptr;
+  }
+  info["paymentInfo"] = boost::json::object{
+      {"billingDate", bill.payment_info.billing_date},
+      {"dueDate", bill.payment_info.due_date},
+      {"paymentStatus", kos::to_text(bill.payment_info.payment_status)},
+      {"paymentMethod", bill.payment_info.payment_method}};
+  return info;
+}
+
+boost::json::object history_item(const HistoryRecord& record, bool with_bill) {
+  boost::json::object item;
+  item["requestId"] = record.request_id;
+  item["lineNumber"] = optional_text(record.line_number);
+  item["inquiryMonth"] = optional_text(record.billing_month);
+  item["requestedAt"] = record.requested_at;
+  item["finishedAt"] = record.finished_at;
+  item["status"] = record.status;
+  item["source"] = optional_text(record.source);
+  item["resultCode"] = record.result_code;
+  item["resultSummary"] = record.result_summary;
+  if (with_bill) item["billInfo"] = record.bill;
+  return item;
+}
+
+boost::json::object page_object(int number, int size, std::int64_t total_items) {
+  std::int64_t total_pages = total_items == 0 ? 0 : (total_items + size - 1) / size;
+  return boost::json::object{{"number", number},
+                             {"size", size},
+                             {"totalItems", total_items},
+                             {"totalPages", total_pages},
+                             {"hasNext", number < total_pages},
+                             {"hasPrevious", number > 1}};
+}
+
+}  // namespace phonebill::bill

@@ -1,0 +1,16 @@
+// The JSON shapes bill-inquiry answers with (SPEC §5): billInfo from a KOS bill, a
+// history record, and the SPEC §2 page object. Pure functions. Allowances of -1
+// (KOS's unlimited) are shown as "무제한".
+#pragma once
+#include <boost/json/object.hpp>
+
+#include "history_store.hpp"
+#include "kos/wire.hpp"
+
+namespace phonebill::bill {
+
+boost::json::object bill_info(const kos::Bill& bill);
+boost::json::object history_item(const HistoryRecord& record, bool with_bill);
+boost::json::object page_object(int number, int size, std::int64_t total_items);
+
+}  // namespace phonebill::bill

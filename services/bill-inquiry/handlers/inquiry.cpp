@@ -1,0 +1,41 @@
+// POST /api/v1/bills/inquiry {lineNumber?, inquiryMonth?} and
+// GET /api/v1/bills/inquiry/{requestId} (owner only).
+#include "core/json.hpp"
+#include "handlers/handler_support.hpp"
+#include "routes.hpp"
+
+namespace phonebill::bill {
+
+boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
+                                                      http::Request& request) {
+  auto caller = co_await authenticate(request, context.verifier);
+  if (!caller) co_return respond(request, caller.error());
+  InquiryInput input;
+  // An empty body means "all defaults".
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto body = parse_json(request.body);
+    if (!body) co_return http::error_response(request, http::common_error(http::CommonError::kInvalidJson));
+    if (!body->is_object())
+      co_return http::error_response(request, http::validation_error("body", "must be a JSON object"));
+    FieldErrors errors;
+    JsonReader reader{body->as_object(), errors};
+    input.line_number = reader.string("lineNumber", Presence::kOptional);
+    input.inquiry_month = reader.string("inquiryMonth", Presence::kOptional);
+    if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
+  }
+  auto answer = co_await context.service.inquire(std::move(*caller), std::move(input),
+                                                 request_info(request));
+  co_return respond(request, answer);
+}
+
+boost::asio::awaitable<http::Response> handle_inquiry_lookup(BillContext& context,
+                                                             http::Request& request) {
+  auto caller = co_await authenticate(request, context.verifier);
+  if (!caller) co_return respond(request, caller.error());
+  std::string request_id{request.path_parameter("requestId")};
+  auto answer = co_await context.service.find_inquiry(std::move(*caller), std::move(request_id),
+                                                      request_info(request));
+  co_return respond(request, answer);
+}
+
+}  // namespace phonebill::bill

@@ -1,0 +1,14 @@
+// GET /api/v1/bills/menu: the caller's customer data and the months to choose from.
+#include "handlers/handler_support.hpp"
+#include "routes.hpp"
+
+namespace phonebill::bill {
+
+boost::asio::awaitable<http::Response> handle_menu(BillContext& context, http::Request& request) {
+  auto caller = co_await authenticate(request, context.verifier);
+  if (!caller) co_return respond(request, caller.error());
+  auto menu = co_await context.service.menu(std::move(*caller), request_info(request));
+  co_return respond(request, menu);
+}
+
+}  // namespace phonebill::bill

@@ -1,0 +1,99 @@
+// bill-inquiry: bill inquiry, its cache and history (SPEC §5). Wiring only:
+// configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience,
+// client → cache, history → service → routes → server (+ metrics, shutdown flush).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <iostream>
+
+#include "bill_cache.hpp"
+#include "bill_config.hpp"
+#include "bill_metrics.hpp"
+#include "bill_service.hpp"
+#include "cache/redis_client.hpp"
+#include "core/log.hpp"
+#include "routes.hpp"
+#include "security/revocation_set.hpp"
+#include "startup.hpp"
+#include "storage/pg_pool.hpp"
+
+namespace asio = boost::asio;
+using namespace phonebill;
+using namespace phonebill::bill;
+
+int main() {
+  BillConfig config;
+  try {
+    config = BillConfig::load(Environment::from_process());
+  } catch (const ConfigError& error) {
+    std::cerr << "bill-inquiry: " << error.what() << '\n';
+    return 2;
+  }
+  log::init("bill-inquiry", config.log_level);
+
+  asio::io_context io{config.server.io_threads};
+  SystemClock clock;
+  SystemRandom random;
+  storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
+  HistoryStore::register_statements(pool);
+  HistoryStore store{pool};
+  HistoryWriter writer{io, store, config.history};
+
+  cache::RedisClient redis{io, config.redis_url};
+  security::RevocationSet revocations{clock};
+  security::RevocationListener listener{io, config.redis_url, redis, revocations};
+  security::HttpJwksSource jwks{io, config.jwks, clock};
+  security::TokenVerifier verifier{jwks, config.verifier, clock, &revocations};
+
+  kos::HttpKosTransport kos_http{io, config.kos, clock};
+  kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
+  kos::KosClient kos{kos_resilient};
+  BillCache bill_cache{redis, config.cache, clock};
+  BillService service{kos, bill_cache, writer, store, clock};
+  BillContext context{service, verifier};
+
+  http::Server server{io, config.server, make_routes(context)};
+  BillMetrics metrics{server.metrics().registry()};
+  kos_resilient.set_observer(&metrics);
+  service.set_metrics(&metrics);
+  std::atomic<bool> prepared{false};
+  server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
+    auto ping = co_await pool.query("SELECT 1", storage::PgParams{},
+                                    storage::deadline_after(std::chrono::seconds{1}));
+    auto counters = writer.counters();
+    metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);
+    http::Readiness readiness;
+    readiness.checks["database"] = ping ? "UP" : "DOWN";
+    readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
+    readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
+    readiness.checks["kos"] = std::string{resilience::to_string(
+        kos_resilient.breaker(kos::KosOperation::kBillInquiry).state())};
+    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
+    readiness.ready = ping.has_value() && jwks.has_keys() && prepared;
+    co_return readiness;
+  });
+  server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });
+
+  int exit_code = 0;
+  asio::co_spawn(io, prepare_service(pool, config), [&](std::exception_ptr failure, bool ready) {
+    if (failure || !ready) {
+      exit_code = 1;
+      server.begin_shutdown();
+      return;
+    }
+    writer.start();
+    prepared = true;
+  });
+  jwks.start();
+  try {
+    server.listen();
+  } catch (const std::exception& error) {
+    log::error("listen_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+  server.run();
+  return exit_code;
+}

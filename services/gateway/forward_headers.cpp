@@ -1,0 +1,86 @@
+#include "forward_headers.hpp"
+
+#include <array>
+
+namespace phonebill::gateway {
+
+bool is_hop_by_hop(std::string_view name) {
+  static constexpr std::array<std::string_view, 11> kNames{
+      "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+      "te", "trailer", "transfer-encoding", "upgrade", "content-length", "host"};
+  for (auto known : kNames)
+    if (name == known) return true;
+  return false;
+}
+
+bool is_identity_header(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kPrefixes{
+      "x-user", "x-auth", "x-customer", "x-line", "x-permission", "x-role", "x-session",
+      "x-gateway", "x-internal"};
+  for (auto prefix : kPrefixes)
+    if (name.starts_with(prefix)) return true;
+  static constexpr std::array<std::string_view, 6> kNames{
+      "x-remote-user", "remote-user", "x-forwarded-user", "x-real-ip", "forwarded",
+      "x-original-url"};
+  for (auto known : kNames)
+    if (name == known) return true;
+  return false;
+}
+
+http::ClientRequest upstream_request(const http::Request& request, bool tls) {
+  http::ClientRequest upstream;
+  upstream.method = request.method;
+  upstream.target = request.path;
+  if (!request.query.empty()) upstream.target.append("?").append(request.query);
+  upstream.body = request.body;
+  upstream.headers.reserve(request.headers.size() + 4);
+  std::string_view forwarded_for;
+  std::string_view host;
+  for (const auto& [name, value] : request.headers) {
+    if (name == "content-type") {
+      upstream.content_type = value;
+      continue;
+    }
+    if (name == "x-forwarded-for") {
+      forwarded_for = value;
+      continue;
+    }
+    if (name == "host") host = value;
+    if (is_hop_by_hop(name) || is_identity_header(name) || name == "x-request-id" ||
+        name == "traceparent" || name == "x-forwarded-proto" || name == "x-forwarded-host")
+      continue;
+    upstream.headers.emplace_back(name, value);
+  }
+  upstream.headers.emplace_back("x-request-id", request.request_id);
+  upstream.headers.emplace_back("traceparent", request.traceparent);
+  std::string chain{forwarded_for};
+  if (!request.remote_address.empty()) {
+    if (!chain.empty()) chain.append(", ");
+    chain.append(request.remote_address);
+  }
+  if (!chain.empty()) upstream.headers.emplace_back("x-forwarded-for", std::move(chain));
+  upstream.headers.emplace_back("x-forwarded-proto", tls ? "https" : "http");
+  if (!host.empty()) upstream.headers.emplace_back("x-forwarded-host", std::string{host});
+  return upstream;
+}
+
+http::Response client_response(http::ClientResponse&& upstream) {
+  http::Response response;
+  response.status = upstream.status;
+  response.body = std::move(upstream.body);
+  response.content_type.clear();
+  for (auto& [name, value] : upstream.headers) {
+    if (name == "content-type") {
+      response.content_type = std::move(value);
+      continue;
+    }
+    if (is_hop_by_hop(name) || name == "x-request-id" || name == "traceparent" || name == "date" ||
+        name == "server")
+      continue;
+    response.headers.emplace_back(std::move(name), std::move(value));
+  }
+  if (response.content_type.empty()) response.content_type = "application/octet-stream";
+  return response;
+}
+
+}  // namespace phonebill::gateway

@@ -1,0 +1,29 @@
+// What crosses the gateway in each direction (SPEC §4). Towards an upstream: the
+// client's end-to-end headers minus hop-by-hop ones and minus identity headers a client
+// could use to impersonate someone (X-User-*, X-Auth-*, ...), plus our X-Request-Id,
+// traceparent, X-Forwarded-For (the client's list with the peer appended),
+// X-Forwarded-Proto and X-Forwarded-Host. Back to the client: the upstream's headers
+// minus hop-by-hop ones and those the server writes itself. Pure functions.
+#pragma once
+#include <string_view>
+
+#include "http/client.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace phonebill::gateway {
+
+// Connection-scoped headers (RFC 9110 §7.6.1) and the framing ones we recompute.
+bool is_hop_by_hop(std::string_view lowercase_name);
+// Headers that assert an identity or a decision only the gateway or auth may make.
+bool is_identity_header(std::string_view lowercase_name);
+
+// The upstream request for `request` (method, target with query, body, headers).
+// `tls`: the client spoke HTTPS (X-Forwarded-Proto).
+http::ClientRequest upstream_request(const http::Request& request, bool tls);
+
+// Copies status, content type, body and the passable headers of `upstream` into a
+// Response (moving the body).
+http::Response client_response(http::ClientResponse&& upstream);
+
+}  // namespace phonebill::gateway

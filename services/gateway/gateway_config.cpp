@@ -1,0 +1,168 @@
+#include "gateway_config.hpp"
+
+#include <charconv>
+
+namespace phonebill::gateway {
+namespace {
+
+std::string trim(std::string text) {
+  text.erase(0, text.find_first_not_of(" \t"));
+  text.erase(text.find_last_not_of(" \t") + 1);
+  return text;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto item = trim(text.substr(start, end - start));
+    if (!item.empty()) items.push_back(std::move(item));
+    start = end + 1;
+  }
+  return items;
+}
+
+InstanceAddress parse_base_url(const std::string& variable, std::string url) {
+  auto fail = [&]() -> InstanceAddress {
+    throw ConfigError{variable + ": '" + url + "' is not an http://host[:port] base URL"};
+  };
+  constexpr std::string_view kScheme = "http://";
+  if (!url.starts_with(kScheme)) return fail();
+  std::string rest = url.substr(kScheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty() || rest.find('/') != std::string::npos) return fail();
+  InstanceAddress address;
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos || rest.front() == '[') {
+    address.host = rest;
+    return address;
+  }
+  address.host = rest.substr(0, colon);
+  unsigned port = 0;
+  auto digits = std::string_view{rest}.substr(colon + 1);
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (address.host.empty() || error != std::errc{} || end != digits.data() + digits.size() ||
+      port == 0 || port > 65535)
+    return fail();
+  address.port = std::uint16_t(port);
+  return address;
+}
+
+BucketSettings bucket(const Environment& environment, const std::string& prefix,
+                      BucketSettings defaults) {
+  BucketSettings settings;
+  settings.per_second = environment.real(prefix + "_PER_SECOND", defaults.per_second, 0, 1e9);
+  settings.burst = environment.real(prefix + "_BURST", defaults.burst, 0, 1e9);
+  if (settings.per_second > 0 && settings.burst < 1) settings.burst = 1;
+  return settings;
+}
+
+struct KnownUpstream {
+  const char* name;
+  const char* variable;
+  const char* default_url;
+  std::chrono::milliseconds timeout;
+};
+
+// SPEC §4's upstreams. Timeouts sit above the services' own KOS deadlines (3 s inquiry,
+// 5 s change, plus retries), so a slow KOS is the service's 504 KOS_TIMEOUT, not ours.
+constexpr KnownUpstream kUpstreams[] = {
+    {"auth", "PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:8081", std::chrono::milliseconds{5'000}},
+    {"bill-inquiry", "PHONEBILL_UPSTREAM_BILL_INQUIRY", "http://127.0.0.1:8082",
+     std::chrono::milliseconds{10'000}},
+    {"product-change", "PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:8083",
+     std::chrono::milliseconds{15'000}},
+};
+
+std::string timeout_variable(const std::string& name) {
+  std::string upper;
+  for (char c : name) upper.push_back(c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c))));
+  return "PHONEBILL_GATEWAY_TIMEOUT_" + upper + "_MS";
+}
+
+}  // namespace
+
+std::vector<InstanceAddress> parse_instance_list(const std::string& variable,
+                                                 const std::string& text) {
+  std::vector<InstanceAddress> instances;
+  for (auto& url : split_commas(text)) instances.push_back(parse_base_url(variable, url));
+  if (instances.empty()) throw ConfigError{variable + " lists no URL"};
+  return instances;
+}
+
+const UpstreamSettings* GatewayConfig::upstream(const std::string& name) const {
+  for (const auto& settings : upstreams)
+    if (settings.name == name) return &settings;
+  return nullptr;
+}
+
+GatewayConfig GatewayConfig::load(const Environment& environment) {
+  GatewayConfig config;
+  config.server = http::ServerOptions::from_environment(environment, "gateway", 8080);
+  config.server.expose_metrics = false;  // /metrics lives on the admin port only
+  config.admin_port = std::uint16_t(environment.integer("PHONEBILL_ADMIN_PORT", 9080, 0, 65535));
+  config.admin_address = environment.string("PHONEBILL_ADMIN_ADDRESS", "127.0.0.1");
+  config.web_directory = environment.string("PHONEBILL_WEB_DIR", config.web_directory);
+  config.openapi_file = environment.string("PHONEBILL_OPENAPI_FILE", config.openapi_file);
+  config.swagger_ui_directory = environment.string("PHONEBILL_SWAGGER_UI_DIR", "");
+  config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
+  config.log_level = environment.string("PHONEBILL_LOG_LEVEL", config.log_level);
+
+  for (const auto& known : kUpstreams) {
+    UpstreamSettings settings;
+    settings.name = known.name;
+    settings.instances =
+        parse_instance_list(known.variable, environment.string(known.variable, known.default_url));
+    settings.timeout = environment.milliseconds(timeout_variable(known.name), known.timeout);
+    if (settings.timeout.count() < 1)
+      throw ConfigError{timeout_variable(known.name) + " must be at least 1"};
+    config.upstreams.push_back(std::move(settings));
+  }
+  for (const auto& upstream : config.upstreams)
+    for (const auto& instance : upstream.instances) config.metrics_sources.push_back(instance);
+
+  auto& health = config.health;
+  health.interval = environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", health.interval);
+  health.timeout = environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_TIMEOUT_MS", health.timeout);
+  health.failures_to_mark_down =
+      int(environment.integer("PHONEBILL_GATEWAY_HEALTH_FAILURES", health.failures_to_mark_down, 1, 100));
+  health.passive_failures_to_eject = int(environment.integer(
+      "PHONEBILL_GATEWAY_EJECT_AFTER_FAILURES", health.passive_failures_to_eject, 1, 100));
+  health.ejection_time = environment.milliseconds("PHONEBILL_GATEWAY_EJECT_MS", health.ejection_time);
+  health.max_idle_connections = std::size_t(environment.integer(
+      "PHONEBILL_GATEWAY_UPSTREAM_POOL_SIZE", std::int64_t(health.max_idle_connections), 1, 65536));
+  if (health.interval.count() < 10) throw ConfigError{"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS must be at least 10"};
+
+  config.breaker = resilience::CircuitBreakerOptions::from_environment(
+      environment, "PHONEBILL_GATEWAY_BREAKER", config.breaker);
+
+  auto& limits = config.rate_limits;
+  bool limits_on = environment.boolean("PHONEBILL_GATEWAY_RATE_LIMITS", true);
+  limits.per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_IP", limits.per_ip);
+  limits.per_user = bucket(environment, "PHONEBILL_GATEWAY_RATE_USER", limits.per_user);
+  limits.login_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_LOGIN", limits.login_per_ip);
+  if (!limits_on) limits.per_ip = limits.per_user = limits.login_per_ip = BucketSettings{};
+
+  config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
+  config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");
+  config.tls.private_key_file = environment.string("PHONEBILL_TLS_KEY_FILE", "");
+  if (config.tls.certificate_file.empty() != config.tls.private_key_file.empty())
+    throw ConfigError{"PHONEBILL_TLS_CERT_FILE and PHONEBILL_TLS_KEY_FILE must be set together"};
+
+  config.verifier = security::TokenVerifierOptions::from_environment(environment);
+  for (const auto& instance : config.upstream("auth")->instances)
+    config.jwks.base_urls.push_back("http://" + instance.label());
+  config.jwks.refresh_interval =
+      environment.milliseconds("PHONEBILL_JWKS_REFRESH_MS", config.jwks.refresh_interval);
+  config.jwks.unknown_key_refresh_interval = environment.milliseconds(
+      "PHONEBILL_JWKS_UNKNOWN_KID_REFRESH_MS", config.jwks.unknown_key_refresh_interval);
+  config.jwks.request_timeout =
+      environment.milliseconds("PHONEBILL_JWKS_TIMEOUT_MS", config.jwks.request_timeout);
+  config.jwks.retry_interval = std::chrono::milliseconds{
+      environment.integer("PHONEBILL_JWKS_RETRY_MS", config.jwks.retry_interval.count(), 10)};
+  return config;
+}
+
+}  // namespace phonebill::gateway

@@ -1,0 +1,153 @@
+#include "ops_status.hpp"
+
+#include <map>
+
+#include "core/seoul_time.hpp"
+#include "security/token_verifier.hpp"
+
+namespace phonebill::gateway {
+namespace {
+
+constexpr std::chrono::milliseconds kScrapeTimeout{500};
+constexpr std::chrono::milliseconds kScrapeInterval{2'000};
+
+std::string breaker_state_name(double value) {
+  if (value == 1) return "open";
+  if (value == 2) return "half_open";
+  return "closed";
+}
+
+}  // namespace
+
+void summarise_service_metrics(const std::string& service, const std::vector<MetricSample>& samples,
+                               boost::json::array& breakers, boost::json::array& caches) {
+  std::map<std::string, double> worst_state;  // per breaker name, across instances
+  std::map<std::string, std::pair<double, double>> cache_counts;  // hits, misses
+  for (const auto& sample : samples) {
+    if (sample.name.ends_with("circuit_breaker_state") || sample.name.ends_with("circuit_state")) {
+      std::string name;
+      for (const char* key : {"name", "operation", "breaker"})
+        if (auto found = sample.labels.find(key); found != sample.labels.end()) name = found->second;
+      // Across instances the most alarming state wins: open, then half-open, then closed.
+      auto severity = [](double value) { return value == 1 ? 2 : value == 2 ? 1 : 0; };
+      auto& state = worst_state[name.empty() ? sample.name : name];
+      if (severity(sample.value) > severity(state)) state = sample.value;
+    } else if (sample.name.ends_with("cache_requests_total") ||
+               sample.name.ends_with("cache_lookups_total")) {
+      // The cache's name: its label, else the metric's prefix ("bill" of bill_cache_...).
+      std::string cache = sample.labels.count("cache") ? sample.labels.at("cache")
+                                                       : sample.name.substr(0, sample.name.find("_cache"));
+      auto result = sample.labels.count("result") ? sample.labels.at("result") : "";
+      // Only a fresh hit is a hit; stale copies, misses and errors all went past the cache.
+      if (result == "hit") cache_counts[cache].first += sample.value;
+      else if (!result.empty()) cache_counts[cache].second += sample.value;
+    }
+  }
+  for (const auto& [name, state] : worst_state)
+    breakers.push_back(boost::json::object{{"service", service}, {"name", name},
+                                           {"state", breaker_state_name(state)}});
+  for (const auto& [cache, counts] : cache_counts) {
+    double total = counts.first + counts.second;
+    boost::json::object entry{{"service", service}, {"cache", cache},
+                               {"hits", counts.first}, {"misses", counts.second}};
+    entry["hitRatio"] = total > 0 ? boost::json::value(counts.first / total) : boost::json::value(nullptr);
+    caches.push_back(std::move(entry));
+  }
+}
+
+OpsStatus::OpsStatus(OpsStatusParts parts) : parts_(std::move(parts)) {}
+
+boost::asio::awaitable<void> OpsStatus::scrape_services() {
+  {
+    std::lock_guard lock{mutex_};
+    if (std::chrono::steady_clock::now() - scraped_at_ < kScrapeInterval) co_return;
+    scraped_at_ = std::chrono::steady_clock::now();
+  }
+  static const std::vector<std::string> kSuffixes{"circuit_breaker_state", "circuit_state",
+                                                  "cache_requests_total", "cache_lookups_total"};
+  boost::json::array breakers;
+  boost::json::array caches;
+  for (auto* upstream : parts_.upstreams) {
+    std::vector<MetricSample> samples;
+    for (auto& instance : upstream->instances()) {
+      http::ClientRequest request;
+      request.target = "/metrics";
+      auto deadline = std::chrono::steady_clock::now() + kScrapeTimeout;
+      auto result = co_await instance->client().send(std::move(request), deadline);
+      if (!result.ok() || result.response->status != 200) continue;
+      auto parsed = parse_prometheus_text(result.response->body, kSuffixes);
+      samples.insert(samples.end(), parsed.begin(), parsed.end());
+    }
+    summarise_service_metrics(upstream->name(), samples, breakers, caches);
+  }
+  std::lock_guard lock{mutex_};
+  breakers_ = std::move(breakers);
+  caches_ = std::move(caches);
+}
+
+boost::json::object OpsStatus::gateway_part() const {
+  boost::json::array routes;
+  boost::json::object totals;
+  for (const auto& traffic : parts_.traffic.snapshot()) {
+    if (traffic.route == "*") totals = TrafficStats::to_json(traffic);
+    else routes.push_back(TrafficStats::to_json(traffic));
+  }
+  boost::json::array upstreams;
+  boost::json::array breakers;
+  for (auto* upstream : parts_.upstreams) {
+    boost::json::array instances;
+    for (const auto& instance : upstream->snapshot()) {
+      instances.push_back(boost::json::object{{"instance", instance.label},
+                                              {"healthy", instance.healthy},
+                                              {"ejected", instance.ejected},
+                                              {"inFlight", instance.in_flight},
+                                              {"requests", instance.requests},
+                                              {"failures", instance.failures}});
+    }
+    auto state = std::string{resilience::to_string(upstream->breaker().state())};
+    upstreams.push_back(boost::json::object{{"name", upstream->name()},
+                                            {"usableInstances", upstream->usable_instances()},
+                                            {"breaker", state},
+                                            {"instances", std::move(instances)}});
+    breakers.push_back(boost::json::object{{"service", "gateway"},
+                                           {"name", upstream->breaker().name()},
+                                           {"state", state}});
+  }
+  boost::json::object result{{"windowSeconds", TrafficStats::kWindowSeconds},
+                             {"totals", std::move(totals)},
+                             {"routes", std::move(routes)},
+                             {"upstreams", std::move(upstreams)},
+                             {"gatewayBreakers", std::move(breakers)}};
+  if (parts_.verifier != nullptr) {
+    auto counters = parts_.verifier->counters();
+    double checked = double(counters.accepted + counters.rejected);
+    result["tokens"] = boost::json::object{
+        {"accepted", counters.accepted},
+        {"rejected", counters.rejected},
+        {"cacheHits", counters.cache_hits},
+        {"signatureChecks", counters.signature_checks},
+        {"cacheHitRatio", checked > 0 ? boost::json::value(double(counters.cache_hits) / checked)
+                                      : boost::json::value(nullptr)}};
+  }
+  boost::json::object limited;
+  for (const auto* limiter : parts_.limiters) limited[limiter->name()] = limiter->refused();
+  result["rateLimited"] = std::move(limited);
+  return result;
+}
+
+boost::asio::awaitable<http::Response> OpsStatus::answer(const http::Request&) {
+  co_await scrape_services();
+  auto data = gateway_part();
+  data["generatedAt"] = iso8601_seoul(parts_.clock.now());
+  {
+    std::lock_guard lock{mutex_};
+    boost::json::array breakers = data["gatewayBreakers"].as_array();
+    for (const auto& breaker : breakers_) breakers.push_back(breaker);
+    data["circuitBreakers"] = std::move(breakers);
+    data["caches"] = caches_;
+  }
+  data.erase("gatewayBreakers");
+  co_return http::success_response(data);
+}
+
+}  // namespace phonebill::gateway

@@ -1,0 +1,27 @@
+// Forwards one request to an upstream (SPEC §4): breaker admission (open → 503
+// SERVICE_UNAVAILABLE with Retry-After), instance choice, the route's timeout (→ 504
+// UPSTREAM_TIMEOUT), one retry on another instance when the request never reached an
+// upstream or is idempotent, and passive health reporting. Entry point: forward.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway_metrics.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "upstream.hpp"
+
+namespace phonebill::gateway {
+
+// GET, HEAD, PUT, DELETE, OPTIONS (RFC 9110 §9.2.2): safe to send twice.
+bool is_idempotent(std::string_view method);
+
+struct ProxyOptions {
+  bool tls = false;  // the client connection is HTTPS (X-Forwarded-Proto)
+};
+
+// The upstream's answer as it is (any status), or the gateway's 503/504 error. Sets
+// request.upstream to the instance that answered. Never throws for network outcomes.
+boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request& request,
+                                               GatewayMetrics& metrics, ProxyOptions options);
+
+}  // namespace phonebill::gateway

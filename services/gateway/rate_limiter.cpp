@@ -1,0 +1,61 @@
+#include "rate_limiter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace phonebill::gateway {
+
+RateLimiter::RateLimiter(std::string name, BucketSettings settings, const Clock& clock,
+                         std::size_t max_keys)
+    : name_(std::move(name)), settings_(settings), clock_(clock), max_keys_(std::max<std::size_t>(max_keys, 1)) {}
+
+double RateLimiter::refill(Bucket& bucket, SystemTime now) const {
+  if (now > bucket.updated) {
+    double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
+    bucket.tokens = std::min(settings_.burst, bucket.tokens + elapsed * settings_.per_second);
+    bucket.updated = now;
+  }
+  return bucket.tokens;
+}
+
+void RateLimiter::forget_full_buckets(SystemTime now) {
+  for (auto it = buckets_.begin(); it != buckets_.end();) {
+    if (refill(it->second, now) >= settings_.burst) it = buckets_.erase(it);
+    else ++it;
+  }
+  // Still full of active clients: start over rather than grow without bound. The
+  // forgotten ones get a fresh bucket, a brief leniency we accept under such load.
+  if (buckets_.size() >= max_keys_) buckets_.clear();
+}
+
+RateDecision RateLimiter::take(std::string_view key) {
+  if (!enabled()) return {};
+  auto now = clock_.now();
+  std::lock_guard lock{mutex_};
+  auto found = buckets_.find(std::string{key});
+  if (found == buckets_.end()) {
+    if (buckets_.size() >= max_keys_) forget_full_buckets(now);
+    found = buckets_.emplace(std::string{key}, Bucket{settings_.burst, now}).first;
+  }
+  auto& bucket = found->second;
+  if (refill(bucket, now) >= 1.0) {
+    bucket.tokens -= 1.0;
+    return {};
+  }
+  ++refused_;
+  double wait = (1.0 - bucket.tokens) / settings_.per_second;
+  auto seconds = std::max<std::int64_t>(1, std::int64_t(std::ceil(wait)));
+  return RateDecision{false, std::chrono::seconds{seconds}};
+}
+
+std::size_t RateLimiter::tracked_keys() const {
+  std::lock_guard lock{mutex_};
+  return buckets_.size();
+}
+
+std::uint64_t RateLimiter::refused() const {
+  std::lock_guard lock{mutex_};
+  return refused_;
+}
+
+}  // namespace phonebill::gateway

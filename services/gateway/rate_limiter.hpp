@@ -1,0 +1,55 @@
+// Token-bucket rate limits (SPEC §4): one bucket per key (client IP, user id, login IP),
+// refilled continuously at `per_second` up to `burst`. A refused request learns how long
+// until a token is back (Retry-After). Time from an injected Clock; thread-safe; memory
+// bounded (full buckets are forgotten first, they carry no state). Entry point:
+// RateLimiter::take.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+#include "gateway_config.hpp"
+
+namespace phonebill::gateway {
+
+struct RateDecision {
+  bool allowed = true;
+  std::chrono::seconds retry_after{0};  // when refused: whole seconds, at least 1
+};
+
+class RateLimiter {
+ public:
+  // per_second == 0 disables the limiter (every take is allowed). `clock` must outlive it.
+  RateLimiter(std::string name, BucketSettings settings, const Clock& clock,
+              std::size_t max_keys = 100'000);
+
+  // Takes one token from `key`'s bucket (a new key starts full).
+  RateDecision take(std::string_view key);
+
+  bool enabled() const { return settings_.per_second > 0; }
+  const std::string& name() const { return name_; }
+  std::size_t tracked_keys() const;
+  std::uint64_t refused() const;
+
+ private:
+  struct Bucket {
+    double tokens;
+    SystemTime updated;
+  };
+  double refill(Bucket& bucket, SystemTime now) const;
+  void forget_full_buckets(SystemTime now);
+
+  const std::string name_;
+  const BucketSettings settings_;
+  const Clock& clock_;
+  const std::size_t max_keys_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+  std::uint64_t refused_ = 0;
+};
+
+}  // namespace phonebill::gateway

@@ -1,0 +1,52 @@
+// SPEC §4's route table as data: which path prefix goes where (an upstream, a local
+// page, or 404) and what a caller needs to get there (public, a valid token, a
+// permission). routes.cpp turns it into the http::Router; find_route answers the same
+// question without one (tests, ops/status). First match wins, so exact public routes
+// come before their prefix.
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phonebill::gateway {
+
+enum class Target {
+  kUpstream,   // proxied to `upstream`
+  kOpsStatus,  // GET /api/v1/ops/status
+  kApiDocs,    // /api/docs: Swagger UI and the OpenAPI document
+  kNotFound,   // everything else under /api
+  kWebApp,     // static files with SPA fallback
+};
+
+enum class Access {
+  kPublic,         // no token needed (a valid one is still read for the log and limits)
+  kAuthenticated,  // a valid, unrevoked access token
+  kPermission,     // that, and `permission` among its perms
+};
+
+enum class RateClass { kNormal, kLogin };
+
+struct GatewayRoute {
+  std::vector<std::string> methods;  // GET also answers HEAD
+  std::string pattern;               // http::Router pattern (`/**` for prefixes)
+  Target target = Target::kNotFound;
+  std::string upstream;              // for kUpstream
+  Access access = Access::kAuthenticated;
+  std::string permission;            // for kPermission
+  RateClass rate_class = RateClass::kNormal;
+};
+
+// The methods a proxied prefix accepts.
+const std::vector<std::string>& proxied_methods();
+
+// SPEC §4, in match order.
+std::vector<GatewayRoute> default_routes();
+
+// The first route whose pattern matches `path` (segment-wise, `**` = any rest) and
+// whose methods include `method` (HEAD counts as GET); nullptr if none.
+const GatewayRoute* find_route(const std::vector<GatewayRoute>& routes, std::string_view method,
+                               std::string_view path);
+
+}  // namespace phonebill::gateway

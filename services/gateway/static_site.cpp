@@ -1,0 +1,153 @@
+#include "static_site.hpp"
+
+#include <fstream>
+#include <iterator>
+
+#include "http/api_error.hpp"
+#include "request_path.hpp"
+
+namespace phonebill::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t kMaxFileBytes = 32 * 1024 * 1024;
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::error_code error;
+  auto size = fs::file_size(path, error);
+  if (error || size > kMaxFileBytes) return std::nullopt;
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return std::nullopt;
+  std::string content;
+  content.resize(size);
+  in.read(content.data(), std::streamsize(size));
+  if (std::size_t(in.gcount()) != size) return std::nullopt;
+  return content;
+}
+
+bool is_hex_or_alnum_hash(std::string_view text) {
+  if (text.size() < 8) return false;
+  bool has_digit = false;
+  for (char c : text) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 c == '_' || c == '-';
+    if (!alnum) return false;
+    if (c >= '0' && c <= '9') has_digit = true;
+  }
+  return has_digit;
+}
+
+}  // namespace
+
+std::string_view content_type_for(std::string_view name) {
+  auto dot = name.rfind('.');
+  auto extension = dot == std::string_view::npos ? std::string_view{} : name.substr(dot + 1);
+  if (extension == "html") return "text/html; charset=utf-8";
+  if (extension == "js" || extension == "mjs") return "application/javascript; charset=utf-8";
+  if (extension == "css") return "text/css; charset=utf-8";
+  if (extension == "json" || extension == "map") return "application/json";
+  if (extension == "svg") return "image/svg+xml";
+  if (extension == "png") return "image/png";
+  if (extension == "jpg" || extension == "jpeg") return "image/jpeg";
+  if (extension == "gif") return "image/gif";
+  if (extension == "webp") return "image/webp";
+  if (extension == "ico") return "image/x-icon";
+  if (extension == "woff2") return "font/woff2";
+  if (extension == "woff") return "font/woff";
+  if (extension == "txt") return "text/plain; charset=utf-8";
+  if (extension == "yaml" || extension == "yml") return "application/yaml; charset=utf-8";
+  if (extension == "webmanifest") return "application/manifest+json";
+  return "application/octet-stream";
+}
+
+bool is_hashed_asset(std::string_view relative_path) {
+  if (relative_path.starts_with("assets/")) return true;
+  auto slash = relative_path.rfind('/');
+  auto name = slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  auto stem = name.substr(0, dot);
+  auto separator = stem.find_last_of("-.");
+  return separator != std::string_view::npos && is_hex_or_alnum_hash(stem.substr(separator + 1));
+}
+
+StaticSite::StaticSite(fs::path root) : root_(std::move(root)) {}
+
+std::optional<fs::path> StaticSite::resolve(std::string_view request_path) const {
+  auto relative = static_relative_path(request_path);
+  if (!relative) return std::nullopt;
+  std::error_code error;
+  auto real_root = fs::canonical(root_, error);
+  if (error) return std::nullopt;
+  auto candidate = relative->empty() ? real_root : real_root / *relative;
+  if (fs::is_directory(candidate, error)) candidate /= "index.html";
+  auto real = fs::canonical(candidate, error);
+  if (error || !fs::is_regular_file(real, error)) return std::nullopt;
+  // Symlinks are followed: the target must still lie inside the root.
+  auto root_text = real_root.native();
+  const auto& real_text = real.native();
+  if (real_text.size() <= root_text.size() || !real_text.starts_with(root_text) ||
+      real_text[root_text.size()] != '/')
+    return std::nullopt;
+  return real;
+}
+
+http::Response StaticSite::serve(const http::Request& request) const {
+  auto not_found = [&] { return http::error_response(request, http::common_error(http::CommonError::kNotFound)); };
+  if (auto file = resolve(request.path)) {
+    if (auto content = read_file(*file)) {
+      auto relative = file->lexically_relative(fs::canonical(root_)).generic_string();
+      auto response = http::text_response(std::move(*content), std::string{content_type_for(relative)});
+      bool index = file->filename() == "index.html";
+      response.set_header("Cache-Control", index ? "no-cache"
+                                           : is_hashed_asset(relative)
+                                               ? "public, max-age=31536000, immutable"
+                                               : "public, max-age=300");
+      return response;
+    }
+  }
+  // App routes (no extension in the last segment) fall back to the app's index.html.
+  auto last_slash = request.path.rfind('/');
+  auto last = std::string_view{request.path}.substr(last_slash + 1);
+  if (!is_canonical_path(request.path) || last.find('.') != std::string_view::npos) return not_found();
+  if (auto index = resolve("/index.html")) {
+    if (auto content = read_file(*index)) {
+      auto response = http::text_response(std::move(*content), "text/html; charset=utf-8");
+      response.set_header("Cache-Control", "no-cache");
+      return response;
+    }
+  }
+  auto response = http::text_response(placeholder_page(), "text/html; charset=utf-8");
+  response.set_header("Cache-Control", "no-cache");
+  return response;
+}
+
+const std::string& placeholder_page() {
+  static const std::string kPage = R"(<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>phonebill</title>
+<style>
+  body { font-family: "Noto Sans KR", system-ui, sans-serif; margin: 0; color: #1a202c;
+         display: flex; min-height: 100vh; align-items: center; justify-content: center; }
+  main { max-width: 28rem; padding: 2rem; border-radius: 12px; box-shadow: 0 1px 4px #0002; }
+  h1 { color: #3182CE; font-size: 1.5rem; margin-top: 0; }
+  a { color: #3182CE; }
+</style>
+</head>
+<body>
+<main>
+  <h1>phonebill</h1>
+  <p>웹 화면을 준비하고 있습니다. 잠시 후 다시 이용해주세요.</p>
+  <p>The web app is not built yet. The API is available: see <a href="/api/docs">/api/docs</a>.</p>
+</main>
+</body>
+</html>
+)";
+  return kPage;
+}
+
+}  // namespace phonebill::gateway

@@ -1,0 +1,95 @@
+// HttpKosTransport: see http_kos_transport.hpp.
+#include "kos/http_kos_transport.hpp"
+
+#include "core/json.hpp"
+#include "http/client.hpp"
+#include "kos/codec.hpp"
+
+namespace phonebill::kos {
+
+HttpKosOptions HttpKosOptions::from_base_url(const std::string& urls) {
+  std::string url = urls.substr(0, urls.find(','));
+  constexpr std::string_view kScheme = "http://";
+  if (url.rfind(kScheme, 0) != 0) throw ConfigError{"KOS URL must start with http:// (got '" + url + "')"};
+  std::string rest = url.substr(kScheme.size());
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  HttpKosOptions options;
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos) {
+    options.host = rest;
+    options.port = 80;
+  } else {
+    options.host = rest.substr(0, colon);
+    try {
+      auto port = std::stoi(rest.substr(colon + 1));
+      if (port < 1 || port > 65535) throw std::out_of_range{"port"};
+      options.port = std::uint16_t(port);
+    } catch (const std::exception&) {
+      throw ConfigError{"KOS URL has a bad port (got '" + url + "')"};
+    }
+  }
+  if (options.host.empty()) throw ConfigError{"KOS URL has no host (got '" + url + "')"};
+  return options;
+}
+
+HttpKosTransport::HttpKosTransport(boost::asio::io_context& io, HttpKosOptions options,
+                                   const Clock& clock)
+    : client_(std::make_unique<http::HttpClient>(
+          io, http::ClientOptions{options.host, options.port, options.max_idle_connections,
+                                  8 * 1024 * 1024})),
+      clock_(clock) {}
+
+HttpKosTransport::~HttpKosTransport() = default;
+
+boost::asio::awaitable<KosExchange> HttpKosTransport::exchange(KosRequest request,
+                                                               KosCallContext context) {
+  http::ClientRequest sent;
+  sent.method = request.method;
+  sent.target = request.target;
+  sent.body = std::move(request.body);
+  if (!context.request_id.empty()) sent.headers.emplace_back("X-Request-Id", context.request_id);
+  if (!context.traceparent.empty()) sent.headers.emplace_back("traceparent", context.traceparent);
+
+  KosExchange result;
+  KosAttempt attempt;
+  attempt.started_at = clock_.now();
+  auto answer = co_await client_->send(std::move(sent), context.deadline);
+  attempt.finished_at = clock_.now();
+  auto fail = [&](KosFailureKind kind, std::string message) {
+    attempt.failure = kind;
+    attempt.result_message = message;
+    result.failure = KosFailure{kind, std::move(message), {}};
+  };
+
+  if (!answer.ok()) {
+    bool timeout = answer.error->kind == http::ClientErrorKind::kTimeout;
+    fail(timeout ? KosFailureKind::kTimeout : KosFailureKind::kTransport, answer.error->message);
+  } else if (answer.response->status >= 500) {
+    fail(KosFailureKind::kTransport, "HTTP " + std::to_string(answer.response->status));
+  } else {
+    FieldErrors errors;
+    auto body = parse_json(answer.response->body);
+    auto envelope = body ? parse_envelope(*body, errors) : std::nullopt;
+    if (!envelope) {
+      fail(KosFailureKind::kTransport,
+           "HTTP " + std::to_string(answer.response->status) + " without a KOS envelope");
+    } else {
+      result.code = envelope->result_code;
+      result.message = envelope->result_message;
+      result.data = std::move(envelope->data);
+      attempt.result_code = envelope->result_code;
+      attempt.result_message = envelope->result_message;
+      if (envelope->result_code == KosResultCode::kSystemError) {
+        attempt.failure = KosFailureKind::kSystemError;
+        result.failure = KosFailure{KosFailureKind::kSystemError, envelope->result_message, {}};
+      } else if (envelope->result_code == KosResultCode::kInvalidRequest) {
+        attempt.failure = KosFailureKind::kRejected;
+        result.failure = KosFailure{KosFailureKind::kRejected, envelope->result_message, {}};
+      }
+    }
+  }
+  result.attempts.push_back(std::move(attempt));
+  co_return result;
+}
+
+}  // namespace phonebill::kos

@@ -1,0 +1,142 @@
+// ResilientKosTransport: bulkhead → deadline → retry loop → breaker permit → inner
+// transport. See resilient_kos_transport.hpp.
+#include "kos/resilient_kos_transport.hpp"
+
+#include "core/log.hpp"
+#include "http/sleep.hpp"
+
+namespace phonebill::kos {
+namespace {
+
+// A failure the breaker counts (SPEC §7): no answer, a broken answer, or 9999.
+bool counts_against_breaker(const KosExchange& exchange) {
+  if (!exchange.failure) return false;
+  auto kind = exchange.failure->kind;
+  return kind == KosFailureKind::kTimeout || kind == KosFailureKind::kTransport ||
+         kind == KosFailureKind::kSystemError;
+}
+
+bool retryable(const KosExchange& exchange) {
+  if (!exchange.failure) return false;
+  auto kind = exchange.failure->kind;
+  return kind == KosFailureKind::kTransport || kind == KosFailureKind::kSystemError;
+}
+
+KosExchange refused(KosFailureKind kind, std::string message, std::string circuit_state,
+                    SystemTime now, int number, std::chrono::milliseconds retry_after = {}) {
+  KosExchange result;
+  result.failure = KosFailure{kind, message, retry_after};
+  KosAttempt attempt;
+  attempt.number = number;
+  attempt.started_at = now;
+  attempt.finished_at = now;
+  attempt.failure = kind;
+  attempt.result_message = std::move(message);
+  attempt.circuit_state = std::move(circuit_state);
+  result.attempts.push_back(std::move(attempt));
+  return result;
+}
+
+}  // namespace
+
+KosResilienceOptions KosResilienceOptions::from_environment(const Environment& environment) {
+  KosResilienceOptions options;
+  options.breaker = resilience::CircuitBreakerOptions::from_environment(
+      environment, "PHONEBILL_KOS_BREAKER", options.breaker);
+  options.retry =
+      resilience::RetryPolicy::from_environment(environment, "PHONEBILL_KOS_RETRY", options.retry);
+  options.inquiry_timeout = std::chrono::milliseconds{environment.integer(
+      "PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", options.inquiry_timeout.count(), 1, 600'000)};
+  options.change_timeout = std::chrono::milliseconds{environment.integer(
+      "PHONEBILL_KOS_CHANGE_TIMEOUT_MS", options.change_timeout.count(), 1, 600'000)};
+  options.max_concurrent_calls = int(environment.integer(
+      "PHONEBILL_KOS_MAX_CONCURRENT", options.max_concurrent_calls, 1, 100'000));
+  return options;
+}
+
+ResilientKosTransport::ResilientKosTransport(KosTransport& inner, KosResilienceOptions options,
+                                             const Clock& clock, Random& random,
+                                             resilience::Pause pause, resilience::SteadyNow now)
+    : inner_(inner),
+      options_(std::move(options)),
+      clock_(clock),
+      random_(random),
+      pause_(pause ? std::move(pause) : resilience::Pause{[](std::chrono::milliseconds delay) {
+        return http::sleep_for(delay);
+      }}),
+      now_(now ? std::move(now) : resilience::SteadyNow{[] { return std::chrono::steady_clock::now(); }}),
+      bulkhead_("kos", options_.max_concurrent_calls) {
+  for (auto operation : kAllKosOperations) {
+    auto listener = [this, operation](const resilience::BreakerTransition& transition) {
+      log::warn("kos_circuit_transition",
+                {{"operation", to_string(operation)},
+                 {"from", resilience::to_string(transition.from)},
+                 {"to", resilience::to_string(transition.to)},
+                 {"consecutiveFailures", transition.consecutive_failures}});
+      if (auto* observer = observer_.load()) observer->on_transition(operation, transition);
+    };
+    breakers_[std::size_t(operation)] = std::make_unique<resilience::CircuitBreaker>(
+        "kos." + std::string{to_string(operation)}, options_.breaker, clock, listener);
+  }
+}
+
+ResilientKosTransport::~ResilientKosTransport() = default;
+
+const resilience::CircuitBreaker& ResilientKosTransport::breaker(KosOperation operation) const {
+  return *breakers_[std::size_t(operation)];
+}
+
+boost::asio::awaitable<KosExchange> ResilientKosTransport::attempt_once(
+    const KosRequest& request, const KosCallContext& context, int number) {
+  auto& breaker = *breakers_[std::size_t(request.operation)];
+  auto state = std::string{resilience::to_string(breaker.state())};
+  auto permit = breaker.try_acquire();
+  if (!permit) {
+    if (auto* observer = observer_.load())
+      observer->on_refused(request.operation, KosFailureKind::kCircuitOpen);
+    co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, clock_.now(),
+                      number, permit.retry_after());
+  }
+  auto exchange = co_await inner_.exchange(request, context);
+  if (counts_against_breaker(exchange)) {
+    permit.fail();
+  } else {
+    permit.succeed();
+  }
+  for (auto& attempt : exchange.attempts) {
+    attempt.number = number;
+    attempt.circuit_state = state;
+    if (auto* observer = observer_.load()) observer->on_attempt(request.operation, attempt);
+  }
+  co_return exchange;
+}
+
+boost::asio::awaitable<KosExchange> ResilientKosTransport::exchange(KosRequest request,
+                                                                    KosCallContext context) {
+  auto slot = bulkhead_.try_enter();
+  if (!slot) {
+    if (auto* observer = observer_.load())
+      observer->on_refused(request.operation, KosFailureKind::kBulkheadFull);
+    co_return refused(KosFailureKind::kBulkheadFull, "too many KOS calls in flight",
+                      std::string{resilience::to_string(breaker(request.operation).state())},
+                      clock_.now(), 1);
+  }
+  context.deadline =
+      std::min(context.deadline, now_() + options_.timeout(request.operation));
+  std::vector<KosAttempt> attempts;
+  auto attempt = [&](int number) -> boost::asio::awaitable<KosExchange> {
+    auto result = co_await attempt_once(request, context, number);
+    for (auto& one : result.attempts) attempts.push_back(one);
+    co_return result;
+  };
+  auto judge = [](const KosExchange& result) {
+    return retryable(result) ? resilience::AttemptVerdict::kRetryable
+                             : resilience::AttemptVerdict::kDone;
+  };
+  auto result = co_await resilience::run_with_retry<KosExchange>(
+      options_.retry, random_, context.deadline, attempt, judge, pause_, now_);
+  result.attempts = std::move(attempts);
+  co_return result;
+}
+
+}  // namespace phonebill::kos

@@ -1,0 +1,87 @@
+// The SPEC §7 rules around any KosTransport, as one decorator: a bulkhead caps KOS
+// calls in flight (excess: kBulkheadFull at once), each operation has its own circuit
+// breaker (timeouts, transport errors, 5xx and 9999 count; business codes and 9001 do
+// not), the whole call — retries included — ends by min(caller's deadline, the
+// operation's timeout: 3 s inquiries, 5 s change), and transport errors and 9999 are
+// retried at most twice with jittered backoff (a change is resent with the same
+// requestId, on which KOS is idempotent). Transitions are logged and reported to a
+// KosObserver (metrics). Entry points: ResilientKosTransport, KosResilienceOptions.
+#pragma once
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/random.hpp"
+#include "kos/kos_client.hpp"
+#include "resilience/bulkhead.hpp"
+#include "resilience/circuit_breaker.hpp"
+#include "resilience/retry.hpp"
+
+namespace phonebill::kos {
+
+struct KosResilienceOptions {
+  resilience::CircuitBreakerOptions breaker;
+  resilience::RetryPolicy retry;
+  std::chrono::milliseconds inquiry_timeout{3'000};  // every operation but the change
+  std::chrono::milliseconds change_timeout{5'000};
+  int max_concurrent_calls = 256;  // bulkhead size (per process)
+
+  std::chrono::milliseconds timeout(KosOperation operation) const {
+    return is_change(operation) ? change_timeout : inquiry_timeout;
+  }
+
+  // PHONEBILL_KOS_BREAKER_{FAILURE_THRESHOLD,OPEN_MS,HALF_OPEN_TRIALS},
+  // PHONEBILL_KOS_RETRY_{MAX_RETRIES,BASE_DELAY_MS,MAX_DELAY_MS},
+  // PHONEBILL_KOS_INQUIRY_TIMEOUT_MS, PHONEBILL_KOS_CHANGE_TIMEOUT_MS,
+  // PHONEBILL_KOS_MAX_CONCURRENT. Throws ConfigError.
+  static KosResilienceOptions from_environment(const Environment& environment);
+};
+
+// Told about every attempt and transition (metrics). Called on I/O threads: be quick.
+class KosObserver {
+ public:
+  virtual ~KosObserver() = default;
+  // An attempt that reached KOS (or timed out trying): latency and code / failure.
+  virtual void on_attempt(KosOperation operation, const KosAttempt& attempt) = 0;
+  // A call refused before sending (kCircuitOpen, kBulkheadFull).
+  virtual void on_refused(KosOperation operation, KosFailureKind kind) = 0;
+  virtual void on_transition(KosOperation operation,
+                             const resilience::BreakerTransition& transition) = 0;
+};
+
+class ResilientKosTransport final : public KosTransport {
+ public:
+  // `inner`, `clock` and `random` must outlive it. `pause` waits between attempts and
+  // `now` reads the steady clock (tests inject both; defaults: a real timer, steady_clock).
+  ResilientKosTransport(KosTransport& inner, KosResilienceOptions options, const Clock& clock,
+                        Random& random, resilience::Pause pause = {},
+                        resilience::SteadyNow now = {});
+  ~ResilientKosTransport() override;
+
+  boost::asio::awaitable<KosExchange> exchange(KosRequest request,
+                                               KosCallContext context) override;
+
+  // Set before serving; nullptr: none.
+  void set_observer(KosObserver* observer) { observer_.store(observer); }
+  const resilience::CircuitBreaker& breaker(KosOperation operation) const;
+  const resilience::Bulkhead& bulkhead() const { return bulkhead_; }
+  const KosResilienceOptions& options() const { return options_; }
+
+ private:
+  boost::asio::awaitable<KosExchange> attempt_once(const KosRequest& request,
+                                                   const KosCallContext& context, int number);
+
+  KosTransport& inner_;
+  const KosResilienceOptions options_;
+  const Clock& clock_;
+  Random& random_;
+  resilience::Pause pause_;
+  resilience::SteadyNow now_;
+  std::atomic<KosObserver*> observer_{nullptr};
+  resilience::Bulkhead bulkhead_;
+  std::array<std::unique_ptr<resilience::CircuitBreaker>, std::size(kAllKosOperations)> breakers_;
+};
+
+}  // namespace phonebill::kos

@@ -1,0 +1,126 @@
+// bill-inquiry when things break: KOS outage (breaker opens, fails fast, serves stale
+// copies, closes again), KOS slower than the timeout, Redis unreachable, and kill -9
+// under load (every 200 has its history row).
+#include <signal.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "bill_fixture.hpp"
+#include "support/test_environment.hpp"
+
+namespace phonebill::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kLine = "01012345678";
+
+using BillFailure = BillInquiryTest;
+
+std::string request_id(const BillReply& reply) {
+  return std::string{reply.data().as_object().at("requestId").as_string()};
+}
+
+// KOS outage: after 5 failed KOS calls the breaker opens; then calls fail fast (p99 <
+// 20 ms) with 503 KOS_UNAVAILABLE, or are served STALE_CACHE from the last good copy;
+// once KOS is back and the open period passed, half-open trials close it again.
+TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
+  auto bearer = token("outage", kLine);
+  auto stale_month = boost::json::object{{"inquiryMonth", current_month().plus_months(-5).api_form()}};
+  ASSERT_EQ(inquire(bearer, stale_month).source(), "KOS");
+  std::this_thread::sleep_for(4200ms);  // the copy is now stale (fixture: 4 s freshness)
+
+  set_kos_faults(R"({"outage": true})");
+  auto uncached = boost::json::object{{"inquiryMonth", current_month().plus_months(-6).api_form()}};
+  // Each request makes up to 3 attempts (2 retries); 5 failures open the breaker.
+  for (int i = 0; i < 2; ++i) {
+    auto reply = inquire(bearer, uncached);
+    EXPECT_EQ(reply.status, 503) << reply.body;
+    EXPECT_EQ(reply.error_code(), "KOS_UNAVAILABLE");
+  }
+  EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 1.0);
+
+  std::vector<std::chrono::milliseconds> latencies;
+  for (int i = 0; i < 100; ++i) {
+    auto reply = inquire(bearer, uncached);
+    EXPECT_EQ(reply.status, 503);
+    EXPECT_FALSE(reply.header_retry_after.empty());
+    latencies.push_back(reply.elapsed);
+  }
+  std::sort(latencies.begin(), latencies.end());
+  EXPECT_LT(latencies[98].count(), 20) << "p99 while open";
+
+  auto stale = inquire(bearer, stale_month);
+  ASSERT_EQ(stale.status, 200) << stale.body;
+  EXPECT_EQ(stale.source(), "STALE_CACHE");
+
+  reset_kos_faults();
+  std::this_thread::sleep_for(2100ms);  // fixture: open for 2 s
+  for (int i = 0; i < 3; ++i) {
+    auto trial = inquire(bearer, boost::json::object{
+                                     {"inquiryMonth", current_month().plus_months(-7 - i).api_form()}});
+    EXPECT_EQ(trial.status, 200) << trial.body;
+  }
+  EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 0.0);
+  EXPECT_GE(metric("kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"closed\"}"), 1.0);
+  EXPECT_EQ(inquire(bearer, uncached).source(), "KOS");
+}
+
+// KOS slower than the inquiry timeout (fixture: 1 s) → 504 KOS_TIMEOUT within it.
+TEST_F(BillFailure, SlowKosTimesOut) {
+  auto reply = inquire(token("slow", "01099990003"), boost::json::object{});
+  EXPECT_EQ(reply.status, 504) << reply.body;
+  EXPECT_EQ(reply.error_code(), "KOS_TIMEOUT");
+  EXPECT_LT(reply.elapsed.count(), 1500);
+  EXPECT_EQ(inquire(token("user01", kLine), boost::json::object{}).status, 200);
+}
+
+// With Redis unreachable every inquiry is still answered (straight from KOS).
+TEST_F(BillFailure, RedisDownStillAnswers) {
+  restart_service_with_redis("redis://127.0.0.1:" + std::to_string(find_free_port()));
+  auto bearer = token("noredis", kLine);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = inquire(bearer, boost::json::object{});
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.source(), "KOS");
+    EXPECT_LT(reply.elapsed.count(), 1000);
+  }
+  restart_service_with_redis(redis_url());
+}
+
+// kill -9 under load: every request that got a 200 has its history row.
+TEST_F(BillFailure, KillNineLosesNoAnsweredHistory) {
+  std::mutex mutex;
+  std::vector<std::string> answered;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      auto bearer = token("load" + std::to_string(c), kLine);
+      for (int i = 0; !stop.load(); ++i) {
+        auto month = current_month().plus_months(-(i % 24));
+        auto reply = inquire(bearer, boost::json::object{{"inquiryMonth", month.api_form()}});
+        if (reply.status == 200) {
+          std::lock_guard lock{mutex};
+          answered.push_back(request_id(reply));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(1500ms);
+  restart_service(SIGKILL);
+  stop = true;
+  for (auto& client : clients) client.join();
+  ASSERT_GT(answered.size(), 20u);
+  std::string list;
+  for (const auto& id : answered) list += (list.empty() ? "'" : ",'") + id + "'";
+  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id IN (" + list + ")"),
+            std::int64_t(answered.size()));
+}
+
+}  // namespace
+}  // namespace phonebill::test_support

@@ -1,0 +1,270 @@
+// BillInquiryTest: see bill_fixture.hpp.
+#include "bill_fixture.hpp"
+
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "core/json.hpp"
+#include "core/seoul_time.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "security/signing_keys.hpp"
+#include "security/token_signer.hpp"
+#include "storage/pg_pool.hpp"
+#include "support/child_process.hpp"
+#include "support/coroutine_test.hpp"
+#include "support/http_probe.hpp"
+#include "support/test_environment.hpp"
+
+namespace phonebill::test_support {
+namespace {
+
+struct Suite {
+  std::uint16_t kos_port = 0;
+  std::uint16_t jwks_port = 0;
+  std::uint16_t bill_port = 0;
+  std::string bill_database;
+  std::string log_directory;
+  std::unique_ptr<ChildProcess> kos;
+  std::unique_ptr<ChildProcess> bill;
+  std::unique_ptr<security::SigningKeyRing> keys;
+  std::unique_ptr<boost::asio::io_context> jwks_io;
+  std::unique_ptr<http::Server> jwks_server;
+  std::thread jwks_thread;
+  int restarts = 0;
+};
+
+Suite& suite() {
+  static Suite instance;
+  return instance;
+}
+
+void start_bill(const std::string& redis) {
+  auto& s = suite();
+  ChildProcessOptions options;
+  options.executable = build_directory() + "/services/bill-inquiry/bill-inquiry";
+  options.environment = {
+      {"PHONEBILL_DATABASE_URL", s.bill_database},
+      {"PHONEBILL_HTTP_PORT", std::to_string(s.bill_port)},
+      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/bill"},
+      {"PHONEBILL_REDIS_URL", redis},
+      {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
+      {"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(s.jwks_port)},
+      {"PHONEBILL_IO_THREADS", "2"},
+      {"PHONEBILL_ACCESS_LOG", "false"},
+      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+      {"PHONEBILL_KOS_BREAKER_OPEN_MS", "2000"},
+      {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
+      {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
+      // Short freshness so the stale-copy test need not wait a day.
+      {"PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", "4000"},
+      {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"},
+  };
+  options.log_path = s.log_directory + "/bill-inquiry-" + std::to_string(s.restarts++) + ".log";
+  s.bill = std::make_unique<ChildProcess>(options);
+  if (!wait_for_http_ok(s.bill_port, "/readyz", std::chrono::seconds{60})) {
+    ADD_FAILURE() << "bill-inquiry did not become ready; log:\n" << s.bill->read_log();
+  }
+}
+
+}  // namespace
+
+const boost::json::value& BillReply::data() const {
+  static const boost::json::value kNull;
+  if (!json.is_object()) return kNull;
+  auto* data = json.as_object().if_contains("data");
+  return data ? *data : kNull;
+}
+
+std::string BillReply::error_code() const {
+  if (!json.is_object()) return {};
+  auto* error = json.as_object().if_contains("error");
+  if (!error || !error->is_object()) return {};
+  auto* code = error->as_object().if_contains("code");
+  return code && code->is_string() ? std::string{code->get_string()} : std::string{};
+}
+
+std::string BillReply::source() const {
+  const auto& d = data();
+  if (!d.is_object()) return {};
+  auto* source = d.as_object().if_contains("source");
+  return source && source->is_string() ? std::string{source->get_string()} : std::string{};
+}
+
+void BillInquiryTest::SetUpTestSuite() {
+  auto& s = suite();
+  if (s.bill) return;
+  s.log_directory = make_temp_directory("bill").string();
+  // kos-sim
+  s.kos_port = find_free_port();
+  ChildProcessOptions kos;
+  kos.executable = build_directory() + "/services/kos-sim/kos-sim";
+  kos.environment = {{"PHONEBILL_DATABASE_URL", create_database("kosbill")},
+                     {"PHONEBILL_HTTP_PORT", std::to_string(s.kos_port)},
+                     {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
+                     {"PHONEBILL_IO_THREADS", "2"},
+                     {"PHONEBILL_ACCESS_LOG", "false"},
+                     {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+                     {"KOS_SIM_CUSTOMERS", "100"},
+                     {"KOS_SIM_LATENCY_MS", "0"},
+                     {"KOS_SIM_JITTER_MS", "0"}};
+  kos.log_path = s.log_directory + "/kos-sim.log";
+  s.kos = std::make_unique<ChildProcess>(kos);
+  // JWKS, served from this process.
+  s.keys = std::make_unique<security::SigningKeyRing>(security::SigningKey::generate());
+  s.jwks_io = std::make_unique<boost::asio::io_context>(1);
+  http::Router router;
+  auto jwks_text = to_json_text(s.keys->jwks());
+  router.add("GET", "/api/v1/auth/jwks",
+             [jwks_text](http::Request&) -> boost::asio::awaitable<http::Response> {
+               co_return http::text_response(jwks_text, "application/json");
+             });
+  http::ServerOptions jwks_options;
+  jwks_options.access_log = false;
+  jwks_options.io_threads = 1;
+  s.jwks_server = std::make_unique<http::Server>(*s.jwks_io, jwks_options, std::move(router));
+  s.jwks_port = s.jwks_server->listen();
+  s.jwks_thread = std::thread([io = s.jwks_io.get()] { io->run(); });
+  if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {
+    ADD_FAILURE() << "kos-sim did not become ready; log:\n" << s.kos->read_log();
+    return;
+  }
+  s.bill_port = find_free_port();
+  s.bill_database = create_database("bill");
+  start_bill(redis_url());
+}
+
+void BillInquiryTest::TearDownTestSuite() {
+  auto& s = suite();
+  if (s.bill) {
+    int status = s.bill->stop(std::chrono::seconds{15});
+    EXPECT_EQ(status, 0) << "bill-inquiry did not shut down cleanly; log:\n" << s.bill->read_log();
+    s.bill.reset();
+  }
+  if (s.kos) s.kos->stop(std::chrono::seconds{10});
+  s.kos.reset();
+  if (s.jwks_io) s.jwks_io->stop();
+  if (s.jwks_thread.joinable()) s.jwks_thread.join();
+  s.jwks_server.reset();
+  s.jwks_io.reset();
+}
+
+void BillInquiryTest::SetUp() {
+  ASSERT_TRUE(suite().bill && suite().bill->is_running()) << "bill-inquiry is not running";
+  reset_kos_faults();
+  flush_redis();
+}
+
+std::string BillInquiryTest::token(const std::string& user, const std::string& line,
+                                   std::vector<std::string> permissions) {
+  static std::atomic<int> counter{0};
+  SystemClock clock;
+  security::TokenSigner signer{*suite().keys, {}, clock};
+  security::AccessTokenClaims claims;
+  claims.user_id = user;
+  claims.session_id = "sid-" + user + "-" + std::to_string(counter++);
+  claims.customer_id = "C-" + user;
+  claims.line_number = line;
+  claims.permissions = std::move(permissions);
+  return signer.sign(claims).token;
+}
+
+namespace {
+
+BillReply exchange(std::uint16_t port, const std::string& method, const std::string& target,
+                   const std::string& bearer, const std::string& body,
+                   std::chrono::milliseconds timeout) {
+  boost::asio::io_context io;
+  http::HttpClient client{io, http::ClientOptions{"127.0.0.1", port}};
+  http::ClientRequest request{method, target, body};
+  if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
+  auto started = std::chrono::steady_clock::now();
+  auto result = run_coroutine(io, client.send(std::move(request), started + timeout));
+  BillReply reply;
+  reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (!result.ok()) return reply;
+  reply.status = result.response->status;
+  reply.body = result.response->body;
+  reply.header_retry_after = std::string{result.response->header("retry-after")};
+  if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);
+  return reply;
+}
+
+}  // namespace
+
+BillReply BillInquiryTest::call(const std::string& method, const std::string& target,
+                                const std::string& bearer, const std::string& body,
+                                std::chrono::milliseconds timeout) {
+  return exchange(suite().bill_port, method, target, bearer, body, timeout);
+}
+
+BillReply BillInquiryTest::inquire(const std::string& bearer, const boost::json::value& body) {
+  return call("POST", "/api/v1/bills/inquiry", bearer, boost::json::serialize(body));
+}
+
+void BillInquiryTest::set_kos_faults(const std::string& json) {
+  auto reply = exchange(suite().kos_port, "PUT", "/admin/faults", "", json, std::chrono::seconds{5});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+}
+
+void BillInquiryTest::reset_kos_faults() {
+  auto reply = exchange(suite().kos_port, "DELETE", "/admin/faults", "", "", std::chrono::seconds{5});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+}
+
+std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
+  boost::asio::io_context io;
+  storage::PgPool pool{io, storage::PgPoolOptions{suite().bill_database, 1}};
+  auto result = run_coroutine(
+      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+  if (!result) {
+    ADD_FAILURE() << storage::describe(result.error());
+    return -1;
+  }
+  return result->int64(0, 0);
+}
+
+double BillInquiryTest::metric(const std::string& series_prefix) {
+  auto reply = exchange(suite().bill_port, "GET", "/metrics", "", "", std::chrono::seconds{5});
+  double total = 0;
+  std::size_t start = 0;
+  while (start < reply.body.size()) {
+    auto end = reply.body.find('\n', start);
+    if (end == std::string::npos) end = reply.body.size();
+    std::string line = reply.body.substr(start, end - start);
+    if (line.rfind(series_prefix, 0) == 0) {
+      auto space = line.rfind(' ');
+      total += std::stod(line.substr(space + 1));
+    }
+    start = end + 1;
+  }
+  return total;
+}
+
+void BillInquiryTest::restart_service(int signal) {
+  auto& s = suite();
+  s.bill->send_signal(signal);
+  s.bill->wait_for_exit(std::chrono::seconds{15});
+  start_bill(redis_url());
+}
+
+void BillInquiryTest::restart_service_with_redis(const std::string& redis) {
+  auto& s = suite();
+  s.bill->stop(std::chrono::seconds{15});
+  start_bill(redis);
+}
+
+std::uint16_t BillInquiryTest::port() { return suite().bill_port; }
+
+BillingMonth BillInquiryTest::current_month() {
+  return seoul_month(std::chrono::system_clock::now());
+}
+
+}  // namespace phonebill::test_support

@@ -1,0 +1,186 @@
+// bill-inquiry against real kos-sim, PostgreSQL and Redis: defaults, month formats,
+// every validation error, ownership, KOS code mapping, cache, history and menu.
+#include <boost/json.hpp>
+
+#include "bill_fixture.hpp"
+
+namespace phonebill::test_support {
+namespace {
+
+constexpr const char* kUser01Line = "01012345678";
+
+std::string text(const boost::json::value& value, const char* key) {
+  auto* found = value.as_object().if_contains(key);
+  return found && found->is_string() ? std::string{found->get_string()} : std::string{};
+}
+
+const boost::json::value& bill_of(const BillReply& reply) {
+  return reply.data().as_object().at("billInfo");
+}
+
+using BillInquiry = BillInquiryTest;
+
+// No body: the caller's line and the current Seoul month, fetched from KOS.
+TEST_F(BillInquiry, DefaultsToTheCallersLineAndCurrentMonth) {
+  auto reply = inquire(token("user01", kUser01Line), boost::json::object{});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.source(), "KOS");
+  EXPECT_EQ(text(reply.data(), "status"), "COMPLETED");
+  EXPECT_EQ(text(bill_of(reply), "lineNumber"), kUser01Line);
+  EXPECT_EQ(text(bill_of(reply), "billingMonth"), current_month().api_form());
+  EXPECT_FALSE(text(reply.data(), "requestId").empty());
+}
+
+// A chosen month in YYYY-MM and YYYYMM, and the dashed line form, are accepted.
+TEST_F(BillInquiry, ChosenMonthInBothFormats) {
+  auto month = current_month().plus_months(-3);
+  auto bearer = token("user01", kUser01Line);
+  auto dashed = inquire(bearer, boost::json::object{{"lineNumber", "010-1234-5678"},
+                                                    {"inquiryMonth", month.api_form()}});
+  ASSERT_EQ(dashed.status, 200) << dashed.body;
+  EXPECT_EQ(text(bill_of(dashed), "billingMonth"), month.api_form());
+  auto compact = inquire(bearer, boost::json::object{{"inquiryMonth", month.kos_form()}});
+  ASSERT_EQ(compact.status, 200) << compact.body;
+  EXPECT_EQ(text(bill_of(compact), "billingMonth"), month.api_form());
+  EXPECT_TRUE(bill_of(compact).as_object().contains("paymentInfo"));
+}
+
+// The second inquiry of a month is answered from Redis without a KOS call.
+TEST_F(BillInquiry, SecondCallIsServedFromCache) {
+  auto bearer = token("user01", kUser01Line);
+  auto body = boost::json::object{{"inquiryMonth", current_month().plus_months(-1).api_form()}};
+  auto first = inquire(bearer, body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.source(), "KOS");
+  double kos_calls = metric("kos_calls_total{operation=\"bill.inquiry\"");
+  auto second = inquire(bearer, body);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.source(), "CACHE");
+  EXPECT_FALSE(text(second.data(), "cachedAt").empty());
+  EXPECT_EQ(metric("kos_calls_total{operation=\"bill.inquiry\""), kos_calls);
+  EXPECT_EQ(bill_of(first), bill_of(second));
+}
+
+// Every malformed or out-of-range input is a 400 VALIDATION_ERROR naming the field.
+TEST_F(BillInquiry, ValidationErrors) {
+  auto bearer = token("user01", kUser01Line);
+  auto current = current_month();
+  std::vector<boost::json::object> bad = {
+      {{"inquiryMonth", "2026-13"}},
+      {{"inquiryMonth", "abc"}},
+      {{"inquiryMonth", "2026/01"}},
+      {{"inquiryMonth", current.plus_months(1).api_form()}},
+      {{"inquiryMonth", current.plus_months(-24).api_form()}},
+      {{"inquiryMonth", 202601}},
+      {{"lineNumber", "0101234"}},
+      {{"lineNumber", 1012345678}},
+  };
+  for (const auto& body : bad) {
+    auto reply = inquire(bearer, body);
+    EXPECT_EQ(reply.status, 400) << boost::json::serialize(body) << " → " << reply.body;
+    EXPECT_EQ(reply.error_code(), "VALIDATION_ERROR") << reply.body;
+  }
+  auto oldest = inquire(bearer, boost::json::object{{"inquiryMonth", current.plus_months(-23).api_form()}});
+  EXPECT_EQ(oldest.status, 200) << oldest.body;
+  auto broken = call("POST", "/api/v1/bills/inquiry", bearer, "{not json");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_EQ(broken.error_code(), "INVALID_JSON");
+}
+
+// Another user's line is 403 LINE_NOT_OWNED and never data.
+TEST_F(BillInquiry, AnotherUsersLineIsNotOwned) {
+  auto reply = inquire(token("user02", "01087654321"),
+                       boost::json::object{{"lineNumber", kUser01Line}});
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.error_code(), "LINE_NOT_OWNED");
+  EXPECT_FALSE(reply.data().is_object());
+}
+
+// No token is 401; a token without BILL_INQUIRY is 403 FORBIDDEN in the service too.
+TEST_F(BillInquiry, TokenAndPermissionAreChecked) {
+  EXPECT_EQ(inquire("", boost::json::object{}).status, 401);
+  EXPECT_EQ(inquire("garbage.token.here", boost::json::object{}).status, 401);
+  auto no_permission = inquire(token("user05", kUser01Line, {"PRODUCT_CHANGE"}), boost::json::object{});
+  EXPECT_EQ(no_permission.status, 403);
+  EXPECT_EQ(no_permission.error_code(), "FORBIDDEN");
+}
+
+// KOS 1001 → 404 LINE_NOT_FOUND, 1003 → 404 BILL_NOT_FOUND, 1002 → 409 LINE_INACTIVE,
+// 9999 → 503 KOS_UNAVAILABLE.
+TEST_F(BillInquiry, KosCodesAreMapped) {
+  auto missing = inquire(token("ghost", "01000000001"), boost::json::object{});
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(missing.error_code(), "LINE_NOT_FOUND");
+  auto no_bill = inquire(token("scenario1", "01099990001"), boost::json::object{});
+  EXPECT_EQ(no_bill.status, 404) << no_bill.body;
+  EXPECT_EQ(no_bill.error_code(), "BILL_NOT_FOUND");
+  auto suspended = inquire(token("user03", "01055554444"), boost::json::object{});
+  EXPECT_EQ(suspended.status, 409) << suspended.body;
+  EXPECT_EQ(suspended.error_code(), "LINE_INACTIVE");
+  auto system_error = inquire(token("scenario2", "01099990002"), boost::json::object{});
+  EXPECT_EQ(system_error.status, 503) << system_error.body;
+  EXPECT_EQ(system_error.error_code(), "KOS_UNAVAILABLE");
+  // A success resets the breaker's count of consecutive failures for later tests.
+  EXPECT_EQ(inquire(token("user01", kUser01Line), boost::json::object{}).status, 200);
+}
+
+// An inquiry can be read back by its owner only; its history rows are committed.
+TEST_F(BillInquiry, InquiryByIdIsOwnerOnlyAndRecorded) {
+  auto reply = inquire(token("owner7", kUser01Line), boost::json::object{});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto id = text(reply.data(), "requestId");
+  auto mine = call("GET", "/api/v1/bills/inquiry/" + id, token("owner7", kUser01Line));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(text(mine.data(), "status"), "COMPLETED");
+  EXPECT_EQ(mine.data().as_object().at("billInfo"), bill_of(reply));
+  auto theirs = call("GET", "/api/v1/bills/inquiry/" + id, token("intruder", kUser01Line));
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id = '" + id + "'"), 1);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_kos_calls WHERE request_id = '" + id + "'"), 1);
+}
+
+// History: newest first, SPEC §2 pagination, status and line filters, validation.
+TEST_F(BillInquiry, HistoryFiltersAndPages) {
+  auto bearer = token("historian", kUser01Line);
+  for (int back = 0; back < 3; ++back)
+    inquire(bearer, boost::json::object{{"inquiryMonth", current_month().plus_months(-back).api_form()}});
+  inquire(bearer, boost::json::object{{"inquiryMonth", "bad"}});
+  auto first = call("GET", "/api/v1/bills/history?size=2", bearer);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto& page = first.data().as_object().at("page").as_object();
+  EXPECT_EQ(page.at("totalItems").as_int64(), 4);
+  EXPECT_EQ(page.at("totalPages").as_int64(), 2);
+  EXPECT_TRUE(page.at("hasNext").as_bool());
+  EXPECT_FALSE(page.at("hasPrevious").as_bool());
+  const auto& items = first.data().as_object().at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(text(items[0], "status"), "FAILED");  // newest first
+  auto second = call("GET", "/api/v1/bills/history?size=2&page=2", bearer);
+  EXPECT_EQ(second.data().as_object().at("items").as_array().size(), 2u);
+  auto completed = call("GET", "/api/v1/bills/history?status=COMPLETED&lineNumber=010-1234-5678", bearer);
+  EXPECT_EQ(completed.data().as_object().at("page").as_object().at("totalItems").as_int64(), 3);
+  auto dated = call("GET", "/api/v1/bills/history?from=2000-01-01&to=2000-01-31", bearer);
+  EXPECT_EQ(dated.data().as_object().at("page").as_object().at("totalItems").as_int64(), 0);
+  EXPECT_EQ(call("GET", "/api/v1/bills/history?size=101", bearer).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/bills/history?status=DONE", bearer).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/bills/history?from=2026-1-1", bearer).status, 400);
+  auto other = call("GET", "/api/v1/bills/history?lineNumber=01087654321", bearer);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.error_code(), "LINE_NOT_OWNED");
+}
+
+// The menu: customer from KOS, months newest first, the current month by default.
+TEST_F(BillInquiry, MenuShowsCustomerAndMonths) {
+  auto reply = call("GET", "/api/v1/bills/menu", token("user01", kUser01Line));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto& data = reply.data().as_object();
+  EXPECT_EQ(text(data.at("customer"), "lineNumber"), kUser01Line);
+  EXPECT_FALSE(text(data.at("customer"), "customerName").empty());
+  const auto& months = data.at("availableMonths").as_array();
+  ASSERT_GE(months.size(), 2u);
+  EXPECT_GT(std::string{months[0].as_string()}, std::string{months[1].as_string()});
+  EXPECT_EQ(text(reply.data(), "defaultMonth"), current_month().api_form());
+}
+
+}  // namespace
+}  // namespace phonebill::test_support

@@ -1,0 +1,103 @@
+// Header hygiene both ways: identity headers from clients never reach an upstream; our
+// request id, traceparent and X-Forwarded-* do; hop-by-hop headers stay on their hop.
+#include <gtest/gtest.h>
+
+#include "forward_headers.hpp"
+
+using namespace phonebill;
+using namespace phonebill::gateway;
+
+namespace {
+
+std::vector<std::string> values(const http::HeaderList& headers, std::string_view name) {
+  std::vector<std::string> found;
+  for (const auto& [key, value] : headers)
+    if (key == name) found.push_back(value);
+  return found;
+}
+
+http::Request client_request() {
+  http::Request request;
+  request.method = "POST";
+  request.path = "/api/v1/bills/inquiry";
+  request.query = "a=1";
+  request.body = R"({"x":1})";
+  request.request_id = "req-1";
+  request.traceparent = "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01";
+  request.remote_address = "10.0.0.7";
+  request.headers = {{"host", "gw.example"},
+                     {"authorization", "Bearer abc"},
+                     {"content-type", "application/json"},
+                     {"x-user-id", "admin"},
+                     {"x-user-permissions", "ADMIN"},
+                     {"x-authenticated-user", "admin"},
+                     {"x-customer-id", "C1"},
+                     {"x-forwarded-user", "admin"},
+                     {"x-real-ip", "1.2.3.4"},
+                     {"x-request-id", "client-chosen"},
+                     {"traceparent", "00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01"},
+                     {"x-forwarded-for", "192.0.2.1"},
+                     {"connection", "keep-alive, x-custom"},
+                     {"transfer-encoding", "chunked"},
+                     {"accept", "application/json"},
+                     {"idempotency-key", "k1"}};
+  return request;
+}
+
+}  // namespace
+
+// Spoofed identity headers are dropped; Authorization and ordinary headers pass.
+TEST(ForwardHeadersTest, StripsIdentityHeaders) {
+  auto upstream = upstream_request(client_request(), false);
+  for (auto name : {"x-user-id", "x-user-permissions", "x-authenticated-user", "x-customer-id",
+                    "x-forwarded-user", "x-real-ip", "connection", "transfer-encoding", "host"}) {
+    EXPECT_TRUE(values(upstream.headers, name).empty()) << name;
+  }
+  EXPECT_EQ(values(upstream.headers, "authorization"), std::vector<std::string>{"Bearer abc"});
+  EXPECT_EQ(values(upstream.headers, "accept"), std::vector<std::string>{"application/json"});
+  EXPECT_EQ(values(upstream.headers, "idempotency-key"), std::vector<std::string>{"k1"});
+  EXPECT_EQ(upstream.content_type, "application/json");
+  EXPECT_EQ(upstream.target, "/api/v1/bills/inquiry?a=1");
+  EXPECT_EQ(upstream.body, R"({"x":1})");
+}
+
+// Our request id and traceparent replace the client's; the peer joins X-Forwarded-For.
+TEST(ForwardHeadersTest, AddsTracingAndForwardedHeaders) {
+  auto upstream = upstream_request(client_request(), true);
+  EXPECT_EQ(values(upstream.headers, "x-request-id"), std::vector<std::string>{"req-1"});
+  EXPECT_EQ(values(upstream.headers, "traceparent"),
+            std::vector<std::string>{"00-0123456789abcdef0123456789abcdef-0123456789abcdef-01"});
+  EXPECT_EQ(values(upstream.headers, "x-forwarded-for"),
+            std::vector<std::string>{"192.0.2.1, 10.0.0.7"});
+  EXPECT_EQ(values(upstream.headers, "x-forwarded-proto"), std::vector<std::string>{"https"});
+  EXPECT_EQ(values(upstream.headers, "x-forwarded-host"), std::vector<std::string>{"gw.example"});
+}
+
+// Identity header recognition covers prefixes, not only exact names.
+TEST(ForwardHeadersTest, IdentityHeaderNames) {
+  EXPECT_TRUE(is_identity_header("x-user-anything"));
+  EXPECT_TRUE(is_identity_header("x-userid"));
+  EXPECT_TRUE(is_identity_header("x-auth-request-user"));
+  EXPECT_TRUE(is_identity_header("x-permissions"));
+  EXPECT_FALSE(is_identity_header("authorization"));
+  EXPECT_FALSE(is_identity_header("x-request-id"));
+}
+
+// The upstream's answer keeps its headers but not the hop-by-hop ones nor its own ids.
+TEST(ForwardHeadersTest, ResponseHeaders) {
+  http::ClientResponse upstream;
+  upstream.status = 201;
+  upstream.body = "{}";
+  upstream.headers = {{"content-type", "application/json"}, {"content-length", "2"},
+                      {"connection", "close"}, {"location", "/api/v1/x/1"},
+                      {"x-request-id", "theirs"}, {"retry-after", "3"}};
+  auto response = client_response(std::move(upstream));
+  EXPECT_EQ(response.status, 201);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.body, "{}");
+  EXPECT_EQ(values(response.headers, "location"), std::vector<std::string>{"/api/v1/x/1"});
+  EXPECT_EQ(values(response.headers, "retry-after"), std::vector<std::string>{"3"});
+  EXPECT_TRUE(values(response.headers, "content-length").empty());
+  EXPECT_TRUE(values(response.headers, "connection").empty());
+  EXPECT_TRUE(values(response.headers, "x-request-id").empty());
+}

@@ -1,0 +1,52 @@
+// The gateway's configuration from environment maps.
+#include <gtest/gtest.h>
+
+#include "gateway_config.hpp"
+
+using namespace phonebill;
+using namespace phonebill::gateway;
+
+// Defaults: the three upstreams on their SPEC ports, limits on, admin port 9080.
+TEST(GatewayConfigTest, Defaults) {
+  auto config = GatewayConfig::load(Environment::from_map({}));
+  EXPECT_EQ(config.server.port, 8080);
+  EXPECT_FALSE(config.server.expose_metrics);
+  EXPECT_EQ(config.admin_port, 9080);
+  ASSERT_EQ(config.upstreams.size(), 3u);
+  EXPECT_EQ(config.upstream("auth")->instances[0], (InstanceAddress{"127.0.0.1", 8081}));
+  EXPECT_EQ(config.upstream("bill-inquiry")->instances[0].port, 8082);
+  EXPECT_EQ(config.jwks.base_urls, std::vector<std::string>{"http://127.0.0.1:8081"});
+  EXPECT_GT(config.rate_limits.login_per_ip.per_second, 0);
+}
+
+// Upstream lists, timeouts, limits, CORS and TLS come from their variables.
+TEST(GatewayConfigTest, ReadsEveryList) {
+  auto config = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:8081, http://127.0.0.1:8181/"},
+      {"PHONEBILL_GATEWAY_TIMEOUT_BILL_INQUIRY_MS", "2500"},
+      {"PHONEBILL_GATEWAY_RATE_LIMITS", "false"},
+      {"PHONEBILL_GATEWAY_CORS_ORIGINS", "https://a.example, https://b.example"},
+      {"PHONEBILL_TLS_CERT_FILE", "/c.pem"},
+      {"PHONEBILL_TLS_KEY_FILE", "/k.pem"},
+  }));
+  ASSERT_EQ(config.upstream("auth")->instances.size(), 2u);
+  EXPECT_EQ(config.upstream("auth")->instances[1].port, 8181);
+  EXPECT_EQ(config.upstream("bill-inquiry")->timeout, std::chrono::milliseconds{2500});
+  EXPECT_EQ(config.rate_limits.per_ip.per_second, 0);
+  EXPECT_EQ(config.cors_origins.size(), 2u);
+  EXPECT_TRUE(config.tls.enabled());
+}
+
+// Malformed URLs and half a TLS configuration stop start-up with the variable's name.
+TEST(GatewayConfigTest, RejectsBadValues) {
+  for (auto url : {"https://x:1", "http://x:0", "http://x:99999", "http://x/path", "ftp://x", ","}) {
+    try {
+      GatewayConfig::load(Environment::from_map({{"PHONEBILL_UPSTREAM_BILL_INQUIRY", url}}));
+      ADD_FAILURE() << url;
+    } catch (const ConfigError& error) {
+      EXPECT_NE(std::string{error.what()}.find("PHONEBILL_UPSTREAM_BILL_INQUIRY"), std::string::npos);
+    }
+  }
+  EXPECT_THROW(GatewayConfig::load(Environment::from_map({{"PHONEBILL_TLS_CERT_FILE", "/c.pem"}})),
+               ConfigError);
+}

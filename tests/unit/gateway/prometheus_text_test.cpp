@@ -1,0 +1,57 @@
+// Reading services' /metrics for ops/status: samples, labels, and the summaries.
+#include <gtest/gtest.h>
+
+#include <boost/json/array.hpp>
+
+#include "ops_status.hpp"
+#include "prometheus_text.hpp"
+
+using namespace phonebill::gateway;
+
+// Samples with and without labels are read; comments and garbage are skipped.
+TEST(PrometheusTextTest, ParsesSamples) {
+  auto samples = parse_prometheus_text(
+      "# HELP x y\n# TYPE x counter\nx 3\nkos_circuit_breaker_state{operation=\"bill.inquiry\"} 1\n"
+      "cache_requests_total{cache=\"bill\",result=\"hit\"} 85\ngarbage{\nnot a number x\n");
+  ASSERT_EQ(samples.size(), 3u);
+  EXPECT_EQ(samples[0].name, "x");
+  EXPECT_EQ(samples[0].value, 3);
+  EXPECT_EQ(samples[1].labels.at("operation"), "bill.inquiry");
+  EXPECT_EQ(samples[2].value, 85);
+  EXPECT_EQ(parse_prometheus_text("a 1\nb_cache_requests_total 2\n", {"cache_requests_total"}).size(), 1u);
+}
+
+// Breaker states (worst across instances) and cache hit ratios per service.
+TEST(PrometheusTextTest, SummarisesBreakersAndCaches) {
+  auto samples = parse_prometheus_text(
+      "kos_circuit_breaker_state{operation=\"bill.inquiry\"} 0\n"
+      "kos_circuit_breaker_state{operation=\"bill.inquiry\"} 1\n"
+      "kos_circuit_breaker_state{operation=\"bill.months\"} 2\n"
+      "cache_requests_total{cache=\"bill\",result=\"hit\"} 85\n"
+      "cache_requests_total{cache=\"bill\",result=\"miss\"} 15\n");
+  boost::json::array breakers, caches;
+  summarise_service_metrics("bill-inquiry", samples, breakers, caches);
+  ASSERT_EQ(breakers.size(), 2u);
+  EXPECT_EQ(breakers[0].at("name"), "bill.inquiry");
+  EXPECT_EQ(breakers[0].at("state"), "open");
+  EXPECT_EQ(breakers[1].at("state"), "half_open");
+  ASSERT_EQ(caches.size(), 1u);
+  EXPECT_EQ(caches[0].at("hitRatio").as_double(), 0.85);
+}
+
+// bill-inquiry's own names: kos_circuit_state{operation} and bill_cache_lookups_total{result}
+// with stale and error results counted as misses.
+TEST(PrometheusTextTest, ReadsBillInquiryNames) {
+  auto samples = parse_prometheus_text(
+      "kos_circuit_state{operation=\"bill.inquiry\"} 0\n"
+      "bill_cache_lookups_total{result=\"hit\"} 8\n"
+      "bill_cache_lookups_total{result=\"stale\"} 1\n"
+      "bill_cache_lookups_total{result=\"miss\"} 1\n");
+  boost::json::array breakers, caches;
+  summarise_service_metrics("bill-inquiry", samples, breakers, caches);
+  ASSERT_EQ(breakers.size(), 1u);
+  EXPECT_EQ(breakers[0].at("state"), "closed");
+  ASSERT_EQ(caches.size(), 1u);
+  EXPECT_EQ(caches[0].at("cache"), "bill");
+  EXPECT_EQ(caches[0].at("hitRatio").as_double(), 0.8);
+}

@@ -1,0 +1,74 @@
+// Token buckets on a ManualClock: burst, refill, Retry-After, independence of keys,
+// disabled limits and bounded memory.
+#include <gtest/gtest.h>
+
+#include "rate_limiter.hpp"
+
+using namespace phonebill;
+using namespace phonebill::gateway;
+using namespace std::chrono_literals;
+
+// A full bucket allows `burst` requests at once, then refuses with the wait for a token.
+TEST(RateLimiterTest, BurstThenRefuseWithRetryAfter) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{2, 5}, clock};
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(limiter.take("10.0.0.1").allowed) << i;
+  auto refused = limiter.take("10.0.0.1");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 1s);
+  EXPECT_EQ(limiter.refused(), 1u);
+}
+
+// Tokens come back at the configured rate, never beyond the burst.
+TEST(RateLimiterTest, RefillsOverTime) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{2, 4}, clock};
+  for (int i = 0; i < 4; ++i) limiter.take("a");
+  EXPECT_FALSE(limiter.take("a").allowed);
+  clock.advance(500ms);  // one token
+  EXPECT_TRUE(limiter.take("a").allowed);
+  EXPECT_FALSE(limiter.take("a").allowed);
+  clock.advance(1h);  // capped at 4
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(limiter.take("a").allowed);
+  EXPECT_FALSE(limiter.take("a").allowed);
+}
+
+// The login limit (one per 5 s) tells the client to wait 5 s.
+TEST(RateLimiterTest, SlowRatesGiveLongerRetryAfter) {
+  ManualClock clock;
+  RateLimiter limiter{"login", BucketSettings{0.2, 1}, clock};
+  EXPECT_TRUE(limiter.take("ip").allowed);
+  auto refused = limiter.take("ip");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 5s);
+  clock.advance(2s);
+  EXPECT_EQ(limiter.take("ip").retry_after, 3s);
+}
+
+// Each key has its own bucket.
+TEST(RateLimiterTest, KeysAreIndependent) {
+  ManualClock clock;
+  RateLimiter limiter{"user", BucketSettings{1, 1}, clock};
+  EXPECT_TRUE(limiter.take("user01").allowed);
+  EXPECT_FALSE(limiter.take("user01").allowed);
+  EXPECT_TRUE(limiter.take("user02").allowed);
+}
+
+// Rate 0 disables the limit.
+TEST(RateLimiterTest, ZeroRateDisables) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{0, 0}, clock};
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limiter.take("a").allowed);
+  EXPECT_EQ(limiter.tracked_keys(), 0u);
+}
+
+// Memory stays bounded: full buckets are forgotten when the table is full.
+TEST(RateLimiterTest, TrackedKeysAreBounded) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{10, 10}, clock, 100};
+  for (int i = 0; i < 1000; ++i) {
+    limiter.take("client-" + std::to_string(i));
+    clock.advance(1s);
+  }
+  EXPECT_LE(limiter.tracked_keys(), 100u);
+}

@@ -1,0 +1,107 @@
+// StaticSite over a temporary web root: files, SPA fallback, cache headers, the
+// placeholder, and nothing outside the root (symlinks included).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "static_site.hpp"
+#include "support/test_environment.hpp"
+
+using namespace phonebill;
+using namespace phonebill::gateway;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream{path} << content;
+}
+
+http::Request get(std::string path) {
+  http::Request request;
+  request.method = "GET";
+  request.path = std::move(path);
+  request.trace_id = "0123456789abcdef0123456789abcdef";
+  return request;
+}
+
+std::string_view header(const http::Response& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers)
+    if (key == name) return value;
+  return {};
+}
+
+class StaticSiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = test_support::make_temp_directory("static");
+    root_ = base_ / "dist";
+    write(root_ / "index.html", "<html>app</html>");
+    write(root_ / "assets" / "app-4f3a9c1b.js", "console.log(1)");
+    write(root_ / "favicon.ico", "icon");
+    write(root_ / ".env", "SECRET=1");
+    write(base_ / "secret.txt", "outside");
+    fs::create_symlink(base_ / "secret.txt", root_ / "escape.txt");
+    fs::create_directory_symlink(base_, root_ / "up");
+  }
+  fs::path base_;
+  fs::path root_;
+};
+
+}  // namespace
+
+// A file is served with its type; hashed assets are cached for a year, index.html not at all.
+TEST_F(StaticSiteTest, ServesFilesWithCacheHeaders) {
+  StaticSite site{root_};
+  auto asset = site.serve(get("/assets/app-4f3a9c1b.js"));
+  EXPECT_EQ(asset.status, 200);
+  EXPECT_EQ(asset.body, "console.log(1)");
+  EXPECT_EQ(asset.content_type, "application/javascript; charset=utf-8");
+  EXPECT_EQ(header(asset, "Cache-Control"), "public, max-age=31536000, immutable");
+  auto index = site.serve(get("/"));
+  EXPECT_EQ(index.body, "<html>app</html>");
+  EXPECT_EQ(header(index, "Cache-Control"), "no-cache");
+  EXPECT_EQ(header(site.serve(get("/favicon.ico")), "Cache-Control"), "public, max-age=300");
+}
+
+// App routes fall back to index.html; missing files with an extension are 404.
+TEST_F(StaticSiteTest, SpaFallback) {
+  StaticSite site{root_};
+  auto route = site.serve(get("/bills/result"));
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.body, "<html>app</html>");
+  EXPECT_EQ(site.serve(get("/missing.js")).status, 404);
+}
+
+// Nothing outside the root: traversal, encoded traversal, dot-files, symlinks out.
+TEST_F(StaticSiteTest, NeverLeavesTheRoot) {
+  StaticSite site{root_};
+  for (auto path : {"/../secret.txt", "/%2e%2e/secret.txt", "/escape.txt", "/up/secret.txt",
+                    "/.env", "/assets/../../secret.txt", "/..%2fsecret.txt"}) {
+    EXPECT_FALSE(site.resolve(path)) << path;
+    auto response = site.serve(get(path));
+    EXPECT_EQ(response.body.find("outside"), std::string::npos) << path;
+    EXPECT_EQ(response.body.find("SECRET"), std::string::npos) << path;
+  }
+}
+
+// Without a built web app every app route shows the placeholder page.
+TEST_F(StaticSiteTest, PlaceholderWithoutWebApp) {
+  StaticSite site{base_ / "not-built"};
+  auto page = site.serve(get("/"));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, placeholder_page());
+  EXPECT_EQ(site.serve(get("/login")).body, placeholder_page());
+}
+
+// Hashed names and assets/ are recognised; plain names are not.
+TEST(StaticAssetTest, HashedAssetNames) {
+  EXPECT_TRUE(is_hashed_asset("assets/anything.css"));
+  EXPECT_TRUE(is_hashed_asset("index-4f3a9c1b.js"));
+  EXPECT_TRUE(is_hashed_asset("app.4f3a9c1b.css"));
+  EXPECT_FALSE(is_hashed_asset("index.html"));
+  EXPECT_FALSE(is_hashed_asset("favicon.ico"));
+  EXPECT_FALSE(is_hashed_asset("my-component.js"));
+}
