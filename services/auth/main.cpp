@@ -100,15 +100,14 @@ int main(int argc, char** argv) {
   http::Server server{io, config.server, make_routes(context)};
   std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    auto ping = co_await pool.query("SELECT 1", storage::PgParams{},
-                                    storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
-    readiness.checks["database"] = ping ? "UP" : "DOWN";
+    readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DOWN";
     readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
     readiness.checks["signingKeys"] = keys->keys().size();
     readiness.checks["data"] = prepared ? "READY" : "PREPARING";
-    readiness.ready = ping.has_value() && redis.is_connected() && listener.is_synchronized() &&
+    readiness.ready = database_up && redis.is_connected() && listener.is_synchronized() &&
                       prepared;
     co_return readiness;
   });

@@ -59,19 +59,18 @@ int main() {
   service.set_metrics(&metrics);
   std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    auto ping = co_await pool.query("SELECT 1", storage::PgParams{},
-                                    storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     auto counters = writer.counters();
     metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);
     http::Readiness readiness;
-    readiness.checks["database"] = ping ? "UP" : "DOWN";
+    readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
     readiness.checks["kos"] = std::string{resilience::to_string(
         kos_resilient.breaker(kos::KosOperation::kBillInquiry).state())};
     readiness.checks["data"] = prepared ? "READY" : "PREPARING";
     // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
-    readiness.ready = ping.has_value() && jwks.has_keys() && prepared;
+    readiness.ready = database_up && jwks.has_keys() && prepared;
     co_return readiness;
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });

@@ -43,11 +43,11 @@ int main(int argc, char** argv) {
   server.set_error_renderer(kos_error_renderer(clock));
   std::atomic<bool> data_ready{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    auto ping = co_await pool.query("SELECT 1", storage::PgParams{}, storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
-    readiness.checks["database"] = ping ? "UP" : "DOWN";
+    readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["data"] = data_ready ? "READY" : "PREPARING";
-    readiness.ready = ping.has_value() && data_ready;
+    readiness.ready = database_up && data_ready;
     co_return readiness;
   });
 

@@ -329,6 +329,11 @@ awaitable<PgResult<PgLease>> PgPool::acquire(Deadline deadline) {
   co_return PgLease{pool, std::move(*connected)};
 }
 
+boost::asio::awaitable<bool> PgPool::ping(Deadline deadline) {
+  auto answer = co_await query("SELECT 1", PgParams{}, deadline);
+  co_return answer.has_value();
+}
+
 PgPoolStats PgPool::stats() const {
   std::lock_guard lock{state_->mutex};
   return PgPoolStats{.open = state_->open, .idle = state_->idle.size(),

@@ -99,6 +99,9 @@ class PgPool {
   // deadline: kTimeout when none frees up in time, kConnection when connecting fails.
   boost::asio::awaitable<PgResult<PgLease>> acquire(Deadline deadline);
 
+  // True when a connection answers `SELECT 1` by the deadline (readiness checks).
+  boost::asio::awaitable<bool> ping(Deadline deadline);
+
   PgPoolStats stats() const;
 
  private:
