@@ -23,14 +23,21 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
                                boost::json::array& breakers, boost::json::array& caches) {
   std::map<std::string, double> worst_state;  // per breaker name, across instances
   std::map<std::string, std::pair<double, double>> cache_counts;  // hits, misses
+  std::map<std::string, std::map<std::string, double>> transition_counts;  // per breaker, by new state
+  auto breaker_name = [](const MetricSample& sample) {
+    std::string name;
+    for (const char* key : {"name", "operation", "breaker"})
+      if (auto found = sample.labels.find(key); found != sample.labels.end()) name = found->second;
+    return name.empty() ? sample.name : name;
+  };
   for (const auto& sample : samples) {
-    if (sample.name.ends_with("circuit_breaker_state") || sample.name.ends_with("circuit_state")) {
-      std::string name;
-      for (const char* key : {"name", "operation", "breaker"})
-        if (auto found = sample.labels.find(key); found != sample.labels.end()) name = found->second;
+    if (sample.name.ends_with("circuit_transitions_total")) {
+      auto to = sample.labels.find("to");
+      if (to != sample.labels.end()) transition_counts[breaker_name(sample)][to->second] += sample.value;
+    } else if (sample.name.ends_with("circuit_breaker_state") || sample.name.ends_with("circuit_state")) {
       // Across instances the most alarming state wins: open, then half-open, then closed.
       auto severity = [](double value) { return value == 1 ? 2 : value == 2 ? 1 : 0; };
-      auto& state = worst_state[name.empty() ? sample.name : name];
+      auto& state = worst_state[breaker_name(sample)];
       if (severity(sample.value) > severity(state)) state = sample.value;
     } else if (sample.name.ends_with("cache_requests_total") ||
                sample.name.ends_with("cache_lookups_total")) {
@@ -43,9 +50,13 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
       else if (!result.empty()) cache_counts[cache].second += sample.value;
     }
   }
-  for (const auto& [name, state] : worst_state)
+  for (const auto& [name, state] : worst_state) {
+    boost::json::object counts;
+    for (const auto& [to, count] : transition_counts[name]) counts[to] = count;
     breakers.push_back(boost::json::object{{"service", service}, {"name", name},
-                                           {"state", breaker_state_name(state)}});
+                                           {"state", breaker_state_name(state)},
+                                           {"transitionCounts", std::move(counts)}});
+  }
   for (const auto& [cache, counts] : cache_counts) {
     double total = counts.first + counts.second;
     boost::json::object entry{{"service", service}, {"cache", cache},
@@ -64,6 +75,7 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
     scraped_at_ = std::chrono::steady_clock::now();
   }
   static const std::vector<std::string> kSuffixes{"circuit_breaker_state", "circuit_state",
+                                                  "circuit_transitions_total",
                                                   "cache_requests_total", "cache_lookups_total"};
   boost::json::array breakers;
   boost::json::array caches;
@@ -80,6 +92,11 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
     }
     summarise_service_metrics(upstream->name(), samples, breakers, caches);
   }
+  auto now = parts_.clock.now();
+  for (const auto& breaker : breakers)
+    history_.observe(std::string{breaker.at("service").as_string()},
+                     std::string{breaker.at("name").as_string()},
+                     std::string{breaker.at("state").as_string()}, now);
   std::lock_guard lock{mutex_};
   breakers_ = std::move(breakers);
   caches_ = std::move(caches);
@@ -142,7 +159,13 @@ boost::asio::awaitable<http::Response> OpsStatus::answer(const http::Request&) {
   {
     std::lock_guard lock{mutex_};
     boost::json::array breakers = data["gatewayBreakers"].as_array();
+    // The gateway's own breakers are read live on every call.
+    for (const auto& breaker : breakers)
+      history_.observe(std::string{breaker.at("service").as_string()},
+                       std::string{breaker.at("name").as_string()},
+                       std::string{breaker.at("state").as_string()}, parts_.clock.now());
     for (const auto& breaker : breakers_) breakers.push_back(breaker);
+    for (auto& breaker : breakers) history_.annotate(breaker.as_object());
     data["circuitBreakers"] = std::move(breakers);
     data["caches"] = caches_;
   }

@@ -3,7 +3,8 @@
 // last minute, upstream instance health, the upstream breakers, token-cache and rate-limit
 // counters. From the services' own /metrics (scraped on demand, at most every 2 s, 500 ms
 // each): their circuit breakers (series named *circuit_breaker_state or *circuit_state,
-// 0/1/2) and cache hit ratios (*cache_requests_total / *cache_lookups_total by `result`;
+// 0/1/2, with *circuit_transitions_total{to} counts and the history BreakerHistory keeps
+// of what it saw) and cache hit ratios (*cache_requests_total / *cache_lookups_total by `result`;
 // "hit" is a hit, any other result a miss). The document's shape is in docs/openapi.yaml
 // (OpsStatus). Entry point: OpsStatus::answer.
 #pragma once
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <vector>
 
+#include "breaker_history.hpp"
 #include "core/clock.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -29,7 +31,7 @@ class TokenVerifier;
 namespace phonebill::gateway {
 
 // Breaker and cache summaries from scraped samples of one service (pure; tested).
-// Appends {service, name, state} to `breakers` and {service, cache, hits, misses,
+// Appends {service, name, state, transitionCounts} to `breakers` and {service, cache, hits, misses,
 // hitRatio} to `caches` (summed per cache over the samples given).
 void summarise_service_metrics(const std::string& service, const std::vector<MetricSample>& samples,
                                boost::json::array& breakers, boost::json::array& caches);
@@ -57,6 +59,7 @@ class OpsStatus {
   std::chrono::steady_clock::time_point scraped_at_{};
   boost::json::array breakers_;  // scraped, guarded by mutex_
   boost::json::array caches_;
+  BreakerHistory history_;
 };
 
 }  // namespace phonebill::gateway
