@@ -109,8 +109,15 @@ install_packages() {
     warn "not a Debian system (no dpkg/apt-get): make sure these are installed: ${wanted[*]}"
     return 0
   fi
+  # Names that an installed package provides count as present too (NodeSource's nodejs
+  # provides npm, which Debian's npm package would conflict with).
+  local provided
+  provided=$(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
+    awk -F'|' '$1 ~ /^ii/ && $2 != "" {print $2}' | tr ',' '\n' |
+    sed -e 's/(.*)//' -e 's/[[:space:]]//g' | sort -u)
   for pkg in "${wanted[@]}"; do
-    dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' || missing+=("$pkg")
+    dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' ||
+      grep -qxF -- "$pkg" <<<"$provided" || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
     info "Debian packages: all ${#wanted[@]} present"

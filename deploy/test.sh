@@ -133,6 +133,8 @@ run_e2e() {
     TEST_NOTES+=("e2e: no tests/e2e/run yet")
     return 0
   fi
+  # npm ci / vite build when web/ changed (tests/e2e/run checks again and fails if it cannot).
+  web_prepare || true
   step "Running the web end-to-end tests (tests/e2e/run)"
   mkdir -p "$TEST_TMP/e2e"
   if PHONEBILL_BUILD_DIR=$ROOT/$TEST_BUILD_DIR PHONEBILL_TEST_TMP=$TEST_TMP/e2e \

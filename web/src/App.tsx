@@ -1,0 +1,93 @@
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { BrowserRouter, Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { RequireAuth } from './auth/RequireAuth';
+import { useSession } from './auth/useSession';
+import { PageSkeleton } from './components/Skeleton';
+import { BillMenuPage } from './pages/BillMenu';
+import { BillResultPage } from './pages/BillResult';
+import { LoginPage } from './pages/Login';
+import { MainPage } from './pages/Main';
+import { ProductMenuPage } from './pages/ProductMenu';
+import { ProductRequestPage } from './pages/ProductRequest';
+import { ProductResultPage } from './pages/ProductResult';
+import { ProductSelectPage } from './pages/ProductSelect';
+
+// The ops dashboard and its chart library load only when an ADMIN opens it.
+const OpsPage = lazy(() => import('./pages/Ops'));
+
+const TITLES: Record<string, string> = {
+  '/': '로그인', '/main': '메인', '/bill/menu': '요금 조회', '/bill/result': '요금조회 결과',
+  '/product/menu': '상품 변경', '/product/change': '상품 선택', '/product/request': '상품 변경 요청',
+  '/product/result': '처리 결과', '/ops': '운영 현황',
+};
+
+/** Page title, focus to the new page's heading and a route announcement on navigation. */
+function RouteEffects() {
+  const location = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    const title = TITLES[location.pathname] ?? '페이지를 찾을 수 없습니다';
+    document.title = `${title} | 통신요금 관리`;
+    if (first.current) { first.current = false; return; }
+    const heading = document.querySelector<HTMLElement>('main h1, h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+    }
+    window.scrollTo(0, 0);
+  }, [location.pathname]);
+  return null;
+}
+
+/** When the session ends (401, logout in another tab) on a protected page, go to login. */
+function SessionWatcher() {
+  const { user, restoring } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const had = useRef(false);
+  useEffect(() => {
+    if (user) had.current = true;
+    else if (had.current && !restoring && location.pathname !== '/') {
+      had.current = false;
+      navigate('/', { replace: true });
+    }
+  }, [user, restoring, location.pathname, navigate]);
+  return null;
+}
+
+function NotFound() {
+  return (
+    <main className="page page-narrow">
+      <section className="card error-panel">
+        <h1 className="error-title">페이지를 찾을 수 없습니다</h1>
+        <p className="error-message">주소를 확인하거나 처음 화면으로 돌아가 주세요.</p>
+        <Link className="btn btn-primary" to="/main">메인으로</Link>
+      </section>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <a className="skip-link" href="#main">본문으로 건너뛰기</a>
+      <RouteEffects />
+      <SessionWatcher />
+      <div className="route">
+        <Routes>
+          <Route path="/" element={<LoginPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/main" element={<RequireAuth><MainPage /></RequireAuth>} />
+          <Route path="/bill/menu" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회"><BillMenuPage /></RequireAuth>} />
+          <Route path="/bill/result" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회"><BillResultPage /></RequireAuth>} />
+          <Route path="/product/menu" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductMenuPage /></RequireAuth>} />
+          <Route path="/product/change" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductSelectPage /></RequireAuth>} />
+          <Route path="/product/request" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductRequestPage /></RequireAuth>} />
+          <Route path="/product/result" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductResultPage /></RequireAuth>} />
+          <Route path="/ops" element={<RequireAuth permission="ADMIN" serviceName="운영 현황"><Suspense fallback={<PageSkeleton />}><OpsPage /></Suspense></RequireAuth>} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </div>
+    </BrowserRouter>
+  );
+}
