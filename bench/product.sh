@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# bench/product.sh — product-change under load (issue 6), through the gateway: throughput
+# and p99 of GET /api/v1/products/available (cached: catalogue and line in Redis after a
+# warm-up) and of POST /api/v1/products/change against kos-sim with its default latency
+# (100 ± 50 ms per KOS call). Each change request uses a line of its own (one change in
+# flight per line is the rule), with the line's real current plan and another KT plan, so
+# every change goes to KOS. Prints one table row per phase plus KOS calls and the change
+# records written.
+# Usage: bench/product.sh [seconds, default 15] [lines, default 20000]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+SECONDS_RUN=${1:-15}
+LINES=${2:-20000}
+BIN=$ROOT/build/release/services
+[[ -n ${PHONEBILL_BENCH_BIN:-} ]] && BIN=$PHONEBILL_BENCH_BIN
+for b in kos-sim/kos-sim auth/auth gateway/gateway product-change/product-change product-change/product-bench-tokens; do
+  [[ -x $BIN/$b ]] || die "build the Release tree first (missing $BIN/$b)"
+done
+command -v wrk >/dev/null || die "needs wrk"
+
+step "Starting PostgreSQL and Redis"
+bench_start_postgres
+REDIS_PORT=$(free_port)
+redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
+BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
+COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets
+  PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT PHONEBILL_ENVIRONMENT=local)
+mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+
+step "Starting kos-sim ($LINES customers, default latency 100 ± 50 ms)"
+KOS_PORT=$(free_port)
+env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_kos)" PHONEBILL_HTTP_PORT=$KOS_PORT \
+  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos KOS_SIM_CUSTOMERS=$LINES \
+  "$BIN/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
+BENCH_PIDS+=($!)
+bench_wait_http "http://127.0.0.1:$KOS_PORT/readyz" 600
+
+step "Starting auth (JWKS), product-change and the gateway"
+AUTH_PORT=$(free_port)
+env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_auth)" PHONEBILL_HTTP_PORT=$AUTH_PORT \
+  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/auth "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
+BENCH_PIDS+=($!)
+bench_wait_http "http://127.0.0.1:$AUTH_PORT/readyz"
+PRODUCT_PORT=$(free_port)
+env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_product)" PHONEBILL_HTTP_PORT=$PRODUCT_PORT \
+  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/product PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
+  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_DATABASE_POOL_SIZE=16 \
+  "$BIN/product-change/product-change" >"$BENCH_TMP/product.log" 2>&1 &
+PRODUCT_PID=$!
+BENCH_PIDS+=("$PRODUCT_PID")
+bench_wait_http "http://127.0.0.1:$PRODUCT_PORT/readyz"
+GW_PORT=$(free_port)
+env "${COMMON[@]}" PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT="$(free_port)" \
+  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:1 \
+  PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:$PRODUCT_PORT PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
+  PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000 \
+  PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000 \
+  "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
+GW_PID=$!
+BENCH_PIDS+=("$GW_PID")
+bench_wait_http "http://127.0.0.1:$GW_PORT/readyz"
+TARGET=http://127.0.0.1:$GW_PORT
+info "through the gateway (rate limits lifted for the run)"
+
+step "Signing one token per line"
+# line, current plan, another on-sale KT plan (the next one in display order).
+"$PG_BIN/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d phonebill_kos -AtF' ' -c "
+  SELECT l.line_number, l.product_code,
+         CASE l.product_code WHEN 'LTE-BASIC-001' THEN 'LTE-PREMIUM-001' ELSE 'LTE-BASIC-001' END
+  FROM lines l WHERE l.status = 'ACTIVE' AND l.operator_code = 'KT'
+    AND l.line_number NOT LIKE '0109999%' ORDER BY l.line_number" >"$BENCH_TMP/plans.txt"
+cut -d' ' -f1 "$BENCH_TMP/plans.txt" >"$BENCH_TMP/lines.txt"
+"$BIN/product-change/product-bench-tokens" "$BENCH_TMP/secrets" "$BENCH_TMP/lines.txt" "$BENCH_TMP/tokens.txt"
+paste -d' ' "$BENCH_TMP/tokens.txt" <(cut -d' ' -f2,3 "$BENCH_TMP/plans.txt") >"$BENCH_TMP/changes.txt"
+TOTAL=$(wc -l <"$BENCH_TMP/changes.txt")
+READ_LINES=$((TOTAL < 1000 ? TOTAL : 1000))
+head -n "$READ_LINES" "$BENCH_TMP/tokens.txt" >"$BENCH_TMP/read-tokens.txt"
+tail -n +"$((READ_LINES + 1))" "$BENCH_TMP/changes.txt" >"$BENCH_TMP/change-lines.txt"
+
+cat >"$BENCH_TMP/available.lua" <<'LUA'
+-- Uniform over the first 1,000 lines: after the warm-up every line is cached.
+local tokens = {}
+for token in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = token end
+request = function()
+  return wrk.format("GET", "/api/v1/products/available",
+    { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] })
+end
+LUA
+cat >"$BENCH_TMP/change.lua" <<'LUA'
+-- Each request changes a line no other request touches (bench_wrk runs one wrk thread,
+-- so one counter walks the lines in order).
+local rows = {}
+for row in io.lines(os.getenv("BENCH_CHANGES")) do rows[#rows + 1] = row end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local token, current, target = rows[((counter - 1) % #rows) + 1]:match("(%S+) (%S+) (%S+)")
+  local body = '{"currentProductCode":"' .. current .. '","targetProductCode":"' .. target .. '"}'
+  return wrk.format("POST", "/api/v1/products/change",
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
+LUA
+
+metric() { curl -fsS "http://127.0.0.1:$PRODUCT_PORT/metrics" | awk -v p="$1" 'index($0, p) == 1 { s += $NF } END { printf "%.0f", s }'; }
+step "available: warm-up (5 s), then ${SECONDS_RUN} s at 200 connections"
+BENCH_TOKENS=$BENCH_TMP/read-tokens.txt wrk -t1 -c100 -d5s -s "$BENCH_TMP/available.lua" "$TARGET" >/dev/null
+hits0=$(metric 'product_cache_lookups_total{cache="line",result="hit"}'); looks0=$(metric 'product_cache_lookups_total{cache="line"')
+echo '| target | conns | req/s | p50 | p99 | errors | CPU s |'
+echo '|---|---|---|---|---|---|---|'
+BENCH_TOKENS=$BENCH_TMP/read-tokens.txt bench_wrk "available (cached)" "$PRODUCT_PID" 200 "$SECONDS_RUN" "$TARGET" -s "$BENCH_TMP/available.lua"
+hits1=$(metric 'product_cache_lookups_total{cache="line",result="hit"}'); looks1=$(metric 'product_cache_lookups_total{cache="line"')
+
+step "change: ${SECONDS_RUN} s at 50 connections, one line per request ($(wc -l <"$BENCH_TMP/change-lines.txt") lines)"
+kos0=$(metric 'kos_calls_total{operation="product.change"')
+BENCH_CHANGES=$BENCH_TMP/change-lines.txt bench_wrk "change (KOS 100±50 ms)" "$PRODUCT_PID" 50 "$SECONDS_RUN" "$TARGET" -s "$BENCH_TMP/change.lua"
+sleep 1
+kos1=$(metric 'kos_calls_total{operation="product.change"')
+rows=$("$PG_BIN/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d phonebill_product -Atc \
+  "SELECT string_agg(status || '=' || n, ', ') FROM (SELECT status, count(*) n FROM product_changes GROUP BY status) s")
+awk -v h=$((hits1 - hits0)) -v l=$((looks1 - looks0)) -v k=$((kos1 - kos0)) -v s="$SECONDS_RUN" \
+  'BEGIN { printf "available: line cache hit ratio %.1f %% (%d of %d); change: KOS change calls/s %.1f\n", 100 * h / (l ? l : 1), h, l, k / s }'
+echo "change records: $rows"

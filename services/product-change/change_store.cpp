@@ -1,0 +1,171 @@
+// ChangeStore: see change_store.hpp.
+#include "change_store.hpp"
+
+#include "core/json.hpp"
+#include "queries.hpp"
+
+namespace phonebill::product {
+namespace {
+
+using storage::pg_params;
+
+SystemTime from_ms(std::int64_t ms) {
+  return SystemTime{std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+}
+
+ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
+  ChangeRecord record;
+  record.request_id = std::string{rows.text(row, "request_id")};
+  record.user_id = std::string{rows.text(row, "user_id")};
+  record.line_number = std::string{rows.text(row, "line_number")};
+  record.previous_product_code = std::string{rows.text(row, "previous_product_code")};
+  record.previous_product_name = std::string{rows.text(row, "previous_product_name")};
+  record.target_product_code = std::string{rows.text(row, "target_product_code")};
+  record.target_product_name = std::string{rows.text(row, "target_product_name")};
+  record.status = parse_change_status(rows.text(row, "status")).value_or(ChangeStatus::kFailed);
+  record.idempotency_key = rows.optional_text(row, "idempotency_key");
+  record.fingerprint = std::string{rows.text(row, "fingerprint")};
+  if (auto status = rows.optional_int64(row, "http_status")) record.http_status = int(*status);
+  record.result_code = rows.optional_text(row, "result_code");
+  record.result_message = rows.optional_text(row, "result_message");
+  record.kos_result_code = rows.optional_text(row, "kos_result_code");
+  if (auto checks = rows.optional_text(row, "checks")) {
+    if (auto parsed = parse_json(*checks)) record.checks = std::move(*parsed);
+  }
+  record.kos_order_number = rows.optional_text(row, "kos_order_number");
+  record.effective_date = rows.optional_text(row, "effective_date");
+  record.requested_at = from_ms(rows.int64(row, "requested_ms"));
+  if (auto processed = rows.optional_int64(row, "processed_ms")) record.processed_at = from_ms(*processed);
+  if (auto column = rows.find_column("stale")) record.stale = rows.boolean(row, *column);
+  return record;
+}
+
+std::optional<ChangeRecord> first(const storage::PgRows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return read_record(rows, 0);
+}
+
+storage::PgParams settle_params(const std::string& request_id, const ChangeOutcome& outcome,
+                                const std::optional<std::string>& previous_name,
+                                const boost::json::value& checks) {
+  std::optional<std::string> checks_text;
+  if (!checks.is_null()) checks_text = to_json_text(checks);
+  return pg_params(request_id, to_text(outcome.status), outcome.http_status, outcome.result_code,
+                   outcome.result_message, outcome.kos_result_code, outcome.kos_order_number,
+                   outcome.effective_date, outcome.previous_product_code,
+                   outcome.previous_product_code ? previous_name : std::nullopt, checks_text);
+}
+
+}  // namespace
+
+void ChangeStore::register_statements(storage::PgPool& pool) {
+  auto add = [&](std::string_view name, std::string_view sql) {
+    pool.register_statement(std::string{name}, std::string{sql});
+  };
+  add(queries::kInsertName, queries::kInsert);
+  add(queries::kFindByKeyName, queries::kFindByKey);
+  add(queries::kReleaseKeyName, queries::kReleaseKey);
+  add(queries::kSettleName, queries::kSettle);
+  add(queries::kFindName, queries::kFind);
+  add(queries::kClaimUnsettledName, queries::kClaimUnsettled);
+  add(queries::kCountAttemptName, queries::kCountAttempt);
+  add(queries::kListName, queries::kList);
+  add(queries::kCountName, queries::kCount);
+}
+
+boost::asio::awaitable<storage::PgResult<InsertResult>> ChangeStore::insert(
+    ChangeRecord record, storage::Deadline deadline) {
+  auto params = pg_params(record.request_id, record.user_id, record.line_number,
+                          record.previous_product_code, record.previous_product_name,
+                          record.target_product_code, record.target_product_name,
+                          record.idempotency_key, record.fingerprint, record.http_request_id,
+                          record.trace_id);
+  auto inserted = co_await pool_.execute(queries::kInsertName, params, deadline);
+  if (inserted) co_return InsertResult::kInserted;
+  const auto& error = inserted.error();
+  if (error.is_unique_violation() && error.constraint == "product_changes_one_in_flight")
+    co_return InsertResult::kLineBusy;
+  if (error.is_unique_violation() && error.constraint == "product_changes_idempotency")
+    co_return InsertResult::kKeyTaken;
+  co_return error;
+}
+
+boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::settle(
+    std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
+    boost::json::value checks, storage::Deadline deadline) {
+  auto params = settle_params(request_id, outcome, previous_name, checks);
+  auto updated = co_await pool_.execute(queries::kSettleName, params, deadline);
+  if (!updated) co_return updated.error();
+  if (!updated->empty()) co_return first(*updated);
+  co_return co_await find(std::move(request_id), deadline);
+}
+
+boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::find(
+    std::string request_id, storage::Deadline deadline) {
+  auto params = pg_params(request_id);
+  auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
+  if (!rows) co_return rows.error();
+  co_return first(*rows);
+}
+
+boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::find_by_key(
+    std::string user_id, std::string key, std::chrono::milliseconds ttl,
+    storage::Deadline deadline) {
+  auto params = pg_params(user_id, key, std::int64_t(ttl.count()));
+  auto rows = co_await pool_.execute(queries::kFindByKeyName, params, deadline);
+  if (!rows) co_return rows.error();
+  if (!rows->empty()) co_return first(*rows);
+  auto released = co_await pool_.execute(queries::kReleaseKeyName, params, deadline);
+  if (!released) co_return released.error();
+  co_return std::optional<ChangeRecord>{};
+}
+
+boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
+    ChangeFilter filter, storage::Deadline deadline) {
+  auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
+                                filter.status);
+  auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
+  if (!counted) co_return counted.error();
+  ChangePage page;
+  page.total = counted->int64(0, "total");
+  std::int64_t offset = std::int64_t(filter.page - 1) * filter.size;
+  if (page.total > offset) {
+    auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
+                                 filter.status, filter.size, offset);
+    auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
+    if (!rows) co_return rows.error();
+    for (std::size_t row = 0; row < rows->row_count(); ++row) page.items.push_back(read_record(*rows, row));
+  }
+  co_return page;
+}
+
+boost::asio::awaitable<storage::PgResult<std::vector<ChangeRecord>>> ChangeStore::claim_unsettled(
+    storage::PgLease& lease, std::chrono::milliseconds stale_after, int limit,
+    storage::Deadline deadline) {
+  auto params = pg_params(std::int64_t(stale_after.count()), limit);
+  auto rows = co_await lease.execute(queries::kClaimUnsettledName, params, deadline);
+  if (!rows) co_return rows.error();
+  std::vector<ChangeRecord> records;
+  for (std::size_t row = 0; row < rows->row_count(); ++row) records.push_back(read_record(*rows, row));
+  co_return records;
+}
+
+boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::settle_on(
+    storage::PgLease& lease, std::string request_id, ChangeOutcome outcome,
+    std::optional<std::string> previous_name, storage::Deadline deadline) {
+  boost::json::value no_checks;
+  auto params = settle_params(request_id, outcome, previous_name, no_checks);
+  auto updated = co_await lease.execute(queries::kSettleName, params, deadline);
+  if (!updated) co_return updated.error();
+  co_return first(*updated);
+}
+
+boost::asio::awaitable<storage::PgResult<void>> ChangeStore::count_attempt(
+    storage::PgLease& lease, std::string request_id, storage::Deadline deadline) {
+  auto params = pg_params(request_id);
+  auto updated = co_await lease.execute(queries::kCountAttemptName, params, deadline);
+  if (!updated) co_return updated.error();
+  co_return storage::PgResult<void>{};
+}
+
+}  // namespace phonebill::product

@@ -1,0 +1,103 @@
+// The change records in PostgreSQL (db/product): insert a REQUESTED record (the database
+// refuses a second change in flight for a line and a second use of an Idempotency-Key),
+// settle it by the state machine's rules, read one or a page, and the reconciler's
+// locked batch. Entry points: ChangeStore::insert, settle, find, find_by_key, list,
+// claim_unsettled.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "change_state.hpp"
+#include "core/clock.hpp"
+#include "storage/pg_pool.hpp"
+
+namespace phonebill::product {
+
+struct ChangeRecord {
+  std::string request_id;
+  std::string user_id;
+  std::string line_number;
+  std::string previous_product_code;
+  std::string previous_product_name;
+  std::string target_product_code;
+  std::string target_product_name;
+  ChangeStatus status = ChangeStatus::kRequested;
+  std::optional<std::string> idempotency_key;
+  std::string fingerprint;
+  std::optional<int> http_status;
+  std::optional<std::string> result_code;
+  std::optional<std::string> result_message;
+  std::optional<std::string> kos_result_code;
+  boost::json::value checks;  // array of {type, result, message}, or null
+  std::optional<std::string> kos_order_number;
+  std::optional<std::string> effective_date;
+  SystemTime requested_at;
+  std::optional<SystemTime> processed_at;
+  bool stale = false;  // claim_unsettled only: older than the stale threshold
+  // Not stored: where the request came from (insert only).
+  std::string http_request_id;
+  std::string trace_id;
+};
+
+enum class InsertResult { kInserted, kLineBusy, kKeyTaken };
+
+struct ChangeFilter {
+  std::string user_id;
+  std::optional<std::string> line_number;
+  std::optional<std::string> from;  // YYYY-MM-DD
+  std::optional<std::string> to;
+  std::optional<std::string> status;
+  int page = 1;
+  int size = 20;
+};
+
+struct ChangePage {
+  std::vector<ChangeRecord> items;
+  std::int64_t total = 0;
+};
+
+class ChangeStore {
+ public:
+  explicit ChangeStore(storage::PgPool& pool) : pool_(pool) {}
+  static void register_statements(storage::PgPool& pool);
+
+  // Writes `record` as REQUESTED. kLineBusy: the line has a REQUESTED/PENDING change;
+  // kKeyTaken: the user's Idempotency-Key names another live request.
+  boost::asio::awaitable<storage::PgResult<InsertResult>> insert(ChangeRecord record,
+                                                                 storage::Deadline deadline);
+  // Moves the record to `outcome` if the state machine allows it from its current status;
+  // the record as it now stands (settled by someone else: unchanged), nullopt if unknown.
+  boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> settle(
+      std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
+      boost::json::value checks, storage::Deadline deadline);
+  boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> find(
+      std::string request_id, storage::Deadline deadline);
+  // The request holding `key` for `user` within `ttl`; frees the key when its time is over.
+  boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> find_by_key(
+      std::string user_id, std::string key, std::chrono::milliseconds ttl,
+      storage::Deadline deadline);
+  boost::asio::awaitable<storage::PgResult<ChangePage>> list(ChangeFilter filter,
+                                                             storage::Deadline deadline);
+
+  // Reconciler, inside a transaction on `lease`: up to `limit` unsettled records, locked
+  // (SKIP LOCKED), REQUESTED ones only when older than `stale_after`.
+  static boost::asio::awaitable<storage::PgResult<std::vector<ChangeRecord>>> claim_unsettled(
+      storage::PgLease& lease, std::chrono::milliseconds stale_after, int limit,
+      storage::Deadline deadline);
+  // As settle, on the reconciler's lease.
+  static boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> settle_on(
+      storage::PgLease& lease, std::string request_id, ChangeOutcome outcome,
+      std::optional<std::string> previous_name, storage::Deadline deadline);
+  static boost::asio::awaitable<storage::PgResult<void>> count_attempt(storage::PgLease& lease,
+                                                                       std::string request_id,
+                                                                       storage::Deadline deadline);
+
+ private:
+  storage::PgPool& pool_;
+};
+
+}  // namespace phonebill::product

@@ -1,0 +1,100 @@
+// product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
+// only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
+// resilience, client → cache, store → service, reconciler → routes → server.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <iostream>
+
+#include "cache/redis_client.hpp"
+#include "change_store.hpp"
+#include "core/log.hpp"
+#include "product_cache.hpp"
+#include "product_config.hpp"
+#include "product_metrics.hpp"
+#include "product_service.hpp"
+#include "reconciler.hpp"
+#include "routes.hpp"
+#include "security/revocation_set.hpp"
+#include "startup.hpp"
+#include "storage/pg_pool.hpp"
+
+namespace asio = boost::asio;
+using namespace phonebill;
+using namespace phonebill::product;
+
+int main() {
+  ProductConfig config;
+  try {
+    config = ProductConfig::load(Environment::from_process());
+  } catch (const ConfigError& error) {
+    std::cerr << "product-change: " << error.what() << '\n';
+    return 2;
+  }
+  log::init("product-change", config.log_level);
+
+  asio::io_context io{config.server.io_threads};
+  SystemClock clock;
+  SystemRandom random;
+  storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
+  ChangeStore::register_statements(pool);
+  ChangeStore store{pool};
+
+  cache::RedisClient redis{io, config.redis_url};
+  security::RevocationSet revocations{clock};
+  security::RevocationListener listener{io, config.redis_url, redis, revocations};
+  security::HttpJwksSource jwks{io, config.jwks, clock};
+  security::TokenVerifier verifier{jwks, config.verifier, clock, &revocations};
+
+  kos::HttpKosTransport kos_http{io, config.kos, clock};
+  kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
+  kos::KosClient kos{kos_resilient};
+  ProductCache product_cache{redis, config.cache};
+  ProductService service{kos, product_cache, store, config.idempotency_ttl};
+  ProductContext context{service, verifier};
+
+  http::Server server{io, config.server, make_routes(context)};
+  ProductMetrics metrics{server.metrics().registry()};
+  kos_resilient.set_observer(&metrics);
+  service.set_metrics(&metrics);
+  Reconciler reconciler{io, pool, kos, service, config.reconciler, &metrics};
+  std::atomic<bool> prepared{false};
+  server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
+    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
+    http::Readiness readiness;
+    readiness.checks["database"] = database_up ? "UP" : "DOWN";
+    readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
+    readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
+    readiness.checks["kos"] = std::string{resilience::to_string(
+        kos_resilient.breaker(kos::KosOperation::kProductChange).state())};
+    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    // Redis is optional (an outage degrades to direct KOS calls).
+    readiness.ready = database_up && jwks.has_keys() && prepared;
+    co_return readiness;
+  });
+  server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await reconciler.stop(); });
+
+  int exit_code = 0;
+  asio::co_spawn(io, prepare_service(pool, service, config),
+                 [&](std::exception_ptr failure, bool ready) {
+                   if (failure || !ready) {
+                     exit_code = 1;
+                     server.begin_shutdown();
+                     return;
+                   }
+                   // Start-up pass first: changes a crash left behind settle at once.
+                   reconciler.start();
+                   prepared = true;
+                 });
+  jwks.start();
+  try {
+    server.listen();
+  } catch (const std::exception& error) {
+    log::error("listen_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+  server.run();
+  return exit_code;
+}

@@ -1,0 +1,96 @@
+// ProductCache: see product_cache.hpp.
+#include "product_cache.hpp"
+
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "kos/codec.hpp"
+
+namespace phonebill::product {
+namespace {
+
+template <typename T, typename Parse>
+std::optional<T> parse_cached(const std::optional<std::string>& text, Parse parse) {
+  if (!text) return std::nullopt;
+  auto document = parse_json(*text);
+  if (!document) return std::nullopt;
+  FieldErrors errors;
+  return parse(*document, errors);
+}
+
+}  // namespace
+
+ProductCache::ProductCache(cache::RedisClient& redis, CachePolicy policy)
+    : redis_(redis), policy_(policy) {}
+
+std::string ProductCache::catalogue_key() { return "product:v1:catalogue"; }
+std::string ProductCache::line_key(const std::string& line) { return "product:v1:line:" + line; }
+std::string ProductCache::status_key(const std::string& line) { return "product:v1:status:" + line; }
+
+std::chrono::steady_clock::time_point ProductCache::deadline() const {
+  return std::chrono::steady_clock::now() + policy_.redis_timeout;
+}
+
+boost::asio::awaitable<std::optional<kos::ProductList>> ProductCache::load_catalogue(
+    CacheLookup& lookup) {
+  auto key = catalogue_key();
+  auto reply = co_await redis_.get(key, deadline());
+  if (!reply) {
+    lookup = CacheLookup::kError;
+    co_return std::nullopt;
+  }
+  auto catalogue = parse_cached<kos::ProductList>(*reply, [](const auto& value, FieldErrors& errors) {
+    return kos::parse_product_list(value, errors);
+  });
+  lookup = catalogue ? CacheLookup::kHit : CacheLookup::kMiss;
+  co_return catalogue;
+}
+
+boost::asio::awaitable<bool> ProductCache::store_catalogue(const kos::ProductList& catalogue) {
+  auto key = catalogue_key();
+  auto text = to_json_text(kos::to_json(catalogue));
+  auto stored = co_await redis_.set(key, text, policy_.catalogue_ttl, deadline());
+  if (!stored) log::debug("product_cache_store_failed", {{"key", "product:v1:catalogue"}});
+  co_return bool(stored);
+}
+
+boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> ProductCache::load_line(
+    std::string line_number, CacheLookup& lookup) {
+  auto args = cache::redis_args("MGET", line_key(line_number), status_key(line_number));
+  auto reply = co_await redis_.command(std::move(args), deadline());
+  if (!reply || !reply->is_array() || reply->elements().size() != 2) {
+    lookup = CacheLookup::kError;
+    co_return std::nullopt;
+  }
+  lookup = CacheLookup::kMiss;
+  const auto& line_value = reply->elements()[0];
+  const auto& status_value = reply->elements()[1];
+  if (!line_value.is_string() || !status_value.is_string()) co_return std::nullopt;
+  auto line = parse_cached<kos::ProductInquiryResult>(
+      line_value.text(), [](const auto& value, FieldErrors& errors) {
+        return kos::parse_product_inquiry_result(value, errors);
+      });
+  auto status = kos::parse_line_status(status_value.text());
+  if (!line || !status) co_return std::nullopt;
+  line->customer.line_status = *status;
+  lookup = CacheLookup::kHit;
+  co_return line;
+}
+
+boost::asio::awaitable<bool> ProductCache::store_line(const kos::ProductInquiryResult& line) {
+  const auto& number = line.customer.line_number;
+  auto line_name = line_key(number);
+  auto line_text = to_json_text(kos::to_json(line));
+  auto stored = co_await redis_.set(line_name, line_text, policy_.line_ttl, deadline());
+  auto status_name = status_key(number);
+  std::string status_text{kos::to_text(line.customer.line_status)};
+  auto status_stored = co_await redis_.set(status_name, status_text, policy_.status_ttl, deadline());
+  co_return bool(stored) && bool(status_stored);
+}
+
+boost::asio::awaitable<bool> ProductCache::forget_line(std::string line_number) {
+  auto args = cache::redis_args("DEL", line_key(line_number), status_key(line_number));
+  auto deleted = co_await redis_.command(std::move(args), deadline());
+  co_return bool(deleted);
+}
+
+}  // namespace phonebill::product

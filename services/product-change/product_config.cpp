@@ -1,0 +1,49 @@
+// ProductConfig::load: see product_config.hpp.
+#include "product_config.hpp"
+
+namespace phonebill::product {
+namespace {
+
+std::chrono::milliseconds ms(const Environment& environment, const std::string& name,
+                             std::chrono::milliseconds fallback) {
+  return std::chrono::milliseconds{environment.integer(name, fallback.count(), 1, 30LL * 86'400'000)};
+}
+
+}  // namespace
+
+ProductConfig ProductConfig::load(const Environment& environment) {
+  ProductConfig config;
+  config.server = http::ServerOptions::from_environment(environment, "product-change", 8083);
+  config.database_url = environment.required_string("PHONEBILL_DATABASE_URL");
+  config.database_pool_size =
+      std::size_t(environment.integer("PHONEBILL_DATABASE_POOL_SIZE", 8, 1, 256));
+  config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/product");
+  config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
+  config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
+  config.kos = kos::HttpKosOptions::from_base_url(
+      environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
+  config.resilience = kos::KosResilienceOptions::from_environment(environment);
+  config.jwks = security::HttpJwksOptions::from_environment(environment);
+  config.verifier = security::TokenVerifierOptions::from_environment(environment);
+
+  auto& cache = config.cache;
+  cache.catalogue_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_CATALOGUE_MS", cache.catalogue_ttl);
+  cache.line_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_LINE_MS", cache.line_ttl);
+  cache.status_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_STATUS_MS", cache.status_ttl);
+  cache.redis_timeout = ms(environment, "PHONEBILL_PRODUCT_REDIS_TIMEOUT_MS", cache.redis_timeout);
+
+  auto& reconciler = config.reconciler;
+  reconciler.interval = ms(environment, "PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", reconciler.interval);
+  reconciler.stale_after = ms(environment, "PHONEBILL_PRODUCT_RECONCILE_STALE_MS", reconciler.stale_after);
+  reconciler.batch = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_BATCH", reconciler.batch, 1, 1000));
+  config.idempotency_ttl = ms(environment, "PHONEBILL_PRODUCT_IDEMPOTENCY_TTL_MS", config.idempotency_ttl);
+  // A REQUESTED record must not look orphaned while its own request may still be
+  // waiting for KOS (change budget plus the pre-check's inquiries).
+  auto busiest = config.resilience.change_timeout + 2 * config.resilience.inquiry_timeout;
+  if (reconciler.stale_after < busiest)
+    throw ConfigError{"PHONEBILL_PRODUCT_RECONCILE_STALE_MS must be at least the KOS change "
+                      "timeout plus two inquiry timeouts (" + std::to_string(busiest.count()) + " ms)"};
+  return config;
+}
+
+}  // namespace phonebill::product

@@ -1,0 +1,95 @@
+// product-change's SQL (STYLE §7), prepared by name. Status rules live in the WHERE
+// clauses too, so a late writer can never move a settled change (change_state.hpp).
+#pragma once
+#include <string_view>
+
+namespace phonebill::product::queries {
+
+// Every read returns these columns (times as epoch milliseconds).
+#define PRODUCT_CHANGE_COLUMNS                                                              \
+  "request_id, user_id, line_number, previous_product_code, previous_product_name, "       \
+  "target_product_code, target_product_name, status, idempotency_key, fingerprint, "       \
+  "http_status, result_code, result_message, kos_result_code, checks::text AS checks, "    \
+  "kos_order_number, effective_date, "                                                     \
+  "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "                    \
+  "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
+
+// $1 request id, $2 user, $3 line, $4/$5 previous code/name, $6/$7 target code/name,
+// $8 idempotency key or NULL, $9 fingerprint, $10 X-Request-Id, $11 trace id.
+inline constexpr std::string_view kInsertName = "product.insert_change";
+inline constexpr std::string_view kInsert =
+    "INSERT INTO product_changes (request_id, user_id, line_number, previous_product_code, "
+    "previous_product_name, target_product_code, target_product_name, status, idempotency_key, "
+    "fingerprint, requested_at, updated_at, http_request_id, trace_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'REQUESTED', $8, $9, now(), now(), $10, $11)";
+
+// $1 user, $2 key, $3 TTL in ms: the live request holding the key.
+inline constexpr std::string_view kFindByKeyName = "product.find_by_key";
+inline constexpr std::string_view kFindByKey =
+    "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes "
+    "WHERE user_id = $1 AND idempotency_key = $2 "
+    "AND requested_at > now() - ($3::bigint * interval '1 millisecond')";
+
+// $1 user, $2 key, $3 TTL in ms: frees a key whose 24 h are over.
+inline constexpr std::string_view kReleaseKeyName = "product.release_key";
+inline constexpr std::string_view kReleaseKey =
+    "UPDATE product_changes SET idempotency_key = NULL "
+    "WHERE user_id = $1 AND idempotency_key = $2 "
+    "AND requested_at <= now() - ($3::bigint * interval '1 millisecond')";
+
+// $1 request id, $2 new status, $3 http status, $4 result code, $5 message, $6 KOS code,
+// $7 order number, $8 effective date, $9/$10 previous code/name (NULL: keep), $11 checks.
+inline constexpr std::string_view kSettleName = "product.settle_change";
+inline constexpr std::string_view kSettle =
+    "UPDATE product_changes SET status = $2, http_status = $3, result_code = $4, "
+    "result_message = $5, kos_result_code = $6, kos_order_number = $7, effective_date = $8, "
+    "previous_product_code = COALESCE($9, previous_product_code), "
+    "previous_product_name = COALESCE($10, previous_product_name), "
+    "checks = COALESCE($11::jsonb, checks), updated_at = now(), "
+    "processed_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE now() END "
+    "WHERE request_id = $1 AND (status = 'REQUESTED' "
+    "  OR (status = 'PENDING' AND $2 IN ('COMPLETED', 'FAILED'))) "
+    "RETURNING " PRODUCT_CHANGE_COLUMNS;
+
+inline constexpr std::string_view kFindName = "product.find_change";
+inline constexpr std::string_view kFind =
+    "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes WHERE request_id = $1";
+
+// The reconciler's batch, inside its transaction: PENDING changes, and REQUESTED ones
+// older than $1 ms (no live request can still be working on them). SKIP LOCKED: several
+// instances share the work, none waits for another.
+inline constexpr std::string_view kClaimUnsettledName = "product.claim_unsettled";
+inline constexpr std::string_view kClaimUnsettled =
+    "SELECT " PRODUCT_CHANGE_COLUMNS ", "
+    "(requested_at <= now() - ($1::bigint * interval '1 millisecond')) AS stale "
+    "FROM product_changes "
+    "WHERE status = 'PENDING' OR (status = 'REQUESTED' "
+    "  AND requested_at <= now() - ($1::bigint * interval '1 millisecond')) "
+    "ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED";
+
+inline constexpr std::string_view kCountAttemptName = "product.count_attempt";
+inline constexpr std::string_view kCountAttempt =
+    "UPDATE product_changes SET reconcile_attempts = reconcile_attempts + 1, updated_at = now() "
+    "WHERE request_id = $1";
+
+// $1 user, $2 line or NULL, $3 from date, $4 to date (inclusive, Seoul days), $5 status,
+// $6 limit, $7 offset.
+#define PRODUCT_CHANGE_FILTER                                                                  \
+  "WHERE user_id = $1 AND ($2::text IS NULL OR line_number = $2) "                             \
+  "AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul') " \
+  "AND ($4::date IS NULL OR requested_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') " \
+  "AND ($5::text IS NULL OR status = $5) "
+
+inline constexpr std::string_view kListName = "product.list_changes";
+inline constexpr std::string_view kList =
+    "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes " PRODUCT_CHANGE_FILTER
+    "ORDER BY requested_at DESC, request_id DESC LIMIT $6 OFFSET $7";
+
+inline constexpr std::string_view kCountName = "product.count_changes";
+inline constexpr std::string_view kCount =
+    "SELECT count(*) AS total FROM product_changes " PRODUCT_CHANGE_FILTER;
+
+#undef PRODUCT_CHANGE_FILTER
+#undef PRODUCT_CHANGE_COLUMNS
+
+}  // namespace phonebill::product::queries

@@ -1,0 +1,31 @@
+// prepare_service: see startup.hpp.
+#include "startup.hpp"
+
+#include "core/log.hpp"
+#include "http/trace.hpp"
+#include "storage/migrations.hpp"
+
+namespace phonebill::product {
+
+boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, ProductService& service,
+                                             const ProductConfig& config) {
+  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
+                                                   storage::deadline_after(std::chrono::seconds{60}));
+  if (!migrated) {
+    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
+    co_return false;
+  }
+  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
+                                {"skipped", migrated->skipped}});
+  RequestInfo info{http::generate_request_id(), {}, {},
+                   std::chrono::steady_clock::now() + std::chrono::seconds{10}};
+  bool warmed = co_await service.warm_catalogue(info);
+  if (warmed) {
+    log::info("catalogue_warmed", {});
+  } else {
+    log::warn("catalogue_warm_failed", {});
+  }
+  co_return true;
+}
+
+}  // namespace phonebill::product

@@ -1,0 +1,323 @@
+// ProductChangeTest: see product_fixture.hpp.
+#include "product_fixture.hpp"
+
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "cache/redis_client.hpp"
+#include "core/json.hpp"
+#include "gateway_fixture.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "security/signing_keys.hpp"
+#include "security/token_signer.hpp"
+#include "storage/pg_pool.hpp"
+#include "support/child_process.hpp"
+#include "support/coroutine_test.hpp"
+#include "support/http_probe.hpp"
+#include "support/test_environment.hpp"
+
+namespace phonebill::test_support {
+namespace {
+
+struct Suite {
+  std::uint16_t kos_port = 0;
+  std::uint16_t jwks_port = 0;
+  std::uint16_t product_port = 0;
+  std::string kos_database;
+  std::string product_database;
+  std::filesystem::path directory;
+  std::unique_ptr<ChildProcess> kos;
+  std::unique_ptr<ChildProcess> product;
+  GatewayInstance gateway;
+  std::unique_ptr<security::SigningKeyRing> keys;
+  std::unique_ptr<boost::asio::io_context> jwks_io;
+  std::unique_ptr<http::Server> jwks_server;
+  std::thread jwks_thread;
+  std::vector<std::string> lines;
+  std::size_t next_line = 0;
+  int restarts = 0;
+};
+
+Suite& suite() {
+  static Suite instance;
+  return instance;
+}
+
+void start_product() {
+  auto& s = suite();
+  ChildProcessOptions options;
+  options.executable = build_directory() + "/services/product-change/product-change";
+  options.environment = {
+      {"PHONEBILL_DATABASE_URL", s.product_database},
+      {"PHONEBILL_HTTP_PORT", std::to_string(s.product_port)},
+      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/product"},
+      {"PHONEBILL_REDIS_URL", redis_url()},
+      {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
+      {"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(s.jwks_port)},
+      {"PHONEBILL_IO_THREADS", "2"},
+      {"PHONEBILL_ACCESS_LOG", "false"},
+      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+      {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
+      {"PHONEBILL_KOS_CHANGE_TIMEOUT_MS", "1000"},
+      {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
+      // Outage tests must not leave an open breaker behind for the next test.
+      {"PHONEBILL_KOS_BREAKER_FAILURE_THRESHOLD", "100"},
+      // The reconciler in seconds, not minutes.
+      {"PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", "500"},
+      {"PHONEBILL_PRODUCT_RECONCILE_STALE_MS", "3000"},
+  };
+  options.log_path = (s.directory / ("product-change-" + std::to_string(s.restarts++) + ".log")).string();
+  s.product = std::make_unique<ChildProcess>(options);
+  if (!wait_for_http_ok(s.product_port, "/readyz", std::chrono::seconds{60}))
+    ADD_FAILURE() << "product-change did not become ready; log:\n" << s.product->read_log();
+}
+
+std::optional<std::string> first_value(const std::string& dsn, const std::string& sql) {
+  boost::asio::io_context io;
+  storage::PgPool pool{io, storage::PgPoolOptions{dsn, 1}};
+  auto result = run_coroutine(
+      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+  if (!result) {
+    ADD_FAILURE() << storage::describe(result.error());
+    return std::nullopt;
+  }
+  if (result->empty() || result->column_count() == 0) return std::nullopt;
+  return result->optional_text(0, std::size_t{0});
+}
+
+}  // namespace
+
+const boost::json::value& ProductReply::data() const {
+  static const boost::json::value kNull;
+  if (!json.is_object()) return kNull;
+  auto* data = json.as_object().if_contains("data");
+  return data ? *data : kNull;
+}
+
+std::string ProductReply::error_code() const {
+  if (!json.is_object()) return {};
+  auto* error = json.as_object().if_contains("error");
+  if (!error || !error->is_object()) return {};
+  auto* code = error->as_object().if_contains("code");
+  return code && code->is_string() ? std::string{code->get_string()} : std::string{};
+}
+
+const boost::json::value& ProductReply::error_details() const {
+  static const boost::json::value kNull;
+  if (!json.is_object()) return kNull;
+  auto* error = json.as_object().if_contains("error");
+  if (!error || !error->is_object()) return kNull;
+  auto* details = error->as_object().if_contains("details");
+  return details ? *details : kNull;
+}
+
+std::string ProductReply::text(const std::string& field) const {
+  const auto& d = data();
+  if (!d.is_object()) return {};
+  auto* value = d.as_object().if_contains(field);
+  return value && value->is_string() ? std::string{value->get_string()} : std::string{};
+}
+
+void ProductChangeTest::SetUpTestSuite() {
+  auto& s = suite();
+  if (s.product) return;
+  s.directory = make_temp_directory("product");
+  // kos-sim
+  s.kos_port = find_free_port();
+  s.kos_database = create_database("kosproduct");
+  ChildProcessOptions kos;
+  kos.executable = build_directory() + "/services/kos-sim/kos-sim";
+  kos.environment = {{"PHONEBILL_DATABASE_URL", s.kos_database},
+                     {"PHONEBILL_HTTP_PORT", std::to_string(s.kos_port)},
+                     {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
+                     {"PHONEBILL_IO_THREADS", "2"},
+                     {"PHONEBILL_ACCESS_LOG", "false"},
+                     {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+                     {"KOS_SIM_CUSTOMERS", "100"},
+                     {"KOS_SIM_LATENCY_MS", "0"},
+                     {"KOS_SIM_JITTER_MS", "0"}};
+  kos.log_path = (s.directory / "kos-sim.log").string();
+  s.kos = std::make_unique<ChildProcess>(kos);
+  // JWKS (the stand-in auth), served from this process.
+  s.keys = std::make_unique<security::SigningKeyRing>(security::SigningKey::generate());
+  s.jwks_io = std::make_unique<boost::asio::io_context>(1);
+  http::Router router;
+  auto jwks_text = to_json_text(s.keys->jwks());
+  router.add("GET", "/api/v1/auth/jwks",
+             [jwks_text](http::Request&) -> boost::asio::awaitable<http::Response> {
+               co_return http::text_response(jwks_text, "application/json");
+             });
+  http::ServerOptions jwks_options;
+  jwks_options.access_log = false;
+  jwks_options.io_threads = 1;
+  s.jwks_server = std::make_unique<http::Server>(*s.jwks_io, jwks_options, std::move(router));
+  s.jwks_port = s.jwks_server->listen();
+  s.jwks_thread = std::thread([io = s.jwks_io.get()] { io->run(); });
+  if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {
+    ADD_FAILURE() << "kos-sim did not become ready; log:\n" << s.kos->read_log();
+    return;
+  }
+  // Lines for the tests: ACTIVE, on KT, not a scenario line, not a demo line.
+  boost::asio::io_context io;
+  storage::PgPool pool{io, storage::PgPoolOptions{s.kos_database, 1}};
+  auto rows = run_coroutine(
+      io, pool.query("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
+                     "AND line_number NOT LIKE '0109999%' AND line_number NOT IN "
+                     "('01012345678', '01087654321', '01055554444') ORDER BY line_number",
+                     storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+  if (rows) {
+    for (std::size_t row = 0; row < rows->row_count(); ++row)
+      s.lines.emplace_back(rows->text(row, std::size_t{0}));
+  }
+  s.product_port = find_free_port();
+  s.product_database = create_database("product");
+  start_product();
+  std::string jwks_url = "http://127.0.0.1:" + std::to_string(s.jwks_port);
+  s.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
+                             {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
+                             {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE",
+                              "http://127.0.0.1:" + std::to_string(s.product_port)},
+                             {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)}},
+                            s.directory);
+}
+
+void ProductChangeTest::TearDownTestSuite() {
+  auto& s = suite();
+  if (s.gateway.process) {
+    s.gateway.process->stop(std::chrono::seconds{10});
+    s.gateway.process.reset();
+  }
+  if (s.product) {
+    int status = s.product->stop(std::chrono::seconds{15});
+    EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+    s.product.reset();
+  }
+  if (s.kos) s.kos->stop(std::chrono::seconds{10});
+  s.kos.reset();
+  if (s.jwks_io) s.jwks_io->stop();
+  if (s.jwks_thread.joinable()) s.jwks_thread.join();
+  s.jwks_server.reset();
+  s.jwks_io.reset();
+}
+
+void ProductChangeTest::SetUp() {
+  ASSERT_TRUE(suite().product && suite().product->is_running()) << "product-change is not running";
+  ASSERT_TRUE(suite().gateway.process) << "the gateway is not running";
+  reset_kos_faults();
+  flush_redis();
+}
+
+std::string ProductChangeTest::token(const std::string& user, const std::string& line,
+                                     std::vector<std::string> permissions) {
+  static std::atomic<int> counter{0};
+  SystemClock clock;
+  security::TokenSigner signer{*suite().keys, {}, clock};
+  security::AccessTokenClaims claims;
+  claims.user_id = user;
+  claims.session_id = "sid-" + user + "-" + std::to_string(counter++);
+  claims.customer_id = "C-" + user;
+  claims.line_number = line;
+  claims.permissions = std::move(permissions);
+  return signer.sign(claims).token;
+}
+
+ProductReply ProductChangeTest::call(const std::string& method, const std::string& target,
+                                     const std::string& bearer, const std::string& body,
+                                     const std::string& idempotency_key, bool direct) {
+  http::HeaderList headers;
+  if (!bearer.empty()) headers.emplace_back("Authorization", "Bearer " + bearer);
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  auto port = direct ? suite().product_port : suite().gateway.port;
+  auto reply = http_call(port, method, target, std::move(headers), body, std::chrono::seconds{20});
+  ProductReply result;
+  result.status = reply.status;
+  result.body = reply.body;
+  result.json = reply.json;
+  return result;
+}
+
+ProductReply ProductChangeTest::change(const std::string& bearer, const std::string& current,
+                                       const std::string& target, const std::string& key) {
+  auto body = to_json_text(boost::json::object{{"currentProductCode", current},
+                                               {"targetProductCode", target}});
+  return call("POST", "/api/v1/products/change", bearer, body, key);
+}
+
+std::string ProductChangeTest::current_plan(const std::string& bearer) {
+  auto menu = call("GET", "/api/v1/products/menu", bearer);
+  if (menu.status != 200) {
+    ADD_FAILURE() << "menu: " << menu.body;
+    return {};
+  }
+  return std::string{menu.data().at("currentProduct").at("productCode").as_string()};
+}
+
+std::string ProductChangeTest::fresh_line() {
+  auto& s = suite();
+  if (s.next_line >= s.lines.size()) {
+    ADD_FAILURE() << "out of test lines";
+    return "01000000000";
+  }
+  return s.lines[s.next_line++];
+}
+
+void ProductChangeTest::set_kos_faults(const std::string& json) {
+  auto reply = http_call(suite().kos_port, "PUT", "/admin/faults", {}, json);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+}
+
+void ProductChangeTest::reset_kos_faults() {
+  auto reply = http_call(suite().kos_port, "DELETE", "/admin/faults", {});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+}
+
+std::optional<std::string> ProductChangeTest::kos_sql(const std::string& sql) {
+  return first_value(suite().kos_database, sql);
+}
+
+std::optional<std::string> ProductChangeTest::product_sql(const std::string& sql) {
+  return first_value(suite().product_database, sql);
+}
+
+std::optional<std::string> ProductChangeTest::redis_get(const std::string& key) {
+  boost::asio::io_context io;
+  cache::RedisClient redis{io, redis_url()};
+  auto value = run_coroutine(io, redis.get(key, std::chrono::steady_clock::now() + std::chrono::seconds{5}));
+  if (!value) {
+    ADD_FAILURE() << "redis GET failed";
+    return std::nullopt;
+  }
+  return *value;
+}
+
+void ProductChangeTest::redis_set(const std::string& key, const std::string& value) {
+  boost::asio::io_context io;
+  cache::RedisClient redis{io, redis_url()};
+  auto stored = run_coroutine(io, redis.set(key, value, std::chrono::minutes{10},
+                                            std::chrono::steady_clock::now() + std::chrono::seconds{5}));
+  EXPECT_TRUE(stored) << "redis SET failed";
+}
+
+void ProductChangeTest::kill_and_restart_service() {
+  auto& s = suite();
+  s.product->send_signal(SIGKILL);
+  s.product->wait_for_exit(std::chrono::seconds{15});
+  start_product();
+  // The gateway ejects an instance that failed; its health checks (100 ms) bring it back.
+  for (int i = 0; i < 50; ++i) {
+    if (call("GET", "/api/v1/products/menu", "").status == 401) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+}
+
+std::string ProductChangeTest::service_log() { return suite().product->read_log(); }
+
+}  // namespace phonebill::test_support

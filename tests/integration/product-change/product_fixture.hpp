@@ -1,0 +1,68 @@
+// product-change end to end, through the gateway: one real kos-sim (100 customers, no
+// latency), a JWKS served from this process (tokens signed here), the real product-change
+// binary on its own database, and the real gateway in front (every call goes through
+// it). Faults go to kos-sim's admin API; the KOS and product databases and Redis are
+// readable (and writable, to make a cache stale on purpose) from tests. Redis is flushed
+// before every test. Entry point: ProductChangeTest.
+#pragma once
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace phonebill::test_support {
+
+struct ProductReply {
+  int status = 0;  // 0: no answer in time
+  std::string body;
+  boost::json::value json;
+
+  const boost::json::value& data() const;
+  std::string error_code() const;
+  const boost::json::value& error_details() const;
+  // data.<field> as text ("" when absent or not a string).
+  std::string text(const std::string& field) const;
+};
+
+class ProductChangeTest : public ::testing::Test {
+ public:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+ protected:
+  void SetUp() override;
+
+ public:  // also for the tests' free helper functions
+
+  // A token for `user` owning `line` (default permissions: both of user01's).
+  static std::string token(const std::string& user, const std::string& line,
+                           std::vector<std::string> permissions = {"BILL_INQUIRY",
+                                                                   "PRODUCT_CHANGE"});
+  // Through the gateway (`direct`: straight to product-change).
+  static ProductReply call(const std::string& method, const std::string& target,
+                           const std::string& bearer, const std::string& body = {},
+                           const std::string& idempotency_key = {}, bool direct = false);
+  static ProductReply change(const std::string& bearer, const std::string& current,
+                             const std::string& target, const std::string& idempotency_key = {});
+  // The line's current plan code as the menu shows it.
+  static std::string current_plan(const std::string& bearer);
+
+  // An ACTIVE KT line no other test has used (scenario lines excluded).
+  static std::string fresh_line();
+  static void set_kos_faults(const std::string& json);
+  static void reset_kos_faults();
+  // The first column of the first row of `sql` on the KOS / product database, as text.
+  static std::optional<std::string> kos_sql(const std::string& sql);
+  static std::optional<std::string> product_sql(const std::string& sql);
+  static std::optional<std::string> redis_get(const std::string& key);
+  static void redis_set(const std::string& key, const std::string& value);
+  // SIGKILLs product-change and starts it again on the same port.
+  static void kill_and_restart_service();
+  static std::string service_log();
+};
+
+}  // namespace phonebill::test_support

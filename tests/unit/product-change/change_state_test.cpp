@@ -1,0 +1,189 @@
+// The change state machine (SPEC §6) and what each KOS answer means for it: every KOS
+// change code and failure, sent through the real KosClient over the fake KOS transport;
+// the reconciler's reading of an order; the answer a stored record gives.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "change_state.hpp"
+#include "fakes/fake_kos_transport.hpp"
+#include "kos/codec.hpp"
+#include "product_service.hpp"
+#include "support/coroutine_test.hpp"
+
+namespace phonebill::product {
+namespace {
+
+using kos::KosFailureKind;
+using kos::KosOperation;
+using kos::KosResultCode;
+
+kos::ProductChangeResult completed_change() {
+  return kos::ProductChangeResult{"req-1", "KOS2026112500000001", "01012345678", "5G-STANDARD-001",
+                                  "LTE-BASIC-001", "2026-12-01", "2026-11-25T10:00:00+09:00"};
+}
+
+ChangeOutcome change_with(kos::KosExchange exchange) {
+  fakes::FakeKosTransport transport;
+  transport.push(KosOperation::kProductChange, std::move(exchange));
+  kos::KosClient client{transport};
+  boost::asio::io_context io;
+  kos::ProductChangeRequest request{"01012345678", "5G-STANDARD-001", "LTE-BASIC-001", "req-1"};
+  auto reply = test_support::run_coroutine(io, client.change_product(request, kos::KosCallContext{}));
+  return outcome_of_change(reply);
+}
+
+// Only REQUESTED and PENDING move, and PENDING only to a final status.
+TEST(ChangeStateTest, TransitionsFollowTheStateMachine) {
+  using S = ChangeStatus;
+  for (auto to : {S::kPrecheckFailed, S::kCompleted, S::kFailed, S::kPending})
+    EXPECT_TRUE(can_transition(S::kRequested, to)) << to_text(to);
+  EXPECT_TRUE(can_transition(S::kPending, S::kCompleted));
+  EXPECT_TRUE(can_transition(S::kPending, S::kFailed));
+  EXPECT_FALSE(can_transition(S::kPending, S::kPrecheckFailed));
+  EXPECT_FALSE(can_transition(S::kPending, S::kRequested));
+  for (auto settled : {S::kPrecheckFailed, S::kCompleted, S::kFailed}) {
+    EXPECT_TRUE(is_settled(settled));
+    for (auto to : {S::kRequested, S::kPrecheckFailed, S::kCompleted, S::kFailed, S::kPending})
+      EXPECT_FALSE(can_transition(settled, to)) << to_text(settled) << " → " << to_text(to);
+  }
+  for (auto status : {S::kRequested, S::kPrecheckFailed, S::kCompleted, S::kFailed, S::kPending})
+    EXPECT_EQ(parse_change_status(to_text(status)), status);
+  EXPECT_FALSE(parse_change_status("DONE"));
+}
+
+// 0000 completes the change with KOS's order number and effective date.
+TEST(ChangeOutcomeTest, SuccessCompletes) {
+  auto outcome = change_with(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
+  EXPECT_EQ(outcome.status, ChangeStatus::kCompleted);
+  EXPECT_EQ(outcome.http_status, 200);
+  EXPECT_EQ(outcome.kos_order_number, "KOS2026112500000001");
+  EXPECT_EQ(outcome.effective_date, "2026-12-01");
+  EXPECT_EQ(outcome.previous_product_code, "5G-STANDARD-001");
+}
+
+// Each KOS change code maps to its SPEC §6 error; the change is FAILED.
+TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
+  struct Case {
+    KosResultCode code;
+    int status;
+    const char* error;
+  };
+  for (auto [code, status, error] : {Case{KosResultCode::kChangeLineNotFound, 404, "LINE_NOT_FOUND"},
+                                     Case{KosResultCode::kChangeLineInactive, 409, "LINE_INACTIVE"},
+                                     Case{KosResultCode::kChangeProductNotFound, 404, "PRODUCT_NOT_FOUND"},
+                                     Case{KosResultCode::kChangeProductDiscontinued, 409, "PRODUCT_DISCONTINUED"},
+                                     Case{KosResultCode::kChangeOperatorMismatch, 409, "OPERATOR_MISMATCH"}}) {
+    auto outcome = change_with(fakes::answer(code));
+    EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_text(code);
+    EXPECT_EQ(outcome.http_status, status) << kos::to_text(code);
+    EXPECT_EQ(outcome.result_code, error);
+    EXPECT_EQ(outcome.kos_result_code, std::string{kos::to_text(code)});
+  }
+}
+
+// No answer in time: KOS may have applied it, so the change is PENDING (202).
+TEST(ChangeOutcomeTest, TimeoutIsPending) {
+  auto outcome = change_with(fakes::failure(KosFailureKind::kTimeout));
+  EXPECT_EQ(outcome.status, ChangeStatus::kPending);
+  EXPECT_EQ(outcome.http_status, 202);
+  EXPECT_EQ(outcome.result_code, "PENDING");
+}
+
+// Refused before sending, or KOS failing before it processed anything: 503, FAILED.
+TEST(ChangeOutcomeTest, OutagesAreUnavailable) {
+  for (auto kind : {KosFailureKind::kTransport, KosFailureKind::kSystemError,
+                    KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
+    auto outcome = change_with(fakes::failure(kind));
+    EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_string(kind);
+    EXPECT_EQ(outcome.http_status, 503) << kos::to_string(kind);
+    EXPECT_EQ(outcome.result_code, "KOS_UNAVAILABLE");
+  }
+  auto rejected = change_with(fakes::failure(KosFailureKind::kRejected));
+  EXPECT_EQ(rejected.http_status, 500);
+}
+
+// A retried change whose first attempt timed out stays PENDING even if a later attempt
+// failed differently: the first may have been applied.
+TEST(ChangeOutcomeTest, AnyTimedOutAttemptMakesItPending) {
+  kos::KosReply<kos::ProductChangeResult> reply;
+  reply.failure = kos::KosFailure{KosFailureKind::kTransport, "reset", {}};
+  kos::KosAttempt first;
+  first.failure = KosFailureKind::kTimeout;
+  kos::KosAttempt second;
+  second.failure = KosFailureKind::kTransport;
+  reply.attempts = {first, second};
+  EXPECT_EQ(outcome_of_change(reply).status, ChangeStatus::kPending);
+}
+
+// The reconciler: COMPLETED and FAILED orders settle; NOT_FOUND settles only when stale.
+TEST(OrderOutcomeTest, OrdersSettleAndNotFoundWaitsUntilStale) {
+  kos::OrderInfo completed;
+  completed.request_id = "req-1";
+  completed.status = kos::OrderStatus::kCompleted;
+  completed.kos_order_number = "KOS2026112500000002";
+  completed.effective_date = "2026-12-01";
+  completed.previous_product_code = "5G-STANDARD-001";
+  auto settled = outcome_of_order(completed, false);
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->status, ChangeStatus::kCompleted);
+  EXPECT_EQ(settled->kos_order_number, "KOS2026112500000002");
+
+  kos::OrderInfo failed;
+  failed.status = kos::OrderStatus::kFailed;
+  failed.result_code = KosResultCode::kChangeProductDiscontinued;
+  auto refused = outcome_of_order(failed, false);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, ChangeStatus::kFailed);
+  EXPECT_EQ(refused->result_code, "PRODUCT_DISCONTINUED");
+
+  kos::OrderInfo missing;
+  missing.status = kos::OrderStatus::kNotFound;
+  EXPECT_FALSE(outcome_of_order(missing, false));
+  auto given_up = outcome_of_order(missing, true);
+  ASSERT_TRUE(given_up);
+  EXPECT_EQ(given_up->status, ChangeStatus::kFailed);
+  EXPECT_EQ(given_up->result_code, "KOS_UNAVAILABLE");
+}
+
+// A stored record answers the same way every time: 200, 202, 409 in progress, its error.
+TEST(AnswerForTest, RecordsAnswerByStatus) {
+  ChangeRecord record;
+  record.request_id = "req-1";
+  record.status = ChangeStatus::kCompleted;
+  auto completed = answer_for(record);
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->status, 200);
+  record.status = ChangeStatus::kPending;
+  EXPECT_EQ(answer_for(record)->status, 202);
+  record.status = ChangeStatus::kRequested;
+  EXPECT_EQ(answer_for(record).error().error.code, "CHANGE_IN_PROGRESS");
+  record.status = ChangeStatus::kPrecheckFailed;
+  record.checks = boost::json::array{boost::json::object{{"type", "LINE_ACTIVE"}, {"result", "FAIL"}}};
+  auto precheck = answer_for(record);
+  EXPECT_EQ(precheck.error().error.status, 409);
+  EXPECT_EQ(precheck.error().error.code, "PRECHECK_FAILED");
+  EXPECT_EQ(precheck.error().error.details.at("checks").as_array().size(), 1u);
+  record.status = ChangeStatus::kFailed;
+  record.http_status = 409;
+  record.result_code = "OPERATOR_MISMATCH";
+  record.result_message = "다른 통신사";
+  EXPECT_EQ(answer_for(record).error().error.code, "OPERATOR_MISMATCH");
+  EXPECT_EQ(answer_for(record).error().error.status, 409);
+}
+
+// Input rules: KOS's product-code alphabet, printable keys, the fingerprint's parts.
+TEST(ChangeInputTest, CodesKeysAndFingerprints) {
+  EXPECT_TRUE(is_product_code("5G-PREMIUM-001"));
+  EXPECT_FALSE(is_product_code(""));
+  EXPECT_FALSE(is_product_code("5G PREMIUM"));
+  EXPECT_FALSE(is_product_code(std::string(41, 'A')));
+  EXPECT_TRUE(is_idempotency_key("3f1c2d9e-0b7a-4c55-9d1e-6a7b8c9d0e1f"));
+  EXPECT_FALSE(is_idempotency_key(""));
+  EXPECT_FALSE(is_idempotency_key("has space"));
+  EXPECT_FALSE(is_idempotency_key(std::string(101, 'k')));
+  EXPECT_NE(change_fingerprint("01012345678", "A", "B"), change_fingerprint("01012345678", "A", "C"));
+}
+
+}  // namespace
+}  // namespace phonebill::product
