@@ -25,7 +25,7 @@ web_install() {
 
 # Newest modification time (epoch seconds) among the web app's sources.
 web_sources_mtime() {
-  find "$WEB_DIR/src" "$WEB_DIR/public" "$WEB_DIR/index.html" "$WEB_DIR/package.json" \
+  find "$WEB_DIR/src" "$WEB_DIR/public" "$WEB_DIR/scripts" "$WEB_DIR/index.html" "$WEB_DIR/package.json" \
     "$WEB_DIR/package-lock.json" "$WEB_DIR/vite.config.ts" "$WEB_DIR/tsconfig.json" \
     "$ROOT/docs/openapi.yaml" -type f ! -name '*.gen.ts' -printf '%T@\n' 2>/dev/null |
     sort -n | tail -n 1 | cut -d. -f1

@@ -38,7 +38,39 @@ bool is_hex_or_alnum_hash(std::string_view text) {
   return has_digit;
 }
 
+// Types worth compressing; images and fonts are compressed already.
+bool is_compressible(std::string_view content_type) {
+  return content_type.starts_with("text/") || content_type.starts_with("application/javascript") ||
+         content_type.starts_with("application/json") || content_type.starts_with("image/svg") ||
+         content_type.starts_with("application/yaml") || content_type.starts_with("application/manifest");
+}
+
 }  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  // Comma-separated codings with optional parameters: "gzip, deflate, br;q=0.5".
+  while (!accept_encoding.empty()) {
+    auto comma = accept_encoding.find(',');
+    auto item = accept_encoding.substr(0, comma);
+    accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+    auto semicolon = item.find(';');
+    auto coding = item.substr(0, semicolon);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (coding != "gzip" && coding != "*") continue;
+    if (semicolon == std::string_view::npos) return true;
+    // Only an explicit q=0 (in any spelling: 0, 0.0, 0.000) refuses it.
+    auto parameters = item.substr(semicolon + 1);
+    auto q = parameters.find("q=");
+    if (q == std::string_view::npos) return true;
+    auto value = parameters.substr(q + 2);
+    bool zero = !value.empty() && value.front() == '0';
+    for (std::size_t i = 1; zero && i < value.size() && value[i] != ' ' && value[i] != ';'; ++i)
+      zero = value[i] == '.' || value[i] == '0';
+    return !zero;
+  }
+  return false;
+}
 
 std::string_view content_type_for(std::string_view name) {
   auto dot = name.rfind('.');
@@ -96,9 +128,24 @@ std::optional<fs::path> StaticSite::resolve(std::string_view request_path) const
 http::Response StaticSite::serve(const http::Request& request) const {
   auto not_found = [&] { return http::error_response(request, http::common_error(http::CommonError::kNotFound)); };
   if (auto file = resolve(request.path)) {
-    if (auto content = read_file(*file)) {
-      auto relative = file->lexically_relative(fs::canonical(root_)).generic_string();
-      auto response = http::text_response(std::move(*content), std::string{content_type_for(relative)});
+    auto relative = file->lexically_relative(fs::canonical(root_)).generic_string();
+    auto content_type = content_type_for(relative);
+    bool compressible = is_compressible(content_type);
+    // The web build writes <file>.gz beside each compressible file (web/scripts/precompress.mjs):
+    // sent as is to clients that take gzip, so nothing is compressed per request.
+    std::optional<std::string> content;
+    bool gzipped = false;
+    if (compressible && accepts_gzip(request.header("accept-encoding"))) {
+      if (auto packed = resolve("/" + relative + ".gz")) {
+        content = read_file(*packed);
+        gzipped = content.has_value();
+      }
+    }
+    if (!content) content = read_file(*file);
+    if (content) {
+      auto response = http::text_response(std::move(*content), std::string{content_type});
+      if (gzipped) response.set_header("Content-Encoding", "gzip");
+      if (compressible) response.set_header("Vary", "Accept-Encoding");
       bool index = file->filename() == "index.html";
       response.set_header("Cache-Control", index ? "no-cache"
                                            : is_hashed_asset(relative)

@@ -105,3 +105,38 @@ TEST(StaticAssetTest, HashedAssetNames) {
   EXPECT_FALSE(is_hashed_asset("favicon.ico"));
   EXPECT_FALSE(is_hashed_asset("my-component.js"));
 }
+
+// A build's <file>.gz goes to clients that accept gzip, with Content-Encoding and Vary;
+// others, and files without a .gz, get the plain file.
+TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
+  write(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
+  StaticSite site{root_};
+  auto gzip_get = [](std::string path, std::string accept) {
+    auto request = get(std::move(path));
+    request.headers.emplace_back("accept-encoding", std::move(accept));
+    return request;
+  };
+  auto packed = site.serve(gzip_get("/assets/app-4f3a9c1b.js", "gzip, deflate, br"));
+  EXPECT_EQ(packed.body, "GZ-BYTES");
+  EXPECT_EQ(header(packed, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(packed, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(packed.content_type, "application/javascript; charset=utf-8");
+  auto plain = site.serve(get("/assets/app-4f3a9c1b.js"));
+  EXPECT_EQ(plain.body, "console.log(1)");
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(site.serve(gzip_get("/assets/app-4f3a9c1b.js", "gzip;q=0")).body, "console.log(1)");
+  EXPECT_EQ(site.serve(gzip_get("/", "gzip")).body, "<html>app</html>");  // no index.html.gz
+  EXPECT_EQ(header(site.serve(gzip_get("/favicon.ico", "gzip")), "Vary"), "");
+}
+
+TEST(StaticAssetTest, AcceptEncodingParsing) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("deflate, gzip;q=0.8"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("br, deflate"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip; q=0.000"));
+  EXPECT_FALSE(accepts_gzip("x-gzip"));
+}
