@@ -480,7 +480,7 @@ async function measure() {
   const walk = (dir) => readdirSync(dir).forEach((f) => {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) walk(p);
-    else if (!f.startsWith('.')) files.push({ file: p.slice(dist.length + 1), bytes: statSync(p).size, gzip: gzipSync(readFileSync(p)).length });
+    else if (!f.startsWith('.') && !f.endsWith('.gz')) files.push({ file: p.slice(dist.length + 1), bytes: statSync(p).size, gzip: gzipSync(readFileSync(p)).length });
   });
   walk(dist);
   const coldLoad = async (throttled) => {
