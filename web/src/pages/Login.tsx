@@ -73,6 +73,8 @@ export function LoginPage() {
       navigate('/main', { replace: true });
     } catch (error) {
       setProblem(toProblem(error));
+      // The countdown counts from now, not from when the page (and `now`) was last rendered.
+      setNow(Date.now());
       setPassword('');
       pwRef.current?.focus();
     } finally {
