@@ -1,39 +1,102 @@
 #!/usr/bin/env bash
-# bench/bill.sh — bill inquiry under load (issue 5): wrk with one token per line at
-# 1,000 connections, lines and months drawn from a Zipf distribution over ≥ 10,000
-# lines, through the gateway when it is built (else straight to bill-inquiry). Prints
-# requests/s, p50/p99, errors, cache hit ratio, KOS calls/s and history rows written vs
-# requests answered. Goals: ≥ 5,000 req/s, p99 < 100 ms, zero errors, hit ratio ≥ 85 %.
-# Usage: bench/bill.sh [seconds, default 30] [lines, default 10000]
+# bench/bill.sh — bill inquiry under load (issue 5). Self-contained: a throwaway
+# PostgreSQL and Redis, kos-sim (default latency 100 ± 50 ms), auth (signing keys, JWKS),
+# bill-inquiry and the gateway, all Release binaries from one build tree. wrk drives
+# POST /api/v1/bills/inquiry through the gateway with one token per line; lines and
+# months are drawn from Zipf distributions over ≥ 10,000 lines × 12 months. A warm-up
+# (same mix, same connections) brings the cache to its steady state, then the measured
+# run prints: requests/s, p50/p99, errors by status and code, cache hit ratio, KOS
+# calls/s, history rows written vs requests answered, CPU seconds per process and the
+# machine's load before and after.
+# Goals: ≥ 5,000 req/s, p99 < 100 ms, zero errors, hit ratio ≥ 85 %.
+#
+# Usage: bench/bill.sh [options] [seconds [lines]]
+#   -d SECONDS   measured run (default 30)
+#   -w SECONDS   warm-up before it (default 90; 0: measure a cold cache)
+#   -P           before the warm-up, ask once for every (line, month) key (200 connections):
+#                the steady state of a 24 h cache, where only the current month's bill
+#                (fresh for 1 h) and new lines ever miss
+#   -c CONNS     connections (default 1000)
+#   -l LINES     kos-sim customers = Zipf key space over lines (default 10000)
+#   -s EXPONENT  Zipf exponent over lines (default 1.0)
+#   -m MONTHS    months in the mix, newest first, Zipf s = 1 (default 12, at most 24)
+#   -k MS        think time per connection between requests, uniform in [0.5, 1.5] × MS
+#                (default 0: closed loop, each connection sends as fast as answered)
+#   -L MS / -J MS  kos-sim latency and jitter (default 100 / 50)
+#   -e VAR=VALUE extra environment for bill-inquiry (repeatable), e.g. -e PHONEBILL_KOS_MAX_CONCURRENT=256
+#   -g VAR=VALUE extra environment for the gateway (repeatable)
+#   -t THREADS   wrk threads (default 1)
+#   --direct     measure bill-inquiry without the gateway
+#   PHONEBILL_BENCH_LOG_DIR    copy the services' logs and raw wrk output there at the end
+#   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release binaries (default build/release):
+#     services/{kos-sim,auth,bill-inquiry,gateway} and services/bill-inquiry/bill-bench-tokens
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-SECONDS_RUN=${1:-30}
-LINES=${2:-10000}
-BIN=$ROOT/build/release/services
-for b in kos-sim/kos-sim auth/auth bill-inquiry/bill-inquiry bill-inquiry/bill-bench-tokens; do
-  [[ -x $BIN/$b ]] || die "build the Release tree first (missing $BIN/$b)"
+RUN_SECONDS=30 WARM_SECONDS=90 CONNS=1000 LINES=10000 ZIPF_S=1.0 MONTHS=12 THINK_MS=0
+KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false
+BILL_EXTRA=() GATEWAY_EXTRA=() POSITIONAL=()
+while (($#)); do
+  case $1 in
+    -d) RUN_SECONDS=$2; shift 2 ;;
+    -w) WARM_SECONDS=$2; shift 2 ;;
+    -c) CONNS=$2; shift 2 ;;
+    -l) LINES=$2; shift 2 ;;
+    -s) ZIPF_S=$2; shift 2 ;;
+    -m) MONTHS=$2; shift 2 ;;
+    -k) THINK_MS=$2; shift 2 ;;
+    -L) KOS_LATENCY=$2; shift 2 ;;
+    -J) KOS_JITTER=$2; shift 2 ;;
+    -e) BILL_EXTRA+=("$2"); shift 2 ;;
+    -g) GATEWAY_EXTRA+=("$2"); shift 2 ;;
+    -t) THREADS=$2; shift 2 ;;
+    --direct) DIRECT=true; shift ;;
+    -P) PREWARM=true; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) POSITIONAL+=("$1"); shift ;;
+  esac
+done
+((${#POSITIONAL[@]} > 0)) && RUN_SECONDS=${POSITIONAL[0]}
+((${#POSITIONAL[@]} > 1)) && LINES=${POSITIONAL[1]}
+((MONTHS >= 1 && MONTHS <= 24)) || die "-m must be 1…24"
+
+BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
+BIN=$BUILD_DIR/services
+for b in kos-sim/kos-sim auth/auth bill-inquiry/bill-inquiry bill-inquiry/bill-bench-tokens gateway/gateway; do
+  [[ -x $BIN/$b ]] || die "build the Release tree first (missing $BIN/$b; PHONEBILL_BENCH_BUILD_DIR picks another tree)"
 done
 command -v wrk >/dev/null || die "needs wrk"
+
+machine() {
+  printf 'machine: %s vCPU (%s), %s; load average %s\n' "$(nproc)" \
+    "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+machine
 
 step "Starting PostgreSQL and Redis"
 bench_start_postgres
 REDIS_PORT=$(free_port)
 redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
-BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
+REDIS_PID=$(<"$BENCH_TMP/redis.pid")
+BENCH_PIDS+=("$REDIS_PID")
 COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets
   PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT PHONEBILL_ENVIRONMENT=local)
 mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
 
-step "Starting kos-sim ($LINES customers, default latency 100 ± 50 ms)"
+step "Starting kos-sim ($LINES customers, latency $KOS_LATENCY ± $KOS_JITTER ms)"
 KOS_PORT=$(free_port)
 env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_kos)" PHONEBILL_HTTP_PORT=$KOS_PORT \
   PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos KOS_SIM_CUSTOMERS=$LINES \
+  KOS_SIM_LATENCY_MS=$KOS_LATENCY KOS_SIM_JITTER_MS=$KOS_JITTER \
   "$BIN/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
-BENCH_PIDS+=($!)
+KOS_PID=$!
+BENCH_PIDS+=("$KOS_PID")
 bench_wait_http "http://127.0.0.1:$KOS_PORT/readyz" 600
 
-step "Starting auth (JWKS) and bill-inquiry"
+step "Starting auth (signing keys, JWKS), bill-inquiry and the gateway"
 AUTH_PORT=$(free_port)
 env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_auth)" PHONEBILL_HTTP_PORT=$AUTH_PORT \
   PHONEBILL_MIGRATIONS_DIR=$ROOT/db/auth "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
@@ -43,77 +106,216 @@ BILL_PORT=$(free_port)
 env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_bill)" PHONEBILL_HTTP_PORT=$BILL_PORT \
   PHONEBILL_MIGRATIONS_DIR=$ROOT/db/bill PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
   PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_DATABASE_POOL_SIZE=8 \
-  "$BIN/bill-inquiry/bill-inquiry" >"$BENCH_TMP/bill.log" 2>&1 &
+  "${BILL_EXTRA[@]}" "$BIN/bill-inquiry/bill-inquiry" >"$BENCH_TMP/bill.log" 2>&1 &
 BILL_PID=$!
 BENCH_PIDS+=("$BILL_PID")
 bench_wait_http "http://127.0.0.1:$BILL_PORT/readyz"
 TARGET=http://127.0.0.1:$BILL_PORT
-TARGET_PID=$BILL_PID
-if [[ -x $BIN/gateway/gateway ]]; then
+GW_PID=''
+if [[ $DIRECT == false ]]; then
   GW_PORT=$(free_port)
+  # One load generator on one address with Zipf-hot users is not a real client mix:
+  # the rate limits are off so the run measures capacity, not the limiter.
   env "${COMMON[@]}" PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT="$(free_port)" \
     PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:$BILL_PORT \
-    PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:1 PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
-    PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000 \
-    PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000 \
-    "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
-  TARGET_PID=$!
-  BENCH_PIDS+=("$TARGET_PID")
+    PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:1 PHONEBILL_GATEWAY_RATE_LIMITS=false \
+    "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
+  GW_PID=$!
+  BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz"
   TARGET=http://127.0.0.1:$GW_PORT
-  # One load generator on one address with Zipf-hot users is not a real client mix:
-  # the rate limits are lifted so the run measures capacity, not the limiter.
-  info "through the gateway (rate limits lifted for the run)"
-else
-  warn "no gateway binary: measuring bill-inquiry directly"
 fi
+PG_PID=$(sed -n 1p "$BENCH_PG_DATA/postmaster.pid")
 
 step "Signing one token per line"
-"$PG_BIN/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d phonebill_kos -Atc \
-  "SELECT line_number FROM lines WHERE status = 'ACTIVE' ORDER BY line_number LIMIT $LINES" >"$BENCH_TMP/lines.txt"
-"$BIN/bill-inquiry/bill-bench-tokens" "$BENCH_TMP/secrets" "$BENCH_TMP/lines.txt" "$BENCH_TMP/tokens.txt"
+# Lines with all 24 bills (the generated customers); the fixed demo and fault-scenario
+# lines (slow, 9999, no bills, suspended) would measure KOS's scripted failures instead.
+"$PG_BIN/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d phonebill_kos -Atc "
+  SELECT l.line_number FROM lines l
+  WHERE l.status = 'ACTIVE' AND l.line_number NOT LIKE '0109999%'
+    AND (SELECT count(*) FROM bills b WHERE b.line_number = l.line_number) >= $MONTHS
+  ORDER BY md5(l.line_number) LIMIT $LINES" >"$BENCH_TMP/lines.txt"
+"$BIN/bill-inquiry/bill-bench-tokens" "$BENCH_TMP/secrets" "$BENCH_TMP/lines.txt" "$BENCH_TMP/tokens.txt" >/dev/null
+LINE_COUNT=$(wc -l <"$BENCH_TMP/lines.txt")
+info "$LINE_COUNT lines × $MONTHS months = $((LINE_COUNT * MONTHS)) keys; Zipf s = $ZIPF_S over lines, s = 1 over months"
 
 cat >"$BENCH_TMP/bill.lua" <<'LUA'
--- Zipf (s = 1) over lines, and over the 24 months (recent months more popular).
+-- Zipf over lines (exponent BENCH_ZIPF_S) and over the newest BENCH_MONTHS months (s = 1);
+-- non-200 answers are counted by status and error code and printed by done().
 local tokens = {}
 for token in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = token end
-local function cdf(n)
+local s = tonumber(os.getenv("BENCH_ZIPF_S"))
+local think = tonumber(os.getenv("BENCH_THINK_MS"))
+local function cdf(n, exponent)
   local c, sum = {}, 0
-  for i = 1, n do sum = sum + 1 / i; c[i] = sum end
+  for i = 1, n do sum = sum + 1 / i ^ exponent; c[i] = sum end
   for i = 1, n do c[i] = c[i] / sum end
   return c
 end
-local line_cdf, month_cdf = cdf(#tokens), cdf(12)
+local month_count = tonumber(os.getenv("BENCH_MONTHS"))
+local line_cdf, month_cdf = cdf(#tokens, s), cdf(month_count, 1)
 local function draw(c)
   local r, lo, hi = math.random(), 1, #c
   while lo < hi do local mid = math.floor((lo + hi) / 2); if c[mid] < r then lo = mid + 1 else hi = mid end end
   return lo
 end
-local now = os.date("!*t", os.time() + 9 * 3600)
-local months = {}
-for back = 0, 11 do
+local now = os.date("!*t", os.time() + 9 * 3600)  -- Seoul
+local bodies = {}
+for back = 0, month_count - 1 do
   local y, m = now.year, now.month - back
   while m < 1 do m = m + 12; y = y - 1 end
-  months[#months + 1] = string.format("%04d-%02d", y, m)
+  bodies[#bodies + 1] = string.format('{"inquiryMonth":"%04d-%02d"}', y, m)
 end
-request = function()
-  local body = '{"inquiryMonth":"' .. months[draw(month_cdf)] .. '"}'
+local threads = {}
+function setup(thread) threads[#threads + 1] = thread end
+function init(args) math.randomseed(os.time() + #threads * 7919); errors = {} end
+function request()
   return wrk.format("POST", "/api/v1/bills/inquiry",
-    { ["Authorization"] = "Bearer " .. tokens[draw(line_cdf)], ["Content-Type"] = "application/json" }, body)
+    { ["Authorization"] = "Bearer " .. tokens[draw(line_cdf)], ["Content-Type"] = "application/json" },
+    bodies[draw(month_cdf)])
+end
+function response(status, headers, body)
+  if status ~= 200 then
+    local key = status .. " " .. (body and body:match('"code":"([%w_]+)"') or "-")
+    errors[key] = (errors[key] or 0) + 1
+  end
+end
+if think > 0 then
+  function delay() return math.floor(think * (0.5 + math.random())) end
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for key, count in pairs(thread:get("errors") or {}) do total[key] = (total[key] or 0) + count end
+  end
+  for key, count in pairs(total) do io.write(string.format("ERRORS %s %d\n", key, count)) end
+  local e = summary.errors
+  io.write(string.format("SOCKET connect=%d read=%d write=%d timeout=%d\n", e.connect, e.read, e.write, e.timeout))
+  io.write(string.format("TOTAL %d\n", summary.requests))
 end
 LUA
+export BENCH_TOKENS=$BENCH_TMP/tokens.txt BENCH_ZIPF_S=$ZIPF_S BENCH_MONTHS=$MONTHS BENCH_THINK_MS=$THINK_MS
 
-step "Warm-up (5 s), then ${SECONDS_RUN} s at 1,000 connections"
-BENCH_TOKENS=$BENCH_TMP/tokens.txt wrk -t2 -c200 -d5s -s "$BENCH_TMP/bill.lua" "$TARGET" >/dev/null
 metric() { curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -v p="$1" 'index($0, p) == 1 { s += $NF } END { printf "%.0f", s }'; }
 rows() { "$PG_BIN/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d phonebill_bill -Atc "SELECT count(*) FROM bill_inquiry_requests"; }
-hits0=$(metric 'bill_cache_lookups_total{result="hit"}'); looks0=$(metric 'bill_cache_lookups_total')
-kos0=$(metric 'kos_calls_total{operation="bill.inquiry"'); rows0=$(rows)
-echo '| target | conns | req/s | p50 | p99 | errors | CPU s |'
-echo '|---|---|---|---|---|---|---|'
-BENCH_TOKENS=$BENCH_TMP/tokens.txt bench_wrk bill-inquiry "$TARGET_PID" 1000 "$SECONDS_RUN" "$TARGET" -s "$BENCH_TMP/bill.lua"
+pg_cpu() {  # the whole cluster: postmaster and its children
+  local total=0 pid
+  for pid in $PG_PID $(pgrep -P "$PG_PID"); do
+    total=$(awk -v t="$total" -v c="$(bench_cpu_seconds "$pid" 2>/dev/null || echo 0)" 'BEGIN { print t + c }')
+  done
+  echo "$total"
+}
+cpu_snapshot() {
+  local gw=0
+  [[ -n $GW_PID ]] && gw=$(bench_cpu_seconds "$GW_PID")
+  echo "$gw $(bench_cpu_seconds "$BILL_PID") $(bench_cpu_seconds "$KOS_PID") $(pg_cpu) $(bench_cpu_seconds "$REDIS_PID")"
+}
+snapshot() {
+  curl -fsS -o /dev/null "http://127.0.0.1:$BILL_PORT/readyz" || true  # refreshes the history gauges
+  echo "$(metric 'bill_cache_lookups_total{result="hit"}') $(metric 'bill_cache_lookups_total') $(metric 'kos_calls_total{operation="bill.inquiry"') $(rows) $(metric 'kos_calls_refused_total') $(metric 'bill_kos_gate_total{outcome="waited"}') $(metric 'bill_history_batches_total') $(metric 'bill_history_entries_total')"
+}
+# One wrk run; prints its raw output to $BENCH_TMP/wrk-<name>.txt.
+run_wrk() {
+  local name=$1 seconds=$2
+  wrk -t"$THREADS" -c"$CONNS" -d"${seconds}s" --latency --timeout 5s -s "$BENCH_TMP/bill.lua" "$TARGET" \
+    >"$BENCH_TMP/wrk-$name.txt" 2>&1
+}
+report_hits() {  # before after seconds
+  read -r h0 l0 k0 r0 x0 q0 b0 e0 <<<"$1"
+  read -r h1 l1 k1 r1 x1 q1 b1 e1 <<<"$2"
+  awk -v h=$((h1 - h0)) -v l=$((l1 - l0)) -v k=$((k1 - k0)) -v s="$3" -v x=$((x1 - x0)) -v q=$((q1 - q0)) \
+    -v b=$((b1 - b0)) -v e=$((e1 - e0)) \
+    'BEGIN { printf "cache hit ratio %.1f %% (%d of %d lookups); KOS calls %.0f/s; KOS calls refused %d; misses that queued for KOS %d; history %d commits, %.1f entries each\n", 100 * h / (l ? l : 1), h, l, k / s, x, q, b, e / (b ? b : 1) }'
+}
+
+if [[ $PREWARM == true ]]; then
+  cat >"$BENCH_TMP/prewarm.lua" <<'LUA'
+-- Every (line, month) key once, in order, then stop.
+local tokens = {}
+for token in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = token end
+local month_count = tonumber(os.getenv("BENCH_MONTHS"))
+local now = os.date("!*t", os.time() + 9 * 3600)
+local bodies = {}
+for back = 0, month_count - 1 do
+  local y, m = now.year, now.month - back
+  while m < 1 do m = m + 12; y = y - 1 end
+  bodies[#bodies + 1] = string.format('{"inquiryMonth":"%04d-%02d"}', y, m)
+end
+local total, sent = #tokens * month_count, 0
+function request()
+  local k = sent % total
+  sent = sent + 1
+  return wrk.format("POST", "/api/v1/bills/inquiry",
+    { ["Authorization"] = "Bearer " .. tokens[math.floor(k / month_count) + 1], ["Content-Type"] = "application/json" },
+    bodies[k % month_count + 1])
+end
+LUA
+  step "Pre-warm: every one of $((LINE_COUNT * MONTHS)) keys once (200 connections)"
+  before=$(snapshot)
+  started=$SECONDS
+  # wrk runs for its whole -d: stop it once KOS has answered every key (or progress stalls).
+  wrk -t1 -c200 -d1800s --timeout 5s -s "$BENCH_TMP/prewarm.lua" "$TARGET" >"$BENCH_TMP/wrk-prewarm.txt" 2>&1 &
+  WRK_PID=$!
+  fetched0=$(metric 'kos_calls_total{operation="bill.inquiry",result="0000"}') last=-1 stalled=0
+  while kill -0 "$WRK_PID" 2>/dev/null; do
+    sleep 1
+    fetched=$(($(metric 'kos_calls_total{operation="bill.inquiry",result="0000"}') - fetched0))
+    ((fetched >= LINE_COUNT * MONTHS)) && break
+    if ((fetched == last)); then ((++stalled >= 10)) && { warn "pre-warm stalled at $fetched keys"; break; }; else stalled=0; fi
+    last=$fetched
+  done
+  kill "$WRK_PID" 2>/dev/null || true
+  wait "$WRK_PID" 2>/dev/null || true
+  info "pre-warm took $((SECONDS - started)) s: $(report_hits "$before" "$(snapshot)" "$((SECONDS - started))")"
+fi
+
+if ((WARM_SECONDS > 0)); then
+  step "Warm-up: ${WARM_SECONDS} s, same mix, $CONNS connections"
+  before=$(snapshot)
+  run_wrk warmup "$WARM_SECONDS"
+  info "warm-up: $(awk '/^Requests\/sec/ { printf "%.0f req/s", $2 } /^ERRORS/ { e += $NF } END { printf ", %d errors", e }' "$BENCH_TMP/wrk-warmup.txt")"
+  info "$(report_hits "$before" "$(snapshot)" "$WARM_SECONDS")"
+fi
+
+step "Measured run: ${RUN_SECONDS} s at $CONNS connections (think time ${THINK_MS} ms)"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+before=$(snapshot)
+cpu_before=$(cpu_snapshot)
+run_wrk measured "$RUN_SECONDS"
+cpu_after=$(cpu_snapshot)
 sleep 1
-hits1=$(metric 'bill_cache_lookups_total{result="hit"}'); looks1=$(metric 'bill_cache_lookups_total')
-kos1=$(metric 'kos_calls_total{operation="bill.inquiry"'); rows1=$(rows)
-awk -v h=$((hits1 - hits0)) -v l=$((looks1 - looks0)) -v k=$((kos1 - kos0)) -v s="$SECONDS_RUN" -v r=$((rows1 - rows0)) \
-  'BEGIN { printf "cache hit ratio %.1f %% (%d of %d lookups), KOS calls/s %.1f, history rows written %d\n", 100 * h / (l ? l : 1), h, l, k / s, r }'
+after=$(snapshot)
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+out=$BENCH_TMP/wrk-measured.txt
+rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$out")
+p50=$(awk '$1 == "50%" { print $2 }' "$out")
+p90=$(awk '$1 == "90%" { print $2 }' "$out")
+p99=$(awk '$1 == "99%" { print $2 }' "$out")
+total=$(awk '/^TOTAL/ { print $2 }' "$out")
+errors=$(awk '/^ERRORS/ { s += $NF } /^SOCKET/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }' "$out")
+target_name=$([[ $DIRECT == true ]] && echo "bill-inquiry (direct)" || echo "gateway → bill-inquiry")
+echo
+echo "| target | conns | think | req/s | p50 | p90 | p99 | errors | requests |"
+echo "|---|---|---|---|---|---|---|---|---|"
+printf '| %s | %s | %s ms | %s | %s | %s | %s | %s | %s |\n' "$target_name" "$CONNS" "$THINK_MS" "$rps" "$p50" "$p90" "$p99" "$errors" "$total"
+echo
+grep '^ERRORS' "$out" | sed 's/^ERRORS /errors: /' || true
+grep '^SOCKET' "$out" | sed 's/^SOCKET/socket errors:/'
+report_hits "$before" "$after" "$RUN_SECONDS"
+read -r _ _ _ r0 _ <<<"$before"
+read -r _ _ _ r1 _ <<<"$after"
+echo "history rows written $((r1 - r0)) for $total requests answered (difference: requests in flight at the window's edges)"
+read -r g0 b0 k0 p0 d0 <<<"$cpu_before"
+read -r g1 b1 k1 p1 d1 <<<"$cpu_after"
+awk -v g=$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}') -v b=$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}') \
+  -v k=$(awk -v a="$k0" -v b="$k1" 'BEGIN{print b-a}') -v p=$(awk -v a="$p0" -v b="$p1" 'BEGIN{print b-a}') \
+  -v d=$(awk -v a="$d0" -v b="$d1" 'BEGIN{print b-a}') -v s="$RUN_SECONDS" \
+  'BEGIN { printf "CPU seconds per second of run: gateway %.2f, bill-inquiry %.2f, kos-sim %.2f, PostgreSQL %.2f, Redis %.2f (wrk not counted)\n", g/s, b/s, k/s, p/s, d/s }'
+echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
+echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+echo "settings:$([[ $PREWARM == true ]] && echo " -P") -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -s $ZIPF_S -m $MONTHS -k $THINK_MS -L $KOS_LATENCY -J $KOS_JITTER -t $THREADS${BILL_EXTRA[*]:+ -e ${BILL_EXTRA[*]}}${GATEWAY_EXTRA[*]:+ -g ${GATEWAY_EXTRA[*]}} (build: ${BUILD_DIR#"$ROOT"/})"
+if [[ -n ${PHONEBILL_BENCH_LOG_DIR:-} ]]; then
+  mkdir -p "$PHONEBILL_BENCH_LOG_DIR"
+  cp "$BENCH_TMP"/*.log "$BENCH_TMP"/wrk-*.txt "$PHONEBILL_BENCH_LOG_DIR"/
+  echo "logs and raw wrk output copied to $PHONEBILL_BENCH_LOG_DIR"
+fi

@@ -14,10 +14,6 @@ namespace phonebill::auth {
 
 namespace asio = boost::asio;
 
-void throw_exception_from_error(const Failure& failure, const boost::source_location&) {
-  throw std::runtime_error("auth failure: " + failure.error.code);
-}
-
 Failure database_failure(std::string_view operation, const storage::PgError& error) {
   log::error("database_failed", {{"operation", operation}, {"error", storage::describe(error)}});
   bool unavailable = error.kind == storage::PgErrorKind::kTimeout ||

@@ -14,6 +14,7 @@
 #include "auth_requests.hpp"
 #include "core/clock.hpp"
 #include "http/api_error.hpp"
+#include "http/outcome.hpp"
 #include "lockout_rules.hpp"
 #include "login_history_store.hpp"
 #include "permission_check_store.hpp"
@@ -28,14 +29,8 @@
 namespace phonebill::auth {
 
 // A failed use case: the answer to give (the detail for the log was logged already).
-struct Failure {
-  http::ApiError error;
-};
-[[noreturn]] void throw_exception_from_error(const Failure& failure,
-                                             const boost::source_location& location);
-
-template <typename T>
-using Outcome = boost::system::result<T, Failure>;
+using http::Failure;
+using http::Outcome;
 
 // Who is calling, for the login history.
 struct ClientInfo {

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/seoul_time.hpp"
+#include "http/pagination.hpp"
 #include "permissions.hpp"
 
 namespace phonebill::auth {
@@ -15,32 +16,7 @@ std::int64_t seconds_until(SystemTime at, SystemTime now) {
   return std::max<std::int64_t>(left, 0);
 }
 
-std::optional<std::int64_t> parse_positive(const std::string& text) {
-  std::int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 }  // namespace
-
-std::optional<PageRequest> parse_page_request(const std::optional<std::string>& page,
-                                              const std::optional<std::string>& size,
-                                              FieldErrors& errors) {
-  PageRequest request;
-  if (page) {
-    auto number = parse_positive(*page);
-    if (!number || *number > 1'000'000) errors.add("page", "must be a whole number from 1");
-    else request.number = *number;
-  }
-  if (size) {
-    auto count = parse_positive(*size);
-    if (!count || *count > 100) errors.add("size", "must be a whole number from 1 to 100");
-    else request.size = *count;
-  }
-  if (!errors.empty()) return std::nullopt;
-  return request;
-}
 
 boost::json::object user_view(const UserRecord& user, SystemTime now) {
   boost::json::array permissions;
@@ -86,7 +62,7 @@ boost::json::array permissions_view(const std::vector<std::string>& granted) {
   return view;
 }
 
-boost::json::object history_view(const LoginHistoryPage& page, const PageRequest& request) {
+boost::json::object history_view(const LoginHistoryPage& page, const http::PageRequest& request) {
   boost::json::array items;
   for (const auto& entry : page.items) {
     items.push_back(boost::json::object{
@@ -97,14 +73,8 @@ boost::json::object history_view(const LoginHistoryPage& page, const PageRequest
         {"result", entry.reason == LoginReason::kSuccess ? "SUCCESS" : "FAILURE"},
         {"reason", to_string(entry.reason)}});
   }
-  std::int64_t total_pages = (page.total_items + request.size - 1) / request.size;
-  boost::json::object info{{"number", request.number},
-                           {"size", request.size},
-                           {"totalItems", page.total_items},
-                           {"totalPages", total_pages},
-                           {"hasNext", request.number < total_pages},
-                           {"hasPrevious", request.number > 1}};
-  return boost::json::object{{"items", std::move(items)}, {"page", std::move(info)}};
+  return boost::json::object{{"items", std::move(items)},
+                             {"page", http::page_info(request, page.total_items)}};
 }
 
 }  // namespace phonebill::auth

@@ -6,19 +6,11 @@
 #include <boost/json/object.hpp>
 
 #include "auth_service.hpp"
+#include "http/pagination.hpp"
 
 namespace phonebill::auth {
 
 // 1-based page of `size` items (SPEC §2 pagination).
-struct PageRequest {
-  std::int64_t number = 1;
-  std::int64_t size = 20;
-};
-
-// `page` and `size` query parameters: page >= 1 (default 1), size 1..100 (default 20).
-std::optional<PageRequest> parse_page_request(const std::optional<std::string>& page,
-                                              const std::optional<std::string>& size,
-                                              FieldErrors& errors);
 
 // {userId, userName, customerId, lineNumber, status (ACTIVE|LOCKED), lastLoginAt, permissions}
 boost::json::object user_view(const UserRecord& user, SystemTime now);
@@ -30,6 +22,6 @@ boost::json::object login_view(const LoginResult& result, SystemTime now);
 // [{permission, description, granted}] over the whole catalogue.
 boost::json::array permissions_view(const std::vector<std::string>& granted);
 // {items: [{attemptedAt, userId, clientIp, userAgent, result, reason}], page: {...}}
-boost::json::object history_view(const LoginHistoryPage& page, const PageRequest& request);
+boost::json::object history_view(const LoginHistoryPage& page, const http::PageRequest& request);
 
 }  // namespace phonebill::auth

@@ -76,3 +76,38 @@ boost::asio::awaitable<bool> BillCache::store(const kos::Bill& bill, bool curren
 }
 
 }  // namespace phonebill::bill
+
+namespace phonebill::bill {
+
+boost::asio::awaitable<std::optional<boost::json::object>> BillCache::load_menu(
+    std::string line_number, BillingMonth month) {
+  if (policy_.menu_ttl.count() <= 0) co_return std::nullopt;
+  auto name = "bill:v1:menu:" + line_number;
+  auto deadline = std::chrono::steady_clock::now() + policy_.redis_timeout;
+  auto reply = co_await redis_.get(name, deadline);
+  if (!reply || !reply->has_value()) co_return std::nullopt;
+  auto document = parse_json(**reply);
+  if (!document || !document->is_object()) co_return std::nullopt;
+  auto& object = document->as_object();
+  auto* for_month = object.if_contains("forMonth");
+  auto* menu = object.if_contains("menu");
+  if (!for_month || !for_month->is_string() || for_month->get_string() != month.kos_form() ||
+      !menu || !menu->is_object())
+    co_return std::nullopt;
+  co_return std::move(menu->as_object());
+}
+
+boost::asio::awaitable<bool> BillCache::store_menu(std::string line_number, BillingMonth month,
+                                                   boost::json::object menu) {
+  if (policy_.menu_ttl.count() <= 0) co_return false;
+  boost::json::object value;
+  value["forMonth"] = month.kos_form();
+  value["menu"] = std::move(menu);
+  auto text = to_json_text(value);
+  auto name = "bill:v1:menu:" + line_number;
+  auto deadline = std::chrono::steady_clock::now() + policy_.redis_timeout;
+  auto stored = co_await redis_.set(name, text, policy_.menu_ttl, deadline);
+  co_return bool(stored);
+}
+
+}  // namespace phonebill::bill

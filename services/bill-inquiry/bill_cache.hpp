@@ -3,9 +3,13 @@
 // when it is fresh (closed months 24 h, the current month 1 h); the key itself lives
 // for the stale period (7 days) so the last good copy can be served while KOS is down.
 // Every Redis error is a miss: a Redis outage only costs the short command deadline.
-// Entry points: BillCache::load, BillCache::store.
+// The menu's KOS data (customer and available months of a line) is cached too, under
+// `bill:v1:menu:<line>`, for PHONEBILL_BILL_CACHE_MENU_MS (1 h) and only within the
+// Seoul month it was fetched in (a new month brings a new bill).
+// Entry points: BillCache::load, BillCache::store, load_menu, store_menu.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <optional>
 #include <string>
@@ -40,6 +44,13 @@ class BillCache {
   // Stores `bill` as fresh for its month's TTL (`current_month`: 1 h, else 24 h). A
   // failure is logged at debug level and otherwise ignored.
   boost::asio::awaitable<bool> store(const kos::Bill& bill, bool current_month);
+
+  // The menu data cached for `line_number` in `month` (the current Seoul month), or
+  // nullopt (miss, expired, another month, Redis error).
+  boost::asio::awaitable<std::optional<boost::json::object>> load_menu(std::string line_number,
+                                                                       BillingMonth month);
+  boost::asio::awaitable<bool> store_menu(std::string line_number, BillingMonth month,
+                                          boost::json::object menu);
 
  private:
   cache::RedisClient& redis_;

@@ -1,6 +1,8 @@
 // BillConfig::load: see bill_config.hpp.
 #include "bill_config.hpp"
 
+#include <algorithm>
+
 namespace phonebill::bill {
 namespace {
 
@@ -31,6 +33,8 @@ BillConfig BillConfig::load(const Environment& environment) {
   cache.current_month_ttl =
       ms(environment, "PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
   cache.stale_ttl = ms(environment, "PHONEBILL_BILL_CACHE_STALE_MS", cache.stale_ttl);
+  cache.menu_ttl = std::chrono::milliseconds{environment.integer(
+      "PHONEBILL_BILL_CACHE_MENU_MS", cache.menu_ttl.count(), 0, 30LL * 86'400'000)};
   cache.redis_timeout = ms(environment, "PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
 
   auto& history = config.history;
@@ -38,6 +42,15 @@ BillConfig BillConfig::load(const Environment& environment) {
       std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH", std::int64_t(history.max_batch), 1, 10'000));
   history.writers = int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
   history.commit_timeout = ms(environment, "PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
+
+  // Cache misses in flight to KOS; never more than the KOS bulkhead admits.
+  auto& gate = config.kos_gate;
+  gate.capacity = int(environment.integer("PHONEBILL_BILL_KOS_CONCURRENCY", gate.capacity, 1, 100'000));
+  gate.capacity = std::min(gate.capacity, config.resilience.max_concurrent_calls);
+  gate.max_waiting = std::size_t(
+      environment.integer("PHONEBILL_BILL_KOS_QUEUE", std::int64_t(gate.max_waiting), 0, 1'000'000));
+  gate.max_wait = std::chrono::milliseconds{
+      environment.integer("PHONEBILL_BILL_KOS_QUEUE_WAIT_MS", gate.max_wait.count(), 0, 600'000)};
   return config;
 }
 

@@ -10,6 +10,7 @@
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/resilient_kos_transport.hpp"
+#include "kos_gate.hpp"
 #include "security/jwks_source.hpp"
 #include "security/token_verifier.hpp"
 
@@ -19,7 +20,8 @@ struct CachePolicy {
   std::chrono::milliseconds closed_month_ttl{24 * 60 * 60 * 1000};  // fresh for 24 h
   std::chrono::milliseconds current_month_ttl{60 * 60 * 1000};      // fresh for 1 h
   std::chrono::milliseconds stale_ttl{7 * 24 * 60 * 60 * 1000};     // last good copy kept
-  std::chrono::milliseconds redis_timeout{100};  // per Redis command: an outage costs little
+  std::chrono::milliseconds menu_ttl{60 * 60 * 1000};  // menu's customer + months; 0: off
+  std::chrono::milliseconds redis_timeout{250};  // per Redis command (see docs/bill-inquiry.md)
 };
 
 struct HistoryPolicy {
@@ -41,6 +43,7 @@ struct BillConfig {
   security::TokenVerifierOptions verifier;
   CachePolicy cache;
   HistoryPolicy history;
+  KosGateOptions kos_gate;  // PHONEBILL_BILL_KOS_{CONCURRENCY,QUEUE,QUEUE_WAIT_MS}
 
   // Throws ConfigError naming the bad variable.
   static BillConfig load(const Environment& environment);

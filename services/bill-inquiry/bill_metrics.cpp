@@ -12,6 +12,7 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                        0.1,   0.25,   0.5,   1,    2.5,   5};
 constexpr const char* kLookups[] = {"hit", "stale", "miss", "error"};
+constexpr const char* kGateOutcomes[] = {"immediate", "waited", "queue_full", "timed_out"};
 
 double seconds(const kos::KosAttempt& attempt) {
   return std::chrono::duration<double>(attempt.finished_at - attempt.started_at).count();
@@ -45,6 +46,12 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
                           .Help("History entries whose batch failed").Register(registry).Add({})) {
   for (std::size_t i = 0; i < std::size(kLookups); ++i)
     cache_series_[i] = &cache_.Add({{"result", kLookups[i]}});
+  auto& gate = prometheus::BuildCounter()
+                   .Name("bill_kos_gate_total")
+                   .Help("Cache misses admitted to KOS at once or after queueing, or refused")
+                   .Register(registry);
+  for (std::size_t i = 0; i < std::size(kGateOutcomes); ++i)
+    gate_series_[i] = &gate.Add({{"outcome", kGateOutcomes[i]}});
   for (auto operation : kos::kAllKosOperations) {
     std::string name{kos::to_string(operation)};
     duration_series_[std::size_t(operation)] = &kos_durations_.Add({{"operation", name}}, kBuckets);
@@ -53,6 +60,10 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
 }
 
 void BillMetrics::cache_lookup(CacheLookup lookup) { cache_series_[std::size_t(lookup)]->Increment(); }
+
+void BillMetrics::kos_gate(KosGateAdmission admission) {
+  gate_series_[std::size_t(admission)]->Increment();
+}
 
 void BillMetrics::inquiry_answered(const std::string& source) {
   std::lock_guard lock{mutex_};

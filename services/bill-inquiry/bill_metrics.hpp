@@ -6,6 +6,8 @@
 //   kos_calls_refused_total{operation, reason="circuit_open|bulkhead_full"}
 //   kos_circuit_state{operation} (0 closed, 1 open, 2 half-open)
 //   kos_circuit_transitions_total{operation, to}
+//   bill_kos_gate_total{outcome="immediate|waited|queue_full|timed_out"} (cache misses
+//     admitted to KOS at once or after queueing, or refused)
 //   bill_history_batches_total, bill_history_entries_total, bill_history_failed_total
 #pragma once
 #include <map>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "bill_cache.hpp"
+#include "kos_gate.hpp"
 #include "kos/resilient_kos_transport.hpp"
 
 namespace prometheus {
@@ -32,6 +35,7 @@ class BillMetrics final : public kos::KosObserver {
 
   void cache_lookup(CacheLookup lookup);
   void inquiry_answered(const std::string& source);  // CACHE, KOS, STALE_CACHE, FAILED
+  void kos_gate(KosGateAdmission admission);
   void history_flushed(std::uint64_t batches, std::uint64_t entries, std::uint64_t failed);
 
   void on_attempt(kos::KosOperation operation, const kos::KosAttempt& attempt) override;
@@ -51,6 +55,7 @@ class BillMetrics final : public kos::KosObserver {
   prometheus::Gauge& history_entries_;
   prometheus::Gauge& history_failed_;
   std::array<prometheus::Counter*, 4> cache_series_{};
+  std::array<prometheus::Counter*, 4> gate_series_{};
   std::array<prometheus::Histogram*, std::size(kos::kAllKosOperations)> duration_series_{};
   std::mutex mutex_;  // guards lazy creation of labelled series
 };

@@ -12,7 +12,10 @@
 #include "core/line_number.hpp"
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
+#include "core/validation.hpp"
+#include "http/pagination.hpp"
 #include "http/trace.hpp"
+#include "kos/kos_api_error.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -22,46 +25,7 @@ using http::common_error;
 
 Failure fail(http::ApiError error) { return Failure{std::move(error)}; }
 
-bool is_date(const std::string& text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (text[i] < '0' || text[i] > '9') return false;
-  int month = std::stoi(text.substr(5, 2));
-  int day = std::stoi(text.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-std::optional<int> positive_integer(const std::string& text, int max) {
-  if (text.empty() || text.size() > 6) return std::nullopt;
-  for (char c : text)
-    if (c < '0' || c > '9') return std::nullopt;
-  int value = std::stoi(text);
-  if (value < 1 || value > max) return std::nullopt;
-  return value;
-}
-
-http::ApiError kos_failure_error(const kos::KosFailure& failure) {
-  switch (failure.kind) {
-    case kos::KosFailureKind::kTimeout:
-      return common_error(CommonError::kKosTimeout);
-    case kos::KosFailureKind::kRejected:
-      return common_error(CommonError::kInternalError);
-    case kos::KosFailureKind::kCircuitOpen: {
-      auto error = common_error(CommonError::kKosUnavailable);
-      error.details = boost::json::object{
-          {"retryAfterSeconds", (failure.retry_after.count() + 999) / 1000}};
-      return error;
-    }
-    default:
-      return common_error(CommonError::kKosUnavailable);
-  }
-}
-
 }  // namespace
-
-void throw_exception_from_error(const Failure& failure, const boost::source_location&) {
-  throw std::runtime_error("bill-inquiry failure: " + failure.error.code);
-}
 
 http::ApiError bill_error(BillError error) {
   switch (error) {
@@ -95,14 +59,26 @@ std::optional<BillingMonth> validate_month(const std::optional<std::string>& inp
 }
 
 BillService::BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
-                         HistoryStore& store, const Clock& clock)
-    : kos_(kos), cache_(cache), writer_(writer), store_(store), clock_(clock) {}
+                         HistoryStore& store, const Clock& clock, BillKosPolicy kos_policy)
+    : kos_(kos),
+      cache_(cache),
+      writer_(writer),
+      store_(store),
+      clock_(clock),
+      kos_policy_(kos_policy),
+      gate_(kos_policy.gate) {}
 
 // ---- Menu ------------------------------------------------------------------------------
 
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
     security::VerifiedToken caller, RequestInfo info) {
   if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  auto current = seoul_month(clock_.now());
+  // Customer and months change rarely: cached per line for the month (PHONEBILL_BILL_CACHE_MENU_MS),
+  // so opening the menu is not two KOS calls every time.
+  auto cached_menu = co_await cache_.load_menu(caller.line_number, current);
+  if (cached_menu) co_return std::move(*cached_menu);
+
   kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
   auto request_id = http::generate_request_id();
   kos::ProductInquiryRequest product_request{caller.line_number, request_id};
@@ -118,7 +94,6 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
     customer["customerName"] = product.data->customer.customer_name;
   }
 
-  auto current = seoul_month(clock_.now());
   boost::json::array months;
   auto available = co_await kos_.available_months(caller.line_number, context);
   if (available.ok()) {
@@ -137,6 +112,11 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
   menu["availableMonths"] = std::move(months);
   menu["defaultMonth"] = default_month;
   menu["monthsSource"] = available.ok() ? "KOS" : "LOCAL";
+  // Only a complete answer from KOS is cached; a fallback is retried next time.
+  if (product.ok() && available.ok()) {
+    boost::json::object copy = menu;
+    co_await cache_.store_menu(caller.line_number, current, std::move(copy));
+  }
   co_return menu;
 }
 
@@ -166,9 +146,34 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::inquire(
 
 boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
     std::string line_number, BillingMonth month, std::string request_id, RequestInfo info) {
-  kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
+  // A burst of misses queues briefly for a KOS slot instead of failing; the time spent
+  // queueing comes out of the inquiry's KOS budget.
+  auto queued_at = std::chrono::steady_clock::now();
+  auto deadline = std::min(info.deadline, queued_at + kos_policy_.kos_budget);
+  auto started = clock_.now();
+  auto admission = KosGateAdmission::kImmediate;
+  auto ticket = co_await gate_.enter(deadline, admission);
+  if (metrics_) metrics_->kos_gate(admission);
+  if (!ticket) {
+    kos::KosReply<kos::Bill> refused;
+    std::string message = admission == KosGateAdmission::kQueueFull
+                              ? "KOS queue full"
+                              : "no KOS slot within the queue wait";
+    refused.failure = kos::KosFailure{kos::KosFailureKind::kBulkheadFull, message, {}};
+    kos::KosAttempt attempt;
+    attempt.started_at = started;
+    attempt.finished_at = clock_.now();
+    attempt.failure = kos::KosFailureKind::kBulkheadFull;
+    attempt.result_message = message;
+    attempt.circuit_state = circuit_state_ ? circuit_state_() : std::string{};
+    refused.attempts.push_back(std::move(attempt));
+    if (metrics_) metrics_->on_refused(kos::KosOperation::kBillInquiry, kos::KosFailureKind::kBulkheadFull);
+    co_return refused;
+  }
+  kos::KosCallContext context{deadline, info.http_request_id, info.traceparent};
   kos::BillInquiryRequest request{line_number, month, request_id};
   auto reply = co_await kos_.inquire_bill(request, context);
+  ticket.release();  // the cache write below need not hold a KOS slot
   if (reply.ok()) {
     bool current = month == seoul_month(clock_.now());
     co_await cache_.store(*reply.data, current);
@@ -243,7 +248,7 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::answer_inquiry
     log::warn("kos_inquiry_failed", {{"requestId", info.http_request_id},
                                      {"failure", kos::to_string(reply.failure->kind)},
                                      {"line", masked_line_number(line)}});
-    co_return fail(kos_failure_error(*reply.failure));
+    co_return fail(kos::api_error_for(*reply.failure));
   }
   co_return fail(common_error(CommonError::kInternalError));
 }
@@ -271,22 +276,14 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::history(
     if (!line) errors.add("lineNumber", "must be 01012345678 or 010-1234-5678");
     filter.line_number = line;
   }
-  if (query.from && !is_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
-  if (query.to && !is_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
-  if (query.from && query.to && is_date(*query.from) && is_date(*query.to) && *query.from > *query.to)
+  if (query.from && !is_calendar_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
+  if (query.to && !is_calendar_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
+  if (query.from && query.to && is_calendar_date(*query.from) && is_calendar_date(*query.to) &&
+      *query.from > *query.to)
     errors.add("from", "must not be after to");
   if (query.status && *query.status != "COMPLETED" && *query.status != "FAILED")
     errors.add("status", "must be COMPLETED or FAILED");
-  if (query.page) {
-    auto page = positive_integer(*query.page, 100'000);
-    if (!page) errors.add("page", "must be an integer from 1");
-    filter.page = page.value_or(1);
-  }
-  if (query.size) {
-    auto size = positive_integer(*query.size, 100);
-    if (!size) errors.add("size", "must be an integer from 1 to 100");
-    filter.size = size.value_or(20);
-  }
+  filter.page = http::parse_page_request(query.page, query.size, errors);
   if (!errors.empty()) co_return fail(http::validation_error(errors));
   if (filter.line_number && *filter.line_number != caller.line_number)
     co_return fail(common_error(CommonError::kLineNotOwned));
@@ -299,7 +296,7 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::history(
   for (const auto& record : page->items) items.push_back(history_item(record, false));
   boost::json::object data;
   data["items"] = std::move(items);
-  data["page"] = page_object(filter.page, filter.size, page->total);
+  data["page"] = http::page_info(filter.page, page->total);
   co_return data;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/system/result.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,7 +16,9 @@
 #include "history_store.hpp"
 #include "history_writer.hpp"
 #include "http/api_error.hpp"
+#include "http/outcome.hpp"
 #include "kos/kos_client.hpp"
+#include "kos_gate.hpp"
 #include "security/access_token.hpp"
 #include "single_flight.hpp"
 
@@ -27,13 +30,8 @@ inline constexpr std::string_view kBillInquiryPermission = "BILL_INQUIRY";
 inline constexpr int kInquirableMonths = 24;  // the current month and the 23 before it
 inline constexpr int kMenuFallbackMonths = 6;
 
-struct Failure {
-  http::ApiError error;
-};
-[[noreturn]] void throw_exception_from_error(const Failure& failure,
-                                             const boost::source_location& location);
-template <typename T>
-using Outcome = boost::system::result<T, Failure>;
+using http::Failure;
+using http::Outcome;
 
 // 404 LINE_NOT_FOUND, 404 BILL_NOT_FOUND, 409 LINE_INACTIVE.
 enum class BillError { kLineNotFound, kBillNotFound, kLineInactive };
@@ -62,12 +60,23 @@ struct HistoryQuery {
 std::optional<BillingMonth> validate_month(const std::optional<std::string>& input,
                                            const BillingMonth& current, FieldErrors& errors);
 
+// How cache misses reach KOS: through the KosGate (bounded queue in front of the KOS
+// bulkhead), and within `kos_budget` from the moment they queue (the inquiry timeout:
+// time spent queueing counts against it).
+struct BillKosPolicy {
+  KosGateOptions gate;
+  std::chrono::milliseconds kos_budget{3'000};
+};
+
 class BillService {
  public:
   // All references must outlive the service. `metrics` may be set later (set_metrics).
   BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
-              HistoryStore& store, const Clock& clock);
+              HistoryStore& store, const Clock& clock, BillKosPolicy kos_policy = {});
   void set_metrics(BillMetrics* metrics) { metrics_ = metrics; }
+  // The KOS bill-inquiry breaker's state, for the history row of a miss the gate refused.
+  void set_circuit_state(std::function<std::string()> source) { circuit_state_ = std::move(source); }
+  const KosGate& kos_gate() const { return gate_; }
 
   boost::asio::awaitable<Outcome<boost::json::object>> menu(security::VerifiedToken caller,
                                                             RequestInfo info);
@@ -95,6 +104,9 @@ class BillService {
   HistoryStore& store_;
   const Clock& clock_;
   BillMetrics* metrics_ = nullptr;
+  BillKosPolicy kos_policy_;
+  KosGate gate_;
+  std::function<std::string()> circuit_state_;
   SingleFlight<kos::KosReply<kos::Bill>> flights_;
 };
 

@@ -79,14 +79,4 @@ boost::json::object history_item(const HistoryRecord& record, bool with_bill) {
   return item;
 }
 
-boost::json::object page_object(int number, int size, std::int64_t total_items) {
-  std::int64_t total_pages = total_items == 0 ? 0 : (total_items + size - 1) / size;
-  return boost::json::object{{"number", number},
-                             {"size", size},
-                             {"totalItems", total_items},
-                             {"totalPages", total_pages},
-                             {"hasNext", number < total_pages},
-                             {"hasPrevious", number > 1}};
-}
-
 }  // namespace phonebill::bill

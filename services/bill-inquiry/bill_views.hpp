@@ -11,6 +11,5 @@ namespace phonebill::bill {
 
 boost::json::object bill_info(const kos::Bill& bill);
 boost::json::object history_item(const HistoryRecord& record, bool with_bill);
-boost::json::object page_object(int number, int size, std::int64_t total_items);
 
 }  // namespace phonebill::bill

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "http/pagination.hpp"
 #include "kos/kos_client.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -60,8 +61,7 @@ struct HistoryFilter {
   std::optional<std::string> from;  // YYYY-MM-DD
   std::optional<std::string> to;
   std::optional<std::string> status;
-  int page = 1;
-  int size = 20;
+  http::PageRequest page;
 };
 
 struct HistoryPage {

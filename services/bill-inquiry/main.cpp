@@ -50,7 +50,11 @@ int main() {
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
   kos::KosClient kos{kos_resilient};
   BillCache bill_cache{redis, config.cache, clock};
-  BillService service{kos, bill_cache, writer, store, clock};
+  BillService service{kos, bill_cache, writer, store, clock,
+                      BillKosPolicy{config.kos_gate, config.resilience.inquiry_timeout}};
+  service.set_circuit_state([&kos_resilient] {
+    return std::string{resilience::to_string(kos_resilient.breaker(kos::KosOperation::kBillInquiry).state())};
+  });
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};

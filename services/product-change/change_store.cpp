@@ -128,10 +128,10 @@ boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
   if (!counted) co_return counted.error();
   ChangePage page;
   page.total = counted->int64(0, "total");
-  std::int64_t offset = std::int64_t(filter.page - 1) * filter.size;
+  std::int64_t offset = filter.page.offset();
   if (page.total > offset) {
     auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                 filter.status, filter.size, offset);
+                                 filter.status, filter.page.size, offset);
     auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
     if (!rows) co_return rows.error();
     for (std::size_t row = 0; row < rows->row_count(); ++row) page.items.push_back(read_record(*rows, row));

@@ -13,6 +13,7 @@
 
 #include "change_state.hpp"
 #include "core/clock.hpp"
+#include "http/pagination.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::product {
@@ -51,8 +52,7 @@ struct ChangeFilter {
   std::optional<std::string> from;  // YYYY-MM-DD
   std::optional<std::string> to;
   std::optional<std::string> status;
-  int page = 1;
-  int size = 20;
+  http::PageRequest page;
 };
 
 struct ChangePage {

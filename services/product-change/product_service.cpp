@@ -8,7 +8,10 @@
 
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "core/validation.hpp"
+#include "http/pagination.hpp"
 #include "http/trace.hpp"
+#include "kos/kos_api_error.hpp"
 #include "product_errors.hpp"
 #include "product_metrics.hpp"
 #include "product_views.hpp"
@@ -25,41 +28,6 @@ kos::KosCallContext kos_context(const RequestInfo& info) {
   return kos::KosCallContext{info.deadline, info.http_request_id, info.traceparent};
 }
 
-http::ApiError kos_failure_error(const kos::KosFailure& failure) {
-  switch (failure.kind) {
-    case kos::KosFailureKind::kTimeout:
-      return common_error(CommonError::kKosTimeout);
-    case kos::KosFailureKind::kRejected:
-      return common_error(CommonError::kInternalError);
-    case kos::KosFailureKind::kCircuitOpen: {
-      auto error = common_error(CommonError::kKosUnavailable);
-      error.details = boost::json::object{
-          {"retryAfterSeconds", (failure.retry_after.count() + 999) / 1000}};
-      return error;
-    }
-    default:
-      return common_error(CommonError::kKosUnavailable);
-  }
-}
-
-bool is_date(const std::string& text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (text[i] < '0' || text[i] > '9') return false;
-  int month = std::stoi(text.substr(5, 2));
-  int day = std::stoi(text.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-std::optional<int> positive_integer(const std::string& text, int max) {
-  if (text.empty() || text.size() > 6) return std::nullopt;
-  for (char c : text)
-    if (c < '0' || c > '9') return std::nullopt;
-  int value = std::stoi(text);
-  if (value < 1 || value > max) return std::nullopt;
-  return value;
-}
-
 void check_product_code(const std::optional<std::string>& code, std::string_view field,
                         FieldErrors& errors) {
   if (!code) {
@@ -72,10 +40,6 @@ void check_product_code(const std::optional<std::string>& code, std::string_view
 Answer ok(boost::json::object data) { return Answer{200, std::move(data)}; }
 
 }  // namespace
-
-void throw_exception_from_error(const Failure& failure, const boost::source_location&) {
-  throw std::runtime_error("product-change failure: " + failure.error.code);
-}
 
 bool is_product_code(std::string_view text) {
   if (text.empty() || text.size() > 40) return false;
@@ -165,7 +129,7 @@ boost::asio::awaitable<Outcome<kos::ProductInquiryResult>> ProductService::line_
             {{"requestId", info.http_request_id},
              {"failure", reply.failure ? std::string{kos::to_string(reply.failure->kind)} : "unknown"},
              {"line", masked_line_number(line)}});
-  if (reply.failure) co_return fail(kos_failure_error(*reply.failure));
+  if (reply.failure) co_return fail(kos::api_error_for(*reply.failure));
   co_return fail(common_error(CommonError::kInternalError));
 }
 
@@ -180,7 +144,7 @@ boost::asio::awaitable<Outcome<kos::ProductList>> ProductService::catalogue(cons
     co_return std::move(*reply.data);
   }
   log::warn("kos_product_list_failed", {{"requestId", info.http_request_id}});
-  if (reply.failure) co_return fail(kos_failure_error(*reply.failure));
+  if (reply.failure) co_return fail(kos::api_error_for(*reply.failure));
   co_return fail(common_error(CommonError::kInternalError));
 }
 
@@ -401,22 +365,14 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::history(security::Verifi
     if (!line) errors.add("lineNumber", "must be 01012345678 or 010-1234-5678");
     filter.line_number = line;
   }
-  if (query.from && !is_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
-  if (query.to && !is_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
-  if (query.from && query.to && is_date(*query.from) && is_date(*query.to) && *query.from > *query.to)
+  if (query.from && !is_calendar_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
+  if (query.to && !is_calendar_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
+  if (query.from && query.to && is_calendar_date(*query.from) && is_calendar_date(*query.to) &&
+      *query.from > *query.to)
     errors.add("from", "must not be after to");
   if (query.status && !parse_change_status(*query.status))
     errors.add("status", "must be REQUESTED, PRECHECK_FAILED, COMPLETED, FAILED or PENDING");
-  if (query.page) {
-    auto page = positive_integer(*query.page, 100'000);
-    if (!page) errors.add("page", "must be an integer from 1");
-    filter.page = page.value_or(1);
-  }
-  if (query.size) {
-    auto size = positive_integer(*query.size, 100);
-    if (!size) errors.add("size", "must be an integer from 1 to 100");
-    filter.size = size.value_or(20);
-  }
+  filter.page = http::parse_page_request(query.page, query.size, errors);
   if (!errors.empty()) co_return fail(http::validation_error(errors));
   if (filter.line_number && *filter.line_number != caller.line_number)
     co_return fail(common_error(CommonError::kLineNotOwned));
@@ -429,7 +385,7 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::history(security::Verifi
   for (const auto& record : page->items) items.push_back(change_view(record));
   boost::json::object data;
   data["items"] = std::move(items);
-  data["page"] = page_view(filter.page, filter.size, page->total);
+  data["page"] = http::page_info(filter.page, page->total);
   co_return ok(std::move(data));
 }
 

@@ -17,6 +17,7 @@
 #include "kos/kos_client.hpp"
 #include "precheck.hpp"
 #include "product_cache.hpp"
+#include "http/outcome.hpp"
 #include "security/access_token.hpp"
 
 namespace phonebill::product {
@@ -26,13 +27,8 @@ class ProductMetrics;
 inline constexpr std::string_view kProductChangePermission = "PRODUCT_CHANGE";
 inline constexpr std::string_view kCurrentProductMatch = "CURRENT_PRODUCT_MATCH";
 
-struct Failure {
-  http::ApiError error;
-};
-[[noreturn]] void throw_exception_from_error(const Failure& failure,
-                                             const boost::source_location& location);
-template <typename T>
-using Outcome = boost::system::result<T, Failure>;
+using http::Failure;
+using http::Outcome;
 
 // A success answer: 200, or 202 for a change whose outcome is not known yet.
 struct Answer {

@@ -72,11 +72,4 @@ boost::json::object change_view(const ChangeRecord& record) {
   return view;
 }
 
-boost::json::object page_view(int number, int size, std::int64_t total_items) {
-  std::int64_t total_pages = total_items == 0 ? 0 : (total_items + size - 1) / size;
-  return boost::json::object{{"number", number},         {"size", size},
-                             {"totalItems", total_items}, {"totalPages", total_pages},
-                             {"hasNext", number < total_pages}, {"hasPrevious", number > 1}};
-}
-
 }  // namespace phonebill::product

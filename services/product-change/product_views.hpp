@@ -24,6 +24,5 @@ boost::json::object customer_view(const kos::Customer& customer);
 boost::json::array checks_view(const Precheck& precheck);
 // A change as GET /change/{requestId}, the change answer and history items show it.
 boost::json::object change_view(const ChangeRecord& record);
-boost::json::object page_view(int number, int size, std::int64_t total_items);
 
 }  // namespace phonebill::product

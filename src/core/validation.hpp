@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace phonebill {
@@ -26,5 +27,9 @@ class FieldErrors {
  private:
   std::vector<FieldError> errors_;
 };
+
+// True for a calendar-shaped date "YYYY-MM-DD" (month 1-12, day 1-31), as list filters
+// take them (from/to).
+bool is_calendar_date(std::string_view text);
 
 }  // namespace phonebill

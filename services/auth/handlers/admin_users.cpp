@@ -11,7 +11,7 @@ namespace phonebill::auth {
 namespace {
 
 // The caller if it is an admin, else the 401/403 answer.
-boost::asio::awaitable<Outcome<security::VerifiedToken>> admin_caller(const http::Request& request,
+boost::asio::awaitable<Outcome<security::VerifiedToken>> admin_caller(http::Request& request,
                                                                       AuthContext& context) {
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return caller.error();
@@ -21,14 +21,14 @@ boost::asio::awaitable<Outcome<security::VerifiedToken>> admin_caller(const http
 
 boost::asio::awaitable<http::Response> create_user(http::Request& request, AuthContext& context) {
   auto caller = co_await admin_caller(request, context);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   auto body = read_json_body(request);
-  if (!body) co_return failure_response(request, body.error());
+  if (!body) co_return http::respond(request, body.error());
   FieldErrors errors;
   auto user_request = parse_create_user_request(*body, errors);
   if (!user_request) co_return validation_failure(request, errors);
   auto user = co_await context.service.create_user(std::move(*user_request), request.deadline);
-  if (!user) co_return failure_response(request, user.error());
+  if (!user) co_return http::respond(request, user.error());
   auto response = private_success(user_view(*user, context.service.now()), 201,
                                   "사용자가 등록되었습니다");
   response.set_header("Location", "/api/v1/admin/users/" + user->user_id);
@@ -38,29 +38,29 @@ boost::asio::awaitable<http::Response> create_user(http::Request& request, AuthC
 boost::asio::awaitable<http::Response> set_permissions(http::Request& request,
                                                        AuthContext& context) {
   auto caller = co_await admin_caller(request, context);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   FieldErrors errors;
   auto user_id = parse_user_id_parameter(request.path_parameter("id"), errors);
   std::optional<PermissionsRequest> permissions;
   auto body = read_json_body(request);
-  if (!body) co_return failure_response(request, body.error());
+  if (!body) co_return http::respond(request, body.error());
   permissions = parse_permissions_request(*body, errors);
   if (!user_id || !permissions) co_return validation_failure(request, errors);
   auto user = co_await context.service.set_permissions(std::move(*user_id),
                                                        std::move(permissions->permissions),
                                                        request.deadline);
-  if (!user) co_return failure_response(request, user.error());
+  if (!user) co_return http::respond(request, user.error());
   co_return private_success(user_view(*user, context.service.now()), 200, "권한이 변경되었습니다");
 }
 
 boost::asio::awaitable<http::Response> unlock(http::Request& request, AuthContext& context) {
   auto caller = co_await admin_caller(request, context);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   FieldErrors errors;
   auto user_id = parse_user_id_parameter(request.path_parameter("id"), errors);
   if (!user_id) co_return validation_failure(request, errors);
   auto user = co_await context.service.unlock(std::move(*user_id), request.deadline);
-  if (!user) co_return failure_response(request, user.error());
+  if (!user) co_return http::respond(request, user.error());
   co_return private_success(user_view(*user, context.service.now()), 200,
                             "계정 잠금이 해제되었습니다");
 }

@@ -40,20 +40,6 @@ Outcome<boost::json::value> read_json_body(const http::Request& request) {
   return std::move(*body);
 }
 
-boost::asio::awaitable<Outcome<security::VerifiedToken>> authenticate(
-    const http::Request& request, security::TokenVerifier& verifier) {
-  auto bearer = security::extract_bearer(request.header("authorization"));
-  security::TokenResult verified = security::TokenStatus::kMissing;
-  if (bearer) verified = co_await verifier.verify_or_refresh(std::string{*bearer});
-  if (!verified) {
-    log::info("token_rejected", {{"requestId", request.request_id},
-                                 {"route", request.route},
-                                 {"status", security::to_string(verified.error())}});
-    co_return Failure{http::common_error(security::to_common_error(verified.error()))};
-  }
-  co_return std::move(*verified);
-}
-
 Outcome<void> require_admin(const security::VerifiedToken& token, const http::Request& request) {
   if (token.has_permission(kAdmin)) return {};
   log::warn("admin_refused", {{"requestId", request.request_id},
@@ -76,12 +62,6 @@ ClientInfo client_info(const http::Request& request) {
   return ClientInfo{client_ip(request),
                     truncated_utf8(request.header("user-agent"), kMaxUserAgentBytes),
                     request.request_id};
-}
-
-http::Response failure_response(const http::Request& request, const Failure& failure) {
-  auto response = http::error_response(request, failure.error);
-  response.set_header("Cache-Control", "no-store");
-  return response;
 }
 
 http::Response validation_failure(const http::Request& request, const FieldErrors& errors) {

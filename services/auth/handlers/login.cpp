@@ -11,13 +11,13 @@ namespace {
 
 boost::asio::awaitable<http::Response> login(http::Request& request, AuthContext& context) {
   auto body = read_json_body(request);
-  if (!body) co_return failure_response(request, body.error());
+  if (!body) co_return http::respond(request, body.error());
   FieldErrors errors;
   auto login_request = parse_login_request(*body, errors);
   if (!login_request) co_return validation_failure(request, errors);
   auto result = co_await context.service.login(std::move(*login_request), client_info(request),
                                                request.deadline);
-  if (!result) co_return failure_response(request, result.error());
+  if (!result) co_return http::respond(request, result.error());
   co_return private_success(login_view(*result, context.service.now()), 200, "로그인되었습니다");
 }
 

@@ -9,9 +9,9 @@ namespace {
 
 boost::asio::awaitable<http::Response> me(http::Request& request, AuthContext& context) {
   auto caller = co_await authenticate(request, context.verifier);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   auto user = co_await context.service.find_user(caller->user_id, request.deadline);
-  if (!user) co_return failure_response(request, user.error());
+  if (!user) co_return http::respond(request, user.error());
   co_return private_success(user_view(*user, context.service.now()));
 }
 

@@ -12,24 +12,24 @@ namespace {
 boost::asio::awaitable<http::Response> list_permissions(http::Request& request,
                                                         AuthContext& context) {
   auto caller = co_await authenticate(request, context.verifier);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   auto user = co_await context.service.find_user(caller->user_id, request.deadline);
-  if (!user) co_return failure_response(request, user.error());
+  if (!user) co_return http::respond(request, user.error());
   co_return private_success(permissions_view(user->permissions));
 }
 
 boost::asio::awaitable<http::Response> check_permission(http::Request& request,
                                                         AuthContext& context) {
   auto caller = co_await authenticate(request, context.verifier);
-  if (!caller) co_return failure_response(request, caller.error());
+  if (!caller) co_return http::respond(request, caller.error());
   auto body = read_json_body(request);
-  if (!body) co_return failure_response(request, body.error());
+  if (!body) co_return http::respond(request, body.error());
   FieldErrors errors;
   auto check = parse_permission_check_request(*body, errors);
   if (!check) co_return validation_failure(request, errors);
   auto granted = co_await context.service.check_permission(*caller, check->service_type,
                                                            request.request_id, request.deadline);
-  if (!granted) co_return failure_response(request, granted.error());
+  if (!granted) co_return http::respond(request, granted.error());
   co_return private_success(
       boost::json::object{{"serviceType", check->service_type}, {"hasPermission", *granted}});
 }

@@ -11,12 +11,12 @@ namespace {
 
 boost::asio::awaitable<http::Response> refresh(http::Request& request, AuthContext& context) {
   auto body = read_json_body(request);
-  if (!body) co_return failure_response(request, body.error());
+  if (!body) co_return http::respond(request, body.error());
   FieldErrors errors;
   auto refresh_request = parse_refresh_request(*body, errors);
   if (!refresh_request) co_return validation_failure(request, errors);
   auto tokens = co_await context.service.refresh(std::move(*refresh_request), request.deadline);
-  if (!tokens) co_return failure_response(request, tokens.error());
+  if (!tokens) co_return http::respond(request, tokens.error());
   co_return private_success(tokens_view(*tokens, context.service.now()));
 }
 

@@ -1,22 +1,17 @@
-// What every product-change handler shares: the bearer check through the security
-// library's verifier (401 UNAUTHORIZED / TOKEN_EXPIRED / TOKEN_REVOKED), the RequestInfo
-// of a request, JSON body reading, and Outcome → HTTP response.
+// What every product-change handler shares beyond src/http/outcome.hpp and
+// src/security/request_authentication.hpp: the RequestInfo of a request, JSON body
+// reading, and an Answer (200, or 202 while a change is pending) → HTTP response.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
-
-#include <optional>
 
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "product_service.hpp"
-#include "security/token_verifier.hpp"
+#include "security/request_authentication.hpp"
 
 namespace phonebill::product {
 
-// The verified bearer token, or the 401 failure. Never logs the token.
-boost::asio::awaitable<Outcome<security::VerifiedToken>> authenticate(
-    http::Request& request, security::TokenVerifier& verifier);
+using security::authenticate;
 
 RequestInfo request_info(const http::Request& request);
 

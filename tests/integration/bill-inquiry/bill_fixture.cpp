@@ -7,11 +7,13 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "core/json.hpp"
 #include "core/seoul_time.hpp"
+#include "gateway_fixture.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "security/signing_keys.hpp"
@@ -33,6 +35,7 @@ struct Suite {
   std::string log_directory;
   std::unique_ptr<ChildProcess> kos;
   std::unique_ptr<ChildProcess> bill;
+  GatewayInstance gateway;
   std::unique_ptr<security::SigningKeyRing> keys;
   std::unique_ptr<boost::asio::io_context> jwks_io;
   std::unique_ptr<http::Server> jwks_server;
@@ -43,6 +46,58 @@ struct Suite {
 Suite& suite() {
   static Suite instance;
   return instance;
+}
+
+std::string sign_token(const std::string& user, const std::string& line,
+                       std::vector<std::string> permissions) {
+  static std::atomic<int> counter{0};
+  SystemClock clock;
+  security::TokenSigner signer{*suite().keys, {}, clock};
+  security::AccessTokenClaims claims;
+  claims.user_id = user;
+  claims.session_id = "sid-" + user + "-" + std::to_string(counter++);
+  claims.customer_id = "C-" + user;
+  claims.line_number = line;
+  claims.permissions = std::move(permissions);
+  return signer.sign(claims).token;
+}
+
+BillReply exchange(std::uint16_t port, const std::string& method, const std::string& target,
+                   const std::string& bearer, const std::string& body,
+                   std::chrono::milliseconds timeout) {
+  boost::asio::io_context io;
+  http::HttpClient client{io, http::ClientOptions{"127.0.0.1", port}};
+  http::ClientRequest request{method, target, body};
+  if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
+  auto started = std::chrono::steady_clock::now();
+  auto result = run_coroutine(io, client.send(std::move(request), started + timeout));
+  BillReply reply;
+  reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (!result.ok()) return reply;
+  reply.status = result.response->status;
+  reply.body = result.response->body;
+  reply.header_retry_after = std::string{result.response->header("retry-after")};
+  for (const auto& [name, value] : result.response->headers) reply.headers.emplace_back(name, value);
+  if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);
+  return reply;
+}
+
+double scrape(std::uint16_t port, const std::string& series_prefix) {
+  auto reply = exchange(port, "GET", "/metrics", "", "", std::chrono::seconds{5});
+  double total = 0;
+  std::size_t start = 0;
+  while (start < reply.body.size()) {
+    auto end = reply.body.find('\n', start);
+    if (end == std::string::npos) end = reply.body.size();
+    std::string line = reply.body.substr(start, end - start);
+    if (line.rfind(series_prefix, 0) == 0) {
+      auto space = line.rfind(' ');
+      total += std::stod(line.substr(space + 1));
+    }
+    start = end + 1;
+  }
+  return total;
 }
 
 void start_bill(const std::string& redis) {
@@ -59,7 +114,8 @@ void start_bill(const std::string& redis) {
       {"PHONEBILL_IO_THREADS", "2"},
       {"PHONEBILL_ACCESS_LOG", "false"},
       {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
-      {"PHONEBILL_KOS_BREAKER_OPEN_MS", "2000"},
+      // Long enough for the outage test's fail-fast rounds, short enough to wait out.
+      {"PHONEBILL_KOS_BREAKER_OPEN_MS", "5000"},
       {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
       {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
       // Short freshness so the stale-copy test need not wait a day.
@@ -71,6 +127,41 @@ void start_bill(const std::string& redis) {
   if (!wait_for_http_ok(s.bill_port, "/readyz", std::chrono::seconds{60})) {
     ADD_FAILURE() << "bill-inquiry did not become ready; log:\n" << s.bill->read_log();
   }
+}
+
+// The gateway in front of bill-inquiry. It fetches its JWKS from PHONEBILL_UPSTREAM_AUTH
+// (/api/v1/auth/jwks), here the in-process JWKS server; product-change points at a
+// closed port (unused). Rate limits are off (start_gateway's default). Its per-upstream
+// breaker counts transport failures only (a 503 KOS_UNAVAILABLE is an answer); it
+// reopens after 300 ms so the kill -9 test does not leave it open for later tests.
+void start_gateway_for_bill() {
+  auto& s = suite();
+  s.gateway = start_gateway(
+      {{"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(s.jwks_port)},
+       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", "http://127.0.0.1:" + std::to_string(s.bill_port)},
+       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:1"},
+       {"PHONEBILL_ACCESS_LOG", "false"},
+       {"PHONEBILL_GATEWAY_BREAKER_OPEN_MS", "300"},
+       {"PHONEBILL_GATEWAY_EJECT_MS", "300"}},
+      std::filesystem::path{s.log_directory});
+}
+
+// Waits until a request through the gateway reaches bill-inquiry again (after a
+// restart the gateway may hold dead pooled connections or a briefly open breaker).
+void wait_until_gateway_routes() {
+  auto& s = suite();
+  auto bearer = sign_token("probe", "01012345678", {"BILL_INQUIRY"});
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{15};
+  BillReply reply;
+  while (std::chrono::steady_clock::now() < until) {
+    reply = exchange(s.gateway.port, "GET", "/api/v1/bills/history?size=1", bearer, "",
+                     std::chrono::seconds{2});
+    if (reply.status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  ADD_FAILURE() << "the gateway does not reach bill-inquiry (last: " << reply.status << " "
+                << reply.body << "); gateway log:\n"
+                << s.gateway.process->read_log();
 }
 
 }  // namespace
@@ -97,6 +188,12 @@ std::string BillReply::source() const {
   return source && source->is_string() ? std::string{source->get_string()} : std::string{};
 }
 
+std::string BillReply::header(const std::string& name) const {
+  for (const auto& [key, value] : headers)
+    if (key == name) return value;
+  return {};
+}
+
 void BillInquiryTest::SetUpTestSuite() {
   auto& s = suite();
   if (s.bill) return;
@@ -116,7 +213,7 @@ void BillInquiryTest::SetUpTestSuite() {
                      {"KOS_SIM_JITTER_MS", "0"}};
   kos.log_path = s.log_directory + "/kos-sim.log";
   s.kos = std::make_unique<ChildProcess>(kos);
-  // JWKS, served from this process.
+  // JWKS, served from this process (for bill-inquiry and the gateway alike).
   s.keys = std::make_unique<security::SigningKeyRing>(security::SigningKey::generate());
   s.jwks_io = std::make_unique<boost::asio::io_context>(1);
   http::Router router;
@@ -138,10 +235,17 @@ void BillInquiryTest::SetUpTestSuite() {
   s.bill_port = find_free_port();
   s.bill_database = create_database("bill");
   start_bill(redis_url());
+  start_gateway_for_bill();
+  if (s.gateway.process && s.gateway.process->is_running()) wait_until_gateway_routes();
 }
 
 void BillInquiryTest::TearDownTestSuite() {
   auto& s = suite();
+  if (s.gateway.process) {
+    int status = s.gateway.process->stop(std::chrono::seconds{10});
+    EXPECT_EQ(status, 0) << "gateway did not shut down cleanly; log:\n" << s.gateway.process->read_log();
+    s.gateway.process.reset();
+  }
   if (s.bill) {
     int status = s.bill->stop(std::chrono::seconds{15});
     EXPECT_EQ(status, 0) << "bill-inquiry did not shut down cleanly; log:\n" << s.bill->read_log();
@@ -157,56 +261,35 @@ void BillInquiryTest::TearDownTestSuite() {
 
 void BillInquiryTest::SetUp() {
   ASSERT_TRUE(suite().bill && suite().bill->is_running()) << "bill-inquiry is not running";
+  ASSERT_TRUE(suite().gateway.process && suite().gateway.process->is_running())
+      << "the gateway is not running";
   reset_kos_faults();
   flush_redis();
 }
 
 std::string BillInquiryTest::token(const std::string& user, const std::string& line,
                                    std::vector<std::string> permissions) {
-  static std::atomic<int> counter{0};
-  SystemClock clock;
-  security::TokenSigner signer{*suite().keys, {}, clock};
-  security::AccessTokenClaims claims;
-  claims.user_id = user;
-  claims.session_id = "sid-" + user + "-" + std::to_string(counter++);
-  claims.customer_id = "C-" + user;
-  claims.line_number = line;
-  claims.permissions = std::move(permissions);
-  return signer.sign(claims).token;
+  return sign_token(user, line, std::move(permissions));
 }
-
-namespace {
-
-BillReply exchange(std::uint16_t port, const std::string& method, const std::string& target,
-                   const std::string& bearer, const std::string& body,
-                   std::chrono::milliseconds timeout) {
-  boost::asio::io_context io;
-  http::HttpClient client{io, http::ClientOptions{"127.0.0.1", port}};
-  http::ClientRequest request{method, target, body};
-  if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
-  auto started = std::chrono::steady_clock::now();
-  auto result = run_coroutine(io, client.send(std::move(request), started + timeout));
-  BillReply reply;
-  reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  if (!result.ok()) return reply;
-  reply.status = result.response->status;
-  reply.body = result.response->body;
-  reply.header_retry_after = std::string{result.response->header("retry-after")};
-  if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);
-  return reply;
-}
-
-}  // namespace
 
 BillReply BillInquiryTest::call(const std::string& method, const std::string& target,
                                 const std::string& bearer, const std::string& body,
                                 std::chrono::milliseconds timeout) {
-  return exchange(suite().bill_port, method, target, bearer, body, timeout);
+  return exchange(suite().gateway.port, method, target, bearer, body, timeout);
 }
 
 BillReply BillInquiryTest::inquire(const std::string& bearer, const boost::json::value& body) {
   return call("POST", "/api/v1/bills/inquiry", bearer, boost::json::serialize(body));
+}
+
+BillReply BillInquiryTest::call_direct(const std::string& method, const std::string& target,
+                                       const std::string& bearer, const std::string& body,
+                                       std::chrono::milliseconds timeout) {
+  return exchange(suite().bill_port, method, target, bearer, body, timeout);
+}
+
+BillReply BillInquiryTest::inquire_direct(const std::string& bearer, const boost::json::value& body) {
+  return call_direct("POST", "/api/v1/bills/inquiry", bearer, boost::json::serialize(body));
 }
 
 void BillInquiryTest::set_kos_faults(const std::string& json) {
@@ -232,36 +315,39 @@ std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
 }
 
 double BillInquiryTest::metric(const std::string& series_prefix) {
-  auto reply = exchange(suite().bill_port, "GET", "/metrics", "", "", std::chrono::seconds{5});
-  double total = 0;
-  std::size_t start = 0;
-  while (start < reply.body.size()) {
-    auto end = reply.body.find('\n', start);
-    if (end == std::string::npos) end = reply.body.size();
-    std::string line = reply.body.substr(start, end - start);
-    if (line.rfind(series_prefix, 0) == 0) {
-      auto space = line.rfind(' ');
-      total += std::stod(line.substr(space + 1));
-    }
-    start = end + 1;
-  }
-  return total;
+  return scrape(suite().bill_port, series_prefix);
 }
 
-void BillInquiryTest::restart_service(int signal) {
+double BillInquiryTest::gateway_metric(const std::string& series_prefix) {
+  return scrape(suite().gateway.admin_port, series_prefix);
+}
+
+void BillInquiryTest::kill_service(int signal) {
   auto& s = suite();
   s.bill->send_signal(signal);
   s.bill->wait_for_exit(std::chrono::seconds{15});
+}
+
+void BillInquiryTest::start_service() {
   start_bill(redis_url());
+  wait_until_gateway_routes();
+}
+
+void BillInquiryTest::restart_service(int signal) {
+  kill_service(signal);
+  start_service();
 }
 
 void BillInquiryTest::restart_service_with_redis(const std::string& redis) {
   auto& s = suite();
   s.bill->stop(std::chrono::seconds{15});
   start_bill(redis);
+  wait_until_gateway_routes();
 }
 
 std::uint16_t BillInquiryTest::port() { return suite().bill_port; }
+std::uint16_t BillInquiryTest::gateway_port() { return suite().gateway.port; }
+std::uint16_t BillInquiryTest::kos_port() { return suite().kos_port; }
 
 BillingMonth BillInquiryTest::current_month() {
   return seoul_month(std::chrono::system_clock::now());

@@ -1,6 +1,9 @@
-// bill-inquiry end to end: one real kos-sim (100 customers, no latency), a JWKS served
-// from this process (tokens signed here with a test key), and the real bill-inquiry
-// binary on its own database and Redis database. Faults go to kos-sim's admin API;
+// bill-inquiry end to end, through the gateway: one real kos-sim (100 customers, no
+// latency), a JWKS served from this process (tokens signed here with a test key), the
+// real bill-inquiry binary on its own database and Redis database, and the real gateway
+// binary in front of it (rate limits off, short breaker open period). `call()` and
+// `inquire()` go client → gateway → bill-inquiry → kos-sim; `call_direct()` talks to
+// bill-inquiry itself (its own checks, /metrics). Faults go to kos-sim's admin API;
 // Redis is flushed before every test. Entry point: BillInquiryTest.
 #pragma once
 #include <boost/json/value.hpp>
@@ -10,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/billing_month.hpp"
@@ -22,10 +26,12 @@ struct BillReply {
   boost::json::value json;
   std::chrono::milliseconds elapsed{0};
   std::string header_retry_after;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
 
   const boost::json::value& data() const;
   std::string error_code() const;
   std::string source() const;
+  std::string header(const std::string& lowercase_name) const;
 };
 
 class BillInquiryTest : public ::testing::Test {
@@ -39,10 +45,16 @@ class BillInquiryTest : public ::testing::Test {
   // A token for `user` owning `line` with `permissions` (default BILL_INQUIRY).
   static std::string token(const std::string& user, const std::string& line,
                            std::vector<std::string> permissions = {"BILL_INQUIRY"});
+  // Through the gateway.
   static BillReply call(const std::string& method, const std::string& target,
                         const std::string& bearer, const std::string& body = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds{10});
   static BillReply inquire(const std::string& bearer, const boost::json::value& body);
+  // Straight to bill-inquiry (bypassing the gateway).
+  static BillReply call_direct(const std::string& method, const std::string& target,
+                               const std::string& bearer, const std::string& body = {},
+                               std::chrono::milliseconds timeout = std::chrono::seconds{10});
+  static BillReply inquire_direct(const std::string& bearer, const boost::json::value& body);
   // PUT kos-sim /admin/faults.
   static void set_kos_faults(const std::string& json);
   static void reset_kos_faults();
@@ -50,13 +62,21 @@ class BillInquiryTest : public ::testing::Test {
   static std::int64_t sql_count(const std::string& sql);
   // A metric's value from bill-inquiry's /metrics (sum over series matching the prefix).
   static double metric(const std::string& series_prefix);
-  // Kills the service with `signal` and starts it again on the same port.
+  // The same from the gateway's admin /metrics.
+  static double gateway_metric(const std::string& series_prefix);
+  // Kills the service with `signal` and starts it again on the same port; returns once
+  // the gateway routes to it again.
   static void restart_service(int signal);
+  // The two halves of restart_service.
+  static void kill_service(int signal);
+  static void start_service();
   // Stops or restarts the test Redis is not possible (shared); instead the service can
   // be restarted pointing at an unreachable Redis.
   static void restart_service_with_redis(const std::string& redis_url);
 
-  static std::uint16_t port();
+  static std::uint16_t port();          // bill-inquiry
+  static std::uint16_t gateway_port();  // the gateway's public listener
+  static std::uint16_t kos_port();
   static BillingMonth current_month();
 };
 

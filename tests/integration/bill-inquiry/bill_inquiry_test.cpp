@@ -1,5 +1,6 @@
-// bill-inquiry against real kos-sim, PostgreSQL and Redis: defaults, month formats,
-// every validation error, ownership, KOS code mapping, cache, history and menu.
+// bill-inquiry through the real gateway, against real kos-sim, PostgreSQL and Redis:
+// defaults, month formats, every validation error, ownership, KOS code mapping, cache,
+// history and menu. Each request goes client → gateway → bill-inquiry → kos-sim.
 #include <boost/json.hpp>
 
 #include "bill_fixture.hpp"
@@ -96,13 +97,34 @@ TEST_F(BillInquiry, AnotherUsersLineIsNotOwned) {
   EXPECT_FALSE(reply.data().is_object());
 }
 
-// No token is 401; a token without BILL_INQUIRY is 403 FORBIDDEN in the service too.
+// No token is 401; a token without BILL_INQUIRY is 403 FORBIDDEN — at the gateway, and
+// in the service too when it is called directly (defence in depth).
 TEST_F(BillInquiry, TokenAndPermissionAreChecked) {
+  auto no_permission_token = token("user05", kUser01Line, {"PRODUCT_CHANGE"});
   EXPECT_EQ(inquire("", boost::json::object{}).status, 401);
   EXPECT_EQ(inquire("garbage.token.here", boost::json::object{}).status, 401);
-  auto no_permission = inquire(token("user05", kUser01Line, {"PRODUCT_CHANGE"}), boost::json::object{});
+  auto no_permission = inquire(no_permission_token, boost::json::object{});
   EXPECT_EQ(no_permission.status, 403);
   EXPECT_EQ(no_permission.error_code(), "FORBIDDEN");
+  EXPECT_EQ(inquire_direct("", boost::json::object{}).status, 401);
+  EXPECT_EQ(inquire_direct("garbage.token.here", boost::json::object{}).status, 401);
+  auto direct = inquire_direct(no_permission_token, boost::json::object{});
+  EXPECT_EQ(direct.status, 403);
+  EXPECT_EQ(direct.error_code(), "FORBIDDEN");
+}
+
+// The answers really come through the gateway: its security headers are on them, and
+// its upstream counters for bill-inquiry move.
+TEST_F(BillInquiry, AnswersComeThroughTheGateway) {
+  double attempts = gateway_metric("gateway_upstream_requests_total{");
+  auto reply = inquire(token("via-gateway", kUser01Line), boost::json::object{});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.header("x-content-type-options"), "nosniff");
+  EXPECT_FALSE(reply.header("x-request-id").empty());
+  EXPECT_GE(gateway_metric("gateway_upstream_requests_total{"), attempts + 1);
+  auto direct = inquire_direct(token("via-gateway", kUser01Line), boost::json::object{});
+  ASSERT_EQ(direct.status, 200) << direct.body;
+  EXPECT_EQ(direct.source(), "CACHE");  // the same cache behind both doors
 }
 
 // KOS 1001 → 404 LINE_NOT_FOUND, 1003 → 404 BILL_NOT_FOUND, 1002 → 409 LINE_INACTIVE,
@@ -180,6 +202,21 @@ TEST_F(BillInquiry, MenuShowsCustomerAndMonths) {
   ASSERT_GE(months.size(), 2u);
   EXPECT_GT(std::string{months[0].as_string()}, std::string{months[1].as_string()});
   EXPECT_EQ(text(reply.data(), "defaultMonth"), current_month().api_form());
+}
+
+// Opening the menu again is answered from the cache: no KOS call, the same answer.
+TEST_F(BillInquiry, MenuIsCachedPerLine) {
+  auto bearer = token("user01", kUser01Line);
+  auto first = call("GET", "/api/v1/bills/menu", bearer);
+  ASSERT_EQ(first.status, 200) << first.body;
+  double kos_calls = metric("kos_calls_total{operation=\"product.inquiry\"") +
+                     metric("kos_calls_total{operation=\"bill.months\"");
+  auto second = call("GET", "/api/v1/bills/menu", token("user01-again", kUser01Line));
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.data(), first.data());
+  EXPECT_EQ(metric("kos_calls_total{operation=\"product.inquiry\"") +
+                metric("kos_calls_total{operation=\"bill.months\""),
+            kos_calls);
 }
 
 }  // namespace

@@ -42,20 +42,11 @@ TEST(AuthViews, TokensViewGivesLifetimes) {
   EXPECT_EQ(view.at("tokenType"), "Bearer");
 }
 
-// page/size defaults and limits, and the page block of SPEC §2.
-TEST(AuthViews, Pagination) {
-  FieldErrors errors;
-  auto defaults = parse_page_request(std::nullopt, std::nullopt, errors);
-  ASSERT_TRUE(defaults);
-  EXPECT_EQ(defaults->number, 1);
-  EXPECT_EQ(defaults->size, 20);
-  FieldErrors bad;
-  EXPECT_FALSE(parse_page_request(std::string{"-1"}, std::string{"1000"}, bad));
-  EXPECT_EQ(bad.list().size(), 2u);
-
+// The login history's page block (parsing and the block itself: tests/unit/http).
+TEST(AuthViews, HistoryPage) {
   LoginHistoryPage page;
   page.total_items = 41;
-  auto view = history_view(page, PageRequest{2, 20});
+  auto view = history_view(page, http::PageRequest{2, 20});
   const auto& info = view.at("page");
   EXPECT_EQ(info.at("totalPages").as_int64(), 3);
   EXPECT_EQ(info.at("hasNext"), true);

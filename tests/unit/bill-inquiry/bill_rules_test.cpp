@@ -42,17 +42,6 @@ TEST(ValidateMonthTest, RejectsFutureOldAndMalformed) {
   EXPECT_TRUE(check("2024-12", errors)) << "23 months back is still allowed";
 }
 
-// Page numbers, totals and the has-next/has-previous flags.
-TEST(PageObjectTest, CountsPages) {
-  auto page = page_object(2, 20, 41);
-  EXPECT_EQ(page.at("totalPages").as_int64(), 3);
-  EXPECT_TRUE(page.at("hasNext").as_bool());
-  EXPECT_TRUE(page.at("hasPrevious").as_bool());
-  auto empty = page_object(1, 20, 0);
-  EXPECT_EQ(empty.at("totalPages").as_int64(), 0);
-  EXPECT_FALSE(empty.at("hasNext").as_bool());
-}
-
 // Unlimited allowances read "무제한"; money stays integer KRW.
 TEST(BillInfoTest, ShowsUnlimitedAllowances) {
   kos::Bill bill;

@@ -88,14 +88,5 @@ TEST(ProductViewTest, AllowancesAsText) {
   EXPECT_FALSE(product_view(kCatalogue.products[0]).contains("priceDelta"));
 }
 
-// SPEC §2 pagination.
-TEST(ProductViewTest, PageObject) {
-  auto page = page_view(2, 20, 41);
-  EXPECT_EQ(page.at("totalPages").as_int64(), 3);
-  EXPECT_TRUE(page.at("hasNext").as_bool());
-  EXPECT_TRUE(page.at("hasPrevious").as_bool());
-  EXPECT_EQ(page_view(1, 20, 0).at("totalPages").as_int64(), 0);
-}
-
 }  // namespace
 }  // namespace phonebill::product
