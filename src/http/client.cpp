@@ -36,6 +36,7 @@ struct Connection {
   explicit Connection(asio::io_context& io) : stream(io) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since;
 };
 
 ClientError timeout_error(bool sent) { return {ClientErrorKind::kTimeout, "deadline exceeded", sent}; }
@@ -54,15 +55,28 @@ struct HttpClient::Impl {
   std::deque<std::unique_ptr<Connection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
 
+  // The most recently used idle connection (warm, least likely closed by the peer);
+  // connections idle beyond max_idle_time, which collect at the front, are closed here.
   std::unique_ptr<Connection> take_idle() {
-    std::lock_guard lock{idle_mutex};
-    if (idle.empty()) return nullptr;
-    auto connection = std::move(idle.back());
-    idle.pop_back();
+    std::deque<std::unique_ptr<Connection>> expired;  // closed outside the lock
+    std::unique_ptr<Connection> connection;
+    {
+      std::lock_guard lock{idle_mutex};
+      auto oldest_allowed = std::chrono::steady_clock::now() - options.max_idle_time;
+      while (!idle.empty() && idle.front()->idle_since < oldest_allowed) {
+        expired.push_back(std::move(idle.front()));
+        idle.pop_front();
+      }
+      if (!idle.empty()) {
+        connection = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
     return connection;
   }
 
   void give_back(std::unique_ptr<Connection> connection) {
+    connection->idle_since = std::chrono::steady_clock::now();
     std::lock_guard lock{idle_mutex};
     if (idle.size() < options.max_idle_connections) idle.push_back(std::move(connection));
   }
@@ -167,7 +181,9 @@ struct HttpClient::Impl {
     bool head_request = request.method == "HEAD";
 
     for (int attempt = 0; attempt < 2; ++attempt) {
-      auto connection = take_idle();
+      // The second attempt follows a stale pooled connection: a fresh one, not another
+      // pooled one of the same age.
+      auto connection = attempt == 0 ? take_idle() : nullptr;
       bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_unique<Connection>(io);

@@ -23,6 +23,10 @@ struct ClientOptions {
   std::uint16_t port = 80;
   std::size_t max_idle_connections = 64;
   std::size_t response_body_limit = 8 * 1024 * 1024;
+  // A pooled connection idle longer than this is closed instead of reused: it must stay
+  // below the servers' keep-alive idle timeout (PHONEBILL_IDLE_TIMEOUT_MS, 60 s), or a
+  // burst leaves hundreds of connections that the server closes all at once later.
+  std::chrono::milliseconds max_idle_time{15'000};
 };
 
 struct ClientRequest {
@@ -66,7 +70,8 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends one request on a pooled connection (a new one if none is idle). A reused
-  // connection that turns out to be closed by the peer is replaced once, transparently.
+  // connection that turns out to be closed by the peer is replaced by a new one,
+  // transparently (never by another pooled one, which may be just as stale).
   boost::asio::awaitable<ClientResult> send(ClientRequest request, Deadline deadline);
 
   std::size_t idle_connections() const;

@@ -12,8 +12,10 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <future>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -207,6 +209,41 @@ TEST_F(ServerTest, ClientReusesAndReplacesConnections) {
   auto again = send({"GET", "/items/2"});
   ASSERT_TRUE(again.ok()) << again.error->message;
   EXPECT_EQ(again.response->status, 200);
+}
+
+// After a burst, the server closes every pooled connection at the same moment: each
+// request still succeeds, because a stale pooled connection is replaced by a new one,
+// never by another pooled one of the same age (the gateway's breaker opened on these).
+TEST_F(ServerTest, ClientSurvivesAPoolOfStaleConnections) {
+  ServerOptions options;
+  options.idle_timeout = 100ms;
+  start(demo_routes(), options);
+  std::vector<std::future<ClientResult>> burst;
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  for (int i = 0; i < 20; ++i)
+    burst.push_back(asio::co_spawn(io_, client_->send({"GET", "/slow"}, deadline), asio::use_future));
+  for (auto& reply : burst) ASSERT_TRUE(reply.get().ok());
+  EXPECT_GE(client_->idle_connections(), 10u);
+  std::this_thread::sleep_for(300ms);  // the server drops them all
+  for (int i = 0; i < 10; ++i) {
+    auto again = send({"GET", "/items/3"});
+    ASSERT_TRUE(again.ok()) << i << ": " << again.error->message;
+  }
+}
+
+// Connections idle longer than max_idle_time are closed, not reused.
+TEST_F(ServerTest, ClientRetiresLongIdleConnections) {
+  start(demo_routes());
+  HttpClient short_lived{io_, ClientOptions{"127.0.0.1", port_, 64, 8 * 1024 * 1024, 50ms}};
+  auto call = [&] {
+    return asio::co_spawn(io_, short_lived.send({"GET", "/items/4"}, std::chrono::steady_clock::now() + 2s),
+                          asio::use_future).get();
+  };
+  ASSERT_TRUE(call().ok());
+  EXPECT_EQ(short_lived.idle_connections(), 1u);
+  std::this_thread::sleep_for(120ms);
+  ASSERT_TRUE(call().ok());  // on a new connection; the expired one was closed
+  EXPECT_EQ(short_lived.idle_connections(), 1u);
 }
 
 // A call past its deadline is a timeout; a closed port is a connect failure.
