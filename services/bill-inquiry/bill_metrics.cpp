@@ -55,8 +55,13 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
   for (auto operation : kos::kAllKosOperations) {
     std::string name{kos::to_string(operation)};
     duration_series_[std::size_t(operation)] = &kos_durations_.Add({{"operation", name}}, kBuckets);
-    circuit_state_.Add({{"operation", name}}).Set(0);
   }
+  // The breakers this service calls through (the menu's customer name is a product
+  // inquiry); others appear only if they ever change state, so the ops page does not
+  // list product.change under bill-inquiry.
+  for (auto operation : {kos::KosOperation::kBillInquiry, kos::KosOperation::kAvailableMonths,
+                         kos::KosOperation::kProductInquiry})
+    circuit_state_.Add({{"operation", std::string{kos::to_string(operation)}}}).Set(0);
 }
 
 void BillMetrics::cache_lookup(CacheLookup lookup) { cache_series_[std::size_t(lookup)]->Increment(); }

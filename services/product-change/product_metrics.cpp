@@ -46,8 +46,12 @@ ProductMetrics::ProductMetrics(prometheus::Registry& registry)
   for (auto operation : kos::kAllKosOperations) {
     std::string name{kos::to_string(operation)};
     duration_series_[std::size_t(operation)] = &kos_durations_.Add({{"operation", name}}, kBuckets);
-    circuit_state_.Add({{"operation", name}}).Set(0);
   }
+  // The breakers this service calls through; others appear only if they ever change
+  // state, so the ops page does not list bill.inquiry under product-change.
+  for (auto operation : {kos::KosOperation::kProductInquiry, kos::KosOperation::kProductList,
+                         kos::KosOperation::kProductChange, kos::KosOperation::kOrderLookup})
+    circuit_state_.Add({{"operation", std::string{kos::to_string(operation)}}}).Set(0);
 }
 
 void ProductMetrics::cache_lookup(const char* cache, CacheLookup lookup) {

@@ -2,7 +2,8 @@
 // every KOS change code mapped (the caches are made stale on purpose so the pre-check
 // passes and KOS decides), 9999 and an outage → 503 with nothing changed, a KOS timeout →
 // 202 PENDING settled by the reconciler, and kill -9 right after KOS applied a change →
-// COMPLETED with KOS's order number after the restart.
+// COMPLETED with KOS's order number after the restart; with Redis unreachable everything
+// is still answered straight from KOS.
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -11,6 +12,7 @@
 
 #include "core/json.hpp"
 #include "product_fixture.hpp"
+#include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
 namespace {
@@ -37,6 +39,15 @@ boost::json::object& product_in(boost::json::array& products, const std::string&
   for (auto& product : products)
     if (product.at("productCode").as_string() == code) return product.as_object();
   throw std::runtime_error("no product " + code);
+}
+
+// Times one call through the gateway.
+template <typename Call>
+ProductReply timed(std::chrono::milliseconds& elapsed, Call call) {
+  auto start = std::chrono::steady_clock::now();
+  auto reply = call();
+  elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return reply;
 }
 
 // Waits until GET /change/{id} leaves PENDING/REQUESTED; the last answer.
@@ -188,6 +199,65 @@ TEST_F(ProductFailure, KilledAfterKosAcceptedIsCompletedAfterRestart) {
   auto history = call("GET", "/api/v1/products/history", bearer);
   ASSERT_EQ(history.status, 200) << history.body;
   EXPECT_EQ(history.data().at("items").at(0).at("kosOrderNumber").as_string(), *order);
+}
+
+// Redis unreachable (the service restarted against a port nothing listens on): the
+// service still becomes ready (redis DEGRADED), and menu, available and a change are
+// answered straight from KOS, each quickly and none a 5xx; the next menu shows the new
+// plan. The real Redis is restored afterwards, even when an assertion stops the test.
+TEST_F(ProductFailure, RedisDownStillAnswersFromKos) {
+  struct RestoreRedis {
+    ~RestoreRedis() { ProductChangeTest::restart_service_with_redis(redis_url()); }
+  };
+  RestoreRedis restore;
+  auto started = std::chrono::steady_clock::now();
+  restart_service_with_redis("redis://127.0.0.1:" + std::to_string(find_free_port()));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << "start-up without Redis was slow";
+  auto ready = call("GET", "/readyz", "", {}, {}, /*direct=*/true);
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json.at("checks").at("redis").as_string(), "DEGRADED") << ready.body;
+
+  auto line = fresh_line();
+  auto bearer = token("noredis", line);
+  std::chrono::milliseconds elapsed{};
+  auto menu = timed(elapsed, [&] { return call("GET", "/api/v1/products/menu", bearer); });
+  ASSERT_EQ(menu.status, 200) << menu.body;
+  EXPECT_LT(elapsed.count(), 1000);
+  EXPECT_EQ(menu.data().at("customer").at("lineNumber").as_string(), line);
+  std::string current{menu.data().at("currentProduct").at("productCode").as_string()};
+
+  std::string target;
+  for (int i = 0; i < 2; ++i) {  // twice: nothing was cached by the first
+    auto available = timed(elapsed, [&] { return call("GET", "/api/v1/products/available", bearer); });
+    ASSERT_EQ(available.status, 200) << available.body;
+    EXPECT_LT(elapsed.count(), 1000);
+    EXPECT_EQ(available.text("currentProductCode"), current);
+    const auto& products = available.data().at("products").as_array();
+    ASSERT_FALSE(products.empty()) << available.body;
+    target = std::string{products.front().at("productCode").as_string()};
+  }
+
+  auto changed = timed(elapsed, [&] { return change(bearer, current, target); });
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_LT(elapsed.count(), 2000);
+  EXPECT_EQ(changed.text("status"), "COMPLETED");
+  EXPECT_EQ(changed.data().at("newProduct").at("productCode").as_string(), target);
+  EXPECT_EQ(kos_sql("SELECT product_code FROM lines WHERE line_number = '" + line + "'"), target);
+
+  auto next = timed(elapsed, [&] { return call("GET", "/api/v1/products/menu", bearer); });
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_LT(elapsed.count(), 1000);
+  EXPECT_EQ(next.data().at("currentProduct").at("productCode").as_string(), target);
+  // Every cache lookup failed (none hit), and the service never reached the test Redis.
+  auto metrics = call("GET", "/metrics", "", {}, {}, /*direct=*/true);
+  ASSERT_EQ(metrics.status, 200);
+  for (const char* cache : {"line", "catalogue"}) {
+    std::string series = std::string{"product_cache_lookups_total{cache=\""} + cache + "\",result=\"";
+    EXPECT_NE(metrics.body.find(series + "error\"}"), std::string::npos) << metrics.body;
+    EXPECT_EQ(metrics.body.find(series + "hit\"}"), std::string::npos) << metrics.body;
+  }
+  EXPECT_EQ(redis_get("product:v1:catalogue"), std::nullopt);
+  EXPECT_EQ(redis_get("product:v1:line:" + line), std::nullopt);
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ Suite& suite() {
   return instance;
 }
 
-void start_product() {
+void start_product(const std::string& redis = redis_url()) {
   auto& s = suite();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/product-change/product-change";
@@ -58,7 +58,7 @@ void start_product() {
       {"PHONEBILL_DATABASE_URL", s.product_database},
       {"PHONEBILL_HTTP_PORT", std::to_string(s.product_port)},
       {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/product"},
-      {"PHONEBILL_REDIS_URL", redis_url()},
+      {"PHONEBILL_REDIS_URL", redis},
       {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
       {"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(s.jwks_port)},
       {"PHONEBILL_IO_THREADS", "2"},
@@ -306,16 +306,32 @@ void ProductChangeTest::redis_set(const std::string& key, const std::string& val
   EXPECT_TRUE(stored) << "redis SET failed";
 }
 
+namespace {
+
+// The gateway ejects an instance that failed; its health checks (100 ms) bring it back.
+void wait_until_gateway_routes() {
+  for (int i = 0; i < 50; ++i) {
+    if (ProductChangeTest::call("GET", "/api/v1/products/menu", "").status == 401) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+}
+
+}  // namespace
+
 void ProductChangeTest::kill_and_restart_service() {
   auto& s = suite();
   s.product->send_signal(SIGKILL);
   s.product->wait_for_exit(std::chrono::seconds{15});
   start_product();
-  // The gateway ejects an instance that failed; its health checks (100 ms) bring it back.
-  for (int i = 0; i < 50; ++i) {
-    if (call("GET", "/api/v1/products/menu", "").status == 401) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
-  }
+  wait_until_gateway_routes();
+}
+
+void ProductChangeTest::restart_service_with_redis(const std::string& redis) {
+  auto& s = suite();
+  int status = s.product->stop(std::chrono::seconds{15});
+  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+  start_product(redis);
+  wait_until_gateway_routes();
 }
 
 std::string ProductChangeTest::service_log() { return suite().product->read_log(); }

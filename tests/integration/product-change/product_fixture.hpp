@@ -62,6 +62,9 @@ class ProductChangeTest : public ::testing::Test {
   static void redis_set(const std::string& key, const std::string& value);
   // SIGKILLs product-change and starts it again on the same port.
   static void kill_and_restart_service();
+  // Stops product-change and starts it again on the same port with `redis_url` (the
+  // test Redis is shared and cannot be stopped; an unreachable URL stands in for an outage).
+  static void restart_service_with_redis(const std::string& redis_url);
   static std::string service_log();
 };
 
