@@ -29,7 +29,7 @@
 #   --direct     measure bill-inquiry without the gateway
 #   PHONEBILL_BENCH_LOG_DIR    copy the services' logs and raw wrk output there at the end
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release binaries (default build/release):
-#     services/{kos-sim,auth,bill-inquiry,gateway} and services/bill-inquiry/bill-bench-tokens
+#     services/{kos-sim,auth,bill-inquiry,gateway} and bench/tools/bench-tokens
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -63,7 +63,7 @@ done
 
 BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
 BIN=$BUILD_DIR/services
-for b in kos-sim/kos-sim auth/auth bill-inquiry/bill-inquiry bill-inquiry/bill-bench-tokens gateway/gateway; do
+for b in kos-sim/kos-sim auth/auth bill-inquiry/bill-inquiry ../bench/tools/bench-tokens gateway/gateway; do
   [[ -x $BIN/$b ]] || die "build the Release tree first (missing $BIN/$b; PHONEBILL_BENCH_BUILD_DIR picks another tree)"
 done
 command -v wrk >/dev/null || die "needs wrk"
@@ -135,7 +135,7 @@ step "Signing one token per line"
   WHERE l.status = 'ACTIVE' AND l.line_number NOT LIKE '0109999%'
     AND (SELECT count(*) FROM bills b WHERE b.line_number = l.line_number) >= $MONTHS
   ORDER BY md5(l.line_number) LIMIT $LINES" >"$BENCH_TMP/lines.txt"
-"$BIN/bill-inquiry/bill-bench-tokens" "$BENCH_TMP/secrets" "$BENCH_TMP/lines.txt" "$BENCH_TMP/tokens.txt" >/dev/null
+"$BIN/../bench/tools/bench-tokens" "$BENCH_TMP/secrets" "$BENCH_TMP/lines.txt" "$BENCH_TMP/tokens.txt" BILL_INQUIRY >/dev/null
 LINE_COUNT=$(wc -l <"$BENCH_TMP/lines.txt")
 info "$LINE_COUNT lines × $MONTHS months = $((LINE_COUNT * MONTHS)) keys; Zipf s = $ZIPF_S over lines, s = 1 over months"
 

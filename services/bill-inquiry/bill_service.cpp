@@ -167,7 +167,8 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
     attempt.result_message = message;
     attempt.circuit_state = circuit_state_ ? circuit_state_() : std::string{};
     refused.attempts.push_back(std::move(attempt));
-    if (metrics_) metrics_->on_refused(kos::KosOperation::kBillInquiry, kos::KosFailureKind::kBulkheadFull);
+    if (kos_observer_)
+      kos_observer_->on_refused(kos::KosOperation::kBillInquiry, kos::KosFailureKind::kBulkheadFull);
     co_return refused;
   }
   kos::KosCallContext context{deadline, info.http_request_id, info.traceparent};

@@ -18,6 +18,7 @@
 #include "http/api_error.hpp"
 #include "http/outcome.hpp"
 #include "kos/kos_client.hpp"
+#include "kos/resilient_kos_transport.hpp"
 #include "kos_gate.hpp"
 #include "security/access_token.hpp"
 #include "single_flight.hpp"
@@ -74,6 +75,8 @@ class BillService {
   BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
               HistoryStore& store, const Clock& clock, BillKosPolicy kos_policy = {});
   void set_metrics(BillMetrics* metrics) { metrics_ = metrics; }
+  // Where misses the KOS gate refuses are reported, like the KOS client's own refusals.
+  void set_kos_observer(kos::KosObserver* observer) { kos_observer_ = observer; }
   // The KOS bill-inquiry breaker's state, for the history row of a miss the gate refused.
   void set_circuit_state(std::function<std::string()> source) { circuit_state_ = std::move(source); }
   const KosGate& kos_gate() const { return gate_; }
@@ -104,6 +107,7 @@ class BillService {
   HistoryStore& store_;
   const Clock& clock_;
   BillMetrics* metrics_ = nullptr;
+  kos::KosObserver* kos_observer_ = nullptr;
   BillKosPolicy kos_policy_;
   KosGate gate_;
   std::function<std::string()> circuit_state_;

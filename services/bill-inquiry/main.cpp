@@ -13,12 +13,14 @@
 #include "bill_service.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "kos/kos_metrics.hpp"
 #include "routes.hpp"
 #include "security/revocation_set.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace asio = boost::asio;
+using phonebill::kos::KosOperation;
 using namespace phonebill;
 using namespace phonebill::bill;
 
@@ -53,13 +55,17 @@ int main() {
   BillService service{kos, bill_cache, writer, store, clock,
                       BillKosPolicy{config.kos_gate, config.resilience.inquiry_timeout}};
   service.set_circuit_state([&kos_resilient] {
-    return std::string{resilience::to_string(kos_resilient.breaker(kos::KosOperation::kBillInquiry).state())};
+    return std::string{resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
   });
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
   BillMetrics metrics{server.metrics().registry()};
-  kos_resilient.set_observer(&metrics);
+  kos::KosMetrics kos_metrics{server.metrics().registry(),
+                              {KosOperation::kBillInquiry, KosOperation::kAvailableMonths,
+                               KosOperation::kProductInquiry}};
+  kos_resilient.set_observer(&kos_metrics);
+  service.set_kos_observer(&kos_metrics);
   service.set_metrics(&metrics);
   std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
@@ -71,7 +77,7 @@ int main() {
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
     readiness.checks["kos"] = std::string{resilience::to_string(
-        kos_resilient.breaker(kos::KosOperation::kBillInquiry).state())};
+        kos_resilient.breaker(KosOperation::kBillInquiry).state())};
     readiness.checks["data"] = prepared ? "READY" : "PREPARING";
     // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
     readiness.ready = database_up && jwks.has_keys() && prepared;

@@ -10,6 +10,7 @@
 #include "cache/redis_client.hpp"
 #include "change_store.hpp"
 #include "core/log.hpp"
+#include "kos/kos_metrics.hpp"
 #include "product_cache.hpp"
 #include "product_config.hpp"
 #include "product_metrics.hpp"
@@ -21,6 +22,7 @@
 #include "storage/pg_pool.hpp"
 
 namespace asio = boost::asio;
+using phonebill::kos::KosOperation;
 using namespace phonebill;
 using namespace phonebill::product;
 
@@ -56,7 +58,10 @@ int main() {
 
   http::Server server{io, config.server, make_routes(context)};
   ProductMetrics metrics{server.metrics().registry()};
-  kos_resilient.set_observer(&metrics);
+  kos::KosMetrics kos_metrics{server.metrics().registry(),
+                              {KosOperation::kProductInquiry, KosOperation::kProductList,
+                               KosOperation::kProductChange, KosOperation::kOrderLookup}};
+  kos_resilient.set_observer(&kos_metrics);
   service.set_metrics(&metrics);
   Reconciler reconciler{io, pool, kos, service, config.reconciler, &metrics};
   std::atomic<bool> prepared{false};
@@ -67,7 +72,7 @@ int main() {
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
     readiness.checks["kos"] = std::string{resilience::to_string(
-        kos_resilient.breaker(kos::KosOperation::kProductChange).state())};
+        kos_resilient.breaker(KosOperation::kProductChange).state())};
     readiness.checks["data"] = prepared ? "READY" : "PREPARING";
     // Redis is optional (an outage degrades to direct KOS calls).
     readiness.ready = database_up && jwks.has_keys() && prepared;

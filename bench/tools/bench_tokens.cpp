@@ -1,8 +1,9 @@
-// bill-bench-tokens: signs one access token (BILL_INQUIRY) per line for bench/bill.sh,
-// with auth's signing key, so each simulated user owns its own line.
-// Usage: bill-bench-tokens <secrets dir> <lines file> <tokens file>
+// bench-tokens: signs one access token per line with auth's signing key, so each
+// simulated user of a benchmark owns its own line (bench/bill.sh, bench/product.sh).
+// Usage: bench-tokens <secrets dir> <lines file> <tokens file> <permission>[,<permission>...]
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "core/clock.hpp"
 #include "security/signing_keys.hpp"
@@ -11,10 +12,15 @@
 using namespace phonebill;
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bill-bench-tokens <secrets dir> <lines file> <tokens file>\n";
+  if (argc != 5) {
+    std::cerr << "usage: bench-tokens <secrets dir> <lines file> <tokens file> "
+                 "<permission>[,<permission>...]\n";
     return 2;
   }
+  std::vector<std::string> permissions;
+  std::istringstream listed{argv[4]};
+  for (std::string permission; std::getline(listed, permission, ',');)
+    if (!permission.empty()) permissions.push_back(permission);
   auto keys = security::SigningKeyRing::load_from_directory(argv[1]);
   SystemClock clock;
   security::TokenSignerOptions options;
@@ -31,7 +37,7 @@ int main(int argc, char** argv) {
     claims.session_id = "bench-session-" + std::to_string(count);
     claims.customer_id = "C" + std::to_string(count);
     claims.line_number = line;
-    claims.permissions = {"BILL_INQUIRY"};
+    claims.permissions = permissions;
     tokens << signer.sign(claims).token << '\n';
     ++count;
   }

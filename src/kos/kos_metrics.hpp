@@ -1,0 +1,47 @@
+// The KOS client's Prometheus metrics, the same in every service that calls KOS
+// (STYLE §12), fed by ResilientKosTransport as its KosObserver:
+//   kos_calls_total{operation, result="0000|1001|...|timeout|transport"}
+//   kos_call_duration_seconds{operation}
+//   kos_calls_refused_total{operation, reason="circuit_open|bulkhead_full"}
+//   kos_circuit_state{operation} (0 closed, 1 open, 2 half-open)
+//   kos_circuit_transitions_total{operation, to}
+// The gateway's ops/status reads the last two. Entry point: KosMetrics.
+#pragma once
+#include <array>
+#include <initializer_list>
+#include <mutex>
+
+#include "kos/resilient_kos_transport.hpp"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+class Histogram;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace phonebill::kos {
+
+class KosMetrics final : public KosObserver {
+ public:
+  // `breakers_used`: the operations this service calls, whose breaker state is exported
+  // (closed) from the start; any other appears only once it changes state.
+  KosMetrics(prometheus::Registry& registry, std::initializer_list<KosOperation> breakers_used);
+
+  void on_attempt(KosOperation operation, const KosAttempt& attempt) override;
+  void on_refused(KosOperation operation, KosFailureKind kind) override;
+  void on_transition(KosOperation operation, const resilience::BreakerTransition& transition) override;
+
+ private:
+  prometheus::Family<prometheus::Counter>& calls_;
+  prometheus::Family<prometheus::Histogram>& durations_;
+  prometheus::Family<prometheus::Counter>& refused_;
+  prometheus::Family<prometheus::Gauge>& circuit_state_;
+  prometheus::Family<prometheus::Counter>& transitions_;
+  std::array<prometheus::Histogram*, std::size(kAllKosOperations)> duration_series_{};
+  std::mutex mutex_;  // guards lazy creation of labelled series
+};
+
+}  // namespace phonebill::kos
