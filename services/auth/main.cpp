@@ -6,7 +6,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <atomic>
 #include <iostream>
 #include <optional>
 
@@ -98,7 +97,6 @@ int main(int argc, char** argv) {
   AuthContext context{service, verifier, *keys};
 
   http::Server server{io, config.server, make_routes(context)};
-  std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
@@ -106,32 +104,15 @@ int main(int argc, char** argv) {
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DOWN";
     readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
     readiness.checks["signingKeys"] = keys->keys().size();
-    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
     readiness.ready = database_up && redis.is_connected() && listener.is_synchronized() &&
-                      prepared;
+                      server.prepared();
     co_return readiness;
   });
 
-  int exit_code = 0;
-  asio::co_spawn(io, prepare_service(pool, service, config),
-                 [&](std::exception_ptr failure, bool ready) {
-                   if (failure || !ready) {
-                     exit_code = 1;
-                     server.begin_shutdown();
-                     return;
-                   }
-                   prepared = true;
-                   asio::co_spawn(io,
-                                  run_housekeeping(service, revocations, std::chrono::minutes{10}),
-                                  asio::detached);
-                 });
-  try {
-    server.listen();
-  } catch (const std::exception& error) {
-    log::error("listen_failed", {{"error", error.what()}});
-    log::flush();
-    return 1;
-  }
-  server.run();
-  return exit_code;
+  server.prepare(prepare_service(pool, service, config), [&] {
+    asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
+                   asio::detached);
+  });
+  return server.serve();
 }

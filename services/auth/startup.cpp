@@ -11,12 +11,7 @@ using namespace std::chrono_literals;
 
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
                                              const AuthConfig& config) {
-  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
-                                                   storage::deadline_after(120s));
-  if (!migrated) {
-    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
-    co_return false;
-  }
+  if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
   if (!config.seeds_demo_users()) co_return true;
   int created = 0;
   for (auto& user : demo_users()) {

@@ -1,10 +1,8 @@
 // bill-inquiry: bill inquiry, its cache and history (SPEC §5). Wiring only:
 // configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience,
 // client → cache, history → service → routes → server (+ metrics, shutdown flush).
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <atomic>
 #include <iostream>
 
 #include "bill_cache.hpp"
@@ -16,7 +14,7 @@
 #include "kos/kos_metrics.hpp"
 #include "routes.hpp"
 #include "security/revocation_set.hpp"
-#include "startup.hpp"
+#include "storage/migrations.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace asio = boost::asio;
@@ -67,7 +65,6 @@ int main() {
   kos_resilient.set_observer(&kos_metrics);
   service.set_kos_observer(&kos_metrics);
   service.set_metrics(&metrics);
-  std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     auto counters = writer.counters();
@@ -78,31 +75,15 @@ int main() {
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
     readiness.checks["kos"] = std::string{resilience::to_string(
         kos_resilient.breaker(KosOperation::kBillInquiry).state())};
-    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
     // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
-    readiness.ready = database_up && jwks.has_keys() && prepared;
+    readiness.ready = database_up && jwks.has_keys() && server.prepared();
     co_return readiness;
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });
 
-  int exit_code = 0;
-  asio::co_spawn(io, prepare_service(pool, config), [&](std::exception_ptr failure, bool ready) {
-    if (failure || !ready) {
-      exit_code = 1;
-      server.begin_shutdown();
-      return;
-    }
-    writer.start();
-    prepared = true;
-  });
+  server.prepare(storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}),
+                 [&] { writer.start(); });
   jwks.start();
-  try {
-    server.listen();
-  } catch (const std::exception& error) {
-    log::error("listen_failed", {{"error", error.what()}});
-    log::flush();
-    return 1;
-  }
-  server.run();
-  return exit_code;
+  return server.serve();
 }

@@ -1,9 +1,7 @@
 // kos-sim: a faithful simulator of KOS-Order (SPEC §8). Wiring only: configuration →
 // pool → store → fault controller → routes → server.
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <atomic>
 #include <iostream>
 
 #include "core/config.hpp"
@@ -41,33 +39,15 @@ int main(int argc, char** argv) {
 
   http::Server server{io, config.server, make_routes(context)};
   server.set_error_renderer(kos_error_renderer(clock));
-  std::atomic<bool> data_ready{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
     readiness.checks["database"] = database_up ? "UP" : "DOWN";
-    readiness.checks["data"] = data_ready ? "READY" : "PREPARING";
-    readiness.ready = database_up && data_ready;
+    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
+    readiness.ready = database_up && server.prepared();
     co_return readiness;
   });
 
-  int exit_code = 0;
-  asio::co_spawn(io, prepare_data(pool, store, catalogue, config, clock),
-                 [&](std::exception_ptr failure, bool ready) {
-                   if (failure || !ready) {
-                     exit_code = 1;
-                     server.begin_shutdown();
-                     return;
-                   }
-                   data_ready = true;
-                 });
-  try {
-    server.listen();
-  } catch (const std::exception& error) {
-    log::error("listen_failed", {{"error", error.what()}});
-    log::flush();
-    return 1;
-  }
-  server.run();
-  return exit_code;
+  server.prepare(prepare_data(pool, store, catalogue, config, clock));
+  return server.serve();
 }

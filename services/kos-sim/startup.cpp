@@ -11,14 +11,7 @@ using namespace std::chrono_literals;
 boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store,
                                           CatalogueCache& catalogue, const KosSimConfig& config,
                                           const Clock& clock) {
-  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
-                                                   storage::deadline_after(120s));
-  if (!migrated) {
-    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
-    co_return false;
-  }
-  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
-                                {"skipped", migrated->skipped}});
+  if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
 
   auto anchor = seoul_month(clock.now());
   log::info("data_check", {{"customers", config.customers}, {"seed", config.seed},

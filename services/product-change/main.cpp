@@ -1,10 +1,8 @@
 // product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
 // only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
 // resilience, client → cache, store → service, reconciler → routes → server.
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <atomic>
 #include <iostream>
 
 #include "cache/redis_client.hpp"
@@ -64,7 +62,6 @@ int main() {
   kos_resilient.set_observer(&kos_metrics);
   service.set_metrics(&metrics);
   Reconciler reconciler{io, pool, kos, service, config.reconciler, &metrics};
-  std::atomic<bool> prepared{false};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
@@ -73,33 +70,15 @@ int main() {
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
     readiness.checks["kos"] = std::string{resilience::to_string(
         kos_resilient.breaker(KosOperation::kProductChange).state())};
-    readiness.checks["data"] = prepared ? "READY" : "PREPARING";
+    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
     // Redis is optional (an outage degrades to direct KOS calls).
-    readiness.ready = database_up && jwks.has_keys() && prepared;
+    readiness.ready = database_up && jwks.has_keys() && server.prepared();
     co_return readiness;
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await reconciler.stop(); });
 
-  int exit_code = 0;
-  asio::co_spawn(io, prepare_service(pool, service, config),
-                 [&](std::exception_ptr failure, bool ready) {
-                   if (failure || !ready) {
-                     exit_code = 1;
-                     server.begin_shutdown();
-                     return;
-                   }
-                   // Start-up pass first: changes a crash left behind settle at once.
-                   reconciler.start();
-                   prepared = true;
-                 });
+  // Reconciler's start-up pass first: changes a crash left behind settle at once.
+  server.prepare(prepare_service(pool, service, config), [&] { reconciler.start(); });
   jwks.start();
-  try {
-    server.listen();
-  } catch (const std::exception& error) {
-    log::error("listen_failed", {{"error", error.what()}});
-    log::flush();
-    return 1;
-  }
-  server.run();
-  return exit_code;
+  return server.serve();
 }

@@ -9,14 +9,8 @@ namespace phonebill::product {
 
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, ProductService& service,
                                              const ProductConfig& config) {
-  auto migrated = co_await storage::run_migrations(pool, config.migrations_directory,
-                                                   storage::deadline_after(std::chrono::seconds{60}));
-  if (!migrated) {
-    log::error("migrations_failed", {{"error", storage::describe(migrated.error())}});
+  if (!co_await storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}))
     co_return false;
-  }
-  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
-                                {"skipped", migrated->skipped}});
   RequestInfo info{http::generate_request_id(), {}, {},
                    std::chrono::steady_clock::now() + std::chrono::seconds{10}};
   bool warmed = co_await service.warm_catalogue(info);

@@ -118,6 +118,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::strand<asio::io_context::executor_type> acceptor_strand;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> prepared{false};
+  std::atomic<bool> preparation_failed{false};
   std::mutex sessions_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
   std::uint64_t next_session_id = 0;
@@ -517,6 +519,33 @@ Metrics& Server::metrics() { return impl_->metrics; }
 const ServerOptions& Server::options() const { return impl_->options; }
 std::uint16_t Server::listen() { return impl_->listen(); }
 void Server::begin_shutdown() { impl_->begin_shutdown(); }
+
+void Server::prepare(asio::awaitable<bool> preparation, std::function<void()> on_prepared) {
+  asio::co_spawn(impl_->io, std::move(preparation),
+                 [impl = impl_, on_prepared = std::move(on_prepared)](std::exception_ptr failure, bool ready) {
+                   if (failure || !ready) {
+                     impl->preparation_failed = true;
+                     impl->begin_shutdown();
+                     return;
+                   }
+                   if (on_prepared) on_prepared();
+                   impl->prepared = true;
+                 });
+}
+
+bool Server::prepared() const { return impl_->prepared; }
+
+int Server::serve() {
+  try {
+    listen();
+  } catch (const std::exception& error) {
+    log::error("listen_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+  int code = run();
+  return impl_->preparation_failed ? 1 : code;
+}
 
 int Server::run() {
   asio::signal_set signals{impl_->io, SIGINT, SIGTERM};

@@ -81,6 +81,16 @@ class Server {
   // shutdown completes; SIGTERM/SIGINT begin the shutdown. Returns the exit code.
   int run();
 
+  // The start-up work a service does before it is ready (migrations, data, warm-up),
+  // run on the loop once run() starts: true → `on_prepared`, then prepared() is true
+  // (readiness checks report it); false or an exception → the server shuts down and
+  // serve() returns 1.
+  void prepare(boost::asio::awaitable<bool> preparation, std::function<void()> on_prepared = {});
+  bool prepared() const;
+  // listen() and run(), the way every service's main ends: 1 when the port cannot be
+  // bound (logged as listen_failed) or the preparation failed, else run()'s code.
+  int serve();
+
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -203,4 +203,16 @@ awaitable<PgResult<MigrationReport>> run_migrations(PgPool& pool, std::filesyste
   co_return report;
 }
 
+boost::asio::awaitable<bool> migrate_at_start(PgPool& pool, std::filesystem::path directory,
+                                              std::chrono::seconds timeout) {
+  auto migrated = co_await run_migrations(pool, std::move(directory), deadline_after(timeout));
+  if (!migrated) {
+    log::error("migrations_failed", {{"error", describe(migrated.error())}});
+    co_return false;
+  }
+  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
+                                {"skipped", migrated->skipped}});
+  co_return true;
+}
+
 }  // namespace phonebill::storage

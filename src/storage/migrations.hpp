@@ -57,4 +57,9 @@ boost::asio::awaitable<PgResult<MigrationReport>> run_migrations(PgPool& pool,
                                                                  std::filesystem::path directory,
                                                                  Deadline deadline);
 
+// What every service does at start: run_migrations, logging migrations_done (applied,
+// skipped) or migrations_failed. False when the service must not become ready.
+boost::asio::awaitable<bool> migrate_at_start(PgPool& pool, std::filesystem::path directory,
+                                              std::chrono::seconds timeout);
+
 }  // namespace phonebill::storage
