@@ -269,28 +269,14 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::find_inquiry(
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::history(
     security::VerifiedToken caller, HistoryQuery query, RequestInfo info) {
   if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  static const http::HistoryStatuses kStatuses{
+      [](std::string_view status) { return status == "COMPLETED" || status == "FAILED"; },
+      "must be COMPLETED or FAILED"};
   FieldErrors errors;
-  HistoryFilter filter;
-  filter.user_id = caller.user_id;
-  if (query.line_number) {
-    auto line = normalize_line_number(*query.line_number);
-    if (!line) errors.add("lineNumber", "must be 01012345678 or 010-1234-5678");
-    filter.line_number = line;
-  }
-  if (query.from && !is_calendar_date(*query.from)) errors.add("from", "must be YYYY-MM-DD");
-  if (query.to && !is_calendar_date(*query.to)) errors.add("to", "must be YYYY-MM-DD");
-  if (query.from && query.to && is_calendar_date(*query.from) && is_calendar_date(*query.to) &&
-      *query.from > *query.to)
-    errors.add("from", "must not be after to");
-  if (query.status && *query.status != "COMPLETED" && *query.status != "FAILED")
-    errors.add("status", "must be COMPLETED or FAILED");
-  filter.page = http::parse_page_request(query.page, query.size, errors);
+  auto filter = http::validate_history_query(query, caller.user_id, kStatuses, errors);
   if (!errors.empty()) co_return fail(http::validation_error(errors));
   if (filter.line_number && *filter.line_number != caller.line_number)
     co_return fail(common_error(CommonError::kLineNotOwned));
-  filter.from = query.from;
-  filter.to = query.to;
-  filter.status = query.status;
   auto page = co_await store_.list(filter, info.deadline);
   if (!page) co_return fail(common_error(CommonError::kServiceUnavailable));
   boost::json::array items;

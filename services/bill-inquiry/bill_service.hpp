@@ -16,6 +16,7 @@
 #include "history_store.hpp"
 #include "history_writer.hpp"
 #include "http/api_error.hpp"
+#include "http/history_query.hpp"
 #include "http/outcome.hpp"
 #include "kos/kos_client.hpp"
 #include "kos/resilient_kos_transport.hpp"
@@ -52,9 +53,7 @@ struct InquiryInput {
   std::optional<std::string> inquiry_month;
 };
 
-struct HistoryQuery {
-  std::optional<std::string> line_number, from, to, status, page, size;
-};
+using http::HistoryQuery;
 
 // The month asked for, validated against `current` (Seoul): YYYY-MM or YYYYMM, not in
 // the future, not older than kInquirableMonths. Adds a FieldError under inquiryMonth.

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "http/pagination.hpp"
+#include "http/history_query.hpp"
 #include "kos/kos_client.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -55,14 +55,7 @@ struct HistoryRecord {
   boost::json::value bill;  // null in lists
 };
 
-struct HistoryFilter {
-  std::string user_id;
-  std::optional<std::string> line_number;
-  std::optional<std::string> from;  // YYYY-MM-DD
-  std::optional<std::string> to;
-  std::optional<std::string> status;
-  http::PageRequest page;
-};
+using http::HistoryFilter;
 
 struct HistoryPage {
   std::vector<HistoryRecord> items;

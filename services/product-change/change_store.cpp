@@ -121,7 +121,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 }
 
 boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
-    ChangeFilter filter, storage::Deadline deadline) {
+    HistoryFilter filter, storage::Deadline deadline) {
   auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
                                 filter.status);
   auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);

@@ -13,7 +13,7 @@
 
 #include "change_state.hpp"
 #include "core/clock.hpp"
-#include "http/pagination.hpp"
+#include "http/history_query.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::product {
@@ -46,14 +46,7 @@ struct ChangeRecord {
 
 enum class InsertResult { kInserted, kLineBusy, kKeyTaken };
 
-struct ChangeFilter {
-  std::string user_id;
-  std::optional<std::string> line_number;
-  std::optional<std::string> from;  // YYYY-MM-DD
-  std::optional<std::string> to;
-  std::optional<std::string> status;
-  http::PageRequest page;
-};
+using http::HistoryFilter;
 
 struct ChangePage {
   std::vector<ChangeRecord> items;
@@ -80,7 +73,7 @@ class ChangeStore {
   boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> find_by_key(
       std::string user_id, std::string key, std::chrono::milliseconds ttl,
       storage::Deadline deadline);
-  boost::asio::awaitable<storage::PgResult<ChangePage>> list(ChangeFilter filter,
+  boost::asio::awaitable<storage::PgResult<ChangePage>> list(HistoryFilter filter,
                                                              storage::Deadline deadline);
 
   // Reconciler, inside a transaction on `lease`: up to `limit` unsettled records, locked

@@ -17,6 +17,7 @@
 #include "kos/kos_client.hpp"
 #include "precheck.hpp"
 #include "product_cache.hpp"
+#include "http/history_query.hpp"
 #include "http/outcome.hpp"
 #include "security/access_token.hpp"
 
@@ -54,9 +55,7 @@ struct ChangeInput {
   std::optional<std::string> target_product_code;
   std::optional<std::string> idempotency_key;  // the header, when sent
 };
-struct HistoryQuery {
-  std::optional<std::string> line_number, from, to, status, page, size;
-};
+using http::HistoryQuery;
 
 // Product codes are 1–40 of [A-Za-z0-9_-] (KOS's rule); keys 1–100 visible ASCII.
 bool is_product_code(std::string_view text);

@@ -9,13 +9,7 @@ boost::asio::awaitable<http::Response> handle_history(ProductContext& context,
                                                       http::Request& request) {
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
-  HistoryQuery query;
-  query.line_number = request.query_parameter("lineNumber");
-  query.from = request.query_parameter("from");
-  query.to = request.query_parameter("to");
-  query.status = request.query_parameter("status");
-  query.page = request.query_parameter("page");
-  query.size = request.query_parameter("size");
+  auto query = HistoryQuery::from_request(request);
   auto answer = co_await context.service.history(std::move(*caller), std::move(query),
                                                  request_info(request));
   co_return respond(request, answer);

@@ -1,8 +1,9 @@
-// SPEC §2 pagination and the shared Outcome → response mapping.
+// SPEC §2 pagination, history list filters and the shared Outcome → response mapping.
 #include <gtest/gtest.h>
 
 #include "core/validation.hpp"
 #include "http/outcome.hpp"
+#include "http/history_query.hpp"
 #include "http/pagination.hpp"
 
 using namespace phonebill;
@@ -70,4 +71,42 @@ TEST(OutcomeTest, RespondMapsFailuresAndValues) {
   EXPECT_EQ(accepted.status, 202);
   EXPECT_EQ(header(accepted, "Cache-Control"), "no-store");
   EXPECT_NE(accepted.body.find("\"success\":true"), std::string::npos);
+}
+
+// History filters: every bad field is named at once; good ones are normalised.
+TEST(HistoryQueryTest, ValidatesEveryField) {
+  const HistoryStatuses statuses{[](std::string_view status) { return status == "DONE"; },
+                                 "must be DONE"};
+  HistoryQuery good;
+  good.line_number = "010-1234-5678";
+  good.from = "2026-11-01";
+  good.to = "2026-11-25";
+  good.status = "DONE";
+  good.size = "5";
+  FieldErrors none;
+  auto filter = validate_history_query(good, "user01", statuses, none);
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(filter.user_id, "user01");
+  EXPECT_EQ(filter.line_number, "01012345678");
+  EXPECT_EQ(filter.page.size, 5);
+
+  HistoryQuery bad;
+  bad.line_number = "12345";
+  bad.from = "2026-13-01";
+  bad.to = "yesterday";
+  bad.status = "NOPE";
+  bad.page = "0";
+  FieldErrors errors;
+  validate_history_query(bad, "user01", statuses, errors);
+  std::vector<std::string> fields;
+  for (const auto& error : errors.list()) fields.push_back(error.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"lineNumber", "from", "to", "status", "page"}));
+
+  HistoryQuery reversed;
+  reversed.from = "2026-11-25";
+  reversed.to = "2026-11-01";
+  FieldErrors order;
+  validate_history_query(reversed, "user01", statuses, order);
+  ASSERT_EQ(order.list().size(), 1u);
+  EXPECT_EQ(order.list()[0].reason, "must not be after to");
 }
