@@ -14,13 +14,11 @@
 #include "core/json.hpp"
 #include "gateway_fixture.hpp"
 #include "http/client.hpp"
-#include "http/server.hpp"
-#include "security/signing_keys.hpp"
-#include "security/token_signer.hpp"
 #include "storage/pg_pool.hpp"
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -28,7 +26,6 @@ namespace {
 
 struct Suite {
   std::uint16_t kos_port = 0;
-  std::uint16_t jwks_port = 0;
   std::uint16_t product_port = 0;
   std::string kos_database;
   std::string product_database;
@@ -36,10 +33,7 @@ struct Suite {
   std::unique_ptr<ChildProcess> kos;
   std::unique_ptr<ChildProcess> product;
   GatewayInstance gateway;
-  std::unique_ptr<security::SigningKeyRing> keys;
-  std::unique_ptr<boost::asio::io_context> jwks_io;
-  std::unique_ptr<http::Server> jwks_server;
-  std::thread jwks_thread;
+  std::unique_ptr<StandInAuth> auth;  // JWKS and token signing
   std::vector<std::string> lines;
   std::size_t next_line = 0;
   int restarts = 0;
@@ -60,7 +54,7 @@ void start_product(const std::string& redis = redis_url()) {
       {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/product"},
       {"PHONEBILL_REDIS_URL", redis},
       {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
-      {"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(s.jwks_port)},
+      {"PHONEBILL_UPSTREAM_AUTH", s.auth->url()},
       {"PHONEBILL_IO_THREADS", "2"},
       {"PHONEBILL_ACCESS_LOG", "false"},
       {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
@@ -146,20 +140,7 @@ void ProductChangeTest::SetUpTestSuite() {
   kos.log_path = (s.directory / "kos-sim.log").string();
   s.kos = std::make_unique<ChildProcess>(kos);
   // JWKS (the stand-in auth), served from this process.
-  s.keys = std::make_unique<security::SigningKeyRing>(security::SigningKey::generate());
-  s.jwks_io = std::make_unique<boost::asio::io_context>(1);
-  http::Router router;
-  auto jwks_text = to_json_text(s.keys->jwks());
-  router.add("GET", "/api/v1/auth/jwks",
-             [jwks_text](http::Request&) -> boost::asio::awaitable<http::Response> {
-               co_return http::text_response(jwks_text, "application/json");
-             });
-  http::ServerOptions jwks_options;
-  jwks_options.access_log = false;
-  jwks_options.io_threads = 1;
-  s.jwks_server = std::make_unique<http::Server>(*s.jwks_io, jwks_options, std::move(router));
-  s.jwks_port = s.jwks_server->listen();
-  s.jwks_thread = std::thread([io = s.jwks_io.get()] { io->run(); });
+  s.auth = std::make_unique<StandInAuth>();
   if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {
     ADD_FAILURE() << "kos-sim did not become ready; log:\n" << s.kos->read_log();
     return;
@@ -179,7 +160,7 @@ void ProductChangeTest::SetUpTestSuite() {
   s.product_port = find_free_port();
   s.product_database = create_database("product");
   start_product();
-  std::string jwks_url = "http://127.0.0.1:" + std::to_string(s.jwks_port);
+  std::string jwks_url = s.auth->url();
   s.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
                              {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
                              {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE",
@@ -201,10 +182,7 @@ void ProductChangeTest::TearDownTestSuite() {
   }
   if (s.kos) s.kos->stop(std::chrono::seconds{10});
   s.kos.reset();
-  if (s.jwks_io) s.jwks_io->stop();
-  if (s.jwks_thread.joinable()) s.jwks_thread.join();
-  s.jwks_server.reset();
-  s.jwks_io.reset();
+  s.auth.reset();
 }
 
 void ProductChangeTest::SetUp() {
@@ -216,16 +194,7 @@ void ProductChangeTest::SetUp() {
 
 std::string ProductChangeTest::token(const std::string& user, const std::string& line,
                                      std::vector<std::string> permissions) {
-  static std::atomic<int> counter{0};
-  SystemClock clock;
-  security::TokenSigner signer{*suite().keys, {}, clock};
-  security::AccessTokenClaims claims;
-  claims.user_id = user;
-  claims.session_id = "sid-" + user + "-" + std::to_string(counter++);
-  claims.customer_id = "C-" + user;
-  claims.line_number = line;
-  claims.permissions = std::move(permissions);
-  return signer.sign(claims).token;
+  return suite().auth->sign(user, line, std::move(permissions));
 }
 
 ProductReply ProductChangeTest::call(const std::string& method, const std::string& target,
