@@ -133,8 +133,12 @@ CO_TEST_F(MigrationsTest, LockIsReleasedAfterFailure) {
   PgPool pool{co_await net::this_coro::executor, options()};
   auto failed = co_await run_migrations(pool, directory_, test_deadline());
   CO_ASSERT_FALSE(failed);
+  // pg_locks is cluster-wide: count only this test's database (suites running in
+  // parallel migrate their own databases under the same kind of lock).
   auto locks = co_await pool.query(
-      "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'", {}, test_deadline());
+      "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = "
+      "(SELECT oid FROM pg_database WHERE datname = current_database())",
+      {}, test_deadline());
   CO_ASSERT_PG_OK(locks);
   EXPECT_EQ(locks->int64(0, "n"), 0);
 }
