@@ -6,14 +6,16 @@
 namespace phonebill::bill {
 namespace {
 
-std::chrono::milliseconds ms(const Environment& environment, const std::string& name,
-                             std::chrono::milliseconds fallback) {
-  return std::chrono::milliseconds{environment.integer(name, fallback.count(), 1, 30LL * 86'400'000)};
-}
+// Durations of these settings: at least 1 ms, at most 30 days.
+constexpr std::chrono::milliseconds kShortest{1};
+constexpr std::chrono::milliseconds kLongest{30LL * 86'400'000};
 
 }  // namespace
 
 BillConfig BillConfig::load(const Environment& environment) {
+  auto duration = [&](const char* name, std::chrono::milliseconds fallback) {
+    return environment.milliseconds(name, fallback, kShortest, kLongest);
+  };
   BillConfig config;
   config.server = http::ServerOptions::from_environment(environment, "bill-inquiry", 8082);
   config.database_url = environment.required_string("PHONEBILL_DATABASE_URL");
@@ -29,19 +31,18 @@ BillConfig BillConfig::load(const Environment& environment) {
   config.verifier = security::TokenVerifierOptions::from_environment(environment);
 
   auto& cache = config.cache;
-  cache.closed_month_ttl = ms(environment, "PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", cache.closed_month_ttl);
-  cache.current_month_ttl =
-      ms(environment, "PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
-  cache.stale_ttl = ms(environment, "PHONEBILL_BILL_CACHE_STALE_MS", cache.stale_ttl);
-  cache.menu_ttl = std::chrono::milliseconds{environment.integer(
-      "PHONEBILL_BILL_CACHE_MENU_MS", cache.menu_ttl.count(), 0, 30LL * 86'400'000)};
-  cache.redis_timeout = ms(environment, "PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
+  cache.closed_month_ttl = duration("PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", cache.closed_month_ttl);
+  cache.current_month_ttl = duration("PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
+  cache.stale_ttl = duration("PHONEBILL_BILL_CACHE_STALE_MS", cache.stale_ttl);
+  cache.menu_ttl = environment.milliseconds("PHONEBILL_BILL_CACHE_MENU_MS", cache.menu_ttl,
+                                            std::chrono::milliseconds{0}, kLongest);
+  cache.redis_timeout = duration("PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
 
   auto& history = config.history;
   history.max_batch =
       std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH", std::int64_t(history.max_batch), 1, 10'000));
   history.writers = int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
-  history.commit_timeout = ms(environment, "PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
+  history.commit_timeout = duration("PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
 
   // Cache misses in flight to KOS; never more than the KOS bulkhead admits.
   auto& gate = config.kos_gate;

@@ -4,14 +4,16 @@
 namespace phonebill::product {
 namespace {
 
-std::chrono::milliseconds ms(const Environment& environment, const std::string& name,
-                             std::chrono::milliseconds fallback) {
-  return std::chrono::milliseconds{environment.integer(name, fallback.count(), 1, 30LL * 86'400'000)};
-}
+// Durations of these settings: at least 1 ms, at most 30 days.
+constexpr std::chrono::milliseconds kShortest{1};
+constexpr std::chrono::milliseconds kLongest{30LL * 86'400'000};
 
 }  // namespace
 
 ProductConfig ProductConfig::load(const Environment& environment) {
+  auto duration = [&](const char* name, std::chrono::milliseconds fallback) {
+    return environment.milliseconds(name, fallback, kShortest, kLongest);
+  };
   ProductConfig config;
   config.server = http::ServerOptions::from_environment(environment, "product-change", 8083);
   config.database_url = environment.required_string("PHONEBILL_DATABASE_URL");
@@ -27,16 +29,16 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   config.verifier = security::TokenVerifierOptions::from_environment(environment);
 
   auto& cache = config.cache;
-  cache.catalogue_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_CATALOGUE_MS", cache.catalogue_ttl);
-  cache.line_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_LINE_MS", cache.line_ttl);
-  cache.status_ttl = ms(environment, "PHONEBILL_PRODUCT_CACHE_STATUS_MS", cache.status_ttl);
-  cache.redis_timeout = ms(environment, "PHONEBILL_PRODUCT_REDIS_TIMEOUT_MS", cache.redis_timeout);
+  cache.catalogue_ttl = duration("PHONEBILL_PRODUCT_CACHE_CATALOGUE_MS", cache.catalogue_ttl);
+  cache.line_ttl = duration("PHONEBILL_PRODUCT_CACHE_LINE_MS", cache.line_ttl);
+  cache.status_ttl = duration("PHONEBILL_PRODUCT_CACHE_STATUS_MS", cache.status_ttl);
+  cache.redis_timeout = duration("PHONEBILL_PRODUCT_REDIS_TIMEOUT_MS", cache.redis_timeout);
 
   auto& reconciler = config.reconciler;
-  reconciler.interval = ms(environment, "PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", reconciler.interval);
-  reconciler.stale_after = ms(environment, "PHONEBILL_PRODUCT_RECONCILE_STALE_MS", reconciler.stale_after);
+  reconciler.interval = duration("PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", reconciler.interval);
+  reconciler.stale_after = duration("PHONEBILL_PRODUCT_RECONCILE_STALE_MS", reconciler.stale_after);
   reconciler.batch = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_BATCH", reconciler.batch, 1, 1000));
-  config.idempotency_ttl = ms(environment, "PHONEBILL_PRODUCT_IDEMPOTENCY_TTL_MS", config.idempotency_ttl);
+  config.idempotency_ttl = duration("PHONEBILL_PRODUCT_IDEMPOTENCY_TTL_MS", config.idempotency_ttl);
   // A REQUESTED record must not look orphaned while its own request may still be
   // waiting for KOS (change budget plus the pre-check's inquiries).
   auto busiest = config.resilience.change_timeout + 2 * config.resilience.inquiry_timeout;

@@ -74,8 +74,10 @@ bool Environment::boolean(const std::string& name, bool fallback) const {
 }
 
 std::chrono::milliseconds Environment::milliseconds(const std::string& name,
-                                                    std::chrono::milliseconds fallback) const {
-  return std::chrono::milliseconds{integer(name, fallback.count(), 0)};
+                                                    std::chrono::milliseconds fallback,
+                                                    std::chrono::milliseconds min,
+                                                    std::chrono::milliseconds max) const {
+  return std::chrono::milliseconds{integer(name, fallback.count(), min.count(), max.count())};
 }
 
 }  // namespace phonebill

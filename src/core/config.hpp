@@ -32,8 +32,11 @@ class Environment {
                        std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
   double real(const std::string& name, double fallback, double min, double max) const;
   bool boolean(const std::string& name, bool fallback) const;
-  std::chrono::milliseconds milliseconds(const std::string& name,
-                                         std::chrono::milliseconds fallback) const;
+  // A duration in whole milliseconds, within [min, max] (ConfigError otherwise).
+  std::chrono::milliseconds milliseconds(
+      const std::string& name, std::chrono::milliseconds fallback,
+      std::chrono::milliseconds min = std::chrono::milliseconds{0},
+      std::chrono::milliseconds max = std::chrono::milliseconds::max()) const;
 
  private:
   bool from_process_ = false;
