@@ -50,6 +50,8 @@ FaultRule read_rule(const boost::json::object& object, const FaultRule& base,
   check_rate("errorRate", rule.error_rate);
   check_rate("timeoutRate", rule.timeout_rate);
   if (auto outage = reader.boolean("outage", Presence::kOptional)) rule.outage = *outage;
+  if (auto applies = reader.boolean("timeoutApplies", Presence::kOptional))
+    rule.timeout_applies = *applies;
   for (const auto& error : scratch.list()) errors.add(prefix + error.field, error.reason);
   return rule;
 }
@@ -59,7 +61,8 @@ boost::json::object rule_to_json(const FaultRule& rule) {
           {"jitterMs", rule.jitter_ms},
           {"errorRate", rule.error_rate},
           {"timeoutRate", rule.timeout_rate},
-          {"outage", rule.outage}};
+          {"outage", rule.outage},
+          {"timeoutApplies", rule.timeout_applies}};
 }
 
 }  // namespace
@@ -88,6 +91,7 @@ FaultPlan FaultSettings::decide(Endpoint endpoint, Random& random) const {
   double error_draw = random.uniform01();
 
   FaultPlan plan;
+  plan.timeout_applies = rule.timeout_applies;
   auto jitter = std::llround((2.0 * jitter_draw - 1.0) * double(rule.jitter_ms));
   auto delay = rule.latency_ms + jitter;
   plan.delay = std::chrono::milliseconds{delay < 0 ? 0 : delay};

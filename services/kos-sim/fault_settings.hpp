@@ -45,6 +45,11 @@ struct FaultRule {
   double error_rate = 0.0;    // share of requests answered 9999
   double timeout_rate = 0.0;  // share of requests never answered
   bool outage = false;        // every request answered HTTP 503
+  // What a timed-out request did before going silent. Only product.change writes, so
+  // only it is affected: true (the default) applies the change and loses the answer;
+  // false never applies it (the request died before KOS processed it). Both happen to
+  // a real legacy system, and the caller cannot tell them apart (docs/kos-sim.md).
+  bool timeout_applies = true;
 
   // No latency and no faults (what tests usually want).
   static FaultRule instant() { return FaultRule{0, 0, 0.0, 0.0, false}; }
@@ -57,6 +62,7 @@ struct FaultPlan {
   bool outage = false;                 // answer HTTP 503 (no KOS envelope)
   bool never_answer = false;           // keep the request open without answering
   bool system_error = false;           // answer resultCode 9999 without handling it
+  bool timeout_applies = true;         // with never_answer: a change is applied first
   bool operator==(const FaultPlan&) const = default;
 };
 
@@ -79,7 +85,7 @@ struct FaultSettings {
 // Parses a PUT /admin/faults body. Every field is optional: a missing global field takes
 // its SPEC default, and a missing field inside "endpoints.<name>" takes the global
 // value of the same body. latencyMs and jitterMs must be integers 0…600000, the rates
-// numbers 0…1, outage a boolean; an unknown endpoint name is an error under
+// numbers 0…1, outage and timeoutApplies booleans; an unknown endpoint name is an error under
 // "endpoints.<name>". Unknown other fields are ignored (SPEC §2).
 std::optional<FaultSettings> parse_fault_settings(const boost::json::value& body,
                                                   FieldErrors& errors);

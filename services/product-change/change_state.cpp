@@ -116,7 +116,7 @@ ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& r
   return outcome;
 }
 
-std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order, bool stale) {
+std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order) {
   switch (order.status) {
     case kos::OrderStatus::kCompleted: {
       ChangeOutcome outcome;
@@ -134,10 +134,15 @@ std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order, bool 
       return failed_change(order.result_code.value_or(kos::KosResultCode::kSystemError),
                            order.result_message.value_or(""));
     case kos::OrderStatus::kNotFound:
-      if (!stale) return std::nullopt;
-      return kos_unavailable();
+      return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::optional<ChangeOutcome> outcome_of_resent_change(
+    const kos::KosReply<kos::ProductChangeResult>& reply) {
+  if (!reply.ok() && !reply.business_error()) return std::nullopt;
+  return outcome_of_change(reply);
 }
 
 }  // namespace phonebill::product

@@ -3,7 +3,8 @@
 // store only persists the result. Statuses:
 //   REQUESTED → PRECHECK_FAILED | COMPLETED | FAILED | PENDING;  PENDING → COMPLETED | FAILED.
 // Entry points: can_transition, outcome_of_change (the change call), outcome_of_order
-// (the reconciler's order lookup).
+// (the reconciler's order lookup) and outcome_of_resent_change (the reconciler sending a
+// change KOS has no order for again).
 #pragma once
 #include <optional>
 #include <string>
@@ -42,10 +43,18 @@ struct ChangeOutcome {
 //   KOS_UNAVAILABLE; 9001 → FAILED 500 (our bug).
 ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& reply);
 
-// The outcome of an unsettled record given KOS's order: COMPLETED / FAILED settle it;
-// NOT_FOUND settles it as FAILED (KOS never took it, nothing changed) only when the
-// record is `stale` (older than any in-flight call can be), else nullopt: ask later.
-std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order, bool stale);
+// The outcome of an unsettled record given KOS's order: COMPLETED / FAILED settle it.
+// NOT_FOUND is nullopt: the outcome is still unknown (a real KOS may yet apply a request
+// it has not recorded), so it is never written down as a failure; the reconciler sends
+// the same change again under the same requestId instead (SPEC §6).
+std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order);
+
+// The outcome of the reconciler's repeated change (same requestId, so KOS applies it at
+// most once): 0000 → COMPLETED, a business error (2001…2005) → FAILED; anything else —
+// timeout, transport error, 9999, circuit open — leaves the outcome unknown: nullopt,
+// the record stays unsettled and is asked about again next pass.
+std::optional<ChangeOutcome> outcome_of_resent_change(
+    const kos::KosReply<kos::ProductChangeResult>& reply);
 
 // The API error a KOS change code maps to (2001…2005); INTERNAL_ERROR for others.
 ChangeOutcome failed_change(kos::KosResultCode code, std::string kos_message);

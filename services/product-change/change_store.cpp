@@ -67,8 +67,8 @@ void ChangeStore::register_statements(storage::PgPool& pool) {
   add(queries::kReleaseKeyName, queries::kReleaseKey);
   add(queries::kSettleName, queries::kSettle);
   add(queries::kFindName, queries::kFind);
-  add(queries::kClaimUnsettledName, queries::kClaimUnsettled);
-  add(queries::kCountAttemptName, queries::kCountAttempt);
+  add(queries::kClaimNextName, queries::kClaimNext);
+  add(queries::kReleaseClaimName, queries::kReleaseClaim);
   add(queries::kListName, queries::kList);
   add(queries::kCountName, queries::kCount);
 }
@@ -139,31 +139,19 @@ boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
   co_return page;
 }
 
-boost::asio::awaitable<storage::PgResult<std::vector<ChangeRecord>>> ChangeStore::claim_unsettled(
-    storage::PgLease& lease, std::chrono::milliseconds stale_after, int limit,
+boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::claim_next(
+    std::chrono::milliseconds stale_after, std::chrono::milliseconds lease,
     storage::Deadline deadline) {
-  auto params = pg_params(std::int64_t(stale_after.count()), limit);
-  auto rows = co_await lease.execute(queries::kClaimUnsettledName, params, deadline);
+  auto params = pg_params(std::int64_t(stale_after.count()), std::int64_t(lease.count()));
+  auto rows = co_await pool_.execute(queries::kClaimNextName, params, deadline);
   if (!rows) co_return rows.error();
-  std::vector<ChangeRecord> records;
-  for (std::size_t row = 0; row < rows->row_count(); ++row) records.push_back(read_record(*rows, row));
-  co_return records;
+  co_return first(*rows);
 }
 
-boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::settle_on(
-    storage::PgLease& lease, std::string request_id, ChangeOutcome outcome,
-    std::optional<std::string> previous_name, storage::Deadline deadline) {
-  boost::json::value no_checks;
-  auto params = settle_params(request_id, outcome, previous_name, no_checks);
-  auto updated = co_await lease.execute(queries::kSettleName, params, deadline);
-  if (!updated) co_return updated.error();
-  co_return first(*updated);
-}
-
-boost::asio::awaitable<storage::PgResult<void>> ChangeStore::count_attempt(
-    storage::PgLease& lease, std::string request_id, storage::Deadline deadline) {
-  auto params = pg_params(request_id);
-  auto updated = co_await lease.execute(queries::kCountAttemptName, params, deadline);
+boost::asio::awaitable<storage::PgResult<void>> ChangeStore::release_claim(
+    std::string request_id, std::chrono::milliseconds retry_after, storage::Deadline deadline) {
+  auto params = pg_params(request_id, std::int64_t(retry_after.count()));
+  auto updated = co_await pool_.execute(queries::kReleaseClaimName, params, deadline);
   if (!updated) co_return updated.error();
   co_return storage::PgResult<void>{};
 }

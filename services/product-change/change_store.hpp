@@ -1,8 +1,8 @@
 // The change records in PostgreSQL (db/product): insert a REQUESTED record (the database
 // refuses a second change in flight for a line and a second use of an Idempotency-Key),
 // settle it by the state machine's rules, read one or a page, and the reconciler's
-// locked batch. Entry points: ChangeStore::insert, settle, find, find_by_key, list,
-// claim_unsettled.
+// lease on one unsettled record. Entry points: ChangeStore::insert, settle, find,
+// find_by_key, list, claim_next, release_claim.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
@@ -76,18 +76,17 @@ class ChangeStore {
   boost::asio::awaitable<storage::PgResult<ChangePage>> list(HistoryFilter filter,
                                                              storage::Deadline deadline);
 
-  // Reconciler, inside a transaction on `lease`: up to `limit` unsettled records, locked
-  // (SKIP LOCKED), REQUESTED ones only when older than `stale_after`.
-  static boost::asio::awaitable<storage::PgResult<std::vector<ChangeRecord>>> claim_unsettled(
-      storage::PgLease& lease, std::chrono::milliseconds stale_after, int limit,
+  // Reconciler: leases the next unsettled record for `lease` (PENDING ones, REQUESTED
+  // ones only when older than `stale_after`), nullopt when none is free. One short
+  // statement: the caller talks to KOS outside any transaction, then settles (which
+  // clears the lease) or releases the record.
+  boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> claim_next(
+      std::chrono::milliseconds stale_after, std::chrono::milliseconds lease,
       storage::Deadline deadline);
-  // As settle, on the reconciler's lease.
-  static boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> settle_on(
-      storage::PgLease& lease, std::string request_id, ChangeOutcome outcome,
-      std::optional<std::string> previous_name, storage::Deadline deadline);
-  static boost::asio::awaitable<storage::PgResult<void>> count_attempt(storage::PgLease& lease,
-                                                                       std::string request_id,
-                                                                       storage::Deadline deadline);
+  // Puts an unsettled record back, not to be claimed for `retry_after`.
+  boost::asio::awaitable<storage::PgResult<void>> release_claim(std::string request_id,
+                                                                std::chrono::milliseconds retry_after,
+                                                                storage::Deadline deadline);
 
  private:
   storage::PgPool& pool_;

@@ -61,7 +61,7 @@ int main() {
                                KosOperation::kProductChange, KosOperation::kOrderLookup}};
   kos_resilient.set_observer(&kos_metrics);
   service.set_metrics(&metrics);
-  Reconciler reconciler{io, pool, kos, service, config.reconciler, &metrics};
+  Reconciler reconciler{io, store, kos, service, config.reconciler, &metrics};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;

@@ -38,6 +38,9 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   reconciler.interval = duration("PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", reconciler.interval);
   reconciler.stale_after = duration("PHONEBILL_PRODUCT_RECONCILE_STALE_MS", reconciler.stale_after);
   reconciler.batch = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_BATCH", reconciler.batch, 1, 1000));
+  reconciler.concurrency = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_CONCURRENCY",
+                                                   reconciler.concurrency, 1, 64));
+  reconciler.lease = duration("PHONEBILL_PRODUCT_RECONCILE_LEASE_MS", reconciler.lease);
   config.idempotency_ttl = duration("PHONEBILL_PRODUCT_IDEMPOTENCY_TTL_MS", config.idempotency_ttl);
   // A REQUESTED record must not look orphaned while its own request may still be
   // waiting for KOS (change budget plus the pre-check's inquiries).
@@ -45,6 +48,9 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   if (reconciler.stale_after < busiest)
     throw ConfigError{"PHONEBILL_PRODUCT_RECONCILE_STALE_MS must be at least the KOS change "
                       "timeout plus two inquiry timeouts (" + std::to_string(busiest.count()) + " ms)"};
+  if (reconciler.lease < std::chrono::seconds{25})
+    throw ConfigError{"PHONEBILL_PRODUCT_RECONCILE_LEASE_MS must be at least 25000 (one "
+                      "record's order lookup and repeated change, 10 s each, plus writes)"};
   return config;
 }
 

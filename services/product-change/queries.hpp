@@ -46,7 +46,7 @@ inline constexpr std::string_view kSettle =
     "previous_product_code = COALESCE($9, previous_product_code), "
     "previous_product_name = COALESCE($10, previous_product_name), "
     "checks = COALESCE($11::jsonb, checks), updated_at = now(), "
-    "processed_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE now() END "
+    "processed_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE now() END, claimed_until = NULL "
     "WHERE request_id = $1 AND (status = 'REQUESTED' "
     "  OR (status = 'PENDING' AND $2 IN ('COMPLETED', 'FAILED'))) "
     "RETURNING " PRODUCT_CHANGE_COLUMNS;
@@ -55,22 +55,30 @@ inline constexpr std::string_view kFindName = "product.find_change";
 inline constexpr std::string_view kFind =
     "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes WHERE request_id = $1";
 
-// The reconciler's batch, inside its transaction: PENDING changes, and REQUESTED ones
-// older than $1 ms (no live request can still be working on them). SKIP LOCKED: several
-// instances share the work, none waits for another.
-inline constexpr std::string_view kClaimUnsettledName = "product.claim_unsettled";
-inline constexpr std::string_view kClaimUnsettled =
-    "SELECT " PRODUCT_CHANGE_COLUMNS ", "
-    "(requested_at <= now() - ($1::bigint * interval '1 millisecond')) AS stale "
-    "FROM product_changes "
-    "WHERE status = 'PENDING' OR (status = 'REQUESTED' "
-    "  AND requested_at <= now() - ($1::bigint * interval '1 millisecond')) "
-    "ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED";
+// The reconciler's claim, one record per statement (its own short transaction): the
+// least recently looked-at PENDING change, or REQUESTED one older than $1 ms (no live
+// request can still be working on it), whose lease is free; leased for $2 ms and its
+// attempt counted. SKIP LOCKED: concurrent claimers (workers, instances) never wait for
+// each other nor take the same row. No KOS call ever runs inside it.
+inline constexpr std::string_view kClaimNextName = "product.claim_next";
+inline constexpr std::string_view kClaimNext =
+    "UPDATE product_changes SET claimed_until = now() + ($2::bigint * interval '1 millisecond'), "
+    "reconcile_attempts = reconcile_attempts + 1 "
+    "WHERE request_id = (SELECT request_id FROM product_changes "
+    "  WHERE (status = 'PENDING' OR (status = 'REQUESTED' "
+    "    AND requested_at <= now() - ($1::bigint * interval '1 millisecond'))) "
+    "  AND (claimed_until IS NULL OR claimed_until <= now()) "
+    "  ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "AND status IN ('REQUESTED', 'PENDING') "
+    "RETURNING " PRODUCT_CHANGE_COLUMNS ", "
+    "(requested_at <= now() - ($1::bigint * interval '1 millisecond')) AS stale";
 
-inline constexpr std::string_view kCountAttemptName = "product.count_attempt";
-inline constexpr std::string_view kCountAttempt =
-    "UPDATE product_changes SET reconcile_attempts = reconcile_attempts + 1, updated_at = now() "
-    "WHERE request_id = $1";
+// $1 request id, $2 ms: an unsettled record goes back to the queue, not to be claimed
+// again for $2 ms (the next pass), behind every record not looked at since.
+inline constexpr std::string_view kReleaseClaimName = "product.release_claim";
+inline constexpr std::string_view kReleaseClaim =
+    "UPDATE product_changes SET claimed_until = now() + ($2::bigint * interval '1 millisecond'), "
+    "updated_at = now() WHERE request_id = $1 AND status IN ('REQUESTED', 'PENDING')";
 
 // $1 user, $2 line or NULL, $3 from date, $4 to date (inclusive, Seoul days), $5 status,
 // $6 limit, $7 offset.

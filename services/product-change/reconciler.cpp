@@ -1,13 +1,14 @@
 // Reconciler: see reconciler.hpp.
 #include "reconciler.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "change_store.hpp"
+#include <algorithm>
+
 #include "core/line_number.hpp"
 #include "core/log.hpp"
 #include "http/trace.hpp"
@@ -15,10 +16,24 @@
 
 namespace phonebill::product {
 namespace asio = boost::asio;
+using namespace std::chrono_literals;
 
-Reconciler::Reconciler(asio::io_context& io, storage::PgPool& pool, kos::KosClient& kos,
+namespace {
+
+// Each statement is short; this only bounds a database that stopped answering.
+constexpr auto kStatementBudget = 10s;
+// Per KOS call; the lease (ReconcilerPolicy::lease) covers two of them and the writes.
+constexpr auto kKosBudget = 10s;
+
+kos::KosCallContext kos_context(const std::string& http_request_id) {
+  return kos::KosCallContext{std::chrono::steady_clock::now() + kKosBudget, http_request_id, {}};
+}
+
+}  // namespace
+
+Reconciler::Reconciler(asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
                        ProductService& service, ReconcilerPolicy policy, ProductMetrics* metrics)
-    : pool_(pool), kos_(kos), service_(service), policy_(policy), metrics_(metrics),
+    : store_(store), kos_(kos), service_(service), policy_(policy), metrics_(metrics),
       strand_(asio::make_strand(io)), timer_(strand_) {}
 
 void Reconciler::start() {
@@ -45,7 +60,9 @@ asio::awaitable<void> Reconciler::loop() {
     auto pass = co_await run_once();
     if (pass.claimed > 0)
       log::info("reconcile_pass", {{"claimed", pass.claimed}, {"settled", pass.settled},
-                                   {"waiting", pass.waiting}, {"kosFailed", pass.kos_failed}});
+                                   {"resent", pass.resent}, {"waiting", pass.waiting},
+                                   {"kosFailed", pass.kos_failed},
+                                   {"databaseFailed", pass.database_failed}});
     if (stopping_) break;
     timer_.expires_after(policy_.interval);
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -53,76 +70,124 @@ asio::awaitable<void> Reconciler::loop() {
 }
 
 asio::awaitable<ReconcilePass> Reconciler::run_once() {
+  co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   ReconcilePass pass;
-  auto deadline = storage::deadline_after(std::chrono::seconds{60});
-  auto lease = co_await pool_.acquire(deadline);
-  if (!lease) {
-    pass.database_failed = true;
-    co_return pass;
+  int budget = policy_.batch;
+  int workers = std::max(1, std::min(policy_.concurrency, policy_.batch));
+  // A join on the strand: every worker's completion runs here and the last one wakes
+  // the pass. Workers share `pass` and `budget`, which outlive them (we wait for all).
+  int running = workers;
+  asio::steady_timer joined{strand_, asio::steady_timer::time_point::max()};
+  for (int i = 0; i < workers; ++i) {
+    asio::co_spawn(strand_, work(pass, budget),
+                   asio::bind_executor(strand_, [&](std::exception_ptr failure) {
+                     if (failure) {
+                       log::error("reconcile_worker_crashed", {});
+                       pass.database_failed = true;
+                     }
+                     if (--running == 0) joined.cancel();
+                   }));
   }
-  auto begun = co_await lease->begin(deadline);
-  if (!begun) {
-    pass.database_failed = true;
-    co_return pass;
-  }
-  auto claimed = co_await ChangeStore::claim_unsettled(*lease, policy_.stale_after, policy_.batch, deadline);
-  if (!claimed) {
-    log::warn("reconcile_claim_failed", {{"error", storage::describe(claimed.error())}});
-    pass.database_failed = true;
-    co_return pass;  // the lease's destructor rolls back
-  }
-  pass.claimed = int(claimed->size());
-  std::vector<std::string> completed_lines;
-  RequestInfo info{http::generate_request_id(), {}, {}, std::chrono::steady_clock::now() + std::chrono::seconds{30}};
-  for (const auto& record : *claimed) {
-    kos::KosCallContext context{std::chrono::steady_clock::now() + std::chrono::seconds{10},
-                                info.http_request_id, {}};
-    auto reply = co_await kos_.find_order(record.request_id, context);
-    if (!reply.ok()) {
-      pass.kos_failed = true;
-      if (metrics_) metrics_->reconciled("ERROR");
-      co_await ChangeStore::count_attempt(*lease, record.request_id, deadline);
-      break;  // KOS is not answering: leave the rest for the next pass
+  while (running > 0) co_await joined.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_return pass;
+}
+
+asio::awaitable<void> Reconciler::work(ReconcilePass& pass, int& budget) {
+  while (budget > 0 && !stopping_) {
+    --budget;
+    auto claimed = co_await store_.claim_next(policy_.stale_after, policy_.lease,
+                                              storage::deadline_after(kStatementBudget));
+    if (!claimed) {
+      log::warn("reconcile_claim_failed", {{"error", storage::describe(claimed.error())}});
+      pass.database_failed = true;
+      co_return;
     }
-    auto outcome = outcome_of_order(*reply.data, record.stale);
+    if (!*claimed) co_return;  // nothing left that is free to claim
+    ++pass.claimed;
+    auto settling = co_await settle_one(**claimed);
+    switch (settling) {
+      case Settling::kSettled: ++pass.settled; break;
+      case Settling::kResentAndSettled: ++pass.settled; ++pass.resent; break;
+      case Settling::kWaiting: ++pass.waiting; break;
+      case Settling::kKosFailed: pass.kos_failed = true; co_return;  // KOS is not answering
+      case Settling::kDatabaseFailed: pass.database_failed = true; co_return;
+    }
+  }
+}
+
+asio::awaitable<Reconciler::Settling> Reconciler::settle_one(const ChangeRecord& record) {
+  auto http_request_id = http::generate_request_id();
+  // Not settled now: back to the queue, asked again by the next pass (the lease would
+  // expire on its own, but later).
+  auto leave_for_next_pass = [&](Settling result) -> asio::awaitable<Settling> {
+    auto released = co_await store_.release_claim(record.request_id, policy_.interval / 2,
+                                                  storage::deadline_after(kStatementBudget));
+    co_return released ? result : Settling::kDatabaseFailed;
+  };
+
+  auto order = co_await kos_.find_order(record.request_id, kos_context(http_request_id));
+  if (!order.ok()) {
+    if (metrics_) metrics_->reconciled("ERROR");
+    co_return co_await leave_for_next_pass(Settling::kKosFailed);
+  }
+  auto outcome = outcome_of_order(*order.data);
+  bool resent = false;
+  if (!outcome) {
+    // KOS has no order for this requestId: send the same change again under the same
+    // requestId. The body is the original one (previous_product_code is the plan the
+    // line was on when it was requested); KOS is idempotent on the requestId, so an
+    // original that reaches KOS late finds this order and changes nothing.
+    kos::ProductChangeRequest request{record.line_number, record.previous_product_code,
+                                      record.target_product_code, record.request_id};
+    auto reply = co_await kos_.change_product(request, kos_context(http_request_id));
+    outcome = outcome_of_resent_change(reply);
+    resent = true;
+    log::info("change_resent", {{"changeId", record.request_id},
+                                {"line", masked_line_number(record.line_number)},
+                                {"kosResultCode", outcome ? outcome->kos_result_code.value_or("")
+                                                          : std::string{"unknown"}}});
+    if (metrics_) metrics_->reconciled("RESENT");
     if (!outcome) {
-      ++pass.waiting;
       if (metrics_) metrics_->reconciled("WAITING");
-      co_await ChangeStore::count_attempt(*lease, record.request_id, deadline);
-      continue;
+      co_return co_await leave_for_next_pass(Settling::kWaiting);
     }
-    std::optional<std::string> previous_name;
-    if (outcome->previous_product_code) {
-      previous_name = *outcome->previous_product_code;
-      if (*outcome->previous_product_code == record.previous_product_code) {
-        previous_name = record.previous_product_name;
-      } else if (auto catalogue = co_await service_.catalogue(info)) {
-        if (const auto* product = find_product(*catalogue, *outcome->previous_product_code))
+  }
+  if (!co_await record_outcome(record, *outcome)) co_return Settling::kDatabaseFailed;
+  co_return resent ? Settling::kResentAndSettled : Settling::kSettled;
+}
+
+asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
+                                                 const ChangeOutcome& outcome) {
+  std::optional<std::string> previous_name;
+  if (outcome.previous_product_code) {
+    previous_name = *outcome.previous_product_code;
+    if (*outcome.previous_product_code == record.previous_product_code) {
+      previous_name = record.previous_product_name;
+    } else {
+      RequestInfo info{http::generate_request_id(), {}, {}, std::chrono::steady_clock::now() + kKosBudget};
+      if (auto catalogue = co_await service_.catalogue(info)) {
+        if (const auto* product = find_product(*catalogue, *outcome.previous_product_code))
           previous_name = product->product_name;
       }
     }
-    auto settled = co_await ChangeStore::settle_on(*lease, record.request_id, *outcome,
-                                                   previous_name, deadline);
-    if (!settled) {
-      pass.database_failed = true;
-      co_return pass;
-    }
-    ++pass.settled;
-    if (metrics_) metrics_->reconciled(std::string{to_text(outcome->status)});
-    log::info("change_reconciled", {{"changeId", record.request_id},
-                                    {"line", masked_line_number(record.line_number)},
-                                    {"from", to_text(record.status)},
-                                    {"to", to_text(outcome->status)}});
-    if (outcome->status == ChangeStatus::kCompleted) completed_lines.push_back(record.line_number);
   }
-  auto committed = co_await lease->commit(deadline);
-  if (!committed) {
-    pass.database_failed = true;
-    co_return pass;
+  // Guarded by the status (kSettle): a record someone else settled meanwhile is left as
+  // it is, and the write also ends the lease.
+  boost::json::value no_checks;
+  auto settled = co_await store_.settle(record.request_id, outcome, previous_name, no_checks,
+                                        storage::deadline_after(kStatementBudget));
+  if (!settled) {
+    log::warn("reconcile_settle_failed", {{"changeId", record.request_id},
+                                          {"error", storage::describe(settled.error())}});
+    co_return false;
   }
-  lease->release();
-  for (auto& line : completed_lines) co_await service_.forget_line(line);
-  co_return pass;
+  if (metrics_) metrics_->reconciled(std::string{to_text(outcome.status)});
+  log::info("change_reconciled", {{"changeId", record.request_id},
+                                  {"line", masked_line_number(record.line_number)},
+                                  {"from", to_text(record.status)},
+                                  {"to", to_text(outcome.status)}});
+  if (outcome.status == ChangeStatus::kCompleted) co_await service_.forget_line(record.line_number);
+  co_return true;
 }
 
 }  // namespace phonebill::product

@@ -1,11 +1,17 @@
 // The reconciler (SPEC §6): settles every PENDING change, and every REQUESTED one older
 // than `stale_after` (its request died: crash, kill -9, lost connection), by asking KOS
 // for the order by requestId. COMPLETED / FAILED orders settle the record (a completed
-// one also drops the line's cache); NOT_FOUND settles it as FAILED once it is stale (KOS
-// never took it, nothing changed), else it is asked again next pass. Runs at start-up and
-// every `interval`. Safe with several instances: each pass claims its batch with
-// SELECT … FOR UPDATE SKIP LOCKED inside one transaction, so no two instances settle the
-// same record and none waits for another. Entry points: start, stop, run_once.
+// one also drops the line's cache). NOT_FOUND is not a failure — a real KOS may still
+// apply an order it has not recorded — so the same change is sent again under the same
+// requestId (KOS applies it at most once) and KOS's answer is recorded; an unknown
+// answer leaves the record for the next pass.
+// Each record is claimed with a lease in its own short statement, KOS is called outside
+// any transaction, and the outcome is written in its own short statement guarded by the
+// expected status: a slow KOS never holds a transaction open, rolls anything back or
+// makes a pass claim the same rows forever. `concurrency` workers settle records at
+// once, so a slow KOS costs (records / concurrency) round trips, not one per record.
+// Safe with several instances (SKIP LOCKED plus the lease). Runs at start-up and every
+// `interval`. Entry points: start, stop, run_once.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,38 +20,49 @@
 
 #include <atomic>
 
+#include "change_store.hpp"
 #include "kos/kos_client.hpp"
 #include "product_config.hpp"
 #include "product_service.hpp"
-#include "storage/pg_pool.hpp"
 
 namespace phonebill::product {
 
 struct ReconcilePass {
   int claimed = 0;   // unsettled records looked at
   int settled = 0;   // moved to COMPLETED / FAILED
-  int waiting = 0;   // NOT_FOUND but not stale yet
-  bool kos_failed = false;  // KOS did not answer: the rest waits for the next pass
+  int resent = 0;    // KOS had no order: the change was sent again
+  int waiting = 0;   // outcome still unknown: asked again next pass
+  bool kos_failed = false;  // KOS did not answer: that worker left the rest for the next pass
   bool database_failed = false;
 };
 
 class Reconciler {
  public:
   // Every reference must outlive the reconciler. `metrics` may be null.
-  Reconciler(boost::asio::io_context& io, storage::PgPool& pool, kos::KosClient& kos,
+  Reconciler(boost::asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
              ProductService& service, ReconcilerPolicy policy, ProductMetrics* metrics);
 
   // Spawns the loop: one pass at once, then one every interval, until stop().
   void start();
   // Ends the loop (a pass in progress finishes first, within a few seconds).
   boost::asio::awaitable<void> stop();
-  // One pass over up to `batch` unsettled records.
+  // One pass: up to `batch` records, `concurrency` at a time.
   boost::asio::awaitable<ReconcilePass> run_once();
 
  private:
-  boost::asio::awaitable<void> loop();
+  enum class Settling { kSettled, kResentAndSettled, kWaiting, kKosFailed, kDatabaseFailed };
 
-  storage::PgPool& pool_;
+  boost::asio::awaitable<void> loop();
+  // Claims and settles records one after another until the pass's share is used up,
+  // none is left, or KOS / the database fails.
+  boost::asio::awaitable<void> work(ReconcilePass& pass, int& budget);
+  // One claimed record, from the order lookup to the write of its outcome.
+  boost::asio::awaitable<Settling> settle_one(const ChangeRecord& record);
+  // Writes `outcome` if the record is still unsettled; false if the write failed.
+  boost::asio::awaitable<bool> record_outcome(const ChangeRecord& record,
+                                              const ChangeOutcome& outcome);
+
+  ChangeStore& store_;
   kos::KosClient& kos_;
   ProductService& service_;
   ReconcilerPolicy policy_;

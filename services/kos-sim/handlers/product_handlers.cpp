@@ -38,10 +38,13 @@ asio::awaitable<http::Response> product_change(http::Request& request, KosSimCon
   std::optional<kos::ProductChangeRequest> change;
   if (auto body = parse_body(request, errors)) change = kos::parse_product_change_request(*body, errors);
   auto plan = context.faults.plan(Endpoint::kProductChange, change ? change->line_number : "");
-  // A timeout here models the dangerous case: KOS applies the change, and the answer
-  // never arrives. Only the order lookup can tell the caller what happened.
-  bool withhold_answer = plan.never_answer;
-  plan.never_answer = false;
+  // A timeout here models one of two cases a real legacy system shows, chosen by
+  // timeoutApplies: KOS applies the change and the answer never arrives (the default,
+  // the dangerous one), or the request dies before KOS processed it (apply_fault_plan
+  // then holds it unanswered and nothing is stored). Only the order lookup can tell the
+  // caller which one happened.
+  bool withhold_answer = plan.never_answer && plan.timeout_applies;
+  if (withhold_answer) plan.never_answer = false;
   if (auto replaced = co_await apply_fault_plan(plan, request, context.clock)) co_return *replaced;
   if (!change) co_return invalid_request_answer(request, context.clock, errors);
 

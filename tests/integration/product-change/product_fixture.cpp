@@ -44,7 +44,10 @@ Suite& suite() {
   return instance;
 }
 
-void start_product(const std::string& redis = redis_url()) {
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// `overrides` replace (or add to) the defaults below.
+void start_product(const std::string& redis = redis_url(), const Environment& overrides = {}) {
   auto& s = suite();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/product-change/product-change";
@@ -67,6 +70,7 @@ void start_product(const std::string& redis = redis_url()) {
       {"PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", "500"},
       {"PHONEBILL_PRODUCT_RECONCILE_STALE_MS", "3000"},
   };
+  for (const auto& [name, value] : overrides) options.environment[name] = value;
   options.log_path = (s.directory / ("product-change-" + std::to_string(s.restarts++) + ".log")).string();
   s.product = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(s.product_port, "/readyz", std::chrono::seconds{60}))
@@ -300,6 +304,15 @@ void ProductChangeTest::restart_service_with_redis(const std::string& redis) {
   int status = s.product->stop(std::chrono::seconds{15});
   EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
   start_product(redis);
+  wait_until_gateway_routes();
+}
+
+void ProductChangeTest::restart_service_with(
+    const std::vector<std::pair<std::string, std::string>>& overrides) {
+  auto& s = suite();
+  int status = s.product->stop(std::chrono::seconds{15});
+  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+  start_product(redis_url(), overrides);
   wait_until_gateway_routes();
 }
 

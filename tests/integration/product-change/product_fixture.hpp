@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace phonebill::test_support {
@@ -65,6 +66,9 @@ class ProductChangeTest : public ::testing::Test {
   // Stops product-change and starts it again on the same port with `redis_url` (the
   // test Redis is shared and cannot be stopped; an unreachable URL stands in for an outage).
   static void restart_service_with_redis(const std::string& redis_url);
+  // Stops product-change and starts it again with these environment variables replacing
+  // the fixture's (none: the fixture's own settings again).
+  static void restart_service_with(const std::vector<std::pair<std::string, std::string>>& overrides);
   static std::string service_log();
 };
 

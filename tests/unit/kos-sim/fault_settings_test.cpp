@@ -189,3 +189,31 @@ TEST(FaultSettings, ErrorShareFollowsTheRate) {
   for (int i = 0; i < 10000; ++i) errors += settings.decide(Endpoint::kBillInquiry, random).system_error;
   EXPECT_NEAR(errors / 10000.0, 0.25, 0.02);
 }
+
+// timeoutApplies: true by default (a timed-out change is applied, its answer lost),
+// settable globally and per endpoint, inherited by endpoint rules, shown by GET, carried
+// into the plan, and a non-boolean is an error with its path.
+TEST(FaultSettings, TimeoutAppliesIsParsedInheritedAndPlanned) {
+  EXPECT_TRUE(FaultRule{}.timeout_applies);
+  FieldErrors errors;
+  auto settings = parse_fault_settings(json(R"({"timeoutApplies": false, "endpoints": {
+      "product.change": {"timeoutRate": 1.0}, "product.order": {"timeoutApplies": true}}})"),
+                                       errors);
+  ASSERT_TRUE(settings) << fields_of(errors);
+  EXPECT_FALSE(settings->global.timeout_applies);
+  EXPECT_FALSE(settings->rule_for(Endpoint::kProductChange).timeout_applies);
+  EXPECT_TRUE(settings->rule_for(Endpoint::kProductOrder).timeout_applies);
+  auto body = to_json(*settings);
+  EXPECT_EQ(body.at("endpoints").at("product.change").at("timeoutApplies"), false);
+  FieldErrors reparsed;
+  EXPECT_EQ(parse_fault_settings(json(to_json_text(body)), reparsed), settings);
+
+  FixedSequenceRandom always{{0.5, 0.0, 0.9}};
+  auto plan = settings->decide(Endpoint::kProductChange, always);
+  EXPECT_TRUE(plan.never_answer);
+  EXPECT_FALSE(plan.timeout_applies);
+
+  FieldErrors wrong;
+  EXPECT_FALSE(parse_fault_settings(json(R"({"endpoints": {"product.change": {"timeoutApplies": 1}}})"), wrong));
+  EXPECT_EQ(fields_of(wrong), "endpoints.product.change.timeoutApplies;");
+}

@@ -23,14 +23,17 @@ kos::ProductChangeResult completed_change() {
                                   "LTE-BASIC-001", "2026-12-01", "2026-11-25T10:00:00+09:00"};
 }
 
-ChangeOutcome change_with(kos::KosExchange exchange) {
+kos::KosReply<kos::ProductChangeResult> reply_to(kos::KosExchange exchange) {
   fakes::FakeKosTransport transport;
   transport.push(KosOperation::kProductChange, std::move(exchange));
   kos::KosClient client{transport};
   boost::asio::io_context io;
   kos::ProductChangeRequest request{"01012345678", "5G-STANDARD-001", "LTE-BASIC-001", "req-1"};
-  auto reply = test_support::run_coroutine(io, client.change_product(request, kos::KosCallContext{}));
-  return outcome_of_change(reply);
+  return test_support::run_coroutine(io, client.change_product(request, kos::KosCallContext{}));
+}
+
+ChangeOutcome change_with(kos::KosExchange exchange) {
+  return outcome_of_change(reply_to(std::move(exchange)));
 }
 
 // Only REQUESTED and PENDING move, and PENDING only to a final status.
@@ -116,15 +119,16 @@ TEST(ChangeOutcomeTest, AnyTimedOutAttemptMakesItPending) {
   EXPECT_EQ(outcome_of_change(reply).status, ChangeStatus::kPending);
 }
 
-// The reconciler: COMPLETED and FAILED orders settle; NOT_FOUND settles only when stale.
-TEST(OrderOutcomeTest, OrdersSettleAndNotFoundWaitsUntilStale) {
+// The reconciler: COMPLETED and FAILED orders settle; NOT_FOUND never settles (the
+// outcome is unknown, however old the record: it is sent again instead).
+TEST(OrderOutcomeTest, OrdersSettleAndNotFoundIsNeverAFailure) {
   kos::OrderInfo completed;
   completed.request_id = "req-1";
   completed.status = kos::OrderStatus::kCompleted;
   completed.kos_order_number = "KOS2026112500000002";
   completed.effective_date = "2026-12-01";
   completed.previous_product_code = "5G-STANDARD-001";
-  auto settled = outcome_of_order(completed, false);
+  auto settled = outcome_of_order(completed);
   ASSERT_TRUE(settled);
   EXPECT_EQ(settled->status, ChangeStatus::kCompleted);
   EXPECT_EQ(settled->kos_order_number, "KOS2026112500000002");
@@ -132,18 +136,32 @@ TEST(OrderOutcomeTest, OrdersSettleAndNotFoundWaitsUntilStale) {
   kos::OrderInfo failed;
   failed.status = kos::OrderStatus::kFailed;
   failed.result_code = KosResultCode::kChangeProductDiscontinued;
-  auto refused = outcome_of_order(failed, false);
+  auto refused = outcome_of_order(failed);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, ChangeStatus::kFailed);
   EXPECT_EQ(refused->result_code, "PRODUCT_DISCONTINUED");
 
   kos::OrderInfo missing;
   missing.status = kos::OrderStatus::kNotFound;
-  EXPECT_FALSE(outcome_of_order(missing, false));
-  auto given_up = outcome_of_order(missing, true);
-  ASSERT_TRUE(given_up);
-  EXPECT_EQ(given_up->status, ChangeStatus::kFailed);
-  EXPECT_EQ(given_up->result_code, "KOS_UNAVAILABLE");
+  EXPECT_FALSE(outcome_of_order(missing));
+}
+
+// The reconciler's repeated change: KOS's answer settles it (0000 or a business code);
+// no answer, 9999, a transport error or an open circuit leave the outcome unknown.
+TEST(OrderOutcomeTest, ResentChangeSettlesOnlyOnKosAnswers) {
+  auto completed = outcome_of_resent_change(
+      reply_to(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change()))));
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->status, ChangeStatus::kCompleted);
+  EXPECT_EQ(completed->kos_order_number, "KOS2026112500000001");
+  auto refused = outcome_of_resent_change(reply_to(fakes::answer(KosResultCode::kChangeLineInactive)));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, ChangeStatus::kFailed);
+  EXPECT_EQ(refused->result_code, "LINE_INACTIVE");
+  for (auto kind : {KosFailureKind::kTimeout, KosFailureKind::kTransport, KosFailureKind::kSystemError,
+                    KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
+    EXPECT_FALSE(outcome_of_resent_change(reply_to(fakes::failure(kind)))) << kos::to_string(kind);
+  }
 }
 
 // A stored record answers the same way every time: 200, 202, 409 in progress, its error.
