@@ -26,6 +26,11 @@ KosSimConfig KosSimConfig::load(const Environment& environment, int argc, char**
   config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
   config.customers = int(environment.integer("KOS_SIM_CUSTOMERS", 1000, 0, 5'000'000));
   config.seed = int(environment.integer("KOS_SIM_SEED", 42, INT32_MIN, INT32_MAX));
+  if (auto anchor = environment.get("KOS_SIM_ANCHOR_MONTH"); anchor && !anchor->empty()) {
+    config.anchor_month = BillingMonth::parse(*anchor);
+    if (!config.anchor_month)
+      throw ConfigError{"KOS_SIM_ANCHOR_MONTH must be a month, YYYYMM or YYYY-MM"};
+  }
 
   FaultRule& rule = config.initial_faults.global;
   rule.latency_ms = environment.integer("KOS_SIM_LATENCY_MS", rule.latency_ms, 0, kMaxLatencyMs);
@@ -33,6 +38,7 @@ KosSimConfig KosSimConfig::load(const Environment& environment, int argc, char**
   rule.error_rate = environment.real("KOS_SIM_ERROR_RATE", 0.0, 0.0, 1.0);
   rule.timeout_rate = environment.real("KOS_SIM_TIMEOUT_RATE", 0.0, 0.0, 1.0);
   rule.outage = environment.boolean("KOS_SIM_OUTAGE", false);
+  rule.timeout_applies = environment.boolean("KOS_SIM_TIMEOUT_APPLIES", true);
   config.admin_token = environment.get("KOS_SIM_ADMIN_TOKEN");
 
   for (int i = 1; i < argc; ++i) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/billing_month.hpp"
 #include "core/config.hpp"
 #include "fault_settings.hpp"
 #include "http/server.hpp"
@@ -18,6 +19,9 @@ struct KosSimConfig {
   std::string migrations_directory;
   int customers = 1000;
   int seed = 42;
+  // The newest billing month of the data (KOS_SIM_ANCHOR_MONTH, YYYYMM or YYYY-MM);
+  // unset: the current Seoul month. Lets tests and demos start "as of" another month.
+  std::optional<BillingMonth> anchor_month;
   FaultSettings initial_faults;            // what DELETE /admin/faults returns to
   std::optional<std::string> admin_token;  // lets non-loopback callers use /admin
   std::string log_level = "info";

@@ -13,7 +13,9 @@ boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store
                                           const Clock& clock) {
   if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
 
-  auto anchor = seoul_month(clock.now());
+  // The current Seoul month, unless configured: a new month adds its bills to the data
+  // already there (kos_ensure_generated), it never regenerates it.
+  auto anchor = config.anchor_month.value_or(seoul_month(clock.now()));
   log::info("data_check", {{"customers", config.customers}, {"seed", config.seed},
                            {"anchorMonth", anchor.kos_form()}});
   // A million customers take minutes to generate; /readyz stays 503 meanwhile.
