@@ -86,13 +86,15 @@ class KosRollover : public ::testing::Test {
     return parsed ? *parsed : boost::json::value{};
   }
 
-  // Everything that must survive a restart in the same month, as one text.
+  // Everything that must survive a restart in the same month: counts, the anchor, and an
+  // md5 over every line's plan, every order and every bill's amount and status.
   std::string snapshot() {
-    return sql("SELECT (SELECT count(*) FROM bills) || '|' || (SELECT count(*) FROM orders) || '|' || "
-               "(SELECT string_agg(line_number || product_code, ',' ORDER BY line_number) FROM lines) "
-               "|| '|' || (SELECT anchor_month || generated_at::text FROM generation_meta) || '|' || "
-               "(SELECT sum(total_amount) || string_agg(payment_status, '' ORDER BY line_number, "
-               "billing_month) FROM bills)")
+    return sql("SELECT (SELECT count(*) FROM bills) || ' bills, ' || (SELECT count(*) FROM orders) || "
+               "' orders, ' || (SELECT anchor_month || ' ' || generated_at::text FROM generation_meta) || ' ' || "
+               "md5((SELECT string_agg(line_number || product_code, ',' ORDER BY line_number) FROM lines) "
+               "|| coalesce((SELECT string_agg(request_id || status, ',' ORDER BY request_id) FROM orders), '') "
+               "|| (SELECT string_agg(line_number || billing_month || total_amount || payment_status, ',' "
+               "ORDER BY line_number, billing_month) FROM bills))")
         .value_or("");
   }
 
