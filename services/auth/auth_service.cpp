@@ -146,6 +146,7 @@ asio::awaitable<Outcome<LoginResult>> AuthService::start_session(const LoginRequ
                          user.permissions);
   tokens.access_token = std::move(access.token);
   tokens.access_expires_at = access.expires_at;
+  tokens.access_lifetime = parts.signer.options().lifetime;
 
   NewSession session;
   session.session_id = tokens.session_id;
@@ -200,6 +201,7 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
       tokens.session_id = session.session_id;
       tokens.access_token = std::move(access->token);
       tokens.access_expires_at = access->expires_at;
+      tokens.access_lifetime = parts.signer.options().lifetime;
       tokens.refresh_expires_at = session_expiry(session, parts.session_policy);
       log::info("token_refreshed", {{"userId", session.user_id}});
       co_return tokens;

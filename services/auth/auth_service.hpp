@@ -43,6 +43,9 @@ struct ClientInfo {
 struct IssuedTokens {
   std::string access_token;
   SystemTime access_expires_at;
+  // The configured access-token lifetime: what `expiresIn` says (SPEC §3), not the
+  // seconds left by the time the answer is written.
+  std::chrono::seconds access_lifetime{0};
   std::string refresh_token;
   SystemTime refresh_expires_at;  // the session's end if it is not refreshed before
   std::string session_id;
