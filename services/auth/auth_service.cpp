@@ -91,7 +91,16 @@ asio::awaitable<Outcome<LoginResult>> AuthService::login(LoginRequest request, C
   } else {
     check = co_await parts.passwords.verify_unknown_user(request.password);
   }
-  if (!check) co_return hasher_failure(check.error());
+  if (!check) {
+    // The password was never checked (queue full since the test above, or shutting
+    // down): the attempt must not count, or a flood of 503s would lock the real user.
+    auto released = co_await parts.users.release_login_attempt(request.user_id, reservation,
+                                                                parts.clock.now(), deadline);
+    if (!released) log::error("login_attempt_release_failed",
+                              {{"requestId", client.request_id},
+                               {"error", storage::describe(released.error())}});
+    co_return hasher_failure(check.error());
+  }
 
   if (!check->matches) {
     auto failure = failure_outcome(reservation, parts.lockout);

@@ -34,6 +34,15 @@ SET failed_attempts = $2,
     updated_at = to_timestamp($5::bigint / 1000.0)
 WHERE user_id = $1)SQL";
 
+// The counter row of a login id, locked for this transaction (releasing a reservation).
+inline constexpr const char* kLockAttemptStateName = "auth.lock_attempt_state";
+inline constexpr const char* kLockAttemptState = R"SQL(
+SELECT failed_attempts,
+       (extract(epoch FROM locked_until) * 1000)::bigint AS locked_until_ms,
+       (extract(epoch FROM last_failure_at) * 1000)::bigint AS last_failure_ms
+FROM login_attempts WHERE user_id = $1
+FOR UPDATE)SQL";
+
 // A correct password: clears the counter and records the login time.
 inline constexpr const char* kLoginSucceededName = "auth.login_succeeded";
 inline constexpr const char* kLoginSucceeded = R"SQL(
