@@ -200,8 +200,8 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
   auto now = parts.clock.now();
   auto outcome = co_await parts.sessions.refresh(
       security::refresh_token_hash(request.refresh_token),
-      security::refresh_token_hash(tokens.refresh_token), parts.session_policy, now, issue,
-      deadline);
+      security::refresh_token_hash(tokens.refresh_token), parts.session_policy, now,
+      parts.revoker.session_until(), issue, deadline);
   if (!outcome) co_return database_failure("refresh", outcome.error());
 
   switch (outcome->decision) {
@@ -219,7 +219,9 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
       const auto& session = outcome->token->session;
       log::warn("refresh_token_reused", {{"userId", session.user_id},
                                          {"sessionEnded", outcome->newly_revoked}});
-      co_await parts.revoker.revoke_session(session.session_id, deadline);
+      // Committed with the session's end (the outbox); Redis gets it when it can.
+      parts.revoker.committed({Revocation{security::RevocationKind::kSession,
+                                          session.session_id, parts.revoker.session_until()}});
       co_return Failure{auth_error(AuthError::kRefreshTokenReused)};
     }
     case RefreshDecision::kRevoked:
@@ -236,17 +238,20 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
 asio::awaitable<Outcome<void>> AuthService::logout(security::VerifiedToken caller,
                                                    Deadline deadline) {
   auto& parts = parts_;
+  // The presented token and its whole session. Both are committed to the outbox with
+  // the session's end, so the answer can be 200 even while Redis is down: the publisher
+  // carries them to every verifier as soon as Redis is back (SPEC §3).
+  std::vector<Revocation> revocations{
+      Revocation{security::RevocationKind::kSession, caller.session_id,
+                 parts.revoker.session_until()},
+      Revocation{security::RevocationKind::kToken, caller.token_id,
+                 parts.revoker.token_until(caller.expires_at)}};
   auto ended = co_await parts.sessions.revoke_session(caller.session_id, "LOGOUT",
-                                                      parts.clock.now(), deadline);
+                                                      parts.clock.now(), revocations[0].until,
+                                                      revocations[1], deadline);
   if (!ended) co_return database_failure("revoke_session", ended.error());
-  bool token_published =
-      co_await parts.revoker.revoke_token(caller.token_id, caller.expires_at, deadline);
-  bool session_published = co_await parts.revoker.revoke_session(caller.session_id, deadline);
+  parts.revoker.committed(revocations);
   log::info("logout", {{"userId", caller.user_id}});
-  // The session is over either way; 503 tells the client that other instances may
-  // still accept its token until Redis is back (a retry publishes again).
-  if (!token_published || !session_published)
-    co_return Failure{http::common_error(http::CommonError::kServiceUnavailable)};
   co_return Outcome<void>{};
 }
 
