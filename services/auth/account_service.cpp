@@ -80,11 +80,15 @@ asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
   if (!updated) co_return database_failure("set_permissions", updated.error());
   if (!*updated) co_return Failure{auth_error(AuthError::kUserNotFound)};
   // Tokens carry permissions: end the user's sessions so no token keeps the old set.
-  auto ended = co_await parts_.sessions.revoke_user_sessions(user_id, "PERMISSIONS_CHANGED",
-                                                             parts_.clock.now(), deadline);
+  const auto session_until = parts_.revoker.session_until();
+  auto ended = co_await parts_.sessions.revoke_user_sessions(
+      user_id, "PERMISSIONS_CHANGED", parts_.clock.now(), session_until, deadline);
   if (!ended) co_return database_failure("revoke_user_sessions", ended.error());
+  std::vector<Revocation> revocations;
   for (const auto& session : *ended)
-    co_await parts_.revoker.revoke_session(session.session_id, deadline);
+    revocations.push_back(
+        Revocation{security::RevocationKind::kSession, session.session_id, session_until});
+  parts_.revoker.committed(revocations);
   log::info("permissions_changed", {{"userId", user_id},
                                     {"sessionsEnded", ended->size()}});
   co_return co_await find_user(std::move(user_id), deadline);
@@ -104,12 +108,17 @@ asio::awaitable<void> AuthService::purge_expired(Deadline deadline) {
   auto sessions = co_await parts_.sessions.purge(now - std::chrono::hours{24}, deadline);
   auto attempts =
       co_await parts_.users.purge_attempts(now, now - parts_.lockout.failure_window, deadline);
-  if (!sessions || !attempts) {
-    log::warn("purge_failed", {{"error", storage::describe(!sessions ? sessions.error()
-                                                                      : attempts.error())}});
-    co_return;
+  // Expired revocations: no token they name can verify any more.
+  auto revocations = co_await parts_.revocations.purge_expired(now, deadline);
+  for (const auto* purged : {&sessions, &attempts, &revocations}) {
+    if (!*purged) {
+      log::warn("purge_failed", {{"error", storage::describe(purged->error())}});
+      co_return;
+    }
   }
-  log::debug("purged", {{"sessions", *sessions}, {"loginAttempts", *attempts}});
+  log::debug("purged", {{"sessions", *sessions},
+                        {"loginAttempts", *attempts},
+                        {"revocations", *revocations}});
 }
 
 }  // namespace phonebill::auth

@@ -91,7 +91,16 @@ asio::awaitable<Outcome<LoginResult>> AuthService::login(LoginRequest request, C
   } else {
     check = co_await parts.passwords.verify_unknown_user(request.password);
   }
-  if (!check) co_return hasher_failure(check.error());
+  if (!check) {
+    // The password was never checked (queue full since the test above, or shutting
+    // down): the attempt must not count, or a flood of 503s would lock the real user.
+    auto released = co_await parts.users.release_login_attempt(request.user_id, reservation,
+                                                                parts.clock.now(), deadline);
+    if (!released) log::error("login_attempt_release_failed",
+                              {{"requestId", client.request_id},
+                               {"error", storage::describe(released.error())}});
+    co_return hasher_failure(check.error());
+  }
 
   if (!check->matches) {
     auto failure = failure_outcome(reservation, parts.lockout);
@@ -146,6 +155,7 @@ asio::awaitable<Outcome<LoginResult>> AuthService::start_session(const LoginRequ
                          user.permissions);
   tokens.access_token = std::move(access.token);
   tokens.access_expires_at = access.expires_at;
+  tokens.access_lifetime = parts.signer.options().lifetime;
 
   NewSession session;
   session.session_id = tokens.session_id;
@@ -190,8 +200,8 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
   auto now = parts.clock.now();
   auto outcome = co_await parts.sessions.refresh(
       security::refresh_token_hash(request.refresh_token),
-      security::refresh_token_hash(tokens.refresh_token), parts.session_policy, now, issue,
-      deadline);
+      security::refresh_token_hash(tokens.refresh_token), parts.session_policy, now,
+      parts.revoker.session_until(), issue, deadline);
   if (!outcome) co_return database_failure("refresh", outcome.error());
 
   switch (outcome->decision) {
@@ -200,6 +210,7 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
       tokens.session_id = session.session_id;
       tokens.access_token = std::move(access->token);
       tokens.access_expires_at = access->expires_at;
+      tokens.access_lifetime = parts.signer.options().lifetime;
       tokens.refresh_expires_at = session_expiry(session, parts.session_policy);
       log::info("token_refreshed", {{"userId", session.user_id}});
       co_return tokens;
@@ -208,7 +219,9 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
       const auto& session = outcome->token->session;
       log::warn("refresh_token_reused", {{"userId", session.user_id},
                                          {"sessionEnded", outcome->newly_revoked}});
-      co_await parts.revoker.revoke_session(session.session_id, deadline);
+      // Committed with the session's end (the outbox); Redis gets it when it can.
+      parts.revoker.committed({Revocation{security::RevocationKind::kSession,
+                                          session.session_id, parts.revoker.session_until()}});
       co_return Failure{auth_error(AuthError::kRefreshTokenReused)};
     }
     case RefreshDecision::kRevoked:
@@ -225,17 +238,20 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
 asio::awaitable<Outcome<void>> AuthService::logout(security::VerifiedToken caller,
                                                    Deadline deadline) {
   auto& parts = parts_;
+  // The presented token and its whole session. Both are committed to the outbox with
+  // the session's end, so the answer can be 200 even while Redis is down: the publisher
+  // carries them to every verifier as soon as Redis is back (SPEC §3).
+  std::vector<Revocation> revocations{
+      Revocation{security::RevocationKind::kSession, caller.session_id,
+                 parts.revoker.session_until()},
+      Revocation{security::RevocationKind::kToken, caller.token_id,
+                 parts.revoker.token_until(caller.expires_at)}};
   auto ended = co_await parts.sessions.revoke_session(caller.session_id, "LOGOUT",
-                                                      parts.clock.now(), deadline);
+                                                      parts.clock.now(), revocations[0].until,
+                                                      revocations[1], deadline);
   if (!ended) co_return database_failure("revoke_session", ended.error());
-  bool token_published =
-      co_await parts.revoker.revoke_token(caller.token_id, caller.expires_at, deadline);
-  bool session_published = co_await parts.revoker.revoke_session(caller.session_id, deadline);
+  parts.revoker.committed(revocations);
   log::info("logout", {{"userId", caller.user_id}});
-  // The session is over either way; 503 tells the client that other instances may
-  // still accept its token until Redis is back (a retry publishes again).
-  if (!token_published || !session_published)
-    co_return Failure{http::common_error(http::CommonError::kServiceUnavailable)};
   co_return Outcome<void>{};
 }
 

@@ -18,6 +18,7 @@
 #include "lockout_rules.hpp"
 #include "login_history_store.hpp"
 #include "permission_check_store.hpp"
+#include "revocation_store.hpp"
 #include "security/access_token.hpp"
 #include "security/password_hasher.hpp"
 #include "security/token_signer.hpp"
@@ -43,6 +44,9 @@ struct ClientInfo {
 struct IssuedTokens {
   std::string access_token;
   SystemTime access_expires_at;
+  // The configured access-token lifetime: what `expiresIn` says (SPEC §3), not the
+  // seconds left by the time the answer is written.
+  std::chrono::seconds access_lifetime{0};
   std::string refresh_token;
   SystemTime refresh_expires_at;  // the session's end if it is not refreshed before
   std::string session_id;
@@ -58,6 +62,7 @@ struct AuthServiceParts {
   SessionStore& sessions;
   LoginHistoryStore& history;
   PermissionCheckStore& checks;
+  RevocationStore& revocations;  // the outbox (housekeeping deletes expired rows)
   security::PasswordHasher& passwords;
   const security::TokenSigner& signer;
   SessionRevoker& revoker;
@@ -104,7 +109,7 @@ class AuthService {
 
   // Creates `request`'s user unless the id exists (start-up demo data). False if it existed.
   boost::asio::awaitable<Outcome<bool>> ensure_user(CreateUserRequest request, Deadline deadline);
-  // Deletes sessions and counters that can no longer matter (housekeeping).
+  // Deletes sessions, counters and revocations that can no longer matter (housekeeping).
   boost::asio::awaitable<void> purge_expired(Deadline deadline);
 
   const LockoutPolicy& lockout() const { return parts_.lockout; }

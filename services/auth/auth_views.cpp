@@ -38,7 +38,7 @@ boost::json::object tokens_view(const IssuedTokens& tokens, SystemTime now) {
   view["accessToken"] = tokens.access_token;
   view["refreshToken"] = tokens.refresh_token;
   view["tokenType"] = "Bearer";
-  view["expiresIn"] = seconds_until(tokens.access_expires_at, now);
+  view["expiresIn"] = tokens.access_lifetime.count();
   view["refreshExpiresIn"] = seconds_until(tokens.refresh_expires_at, now);
   view["accessTokenExpiresAt"] = iso8601_seoul(tokens.access_expires_at);
   view["refreshTokenExpiresAt"] = iso8601_seoul(tokens.refresh_expires_at);

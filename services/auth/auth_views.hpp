@@ -15,7 +15,8 @@ namespace phonebill::auth {
 // {userId, userName, customerId, lineNumber, status (ACTIVE|LOCKED), lastLoginAt, permissions}
 boost::json::object user_view(const UserRecord& user, SystemTime now);
 // {accessToken, refreshToken, tokenType, expiresIn, refreshExpiresIn, accessTokenExpiresAt,
-//  refreshTokenExpiresAt}
+//  refreshTokenExpiresAt}; expiresIn is the configured lifetime, refreshExpiresIn the
+//  seconds from `now` until the session ends unless refreshed.
 boost::json::object tokens_view(const IssuedTokens& tokens, SystemTime now);
 // tokens_view plus "user".
 boost::json::object login_view(const LoginResult& result, SystemTime now);

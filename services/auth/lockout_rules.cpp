@@ -9,6 +9,7 @@ bool is_locked(const AttemptState& state, SystemTime now) {
 Reservation reserve_attempt(const AttemptState& current, const LockoutPolicy& policy,
                             SystemTime now) {
   Reservation reservation;
+  reservation.previous = current;
   if (is_locked(current, now)) {
     reservation.kind = ReservationKind::kLocked;
     reservation.next = current;
@@ -27,6 +28,14 @@ Reservation reserve_attempt(const AttemptState& current, const LockoutPolicy& po
   reservation.next.last_failure_at = now;
   if (number >= policy.max_failures) reservation.next.locked_until = now + policy.lock_duration;
   return reservation;
+}
+
+AttemptState release_attempt(const AttemptState& current, const Reservation& reservation) {
+  if (reservation.kind != ReservationKind::kVerify) return current;
+  if (current == reservation.next) return reservation.previous;
+  AttemptState released = current;
+  if (released.failed_attempts > 0) --released.failed_attempts;
+  return released;
 }
 
 FailureOutcome failure_outcome(const Reservation& reservation, const LockoutPolicy& policy) {

@@ -34,6 +34,7 @@ enum class ReservationKind {
 
 struct Reservation {
   ReservationKind kind = ReservationKind::kVerify;
+  AttemptState previous;     // the stored state it was made from
   AttemptState next;         // the state to store (unchanged for kLocked)
   int attempt_number = 0;    // kVerify: 1..max_failures within the current series
   std::optional<SystemTime> locked_until;  // kLocked: until when
@@ -45,6 +46,15 @@ struct Reservation {
 // lock already, so attempts racing it are refused.
 Reservation reserve_attempt(const AttemptState& current, const LockoutPolicy& policy,
                             SystemTime now);
+
+// Takes back a kVerify reservation whose password was never checked (the hasher refused
+// or failed: the answer is 503, and an attempt that was not checked must not cost a try).
+// `current` is the stored state now. If nothing was stored since the reservation, the
+// previous state comes back exactly (a lock this reservation set included). Otherwise
+// later attempts were counted (or a success or an unlock cleared the counter): one
+// failure is taken off the counter and the rest, including a lock a later attempt set
+// and answered with, stays.
+AttemptState release_attempt(const AttemptState& current, const Reservation& reservation);
 
 // The state after a correct password: counter cleared, lock lifted.
 inline AttemptState state_after_success() { return AttemptState{}; }

@@ -1,6 +1,6 @@
 // auth: users, credentials, sessions, permissions and token signing keys (SPEC §3).
 // Wiring only: configuration → keys → pool, Redis, revocations → stores → hasher,
-// signer, verifier → service → routes → server. `auth rotate-signing-key` rotates the
+// signer, verifier, revocation publisher → service → routes → server. `auth rotate-signing-key` rotates the
 // signing key and exits (docs/auth.md).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,6 +12,7 @@
 #include "auth_config.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "revocation_publisher.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
 #include "security/revocation_set.hpp"
@@ -78,22 +79,27 @@ int main(int argc, char** argv) {
   SessionStore::register_statements(pool);
   LoginHistoryStore::register_statements(pool);
   PermissionCheckStore::register_statements(pool);
+  RevocationStore::register_statements(pool);
   UserStore users{pool};
   SessionStore sessions{pool};
   LoginHistoryStore history{pool};
   PermissionCheckStore checks{pool};
+  RevocationStore revocation_outbox{pool};
 
-  cache::RedisClient redis{io, config.redis_url};
+  // Redis carries only revocations for auth: reconnect as eagerly as the verifiers do.
+  cache::RedisClient redis{io, config.redis_url, security::revocation_redis_options()};
   security::RevocationSet revocations{clock};
   security::RevocationListener listener{io, config.redis_url, redis, revocations};
   security::LocalJwksSource key_source{*keys};
   security::TokenVerifier verifier{key_source, config.verifier, clock, &revocations};
   security::TokenSigner signer{*keys, config.signer, clock};
   security::PasswordHasher passwords{config.passwords};
-  SessionRevoker revoker{redis, revocations, clock, config.session_revocation_ttl(),
+  RevocationPublisher publisher{io, revocation_outbox, redis, clock};
+  SessionRevoker revoker{revocations, &publisher, clock, config.session_revocation_ttl(),
                          config.revocation_margin()};
-  AuthService service{AuthServiceParts{users, sessions, history, checks, passwords, signer,
-                                       revoker, clock, config.lockout, config.sessions}};
+  AuthService service{AuthServiceParts{users, sessions, history, checks, revocation_outbox,
+                                       passwords, signer, revoker, clock, config.lockout,
+                                       config.sessions}};
   AuthContext context{service, verifier, *keys};
 
   http::Server server{io, config.server, make_routes(context)};
@@ -111,6 +117,7 @@ int main(int argc, char** argv) {
   });
 
   server.prepare(prepare_service(pool, service, config), [&] {
+    publisher.start();  // the outbox table exists now
     asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
                    asio::detached);
   });

@@ -34,6 +34,15 @@ SET failed_attempts = $2,
     updated_at = to_timestamp($5::bigint / 1000.0)
 WHERE user_id = $1)SQL";
 
+// The counter row of a login id, locked for this transaction (releasing a reservation).
+inline constexpr const char* kLockAttemptStateName = "auth.lock_attempt_state";
+inline constexpr const char* kLockAttemptState = R"SQL(
+SELECT failed_attempts,
+       (extract(epoch FROM locked_until) * 1000)::bigint AS locked_until_ms,
+       (extract(epoch FROM last_failure_at) * 1000)::bigint AS last_failure_ms
+FROM login_attempts WHERE user_id = $1
+FOR UPDATE)SQL";
+
 // A correct password: clears the counter and records the login time.
 inline constexpr const char* kLoginSucceededName = "auth.login_succeeded";
 inline constexpr const char* kLoginSucceeded = R"SQL(
@@ -145,8 +154,10 @@ SET last_used_at = to_timestamp($4::bigint / 1000.0), current_jti = $5,
     current_jti_expires_at = to_timestamp($6::bigint / 1000.0)
 WHERE session_id = $3)SQL";
 
-// Ends one session (idempotent: an ended one keeps its first reason). Returns the
-// session's owner and newest token even when it was ended before.
+// Ends one session (idempotent: an ended one keeps its first reason) and, in the same
+// statement, puts its revocation into the outbox: the sid until $4, and the jti $5 (NULL:
+// none) until $6. A row already there is only ever extended, and then published again.
+// Returns the session's owner and newest token even when it was ended before.
 inline constexpr const char* kRevokeSessionName = "auth.revoke_session";
 inline constexpr const char* kRevokeSession = R"SQL(
 WITH target AS (SELECT session_id FROM sessions WHERE session_id = $1 FOR UPDATE),
@@ -154,26 +165,78 @@ ended AS (
   UPDATE sessions s
   SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
   FROM target t WHERE s.session_id = t.session_id AND s.revoked_at IS NULL
-  RETURNING s.session_id)
+  RETURNING s.session_id),
+outbox AS (
+  INSERT INTO revocations (kind, revoked_id, expires_at, created_at)
+  SELECT r.kind, r.revoked_id, to_timestamp(r.until_ms / 1000.0), to_timestamp($3::bigint / 1000.0)
+  FROM (VALUES ('sid', $1::text, $4::bigint), ('jti', $5::text, $6::bigint))
+       AS r (kind, revoked_id, until_ms)
+  WHERE r.revoked_id IS NOT NULL
+  ON CONFLICT (kind, revoked_id) DO UPDATE
+  SET expires_at = EXCLUDED.expires_at, published_at = NULL
+  WHERE revocations.expires_at < EXCLUDED.expires_at)
 SELECT s.user_id, s.current_jti,
        (extract(epoch FROM s.current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms,
        EXISTS (SELECT 1 FROM ended) AS newly_revoked
 FROM sessions s WHERE s.session_id = $1)SQL";
 
-// Ends every live session of a user; returns the ended ones.
+// Ends every live session of a user and puts each sid into the revocation outbox until
+// $4, in one statement; returns the ended sessions.
 inline constexpr const char* kRevokeUserSessionsName = "auth.revoke_user_sessions";
 inline constexpr const char* kRevokeUserSessions = R"SQL(
-UPDATE sessions
-SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
-WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($3::bigint / 1000.0)
-RETURNING session_id, current_jti,
-          (extract(epoch FROM current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms)SQL";
+WITH ended AS (
+  UPDATE sessions
+  SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
+  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($3::bigint / 1000.0)
+  RETURNING session_id, current_jti,
+            (extract(epoch FROM current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms),
+outbox AS (
+  INSERT INTO revocations (kind, revoked_id, expires_at, created_at)
+  SELECT 'sid', session_id, to_timestamp($4::bigint / 1000.0), to_timestamp($3::bigint / 1000.0)
+  FROM ended
+  ON CONFLICT (kind, revoked_id) DO UPDATE
+  SET expires_at = EXCLUDED.expires_at, published_at = NULL
+  WHERE revocations.expires_at < EXCLUDED.expires_at)
+SELECT session_id, current_jti, current_jti_expires_ms FROM ended)SQL";
 
 // Sessions (and their refresh tokens, by cascade) ended longer ago than $1.
 inline constexpr const char* kPurgeSessionsName = "auth.purge_sessions";
 inline constexpr const char* kPurgeSessions = R"SQL(
 DELETE FROM sessions WHERE expires_at < to_timestamp($1::bigint / 1000.0)
    OR revoked_at < to_timestamp($1::bigint / 1000.0))SQL";
+
+// ---- the revocation outbox (RevocationStore) -------------------------------------------------
+
+// Up to $2 unpublished revocations still alive at $1, oldest first, locked for this
+// transaction; rows another instance is publishing right now are skipped.
+inline constexpr const char* kClaimRevocationsName = "auth.claim_revocations";
+inline constexpr const char* kClaimRevocations = R"SQL(
+SELECT kind, revoked_id, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms
+FROM revocations
+WHERE published_at IS NULL AND expires_at > to_timestamp($1::bigint / 1000.0)
+ORDER BY created_at
+LIMIT $2
+FOR UPDATE SKIP LOCKED)SQL";
+
+// $1 kind, $2 id, $3 now (the row is locked by the claim above).
+inline constexpr const char* kMarkRevocationPublishedName = "auth.mark_revocation_published";
+inline constexpr const char* kMarkRevocationPublished = R"SQL(
+UPDATE revocations SET published_at = to_timestamp($3::bigint / 1000.0)
+WHERE kind = $1 AND revoked_id = $2)SQL";
+
+// Every revocation alive at $1, in key order after ($2, $3), at most $4 (republishing).
+inline constexpr const char* kLiveRevocationsName = "auth.live_revocations";
+inline constexpr const char* kLiveRevocations = R"SQL(
+SELECT kind, revoked_id, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms
+FROM revocations
+WHERE expires_at > to_timestamp($1::bigint / 1000.0) AND (kind, revoked_id) > ($2, $3)
+ORDER BY kind, revoked_id
+LIMIT $4)SQL";
+
+// Revocations expired before $1: no token they concern can verify any more.
+inline constexpr const char* kPurgeRevocationsName = "auth.purge_revocations";
+inline constexpr const char* kPurgeRevocations = R"SQL(
+DELETE FROM revocations WHERE expires_at < to_timestamp($1::bigint / 1000.0))SQL";
 
 // ---- login history (LoginHistoryStore) ------------------------------------------------------
 

@@ -1,49 +1,31 @@
 #include "session_revoker.hpp"
 
-#include "core/log.hpp"
+#include "revocation_publisher.hpp"
 
 namespace phonebill::auth {
 
-SessionRevoker::SessionRevoker(cache::RedisClient& redis, security::RevocationSet& local,
+SessionRevoker::SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher,
                                const Clock& clock, std::chrono::milliseconds session_ttl,
-                               std::chrono::milliseconds margin,
-                               security::RevocationChannel channel)
-    : redis_(redis),
-      local_(local),
+                               std::chrono::milliseconds margin)
+    : local_(local),
+      publisher_(publisher),
       clock_(clock),
       session_ttl_(session_ttl),
-      margin_(margin),
-      channel_(std::move(channel)) {}
+      margin_(margin) {}
 
-boost::asio::awaitable<bool> SessionRevoker::revoke_session(std::string session_id,
-                                                            cache::Deadline deadline) {
-  co_return co_await publish(security::RevocationKind::kSession, std::move(session_id),
-                             session_ttl_, deadline);
+SystemTime SessionRevoker::session_until() const { return clock_.now() + session_ttl_; }
+
+SystemTime SessionRevoker::token_until(SystemTime expires_at) const {
+  return expires_at + margin_;
 }
 
-boost::asio::awaitable<bool> SessionRevoker::revoke_token(std::string token_id,
-                                                          SystemTime expires_at,
-                                                          cache::Deadline deadline) {
-  auto remaining =
-      std::chrono::duration_cast<std::chrono::milliseconds>(expires_at - clock_.now()) + margin_;
-  if (remaining <= std::chrono::milliseconds::zero()) co_return true;  // already dead
-  co_return co_await publish(security::RevocationKind::kToken, std::move(token_id), remaining,
-                             deadline);
-}
-
-boost::asio::awaitable<bool> SessionRevoker::publish(security::RevocationKind kind,
-                                                     std::string id,
-                                                     std::chrono::milliseconds ttl,
-                                                     cache::Deadline deadline) {
-  local_.revoke(kind, id, ttl);
-  auto published =
-      co_await security::publish_revocation(redis_, kind, id, ttl, deadline, channel_);
-  if (!published) {
-    log::error("revocation_publish_failed", {{"kind", security::to_string(kind)},
-                                             {"error", published.error().message}});
-    co_return false;
+void SessionRevoker::committed(const std::vector<Revocation>& revocations) {
+  const auto now = clock_.now();
+  for (const auto& revocation : revocations) {
+    local_.revoke(revocation.kind, revocation.id,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(revocation.until - now));
   }
-  co_return true;
+  if (publisher_ != nullptr && !revocations.empty()) publisher_->wake();
 }
 
 }  // namespace phonebill::auth

@@ -1,45 +1,48 @@
-// Makes ended sessions stop working everywhere (SPEC §3): each revocation goes into this
-// instance's RevocationSet at once and through Redis (key with TTL + pub/sub, see
-// security/revocation_set.hpp) to every other verifier. TTLs cover the longest time a
-// token concerned could still verify. Entry points: revoke_session, revoke_token.
+// Makes ended sessions stop working everywhere (SPEC §3). It decides how long each
+// revocation lasts (the longest time a token concerned could still verify), and once
+// the stores have committed the revocations to the outbox together with the session
+// change, applies them to this instance's RevocationSet at once and wakes the
+// RevocationPublisher, which carries them to Redis and so to every other verifier.
+// Entry points: session_until, token_until, committed.
 #pragma once
-#include <boost/asio/awaitable.hpp>
-
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "cache/redis_client.hpp"
 #include "core/clock.hpp"
+#include "revocation_store.hpp"
 #include "security/revocation_set.hpp"
 
 namespace phonebill::auth {
 
+class RevocationPublisher;
+
 class SessionRevoker {
  public:
-  // `redis`, `local` and `clock` must outlive the revoker. `session_ttl` is how long a
-  // session revocation must last (the access-token lifetime plus `margin`); a token's
+  // `local`, `publisher` and `clock` must outlive the revoker. `session_ttl` is how long
+  // a session revocation must last (the access-token lifetime plus `margin`); a token's
   // revocation lasts until its exp plus `margin` (at least the verifiers' leeway).
-  SessionRevoker(cache::RedisClient& redis, security::RevocationSet& local, const Clock& clock,
-                 std::chrono::milliseconds session_ttl, std::chrono::milliseconds margin,
-                 security::RevocationChannel channel = {});
+  // Without a publisher (unit tests) revocations are applied locally only.
+  SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher,
+                 const Clock& clock, std::chrono::milliseconds session_ttl,
+                 std::chrono::milliseconds margin);
 
-  // Revokes every token of `session_id`. True once Redis has it; false (logged) if it
-  // could not be published — this instance rejects the tokens anyway.
-  boost::asio::awaitable<bool> revoke_session(std::string session_id, cache::Deadline deadline);
-  // Revokes one access token until it expires (plus leeway).
-  boost::asio::awaitable<bool> revoke_token(std::string token_id, SystemTime expires_at,
-                                            cache::Deadline deadline);
+  // Until when a session ended now must stay revoked.
+  SystemTime session_until() const;
+  // Until when an access token expiring at `expires_at` must stay revoked.
+  SystemTime token_until(SystemTime expires_at) const;
+
+  // The revocations are committed (outbox rows written with the session change): this
+  // instance rejects the tokens from now on, and the publisher takes them to Redis.
+  void committed(const std::vector<Revocation>& revocations);
 
  private:
-  boost::asio::awaitable<bool> publish(security::RevocationKind kind, std::string id,
-                                       std::chrono::milliseconds ttl, cache::Deadline deadline);
-
-  cache::RedisClient& redis_;
   security::RevocationSet& local_;
+  RevocationPublisher* publisher_;
   const Clock& clock_;
   std::chrono::milliseconds session_ttl_;
   std::chrono::milliseconds margin_;
-  security::RevocationChannel channel_;
 };
 
 }  // namespace phonebill::auth

@@ -59,7 +59,7 @@ boost::asio::awaitable<PgResult<void>> SessionStore::create_session(NewSession s
 
 boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
     std::string presented_hash, std::string new_hash, SessionPolicy policy, SystemTime now,
-    IssueAccess issue, Deadline deadline) {
+    SystemTime revoke_until, IssueAccess issue, Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
   auto& connection = *lease;
@@ -87,7 +87,8 @@ boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
   } else if (outcome.decision == RefreshDecision::kReused) {
     auto ended = co_await connection.execute(
         queries::kRevokeSessionName,
-        pg_params(outcome.token->session.session_id, "REFRESH_TOKEN_REUSED", to_epoch_ms(now)),
+        pg_params(outcome.token->session.session_id, "REFRESH_TOKEN_REUSED", to_epoch_ms(now),
+                  to_epoch_ms(revoke_until), std::nullopt, std::nullopt),
         deadline);
     if (!ended) co_return ended.error();
     outcome.newly_revoked = !ended->empty() && ended->boolean(0, "newly_revoked");
@@ -101,9 +102,19 @@ boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
 }
 
 boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revoke_session(
-    std::string session_id, std::string reason, SystemTime now, Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kRevokeSessionName,
-                                     pg_params(session_id, reason, to_epoch_ms(now)), deadline);
+    std::string session_id, std::string reason, SystemTime now, SystemTime session_until,
+    std::optional<Revocation> token, Deadline deadline) {
+  std::optional<std::string> token_id;
+  std::optional<std::int64_t> token_until;
+  if (token && token->kind == security::RevocationKind::kToken && !token->id.empty()) {
+    token_id = token->id;
+    token_until = to_epoch_ms(token->until);
+  }
+  auto rows = co_await pool_.execute(
+      queries::kRevokeSessionName,
+      pg_params(session_id, reason, to_epoch_ms(now), to_epoch_ms(session_until), token_id,
+                token_until),
+      deadline);
   if (!rows) co_return rows.error();
   if (rows->empty()) co_return std::optional<EndedSession>{};
   EndedSession ended;
@@ -116,9 +127,11 @@ boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revo
 }
 
 boost::asio::awaitable<PgResult<std::vector<EndedSession>>> SessionStore::revoke_user_sessions(
-    std::string user_id, std::string reason, SystemTime now, Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kRevokeUserSessionsName,
-                                     pg_params(user_id, reason, to_epoch_ms(now)), deadline);
+    std::string user_id, std::string reason, SystemTime now, SystemTime session_until,
+    Deadline deadline) {
+  auto rows = co_await pool_.execute(
+      queries::kRevokeUserSessionsName,
+      pg_params(user_id, reason, to_epoch_ms(now), to_epoch_ms(session_until)), deadline);
   if (!rows) co_return rows.error();
   std::vector<EndedSession> sessions;
   for (std::size_t row = 0; row < rows->row_count(); ++row) {

@@ -1,7 +1,8 @@
 // Sessions and their refresh tokens (tables sessions and refresh_tokens). A refresh
 // runs in one transaction with the token and session rows locked: decide_refresh picks
 // the outcome, the caller's `issue` callback signs the new access token, and the rotation
-// or the reuse revocation is committed before anyone learns of it.
+// or the reuse revocation is committed before anyone learns of it. Ending a session
+// writes its revocation to the outbox (table revocations) in the same statement.
 // Entry points: SessionStore::register_statements once, then the coroutines below.
 #pragma once
 #include <boost/asio/awaitable.hpp>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "revocation_store.hpp"
 #include "session_rules.hpp"
 #include "storage/pg_pool.hpp"
 #include "store_support.hpp"
@@ -71,20 +73,27 @@ class SessionStore {
 
   // Looks up `presented_hash` and applies decide_refresh at `now`: kRotate marks it
   // rotated, stores `new_hash` and the token `issue` signed; kReused ends the session
-  // (reason REFRESH_TOKEN_REUSED); the other outcomes change nothing.
+  // (reason REFRESH_TOKEN_REUSED) and commits its revocation until `revoke_until`; the
+  // other outcomes change nothing.
   boost::asio::awaitable<PgResult<RefreshOutcome>> refresh(std::string presented_hash,
                                                            std::string new_hash,
                                                            SessionPolicy policy, SystemTime now,
+                                                           SystemTime revoke_until,
                                                            IssueAccess issue,
                                                            Deadline deadline);
 
-  // Ends one session (reason LOGOUT, ...). nullopt for an unknown session; an ended one
-  // is returned with newly_revoked = false.
+  // Ends one session (reason LOGOUT, ...) and commits, in the same statement, the
+  // revocation of its sid until `session_until` and of `token` (if any). nullopt for an
+  // unknown session (the revocations are committed all the same); an ended one is
+  // returned with newly_revoked = false.
   boost::asio::awaitable<PgResult<std::optional<EndedSession>>> revoke_session(
-      std::string session_id, std::string reason, SystemTime now, Deadline deadline);
-  // Ends every live session of a user.
+      std::string session_id, std::string reason, SystemTime now, SystemTime session_until,
+      std::optional<Revocation> token, Deadline deadline);
+  // Ends every live session of a user, committing each sid's revocation until
+  // `session_until` in the same statement.
   boost::asio::awaitable<PgResult<std::vector<EndedSession>>> revoke_user_sessions(
-      std::string user_id, std::string reason, SystemTime now, Deadline deadline);
+      std::string user_id, std::string reason, SystemTime now, SystemTime session_until,
+      Deadline deadline);
   // Deletes sessions that ended (or expired) before `ended_before`, with their tokens.
   boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before,
                                                         Deadline deadline);

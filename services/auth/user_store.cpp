@@ -36,6 +36,7 @@ UserStore::UserStore(storage::PgPool& pool) : pool_(pool) {}
 void UserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kLockAttemptName, queries::kLockAttempt);
   pool.register_statement(queries::kStoreAttemptName, queries::kStoreAttempt);
+  pool.register_statement(queries::kLockAttemptStateName, queries::kLockAttemptState);
   pool.register_statement(queries::kLoginSucceededName, queries::kLoginSucceeded);
   pool.register_statement(queries::kUpdatePasswordHashName, queries::kUpdatePasswordHash);
   pool.register_statement(queries::kFindUserName, queries::kFindUser);
@@ -48,6 +49,9 @@ void UserStore::register_statements(storage::PgPool& pool) {
 
 boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_attempt(
     std::string user_id, LockoutPolicy policy, SystemTime now, Deadline deadline) {
+  // Whole milliseconds, as stored: release_login_attempt compares the stored state with
+  // the reservation's.
+  now = from_epoch_ms(to_epoch_ms(now));
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
   auto& connection = *lease;
@@ -78,6 +82,32 @@ boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_atte
   if (auto committed = co_await connection.commit(deadline); !committed)
     co_return committed.error();
   co_return result;
+}
+
+boost::asio::awaitable<PgResult<void>> UserStore::release_login_attempt(std::string user_id,
+                                                                      Reservation reservation,
+                                                                      SystemTime now,
+                                                                      Deadline deadline) {
+  if (reservation.kind != ReservationKind::kVerify) co_return PgResult<void>{};
+  auto lease = co_await pool_.acquire(deadline);
+  if (!lease) co_return lease.error();
+  auto& connection = *lease;
+  if (auto begun = co_await connection.begin(deadline); !begun) co_return begun.error();
+  auto locked =
+      co_await connection.execute(queries::kLockAttemptStateName, pg_params(user_id), deadline);
+  if (!locked) co_return locked.error();
+  if (!locked->empty()) {
+    const auto released = release_attempt(attempt_state_of(*locked), reservation);
+    auto stored = co_await connection.execute(
+        queries::kStoreAttemptName,
+        pg_params(user_id, released.failed_attempts, to_epoch_ms(released.locked_until),
+                  to_epoch_ms(released.last_failure_at), to_epoch_ms(now)),
+        deadline);
+    if (!stored) co_return stored.error();
+  }
+  if (auto committed = co_await connection.commit(deadline); !committed)
+    co_return committed.error();
+  co_return PgResult<void>{};
 }
 
 boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std::string user_id,

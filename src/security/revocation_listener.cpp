@@ -106,7 +106,9 @@ struct RevocationListener::State : std::enable_shared_from_this<State> {
           self->synchronized.store(true);
         }
       } else if (!self->stopped.load()) {
-        co_await http::sleep_for(500ms);  // Redis trouble: try again shortly
+        // Redis trouble (often: the subscriber is back before the command connection):
+        // try again shortly, so a returning Redis is caught up with well within a second.
+        co_await http::sleep_for(self->options.resync_retry);
         std::lock_guard lock{self->resync_mutex};
         self->resync_again = true;
       }

@@ -36,6 +36,12 @@ std::optional<RevocationKind> parse_revocation_kind(std::string_view text) {
   return std::nullopt;
 }
 
+cache::RedisOptions revocation_redis_options() {
+  cache::RedisOptions options;
+  options.reconnect_max_delay = std::chrono::milliseconds{250};
+  return options;
+}
+
 RevocationSet::RevocationSet(const Clock& clock) : clock_(clock) {}
 
 void RevocationSet::revoke(RevocationKind kind, std::string_view id,

@@ -76,10 +76,10 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/auth/auth";
   options.environment = {
-      {"PHONEBILL_DATABASE_URL", auth.dsn},
+      {"PHONEBILL_DATABASE_URL", settings.database_dsn.empty() ? auth.dsn : settings.database_dsn},
       {"PHONEBILL_HTTP_PORT", std::to_string(instance.port)},
       {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/auth"},
-      {"PHONEBILL_REDIS_URL", redis_url()},
+      {"PHONEBILL_REDIS_URL", settings.redis_url.empty() ? redis_url() : settings.redis_url},
       {"PHONEBILL_SECRETS_DIR", auth.secrets},
       {"PHONEBILL_ENVIRONMENT", "local"},
       {"PHONEBILL_IO_THREADS", "2"},
@@ -87,6 +87,7 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
       {"PHONEBILL_REQUEST_DEADLINE_MS", "20000"},
       {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)},
   };
+  for (const auto& [name, value] : settings.environment) options.environment[name] = value;
   options.log_path = auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) +
                      ".log";
   instance.process = std::make_unique<ChildProcess>(options);
@@ -117,6 +118,15 @@ void AuthTest::SetUp() {
 }
 
 std::uint16_t AuthTest::port(std::size_t instance) { return shared().instances.at(instance).port; }
+
+std::string AuthTest::stop_instance(std::size_t index) {
+  auto& instance = shared().instances.at(index);
+  if (!instance.process) return {};
+  EXPECT_EQ(instance.process->stop(std::chrono::seconds{10}), 0);
+  auto log = instance.process->read_log();
+  instance.process.reset();
+  return log;
+}
 
 std::string AuthTest::stop_all_and_collect_logs() {
   std::string logs;
@@ -210,8 +220,8 @@ std::string AuthTest::create_user(const std::string& prefix, std::vector<std::st
   return user_id;
 }
 
-std::string AuthTest::sql_value(const std::string& sql) {
-  PGconn* connection = PQconnectdb(shared().dsn.c_str());
+std::string AuthTest::sql_value(const std::string& sql, const std::string& dsn) {
+  PGconn* connection = PQconnectdb(dsn.empty() ? shared().dsn.c_str() : dsn.c_str());
   std::string value;
   if (PQstatus(connection) == CONNECTION_OK) {
     PGresult* result = PQexec(connection, sql.c_str());

@@ -37,6 +37,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 struct InstanceSettings {
   std::string name = "auth";
   std::int64_t lock_seconds = 1800;
+  std::string redis_url;     // empty: the harness's Redis
+  std::string database_dsn;  // empty: the suite's database
+  Headers environment;       // more PHONEBILL_* settings (override the defaults)
 };
 
 class AuthTest : public ::testing::Test {
@@ -51,6 +54,8 @@ class AuthTest : public ::testing::Test {
   // Instance 0 is the primary; start_instance adds more (returns the index).
   static std::size_t start_instance(InstanceSettings settings);
   static std::uint16_t port(std::size_t instance = 0);
+  // Stops one instance (graceful) and returns its log; its index stays taken.
+  static std::string stop_instance(std::size_t instance);
   // Stops every instance (graceful) and returns their logs concatenated.
   static std::string stop_all_and_collect_logs();
 
@@ -71,8 +76,8 @@ class AuthTest : public ::testing::Test {
   // Creates a user with kUserPassword through the admin API; returns its id.
   static std::string create_user(const std::string& prefix,
                                  std::vector<std::string> permissions = {"BILL_INQUIRY"});
-  // First column of the first row of `sql` on auth's database ("" if no row).
-  static std::string sql_value(const std::string& sql);
+  // First column of the first row of `sql` on auth's database, or on `dsn` ("" if no row).
+  static std::string sql_value(const std::string& sql, const std::string& dsn = {});
 
   static const std::string& secrets_directory();
   static const std::string& database_dsn();

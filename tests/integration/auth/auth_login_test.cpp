@@ -35,7 +35,7 @@ TEST_F(AuthTest, LoginSucceedsWithTokensAndUser) {
   EXPECT_EQ(reply.json.at("success"), true);
   const auto& data = reply.data();
   EXPECT_EQ(data.at("tokenType"), "Bearer");
-  EXPECT_NEAR(double(data.at("expiresIn").to_number<std::int64_t>()), 1800.0, 1.0);
+  EXPECT_EQ(data.at("expiresIn").to_number<std::int64_t>(), 1800);  // the lifetime, exactly
   EXPECT_NEAR(double(data.at("refreshExpiresIn").to_number<std::int64_t>()), 1800.0, 2.0);
   EXPECT_EQ(reply.text("refreshToken").size(), 43u);
   const auto& user = data.at("user");

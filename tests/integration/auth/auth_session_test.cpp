@@ -25,6 +25,7 @@ TEST_F(AuthTest, RefreshRotatesTheTokenPair) {
   auto first = login_ok(user, kUserPassword);
   auto second_reply = refresh(first.refresh);
   ASSERT_EQ(second_reply.status, 200) << second_reply.body;
+  EXPECT_EQ(second_reply.data().at("expiresIn").to_number<std::int64_t>(), 1800);
   Tokens second{second_reply.text("accessToken"), second_reply.text("refreshToken")};
   EXPECT_NE(second.refresh, first.refresh);
   EXPECT_NE(second.access, first.access);
@@ -45,6 +46,7 @@ TEST_F(AuthTest, ReusedRefreshTokenKillsTheSession) {
   auto first = login_ok(user, kUserPassword);
   auto second_reply = refresh(first.refresh);
   ASSERT_EQ(second_reply.status, 200) << second_reply.body;
+  EXPECT_EQ(second_reply.data().at("expiresIn").to_number<std::int64_t>(), 1800);
   Tokens second{second_reply.text("accessToken"), second_reply.text("refreshToken")};
 
   auto reused = refresh(first.refresh);

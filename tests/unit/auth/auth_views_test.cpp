@@ -31,15 +31,28 @@ TEST(AuthViews, UserViewShowsLockAndLastLogin) {
   EXPECT_EQ(view.at("permissions"), (json::array{"BILL_INQUIRY"}));
 }
 
-// Lifetimes are whole seconds from now.
+// expiresIn is the configured access-token lifetime; refreshExpiresIn whole seconds from now.
 TEST(AuthViews, TokensViewGivesLifetimes) {
   IssuedTokens tokens;
   tokens.access_expires_at = kNow + 30min;
+  tokens.access_lifetime = 30min;
   tokens.refresh_expires_at = kNow + 24h;
   auto view = tokens_view(tokens, kNow);
   EXPECT_EQ(view.at("expiresIn").as_int64(), 1800);
   EXPECT_EQ(view.at("refreshExpiresIn").as_int64(), 86400);
   EXPECT_EQ(view.at("tokenType"), "Bearer");
+}
+
+// Issue 12 item 11: hashing and the database took a second between signing and answering
+// (and iat is whole seconds); expiresIn still says 1800, not the 1799 left.
+TEST(AuthViews, ExpiresInIsTheConfiguredLifetimeNotTheSecondsLeft) {
+  IssuedTokens tokens;
+  tokens.access_expires_at = kNow + 30min;
+  tokens.access_lifetime = 30min;
+  tokens.refresh_expires_at = kNow + 30min;
+  auto view = tokens_view(tokens, kNow + 1s);
+  EXPECT_EQ(view.at("expiresIn").as_int64(), 1800);
+  EXPECT_EQ(view.at("refreshExpiresIn").as_int64(), 1799);
 }
 
 // The login history's page block (parsing and the block itself: tests/unit/http).

@@ -106,3 +106,39 @@ TEST(LockoutRules, SuccessResetsAndPolicyIsConfigurable) {
   EXPECT_EQ(second.next.locked_until, kNow + 3s);
   EXPECT_EQ(reserve_attempt(second.next, policy, kNow + 3s).kind, ReservationKind::kVerify);
 }
+
+// Issue 12 item 6: an attempt the hasher refused (503) is taken back. Untouched since,
+// the previous state returns exactly, also when the reservation was the locking 5th.
+TEST(LockoutRules, ReleasedReservationRestoresThePreviousState) {
+  LockoutPolicy policy;
+  auto state = fail({}, 2, policy, kNow);
+  auto third = reserve_attempt(state, policy, kNow + 1s);
+  EXPECT_EQ(release_attempt(third.next, third), state);
+
+  auto four = fail({}, 4, policy, kNow);
+  auto fifth = reserve_attempt(four, policy, kNow + 1s);
+  ASSERT_TRUE(fifth.next.locked_until);
+  auto released = release_attempt(fifth.next, fifth);
+  EXPECT_EQ(released, four);
+  EXPECT_FALSE(is_locked(released, kNow + 1s));
+
+  // A fresh id: nothing is left counted.
+  auto first = reserve_attempt({}, policy, kNow);
+  EXPECT_EQ(release_attempt(first.next, first), AttemptState{});
+}
+
+// Attempts counted after the released one stay counted (their answers told of them);
+// only the released one comes off. A success in between leaves nothing to take back.
+TEST(LockoutRules, ReleaseAfterLaterAttemptsTakesOffOneFailure) {
+  LockoutPolicy policy;
+  auto mine = reserve_attempt({}, policy, kNow);
+  auto later = reserve_attempt(mine.next, policy, kNow + 1s);
+  auto released = release_attempt(later.next, mine);
+  EXPECT_EQ(released.failed_attempts, 1);
+  EXPECT_EQ(released.last_failure_at, kNow + 1s);
+  EXPECT_EQ(release_attempt(state_after_success(), mine), AttemptState{});
+  // A refused (locked) attempt reserved nothing, so there is nothing to release.
+  auto locked = fail({}, 5, policy, kNow);
+  auto refused = reserve_attempt(locked, policy, kNow);
+  EXPECT_EQ(release_attempt(locked, refused), locked);
+}
