@@ -76,21 +76,21 @@ asio::awaitable<Outcome<bool>> AuthService::ensure_user(CreateUserRequest reques
 
 asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
     std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
-  auto updated = co_await parts_.users.set_permissions(user_id, permissions, deadline);
-  if (!updated) co_return database_failure("set_permissions", updated.error());
-  if (!*updated) co_return Failure{auth_error(AuthError::kUserNotFound)};
-  // Tokens carry permissions: end the user's sessions so no token keeps the old set.
+  // Tokens carry permissions: the user's sessions end with the change, so no token keeps
+  // the old set (one statement: never the new permissions with the old sessions alive).
   const auto session_until = parts_.revoker.session_until();
-  auto ended = co_await parts_.sessions.revoke_user_sessions(
-      user_id, "PERMISSIONS_CHANGED", parts_.clock.now(), session_until, deadline);
-  if (!ended) co_return database_failure("revoke_user_sessions", ended.error());
+  auto ended = co_await parts_.sessions.set_permissions_ending_sessions(
+      user_id, std::move(permissions), "PERMISSIONS_CHANGED", parts_.clock.now(), session_until,
+      deadline);
+  if (!ended) co_return database_failure("set_permissions", ended.error());
+  if (!*ended) co_return Failure{auth_error(AuthError::kUserNotFound)};
   std::vector<Revocation> revocations;
-  for (const auto& session : *ended)
+  for (const auto& session : **ended)
     revocations.push_back(
         Revocation{security::RevocationKind::kSession, session.session_id, session_until});
   parts_.revoker.committed(revocations);
   log::info("permissions_changed", {{"userId", user_id},
-                                    {"sessionsEnded", ended->size()}});
+                                    {"sessionsEnded", (*ended)->size()}});
   co_return co_await find_user(std::move(user_id), deadline);
 }
 

@@ -83,11 +83,6 @@ inline constexpr const char* kUserExistsName = "auth.user_exists";
 inline constexpr const char* kUserExists = R"SQL(
 SELECT 1 FROM users WHERE user_id = $1)SQL";
 
-inline constexpr const char* kSetPermissionsName = "auth.set_permissions";
-inline constexpr const char* kSetPermissions = R"SQL(
-UPDATE users SET permissions = $2::text[], updated_at = now() WHERE user_id = $1
-RETURNING user_id)SQL";
-
 // Admin unlock: clears the counter of an existing user; found = 0 for an unknown id.
 inline constexpr const char* kUnlockName = "auth.unlock";
 inline constexpr const char* kUnlock = R"SQL(
@@ -180,14 +175,20 @@ SELECT s.user_id, s.current_jti,
        EXISTS (SELECT 1 FROM ended) AS newly_revoked
 FROM sessions s WHERE s.session_id = $1)SQL";
 
-// Ends every live session of a user and puts each sid into the revocation outbox until
-// $4, in one statement; returns the ended sessions.
-inline constexpr const char* kRevokeUserSessionsName = "auth.revoke_user_sessions";
-inline constexpr const char* kRevokeUserSessions = R"SQL(
-WITH ended AS (
+// Admin permission change: sets user $1's permissions to $5, ends every live session of
+// the user (tokens carry permissions) and puts each sid into the revocation outbox until
+// $4 — one statement, so a failure leaves neither half. found = 0 for an unknown id;
+// one row per ended session (session_id NULL when there was none).
+inline constexpr const char* kSetPermissionsEndingSessionsName = "auth.set_permissions_ending_sessions";
+inline constexpr const char* kSetPermissionsEndingSessions = R"SQL(
+WITH target AS (
+  UPDATE users SET permissions = $5::text[], updated_at = now() WHERE user_id = $1
+  RETURNING user_id),
+ended AS (
   UPDATE sessions
   SET revoked_at = to_timestamp($3::bigint / 1000.0), revoke_reason = $2
-  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($3::bigint / 1000.0)
+  WHERE user_id IN (SELECT user_id FROM target)
+    AND revoked_at IS NULL AND expires_at > to_timestamp($3::bigint / 1000.0)
   RETURNING session_id, current_jti,
             (extract(epoch FROM current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms),
 outbox AS (
@@ -197,7 +198,8 @@ outbox AS (
   ON CONFLICT (kind, revoked_id) DO UPDATE
   SET expires_at = EXCLUDED.expires_at, published_at = NULL
   WHERE revocations.expires_at < EXCLUDED.expires_at)
-SELECT session_id, current_jti, current_jti_expires_ms FROM ended)SQL";
+SELECT t.found, e.session_id, e.current_jti, e.current_jti_expires_ms
+FROM (SELECT count(*) AS found FROM target) t LEFT JOIN ended e ON true)SQL";
 
 // Sessions (and their refresh tokens, by cascade) ended longer ago than $1.
 inline constexpr const char* kPurgeSessionsName = "auth.purge_sessions";

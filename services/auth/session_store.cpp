@@ -41,7 +41,8 @@ void SessionStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kLockRefreshTokenName, queries::kLockRefreshToken);
   pool.register_statement(queries::kRotateRefreshTokenName, queries::kRotateRefreshToken);
   pool.register_statement(queries::kRevokeSessionName, queries::kRevokeSession);
-  pool.register_statement(queries::kRevokeUserSessionsName, queries::kRevokeUserSessions);
+  pool.register_statement(queries::kSetPermissionsEndingSessionsName,
+                          queries::kSetPermissionsEndingSessions);
   pool.register_statement(queries::kPurgeSessionsName, queries::kPurgeSessions);
 }
 
@@ -126,15 +127,22 @@ boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revo
   co_return std::optional<EndedSession>{std::move(ended)};
 }
 
-boost::asio::awaitable<PgResult<std::vector<EndedSession>>> SessionStore::revoke_user_sessions(
-    std::string user_id, std::string reason, SystemTime now, SystemTime session_until,
-    Deadline deadline) {
+boost::asio::awaitable<PgResult<std::optional<std::vector<EndedSession>>>>
+SessionStore::set_permissions_ending_sessions(std::string user_id,
+                                              std::vector<std::string> permissions,
+                                              std::string reason, SystemTime now,
+                                              SystemTime session_until, Deadline deadline) {
   auto rows = co_await pool_.execute(
-      queries::kRevokeUserSessionsName,
-      pg_params(user_id, reason, to_epoch_ms(now), to_epoch_ms(session_until)), deadline);
+      queries::kSetPermissionsEndingSessionsName,
+      pg_params(user_id, reason, to_epoch_ms(now), to_epoch_ms(session_until),
+                to_array_literal(permissions)),
+      deadline);
   if (!rows) co_return rows.error();
+  if (rows->row_count() == 0 || rows->int64(0, "found") == 0)
+    co_return std::optional<std::vector<EndedSession>>{};
   std::vector<EndedSession> sessions;
   for (std::size_t row = 0; row < rows->row_count(); ++row) {
+    if (rows->is_null(row, "session_id")) continue;  // the user had no live session
     EndedSession ended;
     ended.session_id = std::string{rows->text(row, "session_id")};
     ended.user_id = user_id;

@@ -89,11 +89,13 @@ class SessionStore {
   boost::asio::awaitable<PgResult<std::optional<EndedSession>>> revoke_session(
       std::string session_id, std::string reason, SystemTime now, SystemTime session_until,
       std::optional<Revocation> token, Deadline deadline);
-  // Ends every live session of a user, committing each sid's revocation until
-  // `session_until` in the same statement.
-  boost::asio::awaitable<PgResult<std::vector<EndedSession>>> revoke_user_sessions(
-      std::string user_id, std::string reason, SystemTime now, SystemTime session_until,
-      Deadline deadline);
+  // Sets the user's permissions and ends every live session of theirs, in one statement
+  // (tokens carry permissions), committing each sid's revocation until `session_until`
+  // in the same statement. nullopt for an unknown id (nothing changed).
+  boost::asio::awaitable<PgResult<std::optional<std::vector<EndedSession>>>>
+  set_permissions_ending_sessions(std::string user_id, std::vector<std::string> permissions,
+                                  std::string reason, SystemTime now, SystemTime session_until,
+                                  Deadline deadline);
   // Deletes sessions that ended (or expired) before `ended_before`, with their tokens.
   boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before,
                                                         Deadline deadline);

@@ -42,7 +42,6 @@ void UserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kFindUserName, queries::kFindUser);
   pool.register_statement(queries::kInsertUserName, queries::kInsertUser);
   pool.register_statement(queries::kUserExistsName, queries::kUserExists);
-  pool.register_statement(queries::kSetPermissionsName, queries::kSetPermissions);
   pool.register_statement(queries::kUnlockName, queries::kUnlock);
   pool.register_statement(queries::kPurgeAttemptsName, queries::kPurgeAttempts);
 }
@@ -148,14 +147,6 @@ boost::asio::awaitable<PgResult<bool>> UserStore::insert_user(NewUser user, Dead
   auto parameters = pg_params(user.user_id, user.password_hash, user.user_name, user.customer_id,
                               user.line_number, to_array_literal(user.permissions));
   auto rows = co_await pool_.execute(queries::kInsertUserName, std::move(parameters), deadline);
-  if (!rows) co_return rows.error();
-  co_return !rows->empty();
-}
-
-boost::asio::awaitable<PgResult<bool>> UserStore::set_permissions(
-    std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kSetPermissionsName,
-                                     pg_params(user_id, to_array_literal(permissions)), deadline);
   if (!rows) co_return rows.error();
   co_return !rows->empty();
 }

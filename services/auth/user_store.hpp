@@ -68,10 +68,6 @@ class UserStore {
   boost::asio::awaitable<PgResult<bool>> user_exists(std::string user_id, Deadline deadline);
   // False when the id is taken (nothing changed).
   boost::asio::awaitable<PgResult<bool>> insert_user(NewUser user, Deadline deadline);
-  // False for an unknown id.
-  boost::asio::awaitable<PgResult<bool>> set_permissions(std::string user_id,
-                                                         std::vector<std::string> permissions,
-                                                         Deadline deadline);
   // Clears the lock and counter; false for an unknown id.
   boost::asio::awaitable<PgResult<bool>> unlock(std::string user_id, SystemTime now,
                                                 Deadline deadline);
