@@ -72,6 +72,9 @@ int main(int argc, char**) {
   ApiDocs docs{config.openapi_file, config.swagger_ui_directory.empty()
                                         ? default_swagger_ui_directory()
                                         : std::filesystem::path{config.swagger_ui_directory}};
+  // Static files and docs are served from memory; this thread re-reads them when they change.
+  FileRefresher file_refresher{{[&web] { return web.refresh(); }, [&docs] { return docs.refresh(); }},
+                               std::chrono::seconds{1}};
   auto routes = default_routes();
   TrafficStats traffic{clock, route_names(routes)};
   OpsStatus ops{OpsStatusParts{clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login}}};
