@@ -35,6 +35,9 @@ int main(int argc, char**) {
   config.server.tls_certificate_file = config.tls.certificate_file;
   config.server.tls_private_key_file = config.tls.private_key_file;
   config.server.response_headers = security_headers(config.tls.enabled());
+  // Clients reach this listener directly: cap each address unless configured (docs/configuration.md).
+  if (!Environment::from_process().get("PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS"))
+    config.server.max_connections_per_address = http::kGatewayConnectionsPerAddress;
 
   asio::io_context io{config.server.io_threads};
   SystemClock clock;

@@ -24,6 +24,9 @@ class io_context;
 
 namespace phonebill::http {
 
+// The per-address cap of a listener that faces clients directly (the gateway's public one).
+inline constexpr std::size_t kGatewayConnectionsPerAddress = 512;
+
 struct ServerOptions {
   std::string service_name = "phonebill";
   std::string address = "127.0.0.1";
@@ -41,9 +44,11 @@ struct ServerOptions {
   // Open client connections, in total and from one peer address; a connection over a
   // cap is closed at once (counted in http_connections_rejected_total). 0 in
   // max_connections: half of RLIMIT_NOFILE, leaving descriptors for upstreams, the
-  // database and Redis; 0 in max_connections_per_address: no per-address cap.
+  // database and Redis; 0 in max_connections_per_address: no per-address cap (the
+  // default: behind the gateway every connection comes from a gateway, whose pools grow
+  // with its load; the gateway's public listener sets kGatewayConnectionsPerAddress).
   std::size_t max_connections = 0;
-  std::size_t max_connections_per_address = 512;
+  std::size_t max_connections_per_address = 0;
   std::chrono::milliseconds request_deadline{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};
   bool access_log = true;
