@@ -119,7 +119,7 @@ if [[ $DIRECT == false ]]; then
   env "${COMMON[@]}" PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT="$(free_port)" \
     PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:$BILL_PORT \
     PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:1 PHONEBILL_GATEWAY_RATE_LIMITS=false \
-    "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
+    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
   GW_PID=$!
   BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz"

@@ -1,8 +1,5 @@
 #include "api_docs.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "http/api_error.hpp"
 #include "static_site.hpp"
 
@@ -46,14 +43,6 @@ const char* const kNoUiPage = R"(<!doctype html>
 <a href="/api/docs/openapi.yaml">/api/docs/openapi.yaml</a>.</p></body></html>
 )";
 
-std::optional<std::string> read_small_file(const fs::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
 }  // namespace
 
 fs::path default_swagger_ui_directory() {
@@ -64,12 +53,18 @@ fs::path default_swagger_ui_directory() {
 }
 
 ApiDocs::ApiDocs(fs::path openapi_file, fs::path swagger_ui_directory)
-    : openapi_file_(std::move(openapi_file)), swagger_ui_directory_(std::move(swagger_ui_directory)) {}
+    : openapi_name_(openapi_file.filename().string()),
+      openapi_(openapi_file.parent_path(),
+               [name = openapi_name_](std::string_view relative) { return relative == name; }),
+      swagger_ui_(std::move(swagger_ui_directory),
+                  [](std::string_view relative) { return relative.find('/') == std::string_view::npos; }) {}
 
-bool ApiDocs::has_swagger_ui() const {
-  std::error_code error;
-  return !swagger_ui_directory_.empty() &&
-         fs::is_regular_file(swagger_ui_directory_ / "swagger-ui-bundle.js", error);
+bool ApiDocs::has_swagger_ui() const { return swagger_ui_.find("swagger-ui-bundle.js") != nullptr; }
+
+bool ApiDocs::refresh() {
+  bool document = openapi_.refresh();
+  bool ui = swagger_ui_.refresh();
+  return document || ui;
 }
 
 http::Response ApiDocs::serve(const http::Request& request) const {
@@ -84,9 +79,9 @@ http::Response ApiDocs::serve(const http::Request& request) const {
   }
   auto name = path.substr(std::string_view{"/api/docs/"}.size());
   if (name == "openapi.yaml") {
-    auto document = read_small_file(openapi_file_);
+    auto document = openapi_.find(openapi_name_);
     if (!document) return not_found();
-    auto response = http::text_response(std::move(*document), "application/yaml; charset=utf-8");
+    auto response = http::text_response(document->content, "application/yaml; charset=utf-8");
     response.set_header("Cache-Control", "no-cache");
     return response;
   }
@@ -97,12 +92,9 @@ http::Response ApiDocs::serve(const http::Request& request) const {
   }
   // Only flat file names of the package: no sub-directories, nothing hidden.
   if (name.empty() || name.find('/') != std::string_view::npos || name.front() == '.') return not_found();
-  StaticSite assets{swagger_ui_directory_};
-  auto file = assets.resolve("/" + std::string{name});
+  auto file = swagger_ui_.find(name);
   if (!file) return not_found();
-  auto content = read_small_file(*file);
-  if (!content) return not_found();
-  auto response = http::text_response(std::move(*content), std::string{content_type_for(name)});
+  auto response = http::text_response(file->content, std::string{content_type_for(name)});
   response.set_header("Cache-Control", "public, max-age=86400");
   return response;
 }

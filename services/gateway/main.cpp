@@ -35,6 +35,9 @@ int main(int argc, char**) {
   config.server.tls_certificate_file = config.tls.certificate_file;
   config.server.tls_private_key_file = config.tls.private_key_file;
   config.server.response_headers = security_headers(config.tls.enabled());
+  // Clients reach this listener directly: cap each address unless configured (docs/configuration.md).
+  if (!Environment::from_process().get("PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS"))
+    config.server.max_connections_per_address = http::kGatewayConnectionsPerAddress;
 
   asio::io_context io{config.server.io_threads};
   SystemClock clock;
@@ -72,6 +75,9 @@ int main(int argc, char**) {
   ApiDocs docs{config.openapi_file, config.swagger_ui_directory.empty()
                                         ? default_swagger_ui_directory()
                                         : std::filesystem::path{config.swagger_ui_directory}};
+  // Static files and docs are served from memory; this thread re-reads them when they change.
+  FileRefresher file_refresher{{[&web] { return web.refresh(); }, [&docs] { return docs.refresh(); }},
+                               std::chrono::seconds{1}};
   auto routes = default_routes();
   TrafficStats traffic{clock, route_names(routes)};
   OpsStatus ops{OpsStatusParts{clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login}}};

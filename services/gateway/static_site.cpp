@@ -1,8 +1,5 @@
 #include "static_site.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include "http/api_error.hpp"
 #include "request_path.hpp"
 
@@ -10,21 +7,6 @@ namespace phonebill::gateway {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::uintmax_t kMaxFileBytes = 32 * 1024 * 1024;
-
-std::optional<std::string> read_file(const fs::path& path) {
-  std::error_code error;
-  auto size = fs::file_size(path, error);
-  if (error || size > kMaxFileBytes) return std::nullopt;
-  std::ifstream in{path, std::ios::binary};
-  if (!in) return std::nullopt;
-  std::string content;
-  content.resize(size);
-  in.read(content.data(), std::streamsize(size));
-  if (std::size_t(in.gcount()) != size) return std::nullopt;
-  return content;
-}
 
 bool is_hex_or_alnum_hash(std::string_view text) {
   if (text.size() < 8) return false;
@@ -104,66 +86,55 @@ bool is_hashed_asset(std::string_view relative_path) {
   return separator != std::string_view::npos && is_hex_or_alnum_hash(stem.substr(separator + 1));
 }
 
-StaticSite::StaticSite(fs::path root) : root_(std::move(root)) {}
+StaticSite::StaticSite(fs::path root) : files_(std::move(root)) {}
+
+std::shared_ptr<const MemoryFile> StaticSite::lookup(std::string_view request_path, std::string& relative) const {
+  auto checked = static_relative_path(request_path);
+  if (!checked) return nullptr;
+  relative = std::move(*checked);
+  while (!relative.empty() && relative.back() == '/') relative.pop_back();
+  if (!relative.empty())
+    if (auto file = files_.find(relative)) return file;
+  // A directory: its index.html.
+  relative = relative.empty() ? "index.html" : relative + "/index.html";
+  return files_.find(relative);
+}
 
 std::optional<fs::path> StaticSite::resolve(std::string_view request_path) const {
-  auto relative = static_relative_path(request_path);
-  if (!relative) return std::nullopt;
-  std::error_code error;
-  auto real_root = fs::canonical(root_, error);
-  if (error) return std::nullopt;
-  auto candidate = relative->empty() ? real_root : real_root / *relative;
-  if (fs::is_directory(candidate, error)) candidate /= "index.html";
-  auto real = fs::canonical(candidate, error);
-  if (error || !fs::is_regular_file(real, error)) return std::nullopt;
-  // Symlinks are followed: the target must still lie inside the root.
-  auto root_text = real_root.native();
-  const auto& real_text = real.native();
-  if (real_text.size() <= root_text.size() || !real_text.starts_with(root_text) ||
-      real_text[root_text.size()] != '/')
-    return std::nullopt;
-  return real;
+  std::string relative;
+  auto file = lookup(request_path, relative);
+  if (!file) return std::nullopt;
+  return file->real_path;
 }
 
 http::Response StaticSite::serve(const http::Request& request) const {
   auto not_found = [&] { return http::error_response(request, http::common_error(http::CommonError::kNotFound)); };
-  if (auto file = resolve(request.path)) {
-    auto relative = file->lexically_relative(fs::canonical(root_)).generic_string();
+  std::string relative;
+  if (auto file = lookup(request.path, relative)) {
     auto content_type = content_type_for(relative);
     bool compressible = is_compressible(content_type);
     // The web build writes <file>.gz beside each compressible file (web/scripts/precompress.mjs):
     // sent as is to clients that take gzip, so nothing is compressed per request.
-    std::optional<std::string> content;
-    bool gzipped = false;
-    if (compressible && accepts_gzip(request.header("accept-encoding"))) {
-      if (auto packed = resolve("/" + relative + ".gz")) {
-        content = read_file(*packed);
-        gzipped = content.has_value();
-      }
-    }
-    if (!content) content = read_file(*file);
-    if (content) {
-      auto response = http::text_response(std::move(*content), std::string{content_type});
-      if (gzipped) response.set_header("Content-Encoding", "gzip");
-      if (compressible) response.set_header("Vary", "Accept-Encoding");
-      bool index = file->filename() == "index.html";
-      response.set_header("Cache-Control", index ? "no-cache"
-                                           : is_hashed_asset(relative)
-                                               ? "public, max-age=31536000, immutable"
-                                               : "public, max-age=300");
-      return response;
-    }
+    std::shared_ptr<const MemoryFile> packed;
+    if (compressible && accepts_gzip(request.header("accept-encoding"))) packed = files_.find(relative + ".gz");
+    auto response = http::text_response(packed ? packed->content : file->content, std::string{content_type});
+    if (packed) response.set_header("Content-Encoding", "gzip");
+    if (compressible) response.set_header("Vary", "Accept-Encoding");
+    bool index = relative == "index.html" || relative.ends_with("/index.html");
+    response.set_header("Cache-Control", index ? "no-cache"
+                                         : is_hashed_asset(relative)
+                                             ? "public, max-age=31536000, immutable"
+                                             : "public, max-age=300");
+    return response;
   }
   // App routes (no extension in the last segment) fall back to the app's index.html.
   auto last_slash = request.path.rfind('/');
   auto last = std::string_view{request.path}.substr(last_slash + 1);
   if (!is_canonical_path(request.path) || last.find('.') != std::string_view::npos) return not_found();
-  if (auto index = resolve("/index.html")) {
-    if (auto content = read_file(*index)) {
-      auto response = http::text_response(std::move(*content), "text/html; charset=utf-8");
-      response.set_header("Cache-Control", "no-cache");
-      return response;
-    }
+  if (auto index = files_.find("index.html")) {
+    auto response = http::text_response(index->content, "text/html; charset=utf-8");
+    response.set_header("Cache-Control", "no-cache");
+    return response;
   }
   auto response = http::text_response(placeholder_page(), "text/html; charset=utf-8");
   response.set_header("Cache-Control", "no-cache");

@@ -1,9 +1,11 @@
 // Static hosting of the web app's build folder (SPEC §4): files under the root, SPA
 // fallback to index.html for app routes, long-lived caching for hashed assets and
 // no-cache for index.html, a placeholder page while no web app is built, and the
-// build's precompressed <file>.gz for clients that accept gzip. Nothing outside
-// the root is ever served: paths are checked (request_path.hpp), then resolved with
-// symlinks followed and compared against the real root. Entry point: StaticSite::serve.
+// build's precompressed <file>.gz for clients that accept gzip. Files are served from
+// memory (memory_files.hpp: loaded at start, re-read by refresh() when they change), so
+// a request never waits on the disk. Nothing outside the root is ever served: paths are
+// checked (request_path.hpp), and the files were taken only from inside the real root,
+// symlinks followed. Entry point: StaticSite::serve.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -11,6 +13,7 @@
 #include <string_view>
 
 #include "http/response.hpp"
+#include "memory_files.hpp"
 
 namespace phonebill::gateway {
 
@@ -24,12 +27,16 @@ bool is_hashed_asset(std::string_view relative_path);
 
 class StaticSite {
  public:
-  // `root` need not exist yet (then every app route gets the placeholder page).
+  // Reads the files under `root` now; `root` need not exist yet (then every app route
+  // gets the placeholder page until a refresh() finds it).
   explicit StaticSite(std::filesystem::path root);
 
   // The real file a request path names inside the root, or nullopt (not there, not a
   // regular file, outside the root after resolving symlinks, or a refused path).
   std::optional<std::filesystem::path> resolve(std::string_view request_path) const;
+
+  // Re-reads the files if they changed on disk; true if they did. Off the event loop.
+  bool refresh() { return files_.refresh(); }
 
   // The answer for GET/HEAD `request_path`: the file, index.html for app routes (no
   // extension in the last segment) that name no file, the placeholder when there is no
@@ -37,7 +44,10 @@ class StaticSite {
   http::Response serve(const http::Request& request) const;
 
  private:
-  std::filesystem::path root_;
+  // The file a request path names (a directory's index.html), with its relative path.
+  std::shared_ptr<const MemoryFile> lookup(std::string_view request_path, std::string& relative) const;
+
+  MemoryFiles files_;
 };
 
 // A self-contained HTML page shown at / until the web app is built.

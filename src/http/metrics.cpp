@@ -1,6 +1,7 @@
 #include "http/metrics.hpp"
 
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -32,6 +33,27 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                     .Name("http_request_duration_seconds")
                     .Help("Time from a complete request to its response, by route")
                     .Register(*registry_);
+  auto& rejected = prometheus::BuildCounter()
+                       .Name("http_connections_rejected_total")
+                       .Help("Connections closed at accept: over the per-address or total cap")
+                       .Register(*registry_);
+  rejected_ = {&rejected.Add({{"reason", "per_address_limit"}}), &rejected.Add({{"reason", "total_limit"}})};
+  auto& timed_out = prometheus::BuildCounter()
+                        .Name("http_connections_timed_out_total")
+                        .Help("Connections closed by a deadline, by what the client was doing")
+                        .Register(*registry_);
+  timed_out_ = {&timed_out.Add({{"phase", "idle"}}), &timed_out.Add({{"phase", "head"}}),
+                &timed_out.Add({{"phase", "body"}}), &timed_out.Add({{"phase", "response"}})};
+  accept_failures_ = &prometheus::BuildCounter()
+                          .Name("http_accept_failures_total")
+                          .Help("Failed accepts (EMFILE, ENFILE, ...); each is followed by a pause")
+                          .Register(*registry_)
+                          .Add({});
+  open_connections_ = &prometheus::BuildGauge()
+                           .Name("http_connections_open")
+                           .Help("Client connections currently open")
+                           .Register(*registry_)
+                           .Add({});
   unmatched_ = std::make_unique<RouteSeries>();
   unmatched_->method = "ANY";
   unmatched_->pattern = "unmatched";
@@ -61,6 +83,14 @@ void Metrics::record_request(std::size_t route_index, int status, double seconds
   }
   counter->Increment();
 }
+
+void Metrics::record_connection_rejected(Rejection reason) { rejected_[std::size_t(reason)]->Increment(); }
+void Metrics::record_connection_timed_out(TimeoutPhase phase) { timed_out_[std::size_t(phase)]->Increment(); }
+void Metrics::record_accept_failure() { accept_failures_->Increment(); }
+void Metrics::set_open_connections(std::size_t count) { open_connections_->Set(double(count)); }
+double Metrics::connections_rejected(Rejection reason) const { return rejected_[std::size_t(reason)]->Value(); }
+double Metrics::connections_timed_out(TimeoutPhase phase) const { return timed_out_[std::size_t(phase)]->Value(); }
+double Metrics::accept_failures() const { return accept_failures_->Value(); }
 
 std::string Metrics::render() const {
   std::ostringstream out;

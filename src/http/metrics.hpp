@@ -2,6 +2,7 @@
 // per-route request counts and latencies here; services register their own
 // families on registry() (listed once, beside the component that updates them).
 #pragma once
+#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 namespace prometheus {
 class Registry;
 class Counter;
+class Gauge;
 class Histogram;
 template <typename T> class Family;
 }  // namespace prometheus
@@ -31,6 +33,21 @@ class Metrics {
   // route_index == route count means "unmatched".
   void record_request(std::size_t route_index, int status, double seconds);
 
+  // Connections the server refused or cut (SPEC §2 slow and hostile clients):
+  // http_connections_rejected_total{reason="per_address_limit"|"total_limit"},
+  // http_connections_timed_out_total{phase="idle"|"head"|"body"|"response"},
+  // http_accept_failures_total (EMFILE and friends) and the http_connections_open gauge.
+  enum class Rejection { kPerAddressLimit, kTotalLimit };
+  enum class TimeoutPhase { kIdle, kHead, kBody, kResponse };
+  void record_connection_rejected(Rejection reason);
+  void record_connection_timed_out(TimeoutPhase phase);
+  void record_accept_failure();
+  void set_open_connections(std::size_t count);
+  // Current values, for tests and the benchmark.
+  double connections_rejected(Rejection reason) const;
+  double connections_timed_out(TimeoutPhase phase) const;
+  double accept_failures() const;
+
   // Prometheus text exposition format of every registered family.
   std::string render() const;
 
@@ -39,6 +56,10 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* durations_;
+  std::array<prometheus::Counter*, 2> rejected_{};
+  std::array<prometheus::Counter*, 4> timed_out_{};
+  prometheus::Counter* accept_failures_ = nullptr;
+  prometheus::Gauge* open_connections_ = nullptr;
   std::vector<std::unique_ptr<RouteSeries>> routes_;
   std::unique_ptr<RouteSeries> unmatched_;
 };

@@ -1,6 +1,6 @@
 #include "http/request.hpp"
 
-#include <boost/url/params_view.hpp>
+#include "http/query_string.hpp"
 
 namespace phonebill::http {
 
@@ -11,11 +11,7 @@ std::string_view Request::header(std::string_view lowercase_name) const {
 }
 
 std::optional<std::string> Request::query_parameter(std::string_view name) const {
-  if (query.empty()) return std::nullopt;
-  boost::urls::params_view parameters{query};
-  auto found = parameters.find(name);
-  if (found == parameters.end()) return std::nullopt;
-  return std::string{(*found).value};
+  return find_query_parameter(query, name);
 }
 
 std::string_view Request::path_parameter(std::string_view name) const {

@@ -21,16 +21,19 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "core/log.hpp"
+#include "http/request_head.hpp"
 #include "http/trace.hpp"
 
 namespace phonebill::http {
@@ -56,6 +59,15 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
   options.idle_timeout = environment.milliseconds("PHONEBILL_IDLE_TIMEOUT_MS", options.idle_timeout);
   options.header_timeout =
       environment.milliseconds("PHONEBILL_HEADER_TIMEOUT_MS", options.header_timeout);
+  options.min_body_rate = std::size_t(environment.integer(
+      "PHONEBILL_MIN_BODY_RATE_BYTES", std::int64_t(options.min_body_rate), 0, 1 << 30));
+  options.body_rate_grace =
+      environment.milliseconds("PHONEBILL_BODY_RATE_GRACE_MS", options.body_rate_grace);
+  options.max_connections = std::size_t(environment.integer(
+      "PHONEBILL_MAX_CONNECTIONS", std::int64_t(options.max_connections), 0, 10'000'000));
+  options.max_connections_per_address = std::size_t(environment.integer(
+      "PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS", std::int64_t(options.max_connections_per_address), 0,
+      10'000'000));
   options.request_deadline =
       environment.milliseconds("PHONEBILL_REQUEST_DEADLINE_MS", options.request_deadline);
   options.shutdown_grace =
@@ -80,12 +92,24 @@ struct Connection {
   std::string remote;
   bool open = true;
   bool idle = false;  // waiting for the next request: shutdown may close it
+  // What the deadline is waiting for, counted when it passes; nullopt: not worth counting
+  // (the lingering close after an error answer).
+  std::optional<Metrics::TimeoutPhase> phase = Metrics::TimeoutPhase::kIdle;
 };
 
 struct SessionState {
   asio::any_io_executor executor;
+  std::string address;               // the peer, for the per-address count
   Connection* connection = nullptr;  // touched only on executor
 };
+
+// Half the descriptors this process may open: the rest stay for upstream pools, the
+// database, Redis and files, so a flood of clients cannot starve them (EMFILE).
+std::size_t default_connection_cap() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 10'000;
+  return std::max<std::size_t>(16, std::size_t(limit.rlim_cur) / 2);
+}
 
 
 }  // namespace
@@ -122,7 +146,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<bool> preparation_failed{false};
   std::mutex sessions_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
+  std::unordered_map<std::string, std::size_t> sessions_per_address;
   std::uint64_t next_session_id = 0;
+  std::size_t connection_cap = 0;  // options.max_connections, or derived at listen()
+  bool accept_failing = false;     // on acceptor_strand: log a failure streak once
   std::chrono::milliseconds watchdog_tick;
   std::string fixed_headers;  // options.response_headers, each preceded by CRLF
   std::unique_ptr<asio::ssl::context> tls_context;  // set by listen() when TLS is configured
@@ -141,6 +168,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   std::uint16_t listen() {
     load_tls_context();
+    connection_cap = options.max_connections > 0 ? options.max_connections : default_connection_cap();
     tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -161,23 +189,28 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto [error, socket] = co_await acceptor.async_accept(connection_executor, kUseTuple);
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        // EMFILE and friends: back off briefly instead of spinning.
-        log::warn("accept_failed", {{"error", error.message()}});
+        // EMFILE and friends: the connection waits in the backlog while we pause, so
+        // the loop neither spins nor takes the descriptors upstream calls need.
+        metrics.record_accept_failure();
+        if (!std::exchange(accept_failing, true)) log::warn("accept_failed", {{"error", error.message()}});
         asio::steady_timer pause{acceptor_strand, std::chrono::milliseconds{50}};
         co_await pause.async_wait(kUseTuple);
         continue;
       }
-      socket.set_option(tcp::no_delay(true), error);
+      if (std::exchange(accept_failing, false)) log::info("accept_recovered");
       auto state = std::make_shared<SessionState>();
       state->executor = socket.get_executor();
-      std::uint64_t id;
-      {
-        std::lock_guard lock{sessions_mutex};
-        id = next_session_id++;
-        sessions.emplace(id, state);
+      state->address = socket.remote_endpoint(error).address().to_string();
+      std::uint64_t id = 0;
+      if (auto over = admit(state, id)) {
+        metrics.record_connection_rejected(*over);
+        socket.close(error);
+        continue;
       }
+      socket.set_option(tcp::no_delay(true), error);
       auto executor = socket.get_executor();
       auto connection = std::make_shared<Connection>(std::move(socket));
+      connection->remote = state->address;
       asio::co_spawn(executor, run_session(self, std::move(connection), state),
                      [self, id](std::exception_ptr failure) {
                        if (failure) {
@@ -187,19 +220,43 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                            log::error("session_failed", {{"error", exception.what()}});
                          }
                        }
-                       std::lock_guard lock{self->sessions_mutex};
-                       self->sessions.erase(id);
+                       self->forget(id);
                      });
     }
+  }
+
+  // Registers an accepted connection under a new id, or names the cap it is over.
+  std::optional<Metrics::Rejection> admit(const std::shared_ptr<SessionState>& state, std::uint64_t& id) {
+    std::lock_guard lock{sessions_mutex};
+    if (sessions.size() >= connection_cap) return Metrics::Rejection::kTotalLimit;
+    auto& from_address = sessions_per_address[state->address];
+    if (options.max_connections_per_address > 0 && from_address >= options.max_connections_per_address) {
+      if (from_address == 0) sessions_per_address.erase(state->address);
+      return Metrics::Rejection::kPerAddressLimit;
+    }
+    ++from_address;
+    id = next_session_id++;
+    sessions.emplace(id, state);
+    metrics.set_open_connections(sessions.size());
+    return std::nullopt;
+  }
+
+  void forget(std::uint64_t id) {
+    std::lock_guard lock{sessions_mutex};
+    auto found = sessions.find(id);
+    if (found == sessions.end()) return;
+    auto counted = sessions_per_address.find(found->second->address);
+    if (counted != sessions_per_address.end() && --counted->second == 0) sessions_per_address.erase(counted);
+    sessions.erase(found);
+    metrics.set_open_connections(sessions.size());
   }
 
   Request make_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
     Request request;
     request.method = std::string{message.method_string()};
-    std::string_view target = message.target();
-    auto question = target.find('?');
-    request.path = std::string{target.substr(0, question)};
-    if (question != std::string_view::npos) request.query = std::string{target.substr(question + 1)};
+    auto target = split_target(message.target());
+    request.path = std::string{target.path};
+    request.query = std::string{target.query};
     request.headers.reserve(8);
     for (const auto& field : message) {
       std::string name{field.name_string()};
@@ -244,6 +301,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // Routes one request; never throws (a handler's exception becomes a 500).
   asio::awaitable<Response> dispatch(Request& request, std::size_t& route_index) {
     route_index = router.size();
+    // A malformed target or header value is the client's error, whichever route it names.
+    FieldErrors malformed;
+    check_request_head({request.path, request.query}, request.headers, malformed);
+    if (!malformed.empty()) {
+      request.route = "unmatched";
+      co_return error_renderer(request, validation_error(malformed));
+    }
     if (request.path.size() < 9 || request.path[1] != 'a') {
       // Built-ins live outside /api, so API routes skip the comparisons.
       bool handled = false;
@@ -297,6 +361,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::awaitable<bool> write_response(Connection& connection, const Request& request,
                                        const Response& response, bool keep_alive) {
     auto head = response_head(request, response, keep_alive);
+    connection.phase = Metrics::TimeoutPhase::kResponse;
     connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
     if (request.method == "HEAD") buffers[1] = asio::const_buffer{};
@@ -330,6 +395,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::awaitable<void> linger(Connection& connection) {
     boost::system::error_code ignored;
     connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    connection.phase = std::nullopt;
     connection.deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
     std::array<char, 16384> scratch;
     std::size_t drained = 0;
@@ -346,6 +412,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
+  // The deadline of the next read (SPEC §2, slow clients): between requests the
+  // keep-alive timeout; for the head, header_timeout from its first byte, never moved by
+  // later bytes; for the body, a grace and then min_body_rate on average.
+  struct ReadClock {
+    std::chrono::steady_clock::time_point head_started{};
+    std::chrono::steady_clock::time_point body_started{};
+    std::size_t body_bytes = 0;
+  };
+
+  void set_read_deadline(Connection& connection, const bhttp::request_parser<bhttp::string_body>& parser,
+                         ReadClock& clock) {
+    auto now = std::chrono::steady_clock::now();
+    if (!parser.got_some()) {
+      connection.phase = Metrics::TimeoutPhase::kIdle;
+      connection.deadline = now + options.idle_timeout;
+    } else if (!parser.is_header_done()) {
+      if (clock.head_started == std::chrono::steady_clock::time_point{}) clock.head_started = now;
+      connection.phase = Metrics::TimeoutPhase::kHead;
+      connection.deadline = clock.head_started + options.header_timeout;
+    } else if (options.min_body_rate == 0) {
+      connection.phase = Metrics::TimeoutPhase::kBody;
+      connection.deadline = now + options.header_timeout;
+    } else {
+      if (clock.body_started == std::chrono::steady_clock::time_point{}) clock.body_started = now;
+      connection.phase = Metrics::TimeoutPhase::kBody;
+      auto earned = std::chrono::milliseconds{std::int64_t(clock.body_bytes * 1000 / options.min_body_rate)};
+      connection.deadline = clock.body_started + options.body_rate_grace + earned;
+    }
+  }
+
   // Reads one request: parses what is buffered first and asks the socket only for
   // more, so a pipelined or already-arrived request costs no extra operation.
   asio::awaitable<ReadOutcome> read_request(Connection& connection,
@@ -354,11 +450,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     parser.header_limit(std::uint32_t(options.header_limit));
     parser.body_limit(options.body_limit);
     auto& buffer = connection.buffer;
+    ReadClock clock;
     for (;;) {
       if (buffer.size() > 0) {
         boost::system::error_code error;
+        bool in_body = parser.is_header_done();
         auto used = parser.put(buffer.data(), error);
         buffer.consume(used);
+        if (in_body) clock.body_bytes += used;
         if (parser.is_done()) co_return ReadOutcome::kRequest;
         if (error && error != bhttp::error::need_more) {
           if (error == bhttp::error::body_limit) co_return ReadOutcome::kTooLarge;
@@ -366,11 +465,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           co_return ReadOutcome::kMalformed;
         }
       }
-      // Between requests the keep-alive timeout applies; once bytes came, the header one.
       bool idle = !parser.got_some();
       if (idle && stopping) co_return ReadOutcome::kClosed;
-      connection.deadline = std::chrono::steady_clock::now() +
-                            (idle ? options.idle_timeout : options.header_timeout);
+      set_read_deadline(connection, parser, clock);
       connection.idle = idle;
       auto space = buffer.prepare(std::max<std::size_t>(8192, buffer.capacity() - buffer.size()));
       boost::system::error_code error;
@@ -392,6 +489,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     while (connection->open) {
       auto now = std::chrono::steady_clock::now();
       if (now >= connection->deadline) {
+        if (connection->phase) metrics.record_connection_timed_out(*connection->phase);
         boost::system::error_code ignored;
         connection->socket.close(ignored);
         co_return;
@@ -404,12 +502,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::awaitable<void> run_session(std::shared_ptr<Impl> self, std::shared_ptr<Connection> connection,
                                     std::shared_ptr<SessionState> state) {
     boost::system::error_code ignored;
-    connection->remote = connection->socket.remote_endpoint(ignored).address().to_string();
     state->connection = connection.get();
     connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
     asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
     if (tls_context) {
       // The handshake must finish within the header timeout, like a request's headers.
+      connection->phase = Metrics::TimeoutPhase::kHead;
       connection->deadline = std::chrono::steady_clock::now() + options.header_timeout;
       connection->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
       auto [error] = co_await connection->tls->async_handshake(asio::ssl::stream_base::server, kUseTuple);
@@ -437,6 +535,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       bool keep_alive = message.keep_alive();
       auto request = make_request(std::move(message), connection->remote);
       // The handler's own deadline bounds its waits; the watchdog only backs it up.
+      connection->phase = Metrics::TimeoutPhase::kResponse;
       connection->deadline = request.deadline + options.header_timeout;
       std::size_t route_index = 0;
       auto response = co_await dispatch(request, route_index);

@@ -24,6 +24,9 @@ class io_context;
 
 namespace phonebill::http {
 
+// The per-address cap of a listener that faces clients directly (the gateway's public one).
+inline constexpr std::size_t kGatewayConnectionsPerAddress = 512;
+
 struct ServerOptions {
   std::string service_name = "phonebill";
   std::string address = "127.0.0.1";
@@ -32,7 +35,20 @@ struct ServerOptions {
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
-  std::chrono::milliseconds header_timeout{10'000};  // whole request once its first byte came
+  // The whole request head must arrive within this of its first byte (not between bytes).
+  std::chrono::milliseconds header_timeout{10'000};
+  // After the head, the body must average at least min_body_rate bytes/s once
+  // body_rate_grace has passed (0: no rate, the header timeout bounds each read instead).
+  std::size_t min_body_rate = 1024;
+  std::chrono::milliseconds body_rate_grace{5'000};
+  // Open client connections, in total and from one peer address; a connection over a
+  // cap is closed at once (counted in http_connections_rejected_total). 0 in
+  // max_connections: half of RLIMIT_NOFILE, leaving descriptors for upstreams, the
+  // database and Redis; 0 in max_connections_per_address: no per-address cap (the
+  // default: behind the gateway every connection comes from a gateway, whose pools grow
+  // with its load; the gateway's public listener sets kGatewayConnectionsPerAddress).
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 0;
   std::chrono::milliseconds request_deadline{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};
   bool access_log = true;

@@ -1,11 +1,23 @@
 #include "fuzz_targets.hpp"
 
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/parse.hpp>
+
+#include <cctype>
 #include <string_view>
 
 #include "core/billing_month.hpp"
 #include "core/json.hpp"
 #include "core/line_number.hpp"
 #include "fault_settings.hpp"
+#include "http/api_error.hpp"
+#include "http/history_query.hpp"
+#include "http/pagination.hpp"
+#include "http/request_head.hpp"
+#include "http/router.hpp"
+#include "http/trace.hpp"
 #include "kos/codec.hpp"
 
 namespace phonebill::fuzz {
@@ -61,6 +73,76 @@ void parse_line_and_month(const std::uint8_t* data, std::size_t size) {
   if (auto month = BillingMonth::parse(text)) {
     if (BillingMonth::parse(month->api_form()) != month || BillingMonth::parse(month->kos_form()) != month)
       __builtin_trap();
+  }
+}
+
+namespace {
+
+// The routes of the services in shape: parameters, prefixes, the history lists' query.
+const http::Router& service_routes() {
+  static const http::Router router = [] {
+    http::Router routes;
+    auto none = [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; };
+    routes.add("GET", "/api/v1/bills/history", none);
+    routes.add("GET", "/api/v1/admin/users/{userId}", none);
+    routes.add("POST", "/api/v1/products/change", none);
+    routes.add("GET", "/api/**", none);
+    return routes;
+  }();
+  return router;
+}
+
+// What the server does with a request Beast parsed, short of running a handler: the same
+// checks (request_head.hpp), then what handlers read. Returns the status it would answer
+// from these steps (200 when a handler would take over).
+int answer_status(http::Request& request) {
+  FieldErrors malformed;
+  http::check_request_head({request.path, request.query}, request.headers, malformed);
+  if (!malformed.empty()) {
+    auto response = http::error_response(request, http::validation_error(malformed));
+    (void)boost::json::parse(response.body);  // the envelope is valid JSON whatever the input
+    return response.status;
+  }
+  auto match = service_routes().match(request.method, request.path, request.path_parameters);
+  (void)match;
+  (void)http::continue_trace(request.header("traceparent"));
+  (void)http::is_acceptable_request_id(request.header("x-request-id"));
+  FieldErrors errors;
+  http::HistoryStatuses statuses{[](std::string_view status) { return status == "SUCCESS"; }, "must be SUCCESS"};
+  (void)http::validate_history_query(http::HistoryQuery::from_request(request), "user", statuses, errors);
+  for (const auto& [name, value] : request.path_parameters) (void)http::error_response(request, http::validation_error(name, value));
+  auto response = http::error_response(request, http::validation_error(errors));
+  (void)boost::json::parse(response.body);
+  return 200;
+}
+
+}  // namespace
+
+void parse_http_requests(const std::uint8_t* data, std::size_t size) {
+  namespace bhttp = boost::beast::http;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.eager(true);
+  parser.header_limit(16 * 1024);
+  parser.body_limit(64 * 1024);
+  boost::system::error_code error;
+  parser.put(boost::asio::buffer(data, size), error);
+  if (!parser.is_header_done()) return;  // framing errors are the server's 400/413/431
+  auto& message = parser.get();
+  http::Request request;
+  request.method = std::string{message.method_string()};
+  auto target = http::split_target(message.target());
+  request.path = std::string{target.path};
+  request.query = std::string{target.query};
+  for (const auto& field : message) {
+    std::string name{field.name_string()};
+    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string{field.value()});
+  }
+  // An exception here would be a handler's 500 in the server.
+  try {
+    if (answer_status(request) >= 500) __builtin_trap();
+  } catch (...) {
+    __builtin_trap();
   }
 }
 

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "api_docs.hpp"
 #include "static_site.hpp"
 #include "support/test_environment.hpp"
 
@@ -139,4 +141,59 @@ TEST(StaticAssetTest, AcceptEncodingParsing) {
   EXPECT_FALSE(accepts_gzip("gzip;q=0"));
   EXPECT_FALSE(accepts_gzip("gzip; q=0.000"));
   EXPECT_FALSE(accepts_gzip("x-gzip"));
+}
+
+// Requests are answered from memory: with the files gone from disk the site still serves
+// them (the handler reads nothing per request) until a refresh sees the change.
+TEST_F(StaticSiteTest, ServesFromMemoryWithoutTouchingTheDisk) {
+  StaticSite site{root_};
+  fs::remove_all(root_);
+  EXPECT_EQ(site.serve(get("/assets/app-4f3a9c1b.js")).body, "console.log(1)");
+  EXPECT_EQ(site.serve(get("/bills/result")).body, "<html>app</html>");
+  EXPECT_TRUE(site.refresh());
+  EXPECT_EQ(site.serve(get("/assets/app-4f3a9c1b.js")).status, 404);
+  EXPECT_EQ(site.serve(get("/")).body, placeholder_page());
+}
+
+// A file changed on disk is served after refresh(); an unchanged tree is not re-read.
+TEST_F(StaticSiteTest, RefreshPicksUpChangedFiles) {
+  StaticSite site{root_};
+  EXPECT_FALSE(site.refresh());
+  write(root_ / "index.html", "<html>app v2</html>");
+  write(root_ / "assets" / "new-5e6f7a8b.css", "body{}");
+  EXPECT_EQ(site.serve(get("/")).body, "<html>app</html>");  // not yet re-read
+  EXPECT_TRUE(site.refresh());
+  EXPECT_EQ(site.serve(get("/")).body, "<html>app v2</html>");
+  EXPECT_EQ(site.serve(get("/assets/new-5e6f7a8b.css")).body, "body{}");
+  EXPECT_FALSE(site.refresh());
+}
+
+// FileRefresher re-reads on its own thread, so a deploy shows up within its interval.
+TEST_F(StaticSiteTest, RefresherReloadsInTheBackground) {
+  StaticSite site{root_};
+  FileRefresher refresher{{[&site] { return site.refresh(); }}, std::chrono::milliseconds{50}};
+  write(root_ / "favicon.ico", "new icon");
+  std::string served;
+  for (int i = 0; i < 100 && served != "new icon"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    served = site.serve(get("/favicon.ico")).body;
+  }
+  EXPECT_EQ(served, "new icon");
+}
+
+// /api/docs serves the document and the UI's files from memory too (the 1.4 MB bundle was
+// read from disk on every request), and picks up a changed document on refresh().
+TEST_F(StaticSiteTest, ApiDocsServeFromMemoryAndRefresh) {
+  write(base_ / "docs" / "openapi.yaml", "openapi: 3.0.3");
+  write(base_ / "ui" / "swagger-ui-bundle.js", "bundle();");
+  ApiDocs docs{base_ / "docs" / "openapi.yaml", base_ / "ui"};
+  EXPECT_TRUE(docs.has_swagger_ui());
+  fs::remove(base_ / "ui" / "swagger-ui-bundle.js");
+  EXPECT_EQ(docs.serve(get("/api/docs/swagger-ui-bundle.js")).body, "bundle();");
+  EXPECT_EQ(docs.serve(get("/api/docs/openapi.yaml")).body, "openapi: 3.0.3");
+  write(base_ / "docs" / "openapi.yaml", "openapi: 3.1.0 # changed");
+  EXPECT_TRUE(docs.refresh());
+  EXPECT_EQ(docs.serve(get("/api/docs/openapi.yaml")).body, "openapi: 3.1.0 # changed");
+  EXPECT_EQ(docs.serve(get("/api/docs/swagger-ui-bundle.js")).status, 404);
+  EXPECT_FALSE(docs.has_swagger_ui());
 }

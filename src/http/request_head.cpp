@@ -1,0 +1,60 @@
+#include "http/request_head.hpp"
+
+#include "core/utf8.hpp"
+#include "http/query_string.hpp"
+
+namespace phonebill::http {
+namespace {
+
+// Printable ASCII without escapes: valid as it stands.
+bool is_plain_ascii(std::string_view text) {
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7F || c == '%') return false;
+  }
+  return true;
+}
+
+// Decoding the whole path checks every segment: an encoded '/' decodes to a plain byte.
+std::optional<std::string> path_problem(std::string_view path) {
+  if (path.empty() || path.front() != '/') return "must start with /";
+  if (is_plain_ascii(path)) return std::nullopt;  // the usual case: nothing to decode
+  auto decoded = percent_decode(path, false);
+  if (!decoded) return "malformed percent-encoding";
+  if (has_control_character(*decoded)) return "control character";
+  if (!is_valid_utf8(*decoded)) return "not valid UTF-8 once decoded";
+  return std::nullopt;
+}
+
+// Header values may hold horizontal tabs (RFC 9110 field-value), no other control.
+bool has_control_other_than_tab(std::string_view value) {
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7F) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RequestTarget split_target(std::string_view target) {
+  auto question = target.find('?');
+  if (question == std::string_view::npos) return {target, {}};
+  return {target.substr(0, question), target.substr(question + 1)};
+}
+
+void check_request_head(const RequestTarget& target, const HeaderList& headers, FieldErrors& errors) {
+  if (auto problem = path_problem(target.path)) errors.add("path", std::move(*problem));
+  if (!is_plain_ascii(target.query))
+    if (auto problem = query_string_problem(target.query)) errors.add("query", std::move(*problem));
+  for (const auto& [name, value] : headers) {
+    // Beast refuses CR, LF and NUL in values but lets other bytes through (obs-text).
+    if (has_control_other_than_tab(value)) {
+      errors.add("headers", name + ": control character");
+    } else if (!is_valid_utf8(value)) {
+      errors.add("headers", name + ": not valid UTF-8");
+    }
+  }
+}
+
+}  // namespace phonebill::http
