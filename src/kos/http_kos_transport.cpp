@@ -47,6 +47,9 @@ boost::asio::awaitable<KosExchange> HttpKosTransport::exchange(KosRequest reques
   sent.method = request.method;
   sent.target = request.target;
   sent.body = std::move(request.body);
+  // Every KOS call is a read or carries its requestId, on which KOS is idempotent (SPEC
+  // §7): the client may send it again on a fresh connection after a stale pooled one.
+  sent.idempotent = true;
   if (!context.request_id.empty()) sent.headers.emplace_back("X-Request-Id", context.request_id);
   if (!context.traceparent.empty()) sent.headers.emplace_back("traceparent", context.traceparent);
 
