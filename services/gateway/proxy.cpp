@@ -54,7 +54,7 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (outcome == AttemptOutcome::kResponse) {
       request.upstream = instance->label();
       permit.succeed();
-      co_return client_response(std::move(*result.response));
+      co_return client_response(std::move(*result.response), request.method);
     }
     log::warn("upstream_failed", {{"upstream", upstream.name()},
                                   {"instance", instance->label()},
