@@ -143,7 +143,9 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
   limits.per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_IP", limits.per_ip);
   limits.per_user = bucket(environment, "PHONEBILL_GATEWAY_RATE_USER", limits.per_user);
   limits.login_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_LOGIN", limits.login_per_ip);
-  if (!limits_on) limits.per_ip = limits.per_user = limits.login_per_ip = BucketSettings{};
+  limits.refresh_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_REFRESH", limits.refresh_per_ip);
+  if (!limits_on)
+    limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip = BucketSettings{};
 
   config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
   config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");

@@ -17,6 +17,22 @@ TEST(GatewayConfigTest, Defaults) {
   EXPECT_EQ(config.upstream("bill-inquiry")->instances[0].port, 8082);
   EXPECT_EQ(config.jwks.base_urls, std::vector<std::string>{"http://127.0.0.1:8081"});
   EXPECT_GT(config.rate_limits.login_per_ip.per_second, 0);
+  // Refresh is not held to login's one per 5 s: a NAT's users refresh every 30 minutes.
+  EXPECT_GE(config.rate_limits.refresh_per_ip.per_second, 1);
+}
+
+// Refresh has its own rate and burst; turning limits off turns it off too.
+TEST(GatewayConfigTest, RefreshHasItsOwnBucket) {
+  auto config = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND", "0.1"},
+      {"PHONEBILL_GATEWAY_RATE_REFRESH_PER_SECOND", "7"},
+      {"PHONEBILL_GATEWAY_RATE_REFRESH_BURST", "70"},
+  }));
+  EXPECT_EQ(config.rate_limits.login_per_ip.per_second, 0.1);
+  EXPECT_EQ(config.rate_limits.refresh_per_ip.per_second, 7);
+  EXPECT_EQ(config.rate_limits.refresh_per_ip.burst, 70);
+  auto off = GatewayConfig::load(Environment::from_map({{"PHONEBILL_GATEWAY_RATE_LIMITS", "false"}}));
+  EXPECT_EQ(off.rate_limits.refresh_per_ip.per_second, 0);
 }
 
 // Upstream lists, timeouts, limits, CORS and TLS come from their variables.
