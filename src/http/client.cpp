@@ -1,6 +1,8 @@
 // Beast implementation of HttpClient; see client.hpp for the contract.
 #include "http/client.hpp"
 
+#include "core/base_url.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -69,11 +71,11 @@ struct HttpClient::Impl {
   Impl(asio::io_context& io_context, ClientOptions client_options)
       : io(io_context),
         options(std::move(client_options)),
-        host_header(options.host + ":" + std::to_string(options.port)) {}
+        host_header(authority(options.host, options.port)) {}
 
   asio::io_context& io;
   ClientOptions options;
-  std::string host_header;  // "host:port"
+  std::string host_header;  // "host:port", "[::1]:port"
   mutable std::mutex idle_mutex;
   std::deque<std::unique_ptr<Connection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex

@@ -21,7 +21,7 @@ class io_context;
 namespace phonebill::http {
 
 struct ClientOptions {
-  std::string host = "127.0.0.1";
+  std::string host = "127.0.0.1";  // a name or an address; IPv6 without brackets
   std::uint16_t port = 80;
   std::size_t max_idle_connections = 64;
   std::size_t response_body_limit = 8 * 1024 * 1024;

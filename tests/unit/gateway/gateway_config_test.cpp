@@ -53,9 +53,25 @@ TEST(GatewayConfigTest, ReadsEveryList) {
   EXPECT_TRUE(config.tls.enabled());
 }
 
+// IPv6 instances: the address without brackets to connect, with them in labels and the
+// JWKS URLs built from auth's instances.
+TEST(GatewayConfigTest, Ipv6Upstreams) {
+  auto config = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_UPSTREAM_AUTH", "http://[::1]:8081, http://[2001:db8::5]"},
+  }));
+  const auto& auth = config.upstream("auth")->instances;
+  ASSERT_EQ(auth.size(), 2u);
+  EXPECT_EQ(auth[0], (InstanceAddress{"::1", 8081}));
+  EXPECT_EQ(auth[0].label(), "[::1]:8081");
+  EXPECT_EQ(auth[1], (InstanceAddress{"2001:db8::5", 80}));
+  EXPECT_EQ(config.jwks.base_urls,
+            (std::vector<std::string>{"http://[::1]:8081", "http://[2001:db8::5]:80"}));
+}
+
 // Malformed URLs and half a TLS configuration stop start-up with the variable's name.
 TEST(GatewayConfigTest, RejectsBadValues) {
-  for (auto url : {"https://x:1", "http://x:0", "http://x:99999", "http://x/path", "ftp://x", ","}) {
+  for (auto url : {"https://x:1", "http://x:0", "http://x:99999", "http://x/path", "ftp://x", ",",
+                   "http://[::1", "http://::1:8081", "http://x:8081?q=1"}) {
     try {
       GatewayConfig::load(Environment::from_map({{"PHONEBILL_UPSTREAM_BILL_INQUIRY", url}}));
       ADD_FAILURE() << url;

@@ -209,6 +209,19 @@ TEST_F(ClientTest, ConnectionClosedWhileIdleIsNotUsed) {
   EXPECT_EQ(upstream_->connections(), 2);
 }
 
+// An IPv6 upstream is reached at its address and named in brackets in the Host header.
+TEST_F(ClientTest, Ipv6UpstreamGetsABracketedHostHeader) {
+  ScriptedUpstream upstream{io_, [](const std::string&) { return Reaction::kAnswer; }, "::1"};
+  HttpClient client{io_, ClientOptions{"::1", upstream.port()}};
+  thread_ = std::thread([this] { io_.run(); });
+  ClientRequest request;
+  auto result = asio::co_spawn(io_, client.send(request, std::chrono::steady_clock::now() + 2s),
+                               asio::use_future).get();
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(upstream.hosts_read(),
+            std::vector<std::string>{"[::1]:" + std::to_string(upstream.port())});
+}
+
 // Nothing listening at all: a refused connect sent nothing, so any request may be retried.
 TEST_F(ClientTest, RefusedConnectReportsNothingSent) {
   asio::ip::tcp::acceptor probe{io_, {asio::ip::make_address("127.0.0.1"), 0}};
