@@ -110,7 +110,9 @@ class ScriptedUpstream {
 
 class ClientTest : public ::testing::Test {
  protected:
-  ~ClientTest() override {
+  ~ClientTest() override { stop(); }
+
+  void stop() {
     io_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -220,6 +222,7 @@ TEST_F(ClientTest, Ipv6UpstreamGetsABracketedHostHeader) {
   ASSERT_TRUE(result.ok()) << result.error->message;
   EXPECT_EQ(upstream.hosts_read(),
             std::vector<std::string>{"[::1]:" + std::to_string(upstream.port())});
+  stop();  // before the upstream and client on this stack go
 }
 
 // Nothing listening at all: a refused connect sent nothing, so any request may be retried.
@@ -239,6 +242,7 @@ TEST_F(ClientTest, RefusedConnectReportsNothingSent) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
   EXPECT_FALSE(result.error->request_sent);
+  stop();  // before the client on this stack goes
 }
 
 }  // namespace
