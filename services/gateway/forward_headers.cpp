@@ -64,14 +64,21 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls) {
   return upstream;
 }
 
-http::Response client_response(http::ClientResponse&& upstream) {
+http::Response client_response(http::ClientResponse&& upstream, std::string_view method) {
   http::Response response;
+  // A HEAD answer's Content-Length frames nothing: it is the GET's length, which ours
+  // must announce too (the server writes it instead of the empty body's size).
+  bool head = method == "HEAD";
   response.status = upstream.status;
   response.body = std::move(upstream.body);
   response.content_type.clear();
   for (auto& [name, value] : upstream.headers) {
     if (name == "content-type") {
       response.content_type = std::move(value);
+      continue;
+    }
+    if (head && name == "content-length") {
+      response.headers.emplace_back(std::move(name), std::move(value));
       continue;
     }
     if (is_hop_by_hop(name) || name == "x-request-id" || name == "traceparent" || name == "date" ||

@@ -23,7 +23,8 @@ bool is_identity_header(std::string_view lowercase_name);
 http::ClientRequest upstream_request(const http::Request& request, bool tls);
 
 // Copies status, content type, body and the passable headers of `upstream` into a
-// Response (moving the body).
-http::Response client_response(http::ClientResponse&& upstream);
+// Response (moving the body). For the answer to a HEAD (`method`), which has no body,
+// the upstream's Content-Length is kept: the server announces it (see server.cpp).
+http::Response client_response(http::ClientResponse&& upstream, std::string_view method);
 
 }  // namespace phonebill::gateway

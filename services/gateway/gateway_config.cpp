@@ -1,7 +1,5 @@
 #include "gateway_config.hpp"
 
-#include <charconv>
-
 namespace phonebill::gateway {
 namespace {
 
@@ -22,32 +20,6 @@ std::vector<std::string> split_commas(const std::string& text) {
     start = end + 1;
   }
   return items;
-}
-
-InstanceAddress parse_base_url(const std::string& variable, std::string url) {
-  auto fail = [&]() -> InstanceAddress {
-    throw ConfigError{variable + ": '" + url + "' is not an http://host[:port] base URL"};
-  };
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return fail();
-  std::string rest = url.substr(kScheme.size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.empty() || rest.find('/') != std::string::npos) return fail();
-  InstanceAddress address;
-  auto colon = rest.rfind(':');
-  if (colon == std::string::npos || rest.front() == '[') {
-    address.host = rest;
-    return address;
-  }
-  address.host = rest.substr(0, colon);
-  unsigned port = 0;
-  auto digits = std::string_view{rest}.substr(colon + 1);
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (address.host.empty() || error != std::errc{} || end != digits.data() + digits.size() ||
-      port == 0 || port > 65535)
-    return fail();
-  address.port = std::uint16_t(port);
-  return address;
 }
 
 BucketSettings bucket(const Environment& environment, const std::string& prefix,
@@ -87,8 +59,8 @@ std::string timeout_variable(const std::string& name) {
 std::vector<InstanceAddress> parse_instance_list(const std::string& variable,
                                                  const std::string& text) {
   std::vector<InstanceAddress> instances;
-  for (auto& url : split_commas(text)) instances.push_back(parse_base_url(variable, url));
-  if (instances.empty()) throw ConfigError{variable + " lists no URL"};
+  for (auto& url : parse_base_url_list(variable, text))
+    instances.push_back(InstanceAddress{std::move(url.host), url.port});
   return instances;
 }
 
@@ -143,7 +115,9 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
   limits.per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_IP", limits.per_ip);
   limits.per_user = bucket(environment, "PHONEBILL_GATEWAY_RATE_USER", limits.per_user);
   limits.login_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_LOGIN", limits.login_per_ip);
-  if (!limits_on) limits.per_ip = limits.per_user = limits.login_per_ip = BucketSettings{};
+  limits.refresh_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_REFRESH", limits.refresh_per_ip);
+  if (!limits_on)
+    limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip = BucketSettings{};
 
   config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
   config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");

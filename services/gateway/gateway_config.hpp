@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base_url.hpp"
 #include "core/config.hpp"
 #include "http/server.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -20,14 +21,15 @@ namespace phonebill::gateway {
 
 // host:port of one upstream instance, parsed from a base URL "http://host[:port]".
 struct InstanceAddress {
-  std::string host;
+  std::string host;  // an IPv6 address without brackets
   std::uint16_t port = 80;
-  std::string label() const { return host + ":" + std::to_string(port); }
+  std::string label() const { return authority(host, port); }  // "[::1]:8081" for IPv6
   bool operator==(const InstanceAddress&) const = default;
 };
 
-// Parses a comma-separated list of http:// base URLs (blanks allowed around commas).
-// Throws ConfigError naming `variable` for anything else (https, paths, bad ports).
+// Parses a comma-separated list of http:// base URLs (blanks allowed around commas;
+// IPv6 literals in brackets). Throws ConfigError naming `variable` for anything else
+// (https, paths, bad ports).
 std::vector<InstanceAddress> parse_instance_list(const std::string& variable,
                                                  const std::string& text);
 
@@ -55,6 +57,10 @@ struct RateLimitSettings {
   BucketSettings per_ip{50, 100};
   BucketSettings per_user{20, 40};
   BucketSettings login_per_ip{0.2, 10};  // 10 at once, then one every 5 s
+  // Refresh has its own bucket: it proves possession of a 256-bit token (nothing to guess)
+  // and every signed-in user sends one each 30 minutes, so a carrier NAT with thousands of
+  // users behind one address needs far more than the login bucket's one per 5 s.
+  BucketSettings refresh_per_ip{10, 200};
   std::size_t max_tracked_keys = 100'000;
 };
 

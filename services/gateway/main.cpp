@@ -70,6 +70,8 @@ int main(int argc, char**) {
   RateLimiter per_ip{"ip", config.rate_limits.per_ip, clock, config.rate_limits.max_tracked_keys};
   RateLimiter per_user{"user", config.rate_limits.per_user, clock, config.rate_limits.max_tracked_keys};
   RateLimiter login{"login", config.rate_limits.login_per_ip, clock, config.rate_limits.max_tracked_keys};
+  RateLimiter refresh{"refresh", config.rate_limits.refresh_per_ip, clock,
+                      config.rate_limits.max_tracked_keys};
   CorsPolicy cors{config.cors_origins};
   StaticSite web{config.web_directory};
   ApiDocs docs{config.openapi_file, config.swagger_ui_directory.empty()
@@ -80,8 +82,8 @@ int main(int argc, char**) {
                                std::chrono::seconds{1}};
   auto routes = default_routes();
   TrafficStats traffic{clock, route_names(routes)};
-  OpsStatus ops{OpsStatusParts{clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login}}};
-  GatewayContext context{routes, upstreams, verifier, RateLimiters{per_ip, per_user, login},
+  OpsStatus ops{OpsStatusParts{clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login, &refresh}}};
+  GatewayContext context{routes, upstreams, verifier, RateLimiters{per_ip, per_user, login, refresh},
                          cors, web, docs, traffic, metrics, ops, config.tls.enabled()};
   http::Server server{io, config.server, make_routes(context)};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {

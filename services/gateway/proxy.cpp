@@ -27,11 +27,6 @@ http::Response unavailable(const http::Request& request, std::chrono::seconds re
 
 }  // namespace
 
-bool is_idempotent(std::string_view method) {
-  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
-         method == "OPTIONS";
-}
-
 boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request& request,
                                                GatewayMetrics& metrics, ProxyOptions options) {
   auto permit = upstream.breaker().try_acquire();
@@ -59,7 +54,7 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (outcome == AttemptOutcome::kResponse) {
       request.upstream = instance->label();
       permit.succeed();
-      co_return client_response(std::move(*result.response));
+      co_return client_response(std::move(*result.response), request.method);
     }
     log::warn("upstream_failed", {{"upstream", upstream.name()},
                                   {"instance", instance->label()},
@@ -69,7 +64,9 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     request.upstream = instance->label();
     if (outcome == AttemptOutcome::kTimeout) break;  // the deadline is spent
     // Retry elsewhere only what cannot have had an effect, or may safely have one twice.
-    bool retryable = !result.error->request_sent || is_idempotent(request.method);
+    // request_sent covers every connection the client used (a stale pooled one included):
+    // a refresh that reached auth and is sent again would end the session as a reuse.
+    bool retryable = !result.error->request_sent || http::is_idempotent_method(request.method);
     if (!retryable || std::chrono::steady_clock::now() >= deadline) break;
     previous = instance;
   }

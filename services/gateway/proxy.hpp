@@ -1,7 +1,7 @@
 // Forwards one request to an upstream (SPEC §4): breaker admission (open → 503
 // SERVICE_UNAVAILABLE with Retry-After), instance choice, the route's timeout (→ 504
-// UPSTREAM_TIMEOUT), one retry on another instance when the request never reached an
-// upstream or is idempotent, and passive health reporting. Entry point: forward.
+// UPSTREAM_TIMEOUT), one retry on another instance when no byte of the request reached an
+// upstream or it is idempotent, and passive health reporting. Entry point: forward.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -11,9 +11,6 @@
 #include "upstream.hpp"
 
 namespace phonebill::gateway {
-
-// GET, HEAD, PUT, DELETE, OPTIONS (RFC 9110 §9.2.2): safe to send twice.
-bool is_idempotent(std::string_view method);
 
 struct ProxyOptions {
   bool tls = false;  // the client connection is HTTPS (X-Forwarded-Proto)

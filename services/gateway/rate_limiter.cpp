@@ -1,9 +1,31 @@
 #include "rate_limiter.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 
 namespace phonebill::gateway {
+
+std::string client_rate_key(std::string_view address) {
+  std::string text{address};
+  // A scoped address (fe80::1%eth0) is still the address before the zone.
+  auto zone = text.find('%');
+  std::string bare = text.substr(0, zone);
+  std::array<unsigned char, 16> bytes{};
+  if (bare.find(':') == std::string::npos || inet_pton(AF_INET6, bare.c_str(), bytes.data()) != 1)
+    return text;
+  constexpr std::array<unsigned char, 12> kMappedPrefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(kMappedPrefix.begin(), kMappedPrefix.end(), bytes.begin()))
+    return std::to_string(bytes[12]) + "." + std::to_string(bytes[13]) + "." +
+           std::to_string(bytes[14]) + "." + std::to_string(bytes[15]);
+  char prefix[48];
+  std::snprintf(prefix, sizeof prefix, "%x:%x:%x:%x::/64", (bytes[0] << 8) | bytes[1],
+                (bytes[2] << 8) | bytes[3], (bytes[4] << 8) | bytes[5], (bytes[6] << 8) | bytes[7]);
+  return prefix;
+}
 
 RateLimiter::RateLimiter(std::string name, BucketSettings settings, const Clock& clock,
                          std::size_t max_keys)

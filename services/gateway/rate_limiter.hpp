@@ -16,6 +16,12 @@
 
 namespace phonebill::gateway {
 
+// The key a client address is limited under (SPEC §4): an IPv4 address as it is; an IPv6
+// address by its /64 ("2001:db8:1:2::/64"), the smallest block one subscriber is given,
+// so that rotating through a prefix gains nothing; an IPv4-mapped IPv6 address as the IPv4
+// one. Anything that is not an IP address is returned unchanged.
+std::string client_rate_key(std::string_view address);
+
 struct RateDecision {
   bool allowed = true;
   std::chrono::seconds retry_after{0};  // when refused: whole seconds, at least 1

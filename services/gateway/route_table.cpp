@@ -40,7 +40,7 @@ std::vector<GatewayRoute> default_routes() {
   routes.push_back(proxy({"POST"}, "/api/v1/auth/login", "auth", Access::kPublic, {},
                          RateClass::kLogin));
   routes.push_back(proxy({"POST"}, "/api/v1/auth/refresh", "auth", Access::kPublic, {},
-                         RateClass::kLogin));
+                         RateClass::kRefresh));
   routes.push_back(proxy({"GET"}, "/api/v1/auth/jwks", "auth", Access::kPublic));
   routes.push_back(proxy(any, "/api/v1/auth/**", "auth", Access::kAuthenticated));
   routes.push_back(proxy(any, "/api/v1/admin/users/**", "auth", Access::kPermission, "ADMIN"));

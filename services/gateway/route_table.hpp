@@ -26,7 +26,7 @@ enum class Access {
   kPermission,     // that, and `permission` among its perms
 };
 
-enum class RateClass { kNormal, kLogin };
+enum class RateClass { kNormal, kLogin, kRefresh };
 
 struct GatewayRoute {
   std::vector<std::string> methods;  // GET also answers HEAD

@@ -33,12 +33,20 @@ security::TokenResult check_token(security::TokenVerifier& verifier,
 asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRoute& route,
                                        http::Request& request) {
   if (!is_canonical_path(request.path)) co_return error(request, CommonError::kNotFound);
-  const auto& client = request.remote_address;
+  // An IPv6 client holds a whole /64: per address, it could step around every bucket.
+  auto client = client_rate_key(request.remote_address);
   if (route.rate_class == RateClass::kLogin) {
     auto login = context.limiters.login_per_ip.take(client);
     if (!login.allowed) {
       context.metrics.record_rate_limited("login");
       co_return rate_limited(request, login.retry_after);
+    }
+  }
+  if (route.rate_class == RateClass::kRefresh) {
+    auto refresh = context.limiters.refresh_per_ip.take(client);
+    if (!refresh.allowed) {
+      context.metrics.record_rate_limited("refresh");
+      co_return rate_limited(request, refresh.retry_after);
     }
   }
   if (auto by_ip = context.limiters.per_ip.take(client); !by_ip.allowed) {

@@ -1,5 +1,5 @@
 // The gateway's request pipeline and route table (SPEC §4). Every route runs the same
-// steps, each one job: canonical path → per-IP limit (and the login limit) → token
+// steps, each one job: canonical path → per-IP limit (and the login or refresh limit) → token
 // (required or optional by route) → permission → per-user limit → target (upstream,
 // ops/status, API docs, web app, 404) → CORS headers and traffic stats. The admin
 // port's routes (/metrics) are built here too. Entry points: make_routes,
@@ -31,6 +31,7 @@ struct RateLimiters {
   RateLimiter& per_ip;
   RateLimiter& per_user;
   RateLimiter& login_per_ip;
+  RateLimiter& refresh_per_ip;
 };
 
 struct GatewayContext {

@@ -1,7 +1,8 @@
-// REDIS_URL parsing (Boost.URL does the RFC 3986 work) and the reconnect backoff rule.
+// REDIS_URL parsing (core's parse_base_url does the RFC 3986 work) and the reconnect
+// backoff rule.
 #include "cache/redis_endpoint.hpp"
 
-#include <boost/url/parse.hpp>
+#include "core/base_url.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -24,43 +25,21 @@ std::optional<int> parse_database(std::string_view path) {
 }  // namespace
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
+  auto parsed = parse_base_url(url, BaseUrlRules{"redis", kDefaultPort, true, true});
   if (!parsed) return std::nullopt;
-  const auto& uri = *parsed;
-  if (uri.scheme() != "redis" || !uri.has_authority()) return std::nullopt;
-
-  RedisEndpoint endpoint;
-  endpoint.host = uri.host_address();  // IPv6 comes without brackets
-  if (endpoint.host.empty()) return std::nullopt;
-
-  if (uri.has_port()) {
-    auto port_text = uri.port();
-    int port = 0;
-    auto [end, error] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (error != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
-        port > 65535)
-      return std::nullopt;
-    endpoint.port = static_cast<std::uint16_t>(port);
-  } else {
-    endpoint.port = kDefaultPort;
-  }
-
-  auto database = parse_database(uri.encoded_path());
+  auto database = parse_database(parsed->path);
   if (!database) return std::nullopt;
+  RedisEndpoint endpoint;
+  endpoint.host = std::move(parsed->host);  // IPv6 comes without brackets
+  endpoint.port = parsed->port;
   endpoint.database = *database;
-
-  if (uri.has_userinfo()) {
-    endpoint.username = uri.user();
-    endpoint.password = uri.password();
-  }
+  endpoint.username = std::move(parsed->user);
+  endpoint.password = std::move(parsed->password);
   return endpoint;
 }
 
 std::string describe(const RedisEndpoint& endpoint) {
-  auto host = endpoint.host.find(':') == std::string::npos ? endpoint.host
-                                                           : "[" + endpoint.host + "]";
-  return host + ":" + std::to_string(endpoint.port) + "/" + std::to_string(endpoint.database);
+  return authority(endpoint.host, endpoint.port) + "/" + std::to_string(endpoint.database);
 }
 
 std::chrono::milliseconds reconnect_delay(const RedisOptions& options, int failures) {

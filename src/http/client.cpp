@@ -1,6 +1,8 @@
 // Beast implementation of HttpClient; see client.hpp for the contract.
 #include "http/client.hpp"
 
+#include "core/base_url.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +15,10 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
 #include <deque>
 #include <mutex>
 
@@ -31,6 +36,11 @@ std::string_view ClientResponse::header(std::string_view lowercase_name) const {
   return {};
 }
 
+bool is_idempotent_method(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS" || method == "TRACE";
+}
+
 namespace {
 struct Connection {
   explicit Connection(asio::io_context& io) : stream(io) {}
@@ -40,17 +50,32 @@ struct Connection {
 };
 
 ClientError timeout_error(bool sent) { return {ClientErrorKind::kTimeout, "deadline exceeded", sent}; }
+
+// Whether an idle pooled connection can still carry a request: the peer has not closed
+// it (a FIN waits to be read) and sent nothing unasked. Checked before each reuse so a
+// connection the server closed while idle is never written to; writing to it would leave
+// a non-idempotent request in doubt.
+bool still_usable(Connection& connection) {
+  if (connection.buffer.size() != 0) return false;  // bytes beyond the last answer
+  auto& socket = connection.stream.socket();
+  if (!socket.is_open()) return false;
+  char byte = 0;
+  auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (received == 0) return false;  // orderly close by the peer
+  if (received > 0) return false;   // an answer nobody asked for: out of step
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
 }  // namespace
 
 struct HttpClient::Impl {
   Impl(asio::io_context& io_context, ClientOptions client_options)
       : io(io_context),
         options(std::move(client_options)),
-        host_header(options.host + ":" + std::to_string(options.port)) {}
+        host_header(authority(options.host, options.port)) {}
 
   asio::io_context& io;
   ClientOptions options;
-  std::string host_header;  // "host:port"
+  std::string host_header;  // "host:port", "[::1]:port"
   mutable std::mutex idle_mutex;
   std::deque<std::unique_ptr<Connection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
@@ -67,9 +92,10 @@ struct HttpClient::Impl {
         expired.push_back(std::move(idle.front()));
         idle.pop_front();
       }
-      if (!idle.empty()) {
+      while (!idle.empty() && !connection) {
         connection = std::move(idle.back());
         idle.pop_back();
+        if (!still_usable(*connection)) expired.push_back(std::move(connection));
       }
     }
     return connection;
@@ -107,33 +133,36 @@ struct HttpClient::Impl {
 
   // One exchange on one connection. `stale` reports a reused connection the peer had
   // already closed (nothing of the answer arrived), which the caller may replace.
+  // `sent` becomes true once any byte of the request is written (it is never reset: it
+  // covers every connection of one send).
   asio::awaitable<ClientResult> exchange(Connection& connection, const std::string& head,
                                          const std::string& body, bool head_request,
                                          Deadline deadline, bool reused, bool& stale,
-                                         bool& keep_alive) {
+                                         bool& keep_alive, bool& sent) {
     stale = false;
     keep_alive = false;
     connection.stream.expires_at(deadline);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
     auto [write_error, written] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
-    if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(true)};
+    if (written > 0) sent = true;
+    if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
     if (write_error) {
       stale = reused;
-      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, write_error.message(), !reused}};
+      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(options.response_body_limit);
     // A response to HEAD announces a length but carries no body.
     if (head_request) parser.skip(true);
     auto [read_error, read] = co_await bhttp::async_read(connection.stream, connection.buffer, parser, kUseTuple);
-    if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(true)};
+    if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
     if (read_error) {
       bool nothing_arrived = !parser.got_some() &&
                              (read_error == bhttp::error::end_of_stream ||
                               read_error == asio::error::connection_reset ||
                               read_error == asio::error::eof);
       stale = reused && nothing_arrived;
-      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, read_error.message(), true}};
+      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
     }
     auto response_message = parser.release();
     keep_alive = response_message.keep_alive();
@@ -179,6 +208,7 @@ struct HttpClient::Impl {
   asio::awaitable<ClientResult> send(ClientRequest request, Deadline deadline) {
     auto head = request_head(request);
     bool head_request = request.method == "HEAD";
+    bool sent = false;  // any byte of this request written, on any connection
 
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The second attempt follows a stale pooled connection: a fresh one, not another
@@ -187,12 +217,15 @@ struct HttpClient::Impl {
       bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_unique<Connection>(io);
-        if (auto error = co_await connect(*connection, deadline)) co_return ClientResult{{}, *error};
+        if (auto error = co_await connect(*connection, deadline)) {
+          error->request_sent = sent;  // a failed replacement does not unsend the first write
+          co_return ClientResult{{}, *error};
+        }
       }
       bool stale = false;
       bool keep_alive = false;
       auto result = co_await exchange(*connection, head, request.body, head_request, deadline,
-                                      reused, stale, keep_alive);
+                                      reused, stale, keep_alive, sent);
       if (result.ok()) {
         if (keep_alive) {
           connection->stream.expires_never();
@@ -201,9 +234,12 @@ struct HttpClient::Impl {
         co_return result;
       }
       if (!stale) co_return result;
-      // The pooled connection had been closed by the peer; try once on a fresh one.
+      // The pooled connection had been closed by the peer. The peer may still have read
+      // and acted on what was written (a server that processed the request, then died):
+      // only a request that never left, or may safely arrive twice, goes out again.
+      if (sent && !request.is_idempotent()) co_return result;
     }
-    co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, "connection closed", false}};
+    co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, "connection closed", sent}};
   }
 };
 

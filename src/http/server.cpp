@@ -17,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -77,6 +78,21 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
 }
 
 namespace {
+
+// The Content-Length to announce: the body's size, except that an answer to HEAD, which
+// frames no body, may state the GET's length in its own Content-Length header: the
+// gateway relaying an upstream's HEAD answer knows that length but has no body
+// (RFC 9110 §9.3.2). Any other handler-set Content-Length is ignored (framing is ours).
+std::string content_length(const Request& request, const Response& response) {
+  if (request.method == "HEAD") {
+    for (const auto& [name, value] : response.headers) {
+      bool digits = !value.empty() && value.size() <= 19 &&
+                    std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (digits && beast::iequals(name, "content-length")) return value;
+    }
+  }
+  return std::to_string(response.body.size());
+}
 
 // What shutdown needs to reach a connection: its strand, and whether it is between
 // requests (then its pending read can be cancelled without losing work).
@@ -346,10 +362,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     head.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
     head.append(bhttp::obsolete_reason(static_cast<bhttp::status>(response.status)));
     head.append("\r\nContent-Type: ").append(response.content_type);
-    head.append("\r\nContent-Length: ").append(std::to_string(response.body.size()));
+    head.append("\r\nContent-Length: ").append(content_length(request, response));
     if (!request.request_id.empty()) head.append("\r\nX-Request-Id: ").append(request.request_id);
     if (!request.traceparent.empty()) head.append("\r\ntraceparent: ").append(request.traceparent);
     for (const auto& [name, value] : response.headers) {
+      if (beast::iequals(name, "content-length")) continue;  // written above
       head.append("\r\n").append(name).append(": ").append(value);
     }
     head.append(fixed_headers);

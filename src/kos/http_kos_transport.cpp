@@ -1,6 +1,7 @@
 // HttpKosTransport: see http_kos_transport.hpp.
 #include "kos/http_kos_transport.hpp"
 
+#include "core/base_url.hpp"
 #include "core/json.hpp"
 #include "http/client.hpp"
 #include "kos/codec.hpp"
@@ -8,27 +9,10 @@
 namespace phonebill::kos {
 
 HttpKosOptions HttpKosOptions::from_base_url(const std::string& urls) {
-  std::string url = urls.substr(0, urls.find(','));
-  constexpr std::string_view kScheme = "http://";
-  if (url.rfind(kScheme, 0) != 0) throw ConfigError{"KOS URL must start with http:// (got '" + url + "')"};
-  std::string rest = url.substr(kScheme.size());
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  auto url = parse_base_url_list("PHONEBILL_UPSTREAM_KOS_SIM", urls).front();
   HttpKosOptions options;
-  auto colon = rest.rfind(':');
-  if (colon == std::string::npos) {
-    options.host = rest;
-    options.port = 80;
-  } else {
-    options.host = rest.substr(0, colon);
-    try {
-      auto port = std::stoi(rest.substr(colon + 1));
-      if (port < 1 || port > 65535) throw std::out_of_range{"port"};
-      options.port = std::uint16_t(port);
-    } catch (const std::exception&) {
-      throw ConfigError{"KOS URL has a bad port (got '" + url + "')"};
-    }
-  }
-  if (options.host.empty()) throw ConfigError{"KOS URL has no host (got '" + url + "')"};
+  options.host = std::move(url.host);
+  options.port = url.port;
   return options;
 }
 
@@ -47,6 +31,9 @@ boost::asio::awaitable<KosExchange> HttpKosTransport::exchange(KosRequest reques
   sent.method = request.method;
   sent.target = request.target;
   sent.body = std::move(request.body);
+  // Every KOS call is a read or carries its requestId, on which KOS is idempotent (SPEC
+  // §7): the client may send it again on a fresh connection after a stale pooled one.
+  sent.idempotent = true;
   if (!context.request_id.empty()) sent.headers.emplace_back("X-Request-Id", context.request_id);
   if (!context.traceparent.empty()) sent.headers.emplace_back("traceparent", context.traceparent);
 

@@ -9,12 +9,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/url/parse.hpp>
 
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
 
+#include "core/base_url.hpp"
 #include "core/log.hpp"
 #include "http/client.hpp"
 #include "http/sleep.hpp"
@@ -22,6 +22,11 @@
 namespace phonebill::security {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+
+namespace {
+// An auth base URL may carry a path prefix (auth behind a path-routing proxy).
+constexpr BaseUrlRules kAuthUrlRules{"http", 80, true, false};
+}  // namespace
 
 // ---------------------------------------------------------------- LocalJwksSource
 
@@ -44,18 +49,11 @@ asio::awaitable<bool> LocalJwksSource::refresh_for_unknown_key(std::string key_i
 
 HttpJwksOptions HttpJwksOptions::from_environment(const Environment& environment) {
   HttpJwksOptions options;
-  const auto upstreams = environment.required_string("PHONEBILL_UPSTREAM_AUTH");
-  std::size_t start = 0;
-  while (start <= upstreams.size()) {
-    auto end = upstreams.find(',', start);
-    if (end == std::string::npos) end = upstreams.size();
-    auto item = upstreams.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) options.base_urls.push_back(std::move(item));
-    start = end + 1;
-  }
-  if (options.base_urls.empty()) throw ConfigError{"PHONEBILL_UPSTREAM_AUTH lists no URL"};
+  // Checked here, so a bad list stops start-up with the variable's name.
+  for (const auto& url : parse_base_url_list("PHONEBILL_UPSTREAM_AUTH",
+                                             environment.required_string("PHONEBILL_UPSTREAM_AUTH"),
+                                             kAuthUrlRules))
+    options.base_urls.push_back("http://" + url.authority() + url.path);
   options.refresh_interval =
       environment.milliseconds("PHONEBILL_JWKS_REFRESH_MS", options.refresh_interval);
   options.unknown_key_refresh_interval = environment.milliseconds(
@@ -77,19 +75,14 @@ struct HttpJwksSource::State : std::enable_shared_from_this<State> {
   State(asio::io_context& io_context, HttpJwksOptions jwks_options, const Clock& time)
       : io(io_context), options(std::move(jwks_options)), clock(time) {
     for (const auto& base_url : options.base_urls) {
-      auto url = boost::urls::parse_uri(base_url);
-      if (!url || url->scheme() != "http" || url->host().empty()) {
-        throw ConfigError{"auth JWKS URL must be http://host[:port]: " + base_url};
-      }
+      auto url = parse_base_url(base_url, kAuthUrlRules);
+      if (!url) throw ConfigError{"auth JWKS URL " + url.error().message() + ": " + base_url};
       http::ClientOptions client_options;
-      client_options.host = std::string{url->host()};
-      client_options.port = url->has_port() ? url->port_number() : 80;
+      client_options.host = url->host;
+      client_options.port = url->port;
       client_options.max_idle_connections = 1;
       client_options.response_body_limit = 1024 * 1024;
-      std::string prefix{url->encoded_path()};
-      while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-      upstreams.push_back(Upstream{client_options.host + ":" + std::to_string(client_options.port),
-                                   prefix + options.path,
+      upstreams.push_back(Upstream{url->authority(), url->path + options.path,
                                    std::make_unique<http::HttpClient>(io, client_options)});
     }
     if (upstreams.empty()) throw ConfigError{"no auth URL to fetch the JWKS from"};

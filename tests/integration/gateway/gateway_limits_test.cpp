@@ -50,7 +50,9 @@ class RateLimitTest : public GatewayTest {
          {"PHONEBILL_GATEWAY_RATE_USER_PER_SECOND", "0.5"},
          {"PHONEBILL_GATEWAY_RATE_USER_BURST", "3"},
          {"PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND", "0.1"},
-         {"PHONEBILL_GATEWAY_RATE_LOGIN_BURST", "2"}},
+         {"PHONEBILL_GATEWAY_RATE_LOGIN_BURST", "2"},
+         {"PHONEBILL_GATEWAY_RATE_REFRESH_PER_SECOND", "0.1"},
+         {"PHONEBILL_GATEWAY_RATE_REFRESH_BURST", "3"}},
         directory() / "limited"));
   }
   static void TearDownTestSuite() {
@@ -75,6 +77,22 @@ TEST_F(RateLimitTest, LoginIsLimitedPerAddress) {
   EXPECT_EQ(refused.status, 429);
   EXPECT_EQ(refused.error_code(), "RATE_LIMITED");
   EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
+}
+
+// Refresh has a bucket of its own (3 here): an address whose login bucket is empty still
+// refreshes, and the fourth quick refresh is 429 while login stays refused.
+TEST_F(RateLimitTest, RefreshHasItsOwnBucket) {
+  auto port = limited_->port;
+  int logins = 0;
+  while (logins < 5 && http_call(port, "POST", "/api/v1/auth/login", {}, "{}").status != 429) ++logins;
+  ASSERT_LE(logins, 2) << "the login bucket holds 2";
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(http_call(port, "POST", "/api/v1/auth/refresh", {}, "{}").status, 200) << i;
+  auto refused = http_call(port, "POST", "/api/v1/auth/refresh", {}, "{}");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.error_code(), "RATE_LIMITED");
+  EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
+  EXPECT_EQ(http_call(port, "POST", "/api/v1/auth/login", {}, "{}").status, 429);
 }
 
 // One user's burst is 3: the fourth request is 429; another user is unaffected.

@@ -33,6 +33,22 @@ TEST_F(GatewayTest, EachPrefixHasItsUpstream) {
   EXPECT_EQ(login.json.at("bodyBytes"), 14);
 }
 
+// A proxied HEAD announces the length the GET body has (RFC 9110 §9.3.2), not 0, and
+// carries no body; the connection stays usable after it.
+TEST_F(GatewayTest, ProxiedHeadAnnouncesTheGetLength) {
+  auto jwks = http_call(port(), "GET", "/api/v1/auth/jwks");
+  ASSERT_EQ(jwks.status, 200);
+  ASSERT_FALSE(jwks.body.empty());
+  auto head = http_call(port(), "HEAD", "/api/v1/auth/jwks");
+  ASSERT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.header("content-length"), std::to_string(jwks.body.size()));
+  // A raw exchange: exactly one head, no body bytes after it.
+  auto raw = raw_exchange(port(), "HEAD /api/v1/auth/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw.substr(0, 80);
+  EXPECT_TRUE(raw.ends_with("\r\n\r\n")) << raw.substr(raw.size() > 200 ? raw.size() - 200 : 0);
+}
+
 // Unknown API routes are 404 NOT_FOUND; kos-sim's API is not reachable.
 TEST_F(GatewayTest, UnknownRoutesAre404) {
   for (auto path : {"/api/v1/kos/product/list", "/api/v1/nothing", "/api/v2/bills/menu", "/api"}) {

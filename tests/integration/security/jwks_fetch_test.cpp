@@ -172,6 +172,13 @@ TEST(HttpJwksOptionsTest, ReadsUpstreamsFromTheEnvironment) {
   EXPECT_EQ(options.base_urls,
             (std::vector<std::string>{"http://127.0.0.1:8081", "http://127.0.0.1:8181"}));
   EXPECT_EQ(options.refresh_interval, 60s);
+  // IPv6 literals keep their brackets in the URL and lose them for connecting.
+  const auto ipv6 = HttpJwksOptions::from_environment(
+      Environment::from_map({{"PHONEBILL_UPSTREAM_AUTH", "http://[::1]:8081/"}}));
+  EXPECT_EQ(ipv6.base_urls, std::vector<std::string>{"http://[::1]:8081"});
+  EXPECT_THROW(HttpJwksOptions::from_environment(
+                   Environment::from_map({{"PHONEBILL_UPSTREAM_AUTH", "http://[::1:8081"}})),
+               ConfigError);
   EXPECT_THROW(HttpJwksOptions::from_environment(Environment::from_map({})), ConfigError);
   asio::io_context io;
   ManualClock clock;

@@ -91,7 +91,7 @@ TEST(ForwardHeadersTest, ResponseHeaders) {
   upstream.headers = {{"content-type", "application/json"}, {"content-length", "2"},
                       {"connection", "close"}, {"location", "/api/v1/x/1"},
                       {"x-request-id", "theirs"}, {"retry-after", "3"}};
-  auto response = client_response(std::move(upstream));
+  auto response = client_response(std::move(upstream), "POST");
   EXPECT_EQ(response.status, 201);
   EXPECT_EQ(response.content_type, "application/json");
   EXPECT_EQ(response.body, "{}");
@@ -100,4 +100,17 @@ TEST(ForwardHeadersTest, ResponseHeaders) {
   EXPECT_TRUE(values(response.headers, "content-length").empty());
   EXPECT_TRUE(values(response.headers, "connection").empty());
   EXPECT_TRUE(values(response.headers, "x-request-id").empty());
+}
+
+// The answer to a HEAD keeps the upstream's Content-Length (the GET's length, RFC 9110
+// §9.3.2) for the server to announce; any other answer's is dropped as framing.
+TEST(ForwardHeadersTest, HeadAnswerKeepsItsLength) {
+  http::ClientResponse upstream;
+  upstream.status = 200;
+  upstream.headers = {{"content-type", "application/json"}, {"content-length", "1234"}};
+  auto head = client_response(http::ClientResponse{upstream}, "HEAD");
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(values(head.headers, "content-length"), std::vector<std::string>{"1234"});
+  auto get = client_response(http::ClientResponse{upstream}, "GET");
+  EXPECT_TRUE(values(get.headers, "content-length").empty());
 }

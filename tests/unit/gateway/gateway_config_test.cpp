@@ -17,6 +17,22 @@ TEST(GatewayConfigTest, Defaults) {
   EXPECT_EQ(config.upstream("bill-inquiry")->instances[0].port, 8082);
   EXPECT_EQ(config.jwks.base_urls, std::vector<std::string>{"http://127.0.0.1:8081"});
   EXPECT_GT(config.rate_limits.login_per_ip.per_second, 0);
+  // Refresh is not held to login's one per 5 s: a NAT's users refresh every 30 minutes.
+  EXPECT_GE(config.rate_limits.refresh_per_ip.per_second, 1);
+}
+
+// Refresh has its own rate and burst; turning limits off turns it off too.
+TEST(GatewayConfigTest, RefreshHasItsOwnBucket) {
+  auto config = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND", "0.1"},
+      {"PHONEBILL_GATEWAY_RATE_REFRESH_PER_SECOND", "7"},
+      {"PHONEBILL_GATEWAY_RATE_REFRESH_BURST", "70"},
+  }));
+  EXPECT_EQ(config.rate_limits.login_per_ip.per_second, 0.1);
+  EXPECT_EQ(config.rate_limits.refresh_per_ip.per_second, 7);
+  EXPECT_EQ(config.rate_limits.refresh_per_ip.burst, 70);
+  auto off = GatewayConfig::load(Environment::from_map({{"PHONEBILL_GATEWAY_RATE_LIMITS", "false"}}));
+  EXPECT_EQ(off.rate_limits.refresh_per_ip.per_second, 0);
 }
 
 // Upstream lists, timeouts, limits, CORS and TLS come from their variables.
@@ -37,9 +53,25 @@ TEST(GatewayConfigTest, ReadsEveryList) {
   EXPECT_TRUE(config.tls.enabled());
 }
 
+// IPv6 instances: the address without brackets to connect, with them in labels and the
+// JWKS URLs built from auth's instances.
+TEST(GatewayConfigTest, Ipv6Upstreams) {
+  auto config = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_UPSTREAM_AUTH", "http://[::1]:8081, http://[2001:db8::5]"},
+  }));
+  const auto& auth = config.upstream("auth")->instances;
+  ASSERT_EQ(auth.size(), 2u);
+  EXPECT_EQ(auth[0], (InstanceAddress{"::1", 8081}));
+  EXPECT_EQ(auth[0].label(), "[::1]:8081");
+  EXPECT_EQ(auth[1], (InstanceAddress{"2001:db8::5", 80}));
+  EXPECT_EQ(config.jwks.base_urls,
+            (std::vector<std::string>{"http://[::1]:8081", "http://[2001:db8::5]:80"}));
+}
+
 // Malformed URLs and half a TLS configuration stop start-up with the variable's name.
 TEST(GatewayConfigTest, RejectsBadValues) {
-  for (auto url : {"https://x:1", "http://x:0", "http://x:99999", "http://x/path", "ftp://x", ","}) {
+  for (auto url : {"https://x:1", "http://x:0", "http://x:99999", "http://x/path", "ftp://x", ",",
+                   "http://[::1", "http://::1:8081", "http://x:8081?q=1"}) {
     try {
       GatewayConfig::load(Environment::from_map({{"PHONEBILL_UPSTREAM_BILL_INQUIRY", url}}));
       ADD_FAILURE() << url;

@@ -72,3 +72,27 @@ TEST(RateLimiterTest, TrackedKeysAreBounded) {
   }
   EXPECT_LE(limiter.tracked_keys(), 100u);
 }
+
+// IPv4 clients are limited per address; IPv6 ones per /64, whatever the spelling.
+TEST(ClientRateKeyTest, Ipv6ClientsShareTheirSlash64) {
+  EXPECT_EQ(client_rate_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_rate_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_rate_key("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_rate_key("2001:db8:1:2::"), "2001:db8:1:2::/64");
+  EXPECT_NE(client_rate_key("2001:db8:1:3::1"), client_rate_key("2001:db8:1:2::1"));
+  EXPECT_EQ(client_rate_key("::1"), "0:0:0:0::/64");
+  EXPECT_EQ(client_rate_key("fe80::1%eth0"), "fe80:0:0:0::/64");
+  EXPECT_EQ(client_rate_key("::ffff:198.51.100.4"), "198.51.100.4");
+  EXPECT_EQ(client_rate_key(""), "");
+  EXPECT_EQ(client_rate_key("not-an-address"), "not-an-address");
+}
+
+// A client hopping between addresses of its /64 still drains one bucket.
+TEST(ClientRateKeyTest, RotatingThroughAPrefixGainsNothing) {
+  ManualClock clock;
+  RateLimiter limiter{"login", BucketSettings{0.2, 2}, clock};
+  EXPECT_TRUE(limiter.take(client_rate_key("2001:db8:7:7::1")).allowed);
+  EXPECT_TRUE(limiter.take(client_rate_key("2001:db8:7:7::2")).allowed);
+  EXPECT_FALSE(limiter.take(client_rate_key("2001:db8:7:7:1234:5678:9abc:def0")).allowed);
+  EXPECT_TRUE(limiter.take(client_rate_key("2001:db8:7:8::1")).allowed) << "another /64";
+}

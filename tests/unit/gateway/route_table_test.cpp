@@ -31,13 +31,14 @@ TEST(RouteTableTest, PrefixesGoToTheirUpstreams) {
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/ops/status").permission, "ADMIN");
 }
 
-// Login, refresh and JWKS are public and login/refresh use the stricter limit.
+// Login, refresh and JWKS are public; login and refresh each have a bucket of their own.
 TEST(RouteTableTest, PublicAuthRoutes) {
   auto routes = default_routes();
   const auto& login = route_for(routes, "POST", "/api/v1/auth/login");
   EXPECT_EQ(login.access, Access::kPublic);
   EXPECT_EQ(login.rate_class, RateClass::kLogin);
   EXPECT_EQ(route_for(routes, "POST", "/api/v1/auth/refresh").access, Access::kPublic);
+  EXPECT_EQ(route_for(routes, "POST", "/api/v1/auth/refresh").rate_class, RateClass::kRefresh);
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/auth/jwks").access, Access::kPublic);
   // GET on login is not the public POST: it falls to the authenticated prefix.
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/auth/login").access, Access::kAuthenticated);

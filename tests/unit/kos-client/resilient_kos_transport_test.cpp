@@ -176,6 +176,15 @@ TEST(HttpKosOptionsTest, ParsesTheBaseUrl) {
   EXPECT_EQ(options.port, 8084);
   EXPECT_THROW(HttpKosOptions::from_base_url("ftp://x"), ConfigError);
   EXPECT_THROW(HttpKosOptions::from_base_url("http://x:99999"), ConfigError);
+  EXPECT_THROW(HttpKosOptions::from_base_url("http://x:8084/kos"), ConfigError);
+}
+
+// An IPv6 literal is a host without brackets (the resolver's form), not "[::1]".
+TEST(HttpKosOptionsTest, Ipv6BaseUrl) {
+  auto options = HttpKosOptions::from_base_url("http://[::1]:8084");
+  EXPECT_EQ(options.host, "::1");
+  EXPECT_EQ(options.port, 8084);
+  EXPECT_EQ(HttpKosOptions::from_base_url("http://[fd00::2]").port, 80);
 }
 
 }  // namespace

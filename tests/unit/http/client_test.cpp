@@ -1,0 +1,248 @@
+// HttpClient against a scripted upstream over loopback: what happens when a pooled
+// connection turns out to be dead — whether the request is sent again, and whether the
+// error says truthfully that bytes of it went out (the gateway's retry rests on that).
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "http/client.hpp"
+
+using namespace phonebill::http;
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What the scripted upstream does with one request it has read.
+enum class Reaction {
+  kAnswer,                      // 200 "ok", keep-alive
+  kAnswerThenClose,             // 200 "ok" announced keep-alive, then close while idle
+  kCloseUnanswered,             // read it, close the connection without a word
+  kCloseUnansweredAndStopListening,  // the same, and refuse every connection from now on
+};
+
+// A loopback upstream that reads each request with Beast and reacts as `script` says;
+// it records every request it read (method and Content-Length of the answer it gave).
+class ScriptedUpstream {
+ public:
+  using Script = std::function<Reaction(const std::string& method)>;
+
+  ScriptedUpstream(asio::io_context& io, Script script, const char* address = "127.0.0.1")
+      : acceptor_(io, {asio::ip::make_address(address), 0}), script_(std::move(script)) {
+    asio::co_spawn(io, accept_loop(), asio::detached);
+  }
+
+  std::uint16_t port() const { return port_; }
+  std::vector<std::string> methods_read() const {
+    std::lock_guard lock{mutex_};
+    return methods_;
+  }
+  int connections() const { return connections_; }
+  std::vector<std::string> hosts_read() const {
+    std::lock_guard lock{mutex_};
+    return hosts_;
+  }
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [error, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (error) co_return;
+      ++connections_;
+      asio::co_spawn(acceptor_.get_executor(), session(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> session(asio::ip::tcp::socket socket) {
+    boost::beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request<bhttp::string_body> request;
+      auto [error, read] = co_await bhttp::async_read(socket, buffer, request,
+                                                      asio::as_tuple(asio::use_awaitable));
+      if (error) co_return;
+      std::string method{request.method_string()};
+      {
+        std::lock_guard lock{mutex_};
+        methods_.push_back(method);
+        hosts_.emplace_back(request[bhttp::field::host]);
+      }
+      auto reaction = script_(method);
+      if (reaction == Reaction::kCloseUnansweredAndStopListening) {
+        // Refuse first, so the client's replacement connection cannot be accepted.
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+      }
+      if (reaction == Reaction::kCloseUnanswered ||
+          reaction == Reaction::kCloseUnansweredAndStopListening)
+        co_return;  // the socket closes here
+      std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+      co_await asio::async_write(socket, asio::buffer(answer), asio::as_tuple(asio::use_awaitable));
+      if (reaction == Reaction::kAnswerThenClose) co_return;
+    }
+  }
+
+  asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = acceptor_.local_endpoint().port();
+  Script script_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> methods_;
+  std::vector<std::string> hosts_;
+  std::atomic<int> connections_{0};
+};
+
+class ClientTest : public ::testing::Test {
+ protected:
+  ~ClientTest() override { stop(); }
+
+  void stop() {
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void start(ScriptedUpstream::Script script) {
+    upstream_ = std::make_unique<ScriptedUpstream>(io_, std::move(script));
+    client_ = std::make_unique<HttpClient>(io_, ClientOptions{"127.0.0.1", upstream_->port()});
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  ClientResult send(std::string method, std::optional<bool> idempotent = std::nullopt) {
+    ClientRequest request;
+    request.method = std::move(method);
+    request.target = "/api/v1/auth/refresh";
+    if (request.method == "POST") request.body = R"({"refreshToken":"abc"})";
+    request.idempotent = idempotent;
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    return asio::co_spawn(io_, client_->send(std::move(request), deadline), asio::use_future).get();
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<ScriptedUpstream> upstream_;
+  std::unique_ptr<HttpClient> client_;
+  std::thread thread_;
+};
+
+// The upstream reads a POST on a pooled connection, then dies before answering and
+// refuses new connections: the error must say the request went out, so the gateway does
+// not send a refresh to another instance (auth would take it for a token reuse).
+TEST_F(ClientTest, FailedReplacementConnectStillReportsThePostAsSent) {
+  start([](const std::string& method) {
+    return method == "GET" ? Reaction::kAnswer : Reaction::kCloseUnansweredAndStopListening;
+  });
+  ASSERT_TRUE(send("GET").ok());
+  ASSERT_EQ(client_->idle_connections(), 1u);
+  auto result = send("POST");
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.error->request_sent);
+  EXPECT_EQ(upstream_->methods_read(), (std::vector<std::string>{"GET", "POST"}));
+}
+
+// Same death with an idempotent request: the client may try a fresh connection, and
+// when that connect is refused, the error still counts the bytes of the first write.
+TEST_F(ClientTest, RequestSentCoversEveryConnectionOfTheCall) {
+  int gets = 0;
+  start([&gets](const std::string&) {
+    return ++gets == 1 ? Reaction::kAnswer : Reaction::kCloseUnansweredAndStopListening;
+  });
+  ASSERT_TRUE(send("GET").ok());
+  auto result = send("GET");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
+  EXPECT_TRUE(result.error->request_sent);
+}
+
+// A POST the upstream read and left unanswered is not written again on a fresh
+// connection, although the upstream still accepts: it may have acted on the first copy.
+TEST_F(ClientTest, DeliveredPostIsNeverWrittenTwice) {
+  start([](const std::string& method) {
+    return method == "GET" ? Reaction::kAnswer : Reaction::kCloseUnanswered;
+  });
+  ASSERT_TRUE(send("GET").ok());
+  auto result = send("POST");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTransport);
+  EXPECT_TRUE(result.error->request_sent);
+  EXPECT_EQ(upstream_->methods_read(), (std::vector<std::string>{"GET", "POST"}));
+}
+
+// A POST the caller marks idempotent (KOS, same requestId) may go out again on a fresh
+// connection after the pooled one died unanswered.
+TEST_F(ClientTest, IdempotentPostIsResentOnAFreshConnection) {
+  int posts = 0;
+  start([&posts](const std::string& method) {
+    if (method == "GET") return Reaction::kAnswer;
+    return ++posts == 1 ? Reaction::kCloseUnanswered : Reaction::kAnswer;
+  });
+  ASSERT_TRUE(send("GET").ok());
+  auto result = send("POST", true);
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(posts, 2);
+}
+
+// A pooled connection the upstream closed while it sat idle is dropped before use, so a
+// POST after it goes out once, on a fresh connection, and succeeds.
+TEST_F(ClientTest, ConnectionClosedWhileIdleIsNotUsed) {
+  start([](const std::string& method) {
+    return method == "GET" ? Reaction::kAnswerThenClose : Reaction::kAnswer;
+  });
+  ASSERT_TRUE(send("GET").ok());
+  // Bounded wait for the upstream's FIN to reach the client's socket.
+  std::this_thread::sleep_for(100ms);
+  auto result = send("POST");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(upstream_->methods_read(), (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_EQ(upstream_->connections(), 2);
+}
+
+// An IPv6 upstream is reached at its address and named in brackets in the Host header.
+TEST_F(ClientTest, Ipv6UpstreamGetsABracketedHostHeader) {
+  ScriptedUpstream upstream{io_, [](const std::string&) { return Reaction::kAnswer; }, "::1"};
+  HttpClient client{io_, ClientOptions{"::1", upstream.port()}};
+  thread_ = std::thread([this] { io_.run(); });
+  ClientRequest request;
+  auto result = asio::co_spawn(io_, client.send(request, std::chrono::steady_clock::now() + 2s),
+                               asio::use_future).get();
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(upstream.hosts_read(),
+            std::vector<std::string>{"[::1]:" + std::to_string(upstream.port())});
+  stop();  // before the upstream and client on this stack go
+}
+
+// Nothing listening at all: a refused connect sent nothing, so any request may be retried.
+TEST_F(ClientTest, RefusedConnectReportsNothingSent) {
+  asio::ip::tcp::acceptor probe{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  auto closed_port = probe.local_endpoint().port();
+  probe.close();
+  HttpClient client{io_, ClientOptions{"127.0.0.1", closed_port}};
+  thread_ = std::thread([this] {
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+  });
+  ClientRequest request;
+  request.method = "POST";
+  auto result = asio::co_spawn(io_, client.send(request, std::chrono::steady_clock::now() + 2s),
+                               asio::use_future).get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
+  EXPECT_FALSE(result.error->request_sent);
+  stop();  // before the client on this stack goes
+}
+
+}  // namespace
