@@ -19,6 +19,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
 
@@ -61,6 +62,8 @@ BillReply exchange(std::uint16_t port, const std::string& method, const std::str
   reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (!result.ok()) return reply;
+  capture_response(method, target, result.response->status, result.response->headers,
+                   result.response->body);
   reply.status = result.response->status;
   reply.body = result.response->body;
   reply.header_retry_after = std::string{result.response->header("retry-after")};

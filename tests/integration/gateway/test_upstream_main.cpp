@@ -1,7 +1,8 @@
 // gateway_test_upstream: a stand-in for auth, bill-inquiry and product-change in the
 // gateway's integration tests. Every method and path answers 200 with what it received
 // ({instance, method, path, query, headers, bodyBytes}); `?delay_ms=N` answers after N
-// ms, `?status=N` with that status. GET /api/v1/auth/jwks serves TEST_UPSTREAM_JWKS_FILE.
+// ms, `?status=N` with that status, and X-Test-Stand-In: <name> (tests/contract/ skips
+// such answers). GET /api/v1/auth/jwks serves TEST_UPSTREAM_JWKS_FILE.
 // Settings: PHONEBILL_HTTP_PORT, TEST_UPSTREAM_NAME, TEST_UPSTREAM_JWKS_FILE.
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -41,7 +42,10 @@ int main() {
                              {"path", request.path},    {"query", request.query},
                              {"headers", headers},      {"bodyBytes", request.body.size()}};
     auto status = request.query_parameter("status");
-    co_return http::json_response(body, status ? std::stoi(*status) : 200);
+    auto response = http::json_response(body, status ? std::stoi(*status) : 200);
+    // Marks an echo, not a real service's answer: the contract check skips it.
+    response.set_header("X-Test-Stand-In", name);
+    co_return response;
   };
   for (auto method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) router.add(method, "/**", echo);
 
