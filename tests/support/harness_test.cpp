@@ -177,7 +177,7 @@ TEST(ResponseCaptureTest, AppendsOneJsonLinePerResponse) {
                    std::string("\x1f\x8b\0", 3));
   if (previous) ::setenv("PHONEBILL_CONTRACT_CAPTURE", saved.c_str(), 1);
   else ::unsetenv("PHONEBILL_CONTRACT_CAPTURE");
-  capture_response("GET", "/not-recorded", 200, {}, "");
+  capture_response("GET", "/capture-self-test/after-restore", 200, {}, "");
 
   std::ifstream in{file};
   std::vector<boost::json::value> lines;

@@ -1,8 +1,8 @@
 // gateway_test_upstream: a stand-in for auth, bill-inquiry and product-change in the
 // gateway's integration tests. Every method and path answers 200 with what it received
 // ({instance, method, path, query, headers, bodyBytes}); `?delay_ms=N` answers after N
-// ms, `?status=N` with that status, and X-Test-Stand-In: <name> (tests/contract/ skips
-// such answers). GET /api/v1/auth/jwks serves TEST_UPSTREAM_JWKS_FILE.
+// ms, `?status=N` with that status. GET /api/v1/auth/jwks serves TEST_UPSTREAM_JWKS_FILE.
+// Both mark their answers X-Test-Stand-In (tests/contract/ skips them).
 // Settings: PHONEBILL_HTTP_PORT, TEST_UPSTREAM_NAME, TEST_UPSTREAM_JWKS_FILE.
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -31,7 +31,9 @@ int main() {
     std::ifstream in{jwks_file};
     std::stringstream content;
     content << in.rdbuf();
-    co_return http::text_response(content.str(), "application/json");
+    auto response = http::text_response(content.str(), "application/json");
+    response.set_header("X-Test-Stand-In", "jwks");
+    co_return response;
   });
   auto echo = [name](http::Request& request) -> asio::awaitable<http::Response> {
     auto delay = request.query_parameter("delay_ms");
