@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # deploy/test.sh — `./phonebill test`: install, build the Sanitize tree (ASan+UBSan,
 # ccache), start a throwaway PostgreSQL and Redis on free loopback ports in a mktemp
-# directory, run ctest against them, then the web end-to-end hook, and always clean up.
+# directory, run ctest against them (capturing every API answer the tests see), lint
+# docs/openapi.yaml and check the captured answers against it (tests/contract/), then
+# the web end-to-end hook, and always clean up.
 # Ends with one line "phonebill test: N passed, N failed ..." and a non-zero exit status
 # on any failure. Entry point: cmd_test.
 
@@ -46,7 +48,12 @@ cmd_test() {
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:strict_string_checks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+  # Every response the integration tests read is appended here (tests/support/
+  # response_capture.cpp) for the contract check; kept after the run, like the junit file.
+  export PHONEBILL_CONTRACT_CAPTURE=$ROOT/$TEST_BUILD_DIR/contract-captures.jsonl
+  rm -f "$PHONEBILL_CONTRACT_CAPTURE"
   run_ctest "${ctest_extra[@]}"
+  run_contract "${#ctest_extra[@]}"
   run_e2e
   ((TESTS_FAILED == 0)) || exit 1
 }
@@ -115,6 +122,45 @@ run_ctest() {
   if ((rc != 0)) && [[ -z $line || $failed == 0 ]]; then
     TESTS_FAILED=$((TESTS_FAILED + 1)) # ctest itself failed (no tests, crash, ...)
     TEST_NOTES+=("ctest exit $rc")
+  fi
+}
+
+# The API contract (tests/contract/, node): `redocly lint` of docs/openapi.yaml, and every
+# response captured during ctest validated against it; each counts as one test. A ctest
+# selection (-R ...) that captured nothing skips the check; a full run must capture.
+run_contract() {
+  local selected=$1 dir=$ROOT/tests/contract
+  local captures=${PHONEBILL_CONTRACT_CAPTURE:-}
+  if ! web_tools_present; then
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("contract: node/npm not found")
+    return 0
+  fi
+  if ! npm_ci_when_changed "$dir" "the contract check's"; then
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("contract: npm ci failed")
+    return 0
+  fi
+  step "Linting docs/openapi.yaml (redocly lint)"
+  # No telemetry and no update check: the run stays on this machine.
+  if (cd "$dir" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+    ./node_modules/.bin/redocly lint --config redocly.yaml --format=stylish \
+    "$ROOT/docs/openapi.yaml" 2>&1 | grep -v '[║╔╚]'; exit "${PIPESTATUS[0]}"); then
+    TESTS_PASSED=$((TESTS_PASSED + 1))
+  else
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("openapi lint failed")
+  fi
+  if [[ ! -s $captures ]] && ((selected > 0)); then
+    TEST_NOTES+=("contract: nothing captured by this ctest selection")
+    return 0
+  fi
+  step "Checking every captured API answer against docs/openapi.yaml"
+  if (cd "$dir" && node check-captures.mjs "$captures" "$ROOT/docs/openapi.yaml"); then
+    TESTS_PASSED=$((TESTS_PASSED + 1))
+  else
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("contract check failed")
   fi
 }
 

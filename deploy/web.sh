@@ -9,18 +9,25 @@ WEB_DIR=${WEB_DIR:-$ROOT/web}
 # True when npm and node are usable (Debian packages nodejs + npm).
 web_tools_present() { command -v node >/dev/null && command -v npm >/dev/null; }
 
-# npm ci when node_modules is missing or the lock file changed since the last install.
-web_install() {
-  web_tools_present || { warn "node/npm not found: the web app is not built"; return 1; }
-  local stamp=$WEB_DIR/node_modules/.phonebill-installed
-  if [[ -f $stamp && $stamp -nt $WEB_DIR/package-lock.json && $stamp -nt $WEB_DIR/package.json ]]; then
+# npm_ci_when_changed <dir> <what>: npm ci in <dir> when its node_modules is missing or
+# its package.json / package-lock.json changed since the last install.
+npm_ci_when_changed() {
+  local dir=$1 what=$2
+  local stamp=$dir/node_modules/.phonebill-installed
+  if [[ -f $stamp && $stamp -nt $dir/package-lock.json && $stamp -nt $dir/package.json ]]; then
     return 0
   fi
-  step "Installing the web app's npm packages (npm ci in web/)"
+  step "Installing $what npm packages (npm ci in ${dir#"$ROOT"/})"
   # --ignore-scripts: no package needs its install scripts (esbuild ships its binary as an
   # optional dependency), and none runs arbitrary code on this machine.
-  (cd "$WEB_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) || return 1
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) || return 1
   touch "$stamp"
+}
+
+# npm ci in web/ when needed (see npm_ci_when_changed).
+web_install() {
+  web_tools_present || { warn "node/npm not found: the web app is not built"; return 1; }
+  npm_ci_when_changed "$WEB_DIR" "the web app's"
 }
 
 # Newest modification time (epoch seconds) among the web app's sources.

@@ -83,7 +83,15 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
   auto request_id = http::generate_request_id();
   kos::ProductInquiryRequest product_request{caller.line_number, request_id};
   auto product = co_await kos_.inquire_product(product_request, context);
-  if (product.business_error()) co_return fail(bill_error(BillError::kLineNotFound));
+  if (product.business_error()) {
+    // SPEC §5 for the product inquiry's codes: 3001 no such line → 404, 3002 line out of
+    // service → 409. 3003 (the line's plan is missing) says nothing about the line itself,
+    // and the menu does not need the plan: it degrades like a KOS failure (no name).
+    if (product.code == kos::KosResultCode::kProductLineNotFound)
+      co_return fail(bill_error(BillError::kLineNotFound));
+    if (product.code == kos::KosResultCode::kProductLineNotInService)
+      co_return fail(bill_error(BillError::kLineInactive));
+  }
 
   boost::json::object customer;
   customer["customerId"] = caller.customer_id;

@@ -21,9 +21,9 @@ struct Failure {
 template <typename T>
 using Outcome = boost::system::result<T, Failure>;
 
-// A failure → its error envelope, with Retry-After when details carry
-// retryAfterSeconds; a value → {"success": true, "data": ...} with `status`. Both are
-// per-user answers: Cache-Control: no-store.
+// A failure → its error envelope; every 503 carries Retry-After (details.retryAfterSeconds,
+// else 1 s); a value → {"success": true, "data": ...} with `status`. Both are per-user
+// answers: Cache-Control: no-store.
 Response respond(const Request& request, const Outcome<boost::json::object>& outcome,
                  int status = 200);
 Response respond(const Request& request, const Failure& failure);

@@ -1,6 +1,6 @@
 // Tests of the test harness itself, which every integration suite relies on:
-// ChildProcess, the HTTP probes, CO_TEST / CO_ASSERT / run_coroutine, and the throwaway
-// PostgreSQL and Redis.
+// ChildProcess, the HTTP probes, the contract capture, CO_TEST / CO_ASSERT /
+// run_coroutine, and the throwaway PostgreSQL and Redis.
 #include <arpa/inet.h>
 #include <gtest/gtest-spi.h>
 #include <libpq-fe.h>
@@ -14,12 +14,17 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <boost/json/parse.hpp>
+
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -126,8 +131,10 @@ class StatusServer {
       if (client < 0) return;
       char request[1024];
       (void)::recv(client, request, sizeof request, 0);
+      // X-Test-Stand-In: not a phonebill service, so the contract check skips the answer.
       const std::string response = "HTTP/1.1 " + std::to_string(status) +
-                                   " Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                                   " Status\r\nContent-Length: 0\r\nX-Test-Stand-In: status-server"
+                                   "\r\nConnection: close\r\n\r\n";
       (void)::send(client, response.data(), response.size(), MSG_NOSIGNAL);
       ::close(client);
     }
@@ -153,6 +160,37 @@ TEST(HttpProbeTest, WaitsThroughUnavailableUntilOk) {
   StatusServer server{{503, 503, 200}};
   EXPECT_EQ(http_get_status(server.port(), "/readyz"), 503);
   EXPECT_TRUE(wait_for_http_ok(server.port(), "/readyz", 5s));
+}
+
+// With PHONEBILL_CONTRACT_CAPTURE set, each response becomes one JSON line: header names
+// lower-cased, text bodies kept, binary ones recorded as null.
+TEST(ResponseCaptureTest, AppendsOneJsonLinePerResponse) {
+  const auto directory = make_temp_directory("capture");
+  const auto file = (directory / "responses.jsonl").string();
+  const char* previous = std::getenv("PHONEBILL_CONTRACT_CAPTURE");
+  const std::string saved = previous ? previous : "";
+  ::setenv("PHONEBILL_CONTRACT_CAPTURE", file.c_str(), 1);
+  capture_response("POST", "/api/v1/self-test?x=1", 409,
+                   {{"Content-Type", "application/json"}, {"Retry-After", "3"}},
+                   R"({"success":false})");
+  capture_response("GET", "/asset.js.gz", 200, {{"content-type", "application/gzip"}},
+                   std::string("\x1f\x8b\0", 3));
+  if (previous) ::setenv("PHONEBILL_CONTRACT_CAPTURE", saved.c_str(), 1);
+  else ::unsetenv("PHONEBILL_CONTRACT_CAPTURE");
+  capture_response("GET", "/capture-self-test/after-restore", 200, {}, "");
+
+  std::ifstream in{file};
+  std::vector<boost::json::value> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(boost::json::parse(line));
+  ASSERT_EQ(lines.size(), 2u);
+  const auto& first = lines[0].as_object();
+  EXPECT_EQ(first.at("method"), "POST");
+  EXPECT_EQ(first.at("target"), "/api/v1/self-test?x=1");
+  EXPECT_EQ(first.at("status"), 409);
+  EXPECT_EQ(first.at("contentType"), "application/json");
+  EXPECT_EQ(first.at("headers").at("retry-after"), "3");
+  EXPECT_EQ(first.at("body"), R"({"success":false})");
+  EXPECT_TRUE(lines[1].as_object().at("body").is_null());
 }
 
 net::awaitable<int> answer_after_a_pause() {

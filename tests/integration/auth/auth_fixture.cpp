@@ -13,6 +13,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -152,6 +153,8 @@ AuthReply AuthTest::call(std::uint16_t port, const std::string& method, const st
   reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (!result.ok()) return reply;
+  capture_response(method, target, result.response->status, result.response->headers,
+                   result.response->body);
   reply.status = result.response->status;
   reply.body = result.response->body;
   if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);

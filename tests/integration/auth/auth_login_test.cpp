@@ -10,6 +10,7 @@
 
 #include "auth_fixture.hpp"
 #include "http/client.hpp"
+#include "support/response_capture.hpp"
 
 using namespace phonebill;
 using namespace phonebill::test_support;
@@ -145,6 +146,8 @@ TEST_F(AuthTest, TwentyConcurrentWrongAttemptsLockWithNoLostCount) {
   std::vector<std::int64_t> remainders;
   for (const auto& result : results) {
     ASSERT_TRUE(result.ok());
+    capture_response("POST", "/api/v1/auth/login", result.response->status,
+                     result.response->headers, result.response->body);
     auto parsed = json::parse(result.response->body);
     std::string code{parsed.at("error").at("code").as_string()};
     ++codes[code];

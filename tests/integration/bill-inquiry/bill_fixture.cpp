@@ -19,6 +19,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
 
@@ -29,6 +30,7 @@ struct Suite {
   std::uint16_t kos_port = 0;
   std::uint16_t bill_port = 0;
   std::string bill_database;
+  std::string kos_database;
   std::string log_directory;
   std::unique_ptr<ChildProcess> kos;
   std::unique_ptr<ChildProcess> bill;
@@ -60,6 +62,8 @@ BillReply exchange(std::uint16_t port, const std::string& method, const std::str
   reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (!result.ok()) return reply;
+  capture_response(method, target, result.response->status, result.response->headers,
+                   result.response->body);
   reply.status = result.response->status;
   reply.body = result.response->body;
   reply.header_retry_after = std::string{result.response->header("retry-after")};
@@ -187,7 +191,8 @@ void BillInquiryTest::SetUpTestSuite() {
   s.kos_port = find_free_port();
   ChildProcessOptions kos;
   kos.executable = build_directory() + "/services/kos-sim/kos-sim";
-  kos.environment = {{"PHONEBILL_DATABASE_URL", create_database("kosbill")},
+  s.kos_database = create_database("kosbill");
+  kos.environment = {{"PHONEBILL_DATABASE_URL", s.kos_database},
                      {"PHONEBILL_HTTP_PORT", std::to_string(s.kos_port)},
                      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
                      {"PHONEBILL_IO_THREADS", "2"},
@@ -281,6 +286,19 @@ std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
     return -1;
   }
   return result->int64(0, 0);
+}
+
+std::string BillInquiryTest::kos_sql_text(const std::string& sql) {
+  boost::asio::io_context io;
+  storage::PgPool pool{io, storage::PgPoolOptions{suite().kos_database, 1}};
+  auto result = run_coroutine(
+      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+  if (!result) {
+    ADD_FAILURE() << storage::describe(result.error());
+    return {};
+  }
+  if (result->empty() || result->column_count() == 0) return {};
+  return result->optional_text(0, std::size_t{0}).value_or("");
 }
 
 double BillInquiryTest::metric(const std::string& series_prefix) {

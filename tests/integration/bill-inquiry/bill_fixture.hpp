@@ -60,6 +60,8 @@ class BillInquiryTest : public ::testing::Test {
   static void reset_kos_faults();
   // One integer from the bill database.
   static std::int64_t sql_count(const std::string& sql);
+  // Runs `sql` on kos-sim's database; the first column of its first row ("" if none).
+  static std::string kos_sql_text(const std::string& sql);
   // A metric's value from bill-inquiry's /metrics (sum over series matching the prefix).
   static double metric(const std::string& series_prefix);
   // The same from the gateway's admin /metrics.

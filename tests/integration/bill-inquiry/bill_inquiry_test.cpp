@@ -142,6 +142,8 @@ TEST_F(BillInquiry, KosCodesAreMapped) {
   auto system_error = inquire(token("scenario2", "01099990002"), boost::json::object{});
   EXPECT_EQ(system_error.status, 503) << system_error.body;
   EXPECT_EQ(system_error.error_code(), "KOS_UNAVAILABLE");
+  // Every 503 KOS_UNAVAILABLE says when to come back, not only an open circuit's.
+  EXPECT_EQ(system_error.header("retry-after"), "1");
   // A success resets the breaker's count of consecutive failures for later tests.
   EXPECT_EQ(inquire(token("user01", kUser01Line), boost::json::object{}).status, 200);
 }
@@ -202,6 +204,24 @@ TEST_F(BillInquiry, MenuShowsCustomerAndMonths) {
   ASSERT_GE(months.size(), 2u);
   EXPECT_GT(std::string{months[0].as_string()}, std::string{months[1].as_string()});
   EXPECT_EQ(text(reply.data(), "defaultMonth"), current_month().api_form());
+}
+
+// The menu's product inquiry maps KOS's line codes as SPEC §5 says: 3001 no such line →
+// 404 LINE_NOT_FOUND, 3002 line out of service → 409 LINE_INACTIVE (not "not found").
+TEST_F(BillInquiry, MenuMapsKosLineCodes) {
+  auto missing = call("GET", "/api/v1/bills/menu", token("ghost", "01000000001"));
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(missing.error_code(), "LINE_NOT_FOUND");
+  // kos-sim generates no terminated line: end one for this test, and bring it back.
+  auto line = kos_sql_text(
+      "UPDATE lines SET status = 'TERMINATED' WHERE line_number = (SELECT min(line_number) "
+      "FROM lines WHERE status = 'ACTIVE' AND line_number NOT LIKE '0109999%' "
+      "AND line_number NOT IN ('01012345678', '01087654321')) RETURNING line_number");
+  ASSERT_EQ(line.size(), 11u);
+  auto terminated = call("GET", "/api/v1/bills/menu", token("ended", line));
+  kos_sql_text("UPDATE lines SET status = 'ACTIVE' WHERE line_number = '" + line + "'");
+  EXPECT_EQ(terminated.status, 409) << terminated.body;
+  EXPECT_EQ(terminated.error_code(), "LINE_INACTIVE");
 }
 
 // Opening the menu again is answered from the cache: no KOS call, the same answer.

@@ -20,6 +20,7 @@
 #include "security/token_signer.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -60,6 +61,8 @@ Reply http_call(std::uint16_t port, const std::string& method, const std::string
   auto result = run_coroutine(io, client.send(std::move(request), std::chrono::steady_clock::now() + timeout));
   Reply reply;
   if (!result.ok()) return reply;
+  capture_response(method, target, result.response->status, result.response->headers,
+                   result.response->body);
   reply.status = result.response->status;
   reply.body = result.response->body;
   reply.headers = result.response->headers;

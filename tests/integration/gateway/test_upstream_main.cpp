@@ -2,6 +2,7 @@
 // gateway's integration tests. Every method and path answers 200 with what it received
 // ({instance, method, path, query, headers, bodyBytes}); `?delay_ms=N` answers after N
 // ms, `?status=N` with that status. GET /api/v1/auth/jwks serves TEST_UPSTREAM_JWKS_FILE.
+// Both mark their answers X-Test-Stand-In (tests/contract/ skips them).
 // Settings: PHONEBILL_HTTP_PORT, TEST_UPSTREAM_NAME, TEST_UPSTREAM_JWKS_FILE.
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -30,7 +31,9 @@ int main() {
     std::ifstream in{jwks_file};
     std::stringstream content;
     content << in.rdbuf();
-    co_return http::text_response(content.str(), "application/json");
+    auto response = http::text_response(content.str(), "application/json");
+    response.set_header("X-Test-Stand-In", "jwks");
+    co_return response;
   });
   auto echo = [name](http::Request& request) -> asio::awaitable<http::Response> {
     auto delay = request.query_parameter("delay_ms");
@@ -41,7 +44,10 @@ int main() {
                              {"path", request.path},    {"query", request.query},
                              {"headers", headers},      {"bodyBytes", request.body.size()}};
     auto status = request.query_parameter("status");
-    co_return http::json_response(body, status ? std::stoi(*status) : 200);
+    auto response = http::json_response(body, status ? std::stoi(*status) : 200);
+    // Marks an echo, not a real service's answer: the contract check skips it.
+    response.set_header("X-Test-Stand-In", name);
+    co_return response;
   };
   for (auto method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) router.add(method, "/**", echo);
 

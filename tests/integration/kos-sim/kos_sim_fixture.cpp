@@ -13,6 +13,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/response_capture.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -114,6 +115,8 @@ KosReply KosSimTest::call(const std::string& method, const std::string& target,
     reply.timed_out = result.error->kind == http::ClientErrorKind::kTimeout;
     return reply;
   }
+  capture_response(method, target, result.response->status, result.response->headers,
+                   result.response->body);
   reply.status = result.response->status;
   reply.body = result.response->body;
   if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);

@@ -73,6 +73,30 @@ TEST(OutcomeTest, RespondMapsFailuresAndValues) {
   EXPECT_NE(accepted.body.find("\"success\":true"), std::string::npos);
 }
 
+// Every 503 says when to come back: KOS failing on this call (no estimate in details)
+// gets the default, a stored or zero estimate at least 1 s; other failures get none.
+TEST(OutcomeTest, EveryUnavailableAnswerCarriesRetryAfter) {
+  Request request;
+  request.trace_id = "0123456789abcdef0123456789abcdef";
+  auto header = [](const Response& response, std::string_view name) {
+    for (const auto& [key, value] : response.headers)
+      if (key == name) return value;
+    return std::string{};
+  };
+  auto kos_down = respond(request, Failure{common_error(CommonError::kKosUnavailable)});
+  EXPECT_EQ(kos_down.status, 503);
+  EXPECT_EQ(header(kos_down, "Retry-After"), "1");
+  auto store_down = respond(request, Failure{common_error(CommonError::kServiceUnavailable)});
+  EXPECT_EQ(header(store_down, "Retry-After"), "1");
+  auto zero = respond(request, Failure{common_error(CommonError::kKosUnavailable,
+                                                    boost::json::object{{"retryAfterSeconds", 0}})});
+  EXPECT_EQ(header(zero, "Retry-After"), "1");
+  auto timeout = respond(request, Failure{common_error(CommonError::kKosTimeout)});
+  EXPECT_EQ(header(timeout, "Retry-After"), "");
+  auto missing = respond(request, Failure{common_error(CommonError::kNotFound)});
+  EXPECT_EQ(header(missing, "Retry-After"), "");
+}
+
 // History filters: every bad field is named at once; good ones are normalised.
 TEST(HistoryQueryTest, ValidatesEveryField) {
   const HistoryStatuses statuses{[](std::string_view status) { return status == "DONE"; },

@@ -50,10 +50,10 @@ type Assert<T extends true> = T;
 
 // ---- bill-inquiry (SPEC §5) ---------------------------------------------------------------
 export interface BillMenu {
-  customer: { customerId: string; lineNumber: string; customerName?: string | null };
+  customer: { customerId: string; lineNumber: string; customerName: string | null };
   availableMonths: string[]; // "YYYY-MM", newest first
   defaultMonth: string;
-  monthsSource?: 'KOS' | 'LOCAL';
+  monthsSource: 'KOS' | 'LOCAL';
 }
 
 /** A used amount against its allowance; "무제한" means unlimited. */
@@ -121,8 +121,8 @@ export interface ProductMenu {
   customer: {
     customerId: string;
     lineNumber: string;
-    customerName?: string;
-    lineStatus?: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
+    customerName: string;
+    lineStatus: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
   };
   currentProduct: Product;
 }
