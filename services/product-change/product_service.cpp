@@ -121,6 +121,10 @@ boost::asio::awaitable<Outcome<kos::ProductInquiryResult>> ProductService::line_
         co_return fail(product_error(ProductError::kLineNotFound));
       case kos::KosResultCode::kProductLineNotInService:
         co_return fail(product_error(ProductError::kLineInactive));
+      case kos::KosResultCode::kProductDataUnavailable:
+        // KOS has the line but not its plan (a data fault on its side): the plan cannot
+        // be shown, which is an answer, not a bug of ours.
+        co_return fail(product_error(ProductError::kProductNotFound));
       default:
         co_return fail(common_error(CommonError::kInternalError));
     }

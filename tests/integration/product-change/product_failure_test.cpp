@@ -147,6 +147,21 @@ TEST_F(ProductFailure, SystemErrorAndOutageAre503WithNothingChanged) {
   }
 }
 
+// KOS 3003 (the line exists but its plan is missing from KOS's catalogue, a data fault)
+// is 404 PRODUCT_NOT_FOUND with the envelope, never a 500 (it was INTERNAL_ERROR).
+TEST_F(ProductFailure, LineWhosePlanVanishedIsProductNotFoundNot500) {
+  auto line = fresh_line();
+  auto bearer = token("orphan", line);
+  auto original = kos_sql("SELECT product_code FROM lines WHERE line_number = '" + line + "'");
+  ASSERT_TRUE(original);
+  kos_sql("ALTER TABLE lines DROP CONSTRAINT IF EXISTS lines_product_fk");
+  kos_sql("UPDATE lines SET product_code = 'GONE-001' WHERE line_number = '" + line + "'");
+  auto menu = call("GET", "/api/v1/products/menu", bearer);
+  kos_sql("UPDATE lines SET product_code = '" + *original + "' WHERE line_number = '" + line + "'");
+  EXPECT_EQ(menu.status, 404) << menu.body;
+  EXPECT_EQ(menu.error_code(), "PRODUCT_NOT_FOUND") << menu.body;
+}
+
 // KOS applies the change but its answer never comes: 202 PENDING, then the reconciler
 // asks KOS for the order and settles it as COMPLETED within seconds; the menu follows.
 TEST_F(ProductFailure, TimeoutIsPendingThenReconciled) {
