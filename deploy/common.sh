@@ -172,7 +172,20 @@ configure_and_build() {
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
   step "Building $dir ($launcher${jobs:+, -j$jobs})"
   cmake -G Ninja -S "$ROOT" -B "$ROOT/$dir" "$@" || return 1
+  link_compile_commands
   ninja "${ninja_args[@]}" || return 1
+}
+
+# compile_commands.json at the root for editors and clang tools: the sanitizer tree's
+# (it has the tests too) when configured, else the Release tree's.
+link_compile_commands() {
+  local tree
+  for tree in build/asan build/release; do
+    if [[ -f $ROOT/$tree/compile_commands.json ]]; then
+      ln -sfn "$tree/compile_commands.json" "$ROOT/compile_commands.json"
+      return 0
+    fi
+  done
 }
 
 # --- processes ------------------------------------------------------------------------
