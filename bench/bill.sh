@@ -82,8 +82,8 @@ REDIS_PORT=$(free_port)
 redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
 REDIS_PID=$(<"$BENCH_TMP/redis.pid")
 BENCH_PIDS+=("$REDIS_PID")
-COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets
-  PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT PHONEBILL_ENVIRONMENT=local)
+COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
+  "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
 mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
 
 step "Starting kos-sim ($LINES customers, latency $KOS_LATENCY ± $KOS_JITTER ms)"
@@ -307,9 +307,9 @@ read -r _ _ _ r1 _ <<<"$after"
 echo "history rows written $((r1 - r0)) for $total requests answered (difference: requests in flight at the window's edges)"
 read -r g0 b0 k0 p0 d0 <<<"$cpu_before"
 read -r g1 b1 k1 p1 d1 <<<"$cpu_after"
-awk -v g=$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}') -v b=$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}') \
-  -v k=$(awk -v a="$k0" -v b="$k1" 'BEGIN{print b-a}') -v p=$(awk -v a="$p0" -v b="$p1" 'BEGIN{print b-a}') \
-  -v d=$(awk -v a="$d0" -v b="$d1" 'BEGIN{print b-a}') -v s="$RUN_SECONDS" \
+awk -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}')" -v b="$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}')" \
+  -v k="$(awk -v a="$k0" -v b="$k1" 'BEGIN{print b-a}')" -v p="$(awk -v a="$p0" -v b="$p1" 'BEGIN{print b-a}')" \
+  -v d="$(awk -v a="$d0" -v b="$d1" 'BEGIN{print b-a}')" -v s="$RUN_SECONDS" \
   'BEGIN { printf "CPU seconds per second of run: gateway %.2f, bill-inquiry %.2f, kos-sim %.2f, PostgreSQL %.2f, Redis %.2f (wrk not counted)\n", g/s, b/s, k/s, p/s, d/s }'
 echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"

@@ -26,8 +26,8 @@ bench_start_postgres
 REDIS_PORT=$(free_port)
 redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
 BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
-COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets
-  PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT PHONEBILL_ENVIRONMENT=local)
+COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
+  "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
 mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
 
 step "Starting kos-sim, auth, bill-inquiry and the gateway"

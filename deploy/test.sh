@@ -54,6 +54,7 @@ cmd_test() {
   rm -f "$PHONEBILL_CONTRACT_CAPTURE"
   run_ctest "${ctest_extra[@]}"
   run_contract "${#ctest_extra[@]}"
+  run_shellcheck
   run_e2e
   ((TESTS_FAILED == 0)) || exit 1
 }
@@ -161,6 +162,24 @@ run_contract() {
   else
     TESTS_FAILED=$((TESTS_FAILED + 1))
     TEST_NOTES+=("contract check failed")
+  fi
+}
+
+# Lints ./phonebill, deploy/ and bench/ with shellcheck at warning level (style notes such as
+# unquoted numbers are left to review); counts as one test.
+run_shellcheck() {
+  if ! command -v shellcheck >/dev/null; then
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("shellcheck: not installed")
+    return 0
+  fi
+  step "Linting the shell scripts (shellcheck)"
+  local -a scripts=("$ROOT/phonebill" "$ROOT"/deploy/*.sh "$ROOT"/bench/*.sh)
+  if shellcheck --external-sources --source-path=SCRIPTDIR --severity=warning "${scripts[@]}"; then
+    TESTS_PASSED=$((TESTS_PASSED + 1))
+  else
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("shellcheck found problems")
   fi
 }
 
