@@ -1,39 +1,30 @@
+// Request path checks and the static file a path names: see request_path.hpp.
 #include "request_path.hpp"
+
+#include "http/query_string.hpp"
 
 namespace phonebill::gateway {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes one segment; nullopt for a malformed escape or a forbidden character.
+// Decodes one segment (http::percent_decode); nullopt for a malformed escape or a
+// forbidden character.
 std::optional<std::string> decode_segment(std::string_view segment) {
-  std::string decoded;
-  decoded.reserve(segment.size());
-  for (std::size_t i = 0; i < segment.size(); ++i) {
-    char c = segment[i];
-    if (c == '%') {
-      if (i + 2 >= segment.size()) return std::nullopt;
-      int high = hex_value(segment[i + 1]);
-      int low = hex_value(segment[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      char value = char(high * 16 + low);
-      // Encoded separators, dots and escapes are how traversal hides: refuse them.
-      if (value == '/' || value == '\\' || value == '.' || value == '%') return std::nullopt;
-      if (static_cast<unsigned char>(value) < 0x20 || value == 0x7f) return std::nullopt;
-      decoded.push_back(value);
-      i += 2;
-      continue;
-    }
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f ||
-        c == '\\')
-      return std::nullopt;
-    decoded.push_back(c);
+  for (char c : segment) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '\\') return std::nullopt;
   }
+  auto decoded = http::percent_decode(segment, false);
+  if (!decoded) return std::nullopt;
+  // Encoded separators, dots and escapes are how traversal hides: refuse them. A raw '/'
+  // cannot be in a segment, a raw '\' or control was refused above and a raw '%' always
+  // starts an escape, so any of these in the decoded text was encoded; only an encoded
+  // '.' needs the raw text to be told from a plain one.
+  for (char c : *decoded) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '/' || c == '\\' || c == '%' || byte < 0x20 || byte == 0x7f) return std::nullopt;
+  }
+  if (segment.find("%2e") != std::string_view::npos || segment.find("%2E") != std::string_view::npos)
+    return std::nullopt;
   return decoded;
 }
 
