@@ -76,15 +76,7 @@ machine() {
 }
 machine
 
-step "Starting PostgreSQL and Redis"
-bench_start_postgres
-REDIS_PORT=$(free_port)
-redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
-REDIS_PID=$(<"$BENCH_TMP/redis.pid")
-BENCH_PIDS+=("$REDIS_PID")
-COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
-  "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
-mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+bench_start_datastores
 
 step "Starting kos-sim ($LINES customers, latency $KOS_LATENCY ± $KOS_JITTER ms)"
 KOS_PORT=$(free_port)

@@ -21,14 +21,7 @@ for b in kos-sim/kos-sim auth/auth bill-inquiry/bill-inquiry ../bench/tools/benc
 done
 command -v python3 >/dev/null || die "needs python3"
 
-step "Starting PostgreSQL and Redis"
-bench_start_postgres
-REDIS_PORT=$(free_port)
-redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
-BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
-COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
-  "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
-mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+bench_start_datastores
 
 step "Starting kos-sim, auth, bill-inquiry and the gateway"
 KOS_PORT=$(free_port)

@@ -37,6 +37,26 @@ bench_start_postgres() {
   pg_start "$BENCH_PG_DATA" "$BENCH_PG_PORT" "$BENCH_TMP/pg/postgres.log" >/dev/null
 }
 
+# A Redis on a free port, stopped at exit; sets REDIS_PORT and REDIS_PID.
+bench_start_redis() {
+  REDIS_PORT=$(free_port)
+  redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
+  REDIS_PID=$(<"$BENCH_TMP/redis.pid")
+  BENCH_PIDS+=("$REDIS_PID")
+}
+
+# PostgreSQL (bench_start_postgres) and Redis (bench_start_redis); also sets COMMON, the
+# environment every service of a bench shares.
+bench_start_datastores() {
+  step "Starting PostgreSQL and Redis"
+  bench_start_postgres
+  bench_start_redis
+  # shellcheck disable=SC2034 # read by the bench scripts that source this file
+  COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
+    "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
+  mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+}
+
 # bench_createdb NAME: an empty database; prints its URL.
 bench_createdb() {
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$1"

@@ -19,14 +19,7 @@ for b in kos-sim/kos-sim auth/auth gateway/gateway product-change/product-change
 done
 command -v wrk >/dev/null || die "needs wrk"
 
-step "Starting PostgreSQL and Redis"
-bench_start_postgres
-REDIS_PORT=$(free_port)
-redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
-BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
-COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
-  "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
-mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+bench_start_datastores
 
 step "Starting kos-sim ($LINES customers, default latency 100 ± 50 ms)"
 KOS_PORT=$(free_port)

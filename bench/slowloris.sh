@@ -25,9 +25,7 @@ command -v redis-server >/dev/null || die "needs redis-server"
   die "raise the descriptor limit (ulimit -n) above $((CONNECTIONS * 2 + 100))"
 
 step "Starting Redis and the gateway"
-REDIS_PORT=$(free_port)
-redis_start "$BENCH_TMP/redis" "$REDIS_PORT" "$BENCH_TMP/redis.pid" "$BENCH_TMP/redis.log"
-BENCH_PIDS+=("$(<"$BENCH_TMP/redis.pid")")
+bench_start_redis
 GW_PORT=$(free_port)
 ADMIN_PORT=$(free_port)
 env PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_HTTP_PORT=$GW_PORT \
