@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
 
   http::Server server{io, config.server, make_routes(context)};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
     readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DOWN";

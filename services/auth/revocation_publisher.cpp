@@ -55,7 +55,7 @@ RevocationPublisherCounters RevocationPublisher::counters() const {
                                      republish_runs_.load()};
 }
 
-storage::Deadline RevocationPublisher::deadline() const {
+phonebill::Deadline RevocationPublisher::deadline() const {
   return std::chrono::steady_clock::now() + options_.command_timeout;
 }
 

@@ -78,7 +78,7 @@ class RevocationPublisher {
   // Waits for wake() or `timeout`, whichever comes first.
   boost::asio::awaitable<void> wait_for_wake(std::chrono::milliseconds timeout);
 
-  storage::Deadline deadline() const;
+  phonebill::Deadline deadline() const;
 
   boost::asio::io_context& io_;
   RevocationStore& store_;

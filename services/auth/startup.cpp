@@ -15,7 +15,7 @@ boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService&
   if (!config.seeds_demo_users()) co_return true;
   int created = 0;
   for (auto& user : demo_users()) {
-    auto ensured = co_await service.ensure_user(std::move(user), storage::deadline_after(60s));
+    auto ensured = co_await service.ensure_user(std::move(user), phonebill::deadline_after(60s));
     if (!ensured) {
       log::error("demo_users_failed", {{"code", ensured.error().error.code}});
       co_return false;
@@ -30,7 +30,7 @@ boost::asio::awaitable<void> run_housekeeping(AuthService& service,
                                               security::RevocationSet& revocations,
                                               std::chrono::milliseconds interval) {
   for (;;) {
-    co_await service.purge_expired(storage::deadline_after(30s));
+    co_await service.purge_expired(phonebill::deadline_after(30s));
     revocations.purge_expired();
     co_await http::sleep_for(interval);
   }

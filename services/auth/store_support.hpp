@@ -13,7 +13,7 @@
 
 namespace phonebill::auth {
 
-using storage::Deadline;
+using phonebill::Deadline;
 using storage::PgResult;
 
 inline std::int64_t to_epoch_ms(SystemTime time) {

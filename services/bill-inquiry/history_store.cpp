@@ -91,7 +91,7 @@ void HistoryStore::register_statements(storage::PgPool& pool) {
 }
 
 boost::asio::awaitable<storage::PgResult<void>> HistoryStore::insert_batch(
-    const std::vector<const HistoryEntry*>& entries, storage::Deadline deadline) {
+    const std::vector<const HistoryEntry*>& entries, phonebill::Deadline deadline) {
   boost::json::array requests;
   boost::json::array calls;
   for (const auto* entry : entries) {
@@ -116,7 +116,7 @@ boost::asio::awaitable<storage::PgResult<void>> HistoryStore::insert_batch(
 }
 
 boost::asio::awaitable<storage::PgResult<std::optional<HistoryRecord>>> HistoryStore::find(
-    std::string request_id, storage::Deadline deadline) {
+    std::string request_id, phonebill::Deadline deadline) {
   auto params = pg_params(request_id);
   auto rows = co_await pool_.execute(queries::kFindRequestName, params, deadline);
   if (!rows) co_return rows.error();
@@ -125,7 +125,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<HistoryRecord>>> HistoryS
 }
 
 boost::asio::awaitable<storage::PgResult<HistoryPage>> HistoryStore::list(
-    HistoryFilter filter, storage::Deadline deadline) {
+    HistoryFilter filter, phonebill::Deadline deadline) {
   auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
                                 filter.status);
   auto counted = co_await pool_.execute(queries::kCountRequestsName, count_params, deadline);

@@ -69,11 +69,11 @@ class HistoryStore {
 
   // Inserts every entry (requests, then KOS calls) in one transaction.
   boost::asio::awaitable<storage::PgResult<void>> insert_batch(
-      const std::vector<const HistoryEntry*>& entries, storage::Deadline deadline);
+      const std::vector<const HistoryEntry*>& entries, phonebill::Deadline deadline);
   boost::asio::awaitable<storage::PgResult<std::optional<HistoryRecord>>> find(
-      std::string request_id, storage::Deadline deadline);
+      std::string request_id, phonebill::Deadline deadline);
   boost::asio::awaitable<storage::PgResult<HistoryPage>> list(HistoryFilter filter,
-                                                              storage::Deadline deadline);
+                                                              phonebill::Deadline deadline);
 
  private:
   storage::PgPool& pool_;

@@ -66,7 +66,7 @@ int main() {
   service.set_kos_observer(&kos_metrics);
   service.set_metrics(&metrics);
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
     auto counters = writer.counters();
     metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);
     http::Readiness readiness;

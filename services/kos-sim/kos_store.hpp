@@ -14,7 +14,7 @@
 
 namespace phonebill::kos_sim {
 
-using storage::Deadline;
+using phonebill::Deadline;
 using storage::PgResult;
 
 struct BillLookup {

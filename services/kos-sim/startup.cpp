@@ -20,7 +20,7 @@ boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store
                            {"anchorMonth", anchor.kos_form()}});
   // A million customers take minutes to generate; /readyz stays 503 meanwhile.
   auto generated = co_await store.ensure_generated(config.customers, config.seed, anchor,
-                                                   storage::deadline_after(60min));
+                                                   phonebill::deadline_after(60min));
   if (!generated) {
     log::error("generation_failed", {{"error", storage::describe(generated.error())}});
     co_return false;
@@ -30,7 +30,7 @@ boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store
                            {"bills", generated->bills},
                            {"durationMs", generated->duration_ms}});
 
-  auto products = co_await store.catalogue(storage::deadline_after(30s));
+  auto products = co_await store.catalogue(phonebill::deadline_after(30s));
   if (!products) {
     log::error("catalogue_failed", {{"error", storage::describe(products.error())}});
     co_return false;

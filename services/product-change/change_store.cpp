@@ -74,7 +74,7 @@ void ChangeStore::register_statements(storage::PgPool& pool) {
 }
 
 boost::asio::awaitable<storage::PgResult<InsertResult>> ChangeStore::insert(
-    ChangeRecord record, storage::Deadline deadline) {
+    ChangeRecord record, phonebill::Deadline deadline) {
   auto params = pg_params(record.request_id, record.user_id, record.line_number,
                           record.previous_product_code, record.previous_product_name,
                           record.target_product_code, record.target_product_name,
@@ -92,7 +92,7 @@ boost::asio::awaitable<storage::PgResult<InsertResult>> ChangeStore::insert(
 
 boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::settle(
     std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
-    boost::json::value checks, storage::Deadline deadline) {
+    boost::json::value checks, phonebill::Deadline deadline) {
   auto params = settle_params(request_id, outcome, previous_name, checks);
   auto updated = co_await pool_.execute(queries::kSettleName, params, deadline);
   if (!updated) co_return updated.error();
@@ -101,7 +101,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 }
 
 boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::find(
-    std::string request_id, storage::Deadline deadline) {
+    std::string request_id, phonebill::Deadline deadline) {
   auto params = pg_params(request_id);
   auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
   if (!rows) co_return rows.error();
@@ -110,7 +110,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 
 boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::find_by_key(
     std::string user_id, std::string key, std::chrono::milliseconds ttl,
-    storage::Deadline deadline) {
+    phonebill::Deadline deadline) {
   auto params = pg_params(user_id, key, std::int64_t(ttl.count()));
   auto rows = co_await pool_.execute(queries::kFindByKeyName, params, deadline);
   if (!rows) co_return rows.error();
@@ -121,7 +121,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 }
 
 boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
-    HistoryFilter filter, storage::Deadline deadline) {
+    HistoryFilter filter, phonebill::Deadline deadline) {
   auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
                                 filter.status);
   auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
@@ -141,7 +141,7 @@ boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
 
 boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::claim_next(
     std::chrono::milliseconds stale_after, std::chrono::milliseconds lease,
-    storage::Deadline deadline) {
+    phonebill::Deadline deadline) {
   auto params = pg_params(std::int64_t(stale_after.count()), std::int64_t(lease.count()));
   auto rows = co_await pool_.execute(queries::kClaimNextName, params, deadline);
   if (!rows) co_return rows.error();
@@ -149,7 +149,7 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 }
 
 boost::asio::awaitable<storage::PgResult<void>> ChangeStore::release_claim(
-    std::string request_id, std::chrono::milliseconds retry_after, storage::Deadline deadline) {
+    std::string request_id, std::chrono::milliseconds retry_after, phonebill::Deadline deadline) {
   auto params = pg_params(request_id, std::int64_t(retry_after.count()));
   auto updated = co_await pool_.execute(queries::kReleaseClaimName, params, deadline);
   if (!updated) co_return updated.error();

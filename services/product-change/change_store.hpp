@@ -61,20 +61,20 @@ class ChangeStore {
   // Writes `record` as REQUESTED. kLineBusy: the line has a REQUESTED/PENDING change;
   // kKeyTaken: the user's Idempotency-Key names another live request.
   boost::asio::awaitable<storage::PgResult<InsertResult>> insert(ChangeRecord record,
-                                                                 storage::Deadline deadline);
+                                                                 phonebill::Deadline deadline);
   // Moves the record to `outcome` if the state machine allows it from its current status;
   // the record as it now stands (settled by someone else: unchanged), nullopt if unknown.
   boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> settle(
       std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
-      boost::json::value checks, storage::Deadline deadline);
+      boost::json::value checks, phonebill::Deadline deadline);
   boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> find(
-      std::string request_id, storage::Deadline deadline);
+      std::string request_id, phonebill::Deadline deadline);
   // The request holding `key` for `user` within `ttl`; frees the key when its time is over.
   boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> find_by_key(
       std::string user_id, std::string key, std::chrono::milliseconds ttl,
-      storage::Deadline deadline);
+      phonebill::Deadline deadline);
   boost::asio::awaitable<storage::PgResult<ChangePage>> list(HistoryFilter filter,
-                                                             storage::Deadline deadline);
+                                                             phonebill::Deadline deadline);
 
   // Reconciler: leases the next unsettled record for `lease` (PENDING ones, REQUESTED
   // ones only when older than `stale_after`), nullopt when none is free. One short
@@ -82,11 +82,11 @@ class ChangeStore {
   // clears the lease) or releases the record.
   boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> claim_next(
       std::chrono::milliseconds stale_after, std::chrono::milliseconds lease,
-      storage::Deadline deadline);
+      phonebill::Deadline deadline);
   // Puts an unsettled record back, not to be claimed for `retry_after`.
   boost::asio::awaitable<storage::PgResult<void>> release_claim(std::string request_id,
                                                                 std::chrono::milliseconds retry_after,
-                                                                storage::Deadline deadline);
+                                                                phonebill::Deadline deadline);
 
  private:
   storage::PgPool& pool_;

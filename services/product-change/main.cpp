@@ -63,7 +63,7 @@ int main() {
   service.set_metrics(&metrics);
   Reconciler reconciler{io, store, kos, service, config.reconciler, &metrics};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    bool database_up = co_await pool.ping(storage::deadline_after(std::chrono::seconds{1}));
+    bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;
     readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";

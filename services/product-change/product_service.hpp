@@ -41,7 +41,7 @@ struct RequestInfo {
   std::string http_request_id;
   std::string traceparent;
   std::string trace_id;
-  kos::KosDeadline deadline;
+  Deadline deadline;
 };
 
 // Raw inputs (the handler has checked JSON types only).

@@ -96,7 +96,7 @@ asio::awaitable<void> Reconciler::work(ReconcilePass& pass, int& budget) {
   while (budget > 0 && !stopping_) {
     --budget;
     auto claimed = co_await store_.claim_next(policy_.stale_after, policy_.lease,
-                                              storage::deadline_after(kStatementBudget));
+                                              phonebill::deadline_after(kStatementBudget));
     if (!claimed) {
       log::warn("reconcile_claim_failed", {{"error", storage::describe(claimed.error())}});
       pass.database_failed = true;
@@ -121,7 +121,7 @@ asio::awaitable<Reconciler::Settling> Reconciler::settle_one(const ChangeRecord&
   // expire on its own, but later).
   auto leave_for_next_pass = [&](Settling result) -> asio::awaitable<Settling> {
     auto released = co_await store_.release_claim(record.request_id, policy_.interval / 2,
-                                                  storage::deadline_after(kStatementBudget));
+                                                  phonebill::deadline_after(kStatementBudget));
     co_return released ? result : Settling::kDatabaseFailed;
   };
 
@@ -175,7 +175,7 @@ asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
   // it is, and the write also ends the lease.
   boost::json::value no_checks;
   auto settled = co_await store_.settle(record.request_id, outcome, previous_name, no_checks,
-                                        storage::deadline_after(kStatementBudget));
+                                        phonebill::deadline_after(kStatementBudget));
   if (!settled) {
     log::warn("reconcile_settle_failed", {{"changeId", record.request_id},
                                           {"error", storage::describe(settled.error())}});

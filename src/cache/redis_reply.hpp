@@ -11,10 +11,9 @@
 #include <string_view>
 #include <vector>
 
-namespace phonebill::cache {
+#include "core/deadline.hpp"
 
-// Every command wait ends by this point in time (STYLE §6).
-using Deadline = std::chrono::steady_clock::time_point;
+namespace phonebill::cache {
 
 class RedisReply {
  public:

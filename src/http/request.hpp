@@ -8,9 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/deadline.hpp"
+
 namespace phonebill::http {
 
-using Deadline = std::chrono::steady_clock::time_point;
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {

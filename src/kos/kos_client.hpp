@@ -15,12 +15,12 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/deadline.hpp"
 #include "kos/result_code.hpp"
 #include "kos/wire.hpp"
 
 namespace phonebill::kos {
 
-using KosDeadline = std::chrono::steady_clock::time_point;
 
 // The six KOS endpoints; each has its own breaker and timeout.
 enum class KosOperation {
@@ -69,7 +69,7 @@ struct KosAttempt {
 
 // Who asks, for propagation (SPEC §2) and the deadline of the whole call.
 struct KosCallContext {
-  KosDeadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   std::string request_id;   // X-Request-Id
   std::string traceparent;  // W3C traceparent
 };

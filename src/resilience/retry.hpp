@@ -11,7 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/random.hpp"
-#include "resilience/deadline.hpp"
+#include "core/deadline.hpp"
 
 namespace phonebill::resilience {
 

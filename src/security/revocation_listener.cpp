@@ -173,7 +173,7 @@ struct RevocationListener::State : std::enable_shared_from_this<State> {
     }
   }
 
-  cache::Deadline deadline() const {
+  phonebill::Deadline deadline() const {
     return std::chrono::steady_clock::now() + options.command_timeout;
   }
 

@@ -86,7 +86,7 @@ std::size_t RevocationSet::size() const {
 
 boost::asio::awaitable<cache::RedisResult<void>> publish_revocation(
     cache::RedisClient& redis, RevocationKind kind, std::string id,
-    std::chrono::milliseconds ttl, cache::Deadline deadline, RevocationChannel channel) {
+    std::chrono::milliseconds ttl, phonebill::Deadline deadline, RevocationChannel channel) {
   if (!valid_id(id) || ttl <= std::chrono::milliseconds::zero()) {
     co_return cache::RedisError{cache::RedisErrorKind::kServer, "invalid revocation"};
   }

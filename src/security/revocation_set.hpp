@@ -85,7 +85,7 @@ class RevocationSet {
 // Redis error; the SET alone already makes the revocation durable.
 boost::asio::awaitable<cache::RedisResult<void>> publish_revocation(
     cache::RedisClient& redis, RevocationKind kind, std::string id,
-    std::chrono::milliseconds ttl, cache::Deadline deadline, RevocationChannel channel = {});
+    std::chrono::milliseconds ttl, phonebill::Deadline deadline, RevocationChannel channel = {});
 
 // Redis connection settings for revocation traffic: a returning Redis is noticed within
 // a quarter second (instead of the default second), so that revocations auth publishes

@@ -15,16 +15,11 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/deadline.hpp"
+
 struct pg_result;  // libpq's PGresult
 
 namespace phonebill::storage {
-
-// Every wait in this library ends at a deadline on the monotonic clock (STYLE §6).
-using Deadline = std::chrono::steady_clock::time_point;
-
-inline Deadline deadline_after(std::chrono::steady_clock::duration timeout) {
-  return std::chrono::steady_clock::now() + timeout;
-}
 
 // Statement parameters in text format; std::nullopt is SQL NULL.
 using PgParams = std::vector<std::optional<std::string>>;

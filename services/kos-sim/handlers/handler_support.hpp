@@ -29,7 +29,7 @@ inline http::Response database_failure(const http::Request& request, const Clock
   return kos_answer(request, clock, kos::KosResultCode::kSystemError);
 }
 
-inline storage::Deadline store_deadline(const http::Request& request) {
+inline phonebill::Deadline store_deadline(const http::Request& request) {
   return request.deadline;
 }
 

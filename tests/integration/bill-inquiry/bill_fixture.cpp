@@ -280,7 +280,7 @@ std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{suite().bill_database, 1}};
   auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return -1;
@@ -292,7 +292,7 @@ std::string BillInquiryTest::kos_sql_text(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{suite().kos_database, 1}};
   auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return {};

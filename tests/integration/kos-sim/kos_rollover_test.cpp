@@ -63,7 +63,7 @@ class KosRollover : public ::testing::Test {
     boost::asio::io_context io;
     storage::PgPool pool{io, storage::PgPoolOptions{database_, 1}};
     auto result = run_coroutine(io, pool.query(statement, storage::PgParams{},
-                                               storage::deadline_after(std::chrono::seconds{10})));
+                                               phonebill::deadline_after(std::chrono::seconds{10})));
     if (!result) {
       ADD_FAILURE() << storage::describe(result.error());
       return std::nullopt;

@@ -81,7 +81,7 @@ std::optional<std::string> first_value(const std::string& dsn, const std::string
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{dsn, 1}};
   auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return std::nullopt;
@@ -156,7 +156,7 @@ void ProductChangeTest::SetUpTestSuite() {
       io, pool.query("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
                      "AND line_number NOT LIKE '0109999%' AND line_number NOT IN "
                      "('01012345678', '01087654321', '01055554444') ORDER BY line_number",
-                     storage::PgParams{}, storage::deadline_after(std::chrono::seconds{10})));
+                     storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
   if (rows) {
     for (std::size_t row = 0; row < rows->row_count(); ++row)
       s.lines.emplace_back(rows->text(row, std::size_t{0}));

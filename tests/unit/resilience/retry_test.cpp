@@ -4,7 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "resilience/deadline.hpp"
+#include "core/deadline.hpp"
 #include "resilience/retry.hpp"
 #include "support/coroutine_test.hpp"
 

@@ -1,11 +1,12 @@
-// Deadlines (STYLE §6): one absolute time per request, passed down and narrowed, never
-// widened. Helpers to narrow a deadline to a per-call timeout, ask what is left, and
-// decide whether another attempt still fits. Header-only.
+// Deadlines (STYLE §6): one absolute steady-clock time per request, passed down and
+// narrowed, never widened — the one Deadline type every library and service uses.
+// Helpers to narrow a deadline to a per-call timeout, ask what is left, and decide
+// whether another attempt still fits. Header-only.
 #pragma once
 #include <algorithm>
 #include <chrono>
 
-namespace phonebill::resilience {
+namespace phonebill {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
@@ -40,4 +41,4 @@ inline bool fits(Deadline deadline, std::chrono::steady_clock::duration needed,
   return now + needed < deadline;
 }
 
-}  // namespace phonebill::resilience
+}  // namespace phonebill
