@@ -10,7 +10,7 @@ namespace phonebill::auth {
 namespace asio = boost::asio;
 
 asio::awaitable<Outcome<UserRecord>> AuthService::find_user(std::string user_id,
-                                                           Deadline deadline) {
+                                                            Deadline deadline) {
   auto found = co_await parts_.users.find_user(user_id, deadline);
   if (!found) co_return database_failure("find_user", found.error());
   if (!*found) co_return Failure{auth_error(AuthError::kUserNotFound)};
@@ -37,16 +37,16 @@ asio::awaitable<Outcome<bool>> AuthService::check_permission(security::VerifiedT
 }
 
 asio::awaitable<Outcome<LoginHistoryPage>> AuthService::login_history(std::string user_id,
-                                                                     std::int64_t page,
-                                                                     std::int64_t size,
-                                                                     Deadline deadline) {
+                                                                      std::int64_t page,
+                                                                      std::int64_t size,
+                                                                      Deadline deadline) {
   auto listed = co_await parts_.history.page(std::move(user_id), page, size, deadline);
   if (!listed) co_return database_failure("login_history", listed.error());
   co_return std::move(*listed);
 }
 
 asio::awaitable<Outcome<UserRecord>> AuthService::create_user(CreateUserRequest request,
-                                                             Deadline deadline) {
+                                                              Deadline deadline) {
   auto created = co_await ensure_user(request, deadline);
   if (!created) co_return created.error();
   if (!*created) co_return Failure{auth_error(AuthError::kUserAlreadyExists)};
@@ -89,8 +89,7 @@ asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
     revocations.push_back(
         Revocation{security::RevocationKind::kSession, session.session_id, session_until});
   parts_.revoker.committed(revocations);
-  log::info("permissions_changed", {{"userId", user_id},
-                                    {"sessionsEnded", (*ended)->size()}});
+  log::info("permissions_changed", {{"userId", user_id}, {"sessionsEnded", (*ended)->size()}});
   co_return co_await find_user(std::move(user_id), deadline);
 }
 
@@ -116,9 +115,9 @@ asio::awaitable<void> AuthService::purge_expired(Deadline deadline) {
       co_return;
     }
   }
-  log::debug("purged", {{"sessions", *sessions},
-                        {"loginAttempts", *attempts},
-                        {"revocations", *revocations}});
+  log::debug(
+      "purged",
+      {{"sessions", *sessions}, {"loginAttempts", *attempts}, {"revocations", *revocations}});
 }
 
 }  // namespace phonebill::auth

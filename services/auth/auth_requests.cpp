@@ -147,8 +147,8 @@ std::optional<PermissionsRequest> parse_permissions_request(const boost::json::v
   return PermissionsRequest{std::move(*permissions)};
 }
 
-std::optional<PermissionCheckRequest> parse_permission_check_request(
-    const boost::json::value& body, FieldErrors& errors) {
+std::optional<PermissionCheckRequest> parse_permission_check_request(const boost::json::value& body,
+                                                                     FieldErrors& errors) {
   const auto* object = object_body(body, errors);
   if (object == nullptr) return std::nullopt;
   JsonReader reader{*object, errors};

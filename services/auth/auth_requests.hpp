@@ -55,8 +55,8 @@ std::optional<CreateUserRequest> parse_create_user_request(const boost::json::va
                                                            FieldErrors& errors);
 std::optional<PermissionsRequest> parse_permissions_request(const boost::json::value& body,
                                                             FieldErrors& errors);
-std::optional<PermissionCheckRequest> parse_permission_check_request(
-    const boost::json::value& body, FieldErrors& errors);
+std::optional<PermissionCheckRequest> parse_permission_check_request(const boost::json::value& body,
+                                                                     FieldErrors& errors);
 
 // The {id} path parameter of the admin routes; nullopt (and a "userId" error) unless valid.
 std::optional<std::string> parse_user_id_parameter(std::string_view text, FieldErrors& errors);

@@ -59,8 +59,8 @@ asio::awaitable<void> AuthService::record_attempt(const LoginRequest& request,
   // The answer does not wait on history being writable: a failure here is logged only.
   auto recorded = co_await parts_.history.record(std::move(entry), deadline);
   if (!recorded) {
-    log::error("login_history_failed", {{"requestId", client.request_id},
-                                        {"error", storage::describe(recorded.error())}});
+    log::error("login_history_failed",
+               {{"requestId", client.request_id}, {"error", storage::describe(recorded.error())}});
   }
 }
 
@@ -79,9 +79,9 @@ asio::awaitable<Outcome<LoginResult>> AuthService::login(LoginRequest request, C
   if (reservation.kind == ReservationKind::kLocked) {
     co_await record_attempt(request, client, LoginReason::kLocked, std::nullopt, deadline);
     log::info("login_refused_locked", {{"requestId", client.request_id}});
-    co_return Failure{auth_error(
-        AuthError::kAccountLocked,
-        boost::json::object{{"lockedUntil", iso8601_seoul(*reservation.locked_until)}})};
+    co_return Failure{
+        auth_error(AuthError::kAccountLocked,
+                   boost::json::object{{"lockedUntil", iso8601_seoul(*reservation.locked_until)}})};
   }
 
   // Unknown ids cost one Argon2id verification too (the dummy hash).
@@ -95,41 +95,43 @@ asio::awaitable<Outcome<LoginResult>> AuthService::login(LoginRequest request, C
     // The password was never checked (queue full since the test above, or shutting
     // down): the attempt must not count, or a flood of 503s would lock the real user.
     auto released = co_await parts.users.release_login_attempt(request.user_id, reservation,
-                                                                parts.clock.now(), deadline);
-    if (!released) log::error("login_attempt_release_failed",
-                              {{"requestId", client.request_id},
-                               {"error", storage::describe(released.error())}});
+                                                               parts.clock.now(), deadline);
+    if (!released)
+      log::error("login_attempt_release_failed", {{"requestId", client.request_id},
+                                                  {"error", storage::describe(released.error())}});
     co_return hasher_failure(check.error());
   }
 
   if (!check->matches) {
     auto failure = failure_outcome(reservation, parts.lockout);
     bool locked_now = failure.kind == FailureKind::kLockedNow;
-    co_await record_attempt(request, client,
-                            locked_now ? LoginReason::kAccountLocked : LoginReason::kInvalidCredentials,
-                            std::nullopt, deadline);
+    co_await record_attempt(
+        request, client,
+        locked_now ? LoginReason::kAccountLocked : LoginReason::kInvalidCredentials, std::nullopt,
+        deadline);
     if (locked_now) {
-      log::warn("login_locked_account", {{"requestId", client.request_id},
-                                         {"attempt", reservation.attempt_number}});
-      co_return Failure{auth_error(
-          AuthError::kAccountLockedNow,
-          boost::json::object{{"remainingAttempts", 0},
-                              {"lockedUntil", iso8601_seoul(*failure.locked_until)}})};
+      log::warn("login_locked_account",
+                {{"requestId", client.request_id}, {"attempt", reservation.attempt_number}});
+      co_return Failure{
+          auth_error(AuthError::kAccountLockedNow,
+                     boost::json::object{{"remainingAttempts", 0},
+                                         {"lockedUntil", iso8601_seoul(*failure.locked_until)}})};
     }
-    log::info("login_failed", {{"requestId", client.request_id},
-                               {"attempt", reservation.attempt_number}});
-    co_return Failure{auth_error(AuthError::kInvalidCredentials,
-                                 boost::json::object{{"remainingAttempts",
-                                                      failure.remaining_attempts}})};
+    log::info("login_failed",
+              {{"requestId", client.request_id}, {"attempt", reservation.attempt_number}});
+    co_return Failure{
+        auth_error(AuthError::kInvalidCredentials,
+                   boost::json::object{{"remainingAttempts", failure.remaining_attempts}})};
   }
 
   if (check->needs_rehash) {
     // Parameters were raised since this hash was made: store a new one (best effort).
     auto rehashed = co_await parts.passwords.hash(request.password);
     if (rehashed) {
-      auto updated =
-          co_await parts.users.update_password_hash(request.user_id, std::move(*rehashed), deadline);
-      if (!updated) log::warn("rehash_store_failed", {{"error", storage::describe(updated.error())}});
+      auto updated = co_await parts.users.update_password_hash(request.user_id,
+                                                               std::move(*rehashed), deadline);
+      if (!updated)
+        log::warn("rehash_store_failed", {{"error", storage::describe(updated.error())}});
     }
   }
   auto user = std::move(*reserved->user);
@@ -187,7 +189,7 @@ asio::awaitable<Outcome<LoginResult>> AuthService::start_session(const LoginRequ
 }
 
 asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest request,
-                                                           Deadline deadline) {
+                                                            Deadline deadline) {
   auto& parts = parts_;
   IssuedTokens tokens;
   tokens.refresh_token = security::generate_refresh_token();
@@ -217,11 +219,11 @@ asio::awaitable<Outcome<IssuedTokens>> AuthService::refresh(RefreshRequest reque
     }
     case RefreshDecision::kReused: {
       const auto& session = outcome->token->session;
-      log::warn("refresh_token_reused", {{"userId", session.user_id},
-                                         {"sessionEnded", outcome->newly_revoked}});
+      log::warn("refresh_token_reused",
+                {{"userId", session.user_id}, {"sessionEnded", outcome->newly_revoked}});
       // Committed with the session's end (the outbox); Redis gets it when it can.
-      parts.revoker.committed({Revocation{security::RevocationKind::kSession,
-                                          session.session_id, parts.revoker.session_until()}});
+      parts.revoker.committed({Revocation{security::RevocationKind::kSession, session.session_id,
+                                          parts.revoker.session_until()}});
       co_return Failure{auth_error(AuthError::kRefreshTokenReused)};
     }
     case RefreshDecision::kRevoked:
@@ -241,14 +243,13 @@ asio::awaitable<Outcome<void>> AuthService::logout(security::VerifiedToken calle
   // The presented token and its whole session. Both are committed to the outbox with
   // the session's end, so the answer can be 200 even while Redis is down: the publisher
   // carries them to every verifier as soon as Redis is back (SPEC §3).
-  std::vector<Revocation> revocations{
-      Revocation{security::RevocationKind::kSession, caller.session_id,
-                 parts.revoker.session_until()},
-      Revocation{security::RevocationKind::kToken, caller.token_id,
-                 parts.revoker.token_until(caller.expires_at)}};
-  auto ended = co_await parts.sessions.revoke_session(caller.session_id, "LOGOUT",
-                                                      parts.clock.now(), revocations[0].until,
-                                                      revocations[1], deadline);
+  std::vector<Revocation> revocations{Revocation{security::RevocationKind::kSession,
+                                                 caller.session_id, parts.revoker.session_until()},
+                                      Revocation{security::RevocationKind::kToken, caller.token_id,
+                                                 parts.revoker.token_until(caller.expires_at)}};
+  auto ended =
+      co_await parts.sessions.revoke_session(caller.session_id, "LOGOUT", parts.clock.now(),
+                                             revocations[0].until, revocations[1], deadline);
   if (!ended) co_return database_failure("revoke_session", ended.error());
   parts.revoker.committed(revocations);
   log::info("logout", {{"userId", caller.user_id}});

@@ -81,19 +81,16 @@ class AuthService {
   boost::asio::awaitable<Outcome<LoginResult>> login(LoginRequest request, ClientInfo client,
                                                      Deadline deadline);
   // Rotates a refresh token; reuse ends the session everywhere (REFRESH_TOKEN_REUSED).
-  boost::asio::awaitable<Outcome<IssuedTokens>> refresh(RefreshRequest request,
-                                                        Deadline deadline);
+  boost::asio::awaitable<Outcome<IssuedTokens>> refresh(RefreshRequest request, Deadline deadline);
   // Ends the caller's session: its tokens stop working on every instance.
-  boost::asio::awaitable<Outcome<void>> logout(security::VerifiedToken caller,
-                                               Deadline deadline);
+  boost::asio::awaitable<Outcome<void>> logout(security::VerifiedToken caller, Deadline deadline);
 
   // ---- account views and admin actions (account_service.cpp) ----
   boost::asio::awaitable<Outcome<UserRecord>> find_user(std::string user_id, Deadline deadline);
   // Whether the user holds `service_type` now; the check is logged.
   boost::asio::awaitable<Outcome<bool>> check_permission(security::VerifiedToken caller,
                                                          std::string service_type,
-                                                         std::string request_id,
-                                                         Deadline deadline);
+                                                         std::string request_id, Deadline deadline);
   boost::asio::awaitable<Outcome<LoginHistoryPage>> login_history(std::string user_id,
                                                                   std::int64_t page,
                                                                   std::int64_t size,
@@ -120,8 +117,8 @@ class AuthService {
   boost::asio::awaitable<Outcome<LoginResult>> start_session(const LoginRequest& request,
                                                              const ClientInfo& client,
                                                              UserRecord user, Deadline deadline);
-  boost::asio::awaitable<void> record_attempt(const LoginRequest& request,
-                                              const ClientInfo& client, LoginReason reason,
+  boost::asio::awaitable<void> record_attempt(const LoginRequest& request, const ClientInfo& client,
+                                              LoginReason reason,
                                               std::optional<std::string> session_id,
                                               Deadline deadline);
   security::SignedToken sign_for(const std::string& user_id, const std::string& session_id,

@@ -27,8 +27,10 @@ boost::json::object user_view(const UserRecord& user, SystemTime now) {
   view["customerId"] = user.customer_id;
   view["lineNumber"] = user.line_number;
   view["status"] = is_locked(user.attempts, now) ? "LOCKED" : "ACTIVE";
-  if (user.last_login_at) view["lastLoginAt"] = iso8601_seoul(*user.last_login_at);
-  else view["lastLoginAt"] = nullptr;
+  if (user.last_login_at)
+    view["lastLoginAt"] = iso8601_seoul(*user.last_login_at);
+  else
+    view["lastLoginAt"] = nullptr;
   view["permissions"] = std::move(permissions);
   return view;
 }
@@ -55,9 +57,8 @@ boost::json::array permissions_view(const std::vector<std::string>& granted) {
   boost::json::array view;
   for (const auto& info : kPermissionCatalogue) {
     bool has = std::find(granted.begin(), granted.end(), info.name) != granted.end();
-    view.push_back(boost::json::object{{"permission", info.name},
-                                       {"description", info.description},
-                                       {"granted", has}});
+    view.push_back(boost::json::object{
+        {"permission", info.name}, {"description", info.description}, {"granted", has}});
   }
   return view;
 }

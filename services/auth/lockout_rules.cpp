@@ -17,8 +17,7 @@ Reservation reserve_attempt(const AttemptState& current, const LockoutPolicy& po
     return reservation;
   }
   // A lapsed lock, or failures older than the window, start a new series.
-  bool stale = current.locked_until.has_value() ||
-               !current.last_failure_at ||
+  bool stale = current.locked_until.has_value() || !current.last_failure_at ||
                *current.last_failure_at + policy.failure_window <= now;
   int previous = stale ? 0 : current.failed_attempts;
   int number = previous + 1;

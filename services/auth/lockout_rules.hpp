@@ -12,7 +12,7 @@
 namespace phonebill::auth {
 
 struct LockoutPolicy {
-  int max_failures = 5;                        // the 5th consecutive failure locks
+  int max_failures = 5;                         // the 5th consecutive failure locks
   std::chrono::seconds lock_duration{30 * 60};  // SPEC §3: 30 minutes
   // Failures older than this without a newer one are forgotten (for every id alike).
   std::chrono::seconds failure_window{24 * 60 * 60};
@@ -34,9 +34,9 @@ enum class ReservationKind {
 
 struct Reservation {
   ReservationKind kind = ReservationKind::kVerify;
-  AttemptState previous;     // the stored state it was made from
-  AttemptState next;         // the state to store (unchanged for kLocked)
-  int attempt_number = 0;    // kVerify: 1..max_failures within the current series
+  AttemptState previous;                   // the stored state it was made from
+  AttemptState next;                       // the state to store (unchanged for kLocked)
+  int attempt_number = 0;                  // kVerify: 1..max_failures within the current series
   std::optional<SystemTime> locked_until;  // kLocked: until when
 };
 

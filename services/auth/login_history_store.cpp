@@ -19,10 +19,14 @@ LoginReason reason_of(std::string_view text) {
 
 std::string_view to_string(LoginReason reason) {
   switch (reason) {
-    case LoginReason::kSuccess: return "SUCCESS";
-    case LoginReason::kInvalidCredentials: return "INVALID_CREDENTIALS";
-    case LoginReason::kAccountLocked: return "ACCOUNT_LOCKED";
-    case LoginReason::kLocked: return "LOCKED";
+    case LoginReason::kSuccess:
+      return "SUCCESS";
+    case LoginReason::kInvalidCredentials:
+      return "INVALID_CREDENTIALS";
+    case LoginReason::kAccountLocked:
+      return "ACCOUNT_LOCKED";
+    case LoginReason::kLocked:
+      return "LOCKED";
   }
   return "SUCCESS";
 }
@@ -36,11 +40,11 @@ void LoginHistoryStore::register_statements(storage::PgPool& pool) {
 }
 
 boost::asio::awaitable<PgResult<void>> LoginHistoryStore::record(LoginHistoryEntry entry,
-                                                                Deadline deadline) {
+                                                                 Deadline deadline) {
   std::string result = entry.reason == LoginReason::kSuccess ? "SUCCESS" : "FAILURE";
-  auto parameters = pg_params(to_epoch_ms(entry.attempted_at), entry.user_id, entry.client_ip,
-                              entry.user_agent, result, std::string{to_string(entry.reason)},
-                              entry.session_id, entry.request_id);
+  auto parameters =
+      pg_params(to_epoch_ms(entry.attempted_at), entry.user_id, entry.client_ip, entry.user_agent,
+                result, std::string{to_string(entry.reason)}, entry.session_id, entry.request_id);
   auto rows =
       co_await pool_.execute(queries::kInsertLoginHistoryName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
@@ -48,12 +52,12 @@ boost::asio::awaitable<PgResult<void>> LoginHistoryStore::record(LoginHistoryEnt
 }
 
 boost::asio::awaitable<PgResult<LoginHistoryPage>> LoginHistoryStore::page(std::string user_id,
-                                                                          std::int64_t page,
-                                                                          std::int64_t size,
-                                                                          Deadline deadline) {
+                                                                           std::int64_t page,
+                                                                           std::int64_t size,
+                                                                           Deadline deadline) {
   LoginHistoryPage result;
-  auto counted = co_await pool_.execute(queries::kCountLoginHistoryName, pg_params(user_id),
-                                        deadline);
+  auto counted =
+      co_await pool_.execute(queries::kCountLoginHistoryName, pg_params(user_id), deadline);
   if (!counted) co_return counted.error();
   result.total_items = counted->int64(0, "total");
   if (result.total_items <= (page - 1) * size) co_return result;

@@ -1,7 +1,7 @@
 // auth: users, credentials, sessions, permissions and token signing keys (SPEC §3).
 // Wiring only: configuration → keys → pool, Redis, revocations → stores → hasher,
-// signer, verifier, revocation publisher → service → routes → server. `auth rotate-signing-key` rotates the
-// signing key and exits (docs/auth.md).
+// signer, verifier, revocation publisher → service → routes → server. `auth rotate-signing-key`
+// rotates the signing key and exits (docs/auth.md).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -111,8 +111,8 @@ int main(int argc, char** argv) {
     readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
     readiness.checks["signingKeys"] = keys->keys().size();
     readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
-    readiness.ready = database_up && redis.is_connected() && listener.is_synchronized() &&
-                      server.prepared();
+    readiness.ready =
+        database_up && redis.is_connected() && listener.is_synchronized() && server.prepared();
     co_return readiness;
   });
 

@@ -11,10 +11,11 @@ void PermissionCheckStore::register_statements(storage::PgPool& pool) {
 }
 
 boost::asio::awaitable<PgResult<bool>> PermissionCheckStore::check(PermissionCheck check,
-                                                                  Deadline deadline) {
+                                                                   Deadline deadline) {
   auto parameters = storage::pg_params(check.user_id, check.session_id, check.service_type,
                                        check.request_id, to_epoch_ms(check.checked_at));
-  auto rows = co_await pool_.execute(queries::kCheckPermissionName, std::move(parameters), deadline);
+  auto rows =
+      co_await pool_.execute(queries::kCheckPermissionName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
   co_return !rows->empty() && rows->boolean(0, "granted");
 }

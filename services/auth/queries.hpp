@@ -179,7 +179,8 @@ FROM sessions s WHERE s.session_id = $1)SQL";
 // the user (tokens carry permissions) and puts each sid into the revocation outbox until
 // $4 — one statement, so a failure leaves neither half. found = 0 for an unknown id;
 // one row per ended session (session_id NULL when there was none).
-inline constexpr const char* kSetPermissionsEndingSessionsName = "auth.set_permissions_ending_sessions";
+inline constexpr const char* kSetPermissionsEndingSessionsName =
+    "auth.set_permissions_ending_sessions";
 inline constexpr const char* kSetPermissionsEndingSessions = R"SQL(
 WITH target AS (
   UPDATE users SET permissions = $5::text[], updated_at = now() WHERE user_id = $1

@@ -137,8 +137,8 @@ asio::awaitable<bool> RevocationPublisher::ensure_redis_complete() {
   for (;;) {
     auto page = co_await store_.live_page(clock_.now(), after, options_.batch, deadline());
     if (!page) {
-      log::error("database_failed", {{"operation", "live_revocations"},
-                                     {"error", storage::describe(page.error())}});
+      log::error("database_failed",
+                 {{"operation", "live_revocations"}, {"error", storage::describe(page.error())}});
       co_return false;
     }
     for (const auto& revocation : *page) {
@@ -148,7 +148,8 @@ asio::awaitable<bool> RevocationPublisher::ensure_redis_complete() {
     if (page->size() < options_.batch) break;
     after = page->back();
   }
-  auto marked = co_await redis_.set(marker_key_, "1", std::chrono::milliseconds::zero(), deadline());
+  auto marked =
+      co_await redis_.set(marker_key_, "1", std::chrono::milliseconds::zero(), deadline());
   if (!marked) co_return false;
   republished_.fetch_add(count);
   republish_runs_.fetch_add(1);

@@ -26,8 +26,7 @@ RevocationStore::RevocationStore(storage::PgPool& pool) : pool_(pool) {}
 
 void RevocationStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kClaimRevocationsName, queries::kClaimRevocations);
-  pool.register_statement(queries::kMarkRevocationPublishedName,
-                          queries::kMarkRevocationPublished);
+  pool.register_statement(queries::kMarkRevocationPublishedName, queries::kMarkRevocationPublished);
   pool.register_statement(queries::kLiveRevocationsName, queries::kLiveRevocations);
   pool.register_statement(queries::kPurgeRevocationsName, queries::kPurgeRevocations);
 }
@@ -39,8 +38,8 @@ boost::asio::awaitable<PgResult<ClaimedBatch>> RevocationStore::publish_unpublis
   auto& connection = *lease;
   if (auto begun = co_await connection.begin(deadline); !begun) co_return begun.error();
   auto claimed = co_await connection.execute(
-      queries::kClaimRevocationsName,
-      pg_params(to_epoch_ms(now), static_cast<std::int64_t>(limit)), deadline);
+      queries::kClaimRevocationsName, pg_params(to_epoch_ms(now), static_cast<std::int64_t>(limit)),
+      deadline);
   if (!claimed) co_return claimed.error();
   ClaimedBatch batch;
   const auto revocations = revocations_of(*claimed);
@@ -49,8 +48,7 @@ boost::asio::awaitable<PgResult<ClaimedBatch>> RevocationStore::publish_unpublis
     if (!co_await publish(revocation)) break;  // Redis is away: the rest stay unpublished
     auto marked = co_await connection.execute(
         queries::kMarkRevocationPublishedName,
-        pg_params(security::to_string(revocation.kind), revocation.id, to_epoch_ms(now)),
-        deadline);
+        pg_params(security::to_string(revocation.kind), revocation.id, to_epoch_ms(now)), deadline);
     if (!marked) co_return marked.error();
     ++batch.published;
   }
@@ -70,8 +68,8 @@ boost::asio::awaitable<PgResult<std::vector<Revocation>>> RevocationStore::live_
   co_return revocations_of(*rows);
 }
 
-boost::asio::awaitable<PgResult<std::uint64_t>> RevocationStore::purge_expired(
-    SystemTime now, Deadline deadline) {
+boost::asio::awaitable<PgResult<std::uint64_t>> RevocationStore::purge_expired(SystemTime now,
+                                                                               Deadline deadline) {
   auto rows =
       co_await pool_.execute(queries::kPurgeRevocationsName, pg_params(to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();

@@ -53,8 +53,7 @@ class RevocationStore {
                                                                       std::size_t limit,
                                                                       Deadline deadline);
   // Deletes revocations that expired before `now`; returns how many.
-  boost::asio::awaitable<PgResult<std::uint64_t>> purge_expired(SystemTime now,
-                                                                Deadline deadline);
+  boost::asio::awaitable<PgResult<std::uint64_t>> purge_expired(SystemTime now, Deadline deadline);
 
  private:
   storage::PgPool& pool_;

@@ -15,9 +15,7 @@ SessionRevoker::SessionRevoker(security::RevocationSet& local, RevocationPublish
 
 SystemTime SessionRevoker::session_until() const { return clock_.now() + session_ttl_; }
 
-SystemTime SessionRevoker::token_until(SystemTime expires_at) const {
-  return expires_at + margin_;
-}
+SystemTime SessionRevoker::token_until(SystemTime expires_at) const { return expires_at + margin_; }
 
 void SessionRevoker::committed(const std::vector<Revocation>& revocations) {
   const auto now = clock_.now();

@@ -24,9 +24,8 @@ class SessionRevoker {
   // a session revocation must last (the access-token lifetime plus `margin`); a token's
   // revocation lasts until its exp plus `margin` (at least the verifiers' leeway).
   // Without a publisher (unit tests) revocations are applied locally only.
-  SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher,
-                 const Clock& clock, std::chrono::milliseconds session_ttl,
-                 std::chrono::milliseconds margin);
+  SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher, const Clock& clock,
+                 std::chrono::milliseconds session_ttl, std::chrono::milliseconds margin);
 
   // Until when a session ended now must stay revoked.
   SystemTime session_until() const;

@@ -14,7 +14,7 @@ namespace phonebill::auth {
 
 struct SessionPolicy {
   std::chrono::seconds access_token_lifetime{30 * 60};
-  std::chrono::seconds idle_timeout{30 * 60};          // without autoLogin
+  std::chrono::seconds idle_timeout{30 * 60};            // without autoLogin
   std::chrono::seconds absolute_lifetime{24 * 60 * 60};  // every session, autoLogin or not
 };
 

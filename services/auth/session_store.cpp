@@ -47,12 +47,11 @@ void SessionStore::register_statements(storage::PgPool& pool) {
 }
 
 boost::asio::awaitable<PgResult<void>> SessionStore::create_session(NewSession session,
-                                                                   Deadline deadline) {
-  auto parameters =
-      pg_params(session.session_id, session.user_id, session.auto_login,
-                to_epoch_ms(session.created_at), to_epoch_ms(session.expires_at),
-                session.token_id, to_epoch_ms(session.token_expires_at), session.client_ip,
-                session.user_agent, session.refresh_token_hash);
+                                                                    Deadline deadline) {
+  auto parameters = pg_params(session.session_id, session.user_id, session.auto_login,
+                              to_epoch_ms(session.created_at), to_epoch_ms(session.expires_at),
+                              session.token_id, to_epoch_ms(session.token_expires_at),
+                              session.client_ip, session.user_agent, session.refresh_token_hash);
   auto rows = co_await pool_.execute(queries::kCreateSessionName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
   co_return PgResult<void>{};
@@ -78,8 +77,8 @@ boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
     auto issued = issue(session, owner_of(*found));
     auto rotated = co_await connection.execute(
         queries::kRotateRefreshTokenName,
-        pg_params(presented_hash, new_hash, session.session_id, to_epoch_ms(now),
-                  issued.token_id, to_epoch_ms(issued.expires_at)),
+        pg_params(presented_hash, new_hash, session.session_id, to_epoch_ms(now), issued.token_id,
+                  to_epoch_ms(issued.expires_at)),
         deadline);
     if (!rotated) co_return rotated.error();
     session.last_used_at = now;
@@ -111,11 +110,10 @@ boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revo
     token_id = token->id;
     token_until = to_epoch_ms(token->until);
   }
-  auto rows = co_await pool_.execute(
-      queries::kRevokeSessionName,
-      pg_params(session_id, reason, to_epoch_ms(now), to_epoch_ms(session_until), token_id,
-                token_until),
-      deadline);
+  auto rows = co_await pool_.execute(queries::kRevokeSessionName,
+                                     pg_params(session_id, reason, to_epoch_ms(now),
+                                               to_epoch_ms(session_until), token_id, token_until),
+                                     deadline);
   if (!rows) co_return rows.error();
   if (rows->empty()) co_return std::optional<EndedSession>{};
   EndedSession ended;
@@ -132,11 +130,11 @@ SessionStore::set_permissions_ending_sessions(std::string user_id,
                                               std::vector<std::string> permissions,
                                               std::string reason, SystemTime now,
                                               SystemTime session_until, Deadline deadline) {
-  auto rows = co_await pool_.execute(
-      queries::kSetPermissionsEndingSessionsName,
-      pg_params(user_id, reason, to_epoch_ms(now), to_epoch_ms(session_until),
-                to_array_literal(permissions)),
-      deadline);
+  auto rows =
+      co_await pool_.execute(queries::kSetPermissionsEndingSessionsName,
+                             pg_params(user_id, reason, to_epoch_ms(now),
+                                       to_epoch_ms(session_until), to_array_literal(permissions)),
+                             deadline);
   if (!rows) co_return rows.error();
   if (rows->row_count() == 0 || rows->int64(0, "found") == 0)
     co_return std::optional<std::vector<EndedSession>>{};
@@ -155,7 +153,7 @@ SessionStore::set_permissions_ending_sessions(std::string user_id,
 }
 
 boost::asio::awaitable<PgResult<std::uint64_t>> SessionStore::purge(SystemTime ended_before,
-                                                                   Deadline deadline) {
+                                                                    Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kPurgeSessionsName,
                                      pg_params(to_epoch_ms(ended_before)), deadline);
   if (!rows) co_return rows.error();

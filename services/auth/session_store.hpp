@@ -79,8 +79,7 @@ class SessionStore {
                                                            std::string new_hash,
                                                            SessionPolicy policy, SystemTime now,
                                                            SystemTime revoke_until,
-                                                           IssueAccess issue,
-                                                           Deadline deadline);
+                                                           IssueAccess issue, Deadline deadline);
 
   // Ends one session (reason LOGOUT, ...) and commits, in the same statement, the
   // revocation of its sid until `session_until` and of `token` (if any). nullopt for an
@@ -97,8 +96,7 @@ class SessionStore {
                                   std::string reason, SystemTime now, SystemTime session_until,
                                   Deadline deadline);
   // Deletes sessions that ended (or expired) before `ended_before`, with their tokens.
-  boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before,
-                                                        Deadline deadline);
+  boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before, Deadline deadline);
 
  private:
   storage::PgPool& pool_;

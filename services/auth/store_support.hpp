@@ -26,8 +26,8 @@ inline std::optional<std::int64_t> to_epoch_ms(const std::optional<SystemTime>& 
 }
 
 inline SystemTime from_epoch_ms(std::int64_t milliseconds) {
-  return SystemTime{std::chrono::duration_cast<SystemTime::duration>(
-      std::chrono::milliseconds{milliseconds})};
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{milliseconds})};
 }
 
 inline std::optional<SystemTime> optional_time(const storage::PgRows& rows, std::size_t row,

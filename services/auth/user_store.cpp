@@ -84,9 +84,9 @@ boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_atte
 }
 
 boost::asio::awaitable<PgResult<void>> UserStore::release_login_attempt(std::string user_id,
-                                                                      Reservation reservation,
-                                                                      SystemTime now,
-                                                                      Deadline deadline) {
+                                                                        Reservation reservation,
+                                                                        SystemTime now,
+                                                                        Deadline deadline) {
   if (reservation.kind != ReservationKind::kVerify) co_return PgResult<void>{};
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
@@ -110,8 +110,8 @@ boost::asio::awaitable<PgResult<void>> UserStore::release_login_attempt(std::str
 }
 
 boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std::string user_id,
-                                                                            SystemTime now,
-                                                                            Deadline deadline) {
+                                                                             SystemTime now,
+                                                                             Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kLoginSucceededName,
                                      pg_params(user_id, to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();
@@ -120,8 +120,8 @@ boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std
 }
 
 boost::asio::awaitable<PgResult<void>> UserStore::update_password_hash(std::string user_id,
-                                                                      std::string password_hash,
-                                                                      Deadline deadline) {
+                                                                       std::string password_hash,
+                                                                       Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kUpdatePasswordHashName,
                                      pg_params(user_id, password_hash), deadline);
   if (!rows) co_return rows.error();
@@ -137,7 +137,7 @@ boost::asio::awaitable<PgResult<std::optional<UserRecord>>> UserStore::find_user
 }
 
 boost::asio::awaitable<PgResult<bool>> UserStore::user_exists(std::string user_id,
-                                                             Deadline deadline) {
+                                                              Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kUserExistsName, pg_params(user_id), deadline);
   if (!rows) co_return rows.error();
   co_return !rows->empty();
@@ -152,19 +152,19 @@ boost::asio::awaitable<PgResult<bool>> UserStore::insert_user(NewUser user, Dead
 }
 
 boost::asio::awaitable<PgResult<bool>> UserStore::unlock(std::string user_id, SystemTime now,
-                                                        Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kUnlockName, pg_params(user_id, to_epoch_ms(now)),
-                                     deadline);
+                                                         Deadline deadline) {
+  auto rows =
+      co_await pool_.execute(queries::kUnlockName, pg_params(user_id, to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();
   co_return rows->int64(0, "found") > 0;
 }
 
 boost::asio::awaitable<PgResult<std::uint64_t>> UserStore::purge_attempts(SystemTime now,
-                                                                         SystemTime stale_before,
-                                                                         Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kPurgeAttemptsName,
-                                     pg_params(to_epoch_ms(now), to_epoch_ms(stale_before)),
-                                     deadline);
+                                                                          SystemTime stale_before,
+                                                                          Deadline deadline) {
+  auto rows =
+      co_await pool_.execute(queries::kPurgeAttemptsName,
+                             pg_params(to_epoch_ms(now), to_epoch_ms(stale_before)), deadline);
   if (!rows) co_return rows.error();
   co_return rows->affected_rows();
 }

@@ -48,14 +48,15 @@ class UserStore {
 
   // Locks the id's counter row, applies reserve_attempt(policy, now) and stores the
   // result in one transaction. Unknown ids get a counter row too.
-  boost::asio::awaitable<PgResult<LoginReservation>> reserve_login_attempt(
-      std::string user_id, LockoutPolicy policy, SystemTime now, Deadline deadline);
+  boost::asio::awaitable<PgResult<LoginReservation>> reserve_login_attempt(std::string user_id,
+                                                                           LockoutPolicy policy,
+                                                                           SystemTime now,
+                                                                           Deadline deadline);
   // Takes back a kVerify `reservation` whose password was never checked (release_attempt
   // under the row lock, in one transaction). A counter row purged meanwhile stays gone.
   boost::asio::awaitable<PgResult<void>> release_login_attempt(std::string user_id,
                                                                Reservation reservation,
-                                                               SystemTime now,
-                                                               Deadline deadline);
+                                                               SystemTime now, Deadline deadline);
   // Clears the counter and sets last_login_at = now; returns that time.
   boost::asio::awaitable<PgResult<SystemTime>> record_login_success(std::string user_id,
                                                                     SystemTime now,

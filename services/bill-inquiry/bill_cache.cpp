@@ -16,7 +16,8 @@ std::int64_t epoch_ms(SystemTime time) {
 }
 
 SystemTime from_epoch_ms(std::int64_t ms) {
-  return SystemTime{std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
 
 }  // namespace

@@ -39,8 +39,7 @@ class BillCache {
   // The cached copy (fresh or stale), or nullopt on a miss or a Redis error; `lookup`
   // says which.
   boost::asio::awaitable<std::optional<CachedBill>> load(std::string line_number,
-                                                         BillingMonth month,
-                                                         CacheLookup& lookup);
+                                                         BillingMonth month, CacheLookup& lookup);
   // Stores `bill` as fresh for its month's TTL (`current_month`: 1 h, else 24 h). A
   // failure is logged at debug level and otherwise ignored.
   boost::asio::awaitable<bool> store(const kos::Bill& bill, bool current_month);

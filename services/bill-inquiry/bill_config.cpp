@@ -24,32 +24,35 @@ BillConfig BillConfig::load(const Environment& environment) {
   config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/bill");
   config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
   config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
-  config.kos = kos::HttpKosOptions::from_base_url(
-      environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
+  config.kos =
+      kos::HttpKosOptions::from_base_url(environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
   config.resilience = kos::KosResilienceOptions::from_environment(environment);
   config.jwks = security::HttpJwksOptions::from_environment(environment);
   config.verifier = security::TokenVerifierOptions::from_environment(environment);
 
   auto& cache = config.cache;
   cache.closed_month_ttl = duration("PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", cache.closed_month_ttl);
-  cache.current_month_ttl = duration("PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
+  cache.current_month_ttl =
+      duration("PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", cache.current_month_ttl);
   cache.stale_ttl = duration("PHONEBILL_BILL_CACHE_STALE_MS", cache.stale_ttl);
   cache.menu_ttl = environment.milliseconds("PHONEBILL_BILL_CACHE_MENU_MS", cache.menu_ttl,
                                             std::chrono::milliseconds{0}, kLongest);
   cache.redis_timeout = duration("PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
 
   auto& history = config.history;
-  history.max_batch =
-      std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH", std::int64_t(history.max_batch), 1, 10'000));
-  history.writers = int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
+  history.max_batch = std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH",
+                                                      std::int64_t(history.max_batch), 1, 10'000));
+  history.writers =
+      int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
   history.commit_timeout = duration("PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
 
   // Cache misses in flight to KOS; never more than the KOS bulkhead admits.
   auto& gate = config.kos_gate;
-  gate.capacity = int(environment.integer("PHONEBILL_BILL_KOS_CONCURRENCY", gate.capacity, 1, 100'000));
+  gate.capacity =
+      int(environment.integer("PHONEBILL_BILL_KOS_CONCURRENCY", gate.capacity, 1, 100'000));
   gate.capacity = std::min(gate.capacity, config.resilience.max_concurrent_calls);
-  gate.max_waiting = std::size_t(
-      environment.integer("PHONEBILL_BILL_KOS_QUEUE", std::int64_t(gate.max_waiting), 0, 1'000'000));
+  gate.max_waiting = std::size_t(environment.integer("PHONEBILL_BILL_KOS_QUEUE",
+                                                     std::int64_t(gate.max_waiting), 0, 1'000'000));
   gate.max_wait = std::chrono::milliseconds{
       environment.integer("PHONEBILL_BILL_KOS_QUEUE_WAIT_MS", gate.max_wait.count(), 0, 600'000)};
   return config;

@@ -14,17 +14,29 @@ constexpr const char* kGateOutcomes[] = {"immediate", "waited", "queue_full", "t
 }  // namespace
 
 BillMetrics::BillMetrics(prometheus::Registry& registry)
-    : cache_(prometheus::BuildCounter().Name("bill_cache_lookups_total")
-                 .Help("Bill cache lookups by result").Register(registry)),
-      inquiries_(prometheus::BuildCounter().Name("bill_inquiries_total")
-                     .Help("Bill inquiries answered, by source").Register(registry)),
-      history_batches_(prometheus::BuildGauge().Name("bill_history_batches_total")
-                           .Help("History transactions committed or failed").Register(registry)
+    : cache_(prometheus::BuildCounter()
+                 .Name("bill_cache_lookups_total")
+                 .Help("Bill cache lookups by result")
+                 .Register(registry)),
+      inquiries_(prometheus::BuildCounter()
+                     .Name("bill_inquiries_total")
+                     .Help("Bill inquiries answered, by source")
+                     .Register(registry)),
+      history_batches_(prometheus::BuildGauge()
+                           .Name("bill_history_batches_total")
+                           .Help("History transactions committed or failed")
+                           .Register(registry)
                            .Add({})),
-      history_entries_(prometheus::BuildGauge().Name("bill_history_entries_total")
-                           .Help("History entries written").Register(registry).Add({})),
-      history_failed_(prometheus::BuildGauge().Name("bill_history_failed_total")
-                          .Help("History entries whose batch failed").Register(registry).Add({})) {
+      history_entries_(prometheus::BuildGauge()
+                           .Name("bill_history_entries_total")
+                           .Help("History entries written")
+                           .Register(registry)
+                           .Add({})),
+      history_failed_(prometheus::BuildGauge()
+                          .Name("bill_history_failed_total")
+                          .Help("History entries whose batch failed")
+                          .Register(registry)
+                          .Add({})) {
   for (std::size_t i = 0; i < std::size(kLookups); ++i)
     cache_series_[i] = &cache_.Add({{"result", kLookups[i]}});
   auto& gate = prometheus::BuildCounter()
@@ -35,7 +47,9 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
     gate_series_[i] = &gate.Add({{"outcome", kGateOutcomes[i]}});
 }
 
-void BillMetrics::cache_lookup(CacheLookup lookup) { cache_series_[std::size_t(lookup)]->Increment(); }
+void BillMetrics::cache_lookup(CacheLookup lookup) {
+  cache_series_[std::size_t(lookup)]->Increment();
+}
 
 void BillMetrics::kos_gate(KosGateAdmission admission) {
   gate_series_[std::size_t(admission)]->Increment();

@@ -20,8 +20,8 @@
 namespace phonebill::bill {
 namespace {
 
-using http::CommonError;
 using http::common_error;
+using http::CommonError;
 
 Failure fail(http::ApiError error) { return Failure{std::move(error)}; }
 
@@ -72,10 +72,11 @@ BillService::BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& w
 
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
     security::VerifiedToken caller, RequestInfo info) {
-  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kBillInquiryPermission))
+    co_return fail(common_error(CommonError::kForbidden));
   auto current = seoul_month(clock_.now());
-  // Customer and months change rarely: cached per line for the month (PHONEBILL_BILL_CACHE_MENU_MS),
-  // so opening the menu is not two KOS calls every time.
+  // Customer and months change rarely: cached per line for the month
+  // (PHONEBILL_BILL_CACHE_MENU_MS), so opening the menu is not two KOS calls every time.
   auto cached_menu = co_await cache_.load_menu(caller.line_number, current);
   if (cached_menu) co_return std::move(*cached_menu);
 
@@ -105,7 +106,8 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
   boost::json::array months;
   auto available = co_await kos_.available_months(caller.line_number, context);
   if (available.ok()) {
-    for (const auto& month : available.data->months) months.push_back(boost::json::value(month.api_form()));
+    for (const auto& month : available.data->months)
+      months.push_back(boost::json::value(month.api_form()));
   } else {
     log::warn("menu_months_fallback", {{"requestId", info.http_request_id},
                                        {"line", masked_line_number(caller.line_number)}});
@@ -115,7 +117,8 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::menu(
   boost::json::object menu;
   menu["customer"] = std::move(customer);
   std::string default_month = current.api_form();
-  if (!months.empty() && std::find(months.begin(), months.end(), boost::json::value(default_month)) == months.end())
+  if (!months.empty() &&
+      std::find(months.begin(), months.end(), boost::json::value(default_month)) == months.end())
     default_month = std::string{months.front().as_string()};
   menu["availableMonths"] = std::move(months);
   menu["defaultMonth"] = default_month;
@@ -152,8 +155,10 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::inquire(
   co_return outcome;
 }
 
-boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
-    std::string line_number, BillingMonth month, std::string request_id, RequestInfo info) {
+boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(std::string line_number,
+                                                                         BillingMonth month,
+                                                                         std::string request_id,
+                                                                         RequestInfo info) {
   // A burst of misses queues briefly for a KOS slot instead of failing; the time spent
   // queueing comes out of the inquiry's KOS budget.
   auto queued_at = std::chrono::steady_clock::now();
@@ -176,7 +181,8 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
     attempt.circuit_state = circuit_state_ ? circuit_state_() : std::string{};
     refused.attempts.push_back(std::move(attempt));
     if (kos_observer_)
-      kos_observer_->on_refused(kos::KosOperation::kBillInquiry, kos::KosFailureKind::kBulkheadFull);
+      kos_observer_->on_refused(kos::KosOperation::kBillInquiry,
+                                kos::KosFailureKind::kBulkheadFull);
     co_return refused;
   }
   kos::KosCallContext context{deadline, info.http_request_id, info.traceparent};
@@ -193,7 +199,8 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::answer_inquiry(
     const security::VerifiedToken& caller, const InquiryInput& input, const RequestInfo& info,
     HistoryEntry& entry) {
-  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kBillInquiryPermission))
+    co_return fail(common_error(CommonError::kForbidden));
   FieldErrors errors;
   std::string line = caller.line_number;
   if (input.line_number) {
@@ -233,7 +240,8 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::answer_inquiry
 
   auto key = BillCache::key(line, *month);
   auto request_id = entry.request_id;
-  auto flight = co_await flights_.run(key, [&]() { return fetch_bill(line, *month, request_id, info); });
+  auto flight =
+      co_await flights_.run(key, [&]() { return fetch_bill(line, *month, request_id, info); });
   const auto& reply = *flight.value;
   if (flight.leader) {
     for (const auto& attempt : reply.attempts)
@@ -266,17 +274,20 @@ boost::asio::awaitable<Outcome<boost::json::object>> BillService::answer_inquiry
 
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::find_inquiry(
     security::VerifiedToken caller, std::string request_id, RequestInfo info) {
-  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kBillInquiryPermission))
+    co_return fail(common_error(CommonError::kForbidden));
   auto found = co_await store_.find(request_id, info.deadline);
   if (!found) co_return fail(common_error(CommonError::kServiceUnavailable));
   // Another user's request is answered like a missing one: ids reveal nothing.
-  if (!*found || (*found)->user_id != caller.user_id) co_return fail(common_error(CommonError::kNotFound));
+  if (!*found || (*found)->user_id != caller.user_id)
+    co_return fail(common_error(CommonError::kNotFound));
   co_return history_item(**found, true);
 }
 
 boost::asio::awaitable<Outcome<boost::json::object>> BillService::history(
     security::VerifiedToken caller, HistoryQuery query, RequestInfo info) {
-  if (!caller.has_permission(kBillInquiryPermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kBillInquiryPermission))
+    co_return fail(common_error(CommonError::kForbidden));
   static const http::HistoryStatuses kStatuses{
       [](std::string_view status) { return status == "COMPLETED" || status == "FAILED"; },
       "must be COMPLETED or FAILED"};

@@ -71,13 +71,15 @@ struct BillKosPolicy {
 class BillService {
  public:
   // All references must outlive the service. `metrics` may be set later (set_metrics).
-  BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
-              HistoryStore& store, const Clock& clock, BillKosPolicy kos_policy = {});
+  BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer, HistoryStore& store,
+              const Clock& clock, BillKosPolicy kos_policy = {});
   void set_metrics(BillMetrics* metrics) { metrics_ = metrics; }
   // Where misses the KOS gate refuses are reported, like the KOS client's own refusals.
   void set_kos_observer(kos::KosObserver* observer) { kos_observer_ = observer; }
   // The KOS bill-inquiry breaker's state, for the history row of a miss the gate refused.
-  void set_circuit_state(std::function<std::string()> source) { circuit_state_ = std::move(source); }
+  void set_circuit_state(std::function<std::string()> source) {
+    circuit_state_ = std::move(source);
+  }
   const KosGate& kos_gate() const { return gate_; }
 
   boost::asio::awaitable<Outcome<boost::json::object>> menu(security::VerifiedToken caller,
@@ -85,8 +87,9 @@ class BillService {
   boost::asio::awaitable<Outcome<boost::json::object>> inquire(security::VerifiedToken caller,
                                                                InquiryInput input,
                                                                RequestInfo info);
-  boost::asio::awaitable<Outcome<boost::json::object>> find_inquiry(
-      security::VerifiedToken caller, std::string request_id, RequestInfo info);
+  boost::asio::awaitable<Outcome<boost::json::object>> find_inquiry(security::VerifiedToken caller,
+                                                                    std::string request_id,
+                                                                    RequestInfo info);
   boost::asio::awaitable<Outcome<boost::json::object>> history(security::VerifiedToken caller,
                                                                HistoryQuery query,
                                                                RequestInfo info);

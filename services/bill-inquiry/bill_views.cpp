@@ -29,10 +29,10 @@ boost::json::object bill_info(const kos::Bill& bill) {
   info["customerName"] = bill.customer_name;
   info["productCode"] = bill.product_code;
   info["productName"] = bill.product_name;
-  info["contractInfo"] = boost::json::object{
-      {"contractType", kos::to_text(bill.contract_info.contract_type)},
-      {"startDate", optional_text(bill.contract_info.start_date)},
-      {"endDate", optional_text(bill.contract_info.end_date)}};
+  info["contractInfo"] =
+      boost::json::object{{"contractType", kos::to_text(bill.contract_info.contract_type)},
+                          {"startDate", optional_text(bill.contract_info.start_date)},
+                          {"endDate", optional_text(bill.contract_info.end_date)}};
   info["monthlyFee"] = bill.monthly_fee;
   info["usageFee"] = bill.usage_fee;
   info["discountAmount"] = bill.discount_amount;
@@ -47,20 +47,20 @@ boost::json::object bill_info(const kos::Bill& bill) {
   info["terminationFee"] = bill.termination_fee;
   info["deviceInstallment"] = bill.device_installment;
   if (bill.installment) {
-    info["installment"] = boost::json::object{
-        {"deviceName", bill.installment->device_name},
-        {"totalAmount", bill.installment->total_amount},
-        {"monthlyAmount", bill.installment->monthly_amount},
-        {"remainingAmount", bill.installment->remaining_amount},
-        {"remainingMonths", bill.installment->remaining_months}};
+    info["installment"] =
+        boost::json::object{{"deviceName", bill.installment->device_name},
+                            {"totalAmount", bill.installment->total_amount},
+                            {"monthlyAmount", bill.installment->monthly_amount},
+                            {"remainingAmount", bill.installment->remaining_amount},
+                            {"remainingMonths", bill.installment->remaining_months}};
   } else {
     info["installment"] = nullptr;
   }
-  info["paymentInfo"] = boost::json::object{
-      {"billingDate", bill.payment_info.billing_date},
-      {"dueDate", bill.payment_info.due_date},
-      {"paymentStatus", kos::to_text(bill.payment_info.payment_status)},
-      {"paymentMethod", bill.payment_info.payment_method}};
+  info["paymentInfo"] =
+      boost::json::object{{"billingDate", bill.payment_info.billing_date},
+                          {"dueDate", bill.payment_info.due_date},
+                          {"paymentStatus", kos::to_text(bill.payment_info.payment_status)},
+                          {"paymentMethod", bill.payment_info.payment_method}};
   return info;
 }
 

@@ -59,7 +59,8 @@ boost::json::object call_row(const std::string& request_id, const KosCallRecord&
 }
 
 SystemTime from_ms(std::int64_t ms) {
-  return SystemTime{std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
 
 HistoryRecord read_record(const storage::PgRows& rows, std::size_t row) {
@@ -83,11 +84,16 @@ HistoryRecord read_record(const storage::PgRows& rows, std::size_t row) {
 }  // namespace
 
 void HistoryStore::register_statements(storage::PgPool& pool) {
-  pool.register_statement(std::string{queries::kInsertRequestsName}, std::string{queries::kInsertRequests});
-  pool.register_statement(std::string{queries::kInsertCallsName}, std::string{queries::kInsertCalls});
-  pool.register_statement(std::string{queries::kFindRequestName}, std::string{queries::kFindRequest});
-  pool.register_statement(std::string{queries::kListRequestsName}, std::string{queries::kListRequests});
-  pool.register_statement(std::string{queries::kCountRequestsName}, std::string{queries::kCountRequests});
+  pool.register_statement(std::string{queries::kInsertRequestsName},
+                          std::string{queries::kInsertRequests});
+  pool.register_statement(std::string{queries::kInsertCallsName},
+                          std::string{queries::kInsertCalls});
+  pool.register_statement(std::string{queries::kFindRequestName},
+                          std::string{queries::kFindRequest});
+  pool.register_statement(std::string{queries::kListRequestsName},
+                          std::string{queries::kListRequests});
+  pool.register_statement(std::string{queries::kCountRequestsName},
+                          std::string{queries::kCountRequests});
 }
 
 boost::asio::awaitable<storage::PgResult<void>> HistoryStore::insert_batch(
@@ -126,8 +132,8 @@ boost::asio::awaitable<storage::PgResult<std::optional<HistoryRecord>>> HistoryS
 
 boost::asio::awaitable<storage::PgResult<HistoryPage>> HistoryStore::list(
     HistoryFilter filter, phonebill::Deadline deadline) {
-  auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                filter.status);
+  auto count_params =
+      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
   auto counted = co_await pool_.execute(queries::kCountRequestsName, count_params, deadline);
   if (!counted) co_return counted.error();
   HistoryPage page;

@@ -30,11 +30,11 @@ struct HistoryEntry {
   std::optional<std::string> billing_month;  // YYYY-MM
   SystemTime requested_at;
   SystemTime finished_at;
-  bool completed = false;              // COMPLETED / FAILED
-  std::optional<std::string> source;   // CACHE / KOS / STALE_CACHE
-  std::string result_code = "OK";      // OK or the error code answered
+  bool completed = false;             // COMPLETED / FAILED
+  std::optional<std::string> source;  // CACHE / KOS / STALE_CACHE
+  std::string result_code = "OK";     // OK or the error code answered
   std::string result_summary;
-  boost::json::value bill;             // the billInfo shown, or null
+  boost::json::value bill;  // the billInfo shown, or null
   std::string http_request_id;
   std::string trace_id;
   std::vector<KosCallRecord> kos_calls;

@@ -65,8 +65,8 @@ asio::awaitable<void> HistoryWriter::run_flusher() {
     auto committed = co_await store_.insert_batch(entries, deadline);
     if (!committed) {
       failed_entries_.fetch_add(batch.size());
-      log::error("history_commit_failed", {{"entries", batch.size()},
-                                           {"error", storage::describe(committed.error())}});
+      log::error("history_commit_failed",
+                 {{"entries", batch.size()}, {"error", storage::describe(committed.error())}});
     }
     batches_.fetch_add(1);
     entries_.fetch_add(batch.size());
@@ -75,7 +75,8 @@ asio::awaitable<void> HistoryWriter::run_flusher() {
     }
     // The doorbell may have been rung for entries this batch took; wake a peer anyway
     // if more are queued so no entry waits for the next write.
-    for (auto& pending : batch) pending.done->try_send(boost::system::error_code{}, bool(committed));
+    for (auto& pending : batch)
+      pending.done->try_send(boost::system::error_code{}, bool(committed));
   }
   running_.fetch_sub(1);
 }

@@ -25,8 +25,8 @@
 namespace phonebill::bill {
 
 struct KosGateOptions {
-  int capacity = 192;                        // fetches in flight (≤ the KOS bulkhead)
-  std::size_t max_waiting = 4096;            // callers queued behind them
+  int capacity = 192;                         // fetches in flight (≤ the KOS bulkhead)
+  std::size_t max_waiting = 4096;             // callers queued behind them
   std::chrono::milliseconds max_wait{1'000};  // longest a caller queues
 };
 
@@ -119,8 +119,8 @@ class KosGate {
       }
       if (expired) waiter->channel.try_send(boost::asio::error::timed_out);
     });
-    auto [error] = co_await waiter->channel.async_receive(
-        boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [error] =
+        co_await waiter->channel.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     // Granted: stop the timer so it does not linger in the timer queue (its handler, if
     // already running, finds the waiter settled; it touches no timer state itself).
     if (!error) timer->cancel();

@@ -50,18 +50,20 @@ int main() {
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
   kos::KosClient kos{kos_resilient};
   BillCache bill_cache{redis, config.cache, clock};
-  BillService service{kos, bill_cache, writer, store, clock,
-                      BillKosPolicy{config.kos_gate, config.resilience.inquiry_timeout}};
+  BillService service{kos,    bill_cache,
+                      writer, store,
+                      clock,  BillKosPolicy{config.kos_gate, config.resilience.inquiry_timeout}};
   service.set_circuit_state([&kos_resilient] {
-    return std::string{resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
+    return std::string{
+        resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
   });
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
   BillMetrics metrics{server.metrics().registry()};
-  kos::KosMetrics kos_metrics{server.metrics().registry(),
-                              {KosOperation::kBillInquiry, KosOperation::kAvailableMonths,
-                               KosOperation::kProductInquiry}};
+  kos::KosMetrics kos_metrics{
+      server.metrics().registry(),
+      {KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry}};
   kos_resilient.set_observer(&kos_metrics);
   service.set_kos_observer(&kos_metrics);
   service.set_metrics(&metrics);
@@ -73,8 +75,8 @@ int main() {
     readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
-    readiness.checks["kos"] = std::string{resilience::to_string(
-        kos_resilient.breaker(KosOperation::kBillInquiry).state())};
+    readiness.checks["kos"] = std::string{
+        resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
     readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
     // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
     readiness.ready = database_up && jwks.has_keys() && server.prepared();
@@ -82,8 +84,9 @@ int main() {
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });
 
-  server.prepare(storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}),
-                 [&] { writer.start(); });
+  server.prepare(
+      storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}),
+      [&] { writer.start(); });
   jwks.start();
   return server.serve();
 }

@@ -56,8 +56,9 @@ ApiDocs::ApiDocs(fs::path openapi_file, fs::path swagger_ui_directory)
     : openapi_name_(openapi_file.filename().string()),
       openapi_(openapi_file.parent_path(),
                [name = openapi_name_](std::string_view relative) { return relative == name; }),
-      swagger_ui_(std::move(swagger_ui_directory),
-                  [](std::string_view relative) { return relative.find('/') == std::string_view::npos; }) {}
+      swagger_ui_(std::move(swagger_ui_directory), [](std::string_view relative) {
+        return relative.find('/') == std::string_view::npos;
+      }) {}
 
 bool ApiDocs::has_swagger_ui() const { return swagger_ui_.find("swagger-ui-bundle.js") != nullptr; }
 
@@ -73,7 +74,8 @@ http::Response ApiDocs::serve(const http::Request& request) const {
     return http::error_response(request, http::common_error(http::CommonError::kNotFound));
   };
   if (path == "/api/docs" || path == "/api/docs/") {
-    auto response = http::text_response(has_swagger_ui() ? kPage : kNoUiPage, "text/html; charset=utf-8");
+    auto response =
+        http::text_response(has_swagger_ui() ? kPage : kNoUiPage, "text/html; charset=utf-8");
     response.set_header("Cache-Control", "no-cache");
     return response;
   }
@@ -91,7 +93,8 @@ http::Response ApiDocs::serve(const http::Request& request) const {
     return response;
   }
   // Only flat file names of the package: no sub-directories, nothing hidden.
-  if (name.empty() || name.find('/') != std::string_view::npos || name.front() == '.') return not_found();
+  if (name.empty() || name.find('/') != std::string_view::npos || name.front() == '.')
+    return not_found();
   auto file = swagger_ui_.find(name);
   if (!file) return not_found();
   auto response = http::text_response(file->content, std::string{content_type_for(name)});

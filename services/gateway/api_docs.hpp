@@ -30,8 +30,8 @@ class ApiDocs {
 
  private:
   std::string openapi_name_;
-  MemoryFiles openapi_;      // the document's directory, that one file only
-  MemoryFiles swagger_ui_;   // swagger-ui-dist's top-level files
+  MemoryFiles openapi_;     // the document's directory, that one file only
+  MemoryFiles swagger_ui_;  // swagger-ui-dist's top-level files
 };
 
 // Where the build puts swagger-ui-dist: <directory of the running binary>/swagger-ui/

@@ -38,9 +38,8 @@ void BreakerHistory::annotate(boost::json::object& breaker) const {
     return;
   }
   for (const auto& transition : found->second.transitions)
-    transitions.push_back(boost::json::object{{"from", transition.from},
-                                              {"to", transition.to},
-                                              {"at", iso8601_seoul(transition.at)}});
+    transitions.push_back(boost::json::object{
+        {"from", transition.from}, {"to", transition.to}, {"at", iso8601_seoul(transition.at)}});
   breaker["since"] = iso8601_seoul(found->second.since);
   breaker["lastTransitions"] = std::move(transitions);
 }

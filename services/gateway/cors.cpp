@@ -12,7 +12,8 @@ constexpr std::string_view kAllowedHeaders =
 constexpr std::string_view kExposedHeaders = "X-Request-Id, traceparent, Retry-After";
 }  // namespace
 
-CorsPolicy::CorsPolicy(std::vector<std::string> allowed_origins) : origins_(std::move(allowed_origins)) {}
+CorsPolicy::CorsPolicy(std::vector<std::string> allowed_origins)
+    : origins_(std::move(allowed_origins)) {}
 
 bool CorsPolicy::allows(std::string_view origin) const {
   return !origin.empty() && std::find(origins_.begin(), origins_.end(), origin) != origins_.end();

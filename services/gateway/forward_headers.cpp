@@ -5,9 +5,17 @@
 namespace phonebill::gateway {
 
 bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 11> kNames{
-      "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-      "te", "trailer", "transfer-encoding", "upgrade", "content-length", "host"};
+  static constexpr std::array<std::string_view, 11> kNames{"connection",
+                                                           "keep-alive",
+                                                           "proxy-connection",
+                                                           "proxy-authenticate",
+                                                           "proxy-authorization",
+                                                           "te",
+                                                           "trailer",
+                                                           "transfer-encoding",
+                                                           "upgrade",
+                                                           "content-length",
+                                                           "host"};
   for (auto known : kNames)
     if (name == known) return true;
   return false;
@@ -15,13 +23,13 @@ bool is_hop_by_hop(std::string_view name) {
 
 bool is_identity_header(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kPrefixes{
-      "x-user", "x-auth", "x-customer", "x-line", "x-permission", "x-role", "x-session",
-      "x-gateway", "x-internal"};
+      "x-user", "x-auth",    "x-customer", "x-line",    "x-permission",
+      "x-role", "x-session", "x-gateway",  "x-internal"};
   for (auto prefix : kPrefixes)
     if (name.starts_with(prefix)) return true;
-  static constexpr std::array<std::string_view, 6> kNames{
-      "x-remote-user", "remote-user", "x-forwarded-user", "x-real-ip", "forwarded",
-      "x-original-url"};
+  static constexpr std::array<std::string_view, 6> kNames{"x-remote-user",    "remote-user",
+                                                          "x-forwarded-user", "x-real-ip",
+                                                          "forwarded",        "x-original-url"};
   for (auto known : kNames)
     if (name == known) return true;
   return false;

@@ -50,7 +50,8 @@ constexpr KnownUpstream kUpstreams[] = {
 
 std::string timeout_variable(const std::string& name) {
   std::string upper;
-  for (char c : name) upper.push_back(c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : name)
+    upper.push_back(c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c))));
   return "PHONEBILL_GATEWAY_TIMEOUT_" + upper + "_MS";
 }
 
@@ -96,16 +97,19 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
     for (const auto& instance : upstream.instances) config.metrics_sources.push_back(instance);
 
   auto& health = config.health;
-  health.interval = environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", health.interval);
+  health.interval =
+      environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", health.interval);
   health.timeout = environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_TIMEOUT_MS", health.timeout);
-  health.failures_to_mark_down =
-      int(environment.integer("PHONEBILL_GATEWAY_HEALTH_FAILURES", health.failures_to_mark_down, 1, 100));
+  health.failures_to_mark_down = int(environment.integer("PHONEBILL_GATEWAY_HEALTH_FAILURES",
+                                                         health.failures_to_mark_down, 1, 100));
   health.passive_failures_to_eject = int(environment.integer(
       "PHONEBILL_GATEWAY_EJECT_AFTER_FAILURES", health.passive_failures_to_eject, 1, 100));
-  health.ejection_time = environment.milliseconds("PHONEBILL_GATEWAY_EJECT_MS", health.ejection_time);
+  health.ejection_time =
+      environment.milliseconds("PHONEBILL_GATEWAY_EJECT_MS", health.ejection_time);
   health.max_idle_connections = std::size_t(environment.integer(
       "PHONEBILL_GATEWAY_UPSTREAM_POOL_SIZE", std::int64_t(health.max_idle_connections), 1, 65536));
-  if (health.interval.count() < 10) throw ConfigError{"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS must be at least 10"};
+  if (health.interval.count() < 10)
+    throw ConfigError{"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS must be at least 10"};
 
   config.breaker = resilience::CircuitBreakerOptions::from_environment(
       environment, "PHONEBILL_GATEWAY_BREAKER", config.breaker);
@@ -115,9 +119,11 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
   limits.per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_IP", limits.per_ip);
   limits.per_user = bucket(environment, "PHONEBILL_GATEWAY_RATE_USER", limits.per_user);
   limits.login_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_LOGIN", limits.login_per_ip);
-  limits.refresh_per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_REFRESH", limits.refresh_per_ip);
+  limits.refresh_per_ip =
+      bucket(environment, "PHONEBILL_GATEWAY_RATE_REFRESH", limits.refresh_per_ip);
   if (!limits_on)
-    limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip = BucketSettings{};
+    limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip =
+        BucketSettings{};
 
   config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
   config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");

@@ -40,12 +40,12 @@ struct UpstreamSettings {
 };
 
 struct HealthSettings {
-  std::chrono::milliseconds interval{2'000};   // active /readyz checks
+  std::chrono::milliseconds interval{2'000};  // active /readyz checks
   std::chrono::milliseconds timeout{1'000};
-  int failures_to_mark_down = 2;               // consecutive failed checks
-  int passive_failures_to_eject = 3;           // consecutive failed requests
+  int failures_to_mark_down = 2;      // consecutive failed checks
+  int passive_failures_to_eject = 3;  // consecutive failed requests
   std::chrono::milliseconds ejection_time{5'000};
-  std::size_t max_idle_connections = 1024;     // keep-alive pool per instance
+  std::size_t max_idle_connections = 1024;  // keep-alive pool per instance
 };
 
 struct BucketSettings {
@@ -79,7 +79,7 @@ struct GatewayConfig {
   std::string swagger_ui_directory;  // empty: beside the binary (see docs/gateway.md)
   std::string redis_url = "redis://127.0.0.1:56379";
   std::string log_level = "info";
-  std::vector<UpstreamSettings> upstreams;  // auth, bill-inquiry, product-change
+  std::vector<UpstreamSettings> upstreams;       // auth, bill-inquiry, product-change
   std::vector<InstanceAddress> metrics_sources;  // services whose /metrics ops/status reads
   HealthSettings health;
   resilience::CircuitBreakerOptions breaker{5, std::chrono::milliseconds{10'000}, 3};

@@ -1,11 +1,11 @@
 #include "gateway_metrics.hpp"
 
 #include <prometheus/counter.h>
-#include <array>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+#include <array>
 
 #include <sstream>
 
@@ -117,14 +117,17 @@ void GatewayMetrics::record_attempt(const Upstream& upstream, const UpstreamInst
   found.duration->Observe(seconds);
 }
 
-void GatewayMetrics::record_retry(const Upstream& upstream) { series(upstream).retries->Increment(); }
+void GatewayMetrics::record_retry(const Upstream& upstream) {
+  series(upstream).retries->Increment();
+}
 
 void GatewayMetrics::record_rejected(const Upstream& upstream, std::string_view reason) {
   rejected_.Add({{"upstream", upstream.name()}, {"reason", std::string{reason}}}).Increment();
 }
 
 void GatewayMetrics::record_transition(std::string_view upstream, resilience::BreakerState to) {
-  transitions_.Add({{"upstream", std::string{upstream}}, {"to", std::string{resilience::to_string(to)}}})
+  transitions_
+      .Add({{"upstream", std::string{upstream}}, {"to", std::string{resilience::to_string(to)}}})
       .Increment();
 }
 

@@ -13,7 +13,8 @@ namespace {
 boost::asio::awaitable<void> check_loop(boost::asio::io_context& io, Upstream& upstream,
                                         UpstreamInstance& instance, HealthSettings settings,
                                         std::shared_ptr<std::atomic<bool>> stopped) {
-  http::HttpClient client{io, http::ClientOptions{instance.address().host, instance.address().port, 1}};
+  http::HttpClient client{io,
+                          http::ClientOptions{instance.address().host, instance.address().port, 1}};
   while (!*stopped) {
     http::ClientRequest request;
     request.target = "/readyz";

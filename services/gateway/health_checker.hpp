@@ -18,7 +18,8 @@ namespace phonebill::gateway {
 
 class HealthChecker {
  public:
-  HealthChecker(boost::asio::io_context& io, std::vector<Upstream*> upstreams, HealthSettings settings);
+  HealthChecker(boost::asio::io_context& io, std::vector<Upstream*> upstreams,
+                HealthSettings settings);
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;

@@ -35,7 +35,8 @@ int main(int argc, char**) {
   config.server.tls_certificate_file = config.tls.certificate_file;
   config.server.tls_private_key_file = config.tls.private_key_file;
   config.server.response_headers = security_headers(config.tls.enabled());
-  // Clients reach this listener directly: cap each address unless configured (docs/configuration.md).
+  // Clients reach this listener directly: cap each address unless configured
+  // (docs/configuration.md).
   if (!Environment::from_process().get("PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS"))
     config.server.max_connections_per_address = http::kGatewayConnectionsPerAddress;
 
@@ -52,15 +53,16 @@ int main(int argc, char**) {
   std::map<std::string, Upstream*> upstreams;
   std::vector<Upstream*> upstream_list;
   for (const auto& settings : config.upstreams) {
-    auto listener_for = [&metrics, name = settings.name](const resilience::BreakerTransition& change) {
+    auto listener_for = [&metrics,
+                         name = settings.name](const resilience::BreakerTransition& change) {
       log::warn("circuit_breaker", {{"breaker", std::string{change.name}},
                                     {"from", std::string{resilience::to_string(change.from)}},
                                     {"to", std::string{resilience::to_string(change.to)}},
                                     {"failures", change.consecutive_failures}});
       metrics.record_transition(name, change.to);
     };
-    upstream_storage.push_back(std::make_unique<Upstream>(io, settings, config.health, config.breaker,
-                                                          clock, listener_for));
+    upstream_storage.push_back(std::make_unique<Upstream>(io, settings, config.health,
+                                                          config.breaker, clock, listener_for));
     upstreams[settings.name] = upstream_storage.back().get();
     upstream_list.push_back(upstream_storage.back().get());
   }
@@ -68,8 +70,10 @@ int main(int argc, char**) {
   HealthChecker health{io, upstream_list, config.health};
 
   RateLimiter per_ip{"ip", config.rate_limits.per_ip, clock, config.rate_limits.max_tracked_keys};
-  RateLimiter per_user{"user", config.rate_limits.per_user, clock, config.rate_limits.max_tracked_keys};
-  RateLimiter login{"login", config.rate_limits.login_per_ip, clock, config.rate_limits.max_tracked_keys};
+  RateLimiter per_user{"user", config.rate_limits.per_user, clock,
+                       config.rate_limits.max_tracked_keys};
+  RateLimiter login{"login", config.rate_limits.login_per_ip, clock,
+                    config.rate_limits.max_tracked_keys};
   RateLimiter refresh{"refresh", config.rate_limits.refresh_per_ip, clock,
                       config.rate_limits.max_tracked_keys};
   CorsPolicy cors{config.cors_origins};
@@ -78,13 +82,24 @@ int main(int argc, char**) {
                                         ? default_swagger_ui_directory()
                                         : std::filesystem::path{config.swagger_ui_directory}};
   // Static files and docs are served from memory; this thread re-reads them when they change.
-  FileRefresher file_refresher{{[&web] { return web.refresh(); }, [&docs] { return docs.refresh(); }},
-                               std::chrono::seconds{1}};
+  FileRefresher file_refresher{
+      {[&web] { return web.refresh(); }, [&docs] { return docs.refresh(); }},
+      std::chrono::seconds{1}};
   auto routes = default_routes();
   TrafficStats traffic{clock, route_names(routes)};
-  OpsStatus ops{OpsStatusParts{clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login, &refresh}}};
-  GatewayContext context{routes, upstreams, verifier, RateLimiters{per_ip, per_user, login, refresh},
-                         cors, web, docs, traffic, metrics, ops, config.tls.enabled()};
+  OpsStatus ops{OpsStatusParts{
+      clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login, &refresh}}};
+  GatewayContext context{routes,
+                         upstreams,
+                         verifier,
+                         RateLimiters{per_ip, per_user, login, refresh},
+                         cors,
+                         web,
+                         docs,
+                         traffic,
+                         metrics,
+                         ops,
+                         config.tls.enabled()};
   http::Server server{io, config.server, make_routes(context)};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     http::Readiness readiness;
@@ -103,7 +118,8 @@ int main(int argc, char**) {
   admin_options.tls_certificate_file.clear();
   admin_options.tls_private_key_file.clear();
   admin_options.response_headers.clear();
-  http::Server admin{io, admin_options, make_admin_routes(server.metrics(), metrics, upstream_list, &verifier)};
+  http::Server admin{io, admin_options,
+                     make_admin_routes(server.metrics(), metrics, upstream_list, &verifier)};
   server.set_shutdown_hook([&]() -> asio::awaitable<void> {
     health.stop();
     co_return;

@@ -60,7 +60,8 @@ std::vector<MemoryFiles::Entry> MemoryFiles::scan() const {
   std::error_code error;
   auto real_root = fs::canonical(root_, error);
   if (error || !fs::is_directory(real_root, error)) return entries;
-  fs::recursive_directory_iterator walk{real_root, fs::directory_options::skip_permission_denied, error};
+  fs::recursive_directory_iterator walk{real_root, fs::directory_options::skip_permission_denied,
+                                        error};
   for (; !error && walk != fs::recursive_directory_iterator{}; walk.increment(error)) {
     const auto& entry = *walk;
     auto name = entry.path().filename().native();
@@ -89,7 +90,8 @@ std::vector<MemoryFiles::Entry> MemoryFiles::scan() const {
     }
     entries.push_back(std::move(found));
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.relative < b.relative; });
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.relative < b.relative; });
   return entries;
 }
 
@@ -104,7 +106,8 @@ void MemoryFiles::load(const std::vector<Entry>& entries) {
     auto content = read_whole_file(entry.real, entry.size);
     if (!content) continue;
     total += entry.size;
-    files->emplace(entry.relative, std::make_shared<MemoryFile>(MemoryFile{std::move(*content), entry.real}));
+    files->emplace(entry.relative,
+                   std::make_shared<MemoryFile>(MemoryFile{std::move(*content), entry.real}));
   }
   std::lock_guard lock{mutex_};
   files_ = std::move(files);
@@ -126,7 +129,8 @@ bool MemoryFiles::refresh() {
   return true;
 }
 
-FileRefresher::FileRefresher(std::vector<std::function<bool()>> refreshers, std::chrono::milliseconds interval) {
+FileRefresher::FileRefresher(std::vector<std::function<bool()>> refreshers,
+                             std::chrono::milliseconds interval) {
   thread_ = std::thread([this, refreshers = std::move(refreshers), interval] {
     std::unique_lock lock{mutex_};
     while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {

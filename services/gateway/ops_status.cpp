@@ -23,7 +23,8 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
                                boost::json::array& breakers, boost::json::array& caches) {
   std::map<std::string, double> worst_state;  // per breaker name, across instances
   std::map<std::string, std::pair<double, double>> cache_counts;  // hits, misses
-  std::map<std::string, std::map<std::string, double>> transition_counts;  // per breaker, by new state
+  std::map<std::string, std::map<std::string, double>>
+      transition_counts;  // per breaker, by new state
   auto breaker_name = [](const MetricSample& sample) {
     std::string name;
     for (const char* key : {"name", "operation", "breaker"})
@@ -33,8 +34,10 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
   for (const auto& sample : samples) {
     if (sample.name.ends_with("circuit_transitions_total")) {
       auto to = sample.labels.find("to");
-      if (to != sample.labels.end()) transition_counts[breaker_name(sample)][to->second] += sample.value;
-    } else if (sample.name.ends_with("circuit_breaker_state") || sample.name.ends_with("circuit_state")) {
+      if (to != sample.labels.end())
+        transition_counts[breaker_name(sample)][to->second] += sample.value;
+    } else if (sample.name.ends_with("circuit_breaker_state") ||
+               sample.name.ends_with("circuit_state")) {
       // Across instances the most alarming state wins: open, then half-open, then closed.
       auto severity = [](double value) { return value == 1 ? 2 : value == 2 ? 1 : 0; };
       auto& state = worst_state[breaker_name(sample)];
@@ -42,26 +45,31 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
     } else if (sample.name.ends_with("cache_requests_total") ||
                sample.name.ends_with("cache_lookups_total")) {
       // The cache's name: its label, else the metric's prefix ("bill" of bill_cache_...).
-      std::string cache = sample.labels.count("cache") ? sample.labels.at("cache")
-                                                       : sample.name.substr(0, sample.name.find("_cache"));
+      std::string cache = sample.labels.count("cache")
+                              ? sample.labels.at("cache")
+                              : sample.name.substr(0, sample.name.find("_cache"));
       auto result = sample.labels.count("result") ? sample.labels.at("result") : "";
       // Only a fresh hit is a hit; stale copies, misses and errors all went past the cache.
-      if (result == "hit") cache_counts[cache].first += sample.value;
-      else if (!result.empty()) cache_counts[cache].second += sample.value;
+      if (result == "hit")
+        cache_counts[cache].first += sample.value;
+      else if (!result.empty())
+        cache_counts[cache].second += sample.value;
     }
   }
   for (const auto& [name, state] : worst_state) {
     boost::json::object counts;
     for (const auto& [to, count] : transition_counts[name]) counts[to] = count;
-    breakers.push_back(boost::json::object{{"service", service}, {"name", name},
+    breakers.push_back(boost::json::object{{"service", service},
+                                           {"name", name},
                                            {"state", breaker_state_name(state)},
                                            {"transitionCounts", std::move(counts)}});
   }
   for (const auto& [cache, counts] : cache_counts) {
     double total = counts.first + counts.second;
-    boost::json::object entry{{"service", service}, {"cache", cache},
-                               {"hits", counts.first}, {"misses", counts.second}};
-    entry["hitRatio"] = total > 0 ? boost::json::value(counts.first / total) : boost::json::value(nullptr);
+    boost::json::object entry{
+        {"service", service}, {"cache", cache}, {"hits", counts.first}, {"misses", counts.second}};
+    entry["hitRatio"] =
+        total > 0 ? boost::json::value(counts.first / total) : boost::json::value(nullptr);
     caches.push_back(std::move(entry));
   }
 }
@@ -106,8 +114,10 @@ boost::json::object OpsStatus::gateway_part() const {
   boost::json::array routes;
   boost::json::object totals;
   for (const auto& traffic : parts_.traffic.snapshot()) {
-    if (traffic.route == "*") totals = TrafficStats::to_json(traffic);
-    else routes.push_back(TrafficStats::to_json(traffic));
+    if (traffic.route == "*")
+      totals = TrafficStats::to_json(traffic);
+    else
+      routes.push_back(TrafficStats::to_json(traffic));
   }
   boost::json::array upstreams;
   boost::json::array breakers;
@@ -126,9 +136,8 @@ boost::json::object OpsStatus::gateway_part() const {
                                             {"usableInstances", upstream->usable_instances()},
                                             {"breaker", state},
                                             {"instances", std::move(instances)}});
-    breakers.push_back(boost::json::object{{"service", "gateway"},
-                                           {"name", upstream->breaker().name()},
-                                           {"state", state}});
+    breakers.push_back(boost::json::object{
+        {"service", "gateway"}, {"name", upstream->breaker().name()}, {"state", state}});
   }
   boost::json::object result{{"windowSeconds", TrafficStats::kWindowSeconds},
                              {"totals", std::move(totals)},

@@ -65,8 +65,9 @@ std::vector<MetricSample> parse_prometheus_text(std::string_view text,
     if (line[position] == '{' && !parse_labels(line, position, sample.labels)) continue;
     while (position < line.size() && line[position] == ' ') ++position;
     auto number_end = line.find(' ', position);
-    std::string number{line.substr(position, number_end == std::string_view::npos ? std::string_view::npos
-                                                                                  : number_end - position)};
+    std::string number{line.substr(position, number_end == std::string_view::npos
+                                                 ? std::string_view::npos
+                                                 : number_end - position)};
     char* parsed_end = nullptr;
     sample.value = std::strtod(number.c_str(), &parsed_end);
     if (number.empty() || parsed_end != number.c_str() + number.size()) continue;

@@ -12,16 +12,21 @@ namespace {
 AttemptOutcome outcome_of(const http::ClientResult& result) {
   if (result.ok()) return AttemptOutcome::kResponse;
   switch (result.error->kind) {
-    case http::ClientErrorKind::kTimeout: return AttemptOutcome::kTimeout;
-    case http::ClientErrorKind::kConnectFailed: return AttemptOutcome::kConnectFailed;
-    case http::ClientErrorKind::kTransport: return AttemptOutcome::kTransport;
+    case http::ClientErrorKind::kTimeout:
+      return AttemptOutcome::kTimeout;
+    case http::ClientErrorKind::kConnectFailed:
+      return AttemptOutcome::kConnectFailed;
+    case http::ClientErrorKind::kTransport:
+      return AttemptOutcome::kTransport;
   }
   return AttemptOutcome::kTransport;
 }
 
 http::Response unavailable(const http::Request& request, std::chrono::seconds retry_after) {
-  auto response = http::error_response(request, http::common_error(http::CommonError::kServiceUnavailable));
-  response.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, retry_after.count())));
+  auto response =
+      http::error_response(request, http::common_error(http::CommonError::kServiceUnavailable));
+  response.set_header("Retry-After",
+                      std::to_string(std::max<std::int64_t>(1, retry_after.count())));
   return response;
 }
 
@@ -48,8 +53,9 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
       result = co_await instance->client().send(std::move(outgoing), deadline);
     }
     auto outcome = outcome_of(result);
-    metrics.record_attempt(upstream, *instance, outcome,
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.record_attempt(
+        upstream, *instance, outcome,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     upstream.report_result(*instance, outcome != AttemptOutcome::kResponse);
     if (outcome == AttemptOutcome::kResponse) {
       request.upstream = instance->label();
@@ -72,7 +78,8 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
   }
   permit.fail();
   if (!result.ok() && result.error && result.error->kind == http::ClientErrorKind::kTimeout)
-    co_return http::error_response(request, http::common_error(http::CommonError::kUpstreamTimeout));
+    co_return http::error_response(request,
+                                   http::common_error(http::CommonError::kUpstreamTimeout));
   if (!result.error) metrics.record_rejected(upstream, "no_instance");
   co_return unavailable(request, std::chrono::seconds{1});
 }

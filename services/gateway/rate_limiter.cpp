@@ -29,7 +29,10 @@ std::string client_rate_key(std::string_view address) {
 
 RateLimiter::RateLimiter(std::string name, BucketSettings settings, const Clock& clock,
                          std::size_t max_keys)
-    : name_(std::move(name)), settings_(settings), clock_(clock), max_keys_(std::max<std::size_t>(max_keys, 1)) {}
+    : name_(std::move(name)),
+      settings_(settings),
+      clock_(clock),
+      max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
 double RateLimiter::refill(Bucket& bucket, SystemTime now) const {
   if (now > bucket.updated) {
@@ -42,8 +45,10 @@ double RateLimiter::refill(Bucket& bucket, SystemTime now) const {
 
 void RateLimiter::forget_full_buckets(SystemTime now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
-    if (refill(it->second, now) >= settings_.burst) it = buckets_.erase(it);
-    else ++it;
+    if (refill(it->second, now) >= settings_.burst)
+      it = buckets_.erase(it);
+    else
+      ++it;
   }
   // Still full of active clients: start over rather than grow without bound. The
   // forgotten ones get a fresh bucket, a brief leniency we accept under such load.

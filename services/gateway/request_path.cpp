@@ -23,7 +23,8 @@ std::optional<std::string> decode_segment(std::string_view segment) {
     auto byte = static_cast<unsigned char>(c);
     if (c == '/' || c == '\\' || c == '%' || byte < 0x20 || byte == 0x7f) return std::nullopt;
   }
-  if (segment.find("%2e") != std::string_view::npos || segment.find("%2E") != std::string_view::npos)
+  if (segment.find("%2e") != std::string_view::npos ||
+      segment.find("%2E") != std::string_view::npos)
     return std::nullopt;
   return decoded;
 }

@@ -8,13 +8,14 @@ namespace {
 GatewayRoute proxy(std::vector<std::string> methods, std::string pattern, std::string upstream,
                    Access access, std::string permission = {},
                    RateClass rate_class = RateClass::kNormal) {
-  return GatewayRoute{std::move(methods), std::move(pattern), Target::kUpstream,
-                      std::move(upstream), access, std::move(permission), rate_class};
+  return GatewayRoute{
+      std::move(methods),    std::move(pattern), Target::kUpstream, std::move(upstream), access,
+      std::move(permission), rate_class};
 }
 
 GatewayRoute local(std::vector<std::string> methods, std::string pattern, Target target,
                    Access access, std::string permission = {}) {
-  return GatewayRoute{std::move(methods), std::move(pattern), target, {}, access,
+  return GatewayRoute{std::move(methods),    std::move(pattern), target, {}, access,
                       std::move(permission), RateClass::kNormal};
 }
 
@@ -37,17 +38,19 @@ const std::vector<std::string>& proxied_methods() {
 std::vector<GatewayRoute> default_routes() {
   const auto& any = proxied_methods();
   std::vector<GatewayRoute> routes;
-  routes.push_back(proxy({"POST"}, "/api/v1/auth/login", "auth", Access::kPublic, {},
-                         RateClass::kLogin));
-  routes.push_back(proxy({"POST"}, "/api/v1/auth/refresh", "auth", Access::kPublic, {},
-                         RateClass::kRefresh));
+  routes.push_back(
+      proxy({"POST"}, "/api/v1/auth/login", "auth", Access::kPublic, {}, RateClass::kLogin));
+  routes.push_back(
+      proxy({"POST"}, "/api/v1/auth/refresh", "auth", Access::kPublic, {}, RateClass::kRefresh));
   routes.push_back(proxy({"GET"}, "/api/v1/auth/jwks", "auth", Access::kPublic));
   routes.push_back(proxy(any, "/api/v1/auth/**", "auth", Access::kAuthenticated));
   routes.push_back(proxy(any, "/api/v1/admin/users/**", "auth", Access::kPermission, "ADMIN"));
-  routes.push_back(proxy(any, "/api/v1/bills/**", "bill-inquiry", Access::kPermission, "BILL_INQUIRY"));
+  routes.push_back(
+      proxy(any, "/api/v1/bills/**", "bill-inquiry", Access::kPermission, "BILL_INQUIRY"));
   routes.push_back(
       proxy(any, "/api/v1/products/**", "product-change", Access::kPermission, "PRODUCT_CHANGE"));
-  routes.push_back(local({"GET"}, "/api/v1/ops/status", Target::kOpsStatus, Access::kPermission, "ADMIN"));
+  routes.push_back(
+      local({"GET"}, "/api/v1/ops/status", Target::kOpsStatus, Access::kPermission, "ADMIN"));
   // Anything else under admin/ops is still ADMIN-only: a non-admin learns nothing, not even 404.
   routes.push_back(local(any, "/api/v1/admin/**", Target::kNotFound, Access::kPermission, "ADMIN"));
   routes.push_back(local(any, "/api/v1/ops/**", Target::kNotFound, Access::kPermission, "ADMIN"));

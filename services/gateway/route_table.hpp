@@ -32,9 +32,9 @@ struct GatewayRoute {
   std::vector<std::string> methods;  // GET also answers HEAD
   std::string pattern;               // http::Router pattern (`/**` for prefixes)
   Target target = Target::kNotFound;
-  std::string upstream;              // for kUpstream
+  std::string upstream;  // for kUpstream
   Access access = Access::kAuthenticated;
-  std::string permission;            // for kPermission
+  std::string permission;  // for kPermission
   RateClass rate_class = RateClass::kNormal;
 };
 

@@ -83,15 +83,20 @@ asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRou
   switch (route.target) {
     case Target::kUpstream: {
       auto found = context.upstreams.find(route.upstream);
-      if (found == context.upstreams.end()) co_return error(request, CommonError::kServiceUnavailable);
+      if (found == context.upstreams.end())
+        co_return error(request, CommonError::kServiceUnavailable);
       ProxyOptions options;  // built first: GCC 12 miscompiles braced temporaries in co_await
       options.tls = context.tls;
       co_return co_await forward(*found->second, request, context.metrics, options);
     }
-    case Target::kOpsStatus: co_return co_await context.ops.answer(request);
-    case Target::kApiDocs: co_return context.docs.serve(request);
-    case Target::kWebApp: co_return context.web.serve(request);
-    case Target::kNotFound: break;
+    case Target::kOpsStatus:
+      co_return co_await context.ops.answer(request);
+    case Target::kApiDocs:
+      co_return context.docs.serve(request);
+    case Target::kWebApp:
+      co_return context.web.serve(request);
+    case Target::kNotFound:
+      break;
   }
   co_return error(request, CommonError::kNotFound);
 }
@@ -119,13 +124,15 @@ http::Router make_routes(GatewayContext& context) {
   http::Router router;
   for (std::size_t index = 0; index < context.routes.size(); ++index) {
     for (const auto& method : context.routes[index].methods) {
-      router.add(method, context.routes[index].pattern,
-                 [&context, index](http::Request& request) { return handle(context, index, request); });
+      router.add(method, context.routes[index].pattern, [&context, index](http::Request& request) {
+        return handle(context, index, request);
+      });
     }
   }
-  router.add("OPTIONS", "/**", [&context](http::Request& request) -> asio::awaitable<http::Response> {
-    co_return context.cors.preflight(request);
-  });
+  router.add("OPTIONS", "/**",
+             [&context](http::Request& request) -> asio::awaitable<http::Response> {
+               co_return context.cors.preflight(request);
+             });
   return router;
 }
 
@@ -134,7 +141,8 @@ http::Router make_admin_routes(http::Metrics& metrics, GatewayMetrics& gateway_m
                                const security::TokenVerifier* verifier) {
   http::Router router;
   router.add("GET", "/metrics",
-             [&metrics, &gateway_metrics, upstreams, verifier](http::Request&) -> asio::awaitable<http::Response> {
+             [&metrics, &gateway_metrics, upstreams,
+              verifier](http::Request&) -> asio::awaitable<http::Response> {
                gateway_metrics.refresh(upstreams, verifier);
                co_return http::text_response(metrics.render() + gateway_metrics.render(),
                                              "text/plain; version=0.0.4");

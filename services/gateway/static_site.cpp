@@ -24,7 +24,8 @@ bool is_hex_or_alnum_hash(std::string_view text) {
 bool is_compressible(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.starts_with("application/javascript") ||
          content_type.starts_with("application/json") || content_type.starts_with("image/svg") ||
-         content_type.starts_with("application/yaml") || content_type.starts_with("application/manifest");
+         content_type.starts_with("application/yaml") ||
+         content_type.starts_with("application/manifest");
 }
 
 }  // namespace
@@ -34,11 +35,14 @@ bool accepts_gzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
     auto comma = accept_encoding.find(',');
     auto item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     auto semicolon = item.find(';');
     auto coding = item.substr(0, semicolon);
-    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
-    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+      coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+      coding.remove_suffix(1);
     if (coding != "gzip" && coding != "*") continue;
     if (semicolon == std::string_view::npos) return true;
     // Only an explicit q=0 (in any spelling: 0, 0.0, 0.000) refuses it.
@@ -88,7 +92,8 @@ bool is_hashed_asset(std::string_view relative_path) {
 
 StaticSite::StaticSite(fs::path root) : files_(std::move(root)) {}
 
-std::shared_ptr<const MemoryFile> StaticSite::lookup(std::string_view request_path, std::string& relative) const {
+std::shared_ptr<const MemoryFile> StaticSite::lookup(std::string_view request_path,
+                                                     std::string& relative) const {
   auto checked = static_relative_path(request_path);
   if (!checked) return nullptr;
   relative = std::move(*checked);
@@ -108,7 +113,9 @@ std::optional<fs::path> StaticSite::resolve(std::string_view request_path) const
 }
 
 http::Response StaticSite::serve(const http::Request& request) const {
-  auto not_found = [&] { return http::error_response(request, http::common_error(http::CommonError::kNotFound)); };
+  auto not_found = [&] {
+    return http::error_response(request, http::common_error(http::CommonError::kNotFound));
+  };
   std::string relative;
   if (auto file = lookup(request.path, relative)) {
     auto content_type = content_type_for(relative);
@@ -116,8 +123,10 @@ http::Response StaticSite::serve(const http::Request& request) const {
     // The web build writes <file>.gz beside each compressible file (web/scripts/precompress.mjs):
     // sent as is to clients that take gzip, so nothing is compressed per request.
     std::shared_ptr<const MemoryFile> packed;
-    if (compressible && accepts_gzip(request.header("accept-encoding"))) packed = files_.find(relative + ".gz");
-    auto response = http::text_response(packed ? packed->content : file->content, std::string{content_type});
+    if (compressible && accepts_gzip(request.header("accept-encoding")))
+      packed = files_.find(relative + ".gz");
+    auto response =
+        http::text_response(packed ? packed->content : file->content, std::string{content_type});
     if (packed) response.set_header("Content-Encoding", "gzip");
     if (compressible) response.set_header("Vary", "Accept-Encoding");
     bool index = relative == "index.html" || relative.ends_with("/index.html");
@@ -130,7 +139,8 @@ http::Response StaticSite::serve(const http::Request& request) const {
   // App routes (no extension in the last segment) fall back to the app's index.html.
   auto last_slash = request.path.rfind('/');
   auto last = std::string_view{request.path}.substr(last_slash + 1);
-  if (!is_canonical_path(request.path) || last.find('.') != std::string_view::npos) return not_found();
+  if (!is_canonical_path(request.path) || last.find('.') != std::string_view::npos)
+    return not_found();
   if (auto index = files_.find("index.html")) {
     auto response = http::text_response(index->content, "text/html; charset=utf-8");
     response.set_header("Cache-Control", "no-cache");

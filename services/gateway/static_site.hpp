@@ -45,7 +45,8 @@ class StaticSite {
 
  private:
   // The file a request path names (a directory's index.html), with its relative path.
-  std::shared_ptr<const MemoryFile> lookup(std::string_view request_path, std::string& relative) const;
+  std::shared_ptr<const MemoryFile> lookup(std::string_view request_path,
+                                           std::string& relative) const;
 
   MemoryFiles files_;
 };

@@ -12,8 +12,9 @@ std::int64_t epoch_second(SystemTime time) {
 
 // The upper bound of the bucket holding the rank-th fastest request (ms); the last,
 // open bucket reports its lower bound.
-double percentile(const std::array<std::uint64_t, TrafficStats::kBucketBoundsMs.size() + 1>& buckets,
-                  std::uint64_t total, double quantile) {
+double percentile(
+    const std::array<std::uint64_t, TrafficStats::kBucketBoundsMs.size() + 1>& buckets,
+    std::uint64_t total, double quantile) {
   if (total == 0) return 0;
   auto rank = std::uint64_t(std::ceil(quantile * double(total)));
   std::uint64_t seen = 0;
@@ -48,7 +49,8 @@ void TrafficStats::record(std::size_t route_index, int status, double seconds) {
   ++slot.latency[bucket];
 }
 
-RouteTraffic TrafficStats::summarise(const std::string& name, const std::vector<const Slot*>& slots) {
+RouteTraffic TrafficStats::summarise(const std::string& name,
+                                     const std::vector<const Slot*>& slots) {
   RouteTraffic traffic;
   traffic.route = name;
   std::uint64_t client_errors = 0, errors = 0;
@@ -78,7 +80,8 @@ std::vector<RouteTraffic> TrafficStats::snapshot() const {
   for (std::size_t route = 0; route < routes_.size(); ++route) {
     std::vector<const Slot*> live;
     for (const auto& slot : routes_[route].slots)
-      if (slot.second > now - kWindowSeconds && slot.second <= now && slot.count > 0) live.push_back(&slot);
+      if (slot.second > now - kWindowSeconds && slot.second <= now && slot.count > 0)
+        live.push_back(&slot);
     if (live.empty()) continue;
     all.insert(all.end(), live.begin(), live.end());
     result.push_back(summarise(names_[route], live));

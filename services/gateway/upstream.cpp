@@ -19,7 +19,8 @@ Upstream::Upstream(boost::asio::io_context& io, const UpstreamSettings& settings
       clock_(clock),
       breaker_("upstream." + settings.name, breaker, clock, std::move(listener)) {
   for (const auto& address : settings.instances)
-    instances_.push_back(std::make_unique<UpstreamInstance>(io, address, health.max_idle_connections));
+    instances_.push_back(
+        std::make_unique<UpstreamInstance>(io, address, health.max_idle_connections));
 }
 
 bool Upstream::usable(const UpstreamInstance& instance, SystemTime now) const {
@@ -68,7 +69,8 @@ void Upstream::report_result(UpstreamInstance& instance, bool failed) {
     }
   }
   if (ejected)
-    log::warn("upstream_ejected", {{"upstream", name_}, {"instance", instance.label()},
+    log::warn("upstream_ejected", {{"upstream", name_},
+                                   {"instance", instance.label()},
                                    {"forMs", health_.ejection_time.count()}});
 }
 
@@ -91,8 +93,8 @@ void Upstream::report_health(UpstreamInstance& instance, bool ready) {
     }
   }
   if (changed)
-    log::info("upstream_health", {{"upstream", name_}, {"instance", instance.label()},
-                                  {"healthy", ready}});
+    log::info("upstream_health",
+              {{"upstream", name_}, {"instance", instance.label()}, {"healthy", ready}});
 }
 
 std::vector<InstanceSnapshot> Upstream::snapshot() const {
@@ -101,9 +103,8 @@ std::vector<InstanceSnapshot> Upstream::snapshot() const {
   std::vector<InstanceSnapshot> result;
   for (const auto& instance : instances_) {
     result.push_back(InstanceSnapshot{instance->label_, instance->healthy_,
-                                      now < instance->ejected_until_,
-                                      instance->in_flight_.load(), instance->requests_,
-                                      instance->failures_});
+                                      now < instance->ejected_until_, instance->in_flight_.load(),
+                                      instance->requests_, instance->failures_});
   }
   return result;
 }

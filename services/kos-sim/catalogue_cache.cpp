@@ -33,8 +33,8 @@ http::Response CatalogueCache::answer(const http::Request& request, const Clock&
   auto current = snapshot();
   // The envelope's shape stays the codec's: render it with a null payload, then put
   // the cached payload text where the null is.
-  auto envelope = kos::make_envelope(kos::KosResultCode::kSuccess, nullptr, clock.now(),
-                                     request.trace_id);
+  auto envelope =
+      kos::make_envelope(kos::KosResultCode::kSuccess, nullptr, clock.now(), request.trace_id);
   auto text = boost::json::serialize(kos::to_json(envelope));
   static constexpr std::string_view kNullData = "\"data\":null";
   auto at = text.find(kNullData);

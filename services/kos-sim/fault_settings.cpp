@@ -12,7 +12,7 @@ namespace phonebill::kos_sim {
 namespace {
 
 constexpr std::pair<Endpoint, std::string_view> kEndpointNames[] = {
-    {Endpoint::kBillInquiry, "bill.inquiry"},     {Endpoint::kBillMonths, "bill.months"},
+    {Endpoint::kBillInquiry, "bill.inquiry"},       {Endpoint::kBillMonths, "bill.months"},
     {Endpoint::kProductInquiry, "product.inquiry"}, {Endpoint::kProductList, "product.list"},
     {Endpoint::kProductChange, "product.change"},   {Endpoint::kProductOrder, "product.order"},
 };
@@ -57,12 +57,9 @@ FaultRule read_rule(const boost::json::object& object, const FaultRule& base,
 }
 
 boost::json::object rule_to_json(const FaultRule& rule) {
-  return {{"latencyMs", rule.latency_ms},
-          {"jitterMs", rule.jitter_ms},
-          {"errorRate", rule.error_rate},
-          {"timeoutRate", rule.timeout_rate},
-          {"outage", rule.outage},
-          {"timeoutApplies", rule.timeout_applies}};
+  return {{"latencyMs", rule.latency_ms}, {"jitterMs", rule.jitter_ms},
+          {"errorRate", rule.error_rate}, {"timeoutRate", rule.timeout_rate},
+          {"outage", rule.outage},        {"timeoutApplies", rule.timeout_applies}};
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ enum class Endpoint {
 };
 
 inline constexpr Endpoint kAllEndpoints[] = {
-    Endpoint::kBillInquiry,   Endpoint::kBillMonths,    Endpoint::kProductInquiry,
-    Endpoint::kProductList,   Endpoint::kProductChange, Endpoint::kProductOrder,
+    Endpoint::kBillInquiry, Endpoint::kBillMonths,    Endpoint::kProductInquiry,
+    Endpoint::kProductList, Endpoint::kProductChange, Endpoint::kProductOrder,
 };
 
 std::string_view endpoint_name(Endpoint endpoint);

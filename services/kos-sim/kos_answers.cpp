@@ -16,20 +16,22 @@ http::Response kos_answer(const http::Request& request, const Clock& clock, KosR
 http::Response invalid_request_answer(const http::Request& request, const Clock& clock,
                                       const FieldErrors& errors) {
   auto envelope = kos::make_invalid_request_envelope(errors, clock.now(), request.trace_id);
-  return http::json_response(kos::to_json(envelope), kos::http_status(KosResultCode::kInvalidRequest));
+  return http::json_response(kos::to_json(envelope),
+                             kos::http_status(KosResultCode::kInvalidRequest));
 }
 
 http::ErrorRenderer kos_error_renderer(const Clock& clock) {
   return [&clock](const http::Request& request, const http::ApiError& error) {
     auto code = error.status < 500 ? KosResultCode::kInvalidRequest : KosResultCode::kSystemError;
-    auto envelope = kos::make_envelope(code, boost::json::object{{"error", error.code}}, clock.now(),
-                                       request.trace_id, error.message);
+    auto envelope = kos::make_envelope(code, boost::json::object{{"error", error.code}},
+                                       clock.now(), request.trace_id, error.message);
     return http::json_response(kos::to_json(envelope), error.status);
   };
 }
 
-boost::asio::awaitable<std::optional<http::Response>> apply_fault_plan(
-    const FaultPlan& plan, const http::Request& request, const Clock& clock) {
+boost::asio::awaitable<std::optional<http::Response>> apply_fault_plan(const FaultPlan& plan,
+                                                                       const http::Request& request,
+                                                                       const Clock& clock) {
   co_await http::sleep_for(plan.delay);
   if (plan.outage) {
     co_return http::text_response("KOS-Order is unavailable (simulated outage)\n",

@@ -17,8 +17,8 @@
 
 namespace phonebill::kos_sim {
 
-http::Response kos_answer(const http::Request& request, const Clock& clock,
-                          kos::KosResultCode code, boost::json::value data = nullptr);
+http::Response kos_answer(const http::Request& request, const Clock& clock, kos::KosResultCode code,
+                          boost::json::value data = nullptr);
 // 400 with resultCode 9001 and data {"errors": [{field, reason}, ...]}.
 http::Response invalid_request_answer(const http::Request& request, const Clock& clock,
                                       const FieldErrors& errors);
@@ -29,7 +29,8 @@ http::ErrorRenderer kos_error_renderer(const Clock& clock);
 // Carries out a fault plan: waits the delay, then returns the answer that replaces the
 // real one (HTTP 503 outage, 9999), or waits until the request's deadline for a
 // "never answer" plan; nullopt means "now handle the request normally".
-boost::asio::awaitable<std::optional<http::Response>> apply_fault_plan(
-    const FaultPlan& plan, const http::Request& request, const Clock& clock);
+boost::asio::awaitable<std::optional<http::Response>> apply_fault_plan(const FaultPlan& plan,
+                                                                       const http::Request& request,
+                                                                       const Clock& clock);
 
 }  // namespace phonebill::kos_sim

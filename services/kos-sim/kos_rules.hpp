@@ -11,7 +11,8 @@
 namespace phonebill::kos_sim {
 
 // 1001 no line, 1002 line not ACTIVE, 1003 no bill that month, else 0000.
-kos::KosResultCode bill_inquiry_result(std::optional<kos::LineStatus> line_status, bool bill_exists);
+kos::KosResultCode bill_inquiry_result(std::optional<kos::LineStatus> line_status,
+                                       bool bill_exists);
 
 // 3001 no line, 3002 line terminated, 3003 the line's plan is missing, else 0000.
 // A SUSPENDED line is answered: callers see its status and refuse changes themselves.

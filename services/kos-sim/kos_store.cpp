@@ -66,7 +66,8 @@ kos::Bill bill_of(const PgRows& rows, const std::string& line_number) {
   bill.device_installment = rows.int64(0, "device_installment");
   bill.total_amount = rows.int64(0, "total_amount");
   bill.discounts = discounts_of(rows.text(0, "discounts"));
-  bill.usage.voice_minutes = {rows.int64(0, "voice_used_minutes"), rows.int64(0, "voice_allowance_minutes")};
+  bill.usage.voice_minutes = {rows.int64(0, "voice_used_minutes"),
+                              rows.int64(0, "voice_allowance_minutes")};
   bill.usage.sms_count = {rows.int64(0, "sms_used"), rows.int64(0, "sms_allowance")};
   bill.usage.data_mb = {rows.int64(0, "data_used_mb"), rows.int64(0, "data_allowance_mb")};
   bill.termination_fee = rows.int64(0, "termination_fee");
@@ -83,8 +84,8 @@ kos::Bill bill_of(const PgRows& rows, const std::string& line_number) {
   }
   bill.payment_info.billing_date = std::string{rows.text(0, "billing_date")};
   bill.payment_info.due_date = std::string{rows.text(0, "due_date")};
-  bill.payment_info.payment_status =
-      kos::parse_payment_status(rows.text(0, "payment_status")).value_or(kos::PaymentStatus::kUnpaid);
+  bill.payment_info.payment_status = kos::parse_payment_status(rows.text(0, "payment_status"))
+                                         .value_or(kos::PaymentStatus::kUnpaid);
   bill.payment_info.payment_method = std::string{rows.text(0, "payment_method")};
   return bill;
 }
@@ -108,7 +109,8 @@ kos::Product product_of(const PgRows& rows, std::size_t row) {
 kos::OrderInfo order_of(const PgRows& rows) {
   kos::OrderInfo order;
   order.request_id = std::string{rows.text(0, "request_id")};
-  order.status = kos::parse_order_status(rows.text(0, "status")).value_or(kos::OrderStatus::kFailed);
+  order.status =
+      kos::parse_order_status(rows.text(0, "status")).value_or(kos::OrderStatus::kFailed);
   order.line_number = rows.optional_text(0, "line_number");
   order.current_product_code = rows.optional_text(0, "current_product_code");
   order.target_product_code = rows.optional_text(0, "target_product_code");
@@ -116,7 +118,8 @@ kos::OrderInfo order_of(const PgRows& rows) {
   order.kos_order_number = rows.optional_text(0, "kos_order_number");
   order.effective_date = rows.optional_text(0, "effective_date");
   order.result_code = kos::parse_result_code(rows.text(0, "result_code"));
-  if (order.result_code) order.result_message = std::string{kos::default_message(*order.result_code)};
+  if (order.result_code)
+    order.result_message = std::string{kos::default_message(*order.result_code)};
   order.created_at = rows.optional_text(0, "created_at");
   return order;
 }
@@ -156,7 +159,8 @@ void KosStore::register_statements(storage::PgPool& pool) {
 boost::asio::awaitable<PgResult<BillLookup>> KosStore::find_bill(std::string line_number,
                                                                  BillingMonth month,
                                                                  Deadline deadline) {
-  auto rows = co_await pool_.execute(queries::kFindBillName, params(line_number, month.kos_form()), deadline);
+  auto rows = co_await pool_.execute(queries::kFindBillName, params(line_number, month.kos_form()),
+                                     deadline);
   if (!rows) co_return rows.error();
   BillLookup lookup;
   bool bill_exists = !rows->empty() && !rows->is_null(0, "billing_month");
@@ -206,7 +210,8 @@ boost::asio::awaitable<PgResult<std::vector<kos::Product>>> KosStore::catalogue(
   auto rows = co_await pool_.execute(queries::kCatalogueName, storage::PgParams{}, deadline);
   if (!rows) co_return rows.error();
   std::vector<kos::Product> products;
-  for (std::size_t row = 0; row < rows->row_count(); ++row) products.push_back(product_of(*rows, row));
+  for (std::size_t row = 0; row < rows->row_count(); ++row)
+    products.push_back(product_of(*rows, row));
   co_return products;
 }
 
@@ -227,16 +232,17 @@ boost::asio::awaitable<PgResult<ChangeOutcome>> KosStore::change_product(
     kos::ProductChangeRequest request, Deadline deadline) {
   // One statement: db/kos/004_change_product.sql locks the line, applies the rules of
   // KOS (2001…2005) and stores the order, idempotently on the request id.
-  auto rows = co_await pool_.execute(
-      queries::kChangeProductName,
-      params(request.request_id, request.line_number, request.current_product_code,
-             request.target_product_code),
-      deadline);
+  auto rows =
+      co_await pool_.execute(queries::kChangeProductName,
+                             params(request.request_id, request.line_number,
+                                    request.current_product_code, request.target_product_code),
+                             deadline);
   if (!rows) co_return rows.error();
   co_return outcome_of(order_of(*rows));
 }
 
-boost::asio::awaitable<PgResult<GenerationState>> KosStore::ensure_generated(int customers, int seed,
+boost::asio::awaitable<PgResult<GenerationState>> KosStore::ensure_generated(int customers,
+                                                                             int seed,
                                                                              BillingMonth anchor,
                                                                              Deadline deadline) {
   auto rows = co_await pool_.execute(

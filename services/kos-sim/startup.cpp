@@ -16,8 +16,9 @@ boost::asio::awaitable<bool> prepare_data(storage::PgPool& pool, KosStore& store
   // The current Seoul month, unless configured: a new month adds its bills to the data
   // already there (kos_ensure_generated), it never regenerates it.
   auto anchor = config.anchor_month.value_or(seoul_month(clock.now()));
-  log::info("data_check", {{"customers", config.customers}, {"seed", config.seed},
-                           {"anchorMonth", anchor.kos_form()}});
+  log::info(
+      "data_check",
+      {{"customers", config.customers}, {"seed", config.seed}, {"anchorMonth", anchor.kos_form()}});
   // A million customers take minutes to generate; /readyz stays 503 meanwhile.
   auto generated = co_await store.ensure_generated(config.customers, config.seed, anchor,
                                                    phonebill::deadline_after(60min));

@@ -16,19 +16,23 @@ ChangeOutcome from_error(ChangeStatus status, const http::ApiError& error) {
 }
 
 ChangeOutcome kos_unavailable() {
-  return from_error(ChangeStatus::kFailed,
-                    http::common_error(http::CommonError::kKosUnavailable));
+  return from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kKosUnavailable));
 }
 
 }  // namespace
 
 std::string_view to_text(ChangeStatus status) {
   switch (status) {
-    case ChangeStatus::kRequested: return "REQUESTED";
-    case ChangeStatus::kPrecheckFailed: return "PRECHECK_FAILED";
-    case ChangeStatus::kCompleted: return "COMPLETED";
-    case ChangeStatus::kFailed: return "FAILED";
-    case ChangeStatus::kPending: return "PENDING";
+    case ChangeStatus::kRequested:
+      return "REQUESTED";
+    case ChangeStatus::kPrecheckFailed:
+      return "PRECHECK_FAILED";
+    case ChangeStatus::kCompleted:
+      return "COMPLETED";
+    case ChangeStatus::kFailed:
+      return "FAILED";
+    case ChangeStatus::kPending:
+      return "PENDING";
   }
   return "FAILED";
 }
@@ -59,16 +63,24 @@ bool can_transition(ChangeStatus from, ChangeStatus to) {
 ChangeOutcome failed_change(kos::KosResultCode code, std::string kos_message) {
   ProductError error = ProductError::kProductNotFound;
   switch (code) {
-    case kos::KosResultCode::kChangeLineNotFound: error = ProductError::kLineNotFound; break;
-    case kos::KosResultCode::kChangeLineInactive: error = ProductError::kLineInactive; break;
-    case kos::KosResultCode::kChangeProductNotFound: error = ProductError::kProductNotFound; break;
+    case kos::KosResultCode::kChangeLineNotFound:
+      error = ProductError::kLineNotFound;
+      break;
+    case kos::KosResultCode::kChangeLineInactive:
+      error = ProductError::kLineInactive;
+      break;
+    case kos::KosResultCode::kChangeProductNotFound:
+      error = ProductError::kProductNotFound;
+      break;
     case kos::KosResultCode::kChangeProductDiscontinued:
       error = ProductError::kProductDiscontinued;
       break;
-    case kos::KosResultCode::kChangeOperatorMismatch: error = ProductError::kOperatorMismatch; break;
+    case kos::KosResultCode::kChangeOperatorMismatch:
+      error = ProductError::kOperatorMismatch;
+      break;
     default: {
-      auto outcome = from_error(ChangeStatus::kFailed,
-                                http::common_error(http::CommonError::kInternalError));
+      auto outcome =
+          from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kInternalError));
       outcome.kos_result_code = std::string{kos::to_text(code)};
       return outcome;
     }
@@ -105,8 +117,8 @@ ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& r
     }
   }
   if (reply.failure && reply.failure->kind == kos::KosFailureKind::kRejected) {
-    auto outcome = from_error(ChangeStatus::kFailed,
-                              http::common_error(http::CommonError::kInternalError));
+    auto outcome =
+        from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kInternalError));
     outcome.kos_result_code = "9001";
     return outcome;
   }

@@ -10,7 +10,8 @@ namespace {
 using storage::pg_params;
 
 SystemTime from_ms(std::int64_t ms) {
-  return SystemTime{std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
 
 ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
@@ -35,7 +36,8 @@ ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
   record.kos_order_number = rows.optional_text(row, "kos_order_number");
   record.effective_date = rows.optional_text(row, "effective_date");
   record.requested_at = from_ms(rows.int64(row, "requested_ms"));
-  if (auto processed = rows.optional_int64(row, "processed_ms")) record.processed_at = from_ms(*processed);
+  if (auto processed = rows.optional_int64(row, "processed_ms"))
+    record.processed_at = from_ms(*processed);
   if (auto column = rows.find_column("stale")) record.stale = rows.boolean(row, *column);
   return record;
 }
@@ -75,11 +77,10 @@ void ChangeStore::register_statements(storage::PgPool& pool) {
 
 boost::asio::awaitable<storage::PgResult<InsertResult>> ChangeStore::insert(
     ChangeRecord record, phonebill::Deadline deadline) {
-  auto params = pg_params(record.request_id, record.user_id, record.line_number,
-                          record.previous_product_code, record.previous_product_name,
-                          record.target_product_code, record.target_product_name,
-                          record.idempotency_key, record.fingerprint, record.http_request_id,
-                          record.trace_id);
+  auto params = pg_params(
+      record.request_id, record.user_id, record.line_number, record.previous_product_code,
+      record.previous_product_name, record.target_product_code, record.target_product_name,
+      record.idempotency_key, record.fingerprint, record.http_request_id, record.trace_id);
   auto inserted = co_await pool_.execute(queries::kInsertName, params, deadline);
   if (inserted) co_return InsertResult::kInserted;
   const auto& error = inserted.error();
@@ -122,8 +123,8 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 
 boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
     HistoryFilter filter, phonebill::Deadline deadline) {
-  auto count_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                filter.status);
+  auto count_params =
+      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
   auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
   if (!counted) co_return counted.error();
   ChangePage page;
@@ -134,7 +135,8 @@ boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
                                  filter.status, filter.page.size, offset);
     auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
     if (!rows) co_return rows.error();
-    for (std::size_t row = 0; row < rows->row_count(); ++row) page.items.push_back(read_record(*rows, row));
+    for (std::size_t row = 0; row < rows->row_count(); ++row)
+      page.items.push_back(read_record(*rows, row));
   }
   co_return page;
 }

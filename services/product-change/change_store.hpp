@@ -84,9 +84,8 @@ class ChangeStore {
       std::chrono::milliseconds stale_after, std::chrono::milliseconds lease,
       phonebill::Deadline deadline);
   // Puts an unsettled record back, not to be claimed for `retry_after`.
-  boost::asio::awaitable<storage::PgResult<void>> release_claim(std::string request_id,
-                                                                std::chrono::milliseconds retry_after,
-                                                                phonebill::Deadline deadline);
+  boost::asio::awaitable<storage::PgResult<void>> release_claim(
+      std::string request_id, std::chrono::milliseconds retry_after, phonebill::Deadline deadline);
 
  private:
   storage::PgPool& pool_;

@@ -68,8 +68,8 @@ int main() {
     readiness.checks["database"] = database_up ? "UP" : "DOWN";
     readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
     readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
-    readiness.checks["kos"] = std::string{resilience::to_string(
-        kos_resilient.breaker(KosOperation::kProductChange).state())};
+    readiness.checks["kos"] = std::string{
+        resilience::to_string(kos_resilient.breaker(KosOperation::kProductChange).state())};
     readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
     // Redis is optional (an outage degrades to direct KOS calls).
     readiness.ready = database_up && jwks.has_keys() && server.prepared();

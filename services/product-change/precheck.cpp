@@ -55,7 +55,8 @@ Precheck run_precheck(const kos::ProductInquiryResult& line, const kos::ProductL
   result.checks.push_back(std::move(active));
 
   Check not_current{std::string{kNotCurrentProduct}, target_code != current.product_code, {}};
-  not_current.message = not_current.passed ? "현재 요금제와 다른 상품입니다" : "현재 사용 중인 요금제입니다";
+  not_current.message =
+      not_current.passed ? "현재 요금제와 다른 상품입니다" : "현재 사용 중인 요금제입니다";
   result.checks.push_back(std::move(not_current));
   return result;
 }

@@ -24,7 +24,9 @@ ProductCache::ProductCache(cache::RedisClient& redis, CachePolicy policy)
 
 std::string ProductCache::catalogue_key() { return "product:v1:catalogue"; }
 std::string ProductCache::line_key(const std::string& line) { return "product:v1:line:" + line; }
-std::string ProductCache::status_key(const std::string& line) { return "product:v1:status:" + line; }
+std::string ProductCache::status_key(const std::string& line) {
+  return "product:v1:status:" + line;
+}
 
 std::chrono::steady_clock::time_point ProductCache::deadline() const {
   return std::chrono::steady_clock::now() + policy_.redis_timeout;
@@ -38,9 +40,10 @@ boost::asio::awaitable<std::optional<kos::ProductList>> ProductCache::load_catal
     lookup = CacheLookup::kError;
     co_return std::nullopt;
   }
-  auto catalogue = parse_cached<kos::ProductList>(*reply, [](const auto& value, FieldErrors& errors) {
-    return kos::parse_product_list(value, errors);
-  });
+  auto catalogue =
+      parse_cached<kos::ProductList>(*reply, [](const auto& value, FieldErrors& errors) {
+        return kos::parse_product_list(value, errors);
+      });
   lookup = catalogue ? CacheLookup::kHit : CacheLookup::kMiss;
   co_return catalogue;
 }
@@ -83,7 +86,8 @@ boost::asio::awaitable<bool> ProductCache::store_line(const kos::ProductInquiryR
   auto stored = co_await redis_.set(line_name, line_text, policy_.line_ttl, deadline());
   auto status_name = status_key(number);
   std::string status_text{kos::to_text(line.customer.line_status)};
-  auto status_stored = co_await redis_.set(status_name, status_text, policy_.status_ttl, deadline());
+  auto status_stored =
+      co_await redis_.set(status_name, status_text, policy_.status_ttl, deadline());
   co_return bool(stored) && bool(status_stored);
 }
 

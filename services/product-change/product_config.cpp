@@ -22,8 +22,8 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/product");
   config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
   config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
-  config.kos = kos::HttpKosOptions::from_base_url(
-      environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
+  config.kos =
+      kos::HttpKosOptions::from_base_url(environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
   config.resilience = kos::KosResilienceOptions::from_environment(environment);
   config.jwks = security::HttpJwksOptions::from_environment(environment);
   config.verifier = security::TokenVerifierOptions::from_environment(environment);
@@ -37,7 +37,8 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   auto& reconciler = config.reconciler;
   reconciler.interval = duration("PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", reconciler.interval);
   reconciler.stale_after = duration("PHONEBILL_PRODUCT_RECONCILE_STALE_MS", reconciler.stale_after);
-  reconciler.batch = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_BATCH", reconciler.batch, 1, 1000));
+  reconciler.batch =
+      int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_BATCH", reconciler.batch, 1, 1000));
   reconciler.concurrency = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_CONCURRENCY",
                                                    reconciler.concurrency, 1, 64));
   reconciler.lease = duration("PHONEBILL_PRODUCT_RECONCILE_LEASE_MS", reconciler.lease);
@@ -46,11 +47,14 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   // waiting for KOS (change budget plus the pre-check's inquiries).
   auto busiest = config.resilience.change_timeout + 2 * config.resilience.inquiry_timeout;
   if (reconciler.stale_after < busiest)
-    throw ConfigError{"PHONEBILL_PRODUCT_RECONCILE_STALE_MS must be at least the KOS change "
-                      "timeout plus two inquiry timeouts (" + std::to_string(busiest.count()) + " ms)"};
+    throw ConfigError{
+        "PHONEBILL_PRODUCT_RECONCILE_STALE_MS must be at least the KOS change "
+        "timeout plus two inquiry timeouts (" +
+        std::to_string(busiest.count()) + " ms)"};
   if (reconciler.lease < std::chrono::seconds{25})
-    throw ConfigError{"PHONEBILL_PRODUCT_RECONCILE_LEASE_MS must be at least 25000 (one "
-                      "record's order lookup and repeated change, 10 s each, plus writes)"};
+    throw ConfigError{
+        "PHONEBILL_PRODUCT_RECONCILE_LEASE_MS must be at least 25000 (one "
+        "record's order lookup and repeated change, 10 s each, plus writes)"};
   return config;
 }
 

@@ -9,9 +9,12 @@ namespace {
 
 const char* lookup_text(CacheLookup lookup) {
   switch (lookup) {
-    case CacheLookup::kHit: return "hit";
-    case CacheLookup::kMiss: return "miss";
-    case CacheLookup::kError: return "error";
+    case CacheLookup::kHit:
+      return "hit";
+    case CacheLookup::kMiss:
+      return "miss";
+    case CacheLookup::kError:
+      return "error";
   }
   return "error";
 }
@@ -19,11 +22,16 @@ const char* lookup_text(CacheLookup lookup) {
 }  // namespace
 
 ProductMetrics::ProductMetrics(prometheus::Registry& registry)
-    : cache_(prometheus::BuildCounter().Name("product_cache_lookups_total")
-                 .Help("Product cache lookups by cache and result").Register(registry)),
-      changes_(prometheus::BuildCounter().Name("product_changes_total")
-                   .Help("Plan changes answered, by result").Register(registry)),
-      reconciled_(prometheus::BuildCounter().Name("product_reconciled_total")
+    : cache_(prometheus::BuildCounter()
+                 .Name("product_cache_lookups_total")
+                 .Help("Product cache lookups by cache and result")
+                 .Register(registry)),
+      changes_(prometheus::BuildCounter()
+                   .Name("product_changes_total")
+                   .Help("Plan changes answered, by result")
+                   .Register(registry)),
+      reconciled_(prometheus::BuildCounter()
+                      .Name("product_reconciled_total")
                       .Help("Unsettled changes looked at by the reconciler, by outcome")
                       .Register(registry)) {}
 

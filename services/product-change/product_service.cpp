@@ -19,8 +19,8 @@
 namespace phonebill::product {
 namespace {
 
-using http::CommonError;
 using http::common_error;
+using http::CommonError;
 
 Failure fail(http::ApiError error) { return Failure{std::move(error)}; }
 
@@ -97,7 +97,8 @@ Outcome<std::string> ProductService::owned_line(const security::VerifiedToken& c
                                                 const std::optional<std::string>& input) const {
   if (!input) return caller.line_number;
   auto line = normalize_line_number(*input);
-  if (!line) return fail(http::validation_error("lineNumber", "must be 01012345678 or 010-1234-5678"));
+  if (!line)
+    return fail(http::validation_error("lineNumber", "must be 01012345678 or 010-1234-5678"));
   if (*line != caller.line_number) return fail(common_error(CommonError::kLineNotOwned));
   return *line;
 }
@@ -129,15 +130,17 @@ boost::asio::awaitable<Outcome<kos::ProductInquiryResult>> ProductService::line_
         co_return fail(common_error(CommonError::kInternalError));
     }
   }
-  log::warn("kos_product_inquiry_failed",
-            {{"requestId", info.http_request_id},
-             {"failure", reply.failure ? std::string{kos::to_string(reply.failure->kind)} : "unknown"},
-             {"line", masked_line_number(line)}});
+  log::warn(
+      "kos_product_inquiry_failed",
+      {{"requestId", info.http_request_id},
+       {"failure", reply.failure ? std::string{kos::to_string(reply.failure->kind)} : "unknown"},
+       {"line", masked_line_number(line)}});
   if (reply.failure) co_return fail(kos::api_error_for(*reply.failure));
   co_return fail(common_error(CommonError::kInternalError));
 }
 
-boost::asio::awaitable<Outcome<kos::ProductList>> ProductService::catalogue(const RequestInfo& info) {
+boost::asio::awaitable<Outcome<kos::ProductList>> ProductService::catalogue(
+    const RequestInfo& info) {
   CacheLookup lookup = CacheLookup::kMiss;
   auto cached = co_await cache_.load_catalogue(lookup);
   if (metrics_) metrics_->cache_lookup("catalogue", lookup);
@@ -169,7 +172,8 @@ boost::asio::awaitable<void> ProductService::forget_line(std::string line_number
 
 boost::asio::awaitable<Outcome<Answer>> ProductService::menu(security::VerifiedToken caller,
                                                              RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   auto line = co_await line_snapshot(caller.line_number, info);
   if (!line) co_return line.error();
   boost::json::object data;
@@ -180,7 +184,8 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::menu(security::VerifiedT
 
 boost::asio::awaitable<Outcome<Answer>> ProductService::available(security::VerifiedToken caller,
                                                                   RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   auto line = co_await line_snapshot(caller.line_number, info);
   if (!line) co_return line.error();
   auto products = co_await catalogue(info);
@@ -198,7 +203,8 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::available(security::Veri
 boost::asio::awaitable<Outcome<Answer>> ProductService::validate(security::VerifiedToken caller,
                                                                  ValidationInput input,
                                                                  RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   FieldErrors errors;
   check_product_code(input.target_product_code, "targetProductCode", errors);
   if (!errors.empty()) co_return fail(http::validation_error(errors));
@@ -231,7 +237,8 @@ Outcome<Answer> ProductService::replay(const ChangeRecord& record,
 boost::asio::awaitable<Outcome<Answer>> ProductService::change(security::VerifiedToken caller,
                                                                ChangeInput input,
                                                                RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   FieldErrors errors;
   check_product_code(input.current_product_code, "currentProductCode", errors);
   check_product_code(input.target_product_code, "targetProductCode", errors);
@@ -302,7 +309,8 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::change(security::Verifie
     outcome.result_message = error.message;
     boost::json::value checks = checks_view(precheck);
     std::optional<std::string> no_name;
-    auto settled = co_await store_.settle(record.request_id, outcome, no_name, checks, info.deadline);
+    auto settled =
+        co_await store_.settle(record.request_id, outcome, no_name, checks, info.deadline);
     if (metrics_) metrics_->change_answered("PRECHECK_FAILED");
     if (!settled || !*settled) co_return fail(common_error(CommonError::kServiceUnavailable));
     co_return answer_for(**settled);
@@ -326,8 +334,8 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::change(security::Verifie
   if (outcome.status == ChangeStatus::kCompleted) co_await forget_line(*line_number);
   if (metrics_) metrics_->change_answered(std::string{to_text(outcome.status)});
   boost::json::value no_checks;
-  auto settled = co_await store_.settle(record.request_id, outcome, previous_name, no_checks,
-                                        info.deadline);
+  auto settled =
+      co_await store_.settle(record.request_id, outcome, previous_name, no_checks, info.deadline);
   if (!settled || !*settled) {
     // KOS has answered but the record could not be updated: it stays REQUESTED and the
     // reconciler settles it from KOS's order. The caller still gets KOS's answer.
@@ -349,18 +357,21 @@ boost::asio::awaitable<Outcome<Answer>> ProductService::change(security::Verifie
 boost::asio::awaitable<Outcome<Answer>> ProductService::find_change(security::VerifiedToken caller,
                                                                     std::string request_id,
                                                                     RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   auto found = co_await store_.find(request_id, info.deadline);
   if (!found) co_return fail(common_error(CommonError::kServiceUnavailable));
   // Another user's change is answered like a missing one: ids reveal nothing.
-  if (!*found || (*found)->user_id != caller.user_id) co_return fail(common_error(CommonError::kNotFound));
+  if (!*found || (*found)->user_id != caller.user_id)
+    co_return fail(common_error(CommonError::kNotFound));
   co_return ok(change_view(**found));
 }
 
 boost::asio::awaitable<Outcome<Answer>> ProductService::history(security::VerifiedToken caller,
                                                                 HistoryQuery query,
                                                                 RequestInfo info) {
-  if (!caller.has_permission(kProductChangePermission)) co_return fail(common_error(CommonError::kForbidden));
+  if (!caller.has_permission(kProductChangePermission))
+    co_return fail(common_error(CommonError::kForbidden));
   static const http::HistoryStatuses kStatuses{
       [](std::string_view status) { return parse_change_status(status).has_value(); },
       "must be REQUESTED, PRECHECK_FAILED, COMPLETED, FAILED or PENDING"};

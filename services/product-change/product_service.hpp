@@ -14,11 +14,11 @@
 
 #include "change_store.hpp"
 #include "http/api_error.hpp"
+#include "http/history_query.hpp"
+#include "http/outcome.hpp"
 #include "kos/kos_client.hpp"
 #include "precheck.hpp"
 #include "product_cache.hpp"
-#include "http/history_query.hpp"
-#include "http/outcome.hpp"
 #include "security/access_token.hpp"
 
 namespace phonebill::product {
@@ -80,8 +80,8 @@ class ProductService {
                                                     RequestInfo info);
   boost::asio::awaitable<Outcome<Answer>> validate(security::VerifiedToken caller,
                                                    ValidationInput input, RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> change(security::VerifiedToken caller,
-                                                 ChangeInput input, RequestInfo info);
+  boost::asio::awaitable<Outcome<Answer>> change(security::VerifiedToken caller, ChangeInput input,
+                                                 RequestInfo info);
   boost::asio::awaitable<Outcome<Answer>> find_change(security::VerifiedToken caller,
                                                       std::string request_id, RequestInfo info);
   boost::asio::awaitable<Outcome<Answer>> history(security::VerifiedToken caller,

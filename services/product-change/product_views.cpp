@@ -22,7 +22,8 @@ std::string allowance_text(std::int64_t amount, std::string_view unit) {
   return std::to_string(amount) + std::string{unit};
 }
 
-boost::json::object product_view(const kos::Product& product, std::optional<std::int64_t> price_delta) {
+boost::json::object product_view(const kos::Product& product,
+                                 std::optional<std::int64_t> price_delta) {
   boost::json::object view;
   view["productCode"] = product.product_code;
   view["productName"] = product.product_name;
@@ -59,13 +60,15 @@ boost::json::object change_view(const ChangeRecord& record) {
   view["requestId"] = record.request_id;
   view["status"] = to_text(record.status);
   view["lineNumber"] = record.line_number;
-  view["previousProduct"] = product_reference(record.previous_product_code, record.previous_product_name);
+  view["previousProduct"] =
+      product_reference(record.previous_product_code, record.previous_product_name);
   view["newProduct"] = product_reference(record.target_product_code, record.target_product_name);
   view["effectiveDate"] = optional_text(record.effective_date);
   view["kosOrderNumber"] = optional_text(record.kos_order_number);
   view["requestedAt"] = iso8601_seoul(record.requested_at);
-  view["processedAt"] = record.processed_at ? boost::json::value(iso8601_seoul(*record.processed_at))
-                                            : boost::json::value(nullptr);
+  view["processedAt"] = record.processed_at
+                            ? boost::json::value(iso8601_seoul(*record.processed_at))
+                            : boost::json::value(nullptr);
   view["resultCode"] = optional_text(record.result_code);
   view["resultMessage"] = optional_text(record.result_message);
   if (!record.checks.is_null()) view["checks"] = record.checks;

@@ -6,12 +6,12 @@
 namespace phonebill::product::queries {
 
 // Every read returns these columns (times as epoch milliseconds).
-#define PRODUCT_CHANGE_COLUMNS                                                              \
-  "request_id, user_id, line_number, previous_product_code, previous_product_name, "       \
-  "target_product_code, target_product_name, status, idempotency_key, fingerprint, "       \
-  "http_status, result_code, result_message, kos_result_code, checks::text AS checks, "    \
-  "kos_order_number, effective_date, "                                                     \
-  "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "                    \
+#define PRODUCT_CHANGE_COLUMNS                                                          \
+  "request_id, user_id, line_number, previous_product_code, previous_product_name, "    \
+  "target_product_code, target_product_name, status, idempotency_key, fingerprint, "    \
+  "http_status, result_code, result_message, kos_result_code, checks::text AS checks, " \
+  "kos_order_number, effective_date, "                                                  \
+  "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "                 \
   "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
 
 // $1 request id, $2 user, $3 line, $4/$5 previous code/name, $6/$7 target code/name,
@@ -26,7 +26,8 @@ inline constexpr std::string_view kInsert =
 // $1 user, $2 key, $3 TTL in ms: the live request holding the key.
 inline constexpr std::string_view kFindByKeyName = "product.find_by_key";
 inline constexpr std::string_view kFindByKey =
-    "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes "
+    "SELECT " PRODUCT_CHANGE_COLUMNS
+    "FROM product_changes "
     "WHERE user_id = $1 AND idempotency_key = $2 "
     "AND requested_at > now() - ($3::bigint * interval '1 millisecond')";
 
@@ -70,7 +71,8 @@ inline constexpr std::string_view kClaimNext =
     "  AND (claimed_until IS NULL OR claimed_until <= now()) "
     "  ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
     "AND status IN ('REQUESTED', 'PENDING') "
-    "RETURNING " PRODUCT_CHANGE_COLUMNS ", "
+    "RETURNING " PRODUCT_CHANGE_COLUMNS
+    ", "
     "(requested_at <= now() - ($1::bigint * interval '1 millisecond')) AS stale";
 
 // $1 request id, $2 ms: an unsettled record goes back to the queue, not to be claimed
@@ -82,9 +84,9 @@ inline constexpr std::string_view kReleaseClaim =
 
 // $1 user, $2 line or NULL, $3 from date, $4 to date (inclusive, Seoul days), $5 status,
 // $6 limit, $7 offset.
-#define PRODUCT_CHANGE_FILTER                                                                  \
-  "WHERE user_id = $1 AND ($2::text IS NULL OR line_number = $2) "                             \
-  "AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul') " \
+#define PRODUCT_CHANGE_FILTER                                                                     \
+  "WHERE user_id = $1 AND ($2::text IS NULL OR line_number = $2) "                                \
+  "AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul') "    \
   "AND ($4::date IS NULL OR requested_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') " \
   "AND ($5::text IS NULL OR status = $5) "
 

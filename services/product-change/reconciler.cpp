@@ -33,8 +33,13 @@ kos::KosCallContext kos_context(const std::string& http_request_id) {
 
 Reconciler::Reconciler(asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
                        ProductService& service, ReconcilerPolicy policy, ProductMetrics* metrics)
-    : store_(store), kos_(kos), service_(service), policy_(policy), metrics_(metrics),
-      strand_(asio::make_strand(io)), timer_(strand_) {}
+    : store_(store),
+      kos_(kos),
+      service_(service),
+      policy_(policy),
+      metrics_(metrics),
+      strand_(asio::make_strand(io)),
+      timer_(strand_) {}
 
 void Reconciler::start() {
   running_ = true;
@@ -59,8 +64,10 @@ asio::awaitable<void> Reconciler::loop() {
   while (!stopping_) {
     auto pass = co_await run_once();
     if (pass.claimed > 0)
-      log::info("reconcile_pass", {{"claimed", pass.claimed}, {"settled", pass.settled},
-                                   {"resent", pass.resent}, {"waiting", pass.waiting},
+      log::info("reconcile_pass", {{"claimed", pass.claimed},
+                                   {"settled", pass.settled},
+                                   {"resent", pass.resent},
+                                   {"waiting", pass.waiting},
                                    {"kosFailed", pass.kos_failed},
                                    {"databaseFailed", pass.database_failed}});
     if (stopping_) break;
@@ -106,11 +113,22 @@ asio::awaitable<void> Reconciler::work(ReconcilePass& pass, int& budget) {
     ++pass.claimed;
     auto settling = co_await settle_one(**claimed);
     switch (settling) {
-      case Settling::kSettled: ++pass.settled; break;
-      case Settling::kResentAndSettled: ++pass.settled; ++pass.resent; break;
-      case Settling::kWaiting: ++pass.waiting; break;
-      case Settling::kKosFailed: pass.kos_failed = true; co_return;  // KOS is not answering
-      case Settling::kDatabaseFailed: pass.database_failed = true; co_return;
+      case Settling::kSettled:
+        ++pass.settled;
+        break;
+      case Settling::kResentAndSettled:
+        ++pass.settled;
+        ++pass.resent;
+        break;
+      case Settling::kWaiting:
+        ++pass.waiting;
+        break;
+      case Settling::kKosFailed:
+        pass.kos_failed = true;
+        co_return;  // KOS is not answering
+      case Settling::kDatabaseFailed:
+        pass.database_failed = true;
+        co_return;
     }
   }
 }
@@ -164,7 +182,8 @@ asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
     if (*outcome.previous_product_code == record.previous_product_code) {
       previous_name = record.previous_product_name;
     } else {
-      RequestInfo info{http::generate_request_id(), {}, {}, std::chrono::steady_clock::now() + kKosBudget};
+      RequestInfo info{
+          http::generate_request_id(), {}, {}, std::chrono::steady_clock::now() + kKosBudget};
       if (auto catalogue = co_await service_.catalogue(info)) {
         if (const auto* product = find_product(*catalogue, *outcome.previous_product_code))
           previous_name = product->product_name;
@@ -177,8 +196,8 @@ asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
   auto settled = co_await store_.settle(record.request_id, outcome, previous_name, no_checks,
                                         phonebill::deadline_after(kStatementBudget));
   if (!settled) {
-    log::warn("reconcile_settle_failed", {{"changeId", record.request_id},
-                                          {"error", storage::describe(settled.error())}});
+    log::warn("reconcile_settle_failed",
+              {{"changeId", record.request_id}, {"error", storage::describe(settled.error())}});
     co_return false;
   }
   if (metrics_) metrics_->reconciled(std::string{to_text(outcome.status)});

@@ -28,10 +28,10 @@
 namespace phonebill::product {
 
 struct ReconcilePass {
-  int claimed = 0;   // unsettled records looked at
-  int settled = 0;   // moved to COMPLETED / FAILED
-  int resent = 0;    // KOS had no order: the change was sent again
-  int waiting = 0;   // outcome still unknown: asked again next pass
+  int claimed = 0;          // unsettled records looked at
+  int settled = 0;          // moved to COMPLETED / FAILED
+  int resent = 0;           // KOS had no order: the change was sent again
+  int waiting = 0;          // outcome still unknown: asked again next pass
   bool kos_failed = false;  // KOS did not answer: that worker left the rest for the next pass
   bool database_failed = false;
 };

@@ -8,7 +8,8 @@ boost::asio::awaitable<http::Response> handle_available(ProductContext& context,
                                                         http::Request& request);
 boost::asio::awaitable<http::Response> handle_validation(ProductContext& context,
                                                          http::Request& request);
-boost::asio::awaitable<http::Response> handle_change(ProductContext& context, http::Request& request);
+boost::asio::awaitable<http::Response> handle_change(ProductContext& context,
+                                                     http::Request& request);
 boost::asio::awaitable<http::Response> handle_change_lookup(ProductContext& context,
                                                             http::Request& request);
 boost::asio::awaitable<http::Response> handle_history(ProductContext& context,
@@ -17,9 +18,8 @@ boost::asio::awaitable<http::Response> handle_history(ProductContext& context,
 http::Router make_routes(ProductContext& context) {
   http::Router router;
   auto add = [&](const char* method, const char* path, auto handler) {
-    router.add(method, path, [&context, handler](http::Request& request) {
-      return handler(context, request);
-    });
+    router.add(method, path,
+               [&context, handler](http::Request& request) { return handler(context, request); });
   };
   add("GET", "/api/v1/products/menu", handle_menu);
   add("GET", "/api/v1/products/available", handle_available);

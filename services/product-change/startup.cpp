@@ -9,9 +9,12 @@ namespace phonebill::product {
 
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, ProductService& service,
                                              const ProductConfig& config) {
-  if (!co_await storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}))
+  if (!co_await storage::migrate_at_start(pool, config.migrations_directory,
+                                          std::chrono::seconds{60}))
     co_return false;
-  RequestInfo info{http::generate_request_id(), {}, {},
+  RequestInfo info{http::generate_request_id(),
+                   {},
+                   {},
                    std::chrono::steady_clock::now() + std::chrono::seconds{10}};
   bool warmed = co_await service.warm_catalogue(info);
   if (warmed) {

@@ -72,21 +72,19 @@ class AsioRedisEvents : public std::enable_shared_from_this<AsioRedisEvents> {
   void arm_read() {
     if (context_ == nullptr || !want_read_ || read_armed_) return;
     read_armed_ = true;
-    descriptor_.async_wait(asio::posix::descriptor_base::wait_read,
-                           [self = shared_from_this()](error_code error) {
-                             self->on_ready(error, self->read_armed_, self->want_read_,
-                                            &redisAsyncHandleRead);
-                           });
+    descriptor_.async_wait(
+        asio::posix::descriptor_base::wait_read, [self = shared_from_this()](error_code error) {
+          self->on_ready(error, self->read_armed_, self->want_read_, &redisAsyncHandleRead);
+        });
   }
 
   void arm_write() {
     if (context_ == nullptr || !want_write_ || write_armed_) return;
     write_armed_ = true;
-    descriptor_.async_wait(asio::posix::descriptor_base::wait_write,
-                           [self = shared_from_this()](error_code error) {
-                             self->on_ready(error, self->write_armed_, self->want_write_,
-                                            &redisAsyncHandleWrite);
-                           });
+    descriptor_.async_wait(
+        asio::posix::descriptor_base::wait_write, [self = shared_from_this()](error_code error) {
+          self->on_ready(error, self->write_armed_, self->want_write_, &redisAsyncHandleWrite);
+        });
   }
 
   // Runs one readiness event. `handle` may free the context (cleanup → detach); the

@@ -13,7 +13,6 @@ namespace phonebill::cache::detail {
 // too must touch the context only there. Arms read and write, so a pending non-blocking
 // connect completes. The socket stays hiredis's: cleanup releases it without closing.
 // Returns false if the context already has an event library or its fd cannot be watched.
-bool attach_asio_adapter(redisAsyncContext* context,
-                         const boost::asio::any_io_executor& executor);
+bool attach_asio_adapter(redisAsyncContext* context, const boost::asio::any_io_executor& executor);
 
 }  // namespace phonebill::cache::detail

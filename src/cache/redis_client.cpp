@@ -46,8 +46,7 @@ void on_command_reply(redisAsyncContext* context, void* reply, void* privdata) {
 
 // The strand side of command(); see the file comment.
 asio::awaitable<RedisResult<RedisReply>> execute(std::shared_ptr<RedisConnection> connection,
-                                                 std::vector<std::string> args,
-                                                 Deadline deadline) {
+                                                 std::vector<std::string> args, Deadline deadline) {
   if (args.empty()) co_return RedisError{RedisErrorKind::kServer, "empty command"};
   if (std::chrono::steady_clock::now() >= deadline)
     co_return RedisError{RedisErrorKind::kTimeout, args.front() + ": deadline already passed"};
@@ -112,9 +111,8 @@ bool RedisClient::is_connected() const { return connection_->is_connected(); }
 asio::awaitable<RedisResult<RedisReply>> RedisClient::command(std::vector<std::string> args,
                                                               Deadline deadline) {
   auto connection = connection_;
-  co_return co_await asio::co_spawn(connection->strand(),
-                                    execute(connection, std::move(args), deadline),
-                                    asio::use_awaitable);
+  co_return co_await asio::co_spawn(
+      connection->strand(), execute(connection, std::move(args), deadline), asio::use_awaitable);
 }
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -128,8 +126,7 @@ asio::awaitable<RedisResult<std::optional<std::string>>> RedisClient::get(std::s
   co_return unexpected_reply("GET", *reply);
 }
 
-asio::awaitable<RedisResult<void>> RedisClient::set(std::string_view key,
-                                                    std::string_view value,
+asio::awaitable<RedisResult<void>> RedisClient::set(std::string_view key, std::string_view value,
                                                     std::chrono::milliseconds ttl,
                                                     Deadline deadline) {
   auto args = redis_args("SET", key, value);

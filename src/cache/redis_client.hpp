@@ -29,8 +29,9 @@ inline void append_arg(std::vector<std::string>& args, std::string_view part) {
   args.emplace_back(part);
 }
 template <std::integral Integer>
-  requires(!std::same_as<Integer, bool> && !std::same_as<Integer, char>)
-void append_arg(std::vector<std::string>& args, Integer value) {
+requires(!std::same_as<Integer, bool> &&
+         !std::same_as<Integer, char>) void append_arg(std::vector<std::string>& args,
+                                                       Integer value) {
   args.push_back(std::to_string(value));
 }
 }  // namespace detail
@@ -74,8 +75,7 @@ class RedisClient {
                                                                       Deadline deadline);
   // SET with PX `ttl`; a ttl of zero or less stores without expiry.
   boost::asio::awaitable<RedisResult<void>> set(std::string_view key, std::string_view value,
-                                                std::chrono::milliseconds ttl,
-                                                Deadline deadline);
+                                                std::chrono::milliseconds ttl, Deadline deadline);
   // SET NX PX: true if stored, false if the key already existed (locks, coalescing).
   boost::asio::awaitable<RedisResult<bool>> set_if_absent(std::string_view key,
                                                           std::string_view value,
@@ -84,8 +84,7 @@ class RedisClient {
   // DEL: 1 if the key existed, else 0 (several keys at once: command()).
   boost::asio::awaitable<RedisResult<std::int64_t>> del(std::string_view key, Deadline deadline);
   // INCR / INCRBY: the value after the increment (a missing key counts from 0).
-  boost::asio::awaitable<RedisResult<std::int64_t>> incr(std::string_view key,
-                                                         Deadline deadline);
+  boost::asio::awaitable<RedisResult<std::int64_t>> incr(std::string_view key, Deadline deadline);
   boost::asio::awaitable<RedisResult<std::int64_t>> incrby(std::string_view key,
                                                            std::int64_t increment,
                                                            Deadline deadline);

@@ -115,8 +115,7 @@ bool RedisConnection::subscribe(const std::vector<std::string>& channels) {
   return send(args, &RedisConnection::handle_subscription_reply, this);
 }
 
-void RedisConnection::handle_subscription_reply(redisAsyncContext*, void* reply,
-                                                void* privdata) {
+void RedisConnection::handle_subscription_reply(redisAsyncContext*, void* reply, void* privdata) {
   // Null replies come once per channel when the context is freed: the disconnect
   // callback reports that, so they carry nothing here.
   auto* self = static_cast<RedisConnection*>(privdata);
@@ -212,8 +211,7 @@ void RedisConnection::mark_connected() {
 }
 
 void RedisConnection::on_connect_timeout(std::uint64_t attempt) {
-  if (attempt != attempt_ || (state_ != State::kResolving && state_ != State::kConnecting))
-    return;
+  if (attempt != attempt_ || (state_ != State::kResolving && state_ != State::kConnecting)) return;
   resolver_.cancel();
   // Not inside a hiredis callback here, so the free is immediate: queued commands get
   // their null replies now, and no disconnect callback runs (never connected).
@@ -229,9 +227,8 @@ void RedisConnection::attempt_failed(const std::string& reason) {
   auto delay = reconnect_delay(options_, failures_);
   // One warning per outage, then quiet until it recovers.
   if (failures_ == 1)
-    log::warn("redis_connect_failed", {{"connection", name_},
-                                       {"endpoint", describe(endpoint_)},
-                                       {"reason", reason}});
+    log::warn("redis_connect_failed",
+              {{"connection", name_}, {"endpoint", describe(endpoint_)}, {"reason", reason}});
   schedule_reconnect(delay);
 }
 
@@ -281,9 +278,8 @@ void RedisConnection::note_timeout() {
 void RedisConnection::handle_setup_reply(redisAsyncContext*, void* reply, void* privdata) {
   auto* redis_reply = static_cast<redisReply*>(reply);
   if (redis_reply != nullptr && redis_reply->type == REDIS_REPLY_ERROR)
-    log::error("redis_setup_failed",
-               {{"command", static_cast<const char*>(privdata)},
-                {"reply", std::string(redis_reply->str, redis_reply->len)}});
+    log::error("redis_setup_failed", {{"command", static_cast<const char*>(privdata)},
+                                      {"reply", std::string(redis_reply->str, redis_reply->len)}});
 }
 
 }  // namespace phonebill::cache::detail

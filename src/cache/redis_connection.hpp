@@ -71,8 +71,8 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   bool is_connected() const { return connected_.load(std::memory_order_acquire); }
   const boost::asio::any_io_executor& strand() const { return strand_; }
 
-  RedisConnection(boost::asio::any_io_executor strand, RedisEndpoint endpoint,
-                  RedisOptions options, std::string name, Listener listener);
+  RedisConnection(boost::asio::any_io_executor strand, RedisEndpoint endpoint, RedisOptions options,
+                  std::string name, Listener listener);
 
  private:
   enum class State { kIdle, kResolving, kConnecting, kConnected, kWaiting, kStopped };
@@ -101,7 +101,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   std::string resolved_address_;  // last address the host resolved to
   redisAsyncContext* context_ = nullptr;
   State state_ = State::kIdle;
-  int failures_ = 0;          // consecutive failed attempts; 0 after a success
+  int failures_ = 0;  // consecutive failed attempts; 0 after a success
   int consecutive_timeouts_ = 0;
   std::uint64_t attempt_ = 0;  // tags timer handlers with the attempt they belong to
   std::atomic<bool> connected_{false};

@@ -17,8 +17,7 @@ std::optional<int> parse_database(std::string_view path) {
   if (path.empty()) return 0;
   int database = 0;
   auto [end, error] = std::from_chars(path.data(), path.data() + path.size(), database);
-  if (error != std::errc{} || end != path.data() + path.size() || database < 0)
-    return std::nullopt;
+  if (error != std::errc{} || end != path.data() + path.size() || database < 0) return std::nullopt;
   return database;
 }
 

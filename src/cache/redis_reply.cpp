@@ -47,20 +47,28 @@ RedisReply RedisReply::from_array(std::vector<RedisReply> elements) {
 
 std::string_view to_string(RedisErrorKind kind) {
   switch (kind) {
-    case RedisErrorKind::kTimeout: return "timeout";
-    case RedisErrorKind::kDisconnected: return "disconnected";
-    case RedisErrorKind::kServer: return "server";
+    case RedisErrorKind::kTimeout:
+      return "timeout";
+    case RedisErrorKind::kDisconnected:
+      return "disconnected";
+    case RedisErrorKind::kServer:
+      return "server";
   }
   return "unknown";
 }
 
 std::string describe(const RedisReply& reply) {
   switch (reply.kind()) {
-    case RedisReply::Kind::kNil: return "nil";
-    case RedisReply::Kind::kInteger: return std::to_string(reply.integer());
-    case RedisReply::Kind::kString: return "\"" + reply.text() + "\"";
-    case RedisReply::Kind::kStatus: return "+" + reply.text();
-    case RedisReply::Kind::kError: return "-" + reply.text();
+    case RedisReply::Kind::kNil:
+      return "nil";
+    case RedisReply::Kind::kInteger:
+      return std::to_string(reply.integer());
+    case RedisReply::Kind::kString:
+      return "\"" + reply.text() + "\"";
+    case RedisReply::Kind::kStatus:
+      return "+" + reply.text();
+    case RedisReply::Kind::kError:
+      return "-" + reply.text();
     case RedisReply::Kind::kArray: {
       std::string text = "[";
       for (const auto& element : reply.elements()) {
@@ -89,10 +97,14 @@ namespace detail {
 
 RedisReply copy_reply(const redisReply& reply) {
   switch (reply.type) {
-    case REDIS_REPLY_INTEGER: return RedisReply::from_integer(reply.integer);
-    case REDIS_REPLY_STRING: return RedisReply::from_string(std::string(reply.str, reply.len));
-    case REDIS_REPLY_STATUS: return RedisReply::from_status(std::string(reply.str, reply.len));
-    case REDIS_REPLY_ERROR: return RedisReply::from_error(std::string(reply.str, reply.len));
+    case REDIS_REPLY_INTEGER:
+      return RedisReply::from_integer(reply.integer);
+    case REDIS_REPLY_STRING:
+      return RedisReply::from_string(std::string(reply.str, reply.len));
+    case REDIS_REPLY_STATUS:
+      return RedisReply::from_status(std::string(reply.str, reply.len));
+    case REDIS_REPLY_ERROR:
+      return RedisReply::from_error(std::string(reply.str, reply.len));
     case REDIS_REPLY_ARRAY: {
       std::vector<RedisReply> elements;
       elements.reserve(reply.elements);
@@ -101,7 +113,8 @@ RedisReply copy_reply(const redisReply& reply) {
       return RedisReply::from_array(std::move(elements));
     }
     case REDIS_REPLY_NIL:
-    default: return RedisReply{};
+    default:
+      return RedisReply{};
   }
 }
 

@@ -21,8 +21,8 @@ class RedisReply {
 
   RedisReply() = default;  // nil
   static RedisReply from_integer(std::int64_t value);
-  static RedisReply from_string(std::string value);  // bulk string, binary-safe
-  static RedisReply from_status(std::string value);  // simple string such as "OK"
+  static RedisReply from_string(std::string value);   // bulk string, binary-safe
+  static RedisReply from_status(std::string value);   // simple string such as "OK"
   static RedisReply from_error(std::string message);  // only ever nested in an array
   static RedisReply from_array(std::vector<RedisReply> elements);
 

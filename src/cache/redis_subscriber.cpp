@@ -121,8 +121,8 @@ RedisSubscriber::RedisSubscriber(asio::io_context& io, RedisEndpoint endpoint,
                                  std::vector<std::string> channels, MessageHandler on_message,
                                  SubscribedHandler on_subscribed, RedisOptions options) {
   if (channels.empty()) throw std::invalid_argument{"RedisSubscriber needs a channel"};
-  impl_ = std::make_shared<Impl>(std::move(channels), std::move(on_message),
-                                 std::move(on_subscribed));
+  impl_ =
+      std::make_shared<Impl>(std::move(channels), std::move(on_message), std::move(on_subscribed));
   impl_->start(io, std::move(endpoint), options);
 }
 

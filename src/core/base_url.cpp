@@ -16,13 +16,20 @@ class BaseUrlCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "phonebill.base_url"; }
   std::string message(int value) const override {
     switch (static_cast<BaseUrlError>(value)) {
-      case BaseUrlError::kMalformed: return "is not an absolute URL";
-      case BaseUrlError::kWrongScheme: return "has another scheme than the one expected";
-      case BaseUrlError::kNoHost: return "has no host";
-      case BaseUrlError::kBadPort: return "has a port that is not a number in 1..65535";
-      case BaseUrlError::kUnexpectedPart: return "has a query or fragment";
-      case BaseUrlError::kPathNotAllowed: return "has a path (only scheme://host[:port] is allowed)";
-      case BaseUrlError::kUserinfoNotAllowed: return "has user information (user:password@)";
+      case BaseUrlError::kMalformed:
+        return "is not an absolute URL";
+      case BaseUrlError::kWrongScheme:
+        return "has another scheme than the one expected";
+      case BaseUrlError::kNoHost:
+        return "has no host";
+      case BaseUrlError::kBadPort:
+        return "has a port that is not a number in 1..65535";
+      case BaseUrlError::kUnexpectedPart:
+        return "has a query or fragment";
+      case BaseUrlError::kPathNotAllowed:
+        return "has a path (only scheme://host[:port] is allowed)";
+      case BaseUrlError::kUserinfoNotAllowed:
+        return "has user information (user:password@)";
     }
     return "is not a base URL";
   }

@@ -17,13 +17,13 @@ namespace phonebill {
 
 // Why a text is not a base URL. The messages never quote the text: it may hold a password.
 enum class BaseUrlError {
-  kMalformed = 1,      // not an absolute URI at all
-  kWrongScheme,        // another scheme than the one expected
-  kNoHost,             // no authority, or an empty host
-  kBadPort,            // empty, not a number, or outside 1..65535
-  kUnexpectedPart,     // a query or a fragment
-  kPathNotAllowed,     // a path where only scheme://host[:port] is allowed
-  kUserinfoNotAllowed, // user:password@ where none is expected
+  kMalformed = 1,       // not an absolute URI at all
+  kWrongScheme,         // another scheme than the one expected
+  kNoHost,              // no authority, or an empty host
+  kBadPort,             // empty, not a number, or outside 1..65535
+  kUnexpectedPart,      // a query or a fragment
+  kPathNotAllowed,      // a path where only scheme://host[:port] is allowed
+  kUserinfoNotAllowed,  // user:password@ where none is expected
 };
 const boost::system::error_category& base_url_category();
 boost::system::error_code make_error_code(BaseUrlError error);
@@ -52,7 +52,8 @@ struct BaseUrlRules {
 };
 
 // Parses one base URL ("http://[::1]:8081", "redis://:secret@cache:6379/2").
-boost::system::result<BaseUrl> parse_base_url(std::string_view text, const BaseUrlRules& rules = {});
+boost::system::result<BaseUrl> parse_base_url(std::string_view text,
+                                              const BaseUrlRules& rules = {});
 
 // A comma-separated list (blanks around commas allowed, empty items skipped), each item by
 // parse_base_url. Throws ConfigError naming `variable` and the item's position, and the

@@ -24,9 +24,7 @@ class ManualClock final : public Clock {
  public:
   explicit ManualClock(SystemTime start = SystemTime{std::chrono::seconds{1'790'000'000}})
       : now_(start.time_since_epoch().count()) {}
-  SystemTime now() const override {
-    return SystemTime{SystemTime::duration{now_.load()}};
-  }
+  SystemTime now() const override { return SystemTime{SystemTime::duration{now_.load()}}; }
   void advance(SystemTime::duration by) { now_ += by.count(); }
   void set(SystemTime at) { now_ = at.time_since_epoch().count(); }
 

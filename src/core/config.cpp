@@ -38,8 +38,8 @@ std::string Environment::required_string(const std::string& name) const {
   return *value;
 }
 
-std::int64_t Environment::integer(const std::string& name, std::int64_t fallback,
-                                  std::int64_t min, std::int64_t max) const {
+std::int64_t Environment::integer(const std::string& name, std::int64_t fallback, std::int64_t min,
+                                  std::int64_t max) const {
   auto value = get(name);
   if (!value) return fallback;
   std::int64_t parsed = 0;

@@ -28,8 +28,8 @@ class Environment {
 
   std::string string(const std::string& name, const std::string& fallback) const;
   std::string required_string(const std::string& name) const;
-  std::int64_t integer(const std::string& name, std::int64_t fallback,
-                       std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+  std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t min = INT64_MIN,
+                       std::int64_t max = INT64_MAX) const;
   double real(const std::string& name, double fallback, double min, double max) const;
   bool boolean(const std::string& name, bool fallback) const;
   // A duration in whole milliseconds, within [min, max] (ConfigError otherwise).

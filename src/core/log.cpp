@@ -1,9 +1,9 @@
 #include "core/log.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
 #include <atomic>
 
@@ -32,10 +32,14 @@ std::shared_ptr<spdlog::logger> logger() {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -44,10 +48,14 @@ const char* level_name(Level level) {
 
 void init(std::string service, std::string_view level) {
   g_service = std::move(service);
-  if (level == "debug") g_level = int(Level::kDebug);
-  else if (level == "warn") g_level = int(Level::kWarn);
-  else if (level == "error") g_level = int(Level::kError);
-  else g_level = int(Level::kInfo);
+  if (level == "debug")
+    g_level = int(Level::kDebug);
+  else if (level == "warn")
+    g_level = int(Level::kWarn);
+  else if (level == "error")
+    g_level = int(Level::kError);
+  else
+    g_level = int(Level::kInfo);
   spdlog::init_thread_pool(16384, 1);
   g_logger = std::make_shared<spdlog::async_logger>(
       g_service, std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),

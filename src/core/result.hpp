@@ -18,8 +18,8 @@ namespace phonebill {
 template <typename Status>
 struct Refusal {
   Status status;
-  FieldErrors fields;                                // the wrong inputs (a validation refusal)
-  std::optional<std::chrono::seconds> retry_after;   // when an unavailable part may be back
+  FieldErrors fields;                               // the wrong inputs (a validation refusal)
+  std::optional<std::chrono::seconds> retry_after;  // when an unavailable part may be back
 };
 
 // boost::system::result's .value() on a refusal: a bug in the caller.

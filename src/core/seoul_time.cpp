@@ -37,8 +37,7 @@ std::string iso8601_utc_millis(SystemTime at) {
   std::chrono::hh_mm_ss time{millis - days};
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int(date.year()),
                      unsigned(date.month()), unsigned(date.day()), time.hours().count(),
-                     time.minutes().count(), time.seconds().count(),
-                     time.subseconds().count());
+                     time.minutes().count(), time.seconds().count(), time.subseconds().count());
 }
 
 SystemTime seoul_midnight(int year, int month, int day) {

@@ -12,15 +12,24 @@ bool is_valid_utf8(std::string_view text) {
     }
     std::size_t length;
     unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte (RFC 3629 table)
-    if (byte >= 0xC2 && byte <= 0xDF) length = 2;
-    else if (byte == 0xE0) length = 3, low = 0xA0;
-    else if (byte >= 0xE1 && byte <= 0xEC) length = 3;
-    else if (byte == 0xED) length = 3, high = 0x9F;  // no surrogates
-    else if (byte >= 0xEE && byte <= 0xEF) length = 3;
-    else if (byte == 0xF0) length = 4, low = 0x90;
-    else if (byte >= 0xF1 && byte <= 0xF3) length = 4;
-    else if (byte == 0xF4) length = 4, high = 0x8F;  // nothing past U+10FFFF
-    else return false;
+    if (byte >= 0xC2 && byte <= 0xDF)
+      length = 2;
+    else if (byte == 0xE0)
+      length = 3, low = 0xA0;
+    else if (byte >= 0xE1 && byte <= 0xEC)
+      length = 3;
+    else if (byte == 0xED)
+      length = 3, high = 0x9F;  // no surrogates
+    else if (byte >= 0xEE && byte <= 0xEF)
+      length = 3;
+    else if (byte == 0xF0)
+      length = 4, low = 0x90;
+    else if (byte >= 0xF1 && byte <= 0xF3)
+      length = 4;
+    else if (byte == 0xF4)
+      length = 4, high = 0x8F;  // nothing past U+10FFFF
+    else
+      return false;
     if (text.size() - i < length) return false;
     auto second = static_cast<unsigned char>(text[i + 1]);
     if (second < low || second > high) return false;

@@ -16,8 +16,8 @@ namespace phonebill::http {
 struct ApiError {
   int status = 500;
   std::string code;
-  std::string message;          // user-facing (Korean)
-  boost::json::value details;   // null when absent
+  std::string message;         // user-facing (Korean)
+  boost::json::value details;  // null when absent
 };
 
 enum class CommonError {

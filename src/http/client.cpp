@@ -7,13 +7,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/asio/write.hpp>
 
 #include <sys/socket.h>
 
@@ -49,7 +49,9 @@ struct Connection {
   std::chrono::steady_clock::time_point idle_since;
 };
 
-ClientError timeout_error(bool sent) { return {ClientErrorKind::kTimeout, "deadline exceeded", sent}; }
+ClientError timeout_error(bool sent) {
+  return {ClientErrorKind::kTimeout, "deadline exceeded", sent};
+}
 
 // Whether an idle pooled connection can still carry a request: the peer has not closed
 // it (a FIN waits to be read) and sent nothing unasked. Checked before each reuse so a
@@ -148,21 +150,23 @@ struct HttpClient::Impl {
     if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
     if (write_error) {
       stale = reused;
-      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
+      co_return ClientResult{{},
+                             ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(options.response_body_limit);
     // A response to HEAD announces a length but carries no body.
     if (head_request) parser.skip(true);
-    auto [read_error, read] = co_await bhttp::async_read(connection.stream, connection.buffer, parser, kUseTuple);
+    auto [read_error, read] =
+        co_await bhttp::async_read(connection.stream, connection.buffer, parser, kUseTuple);
     if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
     if (read_error) {
-      bool nothing_arrived = !parser.got_some() &&
-                             (read_error == bhttp::error::end_of_stream ||
-                              read_error == asio::error::connection_reset ||
-                              read_error == asio::error::eof);
+      bool nothing_arrived = !parser.got_some() && (read_error == bhttp::error::end_of_stream ||
+                                                    read_error == asio::error::connection_reset ||
+                                                    read_error == asio::error::eof);
       stale = reused && nothing_arrived;
-      co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
+      co_return ClientResult{{},
+                             ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
     }
     auto response_message = parser.release();
     keep_alive = response_message.keep_alive();
@@ -190,11 +194,13 @@ struct HttpClient::Impl {
     head.append(" HTTP/1.1\r\nHost: ").append(host_header);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
         request.method == "PATCH") {
-      if (clean(request.content_type)) head.append("\r\nContent-Type: ").append(request.content_type);
+      if (clean(request.content_type))
+        head.append("\r\nContent-Type: ").append(request.content_type);
       head.append("\r\nContent-Length: ").append(std::to_string(request.body.size()));
     }
     for (const auto& [name, value] : request.headers) {
-      if (name.empty() || !clean(name) || !clean(value) || name.find(':') != std::string::npos) continue;
+      if (name.empty() || !clean(name) || !clean(value) || name.find(':') != std::string::npos)
+        continue;
       // Framing is ours alone.
       if (beast::iequals(name, "host") || beast::iequals(name, "content-length") ||
           beast::iequals(name, "transfer-encoding"))

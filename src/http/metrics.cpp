@@ -37,7 +37,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                        .Name("http_connections_rejected_total")
                        .Help("Connections closed at accept: over the per-address or total cap")
                        .Register(*registry_);
-  rejected_ = {&rejected.Add({{"reason", "per_address_limit"}}), &rejected.Add({{"reason", "total_limit"}})};
+  rejected_ = {&rejected.Add({{"reason", "per_address_limit"}}),
+               &rejected.Add({{"reason", "total_limit"}})};
   auto& timed_out = prometheus::BuildCounter()
                         .Name("http_connections_timed_out_total")
                         .Help("Connections closed by a deadline, by what the client was doing")
@@ -57,7 +58,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   unmatched_ = std::make_unique<RouteSeries>();
   unmatched_->method = "ANY";
   unmatched_->pattern = "unmatched";
-  unmatched_->duration = &durations_->Add({{"method", "ANY"}, {"route", "unmatched"}}, kLatencyBuckets);
+  unmatched_->duration =
+      &durations_->Add({{"method", "ANY"}, {"route", "unmatched"}}, kLatencyBuckets);
 }
 
 Metrics::~Metrics() = default;
@@ -84,12 +86,20 @@ void Metrics::record_request(std::size_t route_index, int status, double seconds
   counter->Increment();
 }
 
-void Metrics::record_connection_rejected(Rejection reason) { rejected_[std::size_t(reason)]->Increment(); }
-void Metrics::record_connection_timed_out(TimeoutPhase phase) { timed_out_[std::size_t(phase)]->Increment(); }
+void Metrics::record_connection_rejected(Rejection reason) {
+  rejected_[std::size_t(reason)]->Increment();
+}
+void Metrics::record_connection_timed_out(TimeoutPhase phase) {
+  timed_out_[std::size_t(phase)]->Increment();
+}
 void Metrics::record_accept_failure() { accept_failures_->Increment(); }
 void Metrics::set_open_connections(std::size_t count) { open_connections_->Set(double(count)); }
-double Metrics::connections_rejected(Rejection reason) const { return rejected_[std::size_t(reason)]->Value(); }
-double Metrics::connections_timed_out(TimeoutPhase phase) const { return timed_out_[std::size_t(phase)]->Value(); }
+double Metrics::connections_rejected(Rejection reason) const {
+  return rejected_[std::size_t(reason)]->Value();
+}
+double Metrics::connections_timed_out(TimeoutPhase phase) const {
+  return timed_out_[std::size_t(phase)]->Value();
+}
 double Metrics::accept_failures() const { return accept_failures_->Value(); }
 
 std::string Metrics::render() const {

@@ -13,7 +13,8 @@ class Registry;
 class Counter;
 class Gauge;
 class Histogram;
-template <typename T> class Family;
+template <typename T>
+class Family;
 }  // namespace prometheus
 
 namespace phonebill::http {

@@ -23,7 +23,8 @@ Response respond(const Request& request, const Failure& failure) {
   const auto& details = failure.error.details;
   std::optional<std::int64_t> retry_after;
   if (details.is_object()) {
-    if (auto* retry = details.as_object().if_contains("retryAfterSeconds"); retry && retry->is_number())
+    if (auto* retry = details.as_object().if_contains("retryAfterSeconds");
+        retry && retry->is_number())
       retry_after = std::max<std::int64_t>(retry->to_number<std::int64_t>(), 1);
   }
   // A 503 without an estimate (KOS failed on this very call, a full bulkhead, a replayed

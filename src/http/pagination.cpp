@@ -20,12 +20,16 @@ PageRequest parse_page_request(const std::optional<std::string>& page,
                                const std::optional<std::string>& size, FieldErrors& errors) {
   PageRequest request;
   if (page) {
-    if (auto number = whole_number(*page, kMaxPageNumber)) request.number = *number;
-    else errors.add("page", "must be a whole number from 1");
+    if (auto number = whole_number(*page, kMaxPageNumber))
+      request.number = *number;
+    else
+      errors.add("page", "must be a whole number from 1");
   }
   if (size) {
-    if (auto count = whole_number(*size, kMaxPageSize)) request.size = *count;
-    else errors.add("size", "must be a whole number from 1 to 100");
+    if (auto count = whole_number(*size, kMaxPageSize))
+      request.size = *count;
+    else
+      errors.add("size", "must be a whole number from 1 to 100");
   }
   return request;
 }

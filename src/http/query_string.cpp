@@ -56,9 +56,12 @@ std::optional<std::string> query_string_problem(std::string_view query) {
   for_each_pair(query, [&](std::string_view name, std::string_view value) {
     for (auto part : {name, value}) {
       auto decoded = percent_decode(part, true);
-      if (!decoded) problem = "malformed percent-encoding";
-      else if (has_control_character(*decoded)) problem = "control character";
-      else if (!is_valid_utf8(*decoded)) problem = "not valid UTF-8 once decoded";
+      if (!decoded)
+        problem = "malformed percent-encoding";
+      else if (has_control_character(*decoded))
+        problem = "control character";
+      else if (!is_valid_utf8(*decoded))
+        problem = "not valid UTF-8 once decoded";
       if (problem) return false;
     }
     return true;

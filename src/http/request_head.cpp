@@ -43,7 +43,8 @@ RequestTarget split_target(std::string_view target) {
   return {target.substr(0, question), target.substr(question + 1)};
 }
 
-void check_request_head(const RequestTarget& target, const HeaderList& headers, FieldErrors& errors) {
+void check_request_head(const RequestTarget& target, const HeaderList& headers,
+                        FieldErrors& errors) {
   if (auto problem = path_problem(target.path)) errors.add("path", std::move(*problem));
   if (!is_plain_ascii(target.query))
     if (auto problem = query_string_problem(target.query)) errors.add("query", std::move(*problem));

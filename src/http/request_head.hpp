@@ -22,6 +22,7 @@ RequestTarget split_target(std::string_view target);
 
 // Adds a {field, reason} for each malformed part: "path", "query", "headers" (the reason
 // names the header, never its value, which may be a credential).
-void check_request_head(const RequestTarget& target, const HeaderList& headers, FieldErrors& errors);
+void check_request_head(const RequestTarget& target, const HeaderList& headers,
+                        FieldErrors& errors);
 
 }  // namespace phonebill::http

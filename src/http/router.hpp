@@ -21,9 +21,9 @@ enum class MatchStatus { kMatched, kNotFound, kMethodNotAllowed };
 struct RouteMatch {
   MatchStatus status = MatchStatus::kNotFound;
   const Handler* handler = nullptr;
-  std::size_t route_index = 0;     // stable index, for per-route metrics
-  std::string_view pattern;        // the matched pattern, for logs and metrics
-  std::string allowed_methods;     // for 405: "GET, POST"
+  std::size_t route_index = 0;  // stable index, for per-route metrics
+  std::string_view pattern;     // the matched pattern, for logs and metrics
+  std::string allowed_methods;  // for 405: "GET, POST"
 };
 
 class Router {

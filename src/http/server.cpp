@@ -4,6 +4,7 @@
 // per-connection state; splitting them would move Beast and Asio types into headers.
 #include "http/server.hpp"
 
+#include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,13 +17,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -53,11 +53,12 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
   options.address = environment.string("PHONEBILL_HTTP_ADDRESS", options.address);
   options.port = std::uint16_t(environment.integer("PHONEBILL_HTTP_PORT", default_port, 0, 65535));
   options.io_threads = int(environment.integer("PHONEBILL_IO_THREADS", options.io_threads, 1, 256));
-  options.body_limit = std::size_t(environment.integer("PHONEBILL_BODY_LIMIT_BYTES",
-                                                       std::int64_t(options.body_limit), 1024));
-  options.header_limit = std::size_t(environment.integer(
-      "PHONEBILL_HEADER_LIMIT_BYTES", std::int64_t(options.header_limit), 1024));
-  options.idle_timeout = environment.milliseconds("PHONEBILL_IDLE_TIMEOUT_MS", options.idle_timeout);
+  options.body_limit = std::size_t(
+      environment.integer("PHONEBILL_BODY_LIMIT_BYTES", std::int64_t(options.body_limit), 1024));
+  options.header_limit = std::size_t(environment.integer("PHONEBILL_HEADER_LIMIT_BYTES",
+                                                         std::int64_t(options.header_limit), 1024));
+  options.idle_timeout =
+      environment.milliseconds("PHONEBILL_IDLE_TIMEOUT_MS", options.idle_timeout);
   options.header_timeout =
       environment.milliseconds("PHONEBILL_HEADER_TIMEOUT_MS", options.header_timeout);
   options.min_body_rate = std::size_t(environment.integer(
@@ -66,9 +67,9 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
       environment.milliseconds("PHONEBILL_BODY_RATE_GRACE_MS", options.body_rate_grace);
   options.max_connections = std::size_t(environment.integer(
       "PHONEBILL_MAX_CONNECTIONS", std::int64_t(options.max_connections), 0, 10'000'000));
-  options.max_connections_per_address = std::size_t(environment.integer(
-      "PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS", std::int64_t(options.max_connections_per_address), 0,
-      10'000'000));
+  options.max_connections_per_address = std::size_t(
+      environment.integer("PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS",
+                          std::int64_t(options.max_connections_per_address), 0, 10'000'000));
   options.request_deadline =
       environment.milliseconds("PHONEBILL_REQUEST_DEADLINE_MS", options.request_deadline);
   options.shutdown_grace =
@@ -86,8 +87,9 @@ namespace {
 std::string content_length(const Request& request, const Response& response) {
   if (request.method == "HEAD") {
     for (const auto& [name, value] : response.headers) {
-      bool digits = !value.empty() && value.size() <= 19 &&
-                    std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      bool digits =
+          !value.empty() && value.size() <= 19 &&
+          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (digits && beast::iequals(name, "content-length")) return value;
     }
   }
@@ -127,7 +129,6 @@ std::size_t default_connection_cap() {
   return std::max<std::size_t>(16, std::size_t(limit.rlim_cur) / 2);
 }
 
-
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -137,9 +138,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         router(std::move(route_table)),
         acceptor_strand(asio::make_strand(io_context)),
         acceptor(acceptor_strand) {
-    for (std::size_t i = 0; i < router.size(); ++i) metrics.add_route(router.method(i), router.pattern(i));
-    watchdog_tick = std::min({std::chrono::milliseconds{1000}, options.header_timeout / 4,
-                              options.idle_timeout / 4});
+    for (std::size_t i = 0; i < router.size(); ++i)
+      metrics.add_route(router.method(i), router.pattern(i));
+    watchdog_tick = std::min(
+        {std::chrono::milliseconds{1000}, options.header_timeout / 4, options.idle_timeout / 4});
     if (watchdog_tick.count() < 1) watchdog_tick = std::chrono::milliseconds{1};
     for (const auto& [name, value] : options.response_headers)
       fixed_headers.append("\r\n").append(name).append(": ").append(value);
@@ -184,7 +186,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   std::uint16_t listen() {
     load_tls_context();
-    connection_cap = options.max_connections > 0 ? options.max_connections : default_connection_cap();
+    connection_cap =
+        options.max_connections > 0 ? options.max_connections : default_connection_cap();
     tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -192,23 +195,25 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     acceptor.listen(asio::socket_base::max_listen_connections);
     auto port = acceptor.local_endpoint().port();
     asio::co_spawn(acceptor_strand, accept_loop(shared_from_this()), asio::detached);
-    log::info("listening", {{"address", options.address}, {"port", port}, {"tls", tls_context != nullptr}});
+    log::info("listening",
+              {{"address", options.address}, {"port", port}, {"tls", tls_context != nullptr}});
     return port;
   }
 
   asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
     for (;;) {
       // One thread needs no strand; with several, each connection gets its own.
-      asio::any_io_executor connection_executor =
-          options.io_threads > 1 ? asio::any_io_executor{asio::make_strand(io)}
-                                 : asio::any_io_executor{io.get_executor()};
+      asio::any_io_executor connection_executor = options.io_threads > 1
+                                                      ? asio::any_io_executor{asio::make_strand(io)}
+                                                      : asio::any_io_executor{io.get_executor()};
       auto [error, socket] = co_await acceptor.async_accept(connection_executor, kUseTuple);
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         // EMFILE and friends: the connection waits in the backlog while we pause, so
         // the loop neither spins nor takes the descriptors upstream calls need.
         metrics.record_accept_failure();
-        if (!std::exchange(accept_failing, true)) log::warn("accept_failed", {{"error", error.message()}});
+        if (!std::exchange(accept_failing, true))
+          log::warn("accept_failed", {{"error", error.message()}});
         asio::steady_timer pause{acceptor_strand, std::chrono::milliseconds{50}};
         co_await pause.async_wait(kUseTuple);
         continue;
@@ -242,11 +247,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   // Registers an accepted connection under a new id, or names the cap it is over.
-  std::optional<Metrics::Rejection> admit(const std::shared_ptr<SessionState>& state, std::uint64_t& id) {
+  std::optional<Metrics::Rejection> admit(const std::shared_ptr<SessionState>& state,
+                                          std::uint64_t& id) {
     std::lock_guard lock{sessions_mutex};
     if (sessions.size() >= connection_cap) return Metrics::Rejection::kTotalLimit;
     auto& from_address = sessions_per_address[state->address];
-    if (options.max_connections_per_address > 0 && from_address >= options.max_connections_per_address) {
+    if (options.max_connections_per_address > 0 &&
+        from_address >= options.max_connections_per_address) {
       if (from_address == 0) sessions_per_address.erase(state->address);
       return Metrics::Rejection::kPerAddressLimit;
     }
@@ -262,7 +269,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto found = sessions.find(id);
     if (found == sessions.end()) return;
     auto counted = sessions_per_address.find(found->second->address);
-    if (counted != sessions_per_address.end() && --counted->second == 0) sessions_per_address.erase(counted);
+    if (counted != sessions_per_address.end() && --counted->second == 0)
+      sessions_per_address.erase(counted);
     sessions.erase(found);
     metrics.set_open_connections(sessions.size());
   }
@@ -281,8 +289,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
     request.body = std::move(message.body());
     auto incoming_id = request.header("x-request-id");
-    request.request_id = is_acceptable_request_id(incoming_id) ? std::string{incoming_id}
-                                                               : generate_request_id();
+    request.request_id =
+        is_acceptable_request_id(incoming_id) ? std::string{incoming_id} : generate_request_id();
     auto trace = continue_trace(request.header("traceparent"));
     request.trace_id = std::move(trace.trace_id);
     request.traceparent = std::move(trace.traceparent);
@@ -384,9 +392,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     if (request.method == "HEAD") buffers[1] = asio::const_buffer{};
     boost::system::error_code error;
     if (connection.tls) {
-      std::tie(error, std::ignore) = co_await asio::async_write(*connection.tls, buffers, kUseTuple);
+      std::tie(error, std::ignore) =
+          co_await asio::async_write(*connection.tls, buffers, kUseTuple);
     } else {
-      std::tie(error, std::ignore) = co_await asio::async_write(connection.socket, buffers, kUseTuple);
+      std::tie(error, std::ignore) =
+          co_await asio::async_write(connection.socket, buffers, kUseTuple);
     }
     co_return !error;
   }
@@ -420,9 +430,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       boost::system::error_code error;
       std::size_t bytes = 0;
       if (connection.tls) {
-        std::tie(error, bytes) = co_await connection.tls->async_read_some(asio::buffer(scratch), kUseTuple);
+        std::tie(error, bytes) =
+            co_await connection.tls->async_read_some(asio::buffer(scratch), kUseTuple);
       } else {
-        std::tie(error, bytes) = co_await connection.socket.async_read_some(asio::buffer(scratch), kUseTuple);
+        std::tie(error, bytes) =
+            co_await connection.socket.async_read_some(asio::buffer(scratch), kUseTuple);
       }
       if (error) break;
       drained += bytes;
@@ -438,7 +450,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::size_t body_bytes = 0;
   };
 
-  void set_read_deadline(Connection& connection, const bhttp::request_parser<bhttp::string_body>& parser,
+  void set_read_deadline(Connection& connection,
+                         const bhttp::request_parser<bhttp::string_body>& parser,
                          ReadClock& clock) {
     auto now = std::chrono::steady_clock::now();
     if (!parser.got_some()) {
@@ -454,7 +467,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     } else {
       if (clock.body_started == std::chrono::steady_clock::time_point{}) clock.body_started = now;
       connection.phase = Metrics::TimeoutPhase::kBody;
-      auto earned = std::chrono::milliseconds{std::int64_t(clock.body_bytes * 1000 / options.min_body_rate)};
+      auto earned =
+          std::chrono::milliseconds{std::int64_t(clock.body_bytes * 1000 / options.min_body_rate)};
       connection.deadline = clock.body_started + options.body_rate_grace + earned;
     }
   }
@@ -516,7 +530,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
-  asio::awaitable<void> run_session(std::shared_ptr<Impl> self, std::shared_ptr<Connection> connection,
+  asio::awaitable<void> run_session(std::shared_ptr<Impl> self,
+                                    std::shared_ptr<Connection> connection,
                                     std::shared_ptr<SessionState> state) {
     boost::system::error_code ignored;
     state->connection = connection.get();
@@ -526,8 +541,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       // The handshake must finish within the header timeout, like a request's headers.
       connection->phase = Metrics::TimeoutPhase::kHead;
       connection->deadline = std::chrono::steady_clock::now() + options.header_timeout;
-      connection->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
-      auto [error] = co_await connection->tls->async_handshake(asio::ssl::stream_base::server, kUseTuple);
+      connection->tls =
+          std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
+      auto [error] =
+          co_await connection->tls->async_handshake(asio::ssl::stream_base::server, kUseTuple);
       if (error) {
         state->connection = nullptr;
         connection->open = false;
@@ -540,9 +557,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       auto outcome = co_await read_request(*connection, parser);
-      if (outcome == ReadOutcome::kTooLarge) co_await reject(*connection, CommonError::kPayloadTooLarge);
-      if (outcome == ReadOutcome::kHeadersTooLarge) co_await reject(*connection, CommonError::kHeadersTooLarge);
-      if (outcome == ReadOutcome::kMalformed) co_await reject(*connection, CommonError::kValidationError);
+      if (outcome == ReadOutcome::kTooLarge)
+        co_await reject(*connection, CommonError::kPayloadTooLarge);
+      if (outcome == ReadOutcome::kHeadersTooLarge)
+        co_await reject(*connection, CommonError::kHeadersTooLarge);
+      if (outcome == ReadOutcome::kMalformed)
+        co_await reject(*connection, CommonError::kValidationError);
       if (outcome != ReadOutcome::kRequest) {
         if (outcome != ReadOutcome::kClosed) co_await linger(*connection);
         break;
@@ -629,7 +649,9 @@ Server::Server(asio::io_context& io, ServerOptions options, Router router)
 Server::~Server() = default;
 
 void Server::set_readiness_check(ReadinessCheck check) { impl_->readiness = std::move(check); }
-void Server::set_error_renderer(ErrorRenderer renderer) { impl_->error_renderer = std::move(renderer); }
+void Server::set_error_renderer(ErrorRenderer renderer) {
+  impl_->error_renderer = std::move(renderer);
+}
 void Server::set_shutdown_hook(ShutdownHook hook) { impl_->shutdown_hook = std::move(hook); }
 Metrics& Server::metrics() { return impl_->metrics; }
 const ServerOptions& Server::options() const { return impl_->options; }
@@ -637,16 +659,17 @@ std::uint16_t Server::listen() { return impl_->listen(); }
 void Server::begin_shutdown() { impl_->begin_shutdown(); }
 
 void Server::prepare(asio::awaitable<bool> preparation, std::function<void()> on_prepared) {
-  asio::co_spawn(impl_->io, std::move(preparation),
-                 [impl = impl_, on_prepared = std::move(on_prepared)](std::exception_ptr failure, bool ready) {
-                   if (failure || !ready) {
-                     impl->preparation_failed = true;
-                     impl->begin_shutdown();
-                     return;
-                   }
-                   if (on_prepared) on_prepared();
-                   impl->prepared = true;
-                 });
+  asio::co_spawn(
+      impl_->io, std::move(preparation),
+      [impl = impl_, on_prepared = std::move(on_prepared)](std::exception_ptr failure, bool ready) {
+        if (failure || !ready) {
+          impl->preparation_failed = true;
+          impl->begin_shutdown();
+          return;
+        }
+        if (on_prepared) on_prepared();
+        impl->prepared = true;
+      });
 }
 
 bool Server::prepared() const { return impl_->prepared; }
@@ -669,7 +692,8 @@ int Server::run() {
     if (!error) impl->begin_shutdown();
   });
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 1; i < impl_->options.io_threads; ++i)
+    threads.emplace_back([this] { impl_->io.run(); });
   impl_->io.run();
   for (auto& thread : threads) thread.join();
   return 0;

@@ -34,7 +34,7 @@ struct ServerOptions {
   int io_threads = 2;
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 16 * 1024;
-  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
   // The whole request head must arrive within this of its first byte (not between bytes).
   std::chrono::milliseconds header_timeout{10'000};
   // After the head, the body must average at least min_body_rate bytes/s once

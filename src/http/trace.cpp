@@ -12,7 +12,8 @@ std::uint64_t next_random() {
 
 void append_hex(std::string& out, std::uint64_t value, int digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(kDigits[(value >> shift) & 0xF]);
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+    out.push_back(kDigits[(value >> shift) & 0xF]);
 }
 
 bool is_lower_hex(std::string_view text) {
@@ -21,7 +22,9 @@ bool is_lower_hex(std::string_view text) {
   return true;
 }
 
-bool all_zero(std::string_view text) { return text.find_first_not_of('0') == std::string_view::npos; }
+bool all_zero(std::string_view text) {
+  return text.find_first_not_of('0') == std::string_view::npos;
+}
 
 }  // namespace
 

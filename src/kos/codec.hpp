@@ -33,15 +33,14 @@ boost::json::object to_json(const ProductChangeRequest& request);
 // target must differ from the current one.
 std::optional<BillInquiryRequest> parse_bill_inquiry_request(const boost::json::value& body,
                                                              FieldErrors& errors);
-std::optional<ProductInquiryRequest> parse_product_inquiry_request(
-    const boost::json::value& body, FieldErrors& errors);
+std::optional<ProductInquiryRequest> parse_product_inquiry_request(const boost::json::value& body,
+                                                                   FieldErrors& errors);
 std::optional<ProductChangeRequest> parse_product_change_request(const boost::json::value& body,
                                                                  FieldErrors& errors);
 
 // Path parameters: /bill/available-months/{lineNumber}, /product/change/{requestId}.
 // The canonical value, or nullopt with an error under "lineNumber" / "requestId".
-std::optional<std::string> parse_line_number_parameter(std::string_view text,
-                                                       FieldErrors& errors);
+std::optional<std::string> parse_line_number_parameter(std::string_view text, FieldErrors& errors);
 std::optional<std::string> parse_request_id_parameter(std::string_view text, FieldErrors& errors);
 
 // ---- Payloads (kos-sim builds, clients parse) ----------------------------------------

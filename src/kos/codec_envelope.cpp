@@ -14,7 +14,8 @@ Envelope make_envelope(KosResultCode code, boost::json::value data, SystemTime n
   Envelope envelope;
   envelope.success = code == KosResultCode::kSuccess;
   envelope.result_code = code;
-  envelope.result_message = message.empty() ? std::string{default_message(code)} : std::move(message);
+  envelope.result_message =
+      message.empty() ? std::string{default_message(code)} : std::move(message);
   envelope.data = std::move(data);
   envelope.timestamp = iso8601_seoul(now);
   envelope.trace_id = std::move(trace_id);
@@ -24,8 +25,7 @@ Envelope make_envelope(KosResultCode code, boost::json::value data, SystemTime n
 Envelope make_invalid_request_envelope(const FieldErrors& errors, SystemTime now,
                                        std::string trace_id) {
   return make_envelope(KosResultCode::kInvalidRequest,
-                       boost::json::object{{"errors", errors.to_json()}}, now,
-                       std::move(trace_id));
+                       boost::json::object{{"errors", errors.to_json()}}, now, std::move(trace_id));
 }
 
 boost::json::object to_json(const Envelope& envelope) {

@@ -60,8 +60,7 @@ boost::json::object to_json(const ProductList& list) {
   return {{"products", std::move(products)}};
 }
 
-std::optional<ProductList> parse_product_list(const boost::json::value& data,
-                                              FieldErrors& errors) {
+std::optional<ProductList> parse_product_list(const boost::json::value& data, FieldErrors& errors) {
   ErrorMark mark{errors};
   ObjectReader reader{data, errors};
   ProductList list;
@@ -99,7 +98,8 @@ std::optional<ProductInquiryResult> parse_product_inquiry_result(const boost::js
         customer->enumeration("lineStatus", parse_line_status, kLineStatuses)
             .value_or(LineStatus::kActive);
   }
-  if (auto product = reader.object("currentProduct")) result.current_product = read_product(*product);
+  if (auto product = reader.object("currentProduct"))
+    result.current_product = read_product(*product);
   result.contract_info = detail::parse_contract(reader, "contractInfo").value_or(ContractInfo{});
   if (!mark.clean()) return std::nullopt;
   return result;

@@ -37,8 +37,8 @@ std::optional<BillInquiryRequest> parse_bill_inquiry_request(const boost::json::
   return BillInquiryRequest{*line_number, *billing_month, *request_id};
 }
 
-std::optional<ProductInquiryRequest> parse_product_inquiry_request(
-    const boost::json::value& body, FieldErrors& errors) {
+std::optional<ProductInquiryRequest> parse_product_inquiry_request(const boost::json::value& body,
+                                                                   FieldErrors& errors) {
   ErrorMark mark{errors};
   ObjectReader reader{body, errors};
   auto line_number = reader.line_number("lineNumber");
@@ -61,15 +61,13 @@ std::optional<ProductChangeRequest> parse_product_change_request(const boost::js
   return ProductChangeRequest{*line_number, *current, *target, *request_id};
 }
 
-std::optional<std::string> parse_line_number_parameter(std::string_view text,
-                                                       FieldErrors& errors) {
+std::optional<std::string> parse_line_number_parameter(std::string_view text, FieldErrors& errors) {
   auto canonical = normalize_line_number(text);
   if (!canonical) errors.add("lineNumber", std::string{detail::kLineNumberReason});
   return canonical;
 }
 
-std::optional<std::string> parse_request_id_parameter(std::string_view text,
-                                                      FieldErrors& errors) {
+std::optional<std::string> parse_request_id_parameter(std::string_view text, FieldErrors& errors) {
   if (!detail::is_valid_request_id(text)) {
     errors.add("requestId", std::string{detail::kRequestIdReason});
     return std::nullopt;

@@ -50,16 +50,12 @@ class ObjectReader {
   std::optional<std::int64_t> integer_at_least(std::string_view field, std::int64_t minimum,
                                                Presence presence = Presence::kRequired);
   // Money: an integer number of KRW, >= 0.
-  std::optional<std::int64_t> money(std::string_view field) {
-    return integer_at_least(field, 0);
-  }
+  std::optional<std::int64_t> money(std::string_view field) { return integer_at_least(field, 0); }
   std::optional<bool> boolean(std::string_view field, Presence presence = Presence::kRequired);
   std::optional<double> number(std::string_view field, Presence presence = Presence::kRequired);
-  const boost::json::array* array(std::string_view field,
-                                  Presence presence = Presence::kRequired);
+  const boost::json::array* array(std::string_view field, Presence presence = Presence::kRequired);
   // The raw value of any type; JSON null counts as absent.
-  const boost::json::value* value(std::string_view field,
-                                  Presence presence = Presence::kRequired);
+  const boost::json::value* value(std::string_view field, Presence presence = Presence::kRequired);
   // A nested object's reader; nullopt when absent (an error if required) or invalid.
   std::optional<ObjectReader> object(std::string_view field,
                                      Presence presence = Presence::kRequired);
@@ -68,8 +64,7 @@ class ObjectReader {
   std::optional<BillingMonth> kos_month(std::string_view field);
   std::optional<std::string> request_id(std::string_view field);
   std::optional<std::string> product_code(std::string_view field);
-  std::optional<std::string> date(std::string_view field,
-                                  Presence presence = Presence::kRequired);
+  std::optional<std::string> date(std::string_view field, Presence presence = Presence::kRequired);
 
   // A string converted by parse (returning std::optional<Enum>); `allowed` lists the
   // accepted texts for the error reason.

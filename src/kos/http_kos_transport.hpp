@@ -38,8 +38,7 @@ class HttpKosTransport final : public KosTransport {
   HttpKosTransport(boost::asio::io_context& io, HttpKosOptions options, const Clock& clock);
   ~HttpKosTransport() override;
 
-  boost::asio::awaitable<KosExchange> exchange(KosRequest request,
-                                               KosCallContext context) override;
+  boost::asio::awaitable<KosExchange> exchange(KosRequest request, KosCallContext context) override;
 
  private:
   std::unique_ptr<http::HttpClient> client_;

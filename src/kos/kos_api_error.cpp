@@ -5,8 +5,8 @@
 namespace phonebill::kos {
 
 http::ApiError api_error_for(const KosFailure& failure) {
-  using http::CommonError;
   using http::common_error;
+  using http::CommonError;
   switch (failure.kind) {
     case KosFailureKind::kTimeout:
       return common_error(CommonError::kKosTimeout);
@@ -14,8 +14,8 @@ http::ApiError api_error_for(const KosFailure& failure) {
       return common_error(CommonError::kInternalError);
     case KosFailureKind::kCircuitOpen: {
       auto error = common_error(CommonError::kKosUnavailable);
-      error.details = boost::json::object{
-          {"retryAfterSeconds", (failure.retry_after.count() + 999) / 1000}};
+      error.details =
+          boost::json::object{{"retryAfterSeconds", (failure.retry_after.count() + 999) / 1000}};
       return error;
     }
     default:

@@ -25,7 +25,8 @@ KosReply<T> to_reply(KosExchange exchange, Parse parse) {
   reply.data = parse(exchange.data, errors);
   if (!reply.data) {
     std::string text = "unparseable KOS payload";
-    if (!errors.empty()) text += ": " + errors.list().front().field + " " + errors.list().front().reason;
+    if (!errors.empty())
+      text += ": " + errors.list().front().field + " " + errors.list().front().reason;
     reply.failure = KosFailure{KosFailureKind::kTransport, text, {}};
   }
   return reply;
@@ -39,12 +40,18 @@ KosRequest post(KosOperation operation, std::string target, const boost::json::o
 
 std::string_view to_string(KosOperation operation) {
   switch (operation) {
-    case KosOperation::kBillInquiry: return "bill.inquiry";
-    case KosOperation::kAvailableMonths: return "bill.months";
-    case KosOperation::kProductInquiry: return "product.inquiry";
-    case KosOperation::kProductList: return "product.list";
-    case KosOperation::kProductChange: return "product.change";
-    case KosOperation::kOrderLookup: return "product.order";
+    case KosOperation::kBillInquiry:
+      return "bill.inquiry";
+    case KosOperation::kAvailableMonths:
+      return "bill.months";
+    case KosOperation::kProductInquiry:
+      return "product.inquiry";
+    case KosOperation::kProductList:
+      return "product.list";
+    case KosOperation::kProductChange:
+      return "product.change";
+    case KosOperation::kOrderLookup:
+      return "product.order";
   }
   return "unknown";
 }
@@ -53,12 +60,18 @@ bool is_change(KosOperation operation) { return operation == KosOperation::kProd
 
 std::string_view to_string(KosFailureKind kind) {
   switch (kind) {
-    case KosFailureKind::kTimeout: return "timeout";
-    case KosFailureKind::kTransport: return "transport";
-    case KosFailureKind::kSystemError: return "system_error";
-    case KosFailureKind::kRejected: return "rejected";
-    case KosFailureKind::kCircuitOpen: return "circuit_open";
-    case KosFailureKind::kBulkheadFull: return "bulkhead_full";
+    case KosFailureKind::kTimeout:
+      return "timeout";
+    case KosFailureKind::kTransport:
+      return "transport";
+    case KosFailureKind::kSystemError:
+      return "system_error";
+    case KosFailureKind::kRejected:
+      return "rejected";
+    case KosFailureKind::kCircuitOpen:
+      return "circuit_open";
+    case KosFailureKind::kBulkheadFull:
+      return "bulkhead_full";
   }
   return "unknown";
 }
@@ -74,13 +87,14 @@ boost::asio::awaitable<KosReply<Bill>> KosClient::inquire_bill(BillInquiryReques
 
 boost::asio::awaitable<KosReply<AvailableMonths>> KosClient::available_months(
     std::string line_number, KosCallContext context) {
-  KosRequest sent{KosOperation::kAvailableMonths, "GET",
-                  "/api/v1/kos/bill/available-months/" + line_number, {}};
+  KosRequest sent{KosOperation::kAvailableMonths,
+                  "GET",
+                  "/api/v1/kos/bill/available-months/" + line_number,
+                  {}};
   auto exchange = co_await transport_.exchange(std::move(sent), std::move(context));
-  co_return to_reply<AvailableMonths>(std::move(exchange),
-                                      [](const auto& data, FieldErrors& errors) {
-                                        return parse_available_months(data, errors);
-                                      });
+  co_return to_reply<AvailableMonths>(
+      std::move(exchange),
+      [](const auto& data, FieldErrors& errors) { return parse_available_months(data, errors); });
 }
 
 boost::asio::awaitable<KosReply<ProductInquiryResult>> KosClient::inquire_product(
@@ -113,8 +127,8 @@ boost::asio::awaitable<KosReply<ProductChangeResult>> KosClient::change_product(
 
 boost::asio::awaitable<KosReply<OrderInfo>> KosClient::find_order(std::string request_id,
                                                                   KosCallContext context) {
-  KosRequest sent{KosOperation::kOrderLookup, "GET", "/api/v1/kos/product/change/" + request_id,
-                  {}};
+  KosRequest sent{
+      KosOperation::kOrderLookup, "GET", "/api/v1/kos/product/change/" + request_id, {}};
   auto exchange = co_await transport_.exchange(std::move(sent), std::move(context));
   co_return to_reply<OrderInfo>(std::move(exchange), [](const auto& data, FieldErrors& errors) {
     return parse_order_info(data, errors);

@@ -21,7 +21,6 @@
 
 namespace phonebill::kos {
 
-
 // The six KOS endpoints; each has its own breaker and timeout.
 enum class KosOperation {
   kBillInquiry,
@@ -32,8 +31,8 @@ enum class KosOperation {
   kOrderLookup,
 };
 inline constexpr KosOperation kAllKosOperations[] = {
-    KosOperation::kBillInquiry,  KosOperation::kAvailableMonths, KosOperation::kProductInquiry,
-    KosOperation::kProductList,  KosOperation::kProductChange,   KosOperation::kOrderLookup,
+    KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry,
+    KosOperation::kProductList, KosOperation::kProductChange,   KosOperation::kOrderLookup,
 };
 // kos-sim's endpoint names: "bill.inquiry", "bill.months", "product.inquiry", ...
 std::string_view to_string(KosOperation operation);
@@ -52,13 +51,13 @@ std::string_view to_string(KosFailureKind kind);
 
 struct KosFailure {
   KosFailureKind kind = KosFailureKind::kTransport;
-  std::string message;  // for logs and history only
+  std::string message;                       // for logs and history only
   std::chrono::milliseconds retry_after{0};  // kCircuitOpen: when it may admit again
 };
 
 // One request sent (or refused) to KOS, as the history records it.
 struct KosAttempt {
-  int number = 1;                    // 1 for the first attempt, 2.. for retries
+  int number = 1;  // 1 for the first attempt, 2.. for retries
   SystemTime started_at;
   SystemTime finished_at;
   std::optional<KosResultCode> result_code;  // absent when KOS gave no envelope
@@ -131,8 +130,8 @@ class KosClient {
   boost::asio::awaitable<KosReply<ProductInquiryResult>> inquire_product(
       ProductInquiryRequest request, KosCallContext context);
   boost::asio::awaitable<KosReply<ProductList>> list_products(KosCallContext context);
-  boost::asio::awaitable<KosReply<ProductChangeResult>> change_product(
-      ProductChangeRequest request, KosCallContext context);
+  boost::asio::awaitable<KosReply<ProductChangeResult>> change_product(ProductChangeRequest request,
+                                                                       KosCallContext context);
   boost::asio::awaitable<KosReply<OrderInfo>> find_order(std::string request_id,
                                                          KosCallContext context);
 

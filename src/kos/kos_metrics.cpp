@@ -17,18 +17,26 @@ const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.0
 
 KosMetrics::KosMetrics(prometheus::Registry& registry,
                        std::initializer_list<KosOperation> breakers_used)
-    : calls_(prometheus::BuildCounter().Name("kos_calls_total")
+    : calls_(prometheus::BuildCounter()
+                 .Name("kos_calls_total")
                  .Help("KOS call attempts by operation and result code or failure")
                  .Register(registry)),
-      durations_(prometheus::BuildHistogram().Name("kos_call_duration_seconds")
-                     .Help("KOS call attempt latency").Register(registry)),
-      refused_(prometheus::BuildCounter().Name("kos_calls_refused_total")
-                   .Help("KOS calls refused before sending").Register(registry)),
-      circuit_state_(prometheus::BuildGauge().Name("kos_circuit_state")
+      durations_(prometheus::BuildHistogram()
+                     .Name("kos_call_duration_seconds")
+                     .Help("KOS call attempt latency")
+                     .Register(registry)),
+      refused_(prometheus::BuildCounter()
+                   .Name("kos_calls_refused_total")
+                   .Help("KOS calls refused before sending")
+                   .Register(registry)),
+      circuit_state_(prometheus::BuildGauge()
+                         .Name("kos_circuit_state")
                          .Help("KOS circuit breaker: 0 closed, 1 open, 2 half-open")
                          .Register(registry)),
-      transitions_(prometheus::BuildCounter().Name("kos_circuit_transitions_total")
-                       .Help("KOS circuit breaker transitions by new state").Register(registry)) {
+      transitions_(prometheus::BuildCounter()
+                       .Name("kos_circuit_transitions_total")
+                       .Help("KOS circuit breaker transitions by new state")
+                       .Register(registry)) {
   for (auto operation : kAllKosOperations)
     duration_series_[std::size_t(operation)] =
         &durations_.Add({{"operation", std::string{to_string(operation)}}}, kBuckets);
@@ -38,7 +46,7 @@ KosMetrics::KosMetrics(prometheus::Registry& registry,
 
 void KosMetrics::on_attempt(KosOperation operation, const KosAttempt& attempt) {
   std::string result = attempt.result_code ? std::string{to_text(*attempt.result_code)}
-                     : attempt.failure     ? std::string{to_string(*attempt.failure)}
+                       : attempt.failure   ? std::string{to_string(*attempt.failure)}
                                            : std::string{"unknown"};
   duration_series_[std::size_t(operation)]->Observe(
       std::chrono::duration<double>(attempt.finished_at - attempt.started_at).count());
@@ -48,8 +56,9 @@ void KosMetrics::on_attempt(KosOperation operation, const KosAttempt& attempt) {
 
 void KosMetrics::on_refused(KosOperation operation, KosFailureKind kind) {
   std::lock_guard lock{mutex_};
-  refused_.Add({{"operation", std::string{to_string(operation)}},
-                {"reason", std::string{to_string(kind)}}})
+  refused_
+      .Add({{"operation", std::string{to_string(operation)}},
+            {"reason", std::string{to_string(kind)}}})
       .Increment();
 }
 

@@ -32,7 +32,8 @@ class KosMetrics final : public KosObserver {
 
   void on_attempt(KosOperation operation, const KosAttempt& attempt) override;
   void on_refused(KosOperation operation, KosFailureKind kind) override;
-  void on_transition(KosOperation operation, const resilience::BreakerTransition& transition) override;
+  void on_transition(KosOperation operation,
+                     const resilience::BreakerTransition& transition) override;
 
  private:
   prometheus::Family<prometheus::Counter>& calls_;

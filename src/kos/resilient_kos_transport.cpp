@@ -49,8 +49,8 @@ KosResilienceOptions KosResilienceOptions::from_environment(const Environment& e
       "PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", options.inquiry_timeout.count(), 1, 600'000)};
   options.change_timeout = std::chrono::milliseconds{environment.integer(
       "PHONEBILL_KOS_CHANGE_TIMEOUT_MS", options.change_timeout.count(), 1, 600'000)};
-  options.max_concurrent_calls = int(environment.integer(
-      "PHONEBILL_KOS_MAX_CONCURRENT", options.max_concurrent_calls, 1, 100'000));
+  options.max_concurrent_calls = int(environment.integer("PHONEBILL_KOS_MAX_CONCURRENT",
+                                                         options.max_concurrent_calls, 1, 100'000));
   return options;
 }
 
@@ -64,7 +64,8 @@ ResilientKosTransport::ResilientKosTransport(KosTransport& inner, KosResilienceO
       pause_(pause ? std::move(pause) : resilience::Pause{[](std::chrono::milliseconds delay) {
         return http::sleep_for(delay);
       }}),
-      now_(now ? std::move(now) : resilience::SteadyNow{[] { return std::chrono::steady_clock::now(); }}),
+      now_(now ? std::move(now)
+               : resilience::SteadyNow{[] { return std::chrono::steady_clock::now(); }}),
       bulkhead_("kos", options_.max_concurrent_calls) {
   for (auto operation : kAllKosOperations) {
     auto listener = [this, operation](const resilience::BreakerTransition& transition) {
@@ -94,8 +95,8 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::attempt_once(
   if (!permit) {
     if (auto* observer = observer_.load())
       observer->on_refused(request.operation, KosFailureKind::kCircuitOpen);
-    co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, clock_.now(),
-                      number, permit.retry_after());
+    co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, clock_.now(), number,
+                      permit.retry_after());
   }
   auto exchange = co_await inner_.exchange(request, context);
   if (counts_against_breaker(exchange)) {
@@ -121,8 +122,7 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::exchange(KosRequest r
                       std::string{resilience::to_string(breaker(request.operation).state())},
                       clock_.now(), 1);
   }
-  context.deadline =
-      std::min(context.deadline, now_() + options_.timeout(request.operation));
+  context.deadline = std::min(context.deadline, now_() + options_.timeout(request.operation));
   std::vector<KosAttempt> attempts;
   auto attempt = [&](int number) -> boost::asio::awaitable<KosExchange> {
     auto result = co_await attempt_once(request, context, number);

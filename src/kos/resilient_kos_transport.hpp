@@ -60,8 +60,7 @@ class ResilientKosTransport final : public KosTransport {
                         resilience::SteadyNow now = {});
   ~ResilientKosTransport() override;
 
-  boost::asio::awaitable<KosExchange> exchange(KosRequest request,
-                                               KosCallContext context) override;
+  boost::asio::awaitable<KosExchange> exchange(KosRequest request, KosCallContext context) override;
 
   // Set before serving; nullptr: none.
   void set_observer(KosObserver* observer) { observer_.store(observer); }

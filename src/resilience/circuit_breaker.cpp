@@ -9,18 +9,24 @@ namespace phonebill::resilience {
 
 std::string_view to_string(BreakerState state) {
   switch (state) {
-    case BreakerState::kClosed: return "closed";
-    case BreakerState::kOpen: return "open";
-    case BreakerState::kHalfOpen: return "half_open";
+    case BreakerState::kClosed:
+      return "closed";
+    case BreakerState::kOpen:
+      return "open";
+    case BreakerState::kHalfOpen:
+      return "half_open";
   }
   return "closed";
 }
 
 int gauge_value(BreakerState state) {
   switch (state) {
-    case BreakerState::kClosed: return 0;
-    case BreakerState::kOpen: return 1;
-    case BreakerState::kHalfOpen: return 2;
+    case BreakerState::kClosed:
+      return 0;
+    case BreakerState::kOpen:
+      return 1;
+    case BreakerState::kHalfOpen:
+      return 2;
   }
   return 0;
 }
@@ -82,7 +88,9 @@ CircuitBreakerOptions sanitized(CircuitBreakerOptions options) {
 
 CircuitBreaker::CircuitBreaker(std::string name, CircuitBreakerOptions options, const Clock& clock,
                                BreakerListener listener)
-    : name_(std::move(name)), options_(sanitized(options)), clock_(clock),
+    : name_(std::move(name)),
+      options_(sanitized(options)),
+      clock_(clock),
       listener_(std::move(listener)) {}
 
 BreakerTransition CircuitBreaker::move_to(BreakerState to, SystemTime now, int failures) {
@@ -148,8 +156,7 @@ void CircuitBreaker::finish(std::uint64_t generation, bool trial, Outcome outcom
     auto now = clock_.now();
     if (state_ == BreakerState::kClosed) {
       if (outcome == Outcome::kSuccess) consecutive_failures_ = 0;
-      if (outcome == Outcome::kFailure &&
-          ++consecutive_failures_ >= options_.failure_threshold) {
+      if (outcome == Outcome::kFailure && ++consecutive_failures_ >= options_.failure_threshold) {
         transition = move_to(BreakerState::kOpen, now, consecutive_failures_);
       }
     } else if (state_ == BreakerState::kHalfOpen && trial) {

@@ -24,9 +24,9 @@ std::string_view to_string(BreakerState state);
 int gauge_value(BreakerState state);
 
 struct CircuitBreakerOptions {
-  int failure_threshold = 5;                    // consecutive failures that open it
+  int failure_threshold = 5;  // consecutive failures that open it
   std::chrono::milliseconds open_duration{30'000};
-  int half_open_trials = 3;                     // trial calls admitted, and successes to close
+  int half_open_trials = 3;  // trial calls admitted, and successes to close
 
   // <prefix>_FAILURE_THRESHOLD, <prefix>_OPEN_MS, <prefix>_HALF_OPEN_TRIALS (e.g. prefix
   // PHONEBILL_KOS_BREAKER). Unset variables keep `defaults`. Throws ConfigError.
@@ -49,7 +49,7 @@ using BreakerListener = std::function<void(const BreakerTransition&)>;
 struct BreakerCounters {
   std::uint64_t successes = 0;
   std::uint64_t failures = 0;
-  std::uint64_t rejected = 0;     // fast failures while open or half-open and full
+  std::uint64_t rejected = 0;  // fast failures while open or half-open and full
   std::uint64_t transitions = 0;
 };
 

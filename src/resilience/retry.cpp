@@ -19,7 +19,8 @@ std::chrono::milliseconds RetryPolicy::delay_before(int retry, Random& random) c
 RetryPolicy RetryPolicy::from_environment(const Environment& environment, const std::string& prefix,
                                           RetryPolicy defaults) {
   RetryPolicy policy = defaults;
-  policy.max_retries = int(environment.integer(prefix + "_MAX_RETRIES", defaults.max_retries, 0, 10));
+  policy.max_retries =
+      int(environment.integer(prefix + "_MAX_RETRIES", defaults.max_retries, 0, 10));
   policy.base_delay = environment.milliseconds(prefix + "_BASE_DELAY_MS", defaults.base_delay);
   policy.max_delay = environment.milliseconds(prefix + "_MAX_DELAY_MS", defaults.max_delay);
   return policy;

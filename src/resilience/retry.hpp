@@ -10,16 +10,16 @@
 #include <functional>
 
 #include "core/config.hpp"
-#include "core/random.hpp"
 #include "core/deadline.hpp"
+#include "core/random.hpp"
 
 namespace phonebill::resilience {
 
 struct RetryPolicy {
-  int max_retries = 2;                          // attempts = 1 + max_retries
-  std::chrono::milliseconds base_delay{100};    // before the first retry, before jitter
-  std::chrono::milliseconds max_delay{1'000};   // cap of the exponential growth
-  double jitter = 0.5;                          // delay drawn from [d·(1-jitter), d]
+  int max_retries = 2;                         // attempts = 1 + max_retries
+  std::chrono::milliseconds base_delay{100};   // before the first retry, before jitter
+  std::chrono::milliseconds max_delay{1'000};  // cap of the exponential growth
+  double jitter = 0.5;                         // delay drawn from [d·(1-jitter), d]
   // A retry starts only if this much time is left after its pause.
   std::chrono::milliseconds minimum_attempt_time{50};
 

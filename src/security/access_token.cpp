@@ -13,17 +13,28 @@ bool VerifiedToken::has_permission(std::string_view permission) const {
 
 std::string_view to_string(TokenStatus status) {
   switch (status) {
-    case TokenStatus::kMissing: return "missing";
-    case TokenStatus::kMalformed: return "malformed";
-    case TokenStatus::kUnsupportedAlgorithm: return "unsupported_algorithm";
-    case TokenStatus::kUnknownKey: return "unknown_key";
-    case TokenStatus::kBadSignature: return "bad_signature";
-    case TokenStatus::kWrongIssuer: return "wrong_issuer";
-    case TokenStatus::kWrongAudience: return "wrong_audience";
-    case TokenStatus::kInvalidClaims: return "invalid_claims";
-    case TokenStatus::kNotYetValid: return "not_yet_valid";
-    case TokenStatus::kExpired: return "expired";
-    case TokenStatus::kRevoked: return "revoked";
+    case TokenStatus::kMissing:
+      return "missing";
+    case TokenStatus::kMalformed:
+      return "malformed";
+    case TokenStatus::kUnsupportedAlgorithm:
+      return "unsupported_algorithm";
+    case TokenStatus::kUnknownKey:
+      return "unknown_key";
+    case TokenStatus::kBadSignature:
+      return "bad_signature";
+    case TokenStatus::kWrongIssuer:
+      return "wrong_issuer";
+    case TokenStatus::kWrongAudience:
+      return "wrong_audience";
+    case TokenStatus::kInvalidClaims:
+      return "invalid_claims";
+    case TokenStatus::kNotYetValid:
+      return "not_yet_valid";
+    case TokenStatus::kExpired:
+      return "expired";
+    case TokenStatus::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -34,9 +45,12 @@ std::ostream& operator<<(std::ostream& stream, TokenStatus status) {
 
 http::CommonError to_common_error(TokenStatus status) {
   switch (status) {
-    case TokenStatus::kExpired: return http::CommonError::kTokenExpired;
-    case TokenStatus::kRevoked: return http::CommonError::kTokenRevoked;
-    default: return http::CommonError::kUnauthorized;
+    case TokenStatus::kExpired:
+      return http::CommonError::kTokenExpired;
+    case TokenStatus::kRevoked:
+      return http::CommonError::kTokenRevoked;
+    default:
+      return http::CommonError::kUnauthorized;
   }
 }
 

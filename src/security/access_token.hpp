@@ -24,26 +24,26 @@ inline constexpr std::chrono::seconds kDefaultAccessTokenLifetime{30 * 60};
 
 // The claims auth puts into a new access token (besides iss, aud, iat, exp).
 struct AccessTokenClaims {
-  std::string user_id;      // sub
-  std::string session_id;   // sid
-  std::string token_id;     // jti; empty: TokenSigner generates one
-  std::string customer_id;  // cid
-  std::string line_number;  // line, canonical 11 digits
+  std::string user_id;                   // sub
+  std::string session_id;                // sid
+  std::string token_id;                  // jti; empty: TokenSigner generates one
+  std::string customer_id;               // cid
+  std::string line_number;               // line, canonical 11 digits
   std::vector<std::string> permissions;  // perms: BILL_INQUIRY, PRODUCT_CHANGE, ADMIN
 };
 
 // A token whose signature, issuer, audience, lifetime and claim types were checked and
 // which was not revoked when checked.
 struct VerifiedToken {
-  std::string user_id;      // sub
-  std::string session_id;   // sid
-  std::string token_id;     // jti
-  std::string customer_id;  // cid
-  std::string line_number;  // line
+  std::string user_id;                   // sub
+  std::string session_id;                // sid
+  std::string token_id;                  // jti
+  std::string customer_id;               // cid
+  std::string line_number;               // line
   std::vector<std::string> permissions;  // perms
-  SystemTime issued_at;     // iat
-  SystemTime expires_at;    // exp
-  std::string key_id;       // kid of the key that signed it
+  SystemTime issued_at;                  // iat
+  SystemTime expires_at;                 // exp
+  std::string key_id;                    // kid of the key that signed it
 
   bool has_permission(std::string_view permission) const;
   bool operator==(const VerifiedToken&) const = default;
@@ -51,17 +51,17 @@ struct VerifiedToken {
 
 // Why a token was not accepted. Order follows the checks in TokenVerifier::verify.
 enum class TokenStatus {
-  kMissing,           // no Authorization header, or not "Bearer <token>"
-  kMalformed,         // not three base64url parts of JSON objects, or too long
+  kMissing,               // no Authorization header, or not "Bearer <token>"
+  kMalformed,             // not three base64url parts of JSON objects, or too long
   kUnsupportedAlgorithm,  // header alg is not exactly "ES256" (none, HS256, RS256, ...)
-  kUnknownKey,        // no kid, or a kid that no known key has
-  kBadSignature,      // the signature does not verify with that key
-  kWrongIssuer,       // iss is not the configured issuer
-  kWrongAudience,     // aud (string or array) does not contain the configured audience
-  kInvalidClaims,     // a required claim is missing or has the wrong type
-  kNotYetValid,       // iat (or nbf) is in the future beyond the leeway
-  kExpired,           // exp is in the past beyond the leeway
-  kRevoked,           // its jti or its session was revoked
+  kUnknownKey,            // no kid, or a kid that no known key has
+  kBadSignature,          // the signature does not verify with that key
+  kWrongIssuer,           // iss is not the configured issuer
+  kWrongAudience,         // aud (string or array) does not contain the configured audience
+  kInvalidClaims,         // a required claim is missing or has the wrong type
+  kNotYetValid,           // iat (or nbf) is in the future beyond the leeway
+  kExpired,               // exp is in the past beyond the leeway
+  kRevoked,               // its jti or its session was revoked
 };
 
 using TokenResult = boost::system::result<VerifiedToken, TokenStatus>;

@@ -30,7 +30,9 @@ std::string base64url_encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() * 4 + 2) / 3);
   std::size_t index = 0;
-  auto byte = [&](std::size_t at) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])); };
+  auto byte = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at]));
+  };
   for (; index + 3 <= bytes.size(); index += 3) {
     std::uint32_t group = byte(index) << 16 | byte(index + 1) << 8 | byte(index + 2);
     out += kAlphabet[group >> 18 & 63];

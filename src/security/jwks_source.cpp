@@ -50,9 +50,9 @@ asio::awaitable<bool> LocalJwksSource::refresh_for_unknown_key(std::string key_i
 HttpJwksOptions HttpJwksOptions::from_environment(const Environment& environment) {
   HttpJwksOptions options;
   // Checked here, so a bad list stops start-up with the variable's name.
-  for (const auto& url : parse_base_url_list("PHONEBILL_UPSTREAM_AUTH",
-                                             environment.required_string("PHONEBILL_UPSTREAM_AUTH"),
-                                             kAuthUrlRules))
+  for (const auto& url :
+       parse_base_url_list("PHONEBILL_UPSTREAM_AUTH",
+                           environment.required_string("PHONEBILL_UPSTREAM_AUTH"), kAuthUrlRules))
     options.base_urls.push_back("http://" + url.authority() + url.path);
   options.refresh_interval =
       environment.milliseconds("PHONEBILL_JWKS_REFRESH_MS", options.refresh_interval);
@@ -170,8 +170,8 @@ struct HttpJwksSource::State : std::enable_shared_from_this<State> {
   const Clock& clock;
   std::vector<Upstream> upstreams;
   mutable std::mutex mutex;
-  KeyMap keys;                       // guarded by mutex
-  bool has_keys = false;             // guarded by mutex
+  KeyMap keys;                                       // guarded by mutex
+  bool has_keys = false;                             // guarded by mutex
   std::optional<SystemTime> last_unknown_key_fetch;  // guarded by mutex
   std::atomic<int> fetches_in_flight{0};
   std::atomic<std::uint64_t> fetch_attempts{0};

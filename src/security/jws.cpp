@@ -30,8 +30,7 @@ std::optional<CompactJws> split_compact(std::string_view token) {
 std::string es256_sign(evp_pkey_st* key, std::string_view signing_input) {
   MdContextPtr context{EVP_MD_CTX_new()};
   std::size_t der_length = 0;
-  if (!context ||
-      EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+  if (!context || EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
       EVP_DigestSign(context.get(), nullptr, &der_length,
                      reinterpret_cast<const unsigned char*>(signing_input.data()),
                      signing_input.size()) != 1) {

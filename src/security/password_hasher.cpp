@@ -32,23 +32,27 @@ PasswordHashOptions PasswordHashOptions::from_environment(const Environment& env
   PasswordHashOptions options;
   options.ops_limit = static_cast<std::uint64_t>(environment.integer(
       "PHONEBILL_PASSWORD_OPS_LIMIT", static_cast<std::int64_t>(options.ops_limit), 1, 20));
-  options.memory_limit = static_cast<std::size_t>(
-      environment.integer("PHONEBILL_PASSWORD_MEMORY_KIB",
-                          static_cast<std::int64_t>(options.memory_limit / 1024), 8,
-                          1024 * 1024)) * 1024;
+  options.memory_limit =
+      static_cast<std::size_t>(environment.integer(
+          "PHONEBILL_PASSWORD_MEMORY_KIB", static_cast<std::int64_t>(options.memory_limit / 1024),
+          8, 1024 * 1024)) *
+      1024;
   options.threads = static_cast<std::size_t>(environment.integer(
       "PHONEBILL_PASSWORD_THREADS", static_cast<std::int64_t>(options.threads), 1, 64));
-  options.queue_limit = static_cast<std::size_t>(environment.integer(
-      "PHONEBILL_PASSWORD_QUEUE_LIMIT", static_cast<std::int64_t>(options.queue_limit), 0,
-      100'000));
+  options.queue_limit = static_cast<std::size_t>(
+      environment.integer("PHONEBILL_PASSWORD_QUEUE_LIMIT",
+                          static_cast<std::int64_t>(options.queue_limit), 0, 100'000));
   return options;
 }
 
 std::string_view to_string(PasswordError error) {
   switch (error) {
-    case PasswordError::kBusy: return "busy";
-    case PasswordError::kShuttingDown: return "shutting_down";
-    case PasswordError::kFailed: return "failed";
+    case PasswordError::kBusy:
+      return "busy";
+    case PasswordError::kShuttingDown:
+      return "shutting_down";
+    case PasswordError::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -63,7 +67,8 @@ void throw_exception_from_error(PasswordError error, const boost::source_locatio
 
 namespace detail {
 struct PasswordPool {
-  PasswordPool(std::size_t thread_count, std::size_t limit) : threads(thread_count), job_limit(limit) {}
+  PasswordPool(std::size_t thread_count, std::size_t limit)
+      : threads(thread_count), job_limit(limit) {}
   asio::thread_pool threads;
   const std::size_t job_limit;  // running + queued
   std::atomic<std::size_t> in_flight{0};
@@ -96,9 +101,8 @@ asio::awaitable<PasswordResult<T>> run_on_pool(std::shared_ptr<detail::PasswordP
       guard.reset();
     });
   };
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&,
-                                          void(PasswordResult<T>)>(std::move(initiation),
-                                                                   asio::use_awaitable);
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(PasswordResult<T>)>(
+      std::move(initiation), asio::use_awaitable);
 }
 
 // Wipes a password copy once it is no longer needed.
@@ -116,7 +120,8 @@ PasswordHasher::PasswordHasher(PasswordHashOptions options) : options_(options) 
   }
   // The dummy hash has the real parameters, so checking against it costs the same.
   dummy_hash_ = hash_blocking(random_token(24));
-  pool_ = std::make_shared<detail::PasswordPool>(options_.threads, options_.threads + options_.queue_limit);
+  pool_ = std::make_shared<detail::PasswordPool>(options_.threads,
+                                                 options_.threads + options_.queue_limit);
 }
 
 PasswordHasher::~PasswordHasher() {

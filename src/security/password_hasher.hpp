@@ -80,8 +80,8 @@ class PasswordHasher {
       std::string password, std::string stored_hash);
   // The same work as verify() against the dummy hash, always { matches = false }: call it
   // for an unknown user so timing does not tell unknown users from wrong passwords.
-  boost::asio::awaitable<boost::system::result<PasswordCheck, PasswordError>>
-  verify_unknown_user(std::string password);
+  boost::asio::awaitable<boost::system::result<PasswordCheck, PasswordError>> verify_unknown_user(
+      std::string password);
 
   // The same as hash() / verify(), on the calling thread (tools, start-up demo data).
   std::string hash_blocking(std::string_view password) const;

@@ -12,8 +12,8 @@ namespace phonebill::security {
 
 std::string random_token(std::size_t byte_count) {
   std::string bytes(byte_count, '\0');
-  if (byte_count > 0 &&
-      RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(byte_count)) != 1) {
+  if (byte_count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()),
+                                   static_cast<int>(byte_count)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
   return base64url_encode(bytes);

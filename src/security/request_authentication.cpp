@@ -5,7 +5,7 @@
 namespace phonebill::security {
 
 boost::asio::awaitable<http::Outcome<VerifiedToken>> authenticate(http::Request& request,
-                                                                 TokenVerifier& verifier) {
+                                                                  TokenVerifier& verifier) {
   auto bearer = extract_bearer(request.header("authorization"));
   TokenResult verified = TokenStatus::kMissing;
   if (bearer) verified = co_await verifier.verify_or_refresh(std::string{*bearer});

@@ -15,6 +15,6 @@ namespace phonebill::security {
 // The verified token of `request`; also records the caller in request.user_id for the
 // access log.
 boost::asio::awaitable<http::Outcome<VerifiedToken>> authenticate(http::Request& request,
-                                                                 TokenVerifier& verifier);
+                                                                  TokenVerifier& verifier);
 
 }  // namespace phonebill::security

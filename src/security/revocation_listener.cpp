@@ -151,7 +151,8 @@ struct RevocationListener::State : std::enable_shared_from_this<State> {
         if (colon == std::string_view::npos) continue;
         const auto kind = parse_revocation_kind(rest.substr(0, colon));
         if (!kind) continue;
-        set.revoke(*kind, rest.substr(colon + 1), std::chrono::milliseconds{values[index].integer()});
+        set.revoke(*kind, rest.substr(colon + 1),
+                   std::chrono::milliseconds{values[index].integer()});
         ++applied;
       }
     } while (cursor != "0");

@@ -19,9 +19,8 @@ std::string entry_key(RevocationKind kind, std::string_view id) {
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxRevokedIdLength) return false;
-  return std::none_of(id.begin(), id.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-  });
+  return std::none_of(id.begin(), id.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
 }
 
 }  // namespace
@@ -85,8 +84,8 @@ std::size_t RevocationSet::size() const {
 }
 
 boost::asio::awaitable<cache::RedisResult<void>> publish_revocation(
-    cache::RedisClient& redis, RevocationKind kind, std::string id,
-    std::chrono::milliseconds ttl, phonebill::Deadline deadline, RevocationChannel channel) {
+    cache::RedisClient& redis, RevocationKind kind, std::string id, std::chrono::milliseconds ttl,
+    phonebill::Deadline deadline, RevocationChannel channel) {
   if (!valid_id(id) || ttl <= std::chrono::milliseconds::zero()) {
     co_return cache::RedisError{cache::RedisErrorKind::kServer, "invalid revocation"};
   }
@@ -95,8 +94,7 @@ boost::asio::awaitable<cache::RedisResult<void>> publish_revocation(
   auto stored = co_await redis.set(key, "1", ttl, deadline);
   if (!stored) co_return stored.error();
   // Message: "<kind>:<ttl ms>:<id>" (the id last, so it may contain ':').
-  const auto message =
-      std::string{to_string(kind)} + ':' + std::to_string(ttl.count()) + ':' + id;
+  const auto message = std::string{to_string(kind)} + ':' + std::to_string(ttl.count()) + ':' + id;
   auto published = co_await redis.publish(channel.channel, message, deadline);
   if (!published) co_return published.error();
   co_return cache::RedisResult<void>{};

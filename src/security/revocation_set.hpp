@@ -84,8 +84,8 @@ class RevocationSet {
 // the tokens concerned (a session: the access token lifetime). Fails with the first
 // Redis error; the SET alone already makes the revocation durable.
 boost::asio::awaitable<cache::RedisResult<void>> publish_revocation(
-    cache::RedisClient& redis, RevocationKind kind, std::string id,
-    std::chrono::milliseconds ttl, phonebill::Deadline deadline, RevocationChannel channel = {});
+    cache::RedisClient& redis, RevocationKind kind, std::string id, std::chrono::milliseconds ttl,
+    phonebill::Deadline deadline, RevocationChannel channel = {});
 
 // Redis connection settings for revocation traffic: a returning Redis is noticed within
 // a quarter second (instead of the default second), so that revocations auth publishes

@@ -124,8 +124,8 @@ SigningKeyRing SigningKeyRing::load_from_directory(const fs::path& directory) {
   std::vector<SigningKey> previous;
   for (const auto& [number, path] : previous_paths) previous.push_back(load_private_key(path));
   SigningKeyRing ring{std::move(active), std::move(previous)};
-  log::info("signing_keys_loaded", {{"activeKid", ring.active().key_id()},
-                                    {"verificationKeys", ring.keys().size()}});
+  log::info("signing_keys_loaded",
+            {{"activeKid", ring.active().key_id()}, {"verificationKeys", ring.keys().size()}});
   return ring;
 }
 

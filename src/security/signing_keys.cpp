@@ -36,8 +36,8 @@ bool is_p256(EVP_PKEY* key) {
   if (key == nullptr || EVP_PKEY_is_a(key, "EC") != 1) return false;
   std::array<char, 64> group{};
   std::size_t length = 0;
-  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group.data(),
-                                     group.size(), &length) != 1) {
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group.data(), group.size(),
+                                     &length) != 1) {
     clear_openssl_errors();
     return false;
   }
@@ -76,16 +76,14 @@ std::shared_ptr<evp_pkey_st> share(detail::PkeyPtr key) {
   return std::shared_ptr<evp_pkey_st>(key.release(), EVP_PKEY_free);
 }
 
-const boost::json::string* string_member(const boost::json::object& object,
-                                         std::string_view name) {
+const boost::json::string* string_member(const boost::json::object& object, std::string_view name) {
   const auto* value = object.if_contains(name);
   return value != nullptr ? value->if_string() : nullptr;
 }
 
 }  // namespace
 
-SigningKey::SigningKey(std::shared_ptr<evp_pkey_st> key, bool has_private_key,
-                       std::string key_id)
+SigningKey::SigningKey(std::shared_ptr<evp_pkey_st> key, bool has_private_key, std::string key_id)
     : key_(std::move(key)), has_private_key_(has_private_key), key_id_(std::move(key_id)) {}
 
 SigningKey SigningKey::generate() {
@@ -127,8 +125,8 @@ std::optional<SigningKey> SigningKey::from_jwk(const boost::json::object& jwk) {
   const auto* crv = string_member(jwk, "crv");
   const auto* x_text = string_member(jwk, "x");
   const auto* y_text = string_member(jwk, "y");
-  if (kty == nullptr || *kty != "EC" || crv == nullptr || *crv != "P-256" ||
-      x_text == nullptr || y_text == nullptr) {
+  if (kty == nullptr || *kty != "EC" || crv == nullptr || *crv != "P-256" || x_text == nullptr ||
+      y_text == nullptr) {
     return std::nullopt;
   }
   if (const auto* alg = jwk.if_contains("alg"); alg != nullptr) {
@@ -168,8 +166,8 @@ std::optional<SigningKey> SigningKey::from_jwk(const boost::json::object& jwk) {
 std::string SigningKey::private_pem() const {
   if (!has_private_key_) throw SigningKeyError("public-only key has no private PEM");
   detail::BioPtr bio{BIO_new(BIO_s_mem())};
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr,
-                                       nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     clear_openssl_errors();
     throw SigningKeyError("could not encode the private key");
   }

@@ -20,8 +20,7 @@ TokenSignerOptions TokenSignerOptions::from_environment(const Environment& envir
   return options;
 }
 
-TokenSigner::TokenSigner(const SigningKeyRing& keys, TokenSignerOptions options,
-                         const Clock& clock)
+TokenSigner::TokenSigner(const SigningKeyRing& keys, TokenSignerOptions options, const Clock& clock)
     : keys_(keys), options_(std::move(options)), clock_(clock) {}
 
 SignedToken TokenSigner::sign(const AccessTokenClaims& claims) const {
@@ -40,9 +39,8 @@ SignedToken TokenSigner::sign(const AccessTokenClaims& claims) const {
       {"jti", token_id},
       {"sid", claims.session_id},
       {"iat", issued_at.time_since_epoch().count()},
-      {"exp", std::chrono::time_point_cast<std::chrono::seconds>(expires_at)
-                  .time_since_epoch()
-                  .count()},
+      {"exp",
+       std::chrono::time_point_cast<std::chrono::seconds>(expires_at).time_since_epoch().count()},
       {"cid", claims.customer_id},
       {"line", claims.line_number},
       {"perms", std::move(permissions)}};

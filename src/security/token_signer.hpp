@@ -23,10 +23,10 @@ struct TokenSignerOptions {
 };
 
 struct SignedToken {
-  std::string token;     // the compact JWS: hand it to the client, never log it
-  std::string token_id;  // jti (generated unless the claims named one)
-  SystemTime issued_at;  // iat (whole seconds)
-  SystemTime expires_at; // exp = iat + lifetime
+  std::string token;      // the compact JWS: hand it to the client, never log it
+  std::string token_id;   // jti (generated unless the claims named one)
+  SystemTime issued_at;   // iat (whole seconds)
+  SystemTime expires_at;  // exp = iat + lifetime
 };
 
 class TokenSigner {

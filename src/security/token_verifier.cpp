@@ -117,9 +117,9 @@ TokenVerifierOptions TokenVerifierOptions::from_environment(const Environment& e
   options.audience = environment.string("PHONEBILL_TOKEN_AUDIENCE", options.audience);
   options.leeway = std::chrono::seconds{
       environment.integer("PHONEBILL_TOKEN_LEEWAY_SECONDS", options.leeway.count(), 0, 300)};
-  options.cache_capacity = static_cast<std::size_t>(environment.integer(
-      "PHONEBILL_TOKEN_CACHE_SIZE", static_cast<std::int64_t>(options.cache_capacity), 0,
-      10'000'000));
+  options.cache_capacity = static_cast<std::size_t>(
+      environment.integer("PHONEBILL_TOKEN_CACHE_SIZE",
+                          static_cast<std::int64_t>(options.cache_capacity), 0, 10'000'000));
   return options;
 }
 
@@ -133,9 +133,7 @@ TokenVerifier::TokenVerifier(JwksSource& keys, TokenVerifierOptions options, con
 
 TokenVerifier::~TokenVerifier() = default;
 
-TokenResult TokenVerifier::verify(std::string_view token) const {
-  return finish(evaluate(token));
-}
+TokenResult TokenVerifier::verify(std::string_view token) const { return finish(evaluate(token)); }
 
 TokenResult TokenVerifier::evaluate(std::string_view token) const {
   if (token.empty()) return TokenStatus::kMissing;

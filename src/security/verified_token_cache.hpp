@@ -24,8 +24,7 @@ class VerifiedTokenCache {
   std::optional<VerifiedToken> find(std::string_view digest, SystemTime now,
                                     SystemTime::duration leeway);
   // Remembers `token` under `digest`, evicting if full. No effect with capacity 0.
-  void insert(std::string digest, VerifiedToken token, SystemTime now,
-              SystemTime::duration leeway);
+  void insert(std::string digest, VerifiedToken token, SystemTime now, SystemTime::duration leeway);
   std::size_t size() const;
 
  private:

@@ -37,7 +37,9 @@ constexpr std::string_view kInsertApplied =
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
 
 PgError migration_error(std::string message) {
-  return PgError{.kind = PgErrorKind::kMigration, .sqlstate = {}, .constraint = {},
+  return PgError{.kind = PgErrorKind::kMigration,
+                 .sqlstate = {},
+                 .constraint = {},
                  .message = std::move(message)};
 }
 
@@ -159,8 +161,11 @@ PgResult<std::vector<MigrationFile>> load_migration_files(const std::filesystem:
     std::ostringstream body;
     body << input.rdbuf();
     if (!input) return migration_error("cannot read " + entry.path().string());
-    MigrationFile file{.version = parsed->version, .name = std::move(parsed->name),
-                       .file_name = file_name, .sql = body.str(), .checksum = {}};
+    MigrationFile file{.version = parsed->version,
+                       .name = std::move(parsed->name),
+                       .file_name = file_name,
+                       .sql = body.str(),
+                       .checksum = {}};
     file.checksum = migration_checksum(file.sql);
     files.push_back(std::move(file));
   }
@@ -210,8 +215,8 @@ boost::asio::awaitable<bool> migrate_at_start(PgPool& pool, std::filesystem::pat
     log::error("migrations_failed", {{"error", describe(migrated.error())}});
     co_return false;
   }
-  log::info("migrations_done", {{"applied", migrated->applied_versions.size()},
-                                {"skipped", migrated->skipped}});
+  log::info("migrations_done",
+            {{"applied", migrated->applied_versions.size()}, {"skipped", migrated->skipped}});
   co_return true;
 }
 

@@ -58,7 +58,8 @@ std::string one_line(const char* text) {
 
 PgError error_from_result(const PGresult* result) {
   PgError error = make_error(PgErrorKind::kQuery, {});
-  if (const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE)) error.sqlstate = sqlstate;
+  if (const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE))
+    error.sqlstate = sqlstate;
   if (const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME)) {
     error.constraint = constraint;
   }
@@ -136,15 +137,16 @@ struct PgConnection::Impl {
       case WaitOutcome::kCancelled:
         return make_error(PgErrorKind::kCancelled, std::string{"cancelled while "} + activity);
       default:
-        return make_error(PgErrorKind::kConnection, std::string{"socket wait failed while "} + activity);
+        return make_error(PgErrorKind::kConnection,
+                          std::string{"socket wait failed while "} + activity);
     }
   }
 
   // One readiness wait on the socket; cancellation comes from the race in wait_socket.
   awaitable<boost::system::error_code> wait_descriptor(Readiness readiness) {
     if (readiness == Readiness::kReadableOrWritable) {
-      auto either = co_await (wait_descriptor(Readiness::kReadable) ||
-                              wait_descriptor(Readiness::kWritable));
+      auto either =
+          co_await (wait_descriptor(Readiness::kReadable) || wait_descriptor(Readiness::kWritable));
       co_return std::visit([](boost::system::error_code error) { return error; }, either);
     }
     const auto type = readiness == Readiness::kReadable ? net::posix::descriptor_base::wait_read
@@ -312,8 +314,8 @@ PgConnection::~PgConnection() = default;
 awaitable<PgResult<std::unique_ptr<PgConnection>>> PgConnection::connect(
     net::any_io_executor executor, std::string dsn, Deadline deadline) {
   auto impl = std::make_unique<Impl>(executor);
-  auto connected =
-      co_await net::co_spawn(impl->strand, impl->connect(std::move(dsn), deadline), net::use_awaitable);
+  auto connected = co_await net::co_spawn(impl->strand, impl->connect(std::move(dsn), deadline),
+                                          net::use_awaitable);
   if (!connected) co_return connected.error();
   co_return std::unique_ptr<PgConnection>(new PgConnection(std::move(impl)));
 }

@@ -47,8 +47,7 @@ class PgConnection {
                                                             Deadline deadline);
   // PQsendQuery: the simple protocol, for scripts of several ';'-separated statements
   // without parameters (migrations). Gives the last statement's rows or the first error.
-  boost::asio::awaitable<PgResult<PgRows>> execute_script(std::string_view sql,
-                                                          Deadline deadline);
+  boost::asio::awaitable<PgResult<PgRows>> execute_script(std::string_view sql, Deadline deadline);
 
   // True once a timeout, cancellation or I/O failure left the connection unusable.
   bool is_broken() const;

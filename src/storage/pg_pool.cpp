@@ -74,8 +74,10 @@ struct PoolState {
         woken = waiters.front();
         waiters.pop_front();
         woken->served = true;
-        if (reusable) woken->connection = std::move(connection);
-        else woken->may_connect = true;
+        if (reusable)
+          woken->connection = std::move(connection);
+        else
+          woken->may_connect = true;
       } else if (reusable) {
         idle.push_back(std::move(connection));
       } else {
@@ -117,8 +119,10 @@ struct PoolState {
 
   // Disposes of whatever a waiter got but will not use.
   void dispose(Handoff handoff) {
-    if (handoff.connection) give_back(std::move(handoff.connection));
-    else if (handoff.may_connect) release_slot();
+    if (handoff.connection)
+      give_back(std::move(handoff.connection));
+    else if (handoff.may_connect)
+      release_slot();
   }
 
   std::optional<std::string> statement_sql(std::string_view name) const {
@@ -336,8 +340,8 @@ boost::asio::awaitable<bool> PgPool::ping(Deadline deadline) {
 
 PgPoolStats PgPool::stats() const {
   std::lock_guard lock{state_->mutex};
-  return PgPoolStats{.open = state_->open, .idle = state_->idle.size(),
-                     .waiting = state_->waiters.size()};
+  return PgPoolStats{
+      .open = state_->open, .idle = state_->idle.size(), .waiting = state_->waiters.size()};
 }
 
 }  // namespace phonebill::storage

@@ -12,12 +12,18 @@ namespace phonebill::storage {
 
 std::string_view to_string(PgErrorKind kind) {
   switch (kind) {
-    case PgErrorKind::kTimeout: return "timeout";
-    case PgErrorKind::kConnection: return "connection";
-    case PgErrorKind::kQuery: return "query";
-    case PgErrorKind::kCancelled: return "cancelled";
-    case PgErrorKind::kUsage: return "usage";
-    case PgErrorKind::kMigration: return "migration";
+    case PgErrorKind::kTimeout:
+      return "timeout";
+    case PgErrorKind::kConnection:
+      return "connection";
+    case PgErrorKind::kQuery:
+      return "query";
+    case PgErrorKind::kCancelled:
+      return "cancelled";
+    case PgErrorKind::kUsage:
+      return "usage";
+    case PgErrorKind::kMigration:
+      return "migration";
   }
   return "unknown";
 }
@@ -58,8 +64,8 @@ std::size_t PgRows::column(std::string_view name) const {
 
 void PgRows::check_cell(std::size_t row, std::size_t column) const {
   if (row >= row_count() || column >= column_count()) {
-    throw std::out_of_range("result cell (" + std::to_string(row) + ", " +
-                            std::to_string(column) + ") is out of range");
+    throw std::out_of_range("result cell (" + std::to_string(row) + ", " + std::to_string(column) +
+                            ") is out of range");
   }
 }
 

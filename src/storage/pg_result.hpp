@@ -31,8 +31,8 @@ inline std::optional<std::string> to_param(const char* text) { return std::strin
 inline std::optional<std::string> to_param(std::nullopt_t) { return std::nullopt; }
 inline std::optional<std::string> to_param(bool value) { return value ? "true" : "false"; }
 template <typename Integer>
-  requires(std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>)
-std::optional<std::string> to_param(Integer value) {
+requires(std::is_integral_v<Integer> &&
+         !std::is_same_v<Integer, bool>) std::optional<std::string> to_param(Integer value) {
   return std::to_string(value);
 }
 template <typename Value>

@@ -46,7 +46,8 @@ void parse_kos_answers(const std::uint8_t* data, std::size_t size) {
     (void)kos::parse_product_list(envelope->data, errors);
     (void)kos::parse_product_inquiry_result(envelope->data, errors);
     (void)kos::parse_order_info(envelope->data, errors);
-    if (auto months = kos::parse_available_months(envelope->data, errors)) (void)kos::to_json(*months);
+    if (auto months = kos::parse_available_months(envelope->data, errors))
+      (void)kos::to_json(*months);
   }
   (void)kos::parse_bill(*body, errors);
   (void)kos::parse_product_change_result(*body, errors);
@@ -67,11 +68,13 @@ void parse_fault_settings(const std::uint8_t* data, std::size_t size) {
 void parse_line_and_month(const std::uint8_t* data, std::size_t size) {
   auto text = text_of(data, size);
   if (auto line = normalize_line_number(text)) {
-    if (line->size() != 11 || normalize_line_number(dashed_line_number(*line)) != line) __builtin_trap();
+    if (line->size() != 11 || normalize_line_number(dashed_line_number(*line)) != line)
+      __builtin_trap();
   }
   (void)masked_line_number(text);
   if (auto month = BillingMonth::parse(text)) {
-    if (BillingMonth::parse(month->api_form()) != month || BillingMonth::parse(month->kos_form()) != month)
+    if (BillingMonth::parse(month->api_form()) != month ||
+        BillingMonth::parse(month->kos_form()) != month)
       __builtin_trap();
   }
 }
@@ -82,7 +85,9 @@ namespace {
 const http::Router& service_routes() {
   static const http::Router router = [] {
     http::Router routes;
-    auto none = [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; };
+    auto none = [](http::Request&) -> boost::asio::awaitable<http::Response> {
+      co_return http::Response{};
+    };
     routes.add("GET", "/api/v1/bills/history", none);
     routes.add("GET", "/api/v1/admin/users/{userId}", none);
     routes.add("POST", "/api/v1/products/change", none);
@@ -108,9 +113,12 @@ int answer_status(http::Request& request) {
   (void)http::continue_trace(request.header("traceparent"));
   (void)http::is_acceptable_request_id(request.header("x-request-id"));
   FieldErrors errors;
-  http::HistoryStatuses statuses{[](std::string_view status) { return status == "SUCCESS"; }, "must be SUCCESS"};
-  (void)http::validate_history_query(http::HistoryQuery::from_request(request), "user", statuses, errors);
-  for (const auto& [name, value] : request.path_parameters) (void)http::error_response(request, http::validation_error(name, value));
+  http::HistoryStatuses statuses{[](std::string_view status) { return status == "SUCCESS"; },
+                                 "must be SUCCESS"};
+  (void)http::validate_history_query(http::HistoryQuery::from_request(request), "user", statuses,
+                                     errors);
+  for (const auto& [name, value] : request.path_parameters)
+    (void)http::error_response(request, http::validation_error(name, value));
   auto response = http::error_response(request, http::validation_error(errors));
   (void)boost::json::parse(response.body);
   return 200;

@@ -90,7 +90,8 @@ Identity identity_of(const std::string& user) {
   sigset_t all;
   ::sigemptyset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
-  for (int signal_number = 1; signal_number < NSIG; ++signal_number) ::signal(signal_number, SIG_DFL);
+  for (int signal_number = 1; signal_number < NSIG; ++signal_number)
+    ::signal(signal_number, SIG_DFL);
   if (::dup2(null_fd, STDIN_FILENO) < 0) fail();
   if (::dup2(log_fd, STDOUT_FILENO) < 0 || ::dup2(log_fd, STDERR_FILENO) < 0) fail();
   if (directory != nullptr && ::chdir(directory) != 0) fail();
@@ -134,9 +135,10 @@ ChildProcess::ChildProcess(ChildProcessOptions options) : options_(std::move(opt
   pid_ = ::fork();
   if (pid_ == 0) {
     ::close(error_pipe[0]);
-    become_program(error_pipe[1], log_fd, null_fd, parent,
-                   options_.working_directory.empty() ? nullptr : options_.working_directory.c_str(),
-                   identity ? &*identity : nullptr, program.c_str(), argv.data(), envp.data());
+    become_program(
+        error_pipe[1], log_fd, null_fd, parent,
+        options_.working_directory.empty() ? nullptr : options_.working_directory.c_str(),
+        identity ? &*identity : nullptr, program.c_str(), argv.data(), envp.data());
   }
   const int fork_error = errno;
   ::close(error_pipe[1]);

@@ -27,7 +27,8 @@ inline boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds duration
 // Polls `condition` every `poll`; false if it is still false after `timeout`.
 template <class Condition>
 boost::asio::awaitable<bool> wait_until(Condition condition, std::chrono::milliseconds timeout,
-                                        std::chrono::milliseconds poll = std::chrono::milliseconds{5}) {
+                                        std::chrono::milliseconds poll = std::chrono::milliseconds{
+                                            5}) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
     if (std::chrono::steady_clock::now() >= end) co_return false;

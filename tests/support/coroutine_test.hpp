@@ -112,13 +112,12 @@ inline int failed_assertion_count() {
 
 // Runs one EXPECT_* statement (streaming allowed inside) and ends the coroutine body if
 // it failed: CO_ASSERT(EXPECT_TRUE(reply) << reply.error()).
-#define CO_ASSERT(expectation)                                                           \
-  do {                                                                                   \
-    const int phonebill_failures_before =                                                \
-        ::phonebill::test_support::failed_assertion_count();                             \
-    expectation;                                                                         \
-    if (::phonebill::test_support::failed_assertion_count() > phonebill_failures_before) \
-      co_return;                                                                         \
+#define CO_ASSERT(expectation)                                                                 \
+  do {                                                                                         \
+    const int phonebill_failures_before = ::phonebill::test_support::failed_assertion_count(); \
+    expectation;                                                                               \
+    if (::phonebill::test_support::failed_assertion_count() > phonebill_failures_before)       \
+      co_return;                                                                               \
   } while (false)
 
 // ASSERT_* for coroutine bodies returning awaitable<void>: a failure is recorded as
@@ -131,8 +130,9 @@ inline int failed_assertion_count() {
   GTEST_TEST_BOOLEAN_(condition, #condition, false, true, PHONEBILL_CO_FATAL_FAILURE)
 #define CO_ASSERT_FALSE(condition) \
   GTEST_TEST_BOOLEAN_(!(condition), #condition, true, false, PHONEBILL_CO_FATAL_FAILURE)
-#define CO_ASSERT_EQ(left, right) \
-  GTEST_PRED_FORMAT2_(::testing::internal::EqHelper::Compare, left, right, PHONEBILL_CO_FATAL_FAILURE)
+#define CO_ASSERT_EQ(left, right)                                          \
+  GTEST_PRED_FORMAT2_(::testing::internal::EqHelper::Compare, left, right, \
+                      PHONEBILL_CO_FATAL_FAILURE)
 #define CO_ASSERT_NE(left, right) \
   GTEST_PRED_FORMAT2_(::testing::internal::CmpHelperNE, left, right, PHONEBILL_CO_FATAL_FAILURE)
 #define CO_ASSERT_LT(left, right) \
@@ -146,15 +146,15 @@ inline int failed_assertion_count() {
 
 #define PHONEBILL_CO_TEST_CLASS(suite, name) suite##_##name##_CoroutineBody
 
-#define PHONEBILL_CO_TEST(suite, name, parent, parent_id)                        \
-  class PHONEBILL_CO_TEST_CLASS(suite, name) : public parent {                   \
-   protected:                                                                    \
-    ::boost::asio::awaitable<void> co_body();                                    \
-  };                                                                             \
-  GTEST_TEST_(suite, name, PHONEBILL_CO_TEST_CLASS(suite, name), parent_id) {    \
-    ::boost::asio::io_context io;                                                \
-    ::phonebill::test_support::run_coroutine(io, co_body());                     \
-  }                                                                              \
+#define PHONEBILL_CO_TEST(suite, name, parent, parent_id)                     \
+  class PHONEBILL_CO_TEST_CLASS(suite, name) : public parent {                \
+   protected:                                                                 \
+    ::boost::asio::awaitable<void> co_body();                                 \
+  };                                                                          \
+  GTEST_TEST_(suite, name, PHONEBILL_CO_TEST_CLASS(suite, name), parent_id) { \
+    ::boost::asio::io_context io;                                             \
+    ::phonebill::test_support::run_coroutine(io, co_body());                  \
+  }                                                                           \
   ::boost::asio::awaitable<void> PHONEBILL_CO_TEST_CLASS(suite, name)::co_body()
 
 // TEST with a coroutine body.

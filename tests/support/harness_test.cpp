@@ -96,8 +96,8 @@ TEST(ChildProcessTest, DestructorKillsRunningProcess) {
 TEST(ChildProcessTest, RunsAsAnotherUser) {
   const passwd* nobody = ::getpwnam("nobody");
   if (::geteuid() != 0 || nobody == nullptr) GTEST_SKIP() << "needs root and user nobody";
-  ChildProcess child{{.executable = "id", .arguments = {"-u"}, .log_path = log_file("id.log"),
-                      .user = "nobody"}};
+  ChildProcess child{
+      {.executable = "id", .arguments = {"-u"}, .log_path = log_file("id.log"), .user = "nobody"}};
   EXPECT_EQ(child.wait_for_exit(5s), 0);
   EXPECT_EQ(child.read_log(), std::to_string(nobody->pw_uid) + "\n");
 }
@@ -175,8 +175,10 @@ TEST(ResponseCaptureTest, AppendsOneJsonLinePerResponse) {
                    R"({"success":false})");
   capture_response("GET", "/asset.js.gz", 200, {{"content-type", "application/gzip"}},
                    std::string("\x1f\x8b\0", 3));
-  if (previous) ::setenv("PHONEBILL_CONTRACT_CAPTURE", saved.c_str(), 1);
-  else ::unsetenv("PHONEBILL_CONTRACT_CAPTURE");
+  if (previous)
+    ::setenv("PHONEBILL_CONTRACT_CAPTURE", saved.c_str(), 1);
+  else
+    ::unsetenv("PHONEBILL_CONTRACT_CAPTURE");
   capture_response("GET", "/capture-self-test/after-restore", 200, {}, "");
 
   std::ifstream in{file};
@@ -222,9 +224,7 @@ TEST(RunCoroutineTest, HungBodyThrowsAfterTimeout) {
 }
 
 // CO_TEST bodies are coroutines on a fresh io_context.
-CO_TEST(CoTest, BodyRunsAsCoroutine) {
-  EXPECT_EQ(co_await answer_after_a_pause(), 42);
-}
+CO_TEST(CoTest, BodyRunsAsCoroutine) { EXPECT_EQ(co_await answer_after_a_pause(), 42); }
 
 bool g_reached_after_failed_assert = false;
 
@@ -282,7 +282,8 @@ std::string redis_reply(const std::string& command) {
   const std::string url = redis_url();
   std::string reply;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string lines = "SELECT " + url.substr(url.rfind('/') + 1) + "\r\n" + command + "\r\n";
+    const std::string lines =
+        "SELECT " + url.substr(url.rfind('/') + 1) + "\r\n" + command + "\r\n";
     (void)::send(fd, lines.data(), lines.size(), MSG_NOSIGNAL);
     char buffer[256];
     auto second_line_complete = [&] {

@@ -98,7 +98,8 @@ void capture(const std::string& path, int status, std::string_view response) {
     auto name = lower(std::string{line.substr(0, colon)});
     auto value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    if (name == "transfer-encoding" && lower(std::string{value}).find("chunked") != std::string::npos)
+    if (name == "transfer-encoding" &&
+        lower(std::string{value}).find("chunked") != std::string::npos)
       chunked = true;
     headers.emplace_back(std::move(name), std::string{value});
   }
@@ -124,8 +125,9 @@ std::optional<int> http_get_status(std::uint16_t port, const std::string& path,
   if (::connect(socket.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     return std::nullopt;
   }
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                              std::to_string(port) + "\r\nConnection: close\r\n\r\n";
+  const std::string request = "GET " + path +
+                              " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                              "\r\nConnection: close\r\n\r\n";
   if (!send_all(socket.fd, request)) return std::nullopt;
   // The whole answer: up to its Content-Length or last chunk, else EOF ("Connection:
   // close"), bounded in size and by the socket timeouts.

@@ -36,15 +36,22 @@ class PrivateRedisServer {
 
   // Starts it (again, on the same port) and waits until it answers PING.
   void start() {
-    std::vector<std::string> arguments{"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                       "--save", "", "--appendonly", "no",
-                                       "--enable-debug-command", "yes", "--dir",
+    std::vector<std::string> arguments{"--port",
+                                       std::to_string(port_),
+                                       "--bind",
+                                       "127.0.0.1",
+                                       "--save",
+                                       "",
+                                       "--appendonly",
+                                       "no",
+                                       "--enable-debug-command",
+                                       "yes",
+                                       "--dir",
                                        directory_.string()};
     arguments.insert(arguments.end(), extra_arguments_.begin(), extra_arguments_.end());
-    process_.emplace(ChildProcessOptions{
-        .executable = "redis-server",
-        .arguments = std::move(arguments),
-        .log_path = (directory_ / "redis.log").string()});
+    process_.emplace(ChildProcessOptions{.executable = "redis-server",
+                                         .arguments = std::move(arguments),
+                                         .log_path = (directory_ / "redis.log").string()});
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     while (std::chrono::steady_clock::now() < end && process_->is_running()) {
       if (answers_ping()) return;

@@ -37,7 +37,8 @@ std::string redis_commands(const std::string& host, std::uint16_t port,
   addrinfo* addresses = nullptr;
   if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &addresses) != 0) return {};
   std::string reply;
-  for (addrinfo* address = addresses; address != nullptr && reply.empty(); address = address->ai_next) {
+  for (addrinfo* address = addresses; address != nullptr && reply.empty();
+       address = address->ai_next) {
     const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     timeval limit{2, 0};
@@ -45,7 +46,8 @@ std::string redis_commands(const std::string& host, std::uint16_t port,
     std::string lines;
     for (const auto& command : commands) lines += command + "\r\n";
     if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0 &&
-        ::send(fd, lines.data(), lines.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(lines.size())) {
+        ::send(fd, lines.data(), lines.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(lines.size())) {
       char buffer[256];
       std::size_t complete = 0;
       while (complete < commands.size()) {
@@ -53,7 +55,8 @@ std::string redis_commands(const std::string& host, std::uint16_t port,
         if (got <= 0) break;
         reply.append(buffer, static_cast<std::size_t>(got));
         complete = 0;
-        for (auto at = reply.find("\r\n"); at != std::string::npos; at = reply.find("\r\n", at + 2)) ++complete;
+        for (auto at = reply.find("\r\n"); at != std::string::npos; at = reply.find("\r\n", at + 2))
+          ++complete;
       }
       // Keep only the last reply line.
       if (complete == commands.size() && reply.size() >= 2) {
@@ -89,7 +92,8 @@ class RedisHarness {
     directory_ = make_temp_directory("redis");  // removed at exit, after the server
     host_ = "127.0.0.1";
     for (int attempt = 0; attempt < 3 && !server_; ++attempt) start_server();
-    if (!server_) throw std::runtime_error("redis-server did not start; see " + directory_.string());
+    if (!server_)
+      throw std::runtime_error("redis-server did not start; see " + directory_.string());
     url_ = "redis://127.0.0.1:" + std::to_string(port_);
     take_database();
   }
@@ -105,7 +109,8 @@ class RedisHarness {
   // database 0) and points url_ at it.
   void take_database() {
     auto reply = redis_command(host_, port_, "INCR phonebill:test:next-database");
-    if (reply.empty() || reply[0] != ':') throw std::runtime_error("test Redis answered '" + reply + "'");
+    if (reply.empty() || reply[0] != ':')
+      throw std::runtime_error("test Redis answered '" + reply + "'");
     database_ = 1 + int((std::stoll(reply.substr(1)) - 1) % (kTestDatabases - 1));
     url_ = url_.substr(0, url_.find('/', url_.find("://") + 3)) + "/" + std::to_string(database_);
   }
@@ -118,17 +123,19 @@ class RedisHarness {
     rest = rest.substr(0, rest.find('/'));
     const auto colon = rest.rfind(':');
     host_ = rest.substr(0, colon);
-    port_ = colon == std::string::npos ? 6379 : static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)));
+    port_ = colon == std::string::npos
+                ? 6379
+                : static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)));
   }
 
   void start_server() {
     port_ = find_free_port();
-    ChildProcess server{{.executable = "redis-server",
-                         .arguments = {"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                       "--save", "", "--appendonly", "no",
-                                       "--databases", std::to_string(kTestDatabases),
-                                       "--dir", directory_.string()},
-                         .log_path = (directory_ / "redis.log").string()}};
+    ChildProcess server{
+        {.executable = "redis-server",
+         .arguments = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+                       "--appendonly", "no", "--databases", std::to_string(kTestDatabases), "--dir",
+                       directory_.string()},
+         .log_path = (directory_ / "redis.log").string()}};
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline && server.is_running()) {
       if (redis_command(host_, port_, "PING") == "+PONG") {

@@ -97,8 +97,8 @@ void run_to_completion(ChildProcessOptions options, std::chrono::seconds timeout
 
 std::string postgres_bin_directory() {
   if (auto configured = environment_variable("PHONEBILL_PG_BIN")) return *configured;
-  for (const char* candidate : {"/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
-                                "/usr/lib/postgresql/17/bin"}) {
+  for (const char* candidate :
+       {"/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"}) {
     if (std::filesystem::exists(std::string{candidate} + "/postgres")) return candidate;
   }
   throw std::runtime_error("PostgreSQL binaries not found; set PHONEBILL_PG_BIN");
@@ -109,9 +109,8 @@ std::string unprivileged_user() {
   const std::string user = environment_variable("PHONEBILL_PG_USER").value_or("phonebill");
   if (::getpwnam(user.c_str()) == nullptr) {
     try {
-      run_to_completion({.executable = "useradd",
-                         .arguments = {"--system", "--no-create-home", user}},
-                        30s);
+      run_to_completion(
+          {.executable = "useradd", .arguments = {"--system", "--no-create-home", user}}, 30s);
     } catch (const std::exception&) {
       if (::getpwnam(user.c_str()) == nullptr) throw;  // else another process made it first
     }
@@ -149,7 +148,7 @@ class ThrowawayPostgres {
 
   ~ThrowawayPostgres() {
     if (server_) {
-      server_->send_signal(SIGINT);  // fast shutdown
+      server_->send_signal(SIGINT);                       // fast shutdown
       if (!server_->wait_for_exit(10s)) server_.reset();  // SIGKILL
     }
     std::error_code ignored;
@@ -163,7 +162,8 @@ class ThrowawayPostgres {
   void start_server(const std::string& bin, const std::string& data) {
     const std::uint16_t port = find_free_port();
     ChildProcess server{{.executable = bin + "/postgres",
-                         .arguments = {"-D", data, "-p", std::to_string(port),
+                         .arguments = {"-D", data,
+                                       "-p", std::to_string(port),
                                        "-k", directory_.string(),
                                        "-c", "listen_addresses=127.0.0.1",
                                        "-c", "fsync=off",
@@ -214,7 +214,8 @@ std::string with_database(const std::string& dsn, const std::string& database) {
   }
   std::string result;
   for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-    if (option->val == nullptr || *option->val == '\0' || std::string_view{option->keyword} == "dbname") {
+    if (option->val == nullptr || *option->val == '\0' ||
+        std::string_view{option->keyword} == "dbname") {
       continue;
     }
     result += std::string{option->keyword} + "=" + quote_dsn_value(option->val) + " ";

@@ -29,8 +29,8 @@ boost::asio::awaitable<http::Response> create_user(http::Request& request, AuthC
   if (!user_request) co_return validation_failure(request, errors);
   auto user = co_await context.service.create_user(std::move(*user_request), request.deadline);
   if (!user) co_return http::respond(request, user.error());
-  auto response = private_success(user_view(*user, context.service.now()), 201,
-                                  "사용자가 등록되었습니다");
+  auto response =
+      private_success(user_view(*user, context.service.now()), 201, "사용자가 등록되었습니다");
   response.set_header("Location", "/api/v1/admin/users/" + user->user_id);
   co_return response;
 }
@@ -46,9 +46,8 @@ boost::asio::awaitable<http::Response> set_permissions(http::Request& request,
   if (!body) co_return http::respond(request, body.error());
   permissions = parse_permissions_request(*body, errors);
   if (!user_id || !permissions) co_return validation_failure(request, errors);
-  auto user = co_await context.service.set_permissions(std::move(*user_id),
-                                                       std::move(permissions->permissions),
-                                                       request.deadline);
+  auto user = co_await context.service.set_permissions(
+      std::move(*user_id), std::move(permissions->permissions), request.deadline);
   if (!user) co_return http::respond(request, user.error());
   co_return private_success(user_view(*user, context.service.now()), 200, "권한이 변경되었습니다");
 }

@@ -42,9 +42,9 @@ Outcome<boost::json::value> read_json_body(const http::Request& request) {
 
 Outcome<void> require_admin(const security::VerifiedToken& token, const http::Request& request) {
   if (token.has_permission(kAdmin)) return {};
-  log::warn("admin_refused", {{"requestId", request.request_id},
-                              {"route", request.route},
-                              {"userId", token.user_id}});
+  log::warn(
+      "admin_refused",
+      {{"requestId", request.request_id}, {"route", request.route}, {"userId", token.user_id}});
   return Failure{http::common_error(http::CommonError::kForbidden)};
 }
 

@@ -10,8 +10,8 @@ boost::asio::awaitable<http::Response> handle_history(BillContext& context,
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
   auto query = HistoryQuery::from_request(request);
-  auto answer = co_await context.service.history(std::move(*caller), std::move(query),
-                                                 request_info(request));
+  auto answer =
+      co_await context.service.history(std::move(*caller), std::move(query), request_info(request));
   co_return respond(request, answer);
 }
 

@@ -14,17 +14,19 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   // An empty body means "all defaults".
   if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     auto body = parse_json(request.body);
-    if (!body) co_return http::error_response(request, http::common_error(http::CommonError::kInvalidJson));
+    if (!body)
+      co_return http::error_response(request, http::common_error(http::CommonError::kInvalidJson));
     if (!body->is_object())
-      co_return http::error_response(request, http::validation_error("body", "must be a JSON object"));
+      co_return http::error_response(request,
+                                     http::validation_error("body", "must be a JSON object"));
     FieldErrors errors;
     JsonReader reader{body->as_object(), errors};
     input.line_number = reader.string("lineNumber", Presence::kOptional);
     input.inquiry_month = reader.string("inquiryMonth", Presence::kOptional);
     if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   }
-  auto answer = co_await context.service.inquire(std::move(*caller), std::move(input),
-                                                 request_info(request));
+  auto answer =
+      co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
   co_return respond(request, answer);
 }
 

@@ -47,8 +47,8 @@ asio::awaitable<http::Response> replace_faults(http::Request& request, KosSimCon
   std::optional<FaultSettings> settings;
   if (auto body = parse_body(request, errors)) settings = parse_fault_settings(*body, errors);
   if (!settings)
-    co_return http::json_response(boost::json::object{{"error", "INVALID_FAULTS"}, {"errors", errors.to_json()}},
-                                  400);
+    co_return http::json_response(
+        boost::json::object{{"error", "INVALID_FAULTS"}, {"errors", errors.to_json()}}, 400);
   context.faults.replace(*settings);
   co_return http::json_response(to_json(context.faults.current()));
 }

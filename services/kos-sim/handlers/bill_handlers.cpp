@@ -13,7 +13,8 @@ namespace {
 asio::awaitable<http::Response> bill_inquiry(http::Request& request, KosSimContext& context) {
   FieldErrors errors;
   std::optional<kos::BillInquiryRequest> inquiry;
-  if (auto body = parse_body(request, errors)) inquiry = kos::parse_bill_inquiry_request(*body, errors);
+  if (auto body = parse_body(request, errors))
+    inquiry = kos::parse_bill_inquiry_request(*body, errors);
   auto plan = context.faults.plan(Endpoint::kBillInquiry, inquiry ? inquiry->line_number : "");
   if (auto replaced = co_await apply_fault_plan(plan, request, context.clock)) co_return *replaced;
   if (!inquiry) co_return invalid_request_answer(request, context.clock, errors);
@@ -21,8 +22,10 @@ asio::awaitable<http::Response> bill_inquiry(http::Request& request, KosSimConte
   auto lookup = co_await context.store.find_bill(inquiry->line_number, inquiry->billing_month,
                                                  store_deadline(request));
   if (!lookup) co_return database_failure(request, context.clock, lookup.error());
-  if (lookup->code != KosResultCode::kSuccess) co_return kos_answer(request, context.clock, lookup->code);
-  co_return kos_answer(request, context.clock, KosResultCode::kSuccess, kos::to_json(*lookup->bill));
+  if (lookup->code != KosResultCode::kSuccess)
+    co_return kos_answer(request, context.clock, lookup->code);
+  co_return kos_answer(request, context.clock, KosResultCode::kSuccess,
+                       kos::to_json(*lookup->bill));
 }
 
 asio::awaitable<http::Response> available_months(http::Request& request, KosSimContext& context) {
@@ -34,8 +37,10 @@ asio::awaitable<http::Response> available_months(http::Request& request, KosSimC
 
   auto lookup = co_await context.store.available_months(*line_number, store_deadline(request));
   if (!lookup) co_return database_failure(request, context.clock, lookup.error());
-  if (lookup->code != KosResultCode::kSuccess) co_return kos_answer(request, context.clock, lookup->code);
-  co_return kos_answer(request, context.clock, KosResultCode::kSuccess, kos::to_json(lookup->months));
+  if (lookup->code != KosResultCode::kSuccess)
+    co_return kos_answer(request, context.clock, lookup->code);
+  co_return kos_answer(request, context.clock, KosResultCode::kSuccess,
+                       kos::to_json(lookup->months));
 }
 
 }  // namespace

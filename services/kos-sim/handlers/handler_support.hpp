@@ -29,8 +29,6 @@ inline http::Response database_failure(const http::Request& request, const Clock
   return kos_answer(request, clock, kos::KosResultCode::kSystemError);
 }
 
-inline phonebill::Deadline store_deadline(const http::Request& request) {
-  return request.deadline;
-}
+inline phonebill::Deadline store_deadline(const http::Request& request) { return request.deadline; }
 
 }  // namespace phonebill::kos_sim

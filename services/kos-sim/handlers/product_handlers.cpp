@@ -21,10 +21,13 @@ asio::awaitable<http::Response> product_inquiry(http::Request& request, KosSimCo
   if (auto replaced = co_await apply_fault_plan(plan, request, context.clock)) co_return *replaced;
   if (!inquiry) co_return invalid_request_answer(request, context.clock, errors);
 
-  auto lookup = co_await context.store.product_inquiry(inquiry->line_number, store_deadline(request));
+  auto lookup =
+      co_await context.store.product_inquiry(inquiry->line_number, store_deadline(request));
   if (!lookup) co_return database_failure(request, context.clock, lookup.error());
-  if (lookup->code != KosResultCode::kSuccess) co_return kos_answer(request, context.clock, lookup->code);
-  co_return kos_answer(request, context.clock, KosResultCode::kSuccess, kos::to_json(*lookup->result));
+  if (lookup->code != KosResultCode::kSuccess)
+    co_return kos_answer(request, context.clock, lookup->code);
+  co_return kos_answer(request, context.clock, KosResultCode::kSuccess,
+                       kos::to_json(*lookup->result));
 }
 
 asio::awaitable<http::Response> product_list(http::Request& request, KosSimContext& context) {
@@ -36,7 +39,8 @@ asio::awaitable<http::Response> product_list(http::Request& request, KosSimConte
 asio::awaitable<http::Response> product_change(http::Request& request, KosSimContext& context) {
   FieldErrors errors;
   std::optional<kos::ProductChangeRequest> change;
-  if (auto body = parse_body(request, errors)) change = kos::parse_product_change_request(*body, errors);
+  if (auto body = parse_body(request, errors))
+    change = kos::parse_product_change_request(*body, errors);
   auto plan = context.faults.plan(Endpoint::kProductChange, change ? change->line_number : "");
   // A timeout here models one of two cases a real legacy system shows, chosen by
   // timeoutApplies: KOS applies the change and the answer never arrives (the default,
@@ -57,8 +61,10 @@ asio::awaitable<http::Response> product_change(http::Request& request, KosSimCon
     co_await http::sleep_for(request.deadline - std::chrono::steady_clock::now());
     co_return kos_answer(request, context.clock, KosResultCode::kSystemError);
   }
-  if (outcome->code != KosResultCode::kSuccess) co_return kos_answer(request, context.clock, outcome->code);
-  co_return kos_answer(request, context.clock, KosResultCode::kSuccess, kos::to_json(*outcome->result));
+  if (outcome->code != KosResultCode::kSuccess)
+    co_return kos_answer(request, context.clock, outcome->code);
+  co_return kos_answer(request, context.clock, KosResultCode::kSuccess,
+                       kos::to_json(*outcome->result));
 }
 
 asio::awaitable<http::Response> order_lookup(http::Request& request, KosSimContext& context) {

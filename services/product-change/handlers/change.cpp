@@ -40,8 +40,8 @@ boost::asio::awaitable<http::Response> handle_change(ProductContext& context,
   if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   auto key = request.header("idempotency-key");
   if (!key.empty()) input.idempotency_key = std::string{key};
-  auto answer = co_await context.service.change(std::move(*caller), std::move(input),
-                                                request_info(request));
+  auto answer =
+      co_await context.service.change(std::move(*caller), std::move(input), request_info(request));
   co_return respond(request, answer);
 }
 

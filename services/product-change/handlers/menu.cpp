@@ -5,7 +5,8 @@
 
 namespace phonebill::product {
 
-boost::asio::awaitable<http::Response> handle_menu(ProductContext& context, http::Request& request) {
+boost::asio::awaitable<http::Response> handle_menu(ProductContext& context,
+                                                   http::Request& request) {
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
   auto menu = co_await context.service.menu(std::move(*caller), request_info(request));

@@ -12,8 +12,8 @@ namespace json = boost::json;
 namespace {
 
 json::object new_user_body(const std::string& user_id) {
-  return json::object{{"userId", user_id},         {"password", "Another-pass-1"},
-                      {"userName", "새 사용자"},   {"customerId", "C900000002"},
+  return json::object{{"userId", user_id},           {"password", "Another-pass-1"},
+                      {"userName", "새 사용자"},     {"customerId", "C900000002"},
                       {"lineNumber", "01033334444"}, {"permissions", json::array{"BILL_INQUIRY"}}};
 }
 
@@ -27,7 +27,9 @@ TEST_F(AuthTest, AdminEndpointsRefuseNonAdmins) {
   EXPECT_EQ(created.code(), "FORBIDDEN");
   EXPECT_EQ(created.json.at("error").at("message"), "서비스 이용 권한이 없습니다");
   EXPECT_EQ(put("/api/v1/admin/users/user01/permissions",
-                json::object{{"permissions", json::array{"ADMIN"}}}, token).code(), "FORBIDDEN");
+                json::object{{"permissions", json::array{"ADMIN"}}}, token)
+                .code(),
+            "FORBIDDEN");
   EXPECT_EQ(post("/api/v1/admin/users/user01/unlock", json::object{}, token).code(), "FORBIDDEN");
   EXPECT_EQ(get("/api/v1/admin/users/user01/login-history", token).code(), "FORBIDDEN");
   EXPECT_EQ(post("/api/v1/admin/users", new_user_body("sneaky2")).code(), "UNAUTHORIZED");
@@ -72,21 +74,27 @@ TEST_F(AuthTest, PermissionChangeEndsSessionsAndAppliesOnNextLogin) {
   EXPECT_EQ(list[2].at("granted"), false);
   EXPECT_FALSE(list[2].at("description").as_string().empty());
   EXPECT_EQ(put("/api/v1/admin/users/nobody_here/permissions",
-                json::object{{"permissions", json::array{}}}, admin_access_token()).status, 404);
+                json::object{{"permissions", json::array{}}}, admin_access_token())
+                .status,
+            404);
 }
 
 // permissions/check answers from the user's permissions and logs every check.
 TEST_F(AuthTest, PermissionChecksAreAnsweredAndLogged) {
   auto user = create_user("checker", {"BILL_INQUIRY"});
   auto token = login_ok(user, kUserPassword).access;
-  auto granted = post("/api/v1/auth/permissions/check", json::object{{"serviceType", "BILL_INQUIRY"}}, token);
+  auto granted =
+      post("/api/v1/auth/permissions/check", json::object{{"serviceType", "BILL_INQUIRY"}}, token);
   ASSERT_EQ(granted.status, 200) << granted.body;
   EXPECT_EQ(granted.data().at("serviceType"), "BILL_INQUIRY");
   EXPECT_EQ(granted.data().at("hasPermission"), true);
-  auto refused = post("/api/v1/auth/permissions/check", json::object{{"serviceType", "PRODUCT_CHANGE"}}, token);
+  auto refused = post("/api/v1/auth/permissions/check",
+                      json::object{{"serviceType", "PRODUCT_CHANGE"}}, token);
   ASSERT_EQ(refused.status, 200);
   EXPECT_EQ(refused.data().at("hasPermission"), false);
-  EXPECT_EQ(sql_value("SELECT count(*) FROM permission_checks WHERE user_id = '" + user + "'"), "2");
+  EXPECT_EQ(sql_value("SELECT count(*) FROM permission_checks WHERE user_id = '" + user + "'"),
+            "2");
   EXPECT_EQ(sql_value("SELECT count(*) FROM permission_checks WHERE user_id = '" + user +
-                      "' AND granted"), "1");
+                      "' AND granted"),
+            "1");
 }

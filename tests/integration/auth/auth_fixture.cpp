@@ -89,8 +89,8 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
       {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)},
   };
   for (const auto& [name, value] : settings.environment) options.environment[name] = value;
-  options.log_path = auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) +
-                     ".log";
+  options.log_path =
+      auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) + ".log";
   instance.process = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(instance.port, "/readyz", std::chrono::seconds{120})) {
     ADD_FAILURE() << settings.name << " did not become ready; log:\n"
@@ -105,7 +105,8 @@ void AuthTest::TearDownTestSuite() {
   for (auto& instance : auth.instances) {
     if (!instance.process) continue;
     int status = instance.process->stop(std::chrono::seconds{10});
-    EXPECT_EQ(status, 0) << "auth did not shut down cleanly; log:\n" << instance.process->read_log();
+    EXPECT_EQ(status, 0) << "auth did not shut down cleanly; log:\n"
+                         << instance.process->read_log();
   }
   auth.instances.clear();
   auth.admin_token.clear();
@@ -148,7 +149,8 @@ AuthReply AuthTest::call(std::uint16_t port, const std::string& method, const st
   http::ClientRequest request{method, target, body};
   for (const auto& header : headers) request.headers.push_back(header);
   auto started = std::chrono::steady_clock::now();
-  auto result = run_coroutine(io, client.send(std::move(request), started + std::chrono::seconds{30}));
+  auto result =
+      run_coroutine(io, client.send(std::move(request), started + std::chrono::seconds{30}));
   AuthReply reply;
   reply.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -186,8 +188,8 @@ AuthReply AuthTest::put(const std::string& target, const json::value& body,
   return call(port(instance), "PUT", target, json::serialize(body), bearer_headers(bearer));
 }
 
-AuthReply AuthTest::login(const std::string& user_id, const std::string& password,
-                          bool auto_login, std::size_t instance) {
+AuthReply AuthTest::login(const std::string& user_id, const std::string& password, bool auto_login,
+                          std::size_t instance) {
   return post("/api/v1/auth/login",
               json::object{{"userId", user_id}, {"password", password}, {"autoLogin", auto_login}},
               {}, instance);

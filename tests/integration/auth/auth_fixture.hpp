@@ -3,8 +3,8 @@
 // admin helpers, direct SQL, and a second instance sharing the database, Redis and keys
 // (another verifier, or a short lock period). Entry point: TEST_F(AuthTest, ...).
 #pragma once
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -20,9 +20,9 @@ struct AuthReply {
   boost::json::value json;  // null unless the body is JSON
   std::chrono::milliseconds elapsed{0};
 
-  std::string code() const;                  // error.code, "" on success
-  const boost::json::value& data() const;    // data, null if absent
-  const boost::json::value& details() const; // error.details, null if absent
+  std::string code() const;                      // error.code, "" on success
+  const boost::json::value& data() const;        // data, null if absent
+  const boost::json::value& details() const;     // error.details, null if absent
   std::string text(std::string_view key) const;  // data.<key> as a string, "" if absent
 };
 

@@ -64,24 +64,23 @@ TEST_F(AuthTest, HasherRefusalDoesNotCountAsAFailedAttempt) {
   ASSERT_TRUE(blocker.run("BEGIN"));
   ASSERT_TRUE(blocker.run("INSERT INTO login_attempts (user_id) VALUES ('" + user +
                           "') ON CONFLICT DO NOTHING"));
-  ASSERT_TRUE(blocker.run("SELECT 1 FROM login_attempts WHERE user_id = '" + user +
-                          "' FOR UPDATE"));
-  auto real_login = std::async(std::launch::async, [&] {
-    return login(user, kUserPassword, false, instance);
-  });
+  ASSERT_TRUE(
+      blocker.run("SELECT 1 FROM login_attempts WHERE user_id = '" + user + "' FOR UPDATE"));
+  auto real_login =
+      std::async(std::launch::async, [&] { return login(user, kUserPassword, false, instance); });
   ASSERT_TRUE(wait_for(
       [&] {
-        return sql_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                         "AND datname = current_database() "
-                         "AND query LIKE '%login_attempts%'") != "0";
+        return sql_value(
+                   "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                   "AND datname = current_database() "
+                   "AND query LIKE '%login_attempts%'") != "0";
       },
       10s));
 
   // Another login takes the only hasher slot (its reservation is committed just before).
   const std::string filler_id = user + "_x";
-  auto filler = std::async(std::launch::async, [&] {
-    return login(filler_id, "wrong-password-1", false, instance);
-  });
+  auto filler = std::async(std::launch::async,
+                           [&] { return login(filler_id, "wrong-password-1", false, instance); });
   ASSERT_TRUE(wait_for(
       [&] {
         return sql_value("SELECT failed_attempts FROM login_attempts WHERE user_id = '" +
@@ -98,7 +97,8 @@ TEST_F(AuthTest, HasherRefusalDoesNotCountAsAFailedAttempt) {
 
   // The refused attempt was taken back: nothing counted, nothing locked.
   EXPECT_EQ(sql_value("SELECT coalesce(max(failed_attempts), 0) FROM login_attempts "
-                      "WHERE user_id = '" + user + "'"),
+                      "WHERE user_id = '" +
+                      user + "'"),
             "0");
   auto next = login(user, "wrong-password-1", false, instance);
   EXPECT_EQ(next.details().at("remainingAttempts").to_number<std::int64_t>(), 4) << next.body;

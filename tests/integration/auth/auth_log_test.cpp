@@ -13,8 +13,8 @@ namespace json = boost::json;
 // Nothing secret reaches the logs, whatever happened.
 TEST_F(AuthTest, LogsNeverContainPasswordsOrTokens) {
   auto other = start_instance(InstanceSettings{"auth-second"});
-  std::vector<std::string> secrets{"Passw0rd!01", "Adm1nPass!00", kUserPassword,
-                                   "Wrong-Secret-77", "Typed-In-UserId-Field"};
+  std::vector<std::string> secrets{"Passw0rd!01", "Adm1nPass!00", kUserPassword, "Wrong-Secret-77",
+                                   "Typed-In-UserId-Field"};
   auto user = create_user("logscan");
   auto add_tokens = [&](const AuthReply& reply) {
     if (!reply.text("accessToken").empty()) secrets.push_back(reply.text("accessToken"));
@@ -27,9 +27,12 @@ TEST_F(AuthTest, LogsNeverContainPasswordsOrTokens) {
   login("Typed-In-UserId-Field", "Wrong-Secret-77", false, other);
 
   auto created = post("/api/v1/admin/users",
-                      json::object{{"userId", "logscan_new"}, {"password", "Brand-New-Pass-5"},
-                                   {"userName", "로그"}, {"customerId", "C7"},
-                                   {"lineNumber", "01077778888"}, {"permissions", json::array{}}},
+                      json::object{{"userId", "logscan_new"},
+                                   {"password", "Brand-New-Pass-5"},
+                                   {"userName", "로그"},
+                                   {"customerId", "C7"},
+                                   {"lineNumber", "01077778888"},
+                                   {"permissions", json::array{}}},
                       admin_access_token());
   ASSERT_EQ(created.status, 201) << created.body;
   secrets.push_back("Brand-New-Pass-5");
@@ -54,7 +57,8 @@ TEST_F(AuthTest, LogsNeverContainPasswordsOrTokens) {
   ASSERT_NE(logs.find("\"event\":\"refresh_token_reused\""), std::string::npos);
   for (const auto& secret : secrets) {
     ASSERT_FALSE(secret.empty());
-    EXPECT_EQ(logs.find(secret), std::string::npos) << "found a secret in the logs: " << secret.substr(0, 6) << "...";
+    EXPECT_EQ(logs.find(secret), std::string::npos)
+        << "found a secret in the logs: " << secret.substr(0, 6) << "...";
     // Not even a token's signature or payload part on its own.
     for (auto part_start = secret.find('.'); part_start != std::string::npos;
          part_start = secret.find('.', part_start + 1)) {

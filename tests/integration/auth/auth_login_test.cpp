@@ -111,14 +111,16 @@ TEST_F(AuthTest, FifthFailureLocksAndLockedAccountAnswersAuth003) {
   auto locking = login(user, "wrong-password-1");
   ASSERT_EQ(locking.status, 423) << locking.body;
   EXPECT_EQ(locking.code(), "AUTH_002");
-  EXPECT_EQ(locking.json.at("error").at("message"), "5회 연속 실패하여 30분간 계정이 잠금되었습니다");
+  EXPECT_EQ(locking.json.at("error").at("message"),
+            "5회 연속 실패하여 30분간 계정이 잠금되었습니다");
 
   auto locked = login(user, kUserPassword);
   ASSERT_EQ(locked.status, 423) << locked.body;
   EXPECT_EQ(locked.code(), "AUTH_003");
   EXPECT_TRUE(locked.details().at("lockedUntil").as_string().ends_with("+09:00"));
   EXPECT_EQ(login(user, "wrong-password-1").code(), "AUTH_003");
-  EXPECT_EQ(sql_value("SELECT failed_attempts FROM login_attempts WHERE user_id = '" + user + "'"), "5");
+  EXPECT_EQ(sql_value("SELECT failed_attempts FROM login_attempts WHERE user_id = '" + user + "'"),
+            "5");
 }
 
 // 20 wrong attempts at once: exactly four AUTH_001 (4, 3, 2, 1), one AUTH_002, fifteen
@@ -131,10 +133,12 @@ TEST_F(AuthTest, TwentyConcurrentWrongAttemptsLockWithNoLostCount) {
   int finished = 0;
   auto body = json::serialize(json::object{{"userId", user}, {"password", "wrong-password-1"}});
   for (std::size_t index = 0; index < results.size(); ++index) {
-    clients.push_back(std::make_unique<http::HttpClient>(io, http::ClientOptions{"127.0.0.1", port()}));
+    clients.push_back(
+        std::make_unique<http::HttpClient>(io, http::ClientOptions{"127.0.0.1", port()}));
     boost::asio::co_spawn(
-        io, clients.back()->send(http::ClientRequest{"POST", "/api/v1/auth/login", body},
-                                 std::chrono::steady_clock::now() + std::chrono::seconds{60}),
+        io,
+        clients.back()->send(http::ClientRequest{"POST", "/api/v1/auth/login", body},
+                             std::chrono::steady_clock::now() + std::chrono::seconds{60}),
         [&, index](std::exception_ptr, http::ClientResult result) {
           results[index] = std::move(result);
           ++finished;
@@ -159,10 +163,12 @@ TEST_F(AuthTest, TwentyConcurrentWrongAttemptsLockWithNoLostCount) {
   EXPECT_EQ(codes["AUTH_003"], 15);
   std::sort(remainders.begin(), remainders.end());
   EXPECT_EQ(remainders, (std::vector<std::int64_t>{1, 2, 3, 4}));
-  EXPECT_EQ(sql_value("SELECT failed_attempts FROM login_attempts WHERE user_id = '" + user + "'"), "5");
+  EXPECT_EQ(sql_value("SELECT failed_attempts FROM login_attempts WHERE user_id = '" + user + "'"),
+            "5");
   // Only five attempts reached the password check; all twenty are in the history.
   EXPECT_EQ(sql_value("SELECT count(*) FROM login_history WHERE user_id = '" + user +
-                      "' AND reason = 'LOCKED'"), "15");
+                      "' AND reason = 'LOCKED'"),
+            "15");
   EXPECT_EQ(sql_value("SELECT count(*) FROM login_history WHERE user_id = '" + user + "'"), "20");
   EXPECT_EQ(login(user, kUserPassword).code(), "AUTH_003");
 }
@@ -186,12 +192,14 @@ TEST_F(AuthTest, AdminUnlocksALockedAccount) {
   ASSERT_EQ(login(user, kUserPassword).code(), "AUTH_003");
   auto me = get("/api/v1/admin/users/" + user + "/login-history", admin_access_token());
   ASSERT_EQ(me.status, 200) << me.body;
-  auto unlocked = post("/api/v1/admin/users/" + user + "/unlock", json::object{}, admin_access_token());
+  auto unlocked =
+      post("/api/v1/admin/users/" + user + "/unlock", json::object{}, admin_access_token());
   ASSERT_EQ(unlocked.status, 200) << unlocked.body;
   EXPECT_EQ(unlocked.data().at("status"), "ACTIVE");
   EXPECT_EQ(login(user, kUserPassword).status, 200);
-  EXPECT_EQ(post("/api/v1/admin/users/nobody_here/unlock", json::object{}, admin_access_token()).code(),
-            "USER_NOT_FOUND");
+  EXPECT_EQ(
+      post("/api/v1/admin/users/nobody_here/unlock", json::object{}, admin_access_token()).code(),
+      "USER_NOT_FOUND");
 }
 
 // Every attempt is in the history with the gateway's X-Forwarded-For address and the agent.

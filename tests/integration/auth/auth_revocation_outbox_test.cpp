@@ -26,8 +26,8 @@ namespace {
 // fresh database; the user logs in on the first.
 struct OutboxSetup {
   explicit OutboxSetup(const PrivateRedisServer& redis) : database(create_database("auth_outbox")) {
-    InstanceSettings settings{.name = "auth-outbox", .redis_url = redis.url(),
-                              .database_dsn = database};
+    InstanceSettings settings{
+        .name = "auth-outbox", .redis_url = redis.url(), .database_dsn = database};
     front = AuthTest::start_instance(settings);
     settings.name = "auth-outbox-verifier";
     verifier = AuthTest::start_instance(settings);
@@ -58,8 +58,8 @@ std::chrono::milliseconds time_until_rejected(std::size_t verifier, const std::s
 std::int64_t redis_pttl(const PrivateRedisServer& redis, const std::string& key) {
   boost::asio::io_context io;
   cache::RedisClient client{io, redis.url()};
-  auto reply = run_coroutine(io, client.command(cache::redis_args("PTTL", key),
-                                                std::chrono::steady_clock::now() + 5s));
+  auto reply = run_coroutine(
+      io, client.command(cache::redis_args("PTTL", key), std::chrono::steady_clock::now() + 5s));
   return reply && reply->is_integer() ? reply->integer() : -3;
 }
 
@@ -78,9 +78,12 @@ TEST_F(AuthTest, LogoutWhileRedisIsDownTakesEffectEverywhereWhenRedisReturns) {
   PrivateRedisServer redis;
   OutboxSetup setup{redis};
   ASSERT_EQ(post("/api/v1/admin/users",
-                 json::object{{"userId", "outbox_user"}, {"password", kUserPassword},
-                              {"userName", "아웃박스"}, {"customerId", "C900000002"},
-                              {"lineNumber", "01011112222"}, {"permissions", json::array{}}},
+                 json::object{{"userId", "outbox_user"},
+                              {"password", kUserPassword},
+                              {"userName", "아웃박스"},
+                              {"customerId", "C900000002"},
+                              {"lineNumber", "01011112222"},
+                              {"permissions", json::array{}}},
                  login_ok("admin", "Adm1nPass!00", setup.front).access, setup.front)
                 .status,
             201);
@@ -91,8 +94,9 @@ TEST_F(AuthTest, LogoutWhileRedisIsDownTakesEffectEverywhereWhenRedisReturns) {
   auto logged_out = post("/api/v1/auth/logout", json::object{}, tokens.access, setup.front);
   EXPECT_EQ(logged_out.status, 200) << logged_out.body;
   // Durable before acknowledged: both revocations wait in the outbox.
-  EXPECT_EQ(sql_value("SELECT count(*) FROM revocations WHERE published_at IS NULL", setup.database),
-            "2");
+  EXPECT_EQ(
+      sql_value("SELECT count(*) FROM revocations WHERE published_at IS NULL", setup.database),
+      "2");
   EXPECT_EQ(get("/api/v1/auth/me", tokens.access, setup.front).code(), "TOKEN_REVOKED");
   std::this_thread::sleep_for(1500ms);  // the publisher is retrying meanwhile
   EXPECT_EQ(get("/api/v1/auth/me", tokens.access, setup.verifier).status, 200)
@@ -104,8 +108,9 @@ TEST_F(AuthTest, LogoutWhileRedisIsDownTakesEffectEverywhereWhenRedisReturns) {
   EXPECT_EQ(answer.code(), "TOKEN_REVOKED") << answer.body;
   EXPECT_LT(delay, 1s);
   std::cout << "[ measured ] revocation delay after Redis returned: " << delay.count() << " ms\n";
-  EXPECT_EQ(sql_value("SELECT count(*) FROM revocations WHERE published_at IS NULL", setup.database),
-            "0");
+  EXPECT_EQ(
+      sql_value("SELECT count(*) FROM revocations WHERE published_at IS NULL", setup.database),
+      "0");
 }
 
 // Redis loses everything (restart without persistence): auth notices the missing marker
@@ -121,11 +126,11 @@ TEST_F(AuthTest, RedisRestartedEmptyGetsEveryLiveRevocationAgain) {
   // A permission change ends user02's session: a revocation of another path.
   login_ok("user02", "Passw0rd!02", setup.front);
   const auto second_session = session_of("user02", setup.database);
-  ASSERT_EQ(put("/api/v1/admin/users/user02/permissions",
-                json::object{{"permissions", json::array{"BILL_INQUIRY"}}}, admin.access,
-                setup.front)
-                .status,
-            200);
+  ASSERT_EQ(
+      put("/api/v1/admin/users/user02/permissions",
+          json::object{{"permissions", json::array{"BILL_INQUIRY"}}}, admin.access, setup.front)
+          .status,
+      200);
   const std::string first_key = "auth:revoked:sid:" + first_session;
   const std::string second_key = "auth:revoked:sid:" + second_session;
   // Published right after the commit (the answer does not wait for it).
@@ -158,8 +163,8 @@ TEST_F(AuthTest, RedisRestartedEmptyGetsEveryLiveRevocationAgain) {
   EXPECT_GT(redis_pttl(redis, "auth:revocations:complete"), -2) << "the marker is set again";
 
   // A verifier that starts now learns the revocation from the republished keys.
-  InstanceSettings late{.name = "auth-outbox-late", .redis_url = redis.url(),
-                        .database_dsn = setup.database};
+  InstanceSettings late{
+      .name = "auth-outbox-late", .redis_url = redis.url(), .database_dsn = setup.database};
   auto late_instance = start_instance(late);
   EXPECT_EQ(get("/api/v1/auth/me", first.access, late_instance).code(), "TOKEN_REVOKED");
   stop_instance(late_instance);

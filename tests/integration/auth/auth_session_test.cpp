@@ -33,10 +33,13 @@ TEST_F(AuthTest, RefreshRotatesTheTokenPair) {
   auto third = refresh(second.refresh);
   ASSERT_EQ(third.status, 200) << third.body;
   EXPECT_EQ(sql_value("SELECT count(*) FROM refresh_tokens t JOIN sessions s USING (session_id) "
-                      "WHERE s.user_id = '" + user + "' AND t.rotated_at IS NULL"), "1");
+                      "WHERE s.user_id = '" +
+                      user + "' AND t.rotated_at IS NULL"),
+            "1");
   // Only the hash is stored.
   EXPECT_EQ(sql_value("SELECT count(*) FROM refresh_tokens WHERE token_hash = '" +
-                      third.text("refreshToken") + "'"), "0");
+                      third.text("refreshToken") + "'"),
+            "0");
   EXPECT_EQ(refresh("not-a-refresh-token").code(), "UNAUTHORIZED");
 }
 

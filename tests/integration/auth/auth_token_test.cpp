@@ -40,10 +40,16 @@ std::string compact(const json::object& header, const json::object& payload,
 
 json::object valid_payload() {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch()).count();
-  return json::object{{"iss", "phonebill-auth"}, {"aud", "phonebill"}, {"sub", "admin"},
-                      {"jti", "forged-token-000000000"}, {"sid", "forged-session-000000"},
-                      {"iat", now}, {"exp", now + 600}, {"cid", "C000000004"},
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return json::object{{"iss", "phonebill-auth"},
+                      {"aud", "phonebill"},
+                      {"sub", "admin"},
+                      {"jti", "forged-token-000000000"},
+                      {"sid", "forged-session-000000"},
+                      {"iat", now},
+                      {"exp", now + 600},
+                      {"cid", "C000000004"},
                       {"line", "01099998888"},
                       {"perms", json::array{"BILL_INQUIRY", "PRODUCT_CHANGE", "ADMIN"}}};
 }
@@ -105,7 +111,8 @@ TEST_F(AuthTokenTest, TamperedTokenIsRejected) {
 TEST_F(AuthTokenTest, AlgNoneIsRejected) {
   auto kid = keys().active().key_id();
   for (const char* alg : {"none", "None", "NONE"}) {
-    auto token = compact(json::object{{"alg", alg}, {"typ", "JWT"}, {"kid", kid}}, valid_payload(), "");
+    auto token =
+        compact(json::object{{"alg", alg}, {"typ", "JWT"}, {"kid", kid}}, valid_payload(), "");
     EXPECT_EQ(me_code(token), "UNAUTHORIZED") << alg;
   }
 }
@@ -149,8 +156,9 @@ TEST_F(AuthTokenTest, TokenFromAnotherKeyIsRejected) {
   EXPECT_EQ(me_code(security::TokenSigner{stranger, {}, clock}.sign(admin_claims()).token),
             "UNAUTHORIZED");
   EXPECT_EQ(me_code(""), "UNAUTHORIZED");
-  EXPECT_EQ(call(port(), "GET", "/api/v1/auth/me", {}, {{"Authorization", "Basic YWRtaW4="}}).code(),
-            "UNAUTHORIZED");
+  EXPECT_EQ(
+      call(port(), "GET", "/api/v1/auth/me", {}, {{"Authorization", "Basic YWRtaW4="}}).code(),
+      "UNAUTHORIZED");
 }
 
 // The JWKS publishes the active key with its kid; tokens name that kid.

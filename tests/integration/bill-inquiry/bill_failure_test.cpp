@@ -31,7 +31,8 @@ std::string request_id(const BillReply& reply) {
 // once KOS is back and the open period passed, half-open trials close it again.
 TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
   auto bearer = token("outage", kLine);
-  auto stale_month = boost::json::object{{"inquiryMonth", current_month().plus_months(-5).api_form()}};
+  auto stale_month =
+      boost::json::object{{"inquiryMonth", current_month().plus_months(-5).api_form()}};
   ASSERT_EQ(inquire(bearer, stale_month).source(), "KOS");
   std::this_thread::sleep_for(4200ms);  // the copy is now stale (fixture: 4 s freshness)
 
@@ -46,7 +47,8 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
   EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 1.0);
 
   auto opened = std::chrono::steady_clock::now();
-  const std::string half_open = "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"half_open\"}";
+  const std::string half_open =
+      "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"half_open\"}";
   double half_opens = metric(half_open);
 
   // p99 of 100 calls through the gateway. On a loaded shared machine one scheduler stall
@@ -56,7 +58,8 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
   // call may come near that anyway.
   std::string rounds;
   bool met = false;
-  for (int round = 0; round < 3 && !met && std::chrono::steady_clock::now() - opened < 2500ms; ++round) {
+  for (int round = 0; round < 3 && !met && std::chrono::steady_clock::now() - opened < 2500ms;
+       ++round) {
     std::vector<std::chrono::milliseconds> latencies;
     for (int i = 0; i < 100; ++i) {
       auto reply = inquire(bearer, uncached);
@@ -83,8 +86,9 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
   reset_kos_faults();
   std::this_thread::sleep_until(opened + 5100ms);  // fixture: open for 5 s
   for (int i = 0; i < 3; ++i) {
-    auto trial = inquire(bearer, boost::json::object{
-                                     {"inquiryMonth", current_month().plus_months(-7 - i).api_form()}});
+    auto trial = inquire(
+        bearer,
+        boost::json::object{{"inquiryMonth", current_month().plus_months(-7 - i).api_form()}});
     EXPECT_EQ(trial.status, 200) << trial.body;
   }
   EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 0.0);
@@ -146,8 +150,9 @@ TEST_F(BillFailure, KillNineLosesNoAnsweredHistory) {
     EXPECT_TRUE(status == 200 || status == 503) << count << " answers with status " << status;
   std::string list;
   for (const auto& id : answered) list += (list.empty() ? "'" : ",'") + id + "'";
-  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id IN (" + list + ")"),
-            std::int64_t(answered.size()));
+  EXPECT_EQ(
+      sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id IN (" + list + ")"),
+      std::int64_t(answered.size()));
 }
 
 }  // namespace

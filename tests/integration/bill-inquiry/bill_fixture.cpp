@@ -67,7 +67,8 @@ BillReply exchange(std::uint16_t port, const std::string& method, const std::str
   reply.status = result.response->status;
   reply.body = result.response->body;
   reply.header_retry_after = std::string{result.response->header("retry-after")};
-  for (const auto& [name, value] : result.response->headers) reply.headers.emplace_back(name, value);
+  for (const auto& [name, value] : result.response->headers)
+    reply.headers.emplace_back(name, value);
   if (auto parsed = parse_json(reply.body)) reply.json = std::move(*parsed);
   return reply;
 }
@@ -220,7 +221,8 @@ void BillInquiryTest::TearDownTestSuite() {
   auto& s = suite();
   if (s.gateway.process) {
     int status = s.gateway.process->stop(std::chrono::seconds{10});
-    EXPECT_EQ(status, 0) << "gateway did not shut down cleanly; log:\n" << s.gateway.process->read_log();
+    EXPECT_EQ(status, 0) << "gateway did not shut down cleanly; log:\n"
+                         << s.gateway.process->read_log();
     s.gateway.process.reset();
   }
   if (s.bill) {
@@ -262,25 +264,28 @@ BillReply BillInquiryTest::call_direct(const std::string& method, const std::str
   return exchange(suite().bill_port, method, target, bearer, body, timeout);
 }
 
-BillReply BillInquiryTest::inquire_direct(const std::string& bearer, const boost::json::value& body) {
+BillReply BillInquiryTest::inquire_direct(const std::string& bearer,
+                                          const boost::json::value& body) {
   return call_direct("POST", "/api/v1/bills/inquiry", bearer, boost::json::serialize(body));
 }
 
 void BillInquiryTest::set_kos_faults(const std::string& json) {
-  auto reply = exchange(suite().kos_port, "PUT", "/admin/faults", "", json, std::chrono::seconds{5});
+  auto reply =
+      exchange(suite().kos_port, "PUT", "/admin/faults", "", json, std::chrono::seconds{5});
   ASSERT_EQ(reply.status, 200) << reply.body;
 }
 
 void BillInquiryTest::reset_kos_faults() {
-  auto reply = exchange(suite().kos_port, "DELETE", "/admin/faults", "", "", std::chrono::seconds{5});
+  auto reply =
+      exchange(suite().kos_port, "DELETE", "/admin/faults", "", "", std::chrono::seconds{5});
   ASSERT_EQ(reply.status, 200) << reply.body;
 }
 
 std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{suite().bill_database, 1}};
-  auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
+  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{},
+                                             phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return -1;
@@ -291,8 +296,8 @@ std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
 std::string BillInquiryTest::kos_sql_text(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{suite().kos_database, 1}};
-  auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
+  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{},
+                                             phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return {};

@@ -6,8 +6,8 @@
 // bill-inquiry itself (its own checks, /metrics). Faults go to kos-sim's admin API;
 // Redis is flushed before every test. Entry point: BillInquiryTest.
 #pragma once
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -81,7 +81,8 @@ TEST_F(BillInquiry, ValidationErrors) {
     EXPECT_EQ(reply.status, 400) << boost::json::serialize(body) << " → " << reply.body;
     EXPECT_EQ(reply.error_code(), "VALIDATION_ERROR") << reply.body;
   }
-  auto oldest = inquire(bearer, boost::json::object{{"inquiryMonth", current.plus_months(-23).api_form()}});
+  auto oldest =
+      inquire(bearer, boost::json::object{{"inquiryMonth", current.plus_months(-23).api_form()}});
   EXPECT_EQ(oldest.status, 200) << oldest.body;
   auto broken = call("POST", "/api/v1/bills/inquiry", bearer, "{not json");
   EXPECT_EQ(broken.status, 400);
@@ -90,8 +91,8 @@ TEST_F(BillInquiry, ValidationErrors) {
 
 // Another user's line is 403 LINE_NOT_OWNED and never data.
 TEST_F(BillInquiry, AnotherUsersLineIsNotOwned) {
-  auto reply = inquire(token("user02", "01087654321"),
-                       boost::json::object{{"lineNumber", kUser01Line}});
+  auto reply =
+      inquire(token("user02", "01087654321"), boost::json::object{{"lineNumber", kUser01Line}});
   EXPECT_EQ(reply.status, 403);
   EXPECT_EQ(reply.error_code(), "LINE_NOT_OWNED");
   EXPECT_FALSE(reply.data().is_object());
@@ -159,7 +160,8 @@ TEST_F(BillInquiry, InquiryByIdIsOwnerOnlyAndRecorded) {
   EXPECT_EQ(mine.data().as_object().at("billInfo"), bill_of(reply));
   auto theirs = call("GET", "/api/v1/bills/inquiry/" + id, token("intruder", kUser01Line));
   EXPECT_EQ(theirs.status, 404);
-  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id = '" + id + "'"), 1);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM bill_inquiry_requests WHERE request_id = '" + id + "'"),
+            1);
   EXPECT_EQ(sql_count("SELECT count(*) FROM bill_kos_calls WHERE request_id = '" + id + "'"), 1);
 }
 
@@ -167,7 +169,8 @@ TEST_F(BillInquiry, InquiryByIdIsOwnerOnlyAndRecorded) {
 TEST_F(BillInquiry, HistoryFiltersAndPages) {
   auto bearer = token("historian", kUser01Line);
   for (int back = 0; back < 3; ++back)
-    inquire(bearer, boost::json::object{{"inquiryMonth", current_month().plus_months(-back).api_form()}});
+    inquire(bearer,
+            boost::json::object{{"inquiryMonth", current_month().plus_months(-back).api_form()}});
   inquire(bearer, boost::json::object{{"inquiryMonth", "bad"}});
   auto first = call("GET", "/api/v1/bills/history?size=2", bearer);
   ASSERT_EQ(first.status, 200) << first.body;
@@ -181,7 +184,8 @@ TEST_F(BillInquiry, HistoryFiltersAndPages) {
   EXPECT_EQ(text(items[0], "status"), "FAILED");  // newest first
   auto second = call("GET", "/api/v1/bills/history?size=2&page=2", bearer);
   EXPECT_EQ(second.data().as_object().at("items").as_array().size(), 2u);
-  auto completed = call("GET", "/api/v1/bills/history?status=COMPLETED&lineNumber=010-1234-5678", bearer);
+  auto completed =
+      call("GET", "/api/v1/bills/history?status=COMPLETED&lineNumber=010-1234-5678", bearer);
   EXPECT_EQ(completed.data().as_object().at("page").as_object().at("totalItems").as_int64(), 3);
   auto dated = call("GET", "/api/v1/bills/history?from=2000-01-01&to=2000-01-31", bearer);
   EXPECT_EQ(dated.data().as_object().at("page").as_object().at("totalItems").as_int64(), 0);

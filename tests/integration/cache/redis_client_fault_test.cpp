@@ -284,9 +284,7 @@ CO_TEST(RedisClientFaults, CancelledCallerResumesAndTheLateReplyIsDropped) {
 // (ASan's leak check runs at exit).
 TEST(RedisClientLifetime, DestroyedBeforeTheLoopRunsLeaksNothing) {
   boost::asio::io_context io;
-  {
-    RedisClient client{io, test_support::redis_url()};
-  }
+  { RedisClient client{io, test_support::redis_url()}; }
   io.run_for(200ms);
   {
     RedisClient client{io, test_support::redis_url()};

@@ -120,8 +120,7 @@ CO_TEST_F(RedisClientTest, ArrayRepliesKeepOrderAndNils) {
 
   CO_ASSERT_TRUE((co_await client.set("a", "1", 10s, deadline_in(2s))).has_value());
   auto values = co_await client.command(redis_args("MGET", "a", "missing"), deadline_in(2s));
-  EXPECT_EQ(values.value(),
-            RedisReply::from_array({RedisReply::from_string("1"), RedisReply{}}));
+  EXPECT_EQ(values.value(), RedisReply::from_array({RedisReply::from_string("1"), RedisReply{}}));
   EXPECT_EQ((co_await client.command(redis_args("LRANGE", "none", 0, -1), deadline_in(2s))).value(),
             RedisReply::from_array({}));
 }
@@ -177,8 +176,8 @@ CO_TEST_F(RedisClientTest, EvalRunsALuaScript) {
 
   std::vector<std::string> no_keys;
   std::vector<std::string> no_args;
-  auto failing = co_await client.eval("return redis.call('NOPE')", no_keys, no_args,
-                                      deadline_in(2s));
+  auto failing =
+      co_await client.eval("return redis.call('NOPE')", no_keys, no_args, deadline_in(2s));
   CO_ASSERT_FALSE(failing.has_value());
   EXPECT_EQ(failing.error().kind, RedisErrorKind::kServer);
 }
@@ -237,8 +236,10 @@ TEST_F(RedisClientTest, ConcurrentCommandsFromTwoThreadsGetTheirOwnReplies) {
       auto stored = co_await client.set(key, value, 10s, deadline_in(5s));
       auto read = co_await client.get(key, deadline_in(5s));
       auto counted = co_await client.incr("total", deadline_in(5s));
-      if (!stored || !read || !counted) ++failures;
-      else if (*read != value) ++mismatches;
+      if (!stored || !read || !counted)
+        ++failures;
+      else if (*read != value)
+        ++mismatches;
     }
   };
 
@@ -248,8 +249,7 @@ TEST_F(RedisClientTest, ConcurrentCommandsFromTwoThreadsGetTheirOwnReplies) {
     for (int index = 0; index < kWorkers; ++index)
       operations.push_back(asio::co_spawn(executor, worker(index), asio::deferred));
     auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(operations))
-                               .async_wait(asio::experimental::wait_for_all(),
-                                           asio::use_awaitable);
+                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
     for (const auto& error : errors) EXPECT_FALSE(error);
     EXPECT_EQ(order.size(), std::size_t{kWorkers});
     auto total = co_await client.get("total", deadline_in(5s));

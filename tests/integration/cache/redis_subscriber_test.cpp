@@ -61,9 +61,9 @@ CO_TEST(RedisSubscriberTest, DeliversMessagesOfItsChannels) {
 
   CO_ASSERT_TRUE(co_await wait_until([&] { return recorder.messages.size() >= 3; }, 5s));
   co_await sleep_for(50ms);  // nothing else trickles in
-  EXPECT_EQ(recorder.messages, (Messages{{"test:revoked", binary},
-                                         {"test:keys", korean},
-                                         {"test:revoked", "second"}}));
+  EXPECT_EQ(
+      recorder.messages,
+      (Messages{{"test:revoked", binary}, {"test:keys", korean}, {"test:revoked", "second"}}));
   EXPECT_EQ(recorder.subscriptions, 1);
 }
 
@@ -71,7 +71,9 @@ CO_TEST(RedisSubscriberTest, DeliversMessagesOfItsChannels) {
 CO_TEST(RedisSubscriberTest, ThrowingHandlerDoesNotStopDelivery) {
   auto& io = *co_await current_io_context();
   Messages delivered;
-  RedisSubscriber subscriber{io, test_support::redis_url(), {"test:throwing"},
+  RedisSubscriber subscriber{io,
+                             test_support::redis_url(),
+                             {"test:throwing"},
                              [&](std::string_view channel, std::string_view message) {
                                delivered.emplace_back(channel, message);
                                if (message == "boom") throw std::runtime_error("handler bug");
@@ -93,8 +95,8 @@ CO_TEST(RedisSubscriberTest, ResubscribesAfterRedisRestart) {
   PrivateRedisServer server;
   auto& io = *co_await current_io_context();
   Recorder recorder;
-  RedisSubscriber subscriber{io, server.url(), {"revocations"}, recorder.on_message(),
-                             recorder.on_subscribed()};
+  RedisSubscriber subscriber{
+      io, server.url(), {"revocations"}, recorder.on_message(), recorder.on_subscribed()};
   RedisClient publisher{io, server.url()};
   CO_ASSERT_TRUE(co_await wait_until([&] { return subscriber.is_subscribed(); }, 5s));
   CO_ASSERT_EQ((co_await publisher.publish("revocations", "before", deadline_in(2s))).value(), 1);

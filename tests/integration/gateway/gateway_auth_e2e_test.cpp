@@ -47,7 +47,8 @@ class GatewayAuthTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     if (gateway_) {
-      EXPECT_EQ(gateway_->process->stop(std::chrono::seconds{5}), 0) << gateway_->process->read_log();
+      EXPECT_EQ(gateway_->process->stop(std::chrono::seconds{5}), 0)
+          << gateway_->process->read_log();
     }
     gateway_.reset();
     bills_.reset();
@@ -67,7 +68,9 @@ class GatewayAuthTest : public ::testing::Test {
     if (reply.status != 200) return {};
     return std::string{reply.json.at("data").at("accessToken").as_string()};
   }
-  static http::HeaderList bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+  static http::HeaderList bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
 
   static std::filesystem::path directory_;
   static std::uint16_t auth_port_;

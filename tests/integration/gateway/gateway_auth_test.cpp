@@ -56,10 +56,10 @@ TEST_F(GatewayTest, RevokedTokenIs401WithinOneSecond) {
   ASSERT_EQ(http_call(port(), "GET", "/api/v1/bills/menu", bearer(token)).status, 200);
   boost::asio::io_context io;
   cache::RedisClient redis{io, redis_url()};
-  auto published = run_coroutine(io, security::publish_revocation(
-                                         redis, security::RevocationKind::kToken, jti,
-                                         std::chrono::minutes{31},
-                                         std::chrono::steady_clock::now() + std::chrono::seconds{2}));
+  auto published =
+      run_coroutine(io, security::publish_revocation(
+                            redis, security::RevocationKind::kToken, jti, std::chrono::minutes{31},
+                            std::chrono::steady_clock::now() + std::chrono::seconds{2}));
   ASSERT_TRUE(published.has_value());
   auto revoked_at = std::chrono::steady_clock::now();
   Reply reply;
@@ -78,7 +78,8 @@ TEST_F(GatewayTest, MissingPermissionIs403) {
   EXPECT_EQ(reply.status, 403);
   EXPECT_EQ(reply.error_code(), "FORBIDDEN");
   EXPECT_EQ(reply.json.at("error").at("message"), "서비스 이용 권한이 없습니다");
-  EXPECT_EQ(http_call(port(), "POST", "/api/v1/admin/users", bearer(user01_token()), "{}").status, 403);
+  EXPECT_EQ(http_call(port(), "POST", "/api/v1/admin/users", bearer(user01_token()), "{}").status,
+            403);
   EXPECT_EQ(http_call(port(), "GET", "/api/v1/ops/status", bearer(user01_token())).status, 403);
 }
 
@@ -112,14 +113,16 @@ TEST_F(GatewayTest, PublicRoutesNeedNoToken) {
 
 // ops/status gives ADMIN a live snapshot: routes, upstream health, breakers, tokens.
 TEST_F(GatewayTest, OpsStatusForAdmin) {
-  for (int i = 0; i < 5; ++i) http_call(port(), "GET", "/api/v1/bills/menu", bearer(user01_token()));
+  for (int i = 0; i < 5; ++i)
+    http_call(port(), "GET", "/api/v1/bills/menu", bearer(user01_token()));
   auto reply = http_call(port(), "GET", "/api/v1/ops/status", bearer(admin_token()));
   ASSERT_EQ(reply.status, 200) << reply.body;
   const auto& data = reply.json.at("data");
   EXPECT_GE(data.at("totals").at("requests").to_number<double>(), 5);
   bool saw_bills = false;
   for (const auto& route : data.at("routes").as_array())
-    if (route.at("route") == "/api/v1/bills/**") saw_bills = route.at("requests").to_number<double>() >= 5;
+    if (route.at("route") == "/api/v1/bills/**")
+      saw_bills = route.at("requests").to_number<double>() >= 5;
   EXPECT_TRUE(saw_bills) << reply.body;
   ASSERT_EQ(data.at("upstreams").as_array().size(), 3u);
   EXPECT_EQ(data.at("upstreams").at(1).at("name"), "bill-inquiry");

@@ -58,7 +58,8 @@ Reply http_call(std::uint16_t port, const std::string& method, const std::string
   http::HttpClient client{io, http::ClientOptions{"127.0.0.1", port}};
   http::ClientRequest request{method, target, std::move(body)};
   request.headers = std::move(headers);
-  auto result = run_coroutine(io, client.send(std::move(request), std::chrono::steady_clock::now() + timeout));
+  auto result = run_coroutine(
+      io, client.send(std::move(request), std::chrono::steady_clock::now() + timeout));
   Reply reply;
   if (!result.ok()) return reply;
   capture_response(method, target, result.response->status, result.response->headers,
@@ -70,7 +71,8 @@ Reply http_call(std::uint16_t port, const std::string& method, const std::string
   return reply;
 }
 
-std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -116,7 +118,8 @@ std::string TokenFactory::token(const std::string& user, std::vector<std::string
   return signed_token.token;
 }
 
-std::string TokenFactory::forged(const std::string& user, std::vector<std::string> permissions) const {
+std::string TokenFactory::forged(const std::string& user,
+                                 std::vector<std::string> permissions) const {
   auto genuine = token(user, std::move(permissions));
   auto first_dot = genuine.find('.');
   auto second_dot = genuine.find('.', first_dot + 1);
@@ -129,7 +132,9 @@ std::string TokenFactory::forged(const std::string& user, std::vector<std::strin
 // --- processes ----------------------------------------------------------------------------
 
 UpstreamProcess::UpstreamProcess(std::string name, fs::path directory, std::string jwks_file)
-    : name_(std::move(name)), directory_(std::move(directory)), jwks_file_(std::move(jwks_file)),
+    : name_(std::move(name)),
+      directory_(std::move(directory)),
+      jwks_file_(std::move(jwks_file)),
       port_(find_free_port()) {}
 
 void UpstreamProcess::start() {
@@ -158,7 +163,8 @@ GatewayInstance launch_gateway(std::map<std::string, std::string> environment,
                                const fs::path& directory, bool tls);
 }  // namespace
 
-GatewayInstance start_gateway(std::map<std::string, std::string> environment, const fs::path& directory) {
+GatewayInstance start_gateway(std::map<std::string, std::string> environment,
+                              const fs::path& directory) {
   return launch_gateway(std::move(environment), directory, false);
 }
 
@@ -235,24 +241,26 @@ void GatewayTest::SetUpTestSuite() {
   suite.tokens = std::make_unique<TokenFactory>();
   auto jwks_file = suite.directory / "jwks.json";
   std::ofstream{jwks_file} << suite.tokens->jwks_text();
-  suite.upstreams.push_back(std::make_unique<UpstreamProcess>("auth", suite.directory, jwks_file.string()));
+  suite.upstreams.push_back(
+      std::make_unique<UpstreamProcess>("auth", suite.directory, jwks_file.string()));
   suite.upstreams.push_back(std::make_unique<UpstreamProcess>("bills-1", suite.directory));
   suite.upstreams.push_back(std::make_unique<UpstreamProcess>("bills-2", suite.directory));
   suite.upstreams.push_back(std::make_unique<UpstreamProcess>("products", suite.directory));
   for (auto& upstream : suite.upstreams) upstream->start();
-  suite.gateway = start_gateway(
-      {{"PHONEBILL_UPSTREAM_AUTH", suite.upstreams[0]->url()},
-       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", suite.upstreams[1]->url() + "," + suite.upstreams[2]->url()},
-       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", suite.upstreams[3]->url()},
-       {"PHONEBILL_GATEWAY_TIMEOUT_PRODUCT_CHANGE_MS", "1000"}},
-      suite.directory);
+  suite.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", suite.upstreams[0]->url()},
+                                 {"PHONEBILL_UPSTREAM_BILL_INQUIRY",
+                                  suite.upstreams[1]->url() + "," + suite.upstreams[2]->url()},
+                                 {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", suite.upstreams[3]->url()},
+                                 {"PHONEBILL_GATEWAY_TIMEOUT_PRODUCT_CHANGE_MS", "1000"}},
+                                suite.directory);
 }
 
 void GatewayTest::TearDownTestSuite() {
   auto& suite = shared();
   if (suite.gateway.process) {
     int status = suite.gateway.process->stop(std::chrono::seconds{10});
-    EXPECT_EQ(status, 0) << "gateway did not shut down cleanly; log:\n" << suite.gateway.process->read_log();
+    EXPECT_EQ(status, 0) << "gateway did not shut down cleanly; log:\n"
+                         << suite.gateway.process->read_log();
     suite.gateway.process.reset();
   }
   suite.upstreams.clear();
@@ -269,7 +277,9 @@ std::string GatewayTest::gateway_log() { return shared().gateway.process->read_l
 http::HeaderList GatewayTest::bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
-std::string GatewayTest::user01_token() { return tokens().token("user01", {"BILL_INQUIRY", "PRODUCT_CHANGE"}); }
+std::string GatewayTest::user01_token() {
+  return tokens().token("user01", {"BILL_INQUIRY", "PRODUCT_CHANGE"});
+}
 std::string GatewayTest::user02_token() { return tokens().token("user02", {"BILL_INQUIRY"}); }
 std::string GatewayTest::admin_token() {
   return tokens().token("admin", {"BILL_INQUIRY", "PRODUCT_CHANGE", "ADMIN"});

@@ -4,8 +4,8 @@
 // GatewayTest (one gateway for the suite, rate limits off), start_gateway for tests
 // that need their own settings.
 #pragma once
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -27,8 +27,8 @@ struct Reply {
   boost::json::value json;  // null unless the body is JSON
   http::HeaderList headers;
   std::string header(std::string_view lowercase_name) const;
-  std::string error_code() const;           // error.code of a SPEC §2 error envelope
-  std::string echoed_instance() const;      // the stand-in upstream that answered
+  std::string error_code() const;       // error.code of a SPEC §2 error envelope
+  std::string echoed_instance() const;  // the stand-in upstream that answered
   bool echoed_header(std::string_view lowercase_name) const;
 };
 
@@ -46,7 +46,8 @@ class TokenFactory {
   TokenFactory();
   // A valid token; `age` moves its issue time into the past (expired beyond 30 min + leeway).
   std::string token(const std::string& user, std::vector<std::string> permissions,
-                    std::chrono::seconds age = std::chrono::seconds{0}, std::string* jti = nullptr) const;
+                    std::chrono::seconds age = std::chrono::seconds{0},
+                    std::string* jti = nullptr) const;
   // A token signed by another key under this key's kid (a forgery).
   std::string forged(const std::string& user, std::vector<std::string> permissions) const;
   const std::string& jwks_text() const { return jwks_text_; }

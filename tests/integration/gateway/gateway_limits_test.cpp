@@ -13,12 +13,14 @@ TEST_F(GatewayTest, BodyOverTheLimitIs413) {
   auto reply = http_call(port(), "POST", "/api/v1/auth/login", {}, std::string(70 * 1024, 'x'));
   EXPECT_EQ(reply.status, 413);
   EXPECT_EQ(reply.error_code(), "PAYLOAD_TOO_LARGE");
-  EXPECT_EQ(http_call(port(), "POST", "/api/v1/auth/login", {}, std::string(60 * 1024, 'x')).status, 200);
+  EXPECT_EQ(http_call(port(), "POST", "/api/v1/auth/login", {}, std::string(60 * 1024, 'x')).status,
+            200);
 }
 
 // Headers over 16 KiB are 431.
 TEST_F(GatewayTest, HeadersOverTheLimitAre431) {
-  auto reply = http_call(port(), "GET", "/api/v1/bills/menu", {{"X-Big", std::string(20 * 1024, 'h')}});
+  auto reply =
+      http_call(port(), "GET", "/api/v1/bills/menu", {{"X-Big", std::string(20 * 1024, 'h')}});
   EXPECT_EQ(reply.status, 431);
 }
 
@@ -26,8 +28,8 @@ TEST_F(GatewayTest, HeadersOverTheLimitAre431) {
 // timeout (500 ms here), not held forever.
 TEST_F(GatewayTest, SlowClientIsDisconnectedAfterTheHeaderTimeout) {
   auto started = std::chrono::steady_clock::now();
-  auto answer = raw_exchange(port(), "GET /api/v1/bills/menu HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-                             std::chrono::seconds{10});
+  auto answer = raw_exchange(
+      port(), "GET /api/v1/bills/menu HTTP/1.1\r\nHost: x\r\nX-Slow: ", std::chrono::seconds{10});
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_TRUE(answer.empty()) << answer;
   EXPECT_GE(elapsed, std::chrono::milliseconds{400});
@@ -41,23 +43,24 @@ class RateLimitTest : public GatewayTest {
  protected:
   static void SetUpTestSuite() {
     GatewayTest::SetUpTestSuite();
-    limited_ = std::make_unique<GatewayInstance>(start_gateway(
-        {{"PHONEBILL_UPSTREAM_AUTH", auth().url()},
-         {"PHONEBILL_UPSTREAM_BILL_INQUIRY", bills(0).url()},
-         {"PHONEBILL_GATEWAY_RATE_LIMITS", "true"},
-         {"PHONEBILL_GATEWAY_RATE_IP_PER_SECOND", "0.5"},
-         {"PHONEBILL_GATEWAY_RATE_IP_BURST", "20"},
-         {"PHONEBILL_GATEWAY_RATE_USER_PER_SECOND", "0.5"},
-         {"PHONEBILL_GATEWAY_RATE_USER_BURST", "3"},
-         {"PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND", "0.1"},
-         {"PHONEBILL_GATEWAY_RATE_LOGIN_BURST", "2"},
-         {"PHONEBILL_GATEWAY_RATE_REFRESH_PER_SECOND", "0.1"},
-         {"PHONEBILL_GATEWAY_RATE_REFRESH_BURST", "3"}},
-        directory() / "limited"));
+    limited_ = std::make_unique<GatewayInstance>(
+        start_gateway({{"PHONEBILL_UPSTREAM_AUTH", auth().url()},
+                       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", bills(0).url()},
+                       {"PHONEBILL_GATEWAY_RATE_LIMITS", "true"},
+                       {"PHONEBILL_GATEWAY_RATE_IP_PER_SECOND", "0.5"},
+                       {"PHONEBILL_GATEWAY_RATE_IP_BURST", "20"},
+                       {"PHONEBILL_GATEWAY_RATE_USER_PER_SECOND", "0.5"},
+                       {"PHONEBILL_GATEWAY_RATE_USER_BURST", "3"},
+                       {"PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND", "0.1"},
+                       {"PHONEBILL_GATEWAY_RATE_LOGIN_BURST", "2"},
+                       {"PHONEBILL_GATEWAY_RATE_REFRESH_PER_SECOND", "0.1"},
+                       {"PHONEBILL_GATEWAY_RATE_REFRESH_BURST", "3"}},
+                      directory() / "limited"));
   }
   static void TearDownTestSuite() {
     if (limited_) {
-      EXPECT_EQ(limited_->process->stop(std::chrono::seconds{5}), 0) << limited_->process->read_log();
+      EXPECT_EQ(limited_->process->stop(std::chrono::seconds{5}), 0)
+          << limited_->process->read_log();
     }
     limited_.reset();
     GatewayTest::TearDownTestSuite();
@@ -84,7 +87,8 @@ TEST_F(RateLimitTest, LoginIsLimitedPerAddress) {
 TEST_F(RateLimitTest, RefreshHasItsOwnBucket) {
   auto port = limited_->port;
   int logins = 0;
-  while (logins < 5 && http_call(port, "POST", "/api/v1/auth/login", {}, "{}").status != 429) ++logins;
+  while (logins < 5 && http_call(port, "POST", "/api/v1/auth/login", {}, "{}").status != 429)
+    ++logins;
   ASSERT_LE(logins, 2) << "the login bucket holds 2";
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(http_call(port, "POST", "/api/v1/auth/refresh", {}, "{}").status, 200) << i;
@@ -99,7 +103,8 @@ TEST_F(RateLimitTest, RefreshHasItsOwnBucket) {
 TEST_F(RateLimitTest, EachUserHasABucket) {
   auto port = limited_->port;
   auto token = tokens().token("burst-user", {"BILL_INQUIRY"});
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(http_call(port, "GET", "/api/v1/bills/menu", bearer(token)).status, 200);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(http_call(port, "GET", "/api/v1/bills/menu", bearer(token)).status, 200);
   auto refused = http_call(port, "GET", "/api/v1/bills/menu", bearer(token));
   EXPECT_EQ(refused.status, 429);
   EXPECT_EQ(refused.header("retry-after"), "2");

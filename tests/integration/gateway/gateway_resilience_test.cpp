@@ -22,13 +22,16 @@ struct WrkResult {
 
 bool have_wrk() { return std::system("command -v wrk >/dev/null 2>&1") == 0; }
 
-WrkResult run_wrk(std::uint16_t port, const std::string& path, const std::string& token, int seconds) {
-  std::string command = "wrk -t1 -c16 -d" + std::to_string(seconds) + "s --timeout 3s -H 'Authorization: Bearer " +
-                        token + "' http://127.0.0.1:" + std::to_string(port) + path + " 2>&1";
+WrkResult run_wrk(std::uint16_t port, const std::string& path, const std::string& token,
+                  int seconds) {
+  std::string command = "wrk -t1 -c16 -d" + std::to_string(seconds) +
+                        "s --timeout 3s -H 'Authorization: Bearer " + token +
+                        "' http://127.0.0.1:" + std::to_string(port) + path + " 2>&1";
   WrkResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   char buffer[512];
-  while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) result.output += buffer;
+  while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    result.output += buffer;
   if (pipe != nullptr) ::pclose(pipe);
   auto number_after = [&](const std::string& marker) -> long {
     auto at = result.output.find(marker);
@@ -44,7 +47,8 @@ WrkResult run_wrk(std::uint16_t port, const std::string& path, const std::string
   if (socket_errors != std::string::npos) {
     for (auto kind : {"connect ", "read ", "write ", "timeout "}) {
       auto at = result.output.find(kind, socket_errors);
-      if (at != std::string::npos) result.errors += std::stol(result.output.substr(at + std::strlen(kind)));
+      if (at != std::string::npos)
+        result.errors += std::stol(result.output.substr(at + std::strlen(kind)));
     }
   }
   return result;
@@ -58,7 +62,8 @@ WrkResult run_wrk(std::uint16_t port, const std::string& path, const std::string
 TEST_F(GatewayTest, KilledInstanceCostsNoRequestAndRejoins) {
   if (!have_wrk()) GTEST_SKIP() << "wrk is not installed";
   auto token = user01_token();
-  auto load = std::async(std::launch::async, [&] { return run_wrk(port(), "/api/v1/bills/menu", token, 4); });
+  auto load = std::async(std::launch::async,
+                         [&] { return run_wrk(port(), "/api/v1/bills/menu", token, 4); });
   std::this_thread::sleep_for(std::chrono::seconds{1});
   bills(1).kill();
   std::this_thread::sleep_for(std::chrono::milliseconds{1500});
@@ -70,7 +75,8 @@ TEST_F(GatewayTest, KilledInstanceCostsNoRequestAndRejoins) {
   bool rejoined = false;
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{5};
   while (!rejoined && std::chrono::steady_clock::now() < give_up) {
-    rejoined = http_call(port(), "GET", "/api/v1/bills/menu", bearer(token)).echoed_instance() == "bills-2";
+    rejoined = http_call(port(), "GET", "/api/v1/bills/menu", bearer(token)).echoed_instance() ==
+               "bills-2";
   }
   EXPECT_TRUE(rejoined);
 }
@@ -78,7 +84,8 @@ TEST_F(GatewayTest, KilledInstanceCostsNoRequestAndRejoins) {
 // A request slower than the route's timeout (1 s for products here) is 504 UPSTREAM_TIMEOUT.
 TEST_F(GatewayTest, SlowUpstreamIs504) {
   auto started = std::chrono::steady_clock::now();
-  auto reply = http_call(port(), "GET", "/api/v1/products/menu?delay_ms=3000", bearer(user01_token()));
+  auto reply =
+      http_call(port(), "GET", "/api/v1/products/menu?delay_ms=3000", bearer(user01_token()));
   EXPECT_EQ(reply.status, 504);
   EXPECT_EQ(reply.error_code(), "UPSTREAM_TIMEOUT");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{2500});
@@ -105,6 +112,7 @@ TEST_F(GatewayTest, DeadUpstreamOpensTheBreaker) {
   EXPECT_GE(std::stoi(open.header("retry-after")), 25);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{500});
   auto metrics = http_call(gateway.admin_port, "GET", "/metrics");
-  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"product-change\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"product-change\"} 1"),
+            std::string::npos);
   EXPECT_EQ(gateway.process->stop(std::chrono::seconds{5}), 0) << gateway.process->read_log();
 }

@@ -50,11 +50,12 @@ class GatewayRevocationOutboxTest : public ::testing::Test {
   }
 
   GatewayInstance start_gateway_here() {
-    return start_gateway({{"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(auth_port_)},
-                          {"PHONEBILL_UPSTREAM_BILL_INQUIRY", bills_->url()},
-                          {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:1"},
-                          {"PHONEBILL_REDIS_URL", redis_.url()}},
-                         directory_);
+    return start_gateway(
+        {{"PHONEBILL_UPSTREAM_AUTH", "http://127.0.0.1:" + std::to_string(auth_port_)},
+         {"PHONEBILL_UPSTREAM_BILL_INQUIRY", bills_->url()},
+         {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:1"},
+         {"PHONEBILL_REDIS_URL", redis_.url()}},
+        directory_);
   }
 
   std::string login(std::uint16_t port, const std::string& user, const std::string& password) {
@@ -76,8 +77,8 @@ class GatewayRevocationOutboxTest : public ::testing::Test {
       if (reply.status == 401) break;
       std::this_thread::sleep_for(10ms);
     }
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started);
   }
 
   PrivateRedisServer redis_;

@@ -10,7 +10,8 @@ using namespace phonebill::test_support;
 // A bills request reaches a bill-inquiry instance with our ids and X-Forwarded-For.
 TEST_F(GatewayTest, ProtectedRouteReachesItsUpstream) {
   auto reply = http_call(port(), "GET", "/api/v1/bills/menu?x=1",
-                         {{"Authorization", "Bearer " + user01_token()}, {"X-Request-Id", "req-routing-1"},
+                         {{"Authorization", "Bearer " + user01_token()},
+                          {"X-Request-Id", "req-routing-1"},
                           {"X-Forwarded-For", "192.0.2.9"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_TRUE(reply.echoed_instance().starts_with("bills-")) << reply.body;
@@ -25,9 +26,14 @@ TEST_F(GatewayTest, ProtectedRouteReachesItsUpstream) {
 
 // Product and auth prefixes go to their own upstreams.
 TEST_F(GatewayTest, EachPrefixHasItsUpstream) {
-  EXPECT_EQ(http_call(port(), "GET", "/api/v1/products/menu", bearer(user01_token())).echoed_instance(), "products");
-  EXPECT_EQ(http_call(port(), "GET", "/api/v1/auth/me", bearer(user02_token())).echoed_instance(), "auth");
-  EXPECT_EQ(http_call(port(), "POST", "/api/v1/admin/users", bearer(admin_token()), "{}").echoed_instance(), "auth");
+  EXPECT_EQ(
+      http_call(port(), "GET", "/api/v1/products/menu", bearer(user01_token())).echoed_instance(),
+      "products");
+  EXPECT_EQ(http_call(port(), "GET", "/api/v1/auth/me", bearer(user02_token())).echoed_instance(),
+            "auth");
+  EXPECT_EQ(http_call(port(), "POST", "/api/v1/admin/users", bearer(admin_token()), "{}")
+                .echoed_instance(),
+            "auth");
   auto login = http_call(port(), "POST", "/api/v1/auth/login", {}, R"({"userId":"x"})");
   EXPECT_EQ(login.echoed_instance(), "auth");
   EXPECT_EQ(login.json.at("bodyBytes"), 14);
@@ -44,7 +50,8 @@ TEST_F(GatewayTest, ProxiedHeadAnnouncesTheGetLength) {
   EXPECT_TRUE(head.body.empty());
   EXPECT_EQ(head.header("content-length"), std::to_string(jwks.body.size()));
   // A raw exchange: exactly one head, no body bytes after it.
-  auto raw = raw_exchange(port(), "HEAD /api/v1/auth/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto raw = raw_exchange(
+      port(), "HEAD /api/v1/auth/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw.substr(0, 80);
   EXPECT_TRUE(raw.ends_with("\r\n\r\n")) << raw.substr(raw.size() > 200 ? raw.size() - 200 : 0);
 }
@@ -76,22 +83,28 @@ TEST_F(GatewayTest, ServesTheWebApp) {
 
 // /../ tricks in every spelling never return a file outside the web root.
 TEST_F(GatewayTest, TraversalNeverLeavesTheWebRoot) {
-  for (std::string path : {"/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt",
-                           "/%2E%2E/%2E%2E/secret.txt", "/..%2fsecret.txt", "/assets/..%2F..%2Fsecret.txt",
-                           "/.%2e/secret.txt", "/..\\secret.txt", "/escape.txt", "/%00/../secret.txt",
-                           "//secret.txt", "/./../secret.txt", "/api/v1/bills/../../../secret.txt"}) {
-    auto answer = raw_exchange(port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  for (std::string path :
+       {"/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt", "/..%2fsecret.txt", "/assets/..%2F..%2Fsecret.txt",
+        "/.%2e/secret.txt", "/..\\secret.txt", "/escape.txt", "/%00/../secret.txt", "//secret.txt",
+        "/./../secret.txt", "/api/v1/bills/../../../secret.txt"}) {
+    auto answer =
+        raw_exchange(port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(answer.find("TOP-SECRET"), std::string::npos) << path;
-    EXPECT_TRUE(answer.starts_with("HTTP/1.1 404") || answer.starts_with("HTTP/1.1 400")) << path << "\n" << answer.substr(0, 80);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 404") || answer.starts_with("HTTP/1.1 400"))
+        << path << "\n"
+        << answer.substr(0, 80);
   }
 }
 
 // Every answer carries the security headers, errors and built-ins included.
 TEST_F(GatewayTest, SecurityHeadersOnEveryResponse) {
-  for (auto reply : {http_call(port(), "GET", "/"), http_call(port(), "GET", "/api/nothing"),
-                     http_call(port(), "GET", "/healthz"), http_call(port(), "GET", "/api/v1/bills/menu"),
-                     http_call(port(), "GET", "/api/v1/bills/menu", bearer(user01_token()))}) {
-    EXPECT_NE(reply.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  for (auto reply :
+       {http_call(port(), "GET", "/"), http_call(port(), "GET", "/api/nothing"),
+        http_call(port(), "GET", "/healthz"), http_call(port(), "GET", "/api/v1/bills/menu"),
+        http_call(port(), "GET", "/api/v1/bills/menu", bearer(user01_token()))}) {
+    EXPECT_NE(reply.header("content-security-policy").find("frame-ancestors 'none'"),
+              std::string::npos);
     EXPECT_EQ(reply.header("x-content-type-options"), "nosniff");
     EXPECT_EQ(reply.header("x-frame-options"), "DENY");
     EXPECT_EQ(reply.header("referrer-policy"), "no-referrer");
@@ -124,20 +137,25 @@ TEST_F(GatewayTest, MetricsOnTheAdminPortOnly) {
   http_call(port(), "GET", "/api/v1/bills/menu", bearer(user01_token()));
   auto metrics = http_call(admin_port(), "GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("http_requests_total{method=\"GET\",route=\"/api/v1/bills/**\",status=\"200\"}"),
+  EXPECT_NE(metrics.body.find(
+                "http_requests_total{method=\"GET\",route=\"/api/v1/bills/**\",status=\"200\"}"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find("gateway_upstream_requests_total{instance=\"127.0.0.1:"), std::string::npos);
-  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"bill-inquiry\"} 0"), std::string::npos);
+  EXPECT_NE(metrics.body.find("gateway_upstream_requests_total{instance=\"127.0.0.1:"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"bill-inquiry\"} 0"),
+            std::string::npos);
   auto public_metrics = http_call(port(), "GET", "/metrics");
   EXPECT_EQ(public_metrics.body.find("http_requests_total"), std::string::npos);
 }
 
 // CORS: a listed origin is not configured here, so no CORS headers; preflights refused.
 TEST_F(GatewayTest, CorsIsAnAllowList) {
-  auto reply = http_call(port(), "GET", "/api/v1/bills/menu",
-                         {{"Authorization", "Bearer " + user01_token()}, {"Origin", "https://evil.example"}});
+  auto reply = http_call(
+      port(), "GET", "/api/v1/bills/menu",
+      {{"Authorization", "Bearer " + user01_token()}, {"Origin", "https://evil.example"}});
   EXPECT_TRUE(reply.header("access-control-allow-origin").empty());
-  auto preflight = http_call(port(), "OPTIONS", "/api/v1/bills/menu",
-                             {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+  auto preflight =
+      http_call(port(), "OPTIONS", "/api/v1/bills/menu",
+                {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(preflight.status, 403);
 }

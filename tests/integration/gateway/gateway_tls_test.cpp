@@ -50,8 +50,10 @@ TEST_F(GatewayTest, TlsTermination) {
   std::filesystem::create_directories(tls_directory);
   auto key = (tls_directory / "key.pem").string();
   auto certificate = (tls_directory / "cert.pem").string();
-  auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                 "-subj /CN=localhost -keyout " + key + " -out " + certificate + " >/dev/null 2>&1";
+  auto command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+      "-subj /CN=localhost -keyout " +
+      key + " -out " + certificate + " >/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) GTEST_SKIP() << "openssl cannot make a certificate";
   auto gateway = start_tls_gateway({{"PHONEBILL_UPSTREAM_AUTH", auth().url()},
                                     {"PHONEBILL_UPSTREAM_BILL_INQUIRY", bills(0).url()},
@@ -60,17 +62,21 @@ TEST_F(GatewayTest, TlsTermination) {
                                    tls_directory);
   std::string ready;
   for (int i = 0; i < 100 && !ready.starts_with("HTTP/1.1 200"); ++i) {
-    ready = https_exchange(gateway.port, "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    if (!ready.starts_with("HTTP/1.1 200")) std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    ready = https_exchange(gateway.port,
+                           "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (!ready.starts_with("HTTP/1.1 200"))
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
   ASSERT_TRUE(ready.starts_with("HTTP/1.1 200")) << ready << gateway.process->read_log();
   EXPECT_NE(ready.find("Strict-Transport-Security: max-age="), std::string::npos) << ready;
-  auto proxied = https_exchange(gateway.port, "GET /api/v1/bills/menu HTTP/1.1\r\nHost: x\r\n"
-                                              "Authorization: Bearer " + user01_token() +
-                                              "\r\nConnection: close\r\n\r\n");
+  auto proxied = https_exchange(gateway.port,
+                                "GET /api/v1/bills/menu HTTP/1.1\r\nHost: x\r\n"
+                                "Authorization: Bearer " +
+                                    user01_token() + "\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(proxied.starts_with("HTTP/1.1 200")) << proxied;
   EXPECT_NE(proxied.find(R"("x-forwarded-proto":"https")"), std::string::npos) << proxied;
-  auto plain = raw_exchange(gateway.port, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds{3});
+  auto plain = raw_exchange(gateway.port, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n",
+                            std::chrono::seconds{3});
   EXPECT_EQ(plain.find("HTTP/1.1 200"), std::string::npos);
   EXPECT_EQ(gateway.process->stop(std::chrono::seconds{5}), 0) << gateway.process->read_log();
 }

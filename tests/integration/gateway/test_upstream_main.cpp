@@ -27,22 +27,23 @@ int main() {
   log::init("test-upstream", "warn");
 
   http::Router router;
-  router.add("GET", "/api/v1/auth/jwks", [jwks_file](http::Request&) -> asio::awaitable<http::Response> {
-    std::ifstream in{jwks_file};
-    std::stringstream content;
-    content << in.rdbuf();
-    auto response = http::text_response(content.str(), "application/json");
-    response.set_header("X-Test-Stand-In", "jwks");
-    co_return response;
-  });
+  router.add("GET", "/api/v1/auth/jwks",
+             [jwks_file](http::Request&) -> asio::awaitable<http::Response> {
+               std::ifstream in{jwks_file};
+               std::stringstream content;
+               content << in.rdbuf();
+               auto response = http::text_response(content.str(), "application/json");
+               response.set_header("X-Test-Stand-In", "jwks");
+               co_return response;
+             });
   auto echo = [name](http::Request& request) -> asio::awaitable<http::Response> {
     auto delay = request.query_parameter("delay_ms");
     if (delay) co_await http::sleep_for(std::chrono::milliseconds{std::stoll(*delay)});
     boost::json::object headers;
     for (const auto& [key, value] : request.headers) headers[key] = value;
-    boost::json::object body{{"instance", name},        {"method", request.method},
-                             {"path", request.path},    {"query", request.query},
-                             {"headers", headers},      {"bodyBytes", request.body.size()}};
+    boost::json::object body{{"instance", name},     {"method", request.method},
+                             {"path", request.path}, {"query", request.query},
+                             {"headers", headers},   {"bodyBytes", request.body.size()}};
     auto status = request.query_parameter("status");
     auto response = http::json_response(body, status ? std::stoi(*status) : 200);
     // Marks an echo, not a real service's answer: the contract check skips it.

@@ -22,14 +22,14 @@ json::object change_request(const std::string& line, const std::string& current,
           {"requestId", request_id}};
 }
 
-
 }  // namespace
 
 class KosChangeTest : public KosSimTest {
  public:
   std::string plan_of(const std::string& line) {
-    auto reply = post_json("/api/v1/kos/product/inquiry",
-                           json::object{{"lineNumber", line}, {"requestId", unique_request_id("pi")}});
+    auto reply =
+        post_json("/api/v1/kos/product/inquiry",
+                  json::object{{"lineNumber", line}, {"requestId", unique_request_id("pi")}});
     return std::string{reply.data().at("currentProduct").at("productCode").as_string()};
   }
 };
@@ -41,18 +41,21 @@ TEST_F(KosChangeTest, ChangeCompletesAndIsIdempotentOnRequestId) {
   auto before = plan_of(line);
   std::string target = before == "LTE-BASIC-001" ? "LTE-PREMIUM-001" : "LTE-BASIC-001";
   auto request_id = unique_request_id("change");
-  auto first = post_json("/api/v1/kos/product/change", change_request(line, before, target, request_id));
+  auto first =
+      post_json("/api/v1/kos/product/change", change_request(line, before, target, request_id));
   ASSERT_EQ(first.result_code(), "0000") << first.body;
   auto order_number = first.data().at("kosOrderNumber").as_string();
   EXPECT_FALSE(order_number.empty());
   EXPECT_EQ(first.data().at("previousProductCode").as_string(), before);
   EXPECT_EQ(first.data().at("newProductCode").as_string(), target);
   auto next = current_month().plus_months(1);
-  EXPECT_EQ(first.data().at("effectiveDate").as_string(),
-            std::to_string(next.year) + "-" + (next.month < 10 ? "0" : "") + std::to_string(next.month) + "-01");
+  EXPECT_EQ(first.data().at("effectiveDate").as_string(), std::to_string(next.year) + "-" +
+                                                              (next.month < 10 ? "0" : "") +
+                                                              std::to_string(next.month) + "-01");
   EXPECT_EQ(plan_of(line), target);
 
-  auto again = post_json("/api/v1/kos/product/change", change_request(line, before, target, request_id));
+  auto again =
+      post_json("/api/v1/kos/product/change", change_request(line, before, target, request_id));
   ASSERT_EQ(again.result_code(), "0000");
   EXPECT_EQ(again.data().at("kosOrderNumber"), order_number);
 
@@ -75,10 +78,8 @@ TEST_F(KosChangeTest, ChangeRefusalCodes) {
   };
   auto kt_line_plan = plan_of("01099998888");
   std::vector<Case> cases = {
-      {"01000000001", "LTE-BASIC-001", "2001"},
-      {"01055554444", "LTE-BASIC-001", "2002"},
-      {"01099998888", "NO-SUCH-PLAN", "2003"},
-      {"01099998888", "3G-OLD-001", "2004"},
+      {"01000000001", "LTE-BASIC-001", "2001"},  {"01055554444", "LTE-BASIC-001", "2002"},
+      {"01099998888", "NO-SUCH-PLAN", "2003"},   {"01099998888", "3G-OLD-001", "2004"},
       {"01099998888", "SKT-5G-STD-001", "2005"},
   };
   for (const auto& c : cases) {
@@ -110,7 +111,8 @@ TEST_F(KosChangeTest, ConcurrentSameRequestIdMakesOneOrder) {
   std::vector<std::future<KosReply>> calls;
   for (int i = 0; i < 10; ++i) {
     calls.push_back(std::async(std::launch::async, [&] {
-      return post_json("/api/v1/kos/product/change", change_request(line, before, target, request_id));
+      return post_json("/api/v1/kos/product/change",
+                       change_request(line, before, target, request_id));
     }));
   }
   std::set<std::string> order_numbers;
@@ -121,5 +123,6 @@ TEST_F(KosChangeTest, ConcurrentSameRequestIdMakesOneOrder) {
   }
   EXPECT_EQ(order_numbers.size(), 1u);
   EXPECT_EQ(plan_of(line), target);
-  post_json("/api/v1/kos/product/change", change_request(line, target, before, unique_request_id("restore")));
+  post_json("/api/v1/kos/product/change",
+            change_request(line, target, before, unique_request_id("restore")));
 }

@@ -11,7 +11,9 @@ namespace json = boost::json;
 namespace {
 
 json::object bill_request(const std::string& line, const std::string& month) {
-  return {{"lineNumber", line}, {"billingMonth", month}, {"requestId", KosSimTest::unique_request_id("bill")}};
+  return {{"lineNumber", line},
+          {"billingMonth", month},
+          {"requestId", KosSimTest::unique_request_id("bill")}};
 }
 
 std::int64_t integer(const json::value& value, std::string_view key) {
@@ -52,9 +54,9 @@ TEST_F(KosSimTest, BillInquiryAnswersDemoLineCurrentMonth) {
   ASSERT_EQ(reply.result_code(), "0000") << reply.body;
   const auto& bill = reply.data();
   EXPECT_EQ(bill.at("lineNumber"), "01012345678");
-  EXPECT_EQ(integer(bill, "totalAmount"),
-            integer(bill, "monthlyFee") + integer(bill, "usageFee") - integer(bill, "discountAmount") +
-                integer(bill, "deviceInstallment"));
+  EXPECT_EQ(integer(bill, "totalAmount"), integer(bill, "monthlyFee") + integer(bill, "usageFee") -
+                                              integer(bill, "discountAmount") +
+                                              integer(bill, "deviceInstallment"));
   EXPECT_EQ(bill.at("paymentInfo").at("paymentStatus"), "UNPAID");
   EXPECT_TRUE(bill.at("usage").as_object().contains("dataMb"));
 }
@@ -75,12 +77,18 @@ TEST_F(KosSimTest, BillInquiryResultCodes) {
   EXPECT_EQ(unknown.status, 200);
   EXPECT_EQ(unknown.result_code(), "1001");
   EXPECT_EQ(unknown.json.at("success"), false);
-  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01055554444", month)).result_code(), "1002");
-  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01099990001", month)).result_code(), "1003");
+  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01055554444", month)).result_code(),
+            "1002");
+  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01099990001", month)).result_code(),
+            "1003");
   auto too_old = current_month().plus_months(-24).kos_form();
-  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678", too_old)).result_code(), "1003");
+  EXPECT_EQ(
+      post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678", too_old)).result_code(),
+      "1003");
   auto oldest = current_month().plus_months(-23).kos_form();
-  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678", oldest)).result_code(), "0000");
+  EXPECT_EQ(
+      post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678", oldest)).result_code(),
+      "0000");
 }
 
 // Available months: 24, newest first, the current month at the top; 1001 for unknown.
@@ -94,25 +102,33 @@ TEST_F(KosSimTest, AvailableMonthsNewestFirst) {
   EXPECT_EQ(BillingMonth::parse(first), current_month());
   EXPECT_EQ(BillingMonth::parse(last), current_month().plus_months(-23));
   EXPECT_EQ(call("GET", "/api/v1/kos/bill/available-months/01000000001").result_code(), "1001");
-  EXPECT_EQ(call("GET", "/api/v1/kos/bill/available-months/01099990001").data().at("months").as_array().size(), 0u);
+  EXPECT_EQ(call("GET", "/api/v1/kos/bill/available-months/01099990001")
+                .data()
+                .at("months")
+                .as_array()
+                .size(),
+            0u);
 }
 
 // Product inquiry gives the customer, line status and current plan; 3001 for unknown.
 TEST_F(KosSimTest, ProductInquiryAnswersCustomerAndPlan) {
-  auto reply = post_json("/api/v1/kos/product/inquiry",
-                         json::object{{"lineNumber", "01099998888"}, {"requestId", unique_request_id("pi")}});
+  auto reply = post_json(
+      "/api/v1/kos/product/inquiry",
+      json::object{{"lineNumber", "01099998888"}, {"requestId", unique_request_id("pi")}});
   ASSERT_EQ(reply.result_code(), "0000") << reply.body;
   EXPECT_EQ(reply.data().at("customer").at("lineNumber"), "01099998888");
   EXPECT_EQ(reply.data().at("customer").at("lineStatus"), "ACTIVE");
   EXPECT_EQ(reply.data().at("currentProduct").at("operatorCode"), "KT");
 
-  auto suspended = post_json("/api/v1/kos/product/inquiry",
-                             json::object{{"lineNumber", "01055554444"}, {"requestId", unique_request_id("pi")}});
+  auto suspended = post_json(
+      "/api/v1/kos/product/inquiry",
+      json::object{{"lineNumber", "01055554444"}, {"requestId", unique_request_id("pi")}});
   ASSERT_EQ(suspended.result_code(), "0000");
   EXPECT_EQ(suspended.data().at("customer").at("lineStatus"), "SUSPENDED");
 
-  auto unknown = post_json("/api/v1/kos/product/inquiry",
-                           json::object{{"lineNumber", "01000000001"}, {"requestId", unique_request_id("pi")}});
+  auto unknown = post_json(
+      "/api/v1/kos/product/inquiry",
+      json::object{{"lineNumber", "01000000001"}, {"requestId", unique_request_id("pi")}});
   EXPECT_EQ(unknown.result_code(), "3001");
 }
 
@@ -134,13 +150,16 @@ TEST_F(KosSimTest, ProductInquiryRareCodesFromDataFaults) {
   run_sql("UPDATE lines SET status = 'TERMINATED' WHERE line_number = '01099990003'");
   run_sql("ALTER TABLE lines DROP CONSTRAINT IF EXISTS lines_product_fk");
   run_sql("UPDATE lines SET product_code = 'GONE-001' WHERE line_number = '01099990001'");
-  auto terminated = post_json("/api/v1/kos/product/inquiry",
-                              json::object{{"lineNumber", "01099990003"}, {"requestId", unique_request_id("pi")}});
+  auto terminated = post_json(
+      "/api/v1/kos/product/inquiry",
+      json::object{{"lineNumber", "01099990003"}, {"requestId", unique_request_id("pi")}});
   EXPECT_EQ(terminated.result_code(), "3002") << terminated.body;
-  auto terminated_bill = post_json("/api/v1/kos/bill/inquiry", bill_request("01099990003", current_month().kos_form()));
+  auto terminated_bill = post_json("/api/v1/kos/bill/inquiry",
+                                   bill_request("01099990003", current_month().kos_form()));
   EXPECT_EQ(terminated_bill.result_code(), "1002");
-  auto orphan = post_json("/api/v1/kos/product/inquiry",
-                          json::object{{"lineNumber", "01099990001"}, {"requestId", unique_request_id("pi")}});
+  auto orphan = post_json(
+      "/api/v1/kos/product/inquiry",
+      json::object{{"lineNumber", "01099990001"}, {"requestId", unique_request_id("pi")}});
   EXPECT_EQ(orphan.result_code(), "3003") << orphan.body;
   run_sql("UPDATE lines SET status = 'ACTIVE' WHERE line_number = '01099990003'");
   run_sql("UPDATE lines SET product_code = 'LTE-BASIC-001' WHERE line_number = '01099990001'");

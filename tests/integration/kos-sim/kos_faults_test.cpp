@@ -12,7 +12,11 @@ using namespace std::chrono_literals;
 namespace {
 
 json::object instant() {
-  return {{"latencyMs", 0}, {"jitterMs", 0}, {"errorRate", 0.0}, {"timeoutRate", 0.0}, {"outage", false}};
+  return {{"latencyMs", 0},
+          {"jitterMs", 0},
+          {"errorRate", 0.0},
+          {"timeoutRate", 0.0},
+          {"outage", false}};
 }
 
 json::object with_endpoint(const std::string& endpoint, json::object rule) {
@@ -31,8 +35,11 @@ json::object bill_request(const std::string& line) {
 
 // GET shows what PUT set; DELETE returns to the start-up settings.
 TEST_F(KosSimTest, FaultSettingsRoundTripAndReset) {
-  auto settings = with_endpoint("bill.inquiry", {{"latencyMs", 250}, {"jitterMs", 10}, {"errorRate", 0.5},
-                                                 {"timeoutRate", 0.0}, {"outage", false}});
+  auto settings = with_endpoint("bill.inquiry", {{"latencyMs", 250},
+                                                 {"jitterMs", 10},
+                                                 {"errorRate", 0.5},
+                                                 {"timeoutRate", 0.0},
+                                                 {"outage", false}});
   set_faults(settings);
   auto shown = call("GET", "/admin/faults");
   ASSERT_EQ(shown.status, 200);
@@ -75,7 +82,8 @@ TEST_F(KosSimTest, ErrorRateAnswersSystemError) {
   auto failed = call("GET", "/api/v1/kos/product/list");
   EXPECT_EQ(failed.status, 200);
   EXPECT_EQ(failed.result_code(), "9999");
-  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678")).result_code(), "0000");
+  EXPECT_EQ(post_json("/api/v1/kos/bill/inquiry", bill_request("01012345678")).result_code(),
+            "0000");
 }
 
 // timeoutRate 1 never answers: the caller's deadline passes.
@@ -107,8 +115,9 @@ TEST_F(KosSimTest, TimedOutChangeIsAppliedAndVisibleByOrderLookup) {
 TEST_F(KosSimTest, OutageAnswers503) {
   auto one = with_endpoint("product.inquiry", {{"outage", true}});
   set_faults(one);
-  auto down = post_json("/api/v1/kos/product/inquiry",
-                        json::object{{"lineNumber", "01012345678"}, {"requestId", unique_request_id("o")}});
+  auto down =
+      post_json("/api/v1/kos/product/inquiry",
+                json::object{{"lineNumber", "01012345678"}, {"requestId", unique_request_id("o")}});
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(call("GET", "/api/v1/kos/product/list").status, 200);
 

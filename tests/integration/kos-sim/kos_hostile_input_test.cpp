@@ -24,9 +24,9 @@ TEST_F(KosSimTest, MalformedBodiesAre9001) {
     EXPECT_EQ(reply.status, 400) << body;
     EXPECT_EQ(reply.result_code(), "9001") << body << " -> " << reply.body;
   }
-  auto wrong_types = post_json("/api/v1/kos/bill/inquiry",
-                               json::object{{"lineNumber", 1012345678}, {"billingMonth", 202611},
-                                            {"requestId", true}});
+  auto wrong_types = post_json(
+      "/api/v1/kos/bill/inquiry",
+      json::object{{"lineNumber", 1012345678}, {"billingMonth", 202611}, {"requestId", true}});
   EXPECT_EQ(wrong_types.status, 400);
   EXPECT_TRUE(names_field(wrong_types, "lineNumber")) << wrong_types.body;
   EXPECT_TRUE(names_field(wrong_types, "billingMonth"));
@@ -35,16 +35,17 @@ TEST_F(KosSimTest, MalformedBodiesAre9001) {
 
 // Bad line numbers and months are refused field by field.
 TEST_F(KosSimTest, BadLineAndMonthAre9001) {
-  auto reply = post_json("/api/v1/kos/bill/inquiry",
-                         json::object{{"lineNumber", "011-1234-5678"}, {"billingMonth", "2026-13"},
-                                      {"requestId", "ok-1"}});
+  auto reply = post_json("/api/v1/kos/bill/inquiry", json::object{{"lineNumber", "011-1234-5678"},
+                                                                  {"billingMonth", "2026-13"},
+                                                                  {"requestId", "ok-1"}});
   EXPECT_EQ(reply.result_code(), "9001");
   EXPECT_TRUE(names_field(reply, "lineNumber")) << reply.body;
   EXPECT_TRUE(names_field(reply, "billingMonth"));
   auto path = call("GET", "/api/v1/kos/bill/available-months/not-a-line");
   EXPECT_EQ(path.status, 400);
   EXPECT_EQ(path.result_code(), "9001");
-  auto missing = post_json("/api/v1/kos/product/change", json::object{{"lineNumber", "01012345678"}});
+  auto missing =
+      post_json("/api/v1/kos/product/change", json::object{{"lineNumber", "01012345678"}});
   EXPECT_TRUE(names_field(missing, "targetProductCode")) << missing.body;
   EXPECT_TRUE(names_field(missing, "requestId"));
 }
@@ -64,10 +65,14 @@ TEST_F(KosSimTest, OversizedAndUnroutedRequests) {
 // Garbage from many angles, then a normal request still works.
 TEST_F(KosSimTest, SurvivesAHostileBarrage) {
   std::vector<std::string> bodies = {
-      std::string(10000, '['), std::string(10000, '{'), "{\"lineNumber\": \"\\u0000\"}",
-      "{\"lineNumber\": \"" + std::string(5000, '9') + "\"}", "\xff\xfe\xfd",
+      std::string(10000, '['),
+      std::string(10000, '{'),
+      "{\"lineNumber\": \"\\u0000\"}",
+      "{\"lineNumber\": \"" + std::string(5000, '9') + "\"}",
+      "\xff\xfe\xfd",
       R"({"lineNumber": "01012345678", "billingMonth": "999999", "requestId": "x"})",
-      R"({"lineNumber": "01012345678", "billingMonth": "202611", "requestId": ")" + std::string(500, 'a') + "\"}"};
+      R"({"lineNumber": "01012345678", "billingMonth": "202611", "requestId": ")" +
+          std::string(500, 'a') + "\"}"};
   for (const auto& body : bodies) {
     auto reply = call("POST", "/api/v1/kos/bill/inquiry", body);
     EXPECT_EQ(reply.status, 400) << body.substr(0, 40);

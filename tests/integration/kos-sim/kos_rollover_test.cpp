@@ -50,7 +50,8 @@ class KosRollover : public ::testing::Test {
     options.log_path = (directory_ / ("kos-sim-" + std::to_string(starts_++) + ".log")).string();
     process_ = std::make_unique<ChildProcess>(options);
     ASSERT_TRUE(wait_for_http_ok(port_, "/readyz", std::chrono::seconds{120}))
-        << "kos-sim did not become ready; log:\n" << process_->read_log();
+        << "kos-sim did not become ready; log:\n"
+        << process_->read_log();
   }
 
   void stop() {
@@ -62,8 +63,9 @@ class KosRollover : public ::testing::Test {
   std::optional<std::string> sql(const std::string& statement) {
     boost::asio::io_context io;
     storage::PgPool pool{io, storage::PgPoolOptions{database_, 1}};
-    auto result = run_coroutine(io, pool.query(statement, storage::PgParams{},
-                                               phonebill::deadline_after(std::chrono::seconds{10})));
+    auto result =
+        run_coroutine(io, pool.query(statement, storage::PgParams{},
+                                     phonebill::deadline_after(std::chrono::seconds{10})));
     if (!result) {
       ADD_FAILURE() << storage::describe(result.error());
       return std::nullopt;
@@ -76,8 +78,9 @@ class KosRollover : public ::testing::Test {
     boost::asio::io_context io;
     http::HttpClient client{io, http::ClientOptions{"127.0.0.1", port_}};
     http::ClientRequest request{"POST", target, to_json_text(body)};
-    auto result = run_coroutine(io, client.send(std::move(request),
-                                                std::chrono::steady_clock::now() + std::chrono::seconds{10}));
+    auto result =
+        run_coroutine(io, client.send(std::move(request),
+                                      std::chrono::steady_clock::now() + std::chrono::seconds{10}));
     if (!result.ok()) {
       ADD_FAILURE() << "no answer from " << target;
       return nullptr;
@@ -89,11 +92,16 @@ class KosRollover : public ::testing::Test {
   // Everything that must survive a restart in the same month: counts, the anchor, and an
   // md5 over every line's plan, every order and every bill's amount and status.
   std::string snapshot() {
-    return sql("SELECT (SELECT count(*) FROM bills) || ' bills, ' || (SELECT count(*) FROM orders) || "
-               "' orders, ' || (SELECT anchor_month || ' ' || generated_at::text FROM generation_meta) || ' ' || "
-               "md5((SELECT string_agg(line_number || product_code, ',' ORDER BY line_number) FROM lines) "
-               "|| coalesce((SELECT string_agg(request_id || status, ',' ORDER BY request_id) FROM orders), '') "
-               "|| (SELECT string_agg(line_number || billing_month || total_amount || payment_status, ',' "
+    return sql("SELECT (SELECT count(*) FROM bills) || ' bills, ' || (SELECT count(*) FROM orders) "
+               "|| "
+               "' orders, ' || (SELECT anchor_month || ' ' || generated_at::text FROM "
+               "generation_meta) || ' ' || "
+               "md5((SELECT string_agg(line_number || product_code, ',' ORDER BY line_number) FROM "
+               "lines) "
+               "|| coalesce((SELECT string_agg(request_id || status, ',' ORDER BY request_id) FROM "
+               "orders), '') "
+               "|| (SELECT string_agg(line_number || billing_month || total_amount || "
+               "payment_status, ',' "
                "ORDER BY line_number, billing_month) FROM bills))")
         .value_or("");
   }
@@ -111,19 +119,22 @@ TEST_F(KosRollover, NewMonthKeepsOrdersAndPlansAndAddsItsBills) {
 
   start(previous);
   ASSERT_EQ(sql("SELECT anchor_month FROM generation_meta"), previous.kos_form());
-  auto line = sql("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
-                  "AND product_code <> 'LTE-BASIC-001' AND line_number NOT LIKE '0109999%' "
-                  "AND line_number NOT IN ('01012345678', '01087654321', '01055554444') "
-                  "ORDER BY line_number LIMIT 1");
+  auto line =
+      sql("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
+          "AND product_code <> 'LTE-BASIC-001' AND line_number NOT LIKE '0109999%' "
+          "AND line_number NOT IN ('01012345678', '01087654321', '01055554444') "
+          "ORDER BY line_number LIMIT 1");
   ASSERT_TRUE(line);
   auto before = sql("SELECT product_code FROM lines WHERE line_number = '" + *line + "'");
   ASSERT_TRUE(before);
-  auto changed = post("/api/v1/kos/product/change",
-                      {{"lineNumber", *line}, {"currentProductCode", *before},
-                       {"targetProductCode", "LTE-BASIC-001"}, {"requestId", "rollover-change-1"}});
+  auto changed = post("/api/v1/kos/product/change", {{"lineNumber", *line},
+                                                     {"currentProductCode", *before},
+                                                     {"targetProductCode", "LTE-BASIC-001"},
+                                                     {"requestId", "rollover-change-1"}});
   ASSERT_EQ(changed.at("resultCode"), "0000") << to_json_text(changed);
   std::string order_number{changed.at("data").at("kosOrderNumber").as_string()};
-  EXPECT_EQ(sql("SELECT count(*) FROM bills WHERE billing_month = '" + current.kos_form() + "'"), "0");
+  EXPECT_EQ(sql("SELECT count(*) FROM bills WHERE billing_month = '" + current.kos_form() + "'"),
+            "0");
   auto customers = sql("SELECT count(*) FROM customers");
   stop();
 
@@ -131,15 +142,19 @@ TEST_F(KosRollover, NewMonthKeepsOrdersAndPlansAndAddsItsBills) {
   start(std::nullopt);
   EXPECT_EQ(sql("SELECT anchor_month FROM generation_meta"), current.kos_form());
   EXPECT_EQ(sql("SELECT count(*) FROM customers"), customers);
-  EXPECT_EQ(sql("SELECT kos_order_number || ' ' || status FROM orders WHERE request_id = 'rollover-change-1'"),
+  EXPECT_EQ(sql("SELECT kos_order_number || ' ' || status FROM orders WHERE request_id = "
+                "'rollover-change-1'"),
             order_number + " COMPLETED");
-  EXPECT_EQ(sql("SELECT product_code FROM lines WHERE line_number = '" + *line + "'"), "LTE-BASIC-001");
+  EXPECT_EQ(sql("SELECT product_code FROM lines WHERE line_number = '" + *line + "'"),
+            "LTE-BASIC-001");
   // The order lookup still knows it, and the same requestId is still not applied twice.
-  auto again = post("/api/v1/kos/product/change",
-                    {{"lineNumber", *line}, {"currentProductCode", "LTE-BASIC-001"},
-                     {"targetProductCode", "5G-PREMIUM-001"}, {"requestId", "rollover-change-1"}});
+  auto again = post("/api/v1/kos/product/change", {{"lineNumber", *line},
+                                                   {"currentProductCode", "LTE-BASIC-001"},
+                                                   {"targetProductCode", "5G-PREMIUM-001"},
+                                                   {"requestId", "rollover-change-1"}});
   EXPECT_EQ(again.at("data").at("kosOrderNumber"), order_number.c_str()) << to_json_text(again);
-  EXPECT_EQ(sql("SELECT product_code FROM lines WHERE line_number = '" + *line + "'"), "LTE-BASIC-001");
+  EXPECT_EQ(sql("SELECT product_code FROM lines WHERE line_number = '" + *line + "'"),
+            "LTE-BASIC-001");
 
   // The new month's bill exists, on the plan the line is on now, unpaid; last month's is
   // no longer the current one.

@@ -92,7 +92,8 @@ std::uint16_t KosSimTest::port() { return shared().port; }
 void KosSimTest::run_sql(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{shared().database_url, 1}};
-  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
+  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{},
+                                             phonebill::deadline_after(std::chrono::seconds{10})));
   ASSERT_TRUE(result) << storage::describe(result.error());
 }
 

@@ -2,8 +2,8 @@
 // no simulated latency) and gives tests a small HTTP client for it. Faults are reset
 // before every test.
 #pragma once
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -47,7 +47,8 @@ TEST_F(ProductChange, CompletedChangeShowsOnTheNextMenu) {
     EXPECT_NE(product.at("productCode").as_string(), current);
     EXPECT_EQ(product.at("operatorCode").as_string(), "KT");
     EXPECT_TRUE(product.at("onSale").as_bool());
-    EXPECT_EQ(product.at("priceDelta").as_int64(), product.at("monthlyFee").as_int64() - current_fee);
+    EXPECT_EQ(product.at("priceDelta").as_int64(),
+              product.at("monthlyFee").as_int64() - current_fee);
   }
   std::string target{products.front().at("productCode").as_string()};
 
@@ -71,7 +72,9 @@ TEST_F(ProductChange, CompletedChangeShowsOnTheNextMenu) {
   EXPECT_EQ(lookup.text("status"), "COMPLETED");
   EXPECT_EQ(lookup.text("kosOrderNumber"), changed.text("kosOrderNumber"));
   // Another user cannot see it.
-  EXPECT_EQ(call("GET", "/api/v1/products/change/" + request_id, token("someone", fresh_line())).status, 404);
+  EXPECT_EQ(
+      call("GET", "/api/v1/products/change/" + request_id, token("someone", fresh_line())).status,
+      404);
 
   auto history = call("GET", "/api/v1/products/history?status=COMPLETED&size=1", bearer);
   ASSERT_EQ(history.status, 200) << history.body;
@@ -109,7 +112,8 @@ TEST_F(ProductChange, EachPrecheckFailureIs409WithItsChecks) {
   }
   EXPECT_EQ(kos_sql("SELECT count(*) FROM orders"), orders_before);
   EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE status = 'PRECHECK_FAILED' "
-                        "AND line_number IN ('" + line + "', '01055554444')"),
+                        "AND line_number IN ('" +
+                        line + "', '01055554444')"),
             "4");
   // Nothing is in flight afterwards: a valid change goes through.
   EXPECT_EQ(change(bearer, current, other_kt_plan(current)).status, 200);
@@ -118,16 +122,17 @@ TEST_F(ProductChange, EachPrecheckFailureIs409WithItsChecks) {
 // user02 (BILL_INQUIRY only) is refused by the gateway and by the service itself.
 TEST_F(ProductChange, WithoutProductChangePermissionIs403) {
   auto user02 = token("user02", fresh_line(), {"BILL_INQUIRY"});
-  for (const char* path : {"/api/v1/products/menu", "/api/v1/products/available", "/api/v1/products/history"}) {
+  for (const char* path :
+       {"/api/v1/products/menu", "/api/v1/products/available", "/api/v1/products/history"}) {
     auto reply = call("GET", path, user02);
     EXPECT_EQ(reply.status, 403) << path;
     EXPECT_EQ(reply.error_code(), "FORBIDDEN") << path;
   }
   auto through_gateway = change(user02, "LTE-BASIC-001", "LTE-PREMIUM-001");
   EXPECT_EQ(through_gateway.status, 403);
-  auto direct = call("POST", "/api/v1/products/change", user02,
-                     R"({"currentProductCode":"LTE-BASIC-001","targetProductCode":"LTE-PREMIUM-001"})",
-                     {}, true);
+  auto direct = call(
+      "POST", "/api/v1/products/change", user02,
+      R"({"currentProductCode":"LTE-BASIC-001","targetProductCode":"LTE-PREMIUM-001"})", {}, true);
   EXPECT_EQ(direct.status, 403) << direct.body;
   EXPECT_EQ(direct.error_code(), "FORBIDDEN");
   EXPECT_EQ(call("GET", "/api/v1/products/menu", "").status, 401);
@@ -137,13 +142,15 @@ TEST_F(ProductChange, WithoutProductChangePermissionIs403) {
 TEST_F(ProductChange, AnotherUsersLineIs403) {
   auto bearer = token("owner", fresh_line());
   auto other = fresh_line();
-  auto change_body = to_json_text(boost::json::object{
-      {"lineNumber", other}, {"currentProductCode", "LTE-BASIC-001"}, {"targetProductCode", "LTE-PREMIUM-001"}});
+  auto change_body = to_json_text(boost::json::object{{"lineNumber", other},
+                                                      {"currentProductCode", "LTE-BASIC-001"},
+                                                      {"targetProductCode", "LTE-PREMIUM-001"}});
   auto changed = call("POST", "/api/v1/products/change", bearer, change_body);
   EXPECT_EQ(changed.status, 403) << changed.body;
   EXPECT_EQ(changed.error_code(), "LINE_NOT_OWNED");
   auto validation = call("POST", "/api/v1/products/change/validation", bearer,
-                         to_json_text(boost::json::object{{"lineNumber", other}, {"targetProductCode", "LTE-BASIC-001"}}));
+                         to_json_text(boost::json::object{{"lineNumber", other},
+                                                          {"targetProductCode", "LTE-BASIC-001"}}));
   EXPECT_EQ(validation.error_code(), "LINE_NOT_OWNED");
   auto history = call("GET", "/api/v1/products/history?lineNumber=" + other, bearer);
   EXPECT_EQ(history.error_code(), "LINE_NOT_OWNED");
@@ -186,8 +193,14 @@ TEST_F(ProductChange, ConcurrentChangesOfOneLineLetOneThrough) {
   call("GET", "/api/v1/products/available", bearer);  // caches warm: both reach the insert
   set_kos_faults(R"({"endpoints": {"product.change": {"latencyMs": 600}}})");
   ProductReply first, second;
-  std::thread a([&] { first = change(bearer, current, "LTE-PREMIUM-001" == current ? "LTE-BASIC-001" : "LTE-PREMIUM-001"); });
-  std::thread b([&] { second = change(bearer, current, "5G-PREMIUM-001" == current ? "5G-STANDARD-001" : "5G-PREMIUM-001"); });
+  std::thread a([&] {
+    first =
+        change(bearer, current, "LTE-PREMIUM-001" == current ? "LTE-BASIC-001" : "LTE-PREMIUM-001");
+  });
+  std::thread b([&] {
+    second =
+        change(bearer, current, "5G-PREMIUM-001" == current ? "5G-STANDARD-001" : "5G-PREMIUM-001");
+  });
   a.join();
   b.join();
   std::vector<int> statuses{first.status, second.status};

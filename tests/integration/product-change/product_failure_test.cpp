@@ -46,7 +46,8 @@ template <typename Call>
 ProductReply timed(std::chrono::milliseconds& elapsed, Call call) {
   auto start = std::chrono::steady_clock::now();
   auto reply = call();
-  elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
   return reply;
 }
 
@@ -91,9 +92,11 @@ TEST_F(ProductFailure, KosProductCodesAreMapped) {
     auto reply = change(bearer, current, target);
     EXPECT_EQ(reply.status, status) << reply.body;
     EXPECT_EQ(reply.error_code(), code) << reply.body;
-    EXPECT_EQ(product_sql("SELECT status || ' ' || kos_result_code FROM product_changes WHERE line_number = '" +
-                          line + "'"),
-              std::string{"FAILED "} + kos_code);
+    EXPECT_EQ(
+        product_sql(
+            "SELECT status || ' ' || kos_result_code FROM product_changes WHERE line_number = '" +
+            line + "'"),
+        std::string{"FAILED "} + kos_code);
     EXPECT_EQ(current_plan(bearer), current);
   }
 }
@@ -123,14 +126,16 @@ TEST_F(ProductFailure, KosLineCodesAreMapped) {
   auto missing = change(token("ghost", ghost), current, other_kt_plan(current));
   EXPECT_EQ(missing.status, 404) << missing.body;
   EXPECT_EQ(missing.error_code(), "LINE_NOT_FOUND");
-  EXPECT_EQ(product_sql("SELECT kos_result_code FROM product_changes WHERE line_number = '" + ghost + "'"),
+  EXPECT_EQ(product_sql("SELECT kos_result_code FROM product_changes WHERE line_number = '" +
+                        ghost + "'"),
             "2001");
 }
 
 // 9999 on every attempt, and a full outage: 503 KOS_UNAVAILABLE, nothing changed in KOS,
 // and the line is free again for the next attempt.
 TEST_F(ProductFailure, SystemErrorAndOutageAre503WithNothingChanged) {
-  for (const char* faults : {R"({"endpoints": {"product.change": {"errorRate": 1.0}}})", R"({"outage": true})"}) {
+  for (const char* faults :
+       {R"({"endpoints": {"product.change": {"errorRate": 1.0}}})", R"({"outage": true})"}) {
     auto line = fresh_line();
     auto bearer = token("outage", line);
     auto current = current_plan(bearer);
@@ -141,7 +146,8 @@ TEST_F(ProductFailure, SystemErrorAndOutageAre503WithNothingChanged) {
     EXPECT_EQ(reply.error_code(), "KOS_UNAVAILABLE");
     reset_kos_faults();
     EXPECT_EQ(kos_sql("SELECT count(*) FROM orders WHERE line_number = '" + line + "'"), "0");
-    EXPECT_EQ(product_sql("SELECT status FROM product_changes WHERE line_number = '" + line + "'"), "FAILED");
+    EXPECT_EQ(product_sql("SELECT status FROM product_changes WHERE line_number = '" + line + "'"),
+              "FAILED");
     EXPECT_EQ(current_plan(bearer), current);
     EXPECT_EQ(change(bearer, current, other_kt_plan(current)).status, 200);
   }
@@ -200,12 +206,15 @@ TEST_F(ProductFailure, KilledAfterKosAcceptedIsCompletedAfterRestart) {
   kill_and_restart_service();
   request.join();
   reset_kos_faults();
-  EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE line_number = '" + line + "'"), "1");
+  EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE line_number = '" + line + "'"),
+            "1");
   auto until = std::chrono::steady_clock::now() + 20s;
   std::optional<std::string> settled;
   while (std::chrono::steady_clock::now() < until) {
-    settled = product_sql("SELECT status || ' ' || coalesce(kos_order_number, '') FROM product_changes "
-                          "WHERE line_number = '" + line + "'");
+    settled = product_sql(
+        "SELECT status || ' ' || coalesce(kos_order_number, '') FROM product_changes "
+        "WHERE line_number = '" +
+        line + "'");
     if (settled && settled->rfind("COMPLETED", 0) == 0) break;
     std::this_thread::sleep_for(200ms);
   }
@@ -243,7 +252,8 @@ TEST_F(ProductFailure, RedisDownStillAnswersFromKos) {
 
   std::string target;
   for (int i = 0; i < 2; ++i) {  // twice: nothing was cached by the first
-    auto available = timed(elapsed, [&] { return call("GET", "/api/v1/products/available", bearer); });
+    auto available =
+        timed(elapsed, [&] { return call("GET", "/api/v1/products/available", bearer); });
     ASSERT_EQ(available.status, 200) << available.body;
     EXPECT_LT(elapsed.count(), 1000);
     EXPECT_EQ(available.text("currentProductCode"), current);
@@ -267,7 +277,8 @@ TEST_F(ProductFailure, RedisDownStillAnswersFromKos) {
   auto metrics = call("GET", "/metrics", "", {}, {}, /*direct=*/true);
   ASSERT_EQ(metrics.status, 200);
   for (const char* cache : {"line", "catalogue"}) {
-    std::string series = std::string{"product_cache_lookups_total{cache=\""} + cache + "\",result=\"";
+    std::string series =
+        std::string{"product_cache_lookups_total{cache=\""} + cache + "\",result=\"";
     EXPECT_NE(metrics.body.find(series + "error\"}"), std::string::npos) << metrics.body;
     EXPECT_EQ(metrics.body.find(series + "hit\"}"), std::string::npos) << metrics.body;
   }

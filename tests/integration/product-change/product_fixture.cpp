@@ -71,7 +71,8 @@ void start_product(const std::string& redis = redis_url(), const Environment& ov
       {"PHONEBILL_PRODUCT_RECONCILE_STALE_MS", "3000"},
   };
   for (const auto& [name, value] : overrides) options.environment[name] = value;
-  options.log_path = (s.directory / ("product-change-" + std::to_string(s.restarts++) + ".log")).string();
+  options.log_path =
+      (s.directory / ("product-change-" + std::to_string(s.restarts++) + ".log")).string();
   s.product = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(s.product_port, "/readyz", std::chrono::seconds{60}))
     ADD_FAILURE() << "product-change did not become ready; log:\n" << s.product->read_log();
@@ -80,8 +81,8 @@ void start_product(const std::string& redis = redis_url(), const Environment& ov
 std::optional<std::string> first_value(const std::string& dsn, const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{dsn, 1}};
-  auto result = run_coroutine(
-      io, pool.query(sql, storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
+  auto result = run_coroutine(io, pool.query(sql, storage::PgParams{},
+                                             phonebill::deadline_after(std::chrono::seconds{10})));
   if (!result) {
     ADD_FAILURE() << storage::describe(result.error());
     return std::nullopt;
@@ -153,10 +154,11 @@ void ProductChangeTest::SetUpTestSuite() {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{s.kos_database, 1}};
   auto rows = run_coroutine(
-      io, pool.query("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
-                     "AND line_number NOT LIKE '0109999%' AND line_number NOT IN "
-                     "('01012345678', '01087654321', '01055554444') ORDER BY line_number",
-                     storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
+      io,
+      pool.query("SELECT line_number FROM lines WHERE status = 'ACTIVE' AND operator_code = 'KT' "
+                 "AND line_number NOT LIKE '0109999%' AND line_number NOT IN "
+                 "('01012345678', '01087654321', '01055554444') ORDER BY line_number",
+                 storage::PgParams{}, phonebill::deadline_after(std::chrono::seconds{10})));
   if (rows) {
     for (std::size_t row = 0; row < rows->row_count(); ++row)
       s.lines.emplace_back(rows->text(row, std::size_t{0}));
@@ -165,12 +167,12 @@ void ProductChangeTest::SetUpTestSuite() {
   s.product_database = create_database("product");
   start_product();
   std::string jwks_url = s.auth->url();
-  s.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
-                             {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
-                             {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE",
-                              "http://127.0.0.1:" + std::to_string(s.product_port)},
-                             {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)}},
-                            s.directory);
+  s.gateway = start_gateway(
+      {{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
+       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
+       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:" + std::to_string(s.product_port)},
+       {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)}},
+      s.directory);
 }
 
 void ProductChangeTest::TearDownTestSuite() {
@@ -181,7 +183,8 @@ void ProductChangeTest::TearDownTestSuite() {
   }
   if (s.product) {
     int status = s.product->stop(std::chrono::seconds{15});
-    EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+    EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n"
+                         << s.product->read_log();
     s.product.reset();
   }
   if (s.kos) s.kos->stop(std::chrono::seconds{10});
@@ -219,8 +222,8 @@ ProductReply ProductChangeTest::call(const std::string& method, const std::strin
 
 ProductReply ProductChangeTest::change(const std::string& bearer, const std::string& current,
                                        const std::string& target, const std::string& key) {
-  auto body = to_json_text(boost::json::object{{"currentProductCode", current},
-                                               {"targetProductCode", target}});
+  auto body = to_json_text(
+      boost::json::object{{"currentProductCode", current}, {"targetProductCode", target}});
   return call("POST", "/api/v1/products/change", bearer, body, key);
 }
 
@@ -263,7 +266,8 @@ std::optional<std::string> ProductChangeTest::product_sql(const std::string& sql
 std::optional<std::string> ProductChangeTest::redis_get(const std::string& key) {
   boost::asio::io_context io;
   cache::RedisClient redis{io, redis_url()};
-  auto value = run_coroutine(io, redis.get(key, std::chrono::steady_clock::now() + std::chrono::seconds{5}));
+  auto value =
+      run_coroutine(io, redis.get(key, std::chrono::steady_clock::now() + std::chrono::seconds{5}));
   if (!value) {
     ADD_FAILURE() << "redis GET failed";
     return std::nullopt;
@@ -274,8 +278,9 @@ std::optional<std::string> ProductChangeTest::redis_get(const std::string& key) 
 void ProductChangeTest::redis_set(const std::string& key, const std::string& value) {
   boost::asio::io_context io;
   cache::RedisClient redis{io, redis_url()};
-  auto stored = run_coroutine(io, redis.set(key, value, std::chrono::minutes{10},
-                                            std::chrono::steady_clock::now() + std::chrono::seconds{5}));
+  auto stored =
+      run_coroutine(io, redis.set(key, value, std::chrono::minutes{10},
+                                  std::chrono::steady_clock::now() + std::chrono::seconds{5}));
   EXPECT_TRUE(stored) << "redis SET failed";
 }
 
@@ -302,7 +307,8 @@ void ProductChangeTest::kill_and_restart_service() {
 void ProductChangeTest::restart_service_with_redis(const std::string& redis) {
   auto& s = suite();
   int status = s.product->stop(std::chrono::seconds{15});
-  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n"
+                       << s.product->read_log();
   start_product(redis);
   wait_until_gateway_routes();
 }
@@ -311,7 +317,8 @@ void ProductChangeTest::restart_service_with(
     const std::vector<std::pair<std::string, std::string>>& overrides) {
   auto& s = suite();
   int status = s.product->stop(std::chrono::seconds{15});
-  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n" << s.product->read_log();
+  EXPECT_EQ(status, 0) << "product-change did not shut down cleanly; log:\n"
+                       << s.product->read_log();
   start_product(redis_url(), overrides);
   wait_until_gateway_routes();
 }

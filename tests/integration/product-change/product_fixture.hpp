@@ -5,8 +5,8 @@
 // readable (and writable, to make a cache stale on purpose) from tests. Redis is flushed
 // before every test. Entry point: ProductChangeTest.
 #pragma once
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -38,7 +38,6 @@ class ProductChangeTest : public ::testing::Test {
   void SetUp() override;
 
  public:  // also for the tests' free helper functions
-
   // A token for `user` owning `line` (default permissions: both of user01's).
   static std::string token(const std::string& user, const std::string& line,
                            std::vector<std::string> permissions = {"BILL_INQUIRY",
@@ -68,7 +67,8 @@ class ProductChangeTest : public ::testing::Test {
   static void restart_service_with_redis(const std::string& redis_url);
   // Stops product-change and starts it again with these environment variables replacing
   // the fixture's (none: the fixture's own settings again).
-  static void restart_service_with(const std::vector<std::pair<std::string, std::string>>& overrides);
+  static void restart_service_with(
+      const std::vector<std::pair<std::string, std::string>>& overrides);
   static std::string service_log();
 };
 

@@ -30,8 +30,9 @@ std::string wait_until_settled(const std::string& request_id, std::chrono::secon
   std::string status;
   auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
-    status = ProductChangeTest::product_sql("SELECT status FROM product_changes WHERE request_id = '" +
-                                            request_id + "'").value_or("");
+    status = ProductChangeTest::product_sql(
+                 "SELECT status FROM product_changes WHERE request_id = '" + request_id + "'")
+                 .value_or("");
     if (status != "PENDING" && status != "REQUESTED") break;
     std::this_thread::sleep_for(200ms);
   }
@@ -56,8 +57,9 @@ TEST_F(ProductReconciler, TimeoutThatNeverAppliedIsSentAgainAndCompletedOnce) {
 
   // Stale after 3 s, a pass every 0.5 s: the old reconciler wrote FAILED here.
   std::this_thread::sleep_for(5s);
-  EXPECT_EQ(product_sql("SELECT status FROM product_changes WHERE request_id = '" + request_id + "'"),
-            "PENDING");
+  EXPECT_EQ(
+      product_sql("SELECT status FROM product_changes WHERE request_id = '" + request_id + "'"),
+      "PENDING");
   EXPECT_EQ(kos_sql("SELECT count(*) FROM orders WHERE line_number = '" + line + "'"), "0");
   // The line is still held: a second change now would be a second order.
   EXPECT_EQ(change(bearer, current, target).error_code(), "CHANGE_IN_PROGRESS");
@@ -65,7 +67,8 @@ TEST_F(ProductReconciler, TimeoutThatNeverAppliedIsSentAgainAndCompletedOnce) {
   reset_kos_faults();
   EXPECT_EQ(wait_until_settled(request_id, 20s), "COMPLETED") << service_log();
   EXPECT_EQ(kos_sql("SELECT count(*) FROM orders WHERE line_number = '" + line + "'"), "1");
-  auto order = kos_sql("SELECT kos_order_number FROM orders WHERE request_id = '" + request_id + "'");
+  auto order =
+      kos_sql("SELECT kos_order_number FROM orders WHERE request_id = '" + request_id + "'");
   ASSERT_TRUE(order);
   auto lookup = call("GET", "/api/v1/products/change/" + request_id, bearer);
   EXPECT_EQ(lookup.text("status"), "COMPLETED") << lookup.body;
@@ -121,12 +124,13 @@ TEST_F(ProductReconciler, TwentyFivePendingSettleWithinAMinuteWhileLookupsAreSlo
     auto target = other_kt_plan(current);
     auto id = prefix + std::to_string(i);
     if (i % 2 == 0) {  // KOS applied it, its answer was lost
-      kos_orders += std::string(applied++ ? ", " : "") + "((SELECT request_id FROM kos_change_product('" +
-                    id + "', '" + line + "', '" + current + "', '" + target + "')))";
+      kos_orders += std::string(applied++ ? ", " : "") +
+                    "((SELECT request_id FROM kos_change_product('" + id + "', '" + line + "', '" +
+                    current + "', '" + target + "')))";
     }
-    records += std::string(i ? ", " : "") + "('" + id + "', 'slow-kos', '" + line + "', '" + current +
-               "', '" + current + "', '" + target + "', '" + product_name(target) + "', 'PENDING', '" +
-               line + "|" + current + "|" + target + "', now(), now())";
+    records += std::string(i ? ", " : "") + "('" + id + "', 'slow-kos', '" + line + "', '" +
+               current + "', '" + current + "', '" + target + "', '" + product_name(target) +
+               "', 'PENDING', '" + line + "|" + current + "|" + target + "', now(), now())";
   }
   ASSERT_EQ(kos_sql(kos_orders + ") AS o(id)"), std::to_string(applied));
   auto started = std::chrono::steady_clock::now();
@@ -134,12 +138,14 @@ TEST_F(ProductReconciler, TwentyFivePendingSettleWithinAMinuteWhileLookupsAreSlo
 
   std::string completed;
   while (std::chrono::steady_clock::now() - started < 75s) {
-    completed = product_sql("SELECT count(*) FROM product_changes WHERE request_id LIKE '" + prefix +
-                            "%' AND status = 'COMPLETED'").value_or("");
+    completed = product_sql("SELECT count(*) FROM product_changes WHERE request_id LIKE '" +
+                            prefix + "%' AND status = 'COMPLETED'")
+                    .value_or("");
     if (completed == std::to_string(kChanges)) break;
     std::this_thread::sleep_for(250ms);
   }
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   std::cout << "[ measured ] " << kChanges << " PENDING changes settled in " << elapsed.count()
             << " ms with 2500 ms order lookups\n";
   RecordProperty("settle_ms", std::to_string(elapsed.count()));
@@ -150,7 +156,8 @@ TEST_F(ProductReconciler, TwentyFivePendingSettleWithinAMinuteWhileLookupsAreSlo
                         "%' AND status <> 'COMPLETED'"),
             "0");
   // One order per change, each the one the record names.
-  EXPECT_EQ(kos_sql("SELECT count(*) || ' ' || count(DISTINCT line_number) FROM orders WHERE request_id LIKE '" +
+  EXPECT_EQ(kos_sql("SELECT count(*) || ' ' || count(DISTINCT line_number) FROM orders WHERE "
+                    "request_id LIKE '" +
                     prefix + "%' AND status = 'COMPLETED'"),
             std::to_string(kChanges) + " " + std::to_string(kChanges));
   EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE request_id LIKE '" + prefix +

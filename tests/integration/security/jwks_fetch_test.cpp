@@ -25,11 +25,12 @@ class FakeAuth {
   explicit FakeAuth(asio::io_context& io, SigningKeyRing ring)
       : ring_(std::make_shared<SigningKeyRing>(std::move(ring))) {
     http::Router router;
-    router.add("GET", "/api/v1/auth/jwks", [this](http::Request&) -> asio::awaitable<http::Response> {
-      ++requests_;
-      if (status_ != 200) co_return http::text_response("down", "text/plain", status_);
-      co_return http::json_response(ring_->jwks());
-    });
+    router.add("GET", "/api/v1/auth/jwks",
+               [this](http::Request&) -> asio::awaitable<http::Response> {
+                 ++requests_;
+                 if (status_ != 200) co_return http::text_response("down", "text/plain", status_);
+                 co_return http::json_response(ring_->jwks());
+               });
     http::ServerOptions options;
     options.access_log = false;
     server_ = std::make_unique<http::Server>(io, options, std::move(router));

@@ -73,9 +73,9 @@ CO_TEST(RevocationIntegrationTest, LateJoinerResyncsFromTheKeys) {
   const auto& url = test_support::redis_url();
   cache::RedisClient auth{io, url};
   for (int index = 0; index < 30; ++index) {  // more than one SCAN batch below
-    auto published = co_await publish_revocation(auth, RevocationKind::kToken,
-                                                 "jti-" + std::to_string(index), 10min,
-                                                 deadline_in(2s), channel);
+    auto published =
+        co_await publish_revocation(auth, RevocationKind::kToken, "jti-" + std::to_string(index),
+                                    10min, deadline_in(2s), channel);
     CO_ASSERT_TRUE(published) << published.error();
   }
   auto session = co_await publish_revocation(auth, RevocationKind::kSession, "sid-early", 10min,
@@ -125,12 +125,13 @@ CO_TEST(RevocationIntegrationTest, ResubscribeTriggersResync) {
   CO_ASSERT_TRUE(co_await wait_until([&] { return instance.listener.is_synchronized(); }, 10s));
   const auto resyncs_before = instance.listener.resyncs_completed();
 
-  auto stored = co_await auth.set(channel.key_prefix + "sid:while-away", "1", 10min, deadline_in(2s));
+  auto stored =
+      co_await auth.set(channel.key_prefix + "sid:while-away", "1", 10min, deadline_in(2s));
   CO_ASSERT_TRUE(stored);
   co_await sleep_for(100ms);
   EXPECT_FALSE(instance.set.is_revoked(RevocationKind::kSession, "while-away"));
-  auto killed = co_await auth.command(cache::redis_args("CLIENT", "KILL", "TYPE", "pubsub"),
-                                      deadline_in(2s));
+  auto killed =
+      co_await auth.command(cache::redis_args("CLIENT", "KILL", "TYPE", "pubsub"), deadline_in(2s));
   CO_ASSERT_TRUE(killed) << killed.error();
   CO_ASSERT_TRUE(co_await wait_until(
       [&] { return instance.set.is_revoked(RevocationKind::kSession, "while-away"); }, 3s));
@@ -158,8 +159,8 @@ CO_TEST(RevocationIntegrationTest, VerifierRejectsALoggedOutTokenWithinOneSecond
                                                    .line_number = "01012345678",
                                                    .permissions = {"BILL_INQUIRY"}});
   CO_ASSERT_TRUE(verifier.verify(token.token));
-  auto published = co_await publish_revocation(auth, RevocationKind::kToken, token.token_id,
-                                               30min, deadline_in(2s), channel);
+  auto published = co_await publish_revocation(auth, RevocationKind::kToken, token.token_id, 30min,
+                                               deadline_in(2s), channel);
   CO_ASSERT_TRUE(published);
   EXPECT_TRUE(co_await wait_until(
       [&] {
@@ -173,8 +174,8 @@ CO_TEST(RevocationIntegrationTest, VerifierRejectsALoggedOutTokenWithinOneSecond
 CO_TEST(RevocationIntegrationTest, PublishRefusesBadIds) {
   auto& io = *co_await current_io_context();
   cache::RedisClient auth{io, test_support::redis_url()};
-  auto result = co_await publish_revocation(auth, RevocationKind::kToken, "", 1min,
-                                            deadline_in(2s), unique_channel());
+  auto result = co_await publish_revocation(auth, RevocationKind::kToken, "", 1min, deadline_in(2s),
+                                            unique_channel());
   EXPECT_FALSE(result);
   result = co_await publish_revocation(auth, RevocationKind::kToken, "ok", 0ms, deadline_in(2s),
                                        unique_channel());

@@ -32,7 +32,8 @@ class MigrationsTest : public ::testing::Test {
 
 // Counts the rows of schema_migrations.
 net::awaitable<std::int64_t> recorded_versions(PgPool& pool) {
-  auto rows = co_await pool.query("SELECT count(*) AS n FROM schema_migrations", {}, test_deadline());
+  auto rows =
+      co_await pool.query("SELECT count(*) AS n FROM schema_migrations", {}, test_deadline());
   co_return rows ? rows->int64(0, "n") : -1;
 }
 
@@ -57,14 +58,16 @@ CO_TEST_F(MigrationsTest, AppliesFilesOnceInVersionOrder) {
   EXPECT_TRUE(second->applied_versions.empty());
   EXPECT_EQ(second->skipped, 3u);
 
-  auto rows = co_await pool.query(
-      "SELECT version, name, checksum FROM schema_migrations ORDER BY version", {}, test_deadline());
+  auto rows =
+      co_await pool.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version",
+                          {}, test_deadline());
   CO_ASSERT_PG_OK(rows);
   CO_ASSERT_EQ(rows->row_count(), 3u);
   EXPECT_EQ(rows->text(1, "name"), "seed");
   EXPECT_EQ(rows->text(1, "checksum"),
             migration_checksum("INSERT INTO items VALUES (1, '기본 요금제'), (2, 'LTE 무제한');"));
-  auto items = co_await pool.query("SELECT label, note FROM items WHERE id = 1", {}, test_deadline());
+  auto items =
+      co_await pool.query("SELECT label, note FROM items WHERE id = 1", {}, test_deadline());
   CO_ASSERT_PG_OK(items);
   EXPECT_EQ(items->text(0, "label"), "기본 요금제");
   EXPECT_TRUE(items->is_null(0, "note"));
@@ -107,7 +110,8 @@ CO_TEST_F(MigrationsTest, EditedAppliedFileIsRefused) {
 // applies on the next start.
 CO_TEST_F(MigrationsTest, FailingFileLeavesNoTrace) {
   write("001_schema.sql", "CREATE TABLE kept (id int);");
-  write("002_broken.sql", "CREATE TABLE half_done (id int);\nINSERT INTO no_such_table VALUES (1);");
+  write("002_broken.sql",
+        "CREATE TABLE half_done (id int);\nINSERT INTO no_such_table VALUES (1);");
   PgPool pool{co_await net::this_coro::executor, options()};
 
   auto failed = co_await run_migrations(pool, directory_, test_deadline());
@@ -116,8 +120,8 @@ CO_TEST_F(MigrationsTest, FailingFileLeavesNoTrace) {
   EXPECT_EQ(failed.error().sqlstate, "42P01");
   EXPECT_NE(failed.error().message.find("002_broken.sql"), std::string::npos);
   EXPECT_EQ(co_await recorded_versions(pool), 1);
-  auto half = co_await pool.query("SELECT to_regclass('half_done') IS NULL AS absent", {},
-                                  test_deadline());
+  auto half =
+      co_await pool.query("SELECT to_regclass('half_done') IS NULL AS absent", {}, test_deadline());
   CO_ASSERT_PG_OK(half);
   EXPECT_TRUE(half->boolean(0, "absent"));
 

@@ -49,8 +49,8 @@ class SilentServer {
 
 // Connecting to a live server gives a usable connection with a backend behind it.
 CO_TEST_F(PgConnectionTest, ConnectsAndRunsAQuery) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   EXPECT_GT((*connection)->backend_pid(), 0);
   auto rows = co_await (*connection)->query("SELECT 1 + 1 AS two", {}, test_deadline());
@@ -62,14 +62,16 @@ CO_TEST_F(PgConnectionTest, ConnectsAndRunsAQuery) {
 
 // Parameters travel as text: NULL stays NULL and Korean UTF-8 text arrives unchanged.
 CO_TEST_F(PgConnectionTest, ParametersKeepNullAndKoreanText) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   const std::string korean = "ID 또는 비밀번호를 확인해주세요";
-  auto rows = co_await (*connection)->query(
-      "SELECT $1::text AS greeting, $2::text AS missing, $3::bigint AS amount, "
-      "length($1::text) AS characters, $4::boolean AS flag",
-      pg_params(korean, std::nullopt, std::int64_t{-9'000'000'000}, true), test_deadline());
+  auto rows =
+      co_await (*connection)
+          ->query(
+              "SELECT $1::text AS greeting, $2::text AS missing, $3::bigint AS amount, "
+              "length($1::text) AS characters, $4::boolean AS flag",
+              pg_params(korean, std::nullopt, std::int64_t{-9'000'000'000}, true), test_deadline());
   CO_ASSERT_PG_OK(rows);
   EXPECT_EQ(rows->text(0, "greeting"), korean);
   EXPECT_TRUE(rows->is_null(0, "missing"));
@@ -81,8 +83,8 @@ CO_TEST_F(PgConnectionTest, ParametersKeepNullAndKoreanText) {
 
 // A prepared statement runs many times by name; affected rows come from PQcmdTuples.
 CO_TEST_F(PgConnectionTest, PreparedStatementRunsByName) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   auto& db = **connection;
   CO_ASSERT_PG_OK(co_await db.execute_script(
@@ -104,16 +106,17 @@ CO_TEST_F(PgConnectionTest, PreparedStatementRunsByName) {
 
 // A parameter far larger than the socket buffers goes out through the PQflush loop.
 CO_TEST_F(PgConnectionTest, LargeParameterIsFlushedCompletely) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   const std::string large(8 * 1024 * 1024, 'x');
-  auto rows = co_await (*connection)->query("SELECT length($1::text) AS size, md5($1::text) AS hash",
-                                            pg_params(large), test_deadline());
+  auto rows = co_await (*connection)
+                  ->query("SELECT length($1::text) AS size, md5($1::text) AS hash",
+                          pg_params(large), test_deadline());
   CO_ASSERT_PG_OK(rows);
   EXPECT_EQ(rows->int64(0, "size"), 8 * 1024 * 1024);
-  auto expected = co_await (*connection)->query("SELECT md5(repeat('x', 8388608)) AS hash", {},
-                                                test_deadline());
+  auto expected = co_await (*connection)
+                      ->query("SELECT md5(repeat('x', 8388608)) AS hash", {}, test_deadline());
   CO_ASSERT_PG_OK(expected);
   EXPECT_EQ(rows->text(0, "hash"), expected->text(0, "hash"));
 }
@@ -121,11 +124,11 @@ CO_TEST_F(PgConnectionTest, LargeParameterIsFlushedCompletely) {
 // The session asks the server to notice a vanished client while a query runs, so a
 // query abandoned at its deadline does not keep running on the server.
 CO_TEST_F(PgConnectionTest, SessionChecksForVanishedClient) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
-  auto setting = co_await (*connection)->query("SHOW client_connection_check_interval", {},
-                                               test_deadline());
+  auto setting =
+      co_await (*connection)->query("SHOW client_connection_check_interval", {}, test_deadline());
   CO_ASSERT_PG_OK(setting);
   EXPECT_EQ(setting->text(0, 0), "1s");
 }
@@ -133,8 +136,8 @@ CO_TEST_F(PgConnectionTest, SessionChecksForVanishedClient) {
 // A duplicate key is a query error carrying SQLSTATE 23505 and the constraint name;
 // the connection stays usable.
 CO_TEST_F(PgConnectionTest, UniqueViolationReportsSqlstate) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   auto& db = **connection;
   CO_ASSERT_PG_OK(co_await db.execute_script(
@@ -153,8 +156,8 @@ CO_TEST_F(PgConnectionTest, UniqueViolationReportsSqlstate) {
 
 // A script runs all its statements; an error in it reports that statement's SQLSTATE.
 CO_TEST_F(PgConnectionTest, ScriptRunsSeveralStatementsAndStopsAtError) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   auto& db = **connection;
   auto created = co_await db.execute_script(
@@ -173,8 +176,8 @@ CO_TEST_F(PgConnectionTest, ScriptRunsSeveralStatementsAndStopsAtError) {
 // A query still running at its deadline ends with a timeout promptly and breaks the
 // connection (the pool then drops it).
 CO_TEST_F(PgConnectionTest, SlowQueryTimesOutAtDeadline) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   const auto start = std::chrono::steady_clock::now();
   auto slow = co_await (*connection)->query("SELECT pg_sleep(5)", {}, deadline_after(200ms));
@@ -188,8 +191,8 @@ CO_TEST_F(PgConnectionTest, SlowQueryTimesOutAtDeadline) {
 
 // A deadline already in the past fails before anything is sent; the connection is fine.
 CO_TEST_F(PgConnectionTest, PastDeadlineFailsWithoutSending) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   auto late = co_await (*connection)->query("SELECT 1", {}, deadline_after(-1s));
   CO_ASSERT_FALSE(late);
@@ -200,8 +203,8 @@ CO_TEST_F(PgConnectionTest, PastDeadlineFailsWithoutSending) {
 // Nothing listening: a connection error well within the deadline.
 CO_TEST_F(PgConnectionTest, RefusedConnectionFailsFast) {
   const auto start = std::chrono::steady_clock::now();
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor,
-                                                   test_support::unreachable_dsn(), deadline_after(3s));
+  auto connection = co_await PgConnection::connect(
+      co_await net::this_coro::executor, test_support::unreachable_dsn(), deadline_after(3s));
   CO_ASSERT_FALSE(connection);
   EXPECT_EQ(connection.error().kind, PgErrorKind::kConnection);
   EXPECT_LT(elapsed_since(start), 2000ms);
@@ -211,8 +214,8 @@ CO_TEST_F(PgConnectionTest, RefusedConnectionFailsFast) {
 CO_TEST_F(PgConnectionTest, SilentServerTimesOutAtDeadline) {
   SilentServer server;
   const auto start = std::chrono::steady_clock::now();
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor,
-                                                   server.dsn(), deadline_after(300ms));
+  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, server.dsn(),
+                                                   deadline_after(300ms));
   CO_ASSERT_FALSE(connection);
   EXPECT_EQ(connection.error().kind, PgErrorKind::kTimeout);
   EXPECT_GE(elapsed_since(start), 250ms);
@@ -221,9 +224,8 @@ CO_TEST_F(PgConnectionTest, SilentServerTimesOutAtDeadline) {
 
 // A malformed DSN is a connection error, not a crash.
 CO_TEST_F(PgConnectionTest, MalformedDsnIsAConnectionError) {
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor,
-                                                   "host=127.0.0.1 nonsense_option=1",
-                                                   test_deadline());
+  auto connection = co_await PgConnection::connect(
+      co_await net::this_coro::executor, "host=127.0.0.1 nonsense_option=1", test_deadline());
   CO_ASSERT_FALSE(connection);
   EXPECT_EQ(connection.error().kind, PgErrorKind::kConnection);
 }
@@ -266,8 +268,8 @@ CO_TEST_F(PgConnectionTest, CallerCancellationEndsTheWait) {
 // A second call while one is running on the same connection is refused, not interleaved.
 CO_TEST_F(PgConnectionTest, ConcurrentCallOnOneConnectionIsRefused) {
   using namespace net::experimental::awaitable_operators;
-  auto connection = co_await PgConnection::connect(co_await net::this_coro::executor, dsn(),
-                                                   test_deadline());
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
   CO_ASSERT_PG_OK(connection);
   auto both = co_await ((*connection)->query("SELECT pg_sleep(0.2)", {}, test_deadline()) &&
                         (*connection)->query("SELECT 1", {}, test_deadline()));

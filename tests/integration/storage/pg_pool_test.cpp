@@ -57,8 +57,10 @@ awaitable<void> release_after(PgLease lease, std::chrono::milliseconds delay) {
 // One caller of the concurrency tests: adds its number through a registered statement.
 awaitable<void> add_number(PgPool& pool, int number, std::atomic<int>& succeeded) {
   auto added = co_await pool.execute("pool.add_number", pg_params(number), deadline_after(30s));
-  if (added && added->affected_rows() == 1) ++succeeded;
-  else ADD_FAILURE() << describe(added.error());
+  if (added && added->affected_rows() == 1)
+    ++succeeded;
+  else
+    ADD_FAILURE() << describe(added.error());
 }
 
 // `callers` concurrent callers on a pool of three; every one gets through.
@@ -225,8 +227,8 @@ CO_TEST_F(PgPoolTest, CommittedTransactionIsVisible) {
     auto lease = co_await pool.acquire(test_deadline());
     CO_ASSERT_PG_OK(lease);
     CO_ASSERT_PG_OK(co_await lease->begin(test_deadline()));
-    CO_ASSERT_PG_OK(co_await lease->query("INSERT INTO committed_rows VALUES (1), (2)", {},
-                                          test_deadline()));
+    CO_ASSERT_PG_OK(
+        co_await lease->query("INSERT INTO committed_rows VALUES (1), (2)", {}, test_deadline()));
     CO_ASSERT_PG_OK(co_await lease->commit(test_deadline()));
   }
   EXPECT_EQ(pool.stats().idle, 1u);  // a finished transaction keeps its connection
@@ -238,15 +240,17 @@ CO_TEST_F(PgPoolTest, CommittedTransactionIsVisible) {
 // Rolling back discards the transaction's writes.
 CO_TEST_F(PgPoolTest, RolledBackTransactionLeavesNoTrace) {
   PgPool pool{co_await net::this_coro::executor, options(2)};
-  CO_ASSERT_PG_OK(co_await pool.query("CREATE TABLE rolled_back_rows (id int)", {}, test_deadline()));
+  CO_ASSERT_PG_OK(
+      co_await pool.query("CREATE TABLE rolled_back_rows (id int)", {}, test_deadline()));
   auto lease = co_await pool.acquire(test_deadline());
   CO_ASSERT_PG_OK(lease);
   CO_ASSERT_PG_OK(co_await lease->begin(test_deadline()));
-  CO_ASSERT_PG_OK(co_await lease->query("INSERT INTO rolled_back_rows VALUES (1)", {},
-                                        test_deadline()));
+  CO_ASSERT_PG_OK(
+      co_await lease->query("INSERT INTO rolled_back_rows VALUES (1)", {}, test_deadline()));
   CO_ASSERT_PG_OK(co_await lease->rollback(test_deadline()));
   lease->release();
-  auto count = co_await pool.query("SELECT count(*) AS n FROM rolled_back_rows", {}, test_deadline());
+  auto count =
+      co_await pool.query("SELECT count(*) AS n FROM rolled_back_rows", {}, test_deadline());
   CO_ASSERT_PG_OK(count);
   EXPECT_EQ(count->int64(0, "n"), 0);
 }
@@ -255,18 +259,19 @@ CO_TEST_F(PgPoolTest, RolledBackTransactionLeavesNoTrace) {
 // so the server rolls back and releases the locks at once.
 CO_TEST_F(PgPoolTest, LeaseDroppedInsideTransactionRollsBack) {
   PgPool pool{co_await net::this_coro::executor, options(2)};
-  CO_ASSERT_PG_OK(co_await pool.query("CREATE TABLE abandoned_rows (id int PRIMARY KEY)", {},
-                                      test_deadline()));
+  CO_ASSERT_PG_OK(
+      co_await pool.query("CREATE TABLE abandoned_rows (id int PRIMARY KEY)", {}, test_deadline()));
   {
     auto lease = co_await pool.acquire(test_deadline());
     CO_ASSERT_PG_OK(lease);
     CO_ASSERT_PG_OK(co_await lease->begin(test_deadline()));
-    CO_ASSERT_PG_OK(co_await lease->query("INSERT INTO abandoned_rows VALUES (1)", {},
-                                          test_deadline()));
+    CO_ASSERT_PG_OK(
+        co_await lease->query("INSERT INTO abandoned_rows VALUES (1)", {}, test_deadline()));
   }
   EXPECT_EQ(pool.stats().open, 0u);  // closed, not pooled
   // The row lock died with the session: inserting the same key again does not block.
-  CO_ASSERT_PG_OK(co_await pool.query("INSERT INTO abandoned_rows VALUES (1)", {}, deadline_after(2s)));
+  CO_ASSERT_PG_OK(
+      co_await pool.query("INSERT INTO abandoned_rows VALUES (1)", {}, deadline_after(2s)));
 }
 
 // A database that cannot be reached gives a connection error within the deadline and

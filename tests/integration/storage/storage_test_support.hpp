@@ -38,9 +38,9 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
 
 // Ends the coroutine test body when a PgResult holds an error, printing it. The
 // expression (often a co_await) is evaluated once.
-#define CO_ASSERT_PG_OK(expression)                                                      \
-  do {                                                                                   \
-    auto&& phonebill_pg_result = (expression);                                           \
-    CO_ASSERT_TRUE(phonebill_pg_result)                                                  \
-        << ::phonebill::storage::describe(phonebill_pg_result.error());                  \
+#define CO_ASSERT_PG_OK(expression)                                     \
+  do {                                                                  \
+    auto&& phonebill_pg_result = (expression);                          \
+    CO_ASSERT_TRUE(phonebill_pg_result)                                 \
+        << ::phonebill::storage::describe(phonebill_pg_result.error()); \
   } while (false)

@@ -9,7 +9,8 @@ using namespace std::chrono_literals;
 
 // The SPEC §3 numbers are the defaults; local runs seed demo users.
 TEST(AuthConfig, DefaultsFollowTheSpec) {
-  auto config = AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}}));
+  auto config =
+      AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}}));
   EXPECT_EQ(config.server.port, 8081);
   EXPECT_EQ(config.lockout.max_failures, 5);
   EXPECT_EQ(config.lockout.lock_duration, 30min);
@@ -22,9 +23,10 @@ TEST(AuthConfig, DefaultsFollowTheSpec) {
 
 // Tests shorten the lock; production never seeds demo users.
 TEST(AuthConfig, OverridesAndProduction) {
-  auto config = AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"},
-                                                        {"PHONEBILL_AUTH_LOCK_SECONDS", "2"},
-                                                        {"PHONEBILL_ENVIRONMENT", "production"}}));
+  auto config =
+      AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"},
+                                              {"PHONEBILL_AUTH_LOCK_SECONDS", "2"},
+                                              {"PHONEBILL_ENVIRONMENT", "production"}}));
   EXPECT_EQ(config.lockout.lock_duration, 2s);
   EXPECT_FALSE(config.seeds_demo_users());
 }
@@ -32,10 +34,12 @@ TEST(AuthConfig, OverridesAndProduction) {
 // A missing database or an unknown environment stops start-up.
 TEST(AuthConfig, RefusesBadSettings) {
   EXPECT_THROW(AuthConfig::load(Environment::from_map({})), ConfigError);
-  EXPECT_THROW(AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"},
-                                                       {"PHONEBILL_ENVIRONMENT", "staging"}})),
-               ConfigError);
-  EXPECT_THROW(AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"},
-                                                       {"PHONEBILL_AUTH_LOCK_SECONDS", "0"}})),
-               ConfigError);
+  EXPECT_THROW(
+      AuthConfig::load(Environment::from_map(
+          {{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}, {"PHONEBILL_ENVIRONMENT", "staging"}})),
+      ConfigError);
+  EXPECT_THROW(
+      AuthConfig::load(Environment::from_map(
+          {{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}, {"PHONEBILL_AUTH_LOCK_SECONDS", "0"}})),
+      ConfigError);
 }

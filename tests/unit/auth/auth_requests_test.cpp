@@ -35,13 +35,14 @@ TEST(AuthRequests, UserIdRule) {
 // A valid login parses; autoLogin defaults to false; passwords count characters.
 TEST(AuthRequests, LoginParsesAndCountsCharacters) {
   FieldErrors errors;
-  auto request = parse_login_request(json::parse(R"({"userId":"user01","password":"비밀번호비밀번호"})"), errors);
+  auto request = parse_login_request(
+      json::parse(R"({"userId":"user01","password":"비밀번호비밀번호"})"), errors);
   ASSERT_TRUE(request) << errors.to_json();
   EXPECT_FALSE(request->auto_login);
   EXPECT_EQ(utf8_length("비밀번호"), 4u);
   FieldErrors long_errors;
-  EXPECT_FALSE(parse_login_request(json::object{{"userId", "user01"}, {"password", std::string(65, 'a')}},
-                                   long_errors));
+  EXPECT_FALSE(parse_login_request(
+      json::object{{"userId", "user01"}, {"password", std::string(65, 'a')}}, long_errors));
   EXPECT_EQ(fields(long_errors), std::vector<std::string>{"password"});
 }
 
@@ -59,8 +60,11 @@ TEST(AuthRequests, LoginReportsEveryField) {
 TEST(AuthRequests, CreateUserNormalises) {
   FieldErrors errors;
   auto request = parse_create_user_request(
-      json::object{{"userId", "new_user"}, {"password", "Secret-pass-1"}, {"userName", "홍길동"},
-                   {"customerId", "C1"}, {"lineNumber", "010-1234-5678"},
+      json::object{{"userId", "new_user"},
+                   {"password", "Secret-pass-1"},
+                   {"userName", "홍길동"},
+                   {"customerId", "C1"},
+                   {"lineNumber", "010-1234-5678"},
                    {"permissions", json::array{"ADMIN", "BILL_INQUIRY", "ADMIN"}}},
       errors);
   ASSERT_TRUE(request) << errors.to_json();
@@ -71,10 +75,12 @@ TEST(AuthRequests, CreateUserNormalises) {
 // Bad permission items are named by index; serviceType must be a permission.
 TEST(AuthRequests, PermissionNamesAreChecked) {
   FieldErrors errors;
-  EXPECT_FALSE(parse_permissions_request(json::object{{"permissions", json::array{"ADMIN", "X", 1}}}, errors));
+  EXPECT_FALSE(parse_permissions_request(
+      json::object{{"permissions", json::array{"ADMIN", "X", 1}}}, errors));
   EXPECT_EQ(fields(errors), (std::vector<std::string>{"permissions[1]", "permissions[2]"}));
   FieldErrors check;
-  EXPECT_FALSE(parse_permission_check_request(json::object{{"serviceType", "bill_inquiry"}}, check));
+  EXPECT_FALSE(
+      parse_permission_check_request(json::object{{"serviceType", "bill_inquiry"}}, check));
   EXPECT_EQ(fields(check), std::vector<std::string>{"serviceType"});
   EXPECT_TRUE(is_known_permission("PRODUCT_CHANGE"));
 }
@@ -83,6 +89,7 @@ TEST(AuthRequests, PermissionNamesAreChecked) {
 TEST(AuthRequests, PermissionListsRoundTrip) {
   EXPECT_EQ(to_array_literal({}), "{}");
   EXPECT_EQ(to_array_literal({"BILL_INQUIRY", "ADMIN"}), "{BILL_INQUIRY,ADMIN}");
-  EXPECT_EQ(split_permissions("BILL_INQUIRY,ADMIN"), (std::vector<std::string>{"BILL_INQUIRY", "ADMIN"}));
+  EXPECT_EQ(split_permissions("BILL_INQUIRY,ADMIN"),
+            (std::vector<std::string>{"BILL_INQUIRY", "ADMIN"}));
   EXPECT_TRUE(split_permissions("").empty());
 }

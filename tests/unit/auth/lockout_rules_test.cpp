@@ -66,8 +66,10 @@ TEST(LockoutRules, TwentyAttemptsVerifyOnlyFive) {
   int verified = 0, refused = 0;
   for (int i = 0; i < 20; ++i) {
     auto reservation = reserve_attempt(state, policy, kNow);
-    if (reservation.kind == ReservationKind::kVerify) ++verified;
-    else ++refused;
+    if (reservation.kind == ReservationKind::kVerify)
+      ++verified;
+    else
+      ++refused;
     state = reservation.next;
   }
   EXPECT_EQ(verified, 5);

@@ -68,15 +68,21 @@ TEST(SingleFlightTest, CoalescesConcurrentCallers) {
     co_return 42;
   };
   for (int i = 0; i < 5; ++i) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      auto outcome = co_await flights.run("bill:a", fetch);
-      results.push_back(*outcome.value);
-    }, boost::asio::detached);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto outcome = co_await flights.run("bill:a", fetch);
+          results.push_back(*outcome.value);
+        },
+        boost::asio::detached);
   }
-  boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-    auto outcome = co_await flights.run("bill:b", fetch);
-    results.push_back(*outcome.value);
-  }, boost::asio::detached);
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        auto outcome = co_await flights.run("bill:b", fetch);
+        results.push_back(*outcome.value);
+      },
+      boost::asio::detached);
   io.run();
   EXPECT_EQ(fetches, 2);
   EXPECT_EQ(results, std::vector<int>(6, 42));
@@ -97,13 +103,16 @@ TEST(SingleFlightTest, ThrowingFetchReachesEveryWaiterAndFreesTheKey) {
     throw std::runtime_error{"kos exploded"};
   };
   for (int i = 0; i < 4; ++i) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      try {
-        co_await flights.run("bill:a", failing_fetch);
-      } catch (const std::runtime_error& error) {
-        if (std::string_view{error.what()} == "kos exploded") ++failures;
-      }
-    }, boost::asio::detached);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          try {
+            co_await flights.run("bill:a", failing_fetch);
+          } catch (const std::runtime_error& error) {
+            if (std::string_view{error.what()} == "kos exploded") ++failures;
+          }
+        },
+        boost::asio::detached);
   }
   // Bounded: a hang fails the test instead of wedging it.
   io.run_for(std::chrono::seconds{5});
@@ -113,10 +122,14 @@ TEST(SingleFlightTest, ThrowingFetchReachesEveryWaiterAndFreesTheKey) {
 
   io.restart();
   int value = 0;
-  boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-    auto outcome = co_await flights.run("bill:a", []() -> boost::asio::awaitable<int> { co_return 7; });
-    value = *outcome.value;
-  }, boost::asio::detached);
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        auto outcome =
+            co_await flights.run("bill:a", []() -> boost::asio::awaitable<int> { co_return 7; });
+        value = *outcome.value;
+      },
+      boost::asio::detached);
   io.run_for(std::chrono::seconds{5});
   EXPECT_EQ(value, 7);
 }

@@ -24,8 +24,8 @@ namespace asio = boost::asio;
 auto far_deadline() { return std::chrono::steady_clock::now() + 10s; }
 
 // Holds a place for `hold`, recording the peak of places held at once.
-asio::awaitable<void> hold_place(KosGate& gate, std::chrono::milliseconds hold, int& held, int& peak,
-                                 std::vector<KosGateAdmission>& outcomes) {
+asio::awaitable<void> hold_place(KosGate& gate, std::chrono::milliseconds hold, int& held,
+                                 int& peak, std::vector<KosGateAdmission>& outcomes) {
   auto admission = KosGateAdmission::kImmediate;
   auto ticket = co_await gate.enter(far_deadline(), admission);
   outcomes.push_back(admission);
@@ -65,8 +65,9 @@ TEST(KosGateTest, RefusesWhenQueueFullOrWaitRunsOut) {
   int held = 0, peak = 0;
   std::vector<KosGateAdmission> outcomes;
   asio::co_spawn(io, hold_place(gate, 100ms, held, peak, outcomes), asio::detached);  // holds
-  asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes), asio::detached);    // waits, times out
-  asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes), asio::detached);    // queue full
+  asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes),
+                 asio::detached);  // waits, times out
+  asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes), asio::detached);  // queue full
   io.run();
   ASSERT_EQ(outcomes.size(), 3u);
   EXPECT_EQ(outcomes[0], KosGateAdmission::kImmediate);
@@ -99,19 +100,22 @@ TEST(KosGateTest, ThreadSafeUnderContention) {
   KosGate gate{KosGateOptions{8, 10'000, 10s}};
   std::atomic<int> held{0}, peak{0}, admitted{0};
   for (int i = 0; i < 400; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto admission = KosGateAdmission::kImmediate;
-      auto ticket = co_await gate.enter(far_deadline(), admission);
-      if (!ticket) co_return;
-      ++admitted;
-      int now = ++held;
-      int seen = peak.load();
-      while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-      }
-      asio::steady_timer timer{co_await asio::this_coro::executor, 1ms};
-      co_await timer.async_wait(asio::use_awaitable);
-      --held;
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto admission = KosGateAdmission::kImmediate;
+          auto ticket = co_await gate.enter(far_deadline(), admission);
+          if (!ticket) co_return;
+          ++admitted;
+          int now = ++held;
+          int seen = peak.load();
+          while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+          }
+          asio::steady_timer timer{co_await asio::this_coro::executor, 1ms};
+          co_await timer.async_wait(asio::use_awaitable);
+          --held;
+        },
+        asio::detached);
   }
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) threads.emplace_back([&] { io.run(); });

@@ -66,9 +66,8 @@ TEST(RedisUrl, Ipv6HostIsUnbracketed) {
 // Anything else is refused rather than guessed at.
 TEST(RedisUrl, MalformedUrlsAreRejected) {
   for (const char* url : {"", "127.0.0.1:6379", "http://127.0.0.1:6379", "rediss://host",
-                          "redis://", "redis://host:0", "redis://host:65536",
-                          "redis://host:port", "redis://host/abc", "redis://host/-1",
-                          "redis://host/1/2"}) {
+                          "redis://", "redis://host:0", "redis://host:65536", "redis://host:port",
+                          "redis://host/abc", "redis://host/-1", "redis://host/1/2"}) {
     EXPECT_FALSE(parse_redis_url(url)) << url;
   }
 }

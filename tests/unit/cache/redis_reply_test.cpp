@@ -22,8 +22,8 @@ RedisResult<RedisReply> convert_wire(std::string_view wire) {
   void* parsed = nullptr;
   EXPECT_EQ(redisReaderGetReply(reader.get(), &parsed), REDIS_OK);
   EXPECT_NE(parsed, nullptr);
-  std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply{
-      static_cast<redisReply*>(parsed), &freeReplyObject};
+  std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply{static_cast<redisReply*>(parsed),
+                                                                &freeReplyObject};
   return detail::convert_reply(reply.get());
 }
 
@@ -57,8 +57,7 @@ TEST(RedisReplyConversion, ArraysNestAndKeepInnerErrors) {
   EXPECT_EQ(reply.elements()[0], RedisReply::from_integer(1));
   EXPECT_TRUE(reply.elements()[1].is_nil());
   EXPECT_EQ(reply.elements()[2], RedisReply::from_error("ERR inner"));
-  EXPECT_EQ(reply.elements()[3],
-            RedisReply::from_array({RedisReply::from_string("x")}));
+  EXPECT_EQ(reply.elements()[3], RedisReply::from_array({RedisReply::from_string("x")}));
   EXPECT_TRUE(convert_wire("*0\r\n").value().elements().empty());
 }
 
@@ -102,8 +101,7 @@ TEST(RedisReply, EqualityIncludesKind) {
 // Test and log output is readable.
 TEST(RedisReply, DescribeIsReadable) {
   auto reply = RedisReply::from_array({RedisReply::from_integer(1), RedisReply{},
-                                       RedisReply::from_status("OK"),
-                                       RedisReply::from_string("v"),
+                                       RedisReply::from_status("OK"), RedisReply::from_string("v"),
                                        RedisReply::from_error("ERR x")});
   EXPECT_EQ(describe(reply), "[1, nil, +OK, \"v\", -ERR x]");
   std::ostringstream stream;

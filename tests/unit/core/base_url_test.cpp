@@ -46,8 +46,8 @@ TEST(BaseUrlTest, Ipv6LiteralsAreUnbracketed) {
 TEST(BaseUrlTest, PathAndUserinfoAreOptIn) {
   EXPECT_EQ(why("http://h:1/prefix"), code(BaseUrlError::kPathNotAllowed));
   EXPECT_EQ(why("http://u:p@h:1"), code(BaseUrlError::kUserinfoNotAllowed));
-  auto redis = parse_base_url("redis://app:p%40ss@[::1]:6390/2/",
-                              BaseUrlRules{"redis", 6379, true, true});
+  auto redis =
+      parse_base_url("redis://app:p%40ss@[::1]:6390/2/", BaseUrlRules{"redis", 6379, true, true});
   ASSERT_TRUE(redis) << redis.error().message();
   EXPECT_EQ(redis->host, "::1");
   EXPECT_EQ(redis->port, 6390);
@@ -75,7 +75,8 @@ TEST(BaseUrlTest, RefusalsSayWhy) {
 
 // A list names the variable and the item; a credential-bearing item is never echoed.
 TEST(BaseUrlTest, ListsNameTheVariable) {
-  auto urls = parse_base_url_list("PHONEBILL_UPSTREAM_AUTH", " http://[::1]:8081 ,, http://a:8181/ ");
+  auto urls =
+      parse_base_url_list("PHONEBILL_UPSTREAM_AUTH", " http://[::1]:8081 ,, http://a:8181/ ");
   ASSERT_EQ(urls.size(), 2u);
   EXPECT_EQ(urls[0].authority(), "[::1]:8081");
   EXPECT_EQ(urls[1].authority(), "a:8181");

@@ -16,8 +16,8 @@ TEST(BillingMonth, ParsesBothForms) {
 
 // Month 00, 13, short years and stray characters are rejected.
 TEST(BillingMonth, RejectsBadMonths) {
-  for (const char* bad : {"2026-13", "2026-00", "202600", "2026/11", "26-11", "2026-1",
-                          "20261", "abcd-ef", "2026-11-01", ""})
+  for (const char* bad : {"2026-13", "2026-00", "202600", "2026/11", "26-11", "2026-1", "20261",
+                          "abcd-ef", "2026-11-01", ""})
     EXPECT_FALSE(BillingMonth::parse(bad)) << bad;
 }
 

@@ -7,8 +7,8 @@ using phonebill::Environment;
 
 // Missing values fall back; present ones are parsed strictly.
 TEST(Config, ParsesTypedValues) {
-  auto environment = Environment::from_map(
-      {{"PORT", "8084"}, {"ON", "true"}, {"RATE", "0.25"}, {"WAIT", "1500"}});
+  auto environment =
+      Environment::from_map({{"PORT", "8084"}, {"ON", "true"}, {"RATE", "0.25"}, {"WAIT", "1500"}});
   EXPECT_EQ(environment.integer("PORT", 1), 8084);
   EXPECT_EQ(environment.integer("ABSENT", 7), 7);
   EXPECT_TRUE(environment.boolean("ON", false));

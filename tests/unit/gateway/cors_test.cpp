@@ -48,7 +48,8 @@ TEST(CorsTest, Preflight) {
   auto allowed = cors.preflight(with_origin("OPTIONS", "https://app.example", true));
   EXPECT_EQ(allowed.status, 204);
   EXPECT_NE(header(allowed, "Access-Control-Allow-Methods").find("POST"), std::string_view::npos);
-  EXPECT_NE(header(allowed, "Access-Control-Allow-Headers").find("Authorization"), std::string_view::npos);
+  EXPECT_NE(header(allowed, "Access-Control-Allow-Headers").find("Authorization"),
+            std::string_view::npos);
   EXPECT_EQ(cors.preflight(with_origin("OPTIONS", "https://evil.example", true)).status, 403);
   EXPECT_EQ(cors.preflight(with_origin("OPTIONS", "")).status, 204);
 }

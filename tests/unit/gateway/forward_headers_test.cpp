@@ -88,9 +88,9 @@ TEST(ForwardHeadersTest, ResponseHeaders) {
   http::ClientResponse upstream;
   upstream.status = 201;
   upstream.body = "{}";
-  upstream.headers = {{"content-type", "application/json"}, {"content-length", "2"},
-                      {"connection", "close"}, {"location", "/api/v1/x/1"},
-                      {"x-request-id", "theirs"}, {"retry-after", "3"}};
+  upstream.headers = {
+      {"content-type", "application/json"}, {"content-length", "2"},    {"connection", "close"},
+      {"location", "/api/v1/x/1"},          {"x-request-id", "theirs"}, {"retry-after", "3"}};
   auto response = client_response(std::move(upstream), "POST");
   EXPECT_EQ(response.status, 201);
   EXPECT_EQ(response.content_type, "application/json");

@@ -31,7 +31,8 @@ TEST(GatewayConfigTest, RefreshHasItsOwnBucket) {
   EXPECT_EQ(config.rate_limits.login_per_ip.per_second, 0.1);
   EXPECT_EQ(config.rate_limits.refresh_per_ip.per_second, 7);
   EXPECT_EQ(config.rate_limits.refresh_per_ip.burst, 70);
-  auto off = GatewayConfig::load(Environment::from_map({{"PHONEBILL_GATEWAY_RATE_LIMITS", "false"}}));
+  auto off =
+      GatewayConfig::load(Environment::from_map({{"PHONEBILL_GATEWAY_RATE_LIMITS", "false"}}));
   EXPECT_EQ(off.rate_limits.refresh_per_ip.per_second, 0);
 }
 
@@ -76,7 +77,8 @@ TEST(GatewayConfigTest, RejectsBadValues) {
       GatewayConfig::load(Environment::from_map({{"PHONEBILL_UPSTREAM_BILL_INQUIRY", url}}));
       ADD_FAILURE() << url;
     } catch (const ConfigError& error) {
-      EXPECT_NE(std::string{error.what()}.find("PHONEBILL_UPSTREAM_BILL_INQUIRY"), std::string::npos);
+      EXPECT_NE(std::string{error.what()}.find("PHONEBILL_UPSTREAM_BILL_INQUIRY"),
+                std::string::npos);
     }
   }
   EXPECT_THROW(GatewayConfig::load(Environment::from_map({{"PHONEBILL_TLS_CERT_FILE", "/c.pem"}})),

@@ -18,7 +18,9 @@ TEST(PrometheusTextTest, ParsesSamples) {
   EXPECT_EQ(samples[0].value, 3);
   EXPECT_EQ(samples[1].labels.at("operation"), "bill.inquiry");
   EXPECT_EQ(samples[2].value, 85);
-  EXPECT_EQ(parse_prometheus_text("a 1\nb_cache_requests_total 2\n", {"cache_requests_total"}).size(), 1u);
+  EXPECT_EQ(
+      parse_prometheus_text("a 1\nb_cache_requests_total 2\n", {"cache_requests_total"}).size(),
+      1u);
 }
 
 // Breaker states (worst across instances) and cache hit ratios per service.

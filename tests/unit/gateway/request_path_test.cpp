@@ -16,10 +16,32 @@ TEST(RequestPathTest, CanonicalPathsPass) {
 // Dot segments, empty segments, encoded separators and dots, NUL, backslashes and
 // control characters are refused, however they are spelled.
 TEST(RequestPathTest, TraversalTricksAreRefused) {
-  for (auto path : {"", "relative", "/..", "/../etc/passwd", "/a/../../etc/passwd", "/./index.html",
-                    "//etc/passwd", "/a//b", "/%2e%2e/etc/passwd", "/%2E%2E/x", "/.%2e/x", "/%2e/x",
-                    "/a%2fb", "/a%2F..%2Fb", "/a%5cb", "/a\\b", "/..\\..\\x", "/a%00b", "/a%0ab",
-                    "/a%", "/a%2", "/a%zz", "/a%252e%252e/x", "/a b", "/a\x01", "/\xc3\xa9"}) {
+  for (auto path : {"",
+                    "relative",
+                    "/..",
+                    "/../etc/passwd",
+                    "/a/../../etc/passwd",
+                    "/./index.html",
+                    "//etc/passwd",
+                    "/a//b",
+                    "/%2e%2e/etc/passwd",
+                    "/%2E%2E/x",
+                    "/.%2e/x",
+                    "/%2e/x",
+                    "/a%2fb",
+                    "/a%2F..%2Fb",
+                    "/a%5cb",
+                    "/a\\b",
+                    "/..\\..\\x",
+                    "/a%00b",
+                    "/a%0ab",
+                    "/a%",
+                    "/a%2",
+                    "/a%zz",
+                    "/a%252e%252e/x",
+                    "/a b",
+                    "/a\x01",
+                    "/\xc3\xa9"}) {
     EXPECT_FALSE(is_canonical_path(path)) << path;
   }
 }

@@ -73,10 +73,14 @@ TEST(RouteTableTest, RouterAgreesWithFindRoute) {
   for (const auto& route : routes)
     for (const auto& method : route.methods) router.add(method, route.pattern, {});
   std::vector<std::pair<std::string, std::string>> parameters;
-  for (auto [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"POST", "/api/v1/auth/login"}, {"GET", "/api/v1/auth/me"}, {"GET", "/api/v1/bills/menu"},
-           {"GET", "/api/v1/kos/product/list"}, {"GET", "/assets/app-1234abcd.js"},
-           {"DELETE", "/api/v1/admin/users/x"}, {"GET", "/api/docs"}}) {
+  for (auto [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/v1/auth/login"},
+                                                        {"GET", "/api/v1/auth/me"},
+                                                        {"GET", "/api/v1/bills/menu"},
+                                                        {"GET", "/api/v1/kos/product/list"},
+                                                        {"GET", "/assets/app-1234abcd.js"},
+                                                        {"DELETE", "/api/v1/admin/users/x"},
+                                                        {"GET", "/api/docs"}}) {
     auto match = router.match(method, path, parameters);
     ASSERT_EQ(match.status, phonebill::http::MatchStatus::kMatched) << path;
     EXPECT_EQ(match.pattern, find_route(routes, method, path)->pattern) << method << " " << path;

@@ -24,7 +24,8 @@ class UpstreamTest : public ::testing::Test {
     health_.failures_to_mark_down = 2;
   }
   std::unique_ptr<Upstream> make() {
-    return std::make_unique<Upstream>(io_, settings_, health_, resilience::CircuitBreakerOptions{}, clock_);
+    return std::make_unique<Upstream>(io_, settings_, health_, resilience::CircuitBreakerOptions{},
+                                      clock_);
   }
   boost::asio::io_context io_;
   ManualClock clock_;

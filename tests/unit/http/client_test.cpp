@@ -1,6 +1,7 @@
 // HttpClient against a scripted upstream over loopback: what happens when a pooled
 // connection turns out to be dead — whether the request is sent again, and whether the
 // error says truthfully that bytes of it went out (the gateway's retry rests on that).
+#include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <functional>
@@ -33,9 +33,9 @@ namespace {
 
 // What the scripted upstream does with one request it has read.
 enum class Reaction {
-  kAnswer,                      // 200 "ok", keep-alive
-  kAnswerThenClose,             // 200 "ok" announced keep-alive, then close while idle
-  kCloseUnanswered,             // read it, close the connection without a word
+  kAnswer,                           // 200 "ok", keep-alive
+  kAnswerThenClose,                  // 200 "ok" announced keep-alive, then close while idle
+  kCloseUnanswered,                  // read it, close the connection without a word
   kCloseUnansweredAndStopListening,  // the same, and refuse every connection from now on
 };
 
@@ -75,8 +75,8 @@ class ScriptedUpstream {
     boost::beast::flat_buffer buffer;
     for (;;) {
       bhttp::request<bhttp::string_body> request;
-      auto [error, read] = co_await bhttp::async_read(socket, buffer, request,
-                                                      asio::as_tuple(asio::use_awaitable));
+      auto [error, read] =
+          co_await bhttp::async_read(socket, buffer, request, asio::as_tuple(asio::use_awaitable));
       if (error) co_return;
       std::string method{request.method_string()};
       {
@@ -93,7 +93,8 @@ class ScriptedUpstream {
       if (reaction == Reaction::kCloseUnanswered ||
           reaction == Reaction::kCloseUnansweredAndStopListening)
         co_return;  // the socket closes here
-      std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+      std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
       co_await asio::async_write(socket, asio::buffer(answer), asio::as_tuple(asio::use_awaitable));
       if (reaction == Reaction::kAnswerThenClose) co_return;
     }
@@ -218,7 +219,8 @@ TEST_F(ClientTest, Ipv6UpstreamGetsABracketedHostHeader) {
   thread_ = std::thread([this] { io_.run(); });
   ClientRequest request;
   auto result = asio::co_spawn(io_, client.send(request, std::chrono::steady_clock::now() + 2s),
-                               asio::use_future).get();
+                               asio::use_future)
+                    .get();
   ASSERT_TRUE(result.ok()) << result.error->message;
   EXPECT_EQ(upstream.hosts_read(),
             std::vector<std::string>{"[::1]:" + std::to_string(upstream.port())});
@@ -238,7 +240,8 @@ TEST_F(ClientTest, RefusedConnectReportsNothingSent) {
   ClientRequest request;
   request.method = "POST";
   auto result = asio::co_spawn(io_, client.send(request, std::chrono::steady_clock::now() + 2s),
-                               asio::use_future).get();
+                               asio::use_future)
+                    .get();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
   EXPECT_FALSE(result.error->request_sent);

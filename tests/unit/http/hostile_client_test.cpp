@@ -70,7 +70,8 @@ class SlowClientTest : public ServerTest {
       auto n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
       if (n <= 0) break;
       answer.append(chunk, std::size_t(n));
-      if (answer.find("\r\n\r\n") != std::string::npos && answer.find("Content-Length") != std::string::npos)
+      if (answer.find("\r\n\r\n") != std::string::npos &&
+          answer.find("Content-Length") != std::string::npos)
         break;
     }
     return answer;
@@ -78,11 +79,13 @@ class SlowClientTest : public ServerTest {
 
   // Sends `text` one byte per `interval` until the server closes the connection; returns
   // how long the server let it go on (or `limit`).
-  static std::chrono::milliseconds trickle(int fd, std::string_view text, std::chrono::milliseconds interval,
+  static std::chrono::milliseconds trickle(int fd, std::string_view text,
+                                           std::chrono::milliseconds interval,
                                            std::chrono::milliseconds limit) {
     auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
     };
     for (std::size_t i = 0; elapsed() < limit; ++i) {
       if (!send_text(fd, text.substr(i % text.size(), 1))) break;
@@ -104,7 +107,8 @@ TEST_F(SlowClientTest, HeadDeadlineIsNotRearmedByTrickledBytes) {
   start(demo_routes(), options);
   int fd = connect_from("127.0.0.1");
   ASSERT_GE(fd, 0);
-  auto held = trickle(fd, "GET /items/1 HTTP/1.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 100ms, 4000ms);
+  auto held = trickle(fd, "GET /items/1 HTTP/1.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                      100ms, 4000ms);
   EXPECT_GE(held, 500ms);
   EXPECT_LT(held, 1500ms) << "the trickling client kept its connection";
   EXPECT_EQ(server_->metrics().connections_timed_out(Metrics::TimeoutPhase::kHead), 1);
@@ -207,7 +211,8 @@ TEST_F(SlowClientTest, AcceptBacksOffWhenDescriptorsRunOut) {
   for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) filler.push_back(fd);
   bool connected = ::connect(client, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0;
   const char request[] = "GET /items/9 HTTP/1.1\r\nHost: x\r\n\r\n";
-  bool sent = connected && ::send(client, request, sizeof request - 1, MSG_NOSIGNAL) == ssize_t(sizeof request - 1);
+  bool sent = connected && ::send(client, request, sizeof request - 1, MSG_NOSIGNAL) ==
+                               ssize_t(sizeof request - 1);
   timespec pause{0, 500'000'000};
   ::nanosleep(&pause, nullptr);
   for (int fd : filler) ::close(fd);
@@ -230,7 +235,8 @@ class MalformedRequestTest : public ServerTest {
       FieldErrors errors;
       HistoryStatuses statuses{[](std::string_view status) { return status == "SUCCESS"; },
                                "must be SUCCESS"};
-      auto filter = validate_history_query(HistoryQuery::from_request(request), "u", statuses, errors);
+      auto filter =
+          validate_history_query(HistoryQuery::from_request(request), "u", statuses, errors);
       if (!errors.empty()) co_return error_response(request, validation_error(errors));
       co_return success_response(boost::json::object{{"page", filter.page.number}});
     });
@@ -266,9 +272,11 @@ TEST_F(MalformedRequestTest, MalformedPathIs400) {
     auto result = send({"GET", target});
     ASSERT_TRUE(result.ok()) << target;
     EXPECT_EQ(result.response->status, 400) << target;
-    EXPECT_EQ(body_of(result)["error"].at("details").as_array().at(0).at("field"), "path") << target;
+    EXPECT_EQ(body_of(result)["error"].at("details").as_array().at(0).at("field"), "path")
+        << target;
   }
-  auto absolute = raw_exchange("GET http://example.com/items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto absolute = raw_exchange(
+      "GET http://example.com/items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(absolute.starts_with("HTTP/1.1 400")) << absolute;
 }
 
@@ -276,8 +284,9 @@ TEST_F(MalformedRequestTest, MalformedPathIs400) {
 // names the header but never echoes its value.
 TEST_F(MalformedRequestTest, NonUtf8HeaderValueIs400) {
   start(history_routes());
-  auto answer = raw_exchange("GET /items/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n"
-                             "Connection: close\r\n\r\n");
+  auto answer = raw_exchange(
+      "GET /items/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n"
+      "Connection: close\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer;
   EXPECT_NE(answer.find("authorization: not valid UTF-8"), std::string::npos) << answer;
   EXPECT_EQ(answer.find("\xff"), std::string::npos);

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "core/validation.hpp"
-#include "http/outcome.hpp"
 #include "http/history_query.hpp"
+#include "http/outcome.hpp"
 #include "http/pagination.hpp"
 
 using namespace phonebill;
@@ -88,8 +88,9 @@ TEST(OutcomeTest, EveryUnavailableAnswerCarriesRetryAfter) {
   EXPECT_EQ(header(kos_down, "Retry-After"), "1");
   auto store_down = respond(request, Failure{common_error(CommonError::kServiceUnavailable)});
   EXPECT_EQ(header(store_down, "Retry-After"), "1");
-  auto zero = respond(request, Failure{common_error(CommonError::kKosUnavailable,
-                                                    boost::json::object{{"retryAfterSeconds", 0}})});
+  auto zero =
+      respond(request, Failure{common_error(CommonError::kKosUnavailable,
+                                            boost::json::object{{"retryAfterSeconds", 0}})});
   EXPECT_EQ(header(zero, "Retry-After"), "1");
   auto timeout = respond(request, Failure{common_error(CommonError::kKosTimeout)});
   EXPECT_EQ(header(timeout, "Retry-After"), "");

@@ -47,10 +47,12 @@ TEST(RequestHead, SplitsTheTarget) {
 // Each malformed part is named; header problems name the header, never its value.
 TEST(RequestHead, NamesEveryMalformedPart) {
   FieldErrors clean;
-  check_request_head(split_target("/api/v1/bills/%ED%95%9C?page=1"), {{"user-agent", "a\tb é"}}, clean);
+  check_request_head(split_target("/api/v1/bills/%ED%95%9C?page=1"), {{"user-agent", "a\tb é"}},
+                     clean);
   EXPECT_TRUE(clean.empty());
   FieldErrors errors;
-  check_request_head(split_target("/x/%zz?page=%zz"), {{"authorization", "Bearer \xff\xfe"}}, errors);
+  check_request_head(split_target("/x/%zz?page=%zz"), {{"authorization", "Bearer \xff\xfe"}},
+                     errors);
   ASSERT_EQ(errors.list().size(), 3u);
   EXPECT_EQ(errors.list()[0].field, "path");
   EXPECT_EQ(errors.list()[1].field, "query");

@@ -1,6 +1,8 @@
 // The loopback fixture of the HTTP server tests: a Server on its own io_context thread,
 // an HttpClient to it, raw-socket exchanges, and demo routes.
 #pragma once
+#include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,8 +12,6 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <future>
 #include <stdexcept>
@@ -70,8 +70,8 @@ class ServerTest : public ::testing::Test {
   static Router demo_routes() {
     Router router;
     router.add("GET", "/items/{id}", [](Request& request) -> asio::awaitable<Response> {
-      co_return success_response(boost::json::object{{"id", request.path_parameter("id")},
-                                                     {"q", request.query_parameter("q").value_or("")}});
+      co_return success_response(boost::json::object{
+          {"id", request.path_parameter("id")}, {"q", request.query_parameter("q").value_or("")}});
     });
     router.add("POST", "/echo", [](Request& request) -> asio::awaitable<Response> {
       co_return text_response(request.body, "text/plain");
@@ -95,7 +95,6 @@ class ServerTest : public ::testing::Test {
   std::uint16_t port_ = 0;
   std::thread thread_;
 };
-
 
 inline boost::json::object body_of(const ClientResult& result) {
   return boost::json::parse(result.response->body).as_object();

@@ -98,8 +98,9 @@ TEST_F(ServerTest, BuiltInEndpoints) {
   EXPECT_EQ(send({"GET", "/readyz"}).response->status, 200);
   send({"GET", "/items/7"});
   auto metrics = send({"GET", "/metrics"}).response->body;
-  EXPECT_NE(metrics.find("http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.find("http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 1"),
+      std::string::npos)
       << metrics;
 }
 
@@ -126,7 +127,8 @@ TEST_F(ServerTest, ClientSurvivesAPoolOfStaleConnections) {
   std::vector<std::future<ClientResult>> burst;
   auto deadline = std::chrono::steady_clock::now() + 2s;
   for (int i = 0; i < 20; ++i)
-    burst.push_back(asio::co_spawn(io_, client_->send({"GET", "/slow"}, deadline), asio::use_future));
+    burst.push_back(
+        asio::co_spawn(io_, client_->send({"GET", "/slow"}, deadline), asio::use_future));
   for (auto& reply : burst) ASSERT_TRUE(reply.get().ok());
   EXPECT_GE(client_->idle_connections(), 10u);
   std::this_thread::sleep_for(300ms);  // the server drops them all
@@ -141,8 +143,10 @@ TEST_F(ServerTest, ClientRetiresLongIdleConnections) {
   start(demo_routes());
   HttpClient short_lived{io_, ClientOptions{"127.0.0.1", port_, 64, 8 * 1024 * 1024, 50ms}};
   auto call = [&] {
-    return asio::co_spawn(io_, short_lived.send({"GET", "/items/4"}, std::chrono::steady_clock::now() + 2s),
-                          asio::use_future).get();
+    return asio::co_spawn(
+               io_, short_lived.send({"GET", "/items/4"}, std::chrono::steady_clock::now() + 2s),
+               asio::use_future)
+        .get();
   };
   ASSERT_TRUE(call().ok());
   EXPECT_EQ(short_lived.idle_connections(), 1u);
@@ -158,8 +162,10 @@ TEST_F(ServerTest, ClientDeadlineAndConnectFailure) {
   ASSERT_FALSE(slow.ok());
   EXPECT_EQ(slow.error->kind, ClientErrorKind::kTimeout);
   HttpClient nowhere{io_, ClientOptions{"127.0.0.1", 1}};
-  auto result = asio::co_spawn(io_, nowhere.send({"GET", "/"}, std::chrono::steady_clock::now() + 1s),
-                                asio::use_future).get();
+  auto result =
+      asio::co_spawn(io_, nowhere.send({"GET", "/"}, std::chrono::steady_clock::now() + 1s),
+                     asio::use_future)
+          .get();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, ClientErrorKind::kConnectFailed);
   EXPECT_FALSE(result.error->request_sent);
@@ -218,8 +224,13 @@ TEST_F(ServerTest, ClientKeepsFramingToItself) {
     co_return json_response(seen);
   });
   start(std::move(router));
-  auto result = send({"POST", "/headers", "abc", "text/plain",
-                      {{"Content-Length", "999"}, {"Host", "evil"}, {"X-Split", "a\r\nX-Injected: 1"},
+  auto result = send({"POST",
+                      "/headers",
+                      "abc",
+                      "text/plain",
+                      {{"Content-Length", "999"},
+                       {"Host", "evil"},
+                       {"X-Split", "a\r\nX-Injected: 1"},
                        {"X-Fine", "yes"}}});
   ASSERT_TRUE(result.ok());
   auto body = body_of(result);

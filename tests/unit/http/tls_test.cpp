@@ -1,5 +1,7 @@
 // TLS termination in the server: a client that speaks TLS gets answers (and the same
 // built-ins), one that speaks plain HTTP to a TLS port gets none, a bad key stops listen().
+#include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,8 +9,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -28,9 +28,11 @@ class TlsServerTest : public ::testing::Test {
   void SetUp() override {
     directory_ = fs::temp_directory_path() / ("phonebill-tls-" + std::to_string(::getpid()));
     fs::create_directories(directory_);
-    auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                   "-subj /CN=localhost -keyout " + (directory_ / "key.pem").string() + " -out " +
-                   (directory_ / "cert.pem").string() + " >/dev/null 2>&1";
+    auto command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+        "-subj /CN=localhost -keyout " +
+        (directory_ / "key.pem").string() + " -out " + (directory_ / "cert.pem").string() +
+        " >/dev/null 2>&1";
     if (std::system(command.c_str()) != 0) GTEST_SKIP() << "openssl cannot make a certificate";
   }
   void TearDown() override {

@@ -95,7 +95,8 @@ TEST_F(ResilientKosTransportTest, RetriesTransportAndSystemErrors) {
 
 // After two retries the last failure is returned.
 TEST_F(ResilientKosTransportTest, GivesUpAfterTwoRetries) {
-  for (int i = 0; i < 4; ++i) fake_.push(KosOperation::kBillInquiry, answer(KosResultCode::kSystemError));
+  for (int i = 0; i < 4; ++i)
+    fake_.push(KosOperation::kBillInquiry, answer(KosResultCode::kSystemError));
   auto reply = inquire();
   ASSERT_TRUE(reply.failure);
   EXPECT_EQ(reply.failure->kind, KosFailureKind::kSystemError);
@@ -125,7 +126,8 @@ TEST_F(ResilientKosTransportTest, FiveFailuresOpenTheBreaker) {
   EXPECT_EQ(refused.failure->kind, KosFailureKind::kCircuitOpen);
   EXPECT_GT(refused.failure->retry_after.count(), 0);
   EXPECT_EQ(fake_.calls(KosOperation::kBillInquiry), 5);
-  EXPECT_EQ(transport().breaker(KosOperation::kBillInquiry).state(), resilience::BreakerState::kOpen);
+  EXPECT_EQ(transport().breaker(KosOperation::kBillInquiry).state(),
+            resilience::BreakerState::kOpen);
   EXPECT_EQ(transport().breaker(KosOperation::kAvailableMonths).state(),
             resilience::BreakerState::kClosed);
 }
@@ -141,13 +143,13 @@ TEST_F(ResilientKosTransportTest, BusinessErrorsDoNotTripTheBreaker) {
 // After the open period, three successful trials close the breaker again.
 TEST_F(ResilientKosTransportTest, HalfOpenTrialsCloseItAgain) {
   options_.retry.max_retries = 0;
-  for (int i = 0; i < 5; ++i) fake_.push(KosOperation::kBillInquiry, failure(KosFailureKind::kTransport));
+  for (int i = 0; i < 5; ++i)
+    fake_.push(KosOperation::kBillInquiry, failure(KosFailureKind::kTransport));
   for (int i = 0; i < 5; ++i) inquire();
   EXPECT_EQ(inquire().failure->kind, KosFailureKind::kCircuitOpen);
   clock_.advance(30s);
-  fake_.set_default([](const KosRequest&) {
-    return answer(KosResultCode::kSuccess, to_json(sample_bill()));
-  });
+  fake_.set_default(
+      [](const KosRequest&) { return answer(KosResultCode::kSuccess, to_json(sample_bill())); });
   auto trial = inquire();
   EXPECT_TRUE(trial.ok());
   EXPECT_EQ(trial.attempts[0].circuit_state, "half_open");

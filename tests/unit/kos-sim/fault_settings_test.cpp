@@ -186,7 +186,8 @@ TEST(FaultSettings, ErrorShareFollowsTheRate) {
   settings.global = FaultRule{0, 0, 0.25, 0.0, false};
   SeededRandom random{7};
   int errors = 0;
-  for (int i = 0; i < 10000; ++i) errors += settings.decide(Endpoint::kBillInquiry, random).system_error;
+  for (int i = 0; i < 10000; ++i)
+    errors += settings.decide(Endpoint::kBillInquiry, random).system_error;
   EXPECT_NEAR(errors / 10000.0, 0.25, 0.02);
 }
 
@@ -214,6 +215,7 @@ TEST(FaultSettings, TimeoutAppliesIsParsedInheritedAndPlanned) {
   EXPECT_FALSE(plan.timeout_applies);
 
   FieldErrors wrong;
-  EXPECT_FALSE(parse_fault_settings(json(R"({"endpoints": {"product.change": {"timeoutApplies": 1}}})"), wrong));
+  EXPECT_FALSE(parse_fault_settings(
+      json(R"({"endpoints": {"product.change": {"timeoutApplies": 1}}})"), wrong));
   EXPECT_EQ(fields_of(wrong), "endpoints.product.change.timeoutApplies;");
 }

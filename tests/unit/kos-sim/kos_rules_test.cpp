@@ -18,7 +18,9 @@ TEST(KosRules, BillInquiryCodes) {
 // Product inquiry answers suspended lines; only terminated lines and missing plans fail.
 TEST(KosRules, ProductInquiryCodes) {
   EXPECT_EQ(product_inquiry_result(std::nullopt, false), KosResultCode::kProductLineNotFound);
-  EXPECT_EQ(product_inquiry_result(LineStatus::kTerminated, true), KosResultCode::kProductLineNotInService);
-  EXPECT_EQ(product_inquiry_result(LineStatus::kActive, false), KosResultCode::kProductDataUnavailable);
+  EXPECT_EQ(product_inquiry_result(LineStatus::kTerminated, true),
+            KosResultCode::kProductLineNotInService);
+  EXPECT_EQ(product_inquiry_result(LineStatus::kActive, false),
+            KosResultCode::kProductDataUnavailable);
   EXPECT_EQ(product_inquiry_result(LineStatus::kSuspended, true), KosResultCode::kSuccess);
 }

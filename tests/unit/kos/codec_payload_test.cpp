@@ -33,7 +33,7 @@ Bill sample_bill() {
 
 Product sample_product(std::string code, ProductStatus status = ProductStatus::kActive) {
   return Product{std::move(code), "LTE 베이직 플랜", "KT", "LTE", 39000, 20, kUnlimited, 100,
-                 status, "데이터 20GB"};
+                 status,          "데이터 20GB"};
 }
 
 std::string fields_of(const FieldErrors& errors) {
@@ -136,9 +136,9 @@ TEST(KosPayloadCodec, ProductInquiryResultRoundTrips) {
 
 // A change result round-trips.
 TEST(KosPayloadCodec, ProductChangeResultRoundTrips) {
-  ProductChangeResult result{"req-1",          "KOS2026112500000001", "01012345678",
-                             "5G-STANDARD-001", "5G-PREMIUM-001",     "2026-12-01",
-                             "2026-11-25T10:00:00+09:00"};
+  ProductChangeResult result{
+      "req-1",      "KOS2026112500000001",      "01012345678", "5G-STANDARD-001", "5G-PREMIUM-001",
+      "2026-12-01", "2026-11-25T10:00:00+09:00"};
   FieldErrors errors;
   EXPECT_EQ(parse_product_change_result(to_json(result), errors), result);
 }

@@ -43,7 +43,8 @@ TEST(KosRequestCodec, BillInquiryRoundTrips) {
 TEST(KosRequestCodec, DashedLineNumberIsNormalised) {
   FieldErrors errors;
   auto request = parse_product_inquiry_request(
-      json(R"({"lineNumber": "010-1234-5678", "requestId": "6f1c1a7e-9f7d-4a53-9d1e-4b7b0a1c2d3e"})"),
+      json(
+          R"({"lineNumber": "010-1234-5678", "requestId": "6f1c1a7e-9f7d-4a53-9d1e-4b7b0a1c2d3e"})"),
       errors);
   ASSERT_TRUE(request);
   EXPECT_EQ(request->line_number, "01012345678");

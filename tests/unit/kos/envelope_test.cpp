@@ -37,7 +37,8 @@ TEST(KosEnvelope, BusinessErrorEnvelope) {
   EXPECT_EQ(json.at("success"), false);
   EXPECT_EQ(json.at("resultCode"), "1003");
   EXPECT_TRUE(json.at("data").is_null());
-  EXPECT_EQ(json.at("resultMessage").as_string(), default_message(KosResultCode::kBillNotFound).data());
+  EXPECT_EQ(json.at("resultMessage").as_string(),
+            default_message(KosResultCode::kBillNotFound).data());
 
   auto custom = make_envelope(KosResultCode::kSystemError, nullptr, sample_time(), "t", "injected");
   EXPECT_EQ(custom.result_message, "injected");
@@ -55,8 +56,8 @@ TEST(KosEnvelope, InvalidRequestEnvelopeListsFieldErrors) {
 
 // What kos-sim sends, a client reads back unchanged (through text).
 TEST(KosEnvelope, ParseReadsWhatMakeWrites) {
-  auto sent = make_envelope(KosResultCode::kChangeProductDiscontinued, nullptr, sample_time(),
-                            "00-abc-01");
+  auto sent =
+      make_envelope(KosResultCode::kChangeProductDiscontinued, nullptr, sample_time(), "00-abc-01");
   auto value = parse_json(to_json_text(to_json(sent)));
   ASSERT_TRUE(value);
   FieldErrors errors;
@@ -80,11 +81,11 @@ TEST(KosEnvelope, MinimalEnvelopeIsAccepted) {
 
 // Unknown codes, success flags that contradict the code and non-objects are rejected.
 TEST(KosEnvelope, InconsistentOrUnknownEnvelopesAreRejected) {
-  for (const char* text : {R"({"success": true, "resultCode": "7777"})",
-                           R"({"success": true, "resultCode": "1001"})",
-                           R"({"success": false, "resultCode": "0000"})",
-                           R"({"success": "yes", "resultCode": "0000"})",
-                           R"({"resultCode": "0000"})", R"("<html>503</html>")"}) {
+  for (const char* text :
+       {R"({"success": true, "resultCode": "7777"})", R"({"success": true, "resultCode": "1001"})",
+        R"({"success": false, "resultCode": "0000"})",
+        R"({"success": "yes", "resultCode": "0000"})", R"({"resultCode": "0000"})",
+        R"("<html>503</html>")"}) {
     FieldErrors errors;
     EXPECT_FALSE(parse_envelope(*parse_json(text), errors)) << text;
     EXPECT_FALSE(errors.empty()) << text;

@@ -28,8 +28,8 @@ TEST(KosRefusal, RejectedRequestIsOurOwnInternalError) {
 }
 
 TEST(KosRefusal, TransportSystemErrorAndFullBulkheadAreUnavailableWithoutEstimate) {
-  for (auto kind : {KosFailureKind::kTransport, KosFailureKind::kSystemError,
-                    KosFailureKind::kBulkheadFull}) {
+  for (auto kind :
+       {KosFailureKind::kTransport, KosFailureKind::kSystemError, KosFailureKind::kBulkheadFull}) {
     auto refusal = refusal_for(kind);
     EXPECT_EQ(refusal.status, SampleStatus::kKosUnavailable);
     EXPECT_FALSE(refusal.retry_after);

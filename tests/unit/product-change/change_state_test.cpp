@@ -19,8 +19,9 @@ using kos::KosOperation;
 using kos::KosResultCode;
 
 kos::ProductChangeResult completed_change() {
-  return kos::ProductChangeResult{"req-1", "KOS2026112500000001", "01012345678", "5G-STANDARD-001",
-                                  "LTE-BASIC-001", "2026-12-01", "2026-11-25T10:00:00+09:00"};
+  return kos::ProductChangeResult{
+      "req-1",      "KOS2026112500000001",      "01012345678", "5G-STANDARD-001", "LTE-BASIC-001",
+      "2026-12-01", "2026-11-25T10:00:00+09:00"};
 }
 
 kos::KosReply<kos::ProductChangeResult> reply_to(kos::KosExchange exchange) {
@@ -57,7 +58,8 @@ TEST(ChangeStateTest, TransitionsFollowTheStateMachine) {
 
 // 0000 completes the change with KOS's order number and effective date.
 TEST(ChangeOutcomeTest, SuccessCompletes) {
-  auto outcome = change_with(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
+  auto outcome =
+      change_with(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
   EXPECT_EQ(outcome.status, ChangeStatus::kCompleted);
   EXPECT_EQ(outcome.http_status, 200);
   EXPECT_EQ(outcome.kos_order_number, "KOS2026112500000001");
@@ -72,11 +74,12 @@ TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
     int status;
     const char* error;
   };
-  for (auto [code, status, error] : {Case{KosResultCode::kChangeLineNotFound, 404, "LINE_NOT_FOUND"},
-                                     Case{KosResultCode::kChangeLineInactive, 409, "LINE_INACTIVE"},
-                                     Case{KosResultCode::kChangeProductNotFound, 404, "PRODUCT_NOT_FOUND"},
-                                     Case{KosResultCode::kChangeProductDiscontinued, 409, "PRODUCT_DISCONTINUED"},
-                                     Case{KosResultCode::kChangeOperatorMismatch, 409, "OPERATOR_MISMATCH"}}) {
+  for (auto [code, status, error] :
+       {Case{KosResultCode::kChangeLineNotFound, 404, "LINE_NOT_FOUND"},
+        Case{KosResultCode::kChangeLineInactive, 409, "LINE_INACTIVE"},
+        Case{KosResultCode::kChangeProductNotFound, 404, "PRODUCT_NOT_FOUND"},
+        Case{KosResultCode::kChangeProductDiscontinued, 409, "PRODUCT_DISCONTINUED"},
+        Case{KosResultCode::kChangeOperatorMismatch, 409, "OPERATOR_MISMATCH"}}) {
     auto outcome = change_with(fakes::answer(code));
     EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_text(code);
     EXPECT_EQ(outcome.http_status, status) << kos::to_text(code);
@@ -154,12 +157,14 @@ TEST(OrderOutcomeTest, ResentChangeSettlesOnlyOnKosAnswers) {
   ASSERT_TRUE(completed);
   EXPECT_EQ(completed->status, ChangeStatus::kCompleted);
   EXPECT_EQ(completed->kos_order_number, "KOS2026112500000001");
-  auto refused = outcome_of_resent_change(reply_to(fakes::answer(KosResultCode::kChangeLineInactive)));
+  auto refused =
+      outcome_of_resent_change(reply_to(fakes::answer(KosResultCode::kChangeLineInactive)));
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, ChangeStatus::kFailed);
   EXPECT_EQ(refused->result_code, "LINE_INACTIVE");
-  for (auto kind : {KosFailureKind::kTimeout, KosFailureKind::kTransport, KosFailureKind::kSystemError,
-                    KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
+  for (auto kind :
+       {KosFailureKind::kTimeout, KosFailureKind::kTransport, KosFailureKind::kSystemError,
+        KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
     EXPECT_FALSE(outcome_of_resent_change(reply_to(fakes::failure(kind)))) << kos::to_string(kind);
   }
 }
@@ -177,7 +182,8 @@ TEST(AnswerForTest, RecordsAnswerByStatus) {
   record.status = ChangeStatus::kRequested;
   EXPECT_EQ(answer_for(record).error().error.code, "CHANGE_IN_PROGRESS");
   record.status = ChangeStatus::kPrecheckFailed;
-  record.checks = boost::json::array{boost::json::object{{"type", "LINE_ACTIVE"}, {"result", "FAIL"}}};
+  record.checks =
+      boost::json::array{boost::json::object{{"type", "LINE_ACTIVE"}, {"result", "FAIL"}}};
   auto precheck = answer_for(record);
   EXPECT_EQ(precheck.error().error.status, 409);
   EXPECT_EQ(precheck.error().error.code, "PRECHECK_FAILED");
@@ -200,7 +206,8 @@ TEST(ChangeInputTest, CodesKeysAndFingerprints) {
   EXPECT_FALSE(is_idempotency_key(""));
   EXPECT_FALSE(is_idempotency_key("has space"));
   EXPECT_FALSE(is_idempotency_key(std::string(101, 'k')));
-  EXPECT_NE(change_fingerprint("01012345678", "A", "B"), change_fingerprint("01012345678", "A", "C"));
+  EXPECT_NE(change_fingerprint("01012345678", "A", "B"),
+            change_fingerprint("01012345678", "A", "C"));
 }
 
 }  // namespace

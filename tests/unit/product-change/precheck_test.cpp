@@ -23,11 +23,11 @@ kos::Product plan(std::string code, std::string operator_code, std::int64_t fee,
   return product;
 }
 
-const kos::ProductList kCatalogue{{plan("5G-PREMIUM-001", "KT", 89000),
-                                   plan("5G-STANDARD-001", "KT", 69000),
-                                   plan("LTE-BASIC-001", "KT", 39000),
-                                   plan("3G-OLD-001", "KT", 29000, kos::ProductStatus::kDiscontinued),
-                                   plan("SKT-5G-STD-001", "SKT", 55000)}};
+const kos::ProductList kCatalogue{
+    {plan("5G-PREMIUM-001", "KT", 89000), plan("5G-STANDARD-001", "KT", 69000),
+     plan("LTE-BASIC-001", "KT", 39000),
+     plan("3G-OLD-001", "KT", 29000, kos::ProductStatus::kDiscontinued),
+     plan("SKT-5G-STD-001", "SKT", 55000)}};
 
 kos::ProductInquiryResult line_on(const std::string& code,
                                   kos::LineStatus status = kos::LineStatus::kActive) {
@@ -51,12 +51,15 @@ TEST(PrecheckTest, ValidChangePasses) {
 // Each rule fails on its own, and every failing rule is reported.
 TEST(PrecheckTest, EachRuleFails) {
   auto line = line_on("5G-STANDARD-001");
-  EXPECT_EQ(failed(run_precheck(line, kCatalogue, "3G-OLD-001")), std::vector<std::string>{"PRODUCT_ON_SALE"});
-  EXPECT_EQ(failed(run_precheck(line, kCatalogue, "SKT-5G-STD-001")), std::vector<std::string>{"OPERATOR_MATCH"});
+  EXPECT_EQ(failed(run_precheck(line, kCatalogue, "3G-OLD-001")),
+            std::vector<std::string>{"PRODUCT_ON_SALE"});
+  EXPECT_EQ(failed(run_precheck(line, kCatalogue, "SKT-5G-STD-001")),
+            std::vector<std::string>{"OPERATOR_MATCH"});
   EXPECT_EQ(failed(run_precheck(line, kCatalogue, "5G-STANDARD-001")),
             std::vector<std::string>{"NOT_CURRENT_PRODUCT"});
   auto suspended = line_on("5G-STANDARD-001", kos::LineStatus::kSuspended);
-  EXPECT_EQ(failed(run_precheck(suspended, kCatalogue, "LTE-BASIC-001")), std::vector<std::string>{"LINE_ACTIVE"});
+  EXPECT_EQ(failed(run_precheck(suspended, kCatalogue, "LTE-BASIC-001")),
+            std::vector<std::string>{"LINE_ACTIVE"});
   EXPECT_EQ(failed(run_precheck(suspended, kCatalogue, "NO-SUCH-001")),
             (std::vector<std::string>{"PRODUCT_ON_SALE", "OPERATOR_MATCH", "LINE_ACTIVE"}));
 }

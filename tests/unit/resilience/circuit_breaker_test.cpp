@@ -17,8 +17,9 @@ namespace {
 class CircuitBreakerTest : public ::testing::Test {
  protected:
   CircuitBreakerTest()
-      : breaker_("kos.bill", CircuitBreakerOptions{5, 30s, 3}, clock_,
-                 [this](const BreakerTransition& transition) { transitions_.push_back(transition); }) {}
+      : breaker_(
+            "kos.bill", CircuitBreakerOptions{5, 30s, 3}, clock_,
+            [this](const BreakerTransition& transition) { transitions_.push_back(transition); }) {}
 
   void fail_times(int count) {
     for (int i = 0; i < count; ++i) {
@@ -170,8 +171,8 @@ TEST_F(CircuitBreakerTest, PermitsAreMoveOnly) {
 
 // Options come from <prefix>_* variables, unset ones keep the defaults.
 TEST(CircuitBreakerOptionsTest, ReadsTheEnvironment) {
-  auto environment = Environment::from_map(
-      {{"PHONEBILL_KOS_BREAKER_FAILURE_THRESHOLD", "7"}, {"PHONEBILL_KOS_BREAKER_OPEN_MS", "1500"}});
+  auto environment = Environment::from_map({{"PHONEBILL_KOS_BREAKER_FAILURE_THRESHOLD", "7"},
+                                            {"PHONEBILL_KOS_BREAKER_OPEN_MS", "1500"}});
   auto options = CircuitBreakerOptions::from_environment(environment, "PHONEBILL_KOS_BREAKER", {});
   EXPECT_EQ(options.failure_threshold, 7);
   EXPECT_EQ(options.open_duration, 1500ms);

@@ -95,15 +95,16 @@ TEST(RunWithRetryTest, StopsOnDoneAndAtTheDeadline) {
     co_return number;
   };
   test_support::run_coroutine(
-      io, run_with_retry<int>(policy, random, time.now + 5s, attempt,
-                              [](int) { return AttemptVerdict::kDone; }, time.pause(), time.clock()));
+      io, run_with_retry<int>(
+              policy, random, time.now + 5s, attempt, [](int) { return AttemptVerdict::kDone; },
+              time.pause(), time.clock()));
   EXPECT_EQ(attempts, 1);
   attempts = 0;
   // 120 ms left: the first pause (100 ms) + 50 ms minimum attempt time does not fit.
   test_support::run_coroutine(
-      io, run_with_retry<int>(policy, random, time.now + 120ms, attempt,
-                              [](int) { return AttemptVerdict::kRetryable; }, time.pause(),
-                              time.clock()));
+      io, run_with_retry<int>(
+              policy, random, time.now + 120ms, attempt,
+              [](int) { return AttemptVerdict::kRetryable; }, time.pause(), time.clock()));
   EXPECT_EQ(attempts, 1);
   EXPECT_TRUE(time.pauses.empty());
 }

@@ -25,8 +25,8 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 
 PasswordHashOptions fast_options() {
-  return PasswordHashOptions{.ops_limit = 1, .memory_limit = 8 * 1024 * 1024, .threads = 1,
-                             .queue_limit = 8};
+  return PasswordHashOptions{
+      .ops_limit = 1, .memory_limit = 8 * 1024 * 1024, .threads = 1, .queue_limit = 8};
 }
 
 // The right password matches, a wrong one does not; the hash is an Argon2id string with
@@ -112,8 +112,8 @@ CO_TEST(PasswordHasherTest, RunsOffTheEventLoop) {
   EXPECT_GT(ticks, 0) << "the loop was blocked while hashing";
 }
 
-asio::awaitable<void> hash_into(PasswordHasher* hasher,
-                                std::optional<boost::system::result<std::string, PasswordError>>* out) {
+asio::awaitable<void> hash_into(
+    PasswordHasher* hasher, std::optional<boost::system::result<std::string, PasswordError>>* out) {
   *out = co_await hasher->hash("Passw0rd!01");
 }
 
@@ -186,8 +186,7 @@ TEST(PasswordHasherPoolTest, DISABLED_MeasureParameters) {
     std::cout << "t=" << ops << " m=" << mib << "MiB: hash "
               << std::chrono::duration<double, std::milli>(hashing).count() / kRounds
               << " ms, verify "
-              << std::chrono::duration<double, std::milli>(verifying).count() / kRounds
-              << " ms\n";
+              << std::chrono::duration<double, std::milli>(verifying).count() / kRounds << " ms\n";
   }
 }
 

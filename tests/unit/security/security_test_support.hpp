@@ -10,8 +10,8 @@
 
 #include "core/clock.hpp"
 #include "security/encoding.hpp"
-#include "security/jws.hpp"
 #include "security/jwks_source.hpp"
+#include "security/jws.hpp"
 #include "security/revocation_set.hpp"
 #include "security/signing_keys.hpp"
 #include "security/token_signer.hpp"

@@ -49,9 +49,7 @@ class TemporaryDirectory {
   fs::path path_;
 };
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream{path} << text;
-}
+void write_text(const fs::path& path, const std::string& text) { std::ofstream{path} << text; }
 
 // A generated key survives PKCS#8 and SPKI PEM and keeps its kid.
 TEST(SigningKeyTest, PemRoundTripKeepsTheKey) {

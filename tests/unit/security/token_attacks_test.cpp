@@ -40,8 +40,9 @@ std::string libjwt_token(jwt_alg_t algorithm, const std::string& key, const std:
 // Whether libjwt's jwt_decode accepts `token` with `key` (it picks the alg from the header).
 bool libjwt_accepts(const std::string& token, const std::string& key) {
   jwt_t* raw = nullptr;
-  const int status = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
-                                static_cast<int>(key.size()));
+  const int status =
+      jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
+                 static_cast<int>(key.size()));
   JwtPtr jwt{raw};
   return status == 0;
 }
@@ -50,7 +51,8 @@ bool libjwt_accepts(const std::string& token, const std::string& key) {
 TEST(TokenAttackTest, AlgNoneIsRejected) {
   TokenFixture fixture;
   const auto payload = sample_payload(fixture.clock.now());
-  boost::json::object header{{"alg", "none"}, {"typ", "JWT"}, {"kid", fixture.ring.active().key_id()}};
+  boost::json::object header{
+      {"alg", "none"}, {"typ", "JWT"}, {"kid", fixture.ring.active().key_id()}};
   const auto unsigned_token = base64url_encode(boost::json::serialize(header)) + '.' +
                               base64url_encode(boost::json::serialize(payload)) + '.';
   EXPECT_FALSE(fixture.verifier.verify(unsigned_token));
@@ -71,8 +73,8 @@ TEST(TokenAttackTest, Hs256SignedWithThePublicKeyIsRejected) {
   TokenFixture fixture;
   const auto& key = fixture.ring.active();
   const auto public_pem = key.public_pem();
-  const auto forged = libjwt_token(JWT_ALG_HS256, public_pem, key.key_id(),
-                                   sample_payload(fixture.clock.now()));
+  const auto forged =
+      libjwt_token(JWT_ALG_HS256, public_pem, key.key_id(), sample_payload(fixture.clock.now()));
   ASSERT_FALSE(forged.empty());
   EXPECT_TRUE(libjwt_accepts(forged, public_pem)) << "the naive verifier falls for it";
   EXPECT_EQ(fixture.verifier.verify(forged).error(), TokenStatus::kUnsupportedAlgorithm);
@@ -81,8 +83,8 @@ TEST(TokenAttackTest, Hs256SignedWithThePublicKeyIsRejected) {
   const auto jwk_text = boost::json::serialize(key.public_jwk());
   for (const auto& secret : {jwk_text, std::string{"secret"}}) {
     for (auto algorithm : {JWT_ALG_HS256, JWT_ALG_HS384, JWT_ALG_HS512}) {
-      const auto token = libjwt_token(algorithm, secret, key.key_id(),
-                                      sample_payload(fixture.clock.now()));
+      const auto token =
+          libjwt_token(algorithm, secret, key.key_id(), sample_payload(fixture.clock.now()));
       EXPECT_EQ(fixture.verifier.verify(token).error(), TokenStatus::kUnsupportedAlgorithm);
     }
   }
@@ -93,10 +95,10 @@ TEST(TokenAttackTest, OtherAlgorithmNamesAreRejected) {
   TokenFixture fixture;
   const auto& key = fixture.ring.active();
   const auto payload = sample_payload(fixture.clock.now());
-  for (boost::json::value alg : {boost::json::value{"ES384"}, boost::json::value{"RS256"},
-                                 boost::json::value{"es256"}, boost::json::value{"ES256 "},
-                                 boost::json::value{boost::json::array{"ES256"}},
-                                 boost::json::value{nullptr}}) {
+  for (boost::json::value alg :
+       {boost::json::value{"ES384"}, boost::json::value{"RS256"}, boost::json::value{"es256"},
+        boost::json::value{"ES256 "}, boost::json::value{boost::json::array{"ES256"}},
+        boost::json::value{nullptr}}) {
     auto header = es256_header(key);
     header["alg"] = alg;
     EXPECT_EQ(fixture.verifier.verify(make_jws(header, payload, key)).error(),

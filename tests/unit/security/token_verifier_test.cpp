@@ -105,12 +105,12 @@ TEST(TokenVerifierTest, TamperedSignatureIsRejected) {
               TokenStatus::kBadSignature)
         << index;
   }
-  EXPECT_EQ(
-      fixture.verifier.verify(replace_part(token, 2, base64url_encode(signature.substr(1)))).error(),
-      TokenStatus::kBadSignature);
+  EXPECT_EQ(fixture.verifier.verify(replace_part(token, 2, base64url_encode(signature.substr(1))))
+                .error(),
+            TokenStatus::kBadSignature);
   // A DER signature (what OpenSSL produces natively) is not a JWS signature.
-  const std::string der = "\x30\x44\x02\x20" + signature.substr(0, 32) + "\x02\x20" +
-                          signature.substr(32);
+  const std::string der =
+      "\x30\x44\x02\x20" + signature.substr(0, 32) + "\x02\x20" + signature.substr(32);
   EXPECT_EQ(fixture.verifier.verify(replace_part(token, 2, base64url_encode(der))).error(),
             TokenStatus::kBadSignature);
   EXPECT_EQ(fixture.verifier.verify(replace_part(token, 2, std::string(86, 'A'))).error(),
@@ -191,10 +191,9 @@ TEST(TokenVerifierTest, MissingOrMistypedClaimsAreRejected) {
         << claim;
   }
   const std::vector<std::pair<std::string, boost::json::value>> wrong = {
-      {"sub", 42},         {"sub", ""},      {"perms", "ADMIN"},
-      {"perms", boost::json::array{1}},      {"exp", "2030-01-01"},
-      {"exp", 1.9e9},      {"iat", -5},      {"exp", 99'999'999'999},
-      {"nbf", "soon"},     {"line", nullptr}};
+      {"sub", 42},           {"sub", ""},      {"perms", "ADMIN"}, {"perms", boost::json::array{1}},
+      {"exp", "2030-01-01"}, {"exp", 1.9e9},   {"iat", -5},        {"exp", 99'999'999'999},
+      {"nbf", "soon"},       {"line", nullptr}};
   for (const auto& [claim, value] : wrong) {
     auto payload = sample_payload(fixture.clock.now());
     payload[claim] = value;
@@ -209,11 +208,10 @@ TEST(TokenVerifierTest, MalformedTokensAreRejected) {
   TokenFixture fixture;
   const auto token = fixture.signer.sign(sample_claims()).token;
   EXPECT_EQ(fixture.verifier.verify("").error(), TokenStatus::kMissing);
-  for (const std::string& bad : {std::string{"abc"}, std::string{"a.b"}, token + ".extra",
-                                std::string{"..."}, replace_part(token, 0, "not base64!"),
-                                replace_part(token, 0, base64url_encode("not json")),
-                                replace_part(token, 0, base64url_encode("[1,2]")),
-                                replace_part(token, 2, "")}) {
+  for (const std::string& bad :
+       {std::string{"abc"}, std::string{"a.b"}, token + ".extra", std::string{"..."},
+        replace_part(token, 0, "not base64!"), replace_part(token, 0, base64url_encode("not json")),
+        replace_part(token, 0, base64url_encode("[1,2]")), replace_part(token, 2, "")}) {
     EXPECT_EQ(fixture.verifier.verify(bad).error(), TokenStatus::kMalformed) << bad;
   }
   EXPECT_EQ(fixture.verifier.verify(std::string(9000, 'a')).error(), TokenStatus::kMalformed);
@@ -360,10 +358,10 @@ TEST(ExtractBearerTest, AcceptsOnlyTheBearerScheme) {
 TEST(TokenStatusTest, MapsToSpecCodes) {
   EXPECT_EQ(to_common_error(TokenStatus::kExpired), http::CommonError::kTokenExpired);
   EXPECT_EQ(to_common_error(TokenStatus::kRevoked), http::CommonError::kTokenRevoked);
-  for (auto status : {TokenStatus::kMissing, TokenStatus::kMalformed, TokenStatus::kBadSignature,
-                      TokenStatus::kUnknownKey, TokenStatus::kUnsupportedAlgorithm,
-                      TokenStatus::kWrongIssuer, TokenStatus::kWrongAudience,
-                      TokenStatus::kInvalidClaims, TokenStatus::kNotYetValid}) {
+  for (auto status :
+       {TokenStatus::kMissing, TokenStatus::kMalformed, TokenStatus::kBadSignature,
+        TokenStatus::kUnknownKey, TokenStatus::kUnsupportedAlgorithm, TokenStatus::kWrongIssuer,
+        TokenStatus::kWrongAudience, TokenStatus::kInvalidClaims, TokenStatus::kNotYetValid}) {
     EXPECT_EQ(to_common_error(status), http::CommonError::kUnauthorized) << status;
   }
   EXPECT_EQ(to_string(TokenStatus::kBadSignature), "bad_signature");

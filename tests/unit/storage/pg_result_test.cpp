@@ -91,8 +91,8 @@ TEST(PgParamsTest, ConvertsMixedValues) {
   const std::optional<int> absent;
   const std::optional<std::string> present = "p";
   const std::string owned = "owned";
-  auto params = pg_params("literal", owned, std::string_view{"view"}, 42, std::int64_t{-5},
-                          true, false, std::nullopt, absent, present);
+  auto params = pg_params("literal", owned, std::string_view{"view"}, 42, std::int64_t{-5}, true,
+                          false, std::nullopt, absent, present);
   ASSERT_EQ(params.size(), 10u);
   EXPECT_EQ(params[0], "literal");
   EXPECT_EQ(params[1], "owned");
@@ -108,8 +108,10 @@ TEST(PgParamsTest, ConvertsMixedValues) {
 
 // describe() gives kind, SQLSTATE, constraint and message on one line.
 TEST(PgErrorTest, DescribeNamesEverything) {
-  PgError error{.kind = PgErrorKind::kQuery, .sqlstate = "23505",
-                .constraint = "users_pkey", .message = "duplicate key value"};
+  PgError error{.kind = PgErrorKind::kQuery,
+                .sqlstate = "23505",
+                .constraint = "users_pkey",
+                .message = "duplicate key value"};
   EXPECT_TRUE(error.is_unique_violation());
   EXPECT_EQ(describe(error), "query 23505 (users_pkey): duplicate key value");
   EXPECT_EQ(describe(PgError{.kind = PgErrorKind::kTimeout, .message = "late"}), "timeout: late");
