@@ -1,22 +1,34 @@
-// The change state machine and KOS outcome mapping: see change_state.hpp.
+// The change state machine and the meaning of each KOS answer for it: see change_state.hpp.
 #include "change_state.hpp"
 
-#include "product_errors.hpp"
+#include "kos_codes.hpp"
 
 namespace phonebill::product {
 namespace {
 
-ChangeOutcome from_error(ChangeStatus status, const http::ApiError& error) {
+ChangeOutcome failed(ProductStatus reason) {
   ChangeOutcome outcome;
-  outcome.status = status;
-  outcome.http_status = error.status;
-  outcome.result_code = error.code;
-  outcome.result_message = error.message;
+  outcome.status = ChangeStatus::kFailed;
+  outcome.failure_reason = reason;
   return outcome;
 }
 
-ChangeOutcome kos_unavailable() {
-  return from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kKosUnavailable));
+ChangeOutcome completed(std::optional<std::string> order_number,
+                        std::optional<std::string> effective_date,
+                        std::optional<std::string> previous_product_code) {
+  ChangeOutcome outcome;
+  outcome.status = ChangeStatus::kCompleted;
+  outcome.kos_result_code = "0000";
+  outcome.kos_order_number = std::move(order_number);
+  outcome.effective_date = std::move(effective_date);
+  outcome.previous_product_code = std::move(previous_product_code);
+  return outcome;
+}
+
+bool any_attempt_timed_out(const kos::KosReply<kos::ProductChangeResult>& reply) {
+  for (const auto& attempt : reply.attempts)
+    if (attempt.failure == kos::KosFailureKind::kTimeout) return true;
+  return false;
 }
 
 }  // namespace
@@ -61,68 +73,39 @@ bool can_transition(ChangeStatus from, ChangeStatus to) {
 }
 
 ChangeOutcome failed_change(kos::KosResultCode code, std::string kos_message) {
-  ProductError error = ProductError::kProductNotFound;
-  switch (code) {
-    case kos::KosResultCode::kChangeLineNotFound:
-      error = ProductError::kLineNotFound;
-      break;
-    case kos::KosResultCode::kChangeLineInactive:
-      error = ProductError::kLineInactive;
-      break;
-    case kos::KosResultCode::kChangeProductNotFound:
-      error = ProductError::kProductNotFound;
-      break;
-    case kos::KosResultCode::kChangeProductDiscontinued:
-      error = ProductError::kProductDiscontinued;
-      break;
-    case kos::KosResultCode::kChangeOperatorMismatch:
-      error = ProductError::kOperatorMismatch;
-      break;
-    default: {
-      auto outcome =
-          from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kInternalError));
-      outcome.kos_result_code = std::string{kos::to_text(code)};
-      return outcome;
-    }
-  }
-  auto outcome = from_error(ChangeStatus::kFailed, product_error(error));
+  auto outcome = failed(change_status(code));
   outcome.kos_result_code = std::string{kos::to_text(code)};
-  if (!kos_message.empty()) outcome.result_message = std::move(kos_message);
+  // KOS's own words for a refusal it explains; an unexpected code is our problem and is
+  // answered in ours.
+  if (*outcome.failure_reason != ProductStatus::kInternal && !kos_message.empty())
+    outcome.kos_message = std::move(kos_message);
+  return outcome;
+}
+
+ChangeOutcome precheck_failed() {
+  ChangeOutcome outcome;
+  outcome.status = ChangeStatus::kPrecheckFailed;
+  outcome.failure_reason = ProductStatus::kPrecheckFailed;
   return outcome;
 }
 
 ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& reply) {
-  if (reply.ok()) {
-    ChangeOutcome outcome;
-    outcome.status = ChangeStatus::kCompleted;
-    outcome.http_status = 200;
-    outcome.result_code = "OK";
-    outcome.result_message = "상품 변경이 완료되었습니다";
-    outcome.kos_result_code = "0000";
-    outcome.kos_order_number = reply.data->kos_order_number;
-    outcome.effective_date = reply.data->effective_date;
-    outcome.previous_product_code = reply.data->previous_product_code;
-    return outcome;
-  }
+  if (reply.ok())
+    return completed(reply.data->kos_order_number, reply.data->effective_date,
+                     reply.data->previous_product_code);
   if (reply.business_error()) return failed_change(reply.code, reply.message);
   // A timed-out attempt may have reached KOS and been applied: the outcome is unknown.
-  for (const auto& attempt : reply.attempts) {
-    if (attempt.failure == kos::KosFailureKind::kTimeout) {
-      ChangeOutcome outcome;
-      outcome.status = ChangeStatus::kPending;
-      outcome.http_status = 202;
-      outcome.result_code = "PENDING";
-      outcome.result_message = "상품 변경 결과를 확인 중입니다";
-      return outcome;
-    }
+  if (any_attempt_timed_out(reply)) {
+    ChangeOutcome outcome;
+    outcome.status = ChangeStatus::kPending;
+    return outcome;
   }
   if (reply.failure && reply.failure->kind == kos::KosFailureKind::kRejected) {
-    auto outcome =
-        from_error(ChangeStatus::kFailed, http::common_error(http::CommonError::kInternalError));
+    auto outcome = failed(ProductStatus::kInternal);
     outcome.kos_result_code = "9001";
     return outcome;
   }
-  auto outcome = kos_unavailable();
+  auto outcome = failed(ProductStatus::kKosUnavailable);
   if (reply.failure && reply.failure->kind == kos::KosFailureKind::kSystemError)
     outcome.kos_result_code = "9999";
   return outcome;
@@ -130,18 +113,8 @@ ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& r
 
 std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order) {
   switch (order.status) {
-    case kos::OrderStatus::kCompleted: {
-      ChangeOutcome outcome;
-      outcome.status = ChangeStatus::kCompleted;
-      outcome.http_status = 200;
-      outcome.result_code = "OK";
-      outcome.result_message = "상품 변경이 완료되었습니다";
-      outcome.kos_result_code = "0000";
-      outcome.kos_order_number = order.kos_order_number;
-      outcome.effective_date = order.effective_date;
-      outcome.previous_product_code = order.previous_product_code;
-      return outcome;
-    }
+    case kos::OrderStatus::kCompleted:
+      return completed(order.kos_order_number, order.effective_date, order.previous_product_code);
     case kos::OrderStatus::kFailed:
       return failed_change(order.result_code.value_or(kos::KosResultCode::kSystemError),
                            order.result_message.value_or(""));

@@ -3,14 +3,15 @@
 // store only persists the result. Statuses:
 //   REQUESTED → PRECHECK_FAILED | COMPLETED | FAILED | PENDING;  PENDING → COMPLETED | FAILED.
 // Entry points: can_transition, outcome_of_change (the change call), outcome_of_order
-// (the reconciler's order lookup) and outcome_of_resent_change (the reconciler sending a
-// change KOS has no order for again).
+// (the reconciler's order lookup), outcome_of_resent_change (the reconciler sending a
+// change KOS has no order for again) and precheck_failed.
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "kos/kos_client.hpp"
+#include "product_status.hpp"
 
 namespace phonebill::product {
 
@@ -22,25 +23,25 @@ std::optional<ChangeStatus> parse_change_status(std::string_view text);
 bool is_settled(ChangeStatus status);
 bool can_transition(ChangeStatus from, ChangeStatus to);
 
-// What is written to the record and answered once the outcome of a change is known (or
-// known to be unknown: PENDING).
+// What is written to the record once the outcome of a change is known (or known to be
+// unknown: PENDING). Domain states and KOS's own codes only — how it is answered is the
+// handlers' business.
 struct ChangeOutcome {
   ChangeStatus status = ChangeStatus::kFailed;
-  int http_status = 500;
-  std::string result_code = "INTERNAL_ERROR";  // OK, PENDING or an API error code
-  std::string result_message;                  // the user-facing text
-  std::optional<std::string> kos_result_code;  // 0000, 2001…2005, 9999 when KOS said so
+  std::optional<ProductStatus> failure_reason;  // PRECHECK_FAILED and FAILED: why
+  std::optional<std::string> kos_result_code;   // 0000, 2001…2005, 9001, 9999 when KOS said so
+  std::optional<std::string> kos_message;       // KOS's resultMessage of a refusal (2001…2005)
   std::optional<std::string> kos_order_number;
   std::optional<std::string> effective_date;
   std::optional<std::string> previous_product_code;  // KOS's view of the line's plan before
 };
 
 // The outcome of POST /kos/product/change:
-//   0000 → COMPLETED (200); 2001…2005 → FAILED with the mapped error (404/409);
-//   any attempt that timed out → PENDING (202): KOS may have applied it, only the order
+//   0000 → COMPLETED; 2001…2005 → FAILED with its status (kos_codes.hpp);
+//   any attempt that timed out → PENDING: KOS may have applied it, only the order
 //   lookup can tell; circuit open, bulkhead full, transport errors and 9999 on every
-//   attempt (retries reuse the requestId, so KOS never applies twice) → FAILED 503
-//   KOS_UNAVAILABLE; 9001 → FAILED 500 (our bug).
+//   attempt (retries reuse the requestId, so KOS never applies twice) → FAILED
+//   kKosUnavailable; 9001 → FAILED kInternal (our bug).
 ChangeOutcome outcome_of_change(const kos::KosReply<kos::ProductChangeResult>& reply);
 
 // The outcome of an unsettled record given KOS's order: COMPLETED / FAILED settle it.
@@ -56,7 +57,10 @@ std::optional<ChangeOutcome> outcome_of_order(const kos::OrderInfo& order);
 std::optional<ChangeOutcome> outcome_of_resent_change(
     const kos::KosReply<kos::ProductChangeResult>& reply);
 
-// The API error a KOS change code maps to (2001…2005); INTERNAL_ERROR for others.
+// A change KOS refused with `code` (its message kept when the code is a known refusal).
 ChangeOutcome failed_change(kos::KosResultCode code, std::string kos_message);
+
+// A change stopped by the pre-check (KOS not asked).
+ChangeOutcome precheck_failed();
 
 }  // namespace phonebill::product

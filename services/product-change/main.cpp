@@ -6,14 +6,14 @@
 #include <iostream>
 
 #include "cache/redis_client.hpp"
-#include "change_store.hpp"
 #include "core/log.hpp"
 #include "kos/kos_metrics.hpp"
-#include "product_cache.hpp"
+#include "pg_change_store.hpp"
 #include "product_config.hpp"
 #include "product_metrics.hpp"
 #include "product_service.hpp"
 #include "reconciler.hpp"
+#include "redis_product_cache.hpp"
 #include "routes.hpp"
 #include "security/revocation_set.hpp"
 #include "startup.hpp"
@@ -38,8 +38,8 @@ int main() {
   SystemClock clock;
   SystemRandom random;
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
-  ChangeStore::register_statements(pool);
-  ChangeStore store{pool};
+  PgChangeStore::register_statements(pool);
+  PgChangeStore store{pool};
 
   cache::RedisClient redis{io, config.redis_url};
   security::RevocationSet revocations{clock};
@@ -50,8 +50,8 @@ int main() {
   kos::HttpKosTransport kos_http{io, config.kos, clock};
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
   kos::KosClient kos{kos_resilient};
-  ProductCache product_cache{redis, config.cache};
-  ProductService service{kos, product_cache, store, config.idempotency_ttl};
+  RedisProductCache product_cache{redis, config.cache, clock};
+  ProductService service{kos, product_cache, store, clock, config.idempotency_ttl};
   ProductContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
@@ -61,7 +61,7 @@ int main() {
                                KosOperation::kProductChange, KosOperation::kOrderLookup}};
   kos_resilient.set_observer(&kos_metrics);
   service.set_metrics(&metrics);
-  Reconciler reconciler{io, store, kos, service, config.reconciler, &metrics};
+  Reconciler reconciler{io, store, kos, service, clock, config.reconciler, &metrics};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
     http::Readiness readiness;

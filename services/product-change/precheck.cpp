@@ -1,4 +1,4 @@
-// Pre-check rules and catalogue views: see precheck.hpp.
+// The pre-check rules and the catalogue views built from them: see precheck.hpp.
 #include "precheck.hpp"
 
 namespace phonebill::product {
@@ -59,6 +59,16 @@ Precheck run_precheck(const kos::ProductInquiryResult& line, const kos::ProductL
       not_current.passed ? "현재 요금제와 다른 상품입니다" : "현재 사용 중인 요금제입니다";
   result.checks.push_back(std::move(not_current));
   return result;
+}
+
+Precheck run_change_precheck(const kos::ProductInquiryResult& line,
+                             const kos::ProductList& catalogue, std::string_view current_code,
+                             std::string_view target_code) {
+  auto precheck = run_precheck(line, catalogue, target_code);
+  if (current_code != line.current_product.product_code)
+    precheck.checks.push_back(Check{std::string{kCurrentProductMatch}, false,
+                                    "현재 요금제가 변경되었습니다. 다시 확인해 주세요"});
+  return precheck;
 }
 
 std::vector<kos::Product> available_products(const kos::ProductInquiryResult& line,

@@ -1,7 +1,7 @@
 // The rules a plan change must pass before KOS is asked (SPEC §6, UFR-PROD-030), and the
 // catalogue views built from the same data: which plans a line may move to and what they
 // cost compared with its current one. Pure C++ over KOS wire types; unit-tested.
-// Entry points: run_precheck, available_products, price_delta.
+// Entry points: run_precheck, run_change_precheck, available_products, price_delta.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -17,6 +17,8 @@ inline constexpr std::string_view kProductOnSale = "PRODUCT_ON_SALE";
 inline constexpr std::string_view kOperatorMatch = "OPERATOR_MATCH";
 inline constexpr std::string_view kLineActive = "LINE_ACTIVE";
 inline constexpr std::string_view kNotCurrentProduct = "NOT_CURRENT_PRODUCT";
+// A change only: the plan the user saw is still the line's plan.
+inline constexpr std::string_view kCurrentProductMatch = "CURRENT_PRODUCT_MATCH";
 
 struct Check {
   std::string type;
@@ -38,6 +40,12 @@ const kos::Product* find_product(const kos::ProductList& catalogue, std::string_
 // reported, so the user sees every reason at once.
 Precheck run_precheck(const kos::ProductInquiryResult& line, const kos::ProductList& catalogue,
                       std::string_view target_code);
+
+// A change's pre-check: run_precheck, plus CURRENT_PRODUCT_MATCH (failed only) when
+// `current_code` — the plan the user saw — is no longer the line's plan (an old menu).
+Precheck run_change_precheck(const kos::ProductInquiryResult& line,
+                             const kos::ProductList& catalogue, std::string_view current_code,
+                             std::string_view target_code);
 
 // The plans `line` may move to: on sale, the current plan's operator, not the current
 // plan; in catalogue order.

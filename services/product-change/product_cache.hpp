@@ -1,9 +1,7 @@
-// The SPEC §6 caches in Redis, cache-aside: the catalogue (`product:v1:catalogue`, 24 h,
-// warmed at start), a line's customer and current plan (`product:v1:line:<line>`, 4 h)
-// and its status (`product:v1:status:<line>`, 30 min). A line is answered from the cache
-// only while both of its keys live; a completed change deletes both. Every Redis error
-// is a miss, so an outage degrades to direct KOS calls. Values are KOS wire JSON (the
-// codec of src/kos reads them back). Entry points: load_catalogue/store_catalogue,
+// The product-change caches as the domain sees them (the role; RedisProductCache is the
+// Redis implementation, tests use an in-memory one): the catalogue, and a line's
+// customer, plan and status. A lookup that fails is a miss (lookup says kError), so an
+// outage degrades to KOS calls. Entry points: load_catalogue/store_catalogue,
 // load_line/store_line, forget_line.
 #pragma once
 #include <boost/asio/awaitable.hpp>
@@ -11,37 +9,26 @@
 #include <optional>
 #include <string>
 
-#include "cache/redis_client.hpp"
+#include "cache/cache_lookup.hpp"
 #include "kos/wire.hpp"
-#include "product_config.hpp"
 
 namespace phonebill::product {
 
-enum class CacheLookup { kHit, kMiss, kError };
+using cache::CacheLookup;
 
 class ProductCache {
  public:
-  // `redis` must outlive the cache.
-  ProductCache(cache::RedisClient& redis, CachePolicy policy);
+  virtual ~ProductCache() = default;
 
-  static std::string catalogue_key();
-  static std::string line_key(const std::string& line_number);
-  static std::string status_key(const std::string& line_number);
-
-  boost::asio::awaitable<std::optional<kos::ProductList>> load_catalogue(CacheLookup& lookup);
-  boost::asio::awaitable<bool> store_catalogue(const kos::ProductList& catalogue);
-  // The line's customer and plan with the cached status, or nullopt (either key missing).
-  boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> load_line(
-      std::string line_number, CacheLookup& lookup);
-  boost::asio::awaitable<bool> store_line(const kos::ProductInquiryResult& line);
-  // Deletes the line's keys (after a completed change). False if Redis did not confirm.
-  boost::asio::awaitable<bool> forget_line(std::string line_number);
-
- private:
-  std::chrono::steady_clock::time_point deadline() const;
-
-  cache::RedisClient& redis_;
-  CachePolicy policy_;
+  virtual boost::asio::awaitable<std::optional<kos::ProductList>> load_catalogue(
+      CacheLookup& lookup) = 0;
+  virtual boost::asio::awaitable<bool> store_catalogue(const kos::ProductList& catalogue) = 0;
+  // The line's customer and plan with its status, or nullopt (not cached, or partly).
+  virtual boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> load_line(
+      std::string line_number, CacheLookup& lookup) = 0;
+  virtual boost::asio::awaitable<bool> store_line(const kos::ProductInquiryResult& line) = 0;
+  // Drops the line's entries (after a completed change). False if not confirmed.
+  virtual boost::asio::awaitable<bool> forget_line(std::string line_number) = 0;
 };
 
 }  // namespace phonebill::product

@@ -1,4 +1,4 @@
-// ProductConfig::load: see product_config.hpp.
+// product-change's settings read from the environment and checked: see product_config.hpp.
 #include "product_config.hpp"
 
 namespace phonebill::product {

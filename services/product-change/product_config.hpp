@@ -6,32 +6,16 @@
 #include <chrono>
 #include <string>
 
+#include "cache_policy.hpp"
 #include "core/config.hpp"
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/resilient_kos_transport.hpp"
+#include "reconciler_policy.hpp"
 #include "security/jwks_source.hpp"
 #include "security/token_verifier.hpp"
 
 namespace phonebill::product {
-
-struct CachePolicy {
-  std::chrono::milliseconds catalogue_ttl{24 * 60 * 60 * 1000};  // SPEC §6: 24 h
-  std::chrono::milliseconds line_ttl{4 * 60 * 60 * 1000};        // customer + plan: 4 h
-  std::chrono::milliseconds status_ttl{30 * 60 * 1000};          // line status: 30 min
-  std::chrono::milliseconds redis_timeout{100};  // per command: an outage costs little
-};
-
-struct ReconcilerPolicy {
-  std::chrono::milliseconds interval{15'000};     // between passes (SPEC: settle within a minute)
-  std::chrono::milliseconds stale_after{30'000};  // a REQUESTED record older than this is orphaned
-  int batch = 50;                                 // records claimed per pass, at most
-  int concurrency = 8;                            // records settled at once (KOS calls in flight)
-  // How long a claimed record is left to its claimer before another pass may take it
-  // (a claimer that died). Longer than one record's work: an order lookup plus a
-  // repeated change, each bounded by its KOS deadline (10 s), and two short writes.
-  std::chrono::milliseconds lease{60'000};
-};
 
 struct ProductConfig {
   http::ServerOptions server;

@@ -1,4 +1,4 @@
-// ProductMetrics: see product_metrics.hpp.
+// product-change's Prometheus counters: see product_metrics.hpp.
 #include "product_metrics.hpp"
 
 #include <prometheus/counter.h>
@@ -11,6 +11,8 @@ const char* lookup_text(CacheLookup lookup) {
   switch (lookup) {
     case CacheLookup::kHit:
       return "hit";
+    case CacheLookup::kStale:  // product-change serves no stale copies; kept for the enum
+      return "stale";
     case CacheLookup::kMiss:
       return "miss";
     case CacheLookup::kError:

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "product_cache.hpp"
+#include "cache/cache_lookup.hpp"
 
 namespace prometheus {
 class Registry;
@@ -17,6 +17,8 @@ class Family;
 }  // namespace prometheus
 
 namespace phonebill::product {
+
+using cache::CacheLookup;
 
 class ProductMetrics {
  public:

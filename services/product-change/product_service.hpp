@@ -1,24 +1,29 @@
 // product-change's domain (SPEC §6): menu, available plans with price deltas, pre-check,
 // the change itself (idempotency, one change in flight per line, the record written
 // before KOS is called, the KOS answer mapped by change_state.hpp, caches invalidated on
-// completion), one change by id, and history. No HTTP types: handlers adapt, this
-// decides. Entry points: ProductService::menu, available, validate, change, find_change,
-// history, warm_catalogue.
+// completion), one change by id, and history. Plain values or a ProductStatus refusal —
+// no HTTP, no JSON: handlers render (handlers/product_answers.cpp, product_views.hpp).
+// I/O enters through KosClient, ProductCache, ChangeStore and the Clock. Entry points:
+// ProductService::menu, available, validate, change, find_change, history,
+// warm_catalogue.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
-#include <boost/system/result.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "change_record.hpp"
 #include "change_store.hpp"
-#include "http/api_error.hpp"
-#include "http/history_query.hpp"
-#include "http/outcome.hpp"
+#include "core/clock.hpp"
+#include "core/request_info.hpp"
+#include "core/result.hpp"
 #include "kos/kos_client.hpp"
 #include "precheck.hpp"
 #include "product_cache.hpp"
+#include "product_status.hpp"
 #include "security/access_token.hpp"
 
 namespace phonebill::product {
@@ -26,23 +31,6 @@ namespace phonebill::product {
 class ProductMetrics;
 
 inline constexpr std::string_view kProductChangePermission = "PRODUCT_CHANGE";
-inline constexpr std::string_view kCurrentProductMatch = "CURRENT_PRODUCT_MATCH";
-
-using http::Failure;
-using http::Outcome;
-
-// A success answer: 200, or 202 for a change whose outcome is not known yet.
-struct Answer {
-  int status = 200;
-  boost::json::object data;
-};
-
-struct RequestInfo {
-  std::string http_request_id;
-  std::string traceparent;
-  std::string trace_id;
-  Deadline deadline;
-};
 
 // Raw inputs (the handler has checked JSON types only).
 struct ValidationInput {
@@ -57,56 +45,108 @@ struct ChangeInput {
 };
 using http::HistoryQuery;
 
-// Product codes are 1–40 of [A-Za-z0-9_-] (KOS's rule); keys 1–100 visible ASCII.
-bool is_product_code(std::string_view text);
-bool is_idempotency_key(std::string_view text);
-// What an Idempotency-Key promises: the same line, current and target plan.
-std::string change_fingerprint(const std::string& line, const std::string& current,
-                               const std::string& target);
-// The answer a stored change gives (first answer, replay and lookup alike): COMPLETED
-// 200, PENDING 202, PRECHECK_FAILED / FAILED their stored error, REQUESTED 409
-// CHANGE_IN_PROGRESS.
-Outcome<Answer> answer_for(const ChangeRecord& record);
+// GET /available: the plans the line may move to, each with its price difference.
+struct PricedProduct {
+  kos::Product product;
+  std::int64_t price_delta = 0;  // KRW/month, target − current
+};
+struct AvailablePlans {
+  kos::Product current;
+  std::vector<PricedProduct> products;
+};
+
+// The pre-check as a question (a FAIL is an answer here, not a refusal).
+struct Validation {
+  Precheck precheck;
+  std::string current_product_code;
+  std::string target_product_code;
+  std::optional<std::int64_t> price_delta;  // when the target is in the catalogue
+};
+
+struct HistoryPage {
+  std::vector<ChangeRecord> items;
+  std::int64_t total = 0;
+  HistoryFilter filter;  // what was asked (its page)
+};
 
 class ProductService {
  public:
   // All references must outlive the service.
-  ProductService(kos::KosClient& kos, ProductCache& cache, ChangeStore& store,
+  ProductService(kos::KosClient& kos, ProductCache& cache, ChangeStore& store, const Clock& clock,
                  std::chrono::milliseconds idempotency_ttl);
   void set_metrics(ProductMetrics* metrics) { metrics_ = metrics; }
 
-  boost::asio::awaitable<Outcome<Answer>> menu(security::VerifiedToken caller, RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> available(security::VerifiedToken caller,
-                                                    RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> validate(security::VerifiedToken caller,
-                                                   ValidationInput input, RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> change(security::VerifiedToken caller, ChangeInput input,
-                                                 RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> find_change(security::VerifiedToken caller,
-                                                      std::string request_id, RequestInfo info);
-  boost::asio::awaitable<Outcome<Answer>> history(security::VerifiedToken caller,
-                                                  HistoryQuery query, RequestInfo info);
+  // The caller's customer data and current plan.
+  boost::asio::awaitable<Result<kos::ProductInquiryResult, ProductStatus>> menu(
+      security::VerifiedToken caller, RequestInfo info);
+  boost::asio::awaitable<Result<AvailablePlans, ProductStatus>> available(
+      security::VerifiedToken caller, RequestInfo info);
+  boost::asio::awaitable<Result<Validation, ProductStatus>> validate(security::VerifiedToken caller,
+                                                                     ValidationInput input,
+                                                                     RequestInfo info);
+  // The change as its record now stands: answer_for(record) says what it means
+  // (completed, pending, refused by the pre-check or KOS, in progress elsewhere). A
+  // refusal when no record was written (bad input, KOS down before, a busy line, ...).
+  boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> change(security::VerifiedToken caller,
+                                                                     ChangeInput input,
+                                                                     RequestInfo info);
+  boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> find_change(
+      security::VerifiedToken caller, std::string request_id, RequestInfo info);
+  boost::asio::awaitable<Result<HistoryPage, ProductStatus>> history(security::VerifiedToken caller,
+                                                                     HistoryQuery query,
+                                                                     RequestInfo info);
 
   // Loads the catalogue from KOS into the cache (start-up); false if KOS did not answer.
   boost::asio::awaitable<bool> warm_catalogue(RequestInfo info);
-  // The catalogue from the cache, else from KOS (then cached); a failure is the API error.
-  boost::asio::awaitable<Outcome<kos::ProductList>> catalogue(const RequestInfo& info);
+  // The catalogue from the cache, else from KOS (then cached).
+  boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> catalogue(
+      const RequestInfo& info);
   // After a completed change (here or in the reconciler): the line's cache is stale.
   boost::asio::awaitable<void> forget_line(std::string line_number);
 
  private:
-  // The caller's line (lineNumber checked and owned), or the 400/403 failure.
-  Outcome<std::string> owned_line(const security::VerifiedToken& caller,
-                                  const std::optional<std::string>& input) const;
+  // A change's checked inputs.
+  struct ChangeRequest {
+    std::string line_number;
+    std::string current_code;
+    std::string target_code;
+    std::optional<std::string> idempotency_key;
+    std::string fingerprint;
+  };
+  // A record already answering for an Idempotency-Key, or for nothing.
+  using Held = Result<std::optional<ChangeRecord>, ProductStatus>;
+
   // The line's customer and plan from the cache, else KOS (then cached).
-  boost::asio::awaitable<Outcome<kos::ProductInquiryResult>> line_snapshot(std::string line,
-                                                                           const RequestInfo& info);
-  // The first answer of the request holding an Idempotency-Key (422 for another body).
-  Outcome<Answer> replay(const ChangeRecord& record, const std::string& fingerprint) const;
+  boost::asio::awaitable<Result<kos::ProductInquiryResult, ProductStatus>> line_snapshot(
+      std::string line, const RequestInfo& info);
+
+  // The change, step by step (product_change.cpp).
+  Result<ChangeRequest, ProductStatus> check_change(const security::VerifiedToken& caller,
+                                                    const ChangeInput& input) const;
+  // The live record holding the caller's key (a key whose time is over is freed).
+  boost::asio::awaitable<Held> held_by_key(const std::string& user_id, const std::string& key,
+                                           const RequestInfo& info);
+  // The first answer of the key's request (kIdempotencyKeyReused for another body).
+  Result<ChangeRecord, ProductStatus> replay(const ChangeRecord& record,
+                                             const std::string& fingerprint) const;
+  ChangeRecord new_record(const security::VerifiedToken& caller, const ChangeRequest& request,
+                          const kos::ProductInquiryResult& line, const kos::ProductList& catalogue,
+                          const RequestInfo& info) const;
+  // Writes the REQUESTED record: nullopt when it is ours to carry on with; else the
+  // answer (a busy line, or the twin request that holds the same key).
+  boost::asio::awaitable<std::optional<Result<ChangeRecord, ProductStatus>>> insert_record(
+      const ChangeRecord& record, const ChangeRequest& request, const RequestInfo& info);
+  boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> record_precheck_failure(
+      const ChangeRecord& record, const Precheck& precheck, const RequestInfo& info);
+  // Sends the change to KOS under the record's id and settles the record from the answer.
+  boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> send_change(
+      ChangeRecord record, const kos::ProductInquiryResult& line, const kos::ProductList& catalogue,
+      const RequestInfo& info);
 
   kos::KosClient& kos_;
   ProductCache& cache_;
   ChangeStore& store_;
+  const Clock& clock_;
   std::chrono::milliseconds idempotency_ttl_;
   ProductMetrics* metrics_ = nullptr;
 };

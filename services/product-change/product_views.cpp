@@ -1,7 +1,9 @@
-// JSON views: see product_views.hpp.
+// product-change's JSON views of domain values: see product_views.hpp.
 #include "product_views.hpp"
 
 #include "core/seoul_time.hpp"
+#include "handlers/product_answers.hpp"
+#include "http/pagination.hpp"
 
 namespace phonebill::product {
 namespace {
@@ -46,9 +48,9 @@ boost::json::object customer_view(const kos::Customer& customer) {
                              {"lineStatus", kos::to_text(customer.line_status)}};
 }
 
-boost::json::array checks_view(const Precheck& precheck) {
+boost::json::array checks_view(const std::vector<Check>& list) {
   boost::json::array checks;
-  for (const auto& check : precheck.checks)
+  for (const auto& check : list)
     checks.push_back(boost::json::object{{"type", check.type},
                                          {"result", check.passed ? "PASS" : "FAIL"},
                                          {"message", check.message}});
@@ -69,10 +71,54 @@ boost::json::object change_view(const ChangeRecord& record) {
   view["processedAt"] = record.processed_at
                             ? boost::json::value(iso8601_seoul(*record.processed_at))
                             : boost::json::value(nullptr);
-  view["resultCode"] = optional_text(record.result_code);
+  // A REQUESTED change has no result yet; any other shows the answer it stands for, in
+  // KOS's words when KOS explained a refusal.
+  view["resultCode"] = nullptr;
   view["resultMessage"] = optional_text(record.result_message);
-  if (!record.checks.is_null()) view["checks"] = record.checks;
+  if (record.status != ChangeStatus::kRequested) {
+    auto answer = product_answer(answer_for(record));
+    view["resultCode"] = answer.code;
+    view["resultMessage"] = record.result_message.value_or(answer.message);
+  }
+  if (record.checks) view["checks"] = checks_view(*record.checks);
   return view;
+}
+
+boost::json::object menu_view(const kos::ProductInquiryResult& line) {
+  boost::json::object data;
+  data["customer"] = customer_view(line.customer);
+  data["currentProduct"] = product_view(line.current_product);
+  return data;
+}
+
+boost::json::object available_view(const AvailablePlans& plans) {
+  boost::json::array items;
+  for (const auto& priced : plans.products)
+    items.push_back(product_view(priced.product, priced.price_delta));
+  boost::json::object data;
+  data["currentProductCode"] = plans.current.product_code;
+  data["currentProduct"] = product_view(plans.current);
+  data["products"] = std::move(items);
+  return data;
+}
+
+boost::json::object validation_view(const Validation& validation) {
+  boost::json::object data;
+  data["result"] = validation.precheck.passed() ? "PASS" : "FAIL";
+  data["checks"] = checks_view(validation.precheck.checks);
+  data["currentProductCode"] = validation.current_product_code;
+  data["targetProductCode"] = validation.target_product_code;
+  if (validation.price_delta) data["priceDelta"] = *validation.price_delta;
+  return data;
+}
+
+boost::json::object history_view(const HistoryPage& page) {
+  boost::json::array items;
+  for (const auto& record : page.items) items.push_back(change_view(record));
+  boost::json::object data;
+  data["items"] = std::move(items);
+  data["page"] = http::page_info(page.filter.page, page.total);
+  return data;
 }
 
 }  // namespace phonebill::product

@@ -6,12 +6,12 @@
 namespace phonebill::product::queries {
 
 // Every read returns these columns (times as epoch milliseconds).
-#define PRODUCT_CHANGE_COLUMNS                                                          \
-  "request_id, user_id, line_number, previous_product_code, previous_product_name, "    \
-  "target_product_code, target_product_name, status, idempotency_key, fingerprint, "    \
-  "http_status, result_code, result_message, kos_result_code, checks::text AS checks, " \
-  "kos_order_number, effective_date, "                                                  \
-  "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "                 \
+#define PRODUCT_CHANGE_COLUMNS                                                       \
+  "request_id, user_id, line_number, previous_product_code, previous_product_name, " \
+  "target_product_code, target_product_name, status, idempotency_key, fingerprint, " \
+  "failure_reason, result_message, kos_result_code, checks::text AS checks, "        \
+  "kos_order_number, effective_date, "                                               \
+  "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "              \
   "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
 
 // $1 request id, $2 user, $3 line, $4/$5 previous code/name, $6/$7 target code/name,
@@ -23,30 +23,28 @@ inline constexpr std::string_view kInsert =
     "fingerprint, requested_at, updated_at, http_request_id, trace_id) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, 'REQUESTED', $8, $9, now(), now(), $10, $11)";
 
-// $1 user, $2 key, $3 TTL in ms: the live request holding the key.
+// $1 user, $2 key: the request holding the key, however old (the service decides
+// whether its time is over and frees it with kReleaseKey).
 inline constexpr std::string_view kFindByKeyName = "product.find_by_key";
 inline constexpr std::string_view kFindByKey =
     "SELECT " PRODUCT_CHANGE_COLUMNS
-    "FROM product_changes "
-    "WHERE user_id = $1 AND idempotency_key = $2 "
-    "AND requested_at > now() - ($3::bigint * interval '1 millisecond')";
+    "FROM product_changes WHERE user_id = $1 AND idempotency_key = $2";
 
-// $1 user, $2 key, $3 TTL in ms: frees a key whose 24 h are over.
+// $1 request id: frees the Idempotency-Key it holds (its time is over).
 inline constexpr std::string_view kReleaseKeyName = "product.release_key";
 inline constexpr std::string_view kReleaseKey =
-    "UPDATE product_changes SET idempotency_key = NULL "
-    "WHERE user_id = $1 AND idempotency_key = $2 "
-    "AND requested_at <= now() - ($3::bigint * interval '1 millisecond')";
+    "UPDATE product_changes SET idempotency_key = NULL WHERE request_id = $1";
 
-// $1 request id, $2 new status, $3 http status, $4 result code, $5 message, $6 KOS code,
-// $7 order number, $8 effective date, $9/$10 previous code/name (NULL: keep), $11 checks.
+// $1 request id, $2 new status, $3 failure reason (a ProductStatus name) or NULL, $4 KOS's
+// message, $5 KOS code, $6 order number, $7 effective date, $8/$9 previous code/name
+// (NULL: keep), $10 checks (NULL: keep).
 inline constexpr std::string_view kSettleName = "product.settle_change";
 inline constexpr std::string_view kSettle =
-    "UPDATE product_changes SET status = $2, http_status = $3, result_code = $4, "
-    "result_message = $5, kos_result_code = $6, kos_order_number = $7, effective_date = $8, "
-    "previous_product_code = COALESCE($9, previous_product_code), "
-    "previous_product_name = COALESCE($10, previous_product_name), "
-    "checks = COALESCE($11::jsonb, checks), updated_at = now(), "
+    "UPDATE product_changes SET status = $2, failure_reason = $3, result_message = $4, "
+    "kos_result_code = $5, kos_order_number = $6, effective_date = $7, "
+    "previous_product_code = COALESCE($8, previous_product_code), "
+    "previous_product_name = COALESCE($9, previous_product_name), "
+    "checks = COALESCE($10::jsonb, checks), updated_at = now(), "
     "processed_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE now() END, claimed_until = NULL "
     "WHERE request_id = $1 AND (status = 'REQUESTED' "
     "  OR (status = 'PENDING' AND $2 IN ('COMPLETED', 'FAILED'))) "

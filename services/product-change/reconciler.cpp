@@ -1,4 +1,5 @@
-// Reconciler: see reconciler.hpp.
+// The reconciler's loop and passes: claim an unsettled change, ask KOS for its order (or
+// send it again), write the outcome — see reconciler.hpp.
 #include "reconciler.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,8 +12,8 @@
 
 #include "core/line_number.hpp"
 #include "core/log.hpp"
-#include "http/trace.hpp"
 #include "product_metrics.hpp"
+#include "request_ids.hpp"
 
 namespace phonebill::product {
 namespace asio = boost::asio;
@@ -25,21 +26,27 @@ constexpr auto kStatementBudget = 10s;
 // Per KOS call; the lease (ReconcilerPolicy::lease) covers two of them and the writes.
 constexpr auto kKosBudget = 10s;
 
-kos::KosCallContext kos_context(const std::string& http_request_id) {
-  return kos::KosCallContext{std::chrono::steady_clock::now() + kKosBudget, http_request_id, {}};
-}
-
 }  // namespace
 
 Reconciler::Reconciler(asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
-                       ProductService& service, ReconcilerPolicy policy, ProductMetrics* metrics)
+                       ProductService& service, const Clock& clock, ReconcilerPolicy policy,
+                       ProductMetrics* metrics)
     : store_(store),
       kos_(kos),
       service_(service),
+      clock_(clock),
       policy_(policy),
       metrics_(metrics),
       strand_(asio::make_strand(io)),
       timer_(strand_) {}
+
+Deadline Reconciler::statement_deadline() const {
+  return deadline_after(kStatementBudget, clock_.steady_now());
+}
+
+kos::KosCallContext Reconciler::kos_context(const std::string& http_request_id) const {
+  return kos::KosCallContext{deadline_after(kKosBudget, clock_.steady_now()), http_request_id, {}};
+}
 
 void Reconciler::start() {
   running_ = true;
@@ -80,6 +87,11 @@ asio::awaitable<ReconcilePass> Reconciler::run_once() {
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   ReconcilePass pass;
   int budget = policy_.batch;
+  co_await run_workers(pass, budget);
+  co_return pass;
+}
+
+asio::awaitable<void> Reconciler::run_workers(ReconcilePass& pass, int& budget) {
   int workers = std::max(1, std::min(policy_.concurrency, policy_.batch));
   // A join on the strand: every worker's completion runs here and the last one wakes
   // the pass. Workers share `pass` and `budget`, which outlive them (we wait for all).
@@ -96,23 +108,21 @@ asio::awaitable<ReconcilePass> Reconciler::run_once() {
                    }));
   }
   while (running > 0) co_await joined.async_wait(asio::as_tuple(asio::use_awaitable));
-  co_return pass;
 }
 
 asio::awaitable<void> Reconciler::work(ReconcilePass& pass, int& budget) {
   while (budget > 0 && !stopping_) {
     --budget;
-    auto claimed = co_await store_.claim_next(policy_.stale_after, policy_.lease,
-                                              phonebill::deadline_after(kStatementBudget));
+    auto claimed =
+        co_await store_.claim_next(policy_.stale_after, policy_.lease, statement_deadline());
     if (!claimed) {
-      log::warn("reconcile_claim_failed", {{"error", storage::describe(claimed.error())}});
+      log::warn("reconcile_claim_failed", {{"error", claimed.error().detail}});
       pass.database_failed = true;
       co_return;
     }
     if (!*claimed) co_return;  // nothing left that is free to claim
     ++pass.claimed;
-    auto settling = co_await settle_one(**claimed);
-    switch (settling) {
+    switch (co_await settle_one(**claimed)) {
       case Settling::kSettled:
         ++pass.settled;
         break;
@@ -133,71 +143,72 @@ asio::awaitable<void> Reconciler::work(ReconcilePass& pass, int& budget) {
   }
 }
 
-asio::awaitable<Reconciler::Settling> Reconciler::settle_one(const ChangeRecord& record) {
-  auto http_request_id = http::generate_request_id();
-  // Not settled now: back to the queue, asked again by the next pass (the lease would
-  // expire on its own, but later).
-  auto leave_for_next_pass = [&](Settling result) -> asio::awaitable<Settling> {
-    auto released = co_await store_.release_claim(record.request_id, policy_.interval / 2,
-                                                  phonebill::deadline_after(kStatementBudget));
-    co_return released ? result : Settling::kDatabaseFailed;
-  };
+asio::awaitable<Reconciler::Settling> Reconciler::leave_for_next_pass(const ChangeRecord& record,
+                                                                      Settling result) {
+  // The lease would expire on its own, but later.
+  auto released =
+      co_await store_.release_claim(record.request_id, policy_.interval / 2, statement_deadline());
+  co_return released ? result : Settling::kDatabaseFailed;
+}
 
+asio::awaitable<Reconciler::Settling> Reconciler::settle_one(const ChangeRecord& record) {
+  auto http_request_id = new_request_id();
   auto order = co_await kos_.find_order(record.request_id, kos_context(http_request_id));
   if (!order.ok()) {
     if (metrics_) metrics_->reconciled("ERROR");
-    co_return co_await leave_for_next_pass(Settling::kKosFailed);
+    co_return co_await leave_for_next_pass(record, Settling::kKosFailed);
   }
   auto outcome = outcome_of_order(*order.data);
-  bool resent = false;
-  if (!outcome) {
-    // KOS has no order for this requestId: send the same change again under the same
-    // requestId. The body is the original one (previous_product_code is the plan the
-    // line was on when it was requested); KOS is idempotent on the requestId, so an
-    // original that reaches KOS late finds this order and changes nothing.
-    kos::ProductChangeRequest request{record.line_number, record.previous_product_code,
-                                      record.target_product_code, record.request_id};
-    auto reply = co_await kos_.change_product(request, kos_context(http_request_id));
-    outcome = outcome_of_resent_change(reply);
-    resent = true;
-    log::info("change_resent", {{"changeId", record.request_id},
-                                {"line", masked_line_number(record.line_number)},
-                                {"kosResultCode", outcome ? outcome->kos_result_code.value_or("")
-                                                          : std::string{"unknown"}}});
-    if (metrics_) metrics_->reconciled("RESENT");
-    if (!outcome) {
-      if (metrics_) metrics_->reconciled("WAITING");
-      co_return co_await leave_for_next_pass(Settling::kWaiting);
-    }
+  bool resent = !outcome;
+  if (resent) {
+    outcome = co_await resend(record, http_request_id);
+    if (!outcome) co_return co_await leave_for_next_pass(record, Settling::kWaiting);
   }
   if (!co_await record_outcome(record, *outcome)) co_return Settling::kDatabaseFailed;
   co_return resent ? Settling::kResentAndSettled : Settling::kSettled;
 }
 
+asio::awaitable<std::optional<ChangeOutcome>> Reconciler::resend(
+    const ChangeRecord& record, const std::string& http_request_id) {
+  // The body is the original one (previous_product_code is the plan the line was on
+  // when it was requested); KOS is idempotent on the requestId, so an original that
+  // reaches KOS late finds this order and changes nothing.
+  kos::ProductChangeRequest request{record.line_number, record.previous_product_code,
+                                    record.target_product_code, record.request_id};
+  auto reply = co_await kos_.change_product(request, kos_context(http_request_id));
+  auto outcome = outcome_of_resent_change(reply);
+  log::info("change_resent", {{"changeId", record.request_id},
+                              {"line", masked_line_number(record.line_number)},
+                              {"kosResultCode", outcome ? outcome->kos_result_code.value_or("")
+                                                        : std::string{"unknown"}}});
+  if (metrics_) metrics_->reconciled("RESENT");
+  if (!outcome && metrics_) metrics_->reconciled("WAITING");
+  co_return outcome;
+}
+
+asio::awaitable<std::optional<std::string>> Reconciler::previous_name(
+    const ChangeRecord& record, const ChangeOutcome& outcome) {
+  if (!outcome.previous_product_code) co_return std::nullopt;
+  if (*outcome.previous_product_code == record.previous_product_code)
+    co_return record.previous_product_name;
+  RequestInfo info{new_request_id(), {}, {}, deadline_after(kKosBudget, clock_.steady_now())};
+  if (auto catalogue = co_await service_.catalogue(info)) {
+    if (const auto* product = find_product(*catalogue, *outcome.previous_product_code))
+      co_return product->product_name;
+  }
+  co_return *outcome.previous_product_code;
+}
+
 asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
                                                  const ChangeOutcome& outcome) {
-  std::optional<std::string> previous_name;
-  if (outcome.previous_product_code) {
-    previous_name = *outcome.previous_product_code;
-    if (*outcome.previous_product_code == record.previous_product_code) {
-      previous_name = record.previous_product_name;
-    } else {
-      RequestInfo info{
-          http::generate_request_id(), {}, {}, std::chrono::steady_clock::now() + kKosBudget};
-      if (auto catalogue = co_await service_.catalogue(info)) {
-        if (const auto* product = find_product(*catalogue, *outcome.previous_product_code))
-          previous_name = product->product_name;
-      }
-    }
-  }
+  auto name = co_await previous_name(record, outcome);
   // Guarded by the status (kSettle): a record someone else settled meanwhile is left as
   // it is, and the write also ends the lease.
-  boost::json::value no_checks;
-  auto settled = co_await store_.settle(record.request_id, outcome, previous_name, no_checks,
-                                        phonebill::deadline_after(kStatementBudget));
+  auto settled = co_await store_.settle(record.request_id, outcome, std::move(name), std::nullopt,
+                                        statement_deadline());
   if (!settled) {
     log::warn("reconcile_settle_failed",
-              {{"changeId", record.request_id}, {"error", storage::describe(settled.error())}});
+              {{"changeId", record.request_id}, {"error", settled.error().detail}});
     co_return false;
   }
   if (metrics_) metrics_->reconciled(std::string{to_text(outcome.status)});

@@ -21,9 +21,10 @@
 #include <atomic>
 
 #include "change_store.hpp"
+#include "core/clock.hpp"
 #include "kos/kos_client.hpp"
-#include "product_config.hpp"
 #include "product_service.hpp"
+#include "reconciler_policy.hpp"
 
 namespace phonebill::product {
 
@@ -40,7 +41,8 @@ class Reconciler {
  public:
   // Every reference must outlive the reconciler. `metrics` may be null.
   Reconciler(boost::asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
-             ProductService& service, ReconcilerPolicy policy, ProductMetrics* metrics);
+             ProductService& service, const Clock& clock, ReconcilerPolicy policy,
+             ProductMetrics* metrics);
 
   // Spawns the loop: one pass at once, then one every interval, until stop().
   void start();
@@ -53,11 +55,24 @@ class Reconciler {
   enum class Settling { kSettled, kResentAndSettled, kWaiting, kKosFailed, kDatabaseFailed };
 
   boost::asio::awaitable<void> loop();
+  // Runs `concurrency` workers (at most `batch`) on the strand and waits for all of them.
+  boost::asio::awaitable<void> run_workers(ReconcilePass& pass, int& budget);
   // Claims and settles records one after another until the pass's share is used up,
   // none is left, or KOS / the database fails.
   boost::asio::awaitable<void> work(ReconcilePass& pass, int& budget);
   // One claimed record, from the order lookup to the write of its outcome.
   boost::asio::awaitable<Settling> settle_one(const ChangeRecord& record);
+  // KOS has no order for the record: the same change again under the same requestId;
+  // KOS's answer as an outcome, nullopt while it stays unknown.
+  boost::asio::awaitable<std::optional<ChangeOutcome>> resend(const ChangeRecord& record,
+                                                              const std::string& http_request_id);
+  // Back to the queue, asked again by the next pass; kDatabaseFailed if that write failed.
+  boost::asio::awaitable<Settling> leave_for_next_pass(const ChangeRecord& record, Settling result);
+  // The name of the plan KOS says the line was on before the change.
+  boost::asio::awaitable<std::optional<std::string>> previous_name(const ChangeRecord& record,
+                                                                   const ChangeOutcome& outcome);
+  Deadline statement_deadline() const;
+  kos::KosCallContext kos_context(const std::string& http_request_id) const;
   // Writes `outcome` if the record is still unsettled; false if the write failed.
   boost::asio::awaitable<bool> record_outcome(const ChangeRecord& record,
                                               const ChangeOutcome& outcome);
@@ -65,6 +80,7 @@ class Reconciler {
   ChangeStore& store_;
   kos::KosClient& kos_;
   ProductService& service_;
+  const Clock& clock_;
   ReconcilerPolicy policy_;
   ProductMetrics* metrics_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;

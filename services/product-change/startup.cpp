@@ -1,8 +1,8 @@
-// prepare_service: see startup.hpp.
+// product-change's start-up (migrations, catalogue warm-up): see startup.hpp.
 #include "startup.hpp"
 
 #include "core/log.hpp"
-#include "http/trace.hpp"
+#include "request_ids.hpp"
 #include "storage/migrations.hpp"
 
 namespace phonebill::product {
@@ -12,10 +12,7 @@ boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, ProductServi
   if (!co_await storage::migrate_at_start(pool, config.migrations_directory,
                                           std::chrono::seconds{60}))
     co_return false;
-  RequestInfo info{http::generate_request_id(),
-                   {},
-                   {},
-                   std::chrono::steady_clock::now() + std::chrono::seconds{10}};
+  RequestInfo info{new_request_id(), {}, {}, deadline_after(std::chrono::seconds{10})};
   bool warmed = co_await service.warm_catalogue(info);
   if (warmed) {
     log::info("catalogue_warmed", {});

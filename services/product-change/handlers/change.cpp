@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "handlers/handler_support.hpp"
 #include "http/api_error.hpp"
+#include "product_views.hpp"
 #include "routes.hpp"
 
 namespace phonebill::product {
@@ -20,9 +21,9 @@ boost::asio::awaitable<http::Response> handle_validation(ProductContext& context
   input.line_number = reader.string("lineNumber", Presence::kOptional);
   input.target_product_code = reader.string("targetProductCode", Presence::kRequired);
   if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
-  auto answer = co_await context.service.validate(std::move(*caller), std::move(input),
-                                                  request_info(request));
-  co_return respond(request, answer);
+  auto validation = co_await context.service.validate(std::move(*caller), std::move(input),
+                                                      request_info(request));
+  co_return respond(request, validation, validation_view);
 }
 
 boost::asio::awaitable<http::Response> handle_change(ProductContext& context,
@@ -40,9 +41,10 @@ boost::asio::awaitable<http::Response> handle_change(ProductContext& context,
   if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   auto key = request.header("idempotency-key");
   if (!key.empty()) input.idempotency_key = std::string{key};
-  auto answer =
+  auto changed =
       co_await context.service.change(std::move(*caller), std::move(input), request_info(request));
-  co_return respond(request, answer);
+  if (!changed) co_return respond_refusal(request, changed.error());
+  co_return respond_change(request, *changed);
 }
 
 boost::asio::awaitable<http::Response> handle_change_lookup(ProductContext& context,
@@ -50,9 +52,9 @@ boost::asio::awaitable<http::Response> handle_change_lookup(ProductContext& cont
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
   std::string request_id{request.path_parameter("requestId")};
-  auto answer = co_await context.service.find_change(std::move(*caller), std::move(request_id),
-                                                     request_info(request));
-  co_return respond(request, answer);
+  auto found = co_await context.service.find_change(std::move(*caller), std::move(request_id),
+                                                    request_info(request));
+  co_return respond(request, found, change_view);
 }
 
 }  // namespace phonebill::product

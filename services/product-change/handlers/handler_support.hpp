@@ -1,9 +1,13 @@
-// What every product-change handler shares beyond src/http/outcome.hpp and
+// What every product-change handler shares beyond src/http and
 // src/security/request_authentication.hpp: the RequestInfo of a request, JSON body
-// reading, and an Answer (200, or 202 while a change is pending) → HTTP response.
+// reading, and a domain Result rendered (a value by its view, a refusal by the table in
+// product_answers.hpp).
 #pragma once
 #include <boost/json/object.hpp>
 
+#include "core/request_info.hpp"
+#include "handlers/product_answers.hpp"
+#include "http/outcome.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "product_service.hpp"
@@ -17,8 +21,14 @@ RequestInfo request_info(const http::Request& request);
 
 // The body as a JSON object (an empty body is an empty object), or INVALID_JSON /
 // VALIDATION_ERROR.
-Outcome<boost::json::object> json_body(const http::Request& request);
+http::Outcome<boost::json::object> json_body(const http::Request& request);
 
-http::Response respond(const http::Request& request, const Outcome<Answer>& outcome);
+// 200 with view(value), or the refusal's error envelope.
+template <typename T, typename View>
+http::Response respond(const http::Request& request, const Result<T, ProductStatus>& result,
+                       View view) {
+  if (!result) return respond_refusal(request, result.error());
+  return http::respond(request, view(*result));
+}
 
 }  // namespace phonebill::product

@@ -1,6 +1,7 @@
 // GET /api/v1/products/history?lineNumber&from&to&status&page&size: the caller's plan
 // changes, newest first, SPEC §2 pagination.
 #include "handlers/handler_support.hpp"
+#include "product_views.hpp"
 #include "routes.hpp"
 
 namespace phonebill::product {
@@ -12,7 +13,7 @@ boost::asio::awaitable<http::Response> handle_history(ProductContext& context,
   auto query = HistoryQuery::from_request(request);
   auto answer =
       co_await context.service.history(std::move(*caller), std::move(query), request_info(request));
-  co_return respond(request, answer);
+  co_return respond(request, answer, history_view);
 }
 
 }  // namespace phonebill::product

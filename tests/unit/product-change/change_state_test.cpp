@@ -1,14 +1,17 @@
 // The change state machine (SPEC §6) and what each KOS answer means for it: every KOS
 // change code and failure, sent through the real KosClient over the fake KOS transport;
-// the reconciler's reading of an order; the answer a stored record gives.
+// the reconciler's reading of an order; the domain status a stored record answers with
+// and the HTTP answer the edge table gives it.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
+#include "change_input.hpp"
+#include "change_record.hpp"
 #include "change_state.hpp"
 #include "fakes/fake_kos_transport.hpp"
+#include "handlers/product_answers.hpp"
 #include "kos/codec.hpp"
-#include "product_service.hpp"
 #include "support/coroutine_test.hpp"
 
 namespace phonebill::product {
@@ -61,30 +64,40 @@ TEST(ChangeOutcomeTest, SuccessCompletes) {
   auto outcome =
       change_with(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
   EXPECT_EQ(outcome.status, ChangeStatus::kCompleted);
-  EXPECT_EQ(outcome.http_status, 200);
+  EXPECT_FALSE(outcome.failure_reason);
+  EXPECT_EQ(outcome.kos_result_code, "0000");
   EXPECT_EQ(outcome.kos_order_number, "KOS2026112500000001");
   EXPECT_EQ(outcome.effective_date, "2026-12-01");
   EXPECT_EQ(outcome.previous_product_code, "5G-STANDARD-001");
 }
 
-// Each KOS change code maps to its SPEC §6 error; the change is FAILED.
+// Each KOS change code maps to its SPEC §6 status (and, at the edge, its error); the
+// change is FAILED with KOS's code and message kept.
 TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
   struct Case {
     KosResultCode code;
+    ProductStatus reason;
     int status;
     const char* error;
   };
-  for (auto [code, status, error] :
-       {Case{KosResultCode::kChangeLineNotFound, 404, "LINE_NOT_FOUND"},
-        Case{KosResultCode::kChangeLineInactive, 409, "LINE_INACTIVE"},
-        Case{KosResultCode::kChangeProductNotFound, 404, "PRODUCT_NOT_FOUND"},
-        Case{KosResultCode::kChangeProductDiscontinued, 409, "PRODUCT_DISCONTINUED"},
-        Case{KosResultCode::kChangeOperatorMismatch, 409, "OPERATOR_MISMATCH"}}) {
+  for (auto [code, reason, status, error] :
+       {Case{KosResultCode::kChangeLineNotFound, ProductStatus::kLineNotFound, 404,
+             "LINE_NOT_FOUND"},
+        Case{KosResultCode::kChangeLineInactive, ProductStatus::kLineInactive, 409,
+             "LINE_INACTIVE"},
+        Case{KosResultCode::kChangeProductNotFound, ProductStatus::kProductNotFound, 404,
+             "PRODUCT_NOT_FOUND"},
+        Case{KosResultCode::kChangeProductDiscontinued, ProductStatus::kProductDiscontinued, 409,
+             "PRODUCT_DISCONTINUED"},
+        Case{KosResultCode::kChangeOperatorMismatch, ProductStatus::kOperatorMismatch, 409,
+             "OPERATOR_MISMATCH"}}) {
     auto outcome = change_with(fakes::answer(code));
     EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_text(code);
-    EXPECT_EQ(outcome.http_status, status) << kos::to_text(code);
-    EXPECT_EQ(outcome.result_code, error);
+    EXPECT_EQ(outcome.failure_reason, reason) << kos::to_text(code);
+    EXPECT_EQ(product_answer(reason).status, status) << kos::to_text(code);
+    EXPECT_EQ(product_answer(reason).code, error);
     EXPECT_EQ(outcome.kos_result_code, std::string{kos::to_text(code)});
+    EXPECT_EQ(outcome.kos_message, std::string{kos::default_message(code)});
   }
 }
 
@@ -92,8 +105,7 @@ TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
 TEST(ChangeOutcomeTest, TimeoutIsPending) {
   auto outcome = change_with(fakes::failure(KosFailureKind::kTimeout));
   EXPECT_EQ(outcome.status, ChangeStatus::kPending);
-  EXPECT_EQ(outcome.http_status, 202);
-  EXPECT_EQ(outcome.result_code, "PENDING");
+  EXPECT_FALSE(outcome.failure_reason);
 }
 
 // Refused before sending, or KOS failing before it processed anything: 503, FAILED.
@@ -102,11 +114,11 @@ TEST(ChangeOutcomeTest, OutagesAreUnavailable) {
                     KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
     auto outcome = change_with(fakes::failure(kind));
     EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_string(kind);
-    EXPECT_EQ(outcome.http_status, 503) << kos::to_string(kind);
-    EXPECT_EQ(outcome.result_code, "KOS_UNAVAILABLE");
+    EXPECT_EQ(outcome.failure_reason, ProductStatus::kKosUnavailable) << kos::to_string(kind);
   }
   auto rejected = change_with(fakes::failure(KosFailureKind::kRejected));
-  EXPECT_EQ(rejected.http_status, 500);
+  EXPECT_EQ(rejected.failure_reason, ProductStatus::kInternal);
+  EXPECT_EQ(rejected.kos_result_code, "9001");
 }
 
 // A retried change whose first attempt timed out stays PENDING even if a later attempt
@@ -142,7 +154,7 @@ TEST(OrderOutcomeTest, OrdersSettleAndNotFoundIsNeverAFailure) {
   auto refused = outcome_of_order(failed);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, ChangeStatus::kFailed);
-  EXPECT_EQ(refused->result_code, "PRODUCT_DISCONTINUED");
+  EXPECT_EQ(refused->failure_reason, ProductStatus::kProductDiscontinued);
 
   kos::OrderInfo missing;
   missing.status = kos::OrderStatus::kNotFound;
@@ -161,7 +173,7 @@ TEST(OrderOutcomeTest, ResentChangeSettlesOnlyOnKosAnswers) {
       outcome_of_resent_change(reply_to(fakes::answer(KosResultCode::kChangeLineInactive)));
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, ChangeStatus::kFailed);
-  EXPECT_EQ(refused->result_code, "LINE_INACTIVE");
+  EXPECT_EQ(refused->failure_reason, ProductStatus::kLineInactive);
   for (auto kind :
        {KosFailureKind::kTimeout, KosFailureKind::kTransport, KosFailureKind::kSystemError,
         KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
@@ -169,31 +181,42 @@ TEST(OrderOutcomeTest, ResentChangeSettlesOnlyOnKosAnswers) {
   }
 }
 
-// A stored record answers the same way every time: 200, 202, 409 in progress, its error.
+// A stored record answers the same way every time: completed, pending, in progress, the
+// pre-check, its failure reason; at the edge 200, 202, 409, 409, its error.
 TEST(AnswerForTest, RecordsAnswerByStatus) {
   ChangeRecord record;
   record.request_id = "req-1";
   record.status = ChangeStatus::kCompleted;
-  auto completed = answer_for(record);
-  ASSERT_TRUE(completed);
-  EXPECT_EQ(completed->status, 200);
+  EXPECT_EQ(answer_for(record), ProductStatus::kChangeCompleted);
+  EXPECT_EQ(product_answer(answer_for(record)).status, 200);
   record.status = ChangeStatus::kPending;
-  EXPECT_EQ(answer_for(record)->status, 202);
+  EXPECT_EQ(answer_for(record), ProductStatus::kChangePending);
+  EXPECT_EQ(product_answer(answer_for(record)).status, 202);
   record.status = ChangeStatus::kRequested;
-  EXPECT_EQ(answer_for(record).error().error.code, "CHANGE_IN_PROGRESS");
+  EXPECT_EQ(product_answer(answer_for(record)).code, "CHANGE_IN_PROGRESS");
   record.status = ChangeStatus::kPrecheckFailed;
-  record.checks =
-      boost::json::array{boost::json::object{{"type", "LINE_ACTIVE"}, {"result", "FAIL"}}};
-  auto precheck = answer_for(record);
-  EXPECT_EQ(precheck.error().error.status, 409);
-  EXPECT_EQ(precheck.error().error.code, "PRECHECK_FAILED");
-  EXPECT_EQ(precheck.error().error.details.at("checks").as_array().size(), 1u);
+  record.failure_reason = ProductStatus::kPrecheckFailed;
+  EXPECT_EQ(product_answer(answer_for(record)).status, 409);
+  EXPECT_EQ(product_answer(answer_for(record)).code, "PRECHECK_FAILED");
   record.status = ChangeStatus::kFailed;
-  record.http_status = 409;
-  record.result_code = "OPERATOR_MISMATCH";
-  record.result_message = "다른 통신사";
-  EXPECT_EQ(answer_for(record).error().error.code, "OPERATOR_MISMATCH");
-  EXPECT_EQ(answer_for(record).error().error.status, 409);
+  record.failure_reason = ProductStatus::kOperatorMismatch;
+  EXPECT_EQ(product_answer(answer_for(record)).code, "OPERATOR_MISMATCH");
+  EXPECT_EQ(product_answer(answer_for(record)).status, 409);
+  record.failure_reason.reset();  // a FAILED record without a reason: our bug
+  EXPECT_EQ(product_answer(answer_for(record)).status, 500);
+}
+
+// The stored names of failure reasons read back as the same status (the migration
+// writes these names: db/product/003_domain_outcomes.sql).
+TEST(ProductStatusTest, StoredNamesRoundTrip) {
+  for (const char* name :
+       {"LINE_NOT_FOUND", "LINE_INACTIVE", "PRODUCT_NOT_FOUND", "PRODUCT_DISCONTINUED",
+        "OPERATOR_MISMATCH", "PRECHECK_FAILED", "KOS_UNAVAILABLE", "INTERNAL"}) {
+    auto status = parse_product_status(name);
+    ASSERT_TRUE(status) << name;
+    EXPECT_EQ(to_text(*status), name);
+  }
+  EXPECT_FALSE(parse_product_status("INTERNAL_ERROR"));
 }
 
 // Input rules: KOS's product-code alphabet, printable keys, the fingerprint's parts.

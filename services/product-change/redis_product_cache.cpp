@@ -1,5 +1,7 @@
-// ProductCache: see product_cache.hpp.
-#include "product_cache.hpp"
+// ProductCache in Redis: keys, TTLs and KOS wire JSON (see redis_product_cache.hpp).
+#include "redis_product_cache.hpp"
+
+#include "cache/redis_client.hpp"
 
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -19,20 +21,23 @@ std::optional<T> parse_cached(const std::optional<std::string>& text, Parse pars
 
 }  // namespace
 
-ProductCache::ProductCache(cache::RedisClient& redis, CachePolicy policy)
-    : redis_(redis), policy_(policy) {}
+RedisProductCache::RedisProductCache(cache::RedisClient& redis, CachePolicy policy,
+                                     const Clock& clock)
+    : redis_(redis), policy_(policy), clock_(clock) {}
 
-std::string ProductCache::catalogue_key() { return "product:v1:catalogue"; }
-std::string ProductCache::line_key(const std::string& line) { return "product:v1:line:" + line; }
-std::string ProductCache::status_key(const std::string& line) {
+std::string RedisProductCache::catalogue_key() { return "product:v1:catalogue"; }
+std::string RedisProductCache::line_key(const std::string& line) {
+  return "product:v1:line:" + line;
+}
+std::string RedisProductCache::status_key(const std::string& line) {
   return "product:v1:status:" + line;
 }
 
-std::chrono::steady_clock::time_point ProductCache::deadline() const {
-  return std::chrono::steady_clock::now() + policy_.redis_timeout;
+Deadline RedisProductCache::deadline() const {
+  return deadline_after(policy_.redis_timeout, clock_.steady_now());
 }
 
-boost::asio::awaitable<std::optional<kos::ProductList>> ProductCache::load_catalogue(
+boost::asio::awaitable<std::optional<kos::ProductList>> RedisProductCache::load_catalogue(
     CacheLookup& lookup) {
   auto key = catalogue_key();
   auto reply = co_await redis_.get(key, deadline());
@@ -48,7 +53,7 @@ boost::asio::awaitable<std::optional<kos::ProductList>> ProductCache::load_catal
   co_return catalogue;
 }
 
-boost::asio::awaitable<bool> ProductCache::store_catalogue(const kos::ProductList& catalogue) {
+boost::asio::awaitable<bool> RedisProductCache::store_catalogue(const kos::ProductList& catalogue) {
   auto key = catalogue_key();
   auto text = to_json_text(kos::to_json(catalogue));
   auto stored = co_await redis_.set(key, text, policy_.catalogue_ttl, deadline());
@@ -56,7 +61,7 @@ boost::asio::awaitable<bool> ProductCache::store_catalogue(const kos::ProductLis
   co_return bool(stored);
 }
 
-boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> ProductCache::load_line(
+boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> RedisProductCache::load_line(
     std::string line_number, CacheLookup& lookup) {
   auto args = cache::redis_args("MGET", line_key(line_number), status_key(line_number));
   auto reply = co_await redis_.command(std::move(args), deadline());
@@ -79,7 +84,7 @@ boost::asio::awaitable<std::optional<kos::ProductInquiryResult>> ProductCache::l
   co_return line;
 }
 
-boost::asio::awaitable<bool> ProductCache::store_line(const kos::ProductInquiryResult& line) {
+boost::asio::awaitable<bool> RedisProductCache::store_line(const kos::ProductInquiryResult& line) {
   const auto& number = line.customer.line_number;
   auto line_name = line_key(number);
   auto line_text = to_json_text(kos::to_json(line));
@@ -91,7 +96,7 @@ boost::asio::awaitable<bool> ProductCache::store_line(const kos::ProductInquiryR
   co_return bool(stored) && bool(status_stored);
 }
 
-boost::asio::awaitable<bool> ProductCache::forget_line(std::string line_number) {
+boost::asio::awaitable<bool> RedisProductCache::forget_line(std::string line_number) {
   auto args = cache::redis_args("DEL", line_key(line_number), status_key(line_number));
   auto deleted = co_await redis_.command(std::move(args), deadline());
   co_return bool(deleted);

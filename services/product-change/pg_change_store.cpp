@@ -1,0 +1,209 @@
+// ChangeStore in PostgreSQL: rows ↔ ChangeRecord and the prepared statements of
+// queries.hpp (see pg_change_store.hpp).
+#include "pg_change_store.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/json.hpp"
+#include "queries.hpp"
+#include "storage/pg_pool.hpp"
+
+namespace phonebill::product {
+namespace {
+
+using storage::pg_params;
+
+SystemTime from_ms(std::int64_t ms) {
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+}
+
+StoreError store_error(const storage::PgError& error) {
+  return StoreError{storage::describe(error)};
+}
+
+// checks jsonb: [{type, result: PASS|FAIL, message}, ...] (the shape the API shows).
+std::string checks_text(const std::vector<Check>& checks) {
+  boost::json::array array;
+  for (const auto& check : checks)
+    array.push_back(boost::json::object{{"type", check.type},
+                                        {"result", check.passed ? "PASS" : "FAIL"},
+                                        {"message", check.message}});
+  return to_json_text(array);
+}
+
+std::optional<std::vector<Check>> read_checks(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto parsed = parse_json(*text);
+  if (!parsed || !parsed->is_array()) return std::nullopt;
+  std::vector<Check> checks;
+  for (const auto& item : parsed->as_array()) {
+    if (!item.is_object()) continue;
+    const auto& object = item.as_object();
+    auto text_of = [&](const char* key) {
+      auto* value = object.if_contains(key);
+      return value && value->is_string() ? std::string{value->get_string()} : std::string{};
+    };
+    checks.push_back(Check{text_of("type"), text_of("result") == "PASS", text_of("message")});
+  }
+  return checks;
+}
+
+ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
+  ChangeRecord record;
+  record.request_id = std::string{rows.text(row, "request_id")};
+  record.user_id = std::string{rows.text(row, "user_id")};
+  record.line_number = std::string{rows.text(row, "line_number")};
+  record.previous_product_code = std::string{rows.text(row, "previous_product_code")};
+  record.previous_product_name = std::string{rows.text(row, "previous_product_name")};
+  record.target_product_code = std::string{rows.text(row, "target_product_code")};
+  record.target_product_name = std::string{rows.text(row, "target_product_name")};
+  record.status = parse_change_status(rows.text(row, "status")).value_or(ChangeStatus::kFailed);
+  record.idempotency_key = rows.optional_text(row, "idempotency_key");
+  record.fingerprint = std::string{rows.text(row, "fingerprint")};
+  if (auto reason = rows.optional_text(row, "failure_reason"))
+    record.failure_reason = parse_product_status(*reason).value_or(ProductStatus::kInternal);
+  record.result_message = rows.optional_text(row, "result_message");
+  record.kos_result_code = rows.optional_text(row, "kos_result_code");
+  record.checks = read_checks(rows.optional_text(row, "checks"));
+  record.kos_order_number = rows.optional_text(row, "kos_order_number");
+  record.effective_date = rows.optional_text(row, "effective_date");
+  record.requested_at = from_ms(rows.int64(row, "requested_ms"));
+  if (auto processed = rows.optional_int64(row, "processed_ms"))
+    record.processed_at = from_ms(*processed);
+  if (auto column = rows.find_column("stale")) record.stale = rows.boolean(row, *column);
+  return record;
+}
+
+std::optional<ChangeRecord> first(const storage::PgRows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return read_record(rows, 0);
+}
+
+storage::PgParams settle_params(const std::string& request_id, const ChangeOutcome& outcome,
+                                const std::optional<std::string>& previous_name,
+                                const std::optional<std::vector<Check>>& checks) {
+  std::optional<std::string> reason;
+  if (outcome.failure_reason) reason = std::string{to_text(*outcome.failure_reason)};
+  std::optional<std::string> checks_json;
+  if (checks) checks_json = checks_text(*checks);
+  return pg_params(request_id, to_text(outcome.status), reason, outcome.kos_message,
+                   outcome.kos_result_code, outcome.kos_order_number, outcome.effective_date,
+                   outcome.previous_product_code,
+                   outcome.previous_product_code ? previous_name : std::nullopt, checks_json);
+}
+
+// The history page (count, then the page's rows), in PostgreSQL's terms.
+boost::asio::awaitable<storage::PgResult<ChangePage>> page_of(storage::PgPool& pool_,
+                                                              HistoryFilter filter,
+                                                              phonebill::Deadline deadline) {
+  auto count_params =
+      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
+  auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
+  if (!counted) co_return counted.error();
+  ChangePage page;
+  page.total = counted->int64(0, "total");
+  std::int64_t offset = filter.page.offset();
+  if (page.total > offset) {
+    auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
+                                 filter.status, filter.page.size, offset);
+    auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
+    if (!rows) co_return rows.error();
+    for (std::size_t row = 0; row < rows->row_count(); ++row)
+      page.items.push_back(read_record(*rows, row));
+  }
+  co_return page;
+}
+
+}  // namespace
+
+void PgChangeStore::register_statements(storage::PgPool& pool) {
+  auto add = [&](std::string_view name, std::string_view sql) {
+    pool.register_statement(std::string{name}, std::string{sql});
+  };
+  add(queries::kInsertName, queries::kInsert);
+  add(queries::kFindByKeyName, queries::kFindByKey);
+  add(queries::kReleaseKeyName, queries::kReleaseKey);
+  add(queries::kSettleName, queries::kSettle);
+  add(queries::kFindName, queries::kFind);
+  add(queries::kClaimNextName, queries::kClaimNext);
+  add(queries::kReleaseClaimName, queries::kReleaseClaim);
+  add(queries::kListName, queries::kList);
+  add(queries::kCountName, queries::kCount);
+}
+
+boost::asio::awaitable<StoreResult<InsertResult>> PgChangeStore::insert(ChangeRecord record,
+                                                                        Deadline deadline) {
+  auto params = pg_params(
+      record.request_id, record.user_id, record.line_number, record.previous_product_code,
+      record.previous_product_name, record.target_product_code, record.target_product_name,
+      record.idempotency_key, record.fingerprint, record.http_request_id, record.trace_id);
+  auto inserted = co_await pool_.execute(queries::kInsertName, params, deadline);
+  if (inserted) co_return InsertResult::kInserted;
+  const auto& error = inserted.error();
+  if (error.is_unique_violation() && error.constraint == "product_changes_one_in_flight")
+    co_return InsertResult::kLineBusy;
+  if (error.is_unique_violation() && error.constraint == "product_changes_idempotency")
+    co_return InsertResult::kKeyTaken;
+  co_return store_error(error);
+}
+
+boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::settle(
+    std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
+    std::optional<std::vector<Check>> checks, Deadline deadline) {
+  auto params = settle_params(request_id, outcome, previous_name, checks);
+  auto updated = co_await pool_.execute(queries::kSettleName, params, deadline);
+  if (!updated) co_return store_error(updated.error());
+  if (!updated->empty()) co_return first(*updated);
+  co_return co_await find(std::move(request_id), deadline);
+}
+
+boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::find(
+    std::string request_id, Deadline deadline) {
+  auto params = pg_params(request_id);
+  auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
+  if (!rows) co_return store_error(rows.error());
+  co_return first(*rows);
+}
+
+boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::find_by_key(
+    std::string user_id, std::string key, Deadline deadline) {
+  auto params = pg_params(user_id, key);
+  auto rows = co_await pool_.execute(queries::kFindByKeyName, params, deadline);
+  if (!rows) co_return store_error(rows.error());
+  co_return first(*rows);
+}
+
+boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_key(std::string request_id,
+                                                                     Deadline deadline) {
+  auto params = pg_params(request_id);
+  auto released = co_await pool_.execute(queries::kReleaseKeyName, params, deadline);
+  if (!released) co_return store_error(released.error());
+  co_return StoreResult<void>{};
+}
+
+boost::asio::awaitable<StoreResult<ChangePage>> PgChangeStore::list(HistoryFilter filter,
+                                                                    Deadline deadline) {
+  auto page = co_await page_of(pool_, std::move(filter), deadline);
+  if (!page) co_return store_error(page.error());
+  co_return std::move(*page);
+}
+
+boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::claim_next(
+    std::chrono::milliseconds stale_after, std::chrono::milliseconds lease, Deadline deadline) {
+  auto params = pg_params(std::int64_t(stale_after.count()), std::int64_t(lease.count()));
+  auto rows = co_await pool_.execute(queries::kClaimNextName, params, deadline);
+  if (!rows) co_return store_error(rows.error());
+  co_return first(*rows);
+}
+
+boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_claim(
+    std::string request_id, std::chrono::milliseconds retry_after, Deadline deadline) {
+  auto params = pg_params(request_id, std::int64_t(retry_after.count()));
+  auto updated = co_await pool_.execute(queries::kReleaseClaimName, params, deadline);
+  if (!updated) co_return store_error(updated.error());
+  co_return StoreResult<void>{};
+}
+
+}  // namespace phonebill::product
