@@ -96,7 +96,7 @@ TEST_F(ReconcilerTest, OrderNotFoundResendsTheSameRequestIdAndCompletesOnce) {
   EXPECT_EQ(result.settled, 1);
   EXPECT_EQ(store.get("change-1")->status, ChangeStatus::kCompleted);
   ASSERT_EQ(transport.calls(KosOperation::kProductChange), 1);
-  const auto& sent = transport.requests().back();
+  auto sent = transport.requests().back();
   EXPECT_NE(sent.body.find("\"requestId\":\"change-1\""), std::string::npos) << sent.body;
   EXPECT_NE(sent.body.find("\"currentProductCode\":\"LTE-BASIC-001\""), std::string::npos);
   // Settled: the next pass has nothing to claim, nothing is sent again.
