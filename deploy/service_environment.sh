@@ -82,7 +82,7 @@ service_environment() {
   if [[ $1 == --operator ]]; then operator=1; shift; fi
   local service=$1 assignment line name value open=$PLACEHOLDER_OPEN
   shift
-  [[ -n ${SERVICE_LINES[common]+set} ]] || read_service_description
+  declare -p SERVICE_LINES >/dev/null 2>&1 || read_service_description
   [[ -n ${SERVICE_LINES[$service]+set} && $service != common ]] ||
     die "$SERVICES_FILE has no service [$service]"
   local -A PLACEHOLDERS=([ROOT]=$ROOT) values=()
