@@ -11,9 +11,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVICES_FILE = join(ROOT, 'deploy', 'services.conf');
 
-/** The [common] and `service` variable lines of the file, in order: [name, template]. */
+/**
+ * The [common] and `service` variable lines of the file, in order ([name, template]), and
+ * the service's facts ({ port, database, scales }).
+ */
 function readSections(file, service) {
   const lines = [];
+  const facts = {};
   let section = '';
   let found = false;
   readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
@@ -28,9 +32,15 @@ function readSections(file, service) {
     if (!section || !match) throw new Error(`${file}:${index + 1}: expected [service], fact=value or NAME=value`);
     const isVariable = /^[A-Z_]/.test(match[1]);
     if (isVariable && (section === 'common' || section === service)) lines.push([match[1], match[2]]);
+    if (!isVariable && section === service) facts[match[1]] = match[2];
   });
   if (!found || service === 'common') throw new Error(`${file} has no service [${service}]`);
-  return lines;
+  return { lines, facts };
+}
+
+/** The facts of `service` for starters: { port, database ('-': none), scales }. */
+export function serviceFacts(service, file = SERVICES_FILE) {
+  return readSections(file, service).facts;
 }
 
 /** ${KEY} and ${KEY:-word} filled from `substitutions`; `where` names the line in errors. */
@@ -64,7 +74,7 @@ function expand(where, text, substitutions) {
 export function serviceEnvironment(service, substitutions, overrides = {}, file = SERVICES_FILE) {
   const filled = { ROOT, ...substitutions };
   const environment = {};
-  for (const [name, template] of readSections(file, service)) {
+  for (const [name, template] of readSections(file, service).lines) {
     environment[name] = expand(`${file}: [${service}] ${name}`, template, filled);
   }
   for (const name of Object.keys(environment)) if (environment[name] === '') delete environment[name];
