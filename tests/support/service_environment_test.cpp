@@ -156,9 +156,10 @@ struct ReaderOutput {
 ReaderOutput run_reader(std::vector<std::string> command) {
   static int counter = 0;
   auto log = make_temp_directory("reader") / ("out-" + std::to_string(counter++));
-  ChildProcessOptions options{.executable = command.front(),
-                              .arguments = {command.begin() + 1, command.end()},
-                              .log_path = log.string()};
+  ChildProcessOptions options{
+      .executable = command.front(),
+      .arguments = std::vector<std::string>(command.begin() + 1, command.end()),
+      .log_path = log.string()};
   ChildProcess child{options};
   ReaderOutput output;
   output.status = child.wait_for_exit(30s).value_or(-1);
