@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/config.hpp"
+#include "http/server.hpp"
 #include "support/child_process.hpp"
 #include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
@@ -145,6 +147,24 @@ TEST(ServiceEnvironmentTest, RealDescriptionWiresEveryService) {
   EXPECT_EQ(gateway.count("PHONEBILL_DATABASE_URL"), 0u);
   for (const auto& service : kServices)
     EXPECT_EQ(service_environment(service, subs).at("PHONEBILL_HTTP_PORT"), "1001") << service;
+}
+
+// The description's [common] settings are the HTTP server's compiled-in defaults, so a
+// fixture that overrides none runs a service as the service would run with nothing set.
+TEST(ServiceEnvironmentTest, CommonSettingsEqualTheServersCompiledInDefaults) {
+  auto environment = service_environment("kos-sim", standard_substitutions());
+  const http::ServerOptions defaults;
+  auto described =
+      http::ServerOptions::from_environment(Environment::from_map(environment), "kos-sim", 0);
+  EXPECT_EQ(described.address, defaults.address);
+  EXPECT_EQ(described.io_threads, defaults.io_threads);
+  EXPECT_EQ(described.body_limit, defaults.body_limit);
+  EXPECT_EQ(described.header_limit, defaults.header_limit);
+  EXPECT_EQ(described.idle_timeout, defaults.idle_timeout);
+  EXPECT_EQ(described.header_timeout, defaults.header_timeout);
+  EXPECT_EQ(described.request_deadline, defaults.request_deadline);
+  EXPECT_EQ(described.shutdown_grace, defaults.shutdown_grace);
+  EXPECT_EQ(described.access_log, defaults.access_log);
 }
 
 // Runs a reader in a child process; its NAME=value lines, or the exit status when it failed.
