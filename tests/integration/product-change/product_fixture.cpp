@@ -165,12 +165,10 @@ void ProductChangeTest::SetUpTestSuite() {
   s.product_database = create_database("product");
   start_product();
   std::string jwks_url = s.auth->url();
-  s.gateway = start_gateway(
-      {{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
-       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
-       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:" + std::to_string(s.product_port)},
-       {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)}},
-      s.directory);
+  s.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
+                             {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
+                             {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", loopback_url(s.product_port)}},
+                            s.directory);
 }
 
 void ProductChangeTest::TearDownTestSuite() {
