@@ -40,13 +40,9 @@ start_auth() {
   local name=$1 ops=$2 memory=$3 threads=${4:-2}
   if [[ -n $AUTH_PID ]]; then kill "$AUTH_PID"; wait "$AUTH_PID" 2>/dev/null || true; fi
   AUTH_PORT=$(free_port)
-  PHONEBILL_DATABASE_URL=$(bench_createdb "auth_$name") PHONEBILL_HTTP_PORT=$AUTH_PORT \
-    PHONEBILL_MIGRATIONS_DIR=$ROOT/db/auth PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-    PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets PHONEBILL_ENVIRONMENT=local \
-    PHONEBILL_IO_THREADS=2 PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn \
-    PHONEBILL_PASSWORD_OPS_LIMIT=$ops PHONEBILL_PASSWORD_MEMORY_KIB=$memory \
-    PHONEBILL_PASSWORD_THREADS=$threads \
-    "$AUTH_BIN" >"$BENCH_TMP/auth-$name.log" 2>&1 &
+  bench_service_env auth PORT="$AUTH_PORT" DATABASE_URL="$(bench_createdb "auth_$name")"
+  env "${SERVICE_ENV[@]}" PHONEBILL_PASSWORD_OPS_LIMIT="$ops" PHONEBILL_PASSWORD_MEMORY_KIB="$memory" \
+    PHONEBILL_PASSWORD_THREADS="$threads" "$AUTH_BIN" >"$BENCH_TMP/auth-$name.log" 2>&1 &
   AUTH_PID=$!
   BENCH_PIDS+=("$AUTH_PID")
   bench_wait_http "http://127.0.0.1:$AUTH_PORT/readyz"

@@ -25,27 +25,26 @@ bench_start_datastores
 
 step "Starting kos-sim, auth, bill-inquiry and the gateway"
 KOS_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_kos)" PHONEBILL_HTTP_PORT=$KOS_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos KOS_SIM_CUSTOMERS=100 KOS_SIM_LATENCY_MS=5 KOS_SIM_JITTER_MS=2 \
+bench_service_env kos-sim PORT="$KOS_PORT" DATABASE_URL="$(bench_createdb phonebill_kos)" CUSTOMERS=100
+env "${SERVICE_ENV[@]}" KOS_SIM_LATENCY_MS=5 KOS_SIM_JITTER_MS=2 \
   "$BIN/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$KOS_PORT/readyz" 600
 AUTH_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_auth)" PHONEBILL_HTTP_PORT=$AUTH_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/auth "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
+bench_service_env auth PORT="$AUTH_PORT" DATABASE_URL="$(bench_createdb phonebill_auth)"
+env "${SERVICE_ENV[@]}" "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$AUTH_PORT/readyz" 300
 BILL_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_bill)" PHONEBILL_HTTP_PORT=$BILL_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/bill PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
-  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT "$BIN/bill-inquiry/bill-inquiry" >"$BENCH_TMP/bill.log" 2>&1 &
+bench_service_env bill-inquiry PORT="$BILL_PORT" DATABASE_URL="$(bench_createdb phonebill_bill)" \
+  KOS_SIM_URL="http://127.0.0.1:$KOS_PORT" AUTH_URL="http://127.0.0.1:$AUTH_PORT"
+env "${SERVICE_ENV[@]}" "$BIN/bill-inquiry/bill-inquiry" >"$BENCH_TMP/bill.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$BILL_PORT/readyz" 300
 GW_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT="$(free_port)" \
-  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:$BILL_PORT \
-  PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:1 PHONEBILL_GATEWAY_RATE_LIMITS=false \
-  "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
+bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$(free_port)" AUTH_URL="http://127.0.0.1:$AUTH_PORT" \
+  BILL_INQUIRY_URL="http://127.0.0.1:$BILL_PORT" PRODUCT_CHANGE_URL=http://127.0.0.1:1
+env "${SERVICE_ENV[@]}" PHONEBILL_GATEWAY_RATE_LIMITS=false "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
 GW_PID=$!
 BENCH_PIDS+=("$GW_PID")
 bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 300

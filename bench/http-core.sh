@@ -15,10 +15,8 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || die "needs wrk and n
 step "Starting PostgreSQL and kos-sim (1 I/O thread, no latency, no access log)"
 bench_start_postgres
 KOS_PORT=$(free_port)
-PHONEBILL_DATABASE_URL=$(bench_createdb phonebill_kos) \
-  PHONEBILL_HTTP_PORT=$KOS_PORT PHONEBILL_IO_THREADS=1 PHONEBILL_ACCESS_LOG=false \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos PHONEBILL_LOG_LEVEL=warn \
-  KOS_SIM_LATENCY_MS=0 KOS_SIM_JITTER_MS=0 KOS_SIM_CUSTOMERS=100 \
+bench_service_env kos-sim PORT="$KOS_PORT" DATABASE_URL="$(bench_createdb phonebill_kos)" CUSTOMERS=100
+env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 KOS_SIM_LATENCY_MS=0 KOS_SIM_JITTER_MS=0 \
   "$ROOT/build/release/services/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
 KOS_PID=$!
 BENCH_PIDS+=("$KOS_PID")

@@ -13,8 +13,8 @@ DATABASE_URL=$(bench_createdb phonebill_kos)
 KOS_PORT=$(free_port)
 step "kos-sim --customers $CUSTOMERS"
 started=$(date +%s.%N)
-PHONEBILL_DATABASE_URL=$DATABASE_URL PHONEBILL_HTTP_PORT=$KOS_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos KOS_SIM_LATENCY_MS=0 KOS_SIM_JITTER_MS=0 \
+bench_service_env kos-sim PORT="$KOS_PORT" DATABASE_URL="$DATABASE_URL" CUSTOMERS="$CUSTOMERS"
+env "${SERVICE_ENV[@]}" KOS_SIM_LATENCY_MS=0 KOS_SIM_JITTER_MS=0 \
   "$ROOT/build/release/services/kos-sim/kos-sim" --customers "$CUSTOMERS" >"$BENCH_TMP/kos-sim.log" 2>&1 &
 BENCH_PIDS+=("$!")
 bench_wait_http "http://127.0.0.1:$KOS_PORT/readyz" 3600

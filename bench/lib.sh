@@ -1,13 +1,16 @@
 # shellcheck shell=bash
-# bench/lib.sh — shared pieces of the benchmark scripts: a throwaway PostgreSQL, wrk runs
-# parsed into one table row, and cleanup. Sourced by bench/*.sh; needs ./phonebill's
-# deploy helpers (sourced here) and a Release build.
+# bench/lib.sh — shared pieces of the benchmark scripts: a throwaway PostgreSQL and Redis,
+# each service's environment from deploy/services.conf, wrk runs parsed into one table
+# row, and cleanup. Sourced by bench/*.sh; needs ./phonebill's deploy helpers (sourced
+# here) and a Release build.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../deploy/common.sh
 source "$ROOT/deploy/common.sh"
 # shellcheck source=../deploy/datastores.sh
 source "$ROOT/deploy/datastores.sh"
+# shellcheck source=../deploy/service_environment.sh
+source "$ROOT/deploy/service_environment.sh"
 
 BENCH_TMP=$(mktemp -d -t phonebill-bench.XXXXXX)
 chmod 711 "$BENCH_TMP"
@@ -45,16 +48,27 @@ bench_start_redis() {
   BENCH_PIDS+=("$REDIS_PID")
 }
 
-# PostgreSQL (bench_start_postgres) and Redis (bench_start_redis); also sets COMMON, the
-# environment every service of a bench shares.
+# PostgreSQL (bench_start_postgres), Redis (bench_start_redis) and the secrets directory.
 bench_start_datastores() {
   step "Starting PostgreSQL and Redis"
   bench_start_postgres
   bench_start_redis
-  # shellcheck disable=SC2034 # read by the bench scripts that source this file
-  COMMON=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn "PHONEBILL_SECRETS_DIR=$BENCH_TMP/secrets"
-    "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" PHONEBILL_ENVIRONMENT=local)
   mkdir -p "$BENCH_TMP/secrets" && chmod 700 "$BENCH_TMP/secrets"
+}
+
+# bench_service_env <service> [KEY=value]...: fills SERVICE_ENV with the service's
+# environment as deploy/services.conf describes it, its placeholders filled from the
+# arguments (Redis once started, the secrets directory and web/dist are preset); a
+# setting you export (PHONEBILL_HEADER_TIMEOUT_MS=5000 bench/slowloris.sh) replaces the
+# description's, as under ./phonebill up; then the benchmarks' quiet logging. Start the
+# service with   env "${SERVICE_ENV[@]}" [this run's VAR=value...] <binary>
+bench_service_env() {
+  local service=$1
+  shift
+  local -a preset=("SECRETS_DIR=$BENCH_TMP/secrets" "WEB_DIR=$ROOT/web/dist")
+  [[ -n ${REDIS_PORT:-} ]] && preset+=("REDIS_URL=redis://127.0.0.1:$REDIS_PORT")
+  service_environment --operator "$service" "${preset[@]}" "$@"
+  SERVICE_ENV+=(PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn)
 }
 
 # bench_createdb NAME: an empty database; prints its URL.

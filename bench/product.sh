@@ -23,31 +23,29 @@ bench_start_datastores
 
 step "Starting kos-sim ($LINES customers, default latency 100 ± 50 ms)"
 KOS_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_kos)" PHONEBILL_HTTP_PORT=$KOS_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/kos KOS_SIM_CUSTOMERS=$LINES \
-  "$BIN/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
+bench_service_env kos-sim PORT="$KOS_PORT" DATABASE_URL="$(bench_createdb phonebill_kos)" CUSTOMERS="$LINES"
+env "${SERVICE_ENV[@]}" "$BIN/kos-sim/kos-sim" >"$BENCH_TMP/kos-sim.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$KOS_PORT/readyz" 600
 
 step "Starting auth (JWKS), product-change and the gateway"
 AUTH_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_auth)" PHONEBILL_HTTP_PORT=$AUTH_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/auth "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
+bench_service_env auth PORT="$AUTH_PORT" DATABASE_URL="$(bench_createdb phonebill_auth)"
+env "${SERVICE_ENV[@]}" "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$AUTH_PORT/readyz"
 PRODUCT_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_DATABASE_URL="$(bench_createdb phonebill_product)" PHONEBILL_HTTP_PORT=$PRODUCT_PORT \
-  PHONEBILL_MIGRATIONS_DIR=$ROOT/db/product PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
-  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_DATABASE_POOL_SIZE=16 \
+bench_service_env product-change PORT="$PRODUCT_PORT" DATABASE_URL="$(bench_createdb phonebill_product)" \
+  KOS_SIM_URL="http://127.0.0.1:$KOS_PORT" AUTH_URL="http://127.0.0.1:$AUTH_PORT"
+env "${SERVICE_ENV[@]}" PHONEBILL_DATABASE_POOL_SIZE=16 \
   "$BIN/product-change/product-change" >"$BENCH_TMP/product.log" 2>&1 &
 PRODUCT_PID=$!
 BENCH_PIDS+=("$PRODUCT_PID")
 bench_wait_http "http://127.0.0.1:$PRODUCT_PORT/readyz"
 GW_PORT=$(free_port)
-env "${COMMON[@]}" PHONEBILL_HTTP_PORT=$GW_PORT PHONEBILL_ADMIN_PORT="$(free_port)" \
-  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:$AUTH_PORT PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:1 \
-  PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:$PRODUCT_PORT PHONEBILL_UPSTREAM_KOS_SIM=http://127.0.0.1:$KOS_PORT \
-  PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000 \
+bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$(free_port)" AUTH_URL="http://127.0.0.1:$AUTH_PORT" \
+  BILL_INQUIRY_URL=http://127.0.0.1:1 PRODUCT_CHANGE_URL="http://127.0.0.1:$PRODUCT_PORT"
+env "${SERVICE_ENV[@]}" PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000 \
   PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000 \
   PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
 GW_PID=$!

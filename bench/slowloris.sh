@@ -28,11 +28,9 @@ step "Starting Redis and the gateway"
 bench_start_redis
 GW_PORT=$(free_port)
 ADMIN_PORT=$(free_port)
-env PHONEBILL_ACCESS_LOG=false PHONEBILL_LOG_LEVEL=warn PHONEBILL_HTTP_PORT=$GW_PORT \
-  PHONEBILL_ADMIN_PORT=$ADMIN_PORT PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-  PHONEBILL_UPSTREAM_AUTH=http://127.0.0.1:1 PHONEBILL_UPSTREAM_BILL_INQUIRY=http://127.0.0.1:1 \
-  PHONEBILL_UPSTREAM_PRODUCT_CHANGE=http://127.0.0.1:1 \
-  "$GATEWAY_BIN" >"$BENCH_TMP/gateway.log" 2>&1 &
+bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$ADMIN_PORT" AUTH_URL=http://127.0.0.1:1 \
+  BILL_INQUIRY_URL=http://127.0.0.1:1 PRODUCT_CHANGE_URL=http://127.0.0.1:1
+env "${SERVICE_ENV[@]}" "$GATEWAY_BIN" >"$BENCH_TMP/gateway.log" 2>&1 &
 GW_PID=$!
 BENCH_PIDS+=("$GW_PID")
 bench_wait_http "http://127.0.0.1:$GW_PORT/healthz" 60

@@ -1,27 +1,26 @@
 # shellcheck shell=bash
 # deploy/services.sh — running phonebill's own services for `./phonebill up`: each
 # instance is a background process in its own session, stdout/stderr appended to
-# .run/logs/<instance>.log, pid in .run/pids/<instance>.pid. The environment of every
-# process is built here from the service table in ./phonebill (see
-# docs/configuration.md). Entry points: load_service_table, start_service,
-# stop_instances, running_instances, instance_state.
+# .run/logs/<instance>.log, pid in .run/pids/<instance>.pid. The services and the
+# environment of every process come from deploy/services.conf (read by
+# deploy/service_environment.sh; see docs/configuration.md). Entry points:
+# load_service_table, start_service, stop_instances, running_instances, instance_state.
 
-# Fills SERVICE_NAMES (table order) and the SVC_* maps from $SERVICES (./phonebill).
+# Fills SERVICE_NAMES (start order) and the SVC_* maps from deploy/services.conf.
 load_service_table() {
-  SERVICE_NAMES=()
-  declare -gA SVC_PORT=() SVC_DB=() SVC_MIGRATIONS=() SVC_SCALE=()
-  local name port db migrations scale
-  while read -r name port db migrations scale; do
-    [[ -z $name || $name == \#* ]] && continue
-    SERVICE_NAMES+=("$name")
-    SVC_PORT[$name]=$port SVC_DB[$name]=$db SVC_MIGRATIONS[$name]=$migrations SVC_SCALE[$name]=$scale
-  done <<<"$SERVICES"
+  read_service_description
+  declare -gA SVC_PORT=() SVC_DB=() SVC_SCALE=()
+  local name
+  for name in "${SERVICE_NAMES[@]}"; do
+    SVC_PORT[$name]=${SERVICE_FACTS[$name.port]:-}
+    SVC_DB[$name]=${SERVICE_FACTS[$name.database]:--}
+    SVC_SCALE[$name]=${SERVICE_FACTS[$name.scales]:-1}
+    [[ ${SVC_PORT[$name]} =~ ^[0-9]+$ ]] || die "$SERVICES_FILE: [$name] needs port=<number>"
+  done
 }
 
 service_binary() { echo "$ROOT/build/release/services/$1/$1"; }
 service_built() { [[ -x $(service_binary "$1") ]]; }
-# KOS_SIM for kos-sim: the infix of per-service override variables.
-upper_name() { local up=${1^^}; echo "${up//-/_}"; }
 
 # How many instances of a service run: --instances N for scalable ones, else 1.
 instance_count() { if [[ ${SVC_SCALE[$1]} == n ]]; then echo "$INSTANCES"; else echo 1; fi; }
@@ -49,85 +48,29 @@ service_urls() {
   echo "${urls[*]}"
 }
 
-# The value of a common setting for one service: PHONEBILL_<SERVICE>_<SUFFIX> (for
-# example PHONEBILL_KOS_SIM_LOG_LEVEL), else the variable itself, else the default.
-setting() {
-  local up=$1 key=$2 default=$3
-  local per="PHONEBILL_${up}_${key#PHONEBILL_}"
-  if [[ -n ${!per:-} ]]; then
-    echo "${!per}"
-  else
-    echo "${!key:-$default}"
-  fi
-}
-
-# Settings every service gets, with their defaults (docs/configuration.md).
-COMMON_SETTINGS=(
-  PHONEBILL_HTTP_ADDRESS=127.0.0.1
-  PHONEBILL_IO_THREADS=2
-  PHONEBILL_LOG_LEVEL=info
-  PHONEBILL_DATABASE_POOL_SIZE=8
-  PHONEBILL_ACCESS_LOG=true
-  PHONEBILL_BODY_LIMIT_BYTES=65536
-  PHONEBILL_HEADER_LIMIT_BYTES=16384
-  PHONEBILL_IDLE_TIMEOUT_MS=60000
-  PHONEBILL_HEADER_TIMEOUT_MS=10000
-  PHONEBILL_REQUEST_DEADLINE_MS=30000
-  PHONEBILL_SHUTDOWN_GRACE_MS=10000
-  PHONEBILL_ENVIRONMENT=local
-)
-
-# Fills SERVICE_ENV (NAME=value words) for instance <i> of service <name>.
+# Fills SERVICE_ENV (NAME=value words) for instance <i> of service <name>: the wiring
+# (ports, URLs, database, directories) computed here fills the placeholders of
+# deploy/services.conf; its settings take the operator's overrides (--operator).
 build_service_env() {
-  local name=$1 i=$2 up kv key
-  up=$(upper_name "$name")
-  SERVICE_ENV=()
-  for kv in "${COMMON_SETTINGS[@]}"; do
-    key=${kv%%=*}
-    SERVICE_ENV+=("$key=$(setting "$up" "$key" "${kv#*=}")")
-  done
-  SERVICE_ENV+=(
-    "PHONEBILL_HTTP_PORT=$(instance_port "$name" "$i")"
-    "PHONEBILL_INSTANCE=$(instance_name "$name" "$i")"
-    "PHONEBILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
-    "PHONEBILL_SECRETS_DIR=$SECRETS_DIR"
+  local name=$1 i=$2 other
+  local -a wiring=(
+    "PORT=$(instance_port "$name" "$i")"
+    "INSTANCE=$(instance_name "$name" "$i")"
+    "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+    "SECRETS_DIR=$SECRETS_DIR"
+    "CUSTOMERS=$CUSTOMERS"
+    "ADMIN_PORT=${PHONEBILL_GATEWAY_ADMIN_PORT:-9080}"
+    "WEB_DIR=${PHONEBILL_WEB_DIR:-$ROOT/web/dist}"
   )
-  local db=${SVC_DB[$name]} migrations=${SVC_MIGRATIONS[$name]}
+  local db=${SVC_DB[$name]}
   if [[ $db != - ]]; then
-    SERVICE_ENV+=("PHONEBILL_DATABASE_URL=postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@127.0.0.1:$PG_PORT/$db")
+    wiring+=("DATABASE_URL=postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@127.0.0.1:$PG_PORT/$db")
   fi
-  [[ $migrations != - ]] && SERVICE_ENV+=("PHONEBILL_MIGRATIONS_DIR=$ROOT/$migrations")
   # Where every service of the table answers (gateway upstreams, KOS, JWKS).
-  local other
   for other in "${SERVICE_NAMES[@]}"; do
-    SERVICE_ENV+=("PHONEBILL_UPSTREAM_$(upper_name "$other")=$(service_urls "$other")")
+    wiring+=("$(upper_name "$other")_URL=$(service_urls "$other")")
   done
-  service_extra_env "$name"
-}
-
-# Settings of one service only. A new service with settings of its own adds a case.
-service_extra_env() {
-  case $1 in
-    kos-sim)
-      SERVICE_ENV+=(
-        "KOS_SIM_CUSTOMERS=$CUSTOMERS"
-        "KOS_SIM_SEED=${KOS_SIM_SEED:-42}"
-        "KOS_SIM_LATENCY_MS=${KOS_SIM_LATENCY_MS:-100}"
-        "KOS_SIM_JITTER_MS=${KOS_SIM_JITTER_MS:-50}"
-        "KOS_SIM_ERROR_RATE=${KOS_SIM_ERROR_RATE:-0}"
-        "KOS_SIM_TIMEOUT_RATE=${KOS_SIM_TIMEOUT_RATE:-0}"
-        "KOS_SIM_OUTAGE=${KOS_SIM_OUTAGE:-false}"
-      )
-      [[ -n ${KOS_SIM_ADMIN_TOKEN:-} ]] && SERVICE_ENV+=("KOS_SIM_ADMIN_TOKEN=$KOS_SIM_ADMIN_TOKEN")
-      ;;
-    gateway)
-      SERVICE_ENV+=(
-        "PHONEBILL_ADMIN_PORT=${PHONEBILL_GATEWAY_ADMIN_PORT:-9080}"
-        "PHONEBILL_WEB_DIR=${PHONEBILL_WEB_DIR:-$ROOT/web/dist}"
-      )
-      ;;
-  esac
-  return 0
+  service_environment --operator "$name" "${wiring[@]}"
 }
 
 # Prints the pid of a running instance; fails when it is not running. The process must

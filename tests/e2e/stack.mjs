@@ -1,12 +1,15 @@
 // Starts the real phonebill stack for the browser tests on free loopback ports: kos-sim,
 // auth, bill-inquiry, product-change (when built) and the gateway serving web/dist, each
-// with its own fresh database in the given PostgreSQL and a logical Redis database.
+// with its own fresh database in the given PostgreSQL and a logical Redis database. Each
+// service's environment comes from deploy/services.conf (service_environment.mjs), with
+// this stack's own settings as explicit overrides.
 // Everything started here is stopped by stop() (SIGTERM, then SIGKILL after 10 s).
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { serviceEnvironment, serviceFacts } from './service_environment.mjs';
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -56,7 +59,7 @@ export class Stack {
   }
 
   createDatabase(service) {
-    const name = `e2e_${service}_${this.suffix}`;
+    const name = `e2e_${service.replaceAll('-', '_')}_${this.suffix}`;
     psql(this.pgDsn, `CREATE DATABASE ${name}`);
     this.databases.push(name);
     return withDatabase(this.pgDsn, name);
@@ -74,50 +77,51 @@ export class Stack {
     this.adminPort = await freePort();
     const url = (name) => `http://127.0.0.1:${this.ports[name]}`;
     this.urls = Object.fromEntries(names.map((n) => [n, url(n)]));
-    const common = {
+    // The wiring: the placeholders of deploy/services.conf.
+    const wiring = {
+      REDIS_URL: this.redisUrl,
+      SECRETS_DIR: this.secretsDir,
+      CUSTOMERS: '100',
+      ADMIN_PORT: String(this.adminPort),
+      WEB_DIR: join(this.root, 'web', 'dist'),
+      KOS_SIM_URL: url('kos-sim'),
+      AUTH_URL: url('auth'),
+      BILL_INQUIRY_URL: url('bill-inquiry'),
+      PRODUCT_CHANGE_URL: url('product-change'),
+    };
+    // Settings of this stack, on top of the description, for every service.
+    const shared = {
+      PHONEBILL_DATABASE_POOL_SIZE: '4',
+      // Short KOS breaker so the outage test recovers quickly.
+      PHONEBILL_KOS_BREAKER_OPEN_MS: '2000',
+    };
+    const processEnvironment = {
       PATH: process.env.PATH,
       TZ: process.env.TZ ?? 'UTC',
       ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? '',
       UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? '',
-      PHONEBILL_ENVIRONMENT: 'local',
-      PHONEBILL_HTTP_ADDRESS: '127.0.0.1',
-      PHONEBILL_IO_THREADS: '2',
-      PHONEBILL_LOG_LEVEL: 'info',
-      PHONEBILL_DATABASE_POOL_SIZE: '4',
-      PHONEBILL_REDIS_URL: this.redisUrl,
-      PHONEBILL_SECRETS_DIR: this.secretsDir,
-      PHONEBILL_UPSTREAM_KOS_SIM: url('kos-sim'),
-      PHONEBILL_UPSTREAM_AUTH: url('auth'),
-      PHONEBILL_UPSTREAM_BILL_INQUIRY: url('bill-inquiry'),
-      PHONEBILL_UPSTREAM_PRODUCT_CHANGE: url('product-change'),
-      PHONEBILL_UPSTREAM_GATEWAY: url('gateway'),
-      // Short KOS breaker so the outage test recovers quickly.
-      PHONEBILL_KOS_BREAKER_OPEN_MS: '2000',
     };
-    const service = (name, db, extra = {}) => ({
-      ...common,
-      PHONEBILL_HTTP_PORT: String(this.ports[name]),
-      PHONEBILL_INSTANCE: name,
-      ...(db ? { PHONEBILL_DATABASE_URL: this.createDatabase(db), PHONEBILL_MIGRATIONS_DIR: join(this.root, 'db', db) } : {}),
-      ...extra,
+    const service = (name, overrides = {}) => ({
+      ...processEnvironment,
+      ...serviceEnvironment(name, {
+        ...wiring,
+        PORT: String(this.ports[name]),
+        INSTANCE: name,
+        ...(serviceFacts(name).database !== '-' ? { DATABASE_URL: this.createDatabase(name) } : {}),
+      }, { ...shared, ...overrides }),
     });
 
-    await this.spawn('kos-sim', service('kos-sim', 'kos', {
-      KOS_SIM_CUSTOMERS: '100', KOS_SIM_SEED: '42', KOS_SIM_LATENCY_MS: '0', KOS_SIM_JITTER_MS: '0',
-    }), 180);
+    await this.spawn('kos-sim', service('kos-sim', { KOS_SIM_LATENCY_MS: '0', KOS_SIM_JITTER_MS: '0' }), 180);
     // The shortest access-token lifetime auth allows: the app refreshes 5 s after login.
-    await this.spawn('auth', service('auth', 'auth', { PHONEBILL_ACCESS_TOKEN_TTL_SECONDS: '60' }), 60);
-    const waits = [this.spawn('bill-inquiry', service('bill-inquiry', 'bill', {
+    await this.spawn('auth', service('auth', { PHONEBILL_ACCESS_TOKEN_TTL_SECONDS: '60' }), 60);
+    const waits = [this.spawn('bill-inquiry', service('bill-inquiry', {
       // Cached bills go stale after 1.5 s so the outage test can show STALE_CACHE.
       PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS: '1500',
       PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS: '1500',
     }), 60)];
-    if (this.has('product-change')) waits.push(this.spawn('product-change', service('product-change', 'product'), 60));
+    if (this.has('product-change')) waits.push(this.spawn('product-change', service('product-change'), 60));
     await Promise.all(waits);
-    await this.spawn('gateway', service('gateway', null, {
-      PHONEBILL_ADMIN_PORT: String(this.adminPort),
-      PHONEBILL_WEB_DIR: join(this.root, 'web', 'dist'),
-      PHONEBILL_OPENAPI_FILE: join(this.root, 'docs', 'openapi.yaml'),
+    await this.spawn('gateway', service('gateway', {
       // Many logins from one address in a few seconds: loosen the login limit only.
       PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND: '50',
       PHONEBILL_GATEWAY_RATE_LOGIN_BURST: '100',

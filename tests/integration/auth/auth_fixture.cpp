@@ -14,6 +14,7 @@
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
 #include "support/response_capture.hpp"
+#include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -76,18 +77,15 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
   instance.port = find_free_port();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/auth/auth";
-  options.environment = {
-      {"PHONEBILL_DATABASE_URL", settings.database_dsn.empty() ? auth.dsn : settings.database_dsn},
-      {"PHONEBILL_HTTP_PORT", std::to_string(instance.port)},
-      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/auth"},
-      {"PHONEBILL_REDIS_URL", settings.redis_url.empty() ? redis_url() : settings.redis_url},
-      {"PHONEBILL_SECRETS_DIR", auth.secrets},
-      {"PHONEBILL_ENVIRONMENT", "local"},
-      {"PHONEBILL_IO_THREADS", "2"},
-      {"PHONEBILL_LOG_LEVEL", "debug"},
-      {"PHONEBILL_REQUEST_DEADLINE_MS", "20000"},
-      {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)},
-  };
+  options.environment = service_environment(
+      "auth",
+      {{"PORT", std::to_string(instance.port)},
+       {"DATABASE_URL", settings.database_dsn.empty() ? auth.dsn : settings.database_dsn},
+       {"REDIS_URL", settings.redis_url.empty() ? redis_url() : settings.redis_url},
+       {"SECRETS_DIR", auth.secrets}},
+      {{"PHONEBILL_LOG_LEVEL", "debug"},
+       {"PHONEBILL_REQUEST_DEADLINE_MS", "20000"},
+       {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)}});
   for (const auto& [name, value] : settings.environment) options.environment[name] = value;
   options.log_path =
       auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) + ".log";

@@ -20,6 +20,7 @@
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
 #include "support/response_capture.hpp"
+#include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
 
@@ -94,24 +95,22 @@ void start_bill(const std::string& redis) {
   auto& s = suite();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/bill-inquiry/bill-inquiry";
-  options.environment = {
-      {"PHONEBILL_DATABASE_URL", s.bill_database},
-      {"PHONEBILL_HTTP_PORT", std::to_string(s.bill_port)},
-      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/bill"},
-      {"PHONEBILL_REDIS_URL", redis},
-      {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
-      {"PHONEBILL_UPSTREAM_AUTH", s.auth->url()},
-      {"PHONEBILL_IO_THREADS", "2"},
-      {"PHONEBILL_ACCESS_LOG", "false"},
-      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
-      // Long enough for the outage test's fail-fast rounds, short enough to wait out.
-      {"PHONEBILL_KOS_BREAKER_OPEN_MS", "5000"},
-      {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
-      {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
-      // Short freshness so the stale-copy test need not wait a day.
-      {"PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", "4000"},
-      {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"},
-  };
+  options.environment = service_environment(
+      "bill-inquiry",
+      {{"PORT", std::to_string(s.bill_port)},
+       {"DATABASE_URL", s.bill_database},
+       {"REDIS_URL", redis},
+       {"KOS_SIM_URL", loopback_url(s.kos_port)},
+       {"AUTH_URL", s.auth->url()}},
+      {{"PHONEBILL_ACCESS_LOG", "false"},
+       {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+       // Long enough for the outage test's fail-fast rounds, short enough to wait out.
+       {"PHONEBILL_KOS_BREAKER_OPEN_MS", "5000"},
+       {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
+       {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
+       // Short freshness so the stale-copy test need not wait a day.
+       {"PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", "4000"},
+       {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"}});
   options.log_path = s.log_directory + "/bill-inquiry-" + std::to_string(s.restarts++) + ".log";
   s.bill = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(s.bill_port, "/readyz", std::chrono::seconds{60})) {
@@ -193,15 +192,14 @@ void BillInquiryTest::SetUpTestSuite() {
   ChildProcessOptions kos;
   kos.executable = build_directory() + "/services/kos-sim/kos-sim";
   s.kos_database = create_database("kosbill");
-  kos.environment = {{"PHONEBILL_DATABASE_URL", s.kos_database},
-                     {"PHONEBILL_HTTP_PORT", std::to_string(s.kos_port)},
-                     {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
-                     {"PHONEBILL_IO_THREADS", "2"},
-                     {"PHONEBILL_ACCESS_LOG", "false"},
-                     {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                     {"KOS_SIM_CUSTOMERS", "100"},
-                     {"KOS_SIM_LATENCY_MS", "0"},
-                     {"KOS_SIM_JITTER_MS", "0"}};
+  kos.environment = service_environment("kos-sim",
+                                        {{"PORT", std::to_string(s.kos_port)},
+                                         {"DATABASE_URL", s.kos_database},
+                                         {"CUSTOMERS", "100"}},
+                                        {{"PHONEBILL_ACCESS_LOG", "false"},
+                                         {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+                                         {"KOS_SIM_LATENCY_MS", "0"},
+                                         {"KOS_SIM_JITTER_MS", "0"}});
   kos.log_path = s.log_directory + "/kos-sim.log";
   s.kos = std::make_unique<ChildProcess>(kos);
   // JWKS, served from this process (for bill-inquiry and the gateway alike).

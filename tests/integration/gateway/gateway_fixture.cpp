@@ -21,6 +21,7 @@
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
 #include "support/response_capture.hpp"
+#include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -187,21 +188,23 @@ GatewayInstance launch_gateway(std::map<std::string, std::string> environment,
   GatewayInstance gateway;
   gateway.port = find_free_port();
   gateway.admin_port = find_free_port();
-  std::map<std::string, std::string> defaults{
-      {"PHONEBILL_HTTP_PORT", std::to_string(gateway.port)},
-      {"PHONEBILL_ADMIN_PORT", std::to_string(gateway.admin_port)},
-      {"PHONEBILL_REDIS_URL", redis_url()},
-      {"PHONEBILL_WEB_DIR", web.string()},
-      {"PHONEBILL_OPENAPI_FILE", source_directory() + "/docs/openapi.yaml"},
-      {"PHONEBILL_IO_THREADS", "2"},
-      {"PHONEBILL_HEADER_TIMEOUT_MS", "500"},
-      {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-      {"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", "100"},
-      {"PHONEBILL_GATEWAY_HEALTH_TIMEOUT_MS", "300"},
-      {"PHONEBILL_JWKS_RETRY_MS", "100"},
-      {"PHONEBILL_JWKS_UNKNOWN_KID_REFRESH_MS", "100"},
-      {"PHONEBILL_GATEWAY_RATE_LIMITS", "false"},
-  };
+  // An upstream the caller does not name (in `environment`) points at a closed port.
+  const std::string closed_port = loopback_url(1);
+  auto defaults = service_environment("gateway",
+                                      {{"PORT", std::to_string(gateway.port)},
+                                       {"ADMIN_PORT", std::to_string(gateway.admin_port)},
+                                       {"REDIS_URL", redis_url()},
+                                       {"WEB_DIR", web.string()},
+                                       {"AUTH_URL", closed_port},
+                                       {"BILL_INQUIRY_URL", closed_port},
+                                       {"PRODUCT_CHANGE_URL", closed_port}},
+                                      {{"PHONEBILL_HEADER_TIMEOUT_MS", "500"},
+                                       {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+                                       {"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", "100"},
+                                       {"PHONEBILL_GATEWAY_HEALTH_TIMEOUT_MS", "300"},
+                                       {"PHONEBILL_JWKS_RETRY_MS", "100"},
+                                       {"PHONEBILL_JWKS_UNKNOWN_KID_REFRESH_MS", "100"},
+                                       {"PHONEBILL_GATEWAY_RATE_LIMITS", "false"}});
   for (auto& [key, value] : environment) defaults[key] = value;
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/gateway/gateway";

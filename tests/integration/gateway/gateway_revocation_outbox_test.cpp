@@ -9,6 +9,7 @@
 #include "gateway_fixture.hpp"
 #include "support/http_probe.hpp"
 #include "support/private_redis_server.hpp"
+#include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
 
 using namespace phonebill;
@@ -26,14 +27,13 @@ class GatewayRevocationOutboxTest : public ::testing::Test {
     auth_port_ = find_free_port();
     ChildProcessOptions options;
     options.executable = build_directory() + "/services/auth/auth";
-    options.environment = {{"PHONEBILL_HTTP_PORT", std::to_string(auth_port_)},
-                           {"PHONEBILL_DATABASE_URL", create_database("gwoutbox")},
-                           {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/auth"},
-                           {"PHONEBILL_REDIS_URL", redis_.url()},
-                           {"PHONEBILL_SECRETS_DIR", secrets.string()},
-                           {"PHONEBILL_ENVIRONMENT", "local"},
-                           {"PHONEBILL_IO_THREADS", "1"},
-                           {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}};
+    options.environment = service_environment(
+        "auth",
+        {{"PORT", std::to_string(auth_port_)},
+         {"DATABASE_URL", create_database("gwoutbox")},
+         {"REDIS_URL", redis_.url()},
+         {"SECRETS_DIR", secrets.string()}},
+        {{"PHONEBILL_IO_THREADS", "1"}, {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}});
     options.log_path = (directory_ / "auth.log").string();
     auth_ = std::make_unique<ChildProcess>(options);
     ASSERT_TRUE(wait_for_http_ok(auth_port_, "/readyz", 60s)) << auth_->read_log();

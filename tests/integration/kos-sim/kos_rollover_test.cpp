@@ -20,6 +20,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -38,14 +39,13 @@ class KosRollover : public ::testing::Test {
     port_ = find_free_port();
     ChildProcessOptions options;
     options.executable = build_directory() + "/services/kos-sim/kos-sim";
-    options.environment = {{"PHONEBILL_DATABASE_URL", database_},
-                           {"PHONEBILL_HTTP_PORT", std::to_string(port_)},
-                           {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
-                           {"PHONEBILL_IO_THREADS", "1"},
-                           {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                           {"KOS_SIM_CUSTOMERS", "40"},
-                           {"KOS_SIM_LATENCY_MS", "0"},
-                           {"KOS_SIM_JITTER_MS", "0"}};
+    options.environment = service_environment(
+        "kos-sim",
+        {{"PORT", std::to_string(port_)}, {"DATABASE_URL", database_}, {"CUSTOMERS", "40"}},
+        {{"PHONEBILL_IO_THREADS", "1"},
+         {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+         {"KOS_SIM_LATENCY_MS", "0"},
+         {"KOS_SIM_JITTER_MS", "0"}});
     if (anchor) options.environment["KOS_SIM_ANCHOR_MONTH"] = anchor->kos_form();
     options.log_path = (directory_ / ("kos-sim-" + std::to_string(starts_++) + ".log")).string();
     process_ = std::make_unique<ChildProcess>(options);

@@ -14,6 +14,7 @@
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
 #include "support/response_capture.hpp"
+#include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -53,18 +54,16 @@ void KosSimTest::SetUpTestSuite() {
   auto log_directory = make_temp_directory("kos-sim");
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/kos-sim/kos-sim";
-  options.environment = {
-      {"PHONEBILL_DATABASE_URL", kos.database_url},
-      {"PHONEBILL_HTTP_PORT", std::to_string(kos.port)},
-      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
-      {"PHONEBILL_IO_THREADS", "2"},
-      {"PHONEBILL_REQUEST_DEADLINE_MS", "15000"},
-      // Requests held open by the timeout fault end at shutdown after this grace.
-      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
-      {"KOS_SIM_CUSTOMERS", "100"},
-      {"KOS_SIM_LATENCY_MS", "0"},
-      {"KOS_SIM_JITTER_MS", "0"},
-  };
+  options.environment = service_environment(
+      "kos-sim",
+      {{"PORT", std::to_string(kos.port)},
+       {"DATABASE_URL", kos.database_url},
+       {"CUSTOMERS", "100"}},
+      {{"PHONEBILL_REQUEST_DEADLINE_MS", "15000"},
+       // Requests held open by the timeout fault end at shutdown after this grace.
+       {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+       {"KOS_SIM_LATENCY_MS", "0"},
+       {"KOS_SIM_JITTER_MS", "0"}});
   options.log_path = (log_directory / "kos-sim.log").string();
   kos.process = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(kos.port, "/readyz", std::chrono::seconds{180})) {

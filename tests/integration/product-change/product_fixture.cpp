@@ -18,6 +18,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
 
@@ -51,25 +52,23 @@ void start_product(const std::string& redis = redis_url(), const Environment& ov
   auto& s = suite();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/product-change/product-change";
-  options.environment = {
-      {"PHONEBILL_DATABASE_URL", s.product_database},
-      {"PHONEBILL_HTTP_PORT", std::to_string(s.product_port)},
-      {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/product"},
-      {"PHONEBILL_REDIS_URL", redis},
-      {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)},
-      {"PHONEBILL_UPSTREAM_AUTH", s.auth->url()},
-      {"PHONEBILL_IO_THREADS", "2"},
-      {"PHONEBILL_ACCESS_LOG", "false"},
-      {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
-      {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
-      {"PHONEBILL_KOS_CHANGE_TIMEOUT_MS", "1000"},
-      {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
-      // Outage tests must not leave an open breaker behind for the next test.
-      {"PHONEBILL_KOS_BREAKER_FAILURE_THRESHOLD", "100"},
-      // The reconciler in seconds, not minutes.
-      {"PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", "500"},
-      {"PHONEBILL_PRODUCT_RECONCILE_STALE_MS", "3000"},
-  };
+  options.environment =
+      service_environment("product-change",
+                          {{"PORT", std::to_string(s.product_port)},
+                           {"DATABASE_URL", s.product_database},
+                           {"REDIS_URL", redis},
+                           {"KOS_SIM_URL", loopback_url(s.kos_port)},
+                           {"AUTH_URL", s.auth->url()}},
+                          {{"PHONEBILL_ACCESS_LOG", "false"},
+                           {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+                           {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
+                           {"PHONEBILL_KOS_CHANGE_TIMEOUT_MS", "1000"},
+                           {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
+                           // Outage tests must not leave an open breaker behind for the next test.
+                           {"PHONEBILL_KOS_BREAKER_FAILURE_THRESHOLD", "100"},
+                           // The reconciler in seconds, not minutes.
+                           {"PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS", "500"},
+                           {"PHONEBILL_PRODUCT_RECONCILE_STALE_MS", "3000"}});
   for (const auto& [name, value] : overrides) options.environment[name] = value;
   options.log_path =
       (s.directory / ("product-change-" + std::to_string(s.restarts++) + ".log")).string();
@@ -133,15 +132,14 @@ void ProductChangeTest::SetUpTestSuite() {
   s.kos_database = create_database("kosproduct");
   ChildProcessOptions kos;
   kos.executable = build_directory() + "/services/kos-sim/kos-sim";
-  kos.environment = {{"PHONEBILL_DATABASE_URL", s.kos_database},
-                     {"PHONEBILL_HTTP_PORT", std::to_string(s.kos_port)},
-                     {"PHONEBILL_MIGRATIONS_DIR", source_directory() + "/db/kos"},
-                     {"PHONEBILL_IO_THREADS", "2"},
-                     {"PHONEBILL_ACCESS_LOG", "false"},
-                     {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                     {"KOS_SIM_CUSTOMERS", "100"},
-                     {"KOS_SIM_LATENCY_MS", "0"},
-                     {"KOS_SIM_JITTER_MS", "0"}};
+  kos.environment = service_environment("kos-sim",
+                                        {{"PORT", std::to_string(s.kos_port)},
+                                         {"DATABASE_URL", s.kos_database},
+                                         {"CUSTOMERS", "100"}},
+                                        {{"PHONEBILL_ACCESS_LOG", "false"},
+                                         {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
+                                         {"KOS_SIM_LATENCY_MS", "0"},
+                                         {"KOS_SIM_JITTER_MS", "0"}});
   kos.log_path = (s.directory / "kos-sim.log").string();
   s.kos = std::make_unique<ChildProcess>(kos);
   // JWKS (the stand-in auth), served from this process.
@@ -167,12 +165,10 @@ void ProductChangeTest::SetUpTestSuite() {
   s.product_database = create_database("product");
   start_product();
   std::string jwks_url = s.auth->url();
-  s.gateway = start_gateway(
-      {{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
-       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
-       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:" + std::to_string(s.product_port)},
-       {"PHONEBILL_UPSTREAM_KOS_SIM", "http://127.0.0.1:" + std::to_string(s.kos_port)}},
-      s.directory);
+  s.gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", jwks_url},
+                             {"PHONEBILL_UPSTREAM_BILL_INQUIRY", jwks_url},
+                             {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", loopback_url(s.product_port)}},
+                            s.directory);
 }
 
 void ProductChangeTest::TearDownTestSuite() {
