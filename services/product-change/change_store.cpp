@@ -2,6 +2,7 @@
 #include "change_store.hpp"
 
 #include "core/json.hpp"
+#include "history/page_query.hpp"
 #include "queries.hpp"
 
 namespace phonebill::product {
@@ -123,22 +124,10 @@ boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeSto
 
 boost::asio::awaitable<storage::PgResult<ChangePage>> ChangeStore::list(
     HistoryFilter filter, phonebill::Deadline deadline) {
-  auto count_params =
-      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
-  auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
-  if (!counted) co_return counted.error();
-  ChangePage page;
-  page.total = counted->int64(0, "total");
-  std::int64_t offset = filter.page.offset();
-  if (page.total > offset) {
-    auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                 filter.status, filter.page.size, offset);
-    auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
-    if (!rows) co_return rows.error();
-    for (std::size_t row = 0; row < rows->row_count(); ++row)
-      page.items.push_back(read_record(*rows, row));
-  }
-  co_return page;
+  static constexpr history::ListStatements kStatements{queries::kCountName, queries::kListName};
+  auto rows = co_await history::count_then_page(pool_, kStatements, filter, deadline);
+  if (!rows) co_return rows.error();
+  co_return history::read_page(*rows, filter, read_record);
 }
 
 boost::asio::awaitable<storage::PgResult<std::optional<ChangeRecord>>> ChangeStore::claim_next(

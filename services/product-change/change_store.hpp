@@ -13,7 +13,7 @@
 
 #include "change_state.hpp"
 #include "core/clock.hpp"
-#include "http/history_query.hpp"
+#include "history/history_query.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::product {
@@ -46,12 +46,8 @@ struct ChangeRecord {
 
 enum class InsertResult { kInserted, kLineBusy, kKeyTaken };
 
-using http::HistoryFilter;
-
-struct ChangePage {
-  std::vector<ChangeRecord> items;
-  std::int64_t total = 0;
-};
+using history::HistoryFilter;
+using ChangePage = history::Page<ChangeRecord>;
 
 class ChangeStore {
  public:
