@@ -1,21 +1,16 @@
-// Cache-aside storage of KOS bills in Redis (SPEC §5). One key per line and month,
-// `bill:v1:<line>:<YYYYMM>`, holding the bill with the time it was cached and until
-// when it is fresh (closed months 24 h, the current month 1 h); the key itself lives
-// for the stale period (7 days) so the last good copy can be served while KOS is down.
-// Every Redis error is a miss: a Redis outage only costs the short command deadline.
-// The menu's KOS data (customer and available months of a line) is cached too, under
-// `bill:v1:menu:<line>`, for PHONEBILL_BILL_CACHE_MENU_MS (1 h) and only within the
-// Seoul month it was fetched in (a new month brings a new bill).
-// Entry points: BillCache::load, BillCache::store, load_menu, store_menu.
+// The bill cache as the domain sees it (SPEC §5 cache-aside): a line's bill of a month —
+// fresh, or stale but kept to answer when KOS cannot — and the menu's KOS data of a line
+// in a month. A cache that fails answers like a miss (kError), never fails the request.
+// RedisBillCache (redis_bill_cache.hpp) is the Redis implementation; the unit tests use
+// an in-memory one. Entry points: BillCache, bill_key.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 
 #include <optional>
 #include <string>
 
-#include "bill_config.hpp"
-#include "cache/redis_client.hpp"
+#include "bill_values.hpp"
+#include "cache/cache_lookup.hpp"
 #include "core/clock.hpp"
 #include "kos/wire.hpp"
 
@@ -27,34 +22,24 @@ struct CachedBill {
   bool fresh = false;  // false: only good for STALE_CACHE
 };
 
-enum class CacheLookup { kHit, kStale, kMiss, kError };
+struct CacheRead {
+  std::optional<CachedBill> copy;  // none on a miss or an error
+  cache::CacheLookup lookup = cache::CacheLookup::kMiss;
+};
+
+// One key per line and month: concurrent misses of it make one KOS call.
+std::string bill_key(const std::string& line_number, const BillingMonth& month);
 
 class BillCache {
  public:
-  // `redis` and `clock` must outlive the cache.
-  BillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock);
-
-  static std::string key(const std::string& line_number, const BillingMonth& month);
-
-  // The cached copy (fresh or stale), or nullopt on a miss or a Redis error; `lookup`
-  // says which.
-  boost::asio::awaitable<std::optional<CachedBill>> load(std::string line_number,
-                                                         BillingMonth month, CacheLookup& lookup);
-  // Stores `bill` as fresh for its month's TTL (`current_month`: 1 h, else 24 h). A
-  // failure is logged at debug level and otherwise ignored.
-  boost::asio::awaitable<bool> store(const kos::Bill& bill, bool current_month);
-
-  // The menu data cached for `line_number` in `month` (the current Seoul month), or
-  // nullopt (miss, expired, another month, Redis error).
-  boost::asio::awaitable<std::optional<boost::json::object>> load_menu(std::string line_number,
-                                                                       BillingMonth month);
-  boost::asio::awaitable<bool> store_menu(std::string line_number, BillingMonth month,
-                                          boost::json::object menu);
-
- private:
-  cache::RedisClient& redis_;
-  CachePolicy policy_;
-  const Clock& clock_;
+  virtual ~BillCache() = default;
+  virtual boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) = 0;
+  // Keeps `bill` fresh for its month's time (`current_month`: shorter) and stale longer.
+  virtual boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) = 0;
+  // The menu cached for `line_number` in `month` (the current Seoul month), if any.
+  virtual boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
+                                                                    BillingMonth month) = 0;
+  virtual boost::asio::awaitable<void> store_menu(BillMenu menu, BillingMonth month) = 0;
 };
 
 }  // namespace phonebill::bill

@@ -1,7 +1,5 @@
-// BillConfig::load: see bill_config.hpp.
+// BillConfig::load: bill-inquiry's environment read and checked (see bill_config.hpp).
 #include "bill_config.hpp"
-
-#include <algorithm>
 
 namespace phonebill::bill {
 namespace {
@@ -46,15 +44,16 @@ BillConfig BillConfig::load(const Environment& environment) {
       int(environment.integer("PHONEBILL_BILL_HISTORY_WRITERS", history.writers, 1, 64));
   history.commit_timeout = duration("PHONEBILL_BILL_HISTORY_TIMEOUT_MS", history.commit_timeout);
 
-  // Cache misses in flight to KOS; never more than the KOS bulkhead admits.
-  auto& gate = config.kos_gate;
-  gate.capacity =
-      int(environment.integer("PHONEBILL_BILL_KOS_CONCURRENCY", gate.capacity, 1, 100'000));
-  gate.capacity = std::min(gate.capacity, config.resilience.max_concurrent_calls);
-  gate.max_waiting = std::size_t(environment.integer("PHONEBILL_BILL_KOS_QUEUE",
-                                                     std::int64_t(gate.max_waiting), 0, 1'000'000));
-  gate.max_wait = std::chrono::milliseconds{
-      environment.integer("PHONEBILL_BILL_KOS_QUEUE_WAIT_MS", gate.max_wait.count(), 0, 600'000)};
+  // Bill fetches in flight to KOS (never more than the KOS bulkhead admits), and how many
+  // may queue for how long behind them.
+  resilience::QueueingBulkheadOptions queue;
+  queue.capacity =
+      int(environment.integer("PHONEBILL_BILL_KOS_CONCURRENCY", queue.capacity, 1, 100'000));
+  queue.max_waiting = std::size_t(environment.integer(
+      "PHONEBILL_BILL_KOS_QUEUE", std::int64_t(queue.max_waiting), 0, 1'000'000));
+  queue.max_wait = std::chrono::milliseconds{
+      environment.integer("PHONEBILL_BILL_KOS_QUEUE_WAIT_MS", queue.max_wait.count(), 0, 600'000)};
+  config.resilience.queues[kos::KosOperation::kBillInquiry] = queue;
   return config;
 }
 

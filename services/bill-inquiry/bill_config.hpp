@@ -7,28 +7,15 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "group_commit_writer.hpp"
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/resilient_kos_transport.hpp"
-#include "kos_gate.hpp"
+#include "redis_bill_cache.hpp"
 #include "security/jwks_source.hpp"
 #include "security/token_verifier.hpp"
 
 namespace phonebill::bill {
-
-struct CachePolicy {
-  std::chrono::milliseconds closed_month_ttl{24 * 60 * 60 * 1000};  // fresh for 24 h
-  std::chrono::milliseconds current_month_ttl{60 * 60 * 1000};      // fresh for 1 h
-  std::chrono::milliseconds stale_ttl{7 * 24 * 60 * 60 * 1000};     // last good copy kept
-  std::chrono::milliseconds menu_ttl{60 * 60 * 1000};  // menu's customer + months; 0: off
-  std::chrono::milliseconds redis_timeout{250};  // per Redis command (see docs/bill-inquiry.md)
-};
-
-struct HistoryPolicy {
-  std::size_t max_batch = 512;  // entries per transaction
-  int writers = 2;              // transactions in flight at once
-  std::chrono::milliseconds commit_timeout{5'000};
-};
 
 struct BillConfig {
   http::ServerOptions server;
@@ -38,12 +25,13 @@ struct BillConfig {
   std::string redis_url = "redis://127.0.0.1:56379";
   std::string log_level = "info";
   kos::HttpKosOptions kos;
+  // PHONEBILL_KOS_* and, for bill fetches, the queue in front of the KOS bulkhead:
+  // PHONEBILL_BILL_KOS_{CONCURRENCY,QUEUE,QUEUE_WAIT_MS} (resilience.queues).
   kos::KosResilienceOptions resilience;
   security::HttpJwksOptions jwks;
   security::TokenVerifierOptions verifier;
   CachePolicy cache;
   HistoryPolicy history;
-  KosGateOptions kos_gate;  // PHONEBILL_BILL_KOS_{CONCURRENCY,QUEUE,QUEUE_WAIT_MS}
 
   // Throws ConfigError naming the bad variable.
   static BillConfig load(const Environment& environment);

@@ -1,4 +1,4 @@
-// BillMetrics: see bill_metrics.hpp.
+// BillMetrics: bill-inquiry's Prometheus series (see bill_metrics.hpp).
 #include "bill_metrics.hpp"
 
 #include <prometheus/counter.h>
@@ -47,11 +47,11 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
     gate_series_[i] = &gate.Add({{"outcome", kGateOutcomes[i]}});
 }
 
-void BillMetrics::cache_lookup(CacheLookup lookup) {
+void BillMetrics::cache_lookup(cache::CacheLookup lookup) {
   cache_series_[std::size_t(lookup)]->Increment();
 }
 
-void BillMetrics::kos_gate(KosGateAdmission admission) {
+void BillMetrics::kos_gate(resilience::Admission admission) {
   gate_series_[std::size_t(admission)]->Increment();
 }
 

@@ -2,17 +2,17 @@
 //   bill_cache_lookups_total{result="hit|stale|miss|error"}
 //   bill_inquiries_total{source="CACHE|KOS|STALE_CACHE|FAILED"}
 //   the KOS client's kos_* series (src/kos/kos_metrics.hpp)
-//   bill_kos_gate_total{outcome="immediate|waited|queue_full|timed_out"} (cache misses
-//     admitted to KOS at once or after queueing, or refused)
+//   bill_kos_gate_total{outcome="immediate|waited|queue_full|timed_out"} (bill fetches
+//     admitted to KOS at once or after queueing, or refused; told by BillKosObserver)
 //   bill_history_batches_total, bill_history_entries_total, bill_history_failed_total
 #pragma once
 #include <array>
-#include <map>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
-#include "bill_cache.hpp"
-#include "kos_gate.hpp"
+#include "cache/cache_lookup.hpp"
+#include "resilience/queueing_bulkhead.hpp"
 
 namespace prometheus {
 class Registry;
@@ -28,9 +28,9 @@ class BillMetrics {
  public:
   explicit BillMetrics(prometheus::Registry& registry);
 
-  void cache_lookup(CacheLookup lookup);
+  void cache_lookup(cache::CacheLookup lookup);
   void inquiry_answered(const std::string& source);  // CACHE, KOS, STALE_CACHE, FAILED
-  void kos_gate(KosGateAdmission admission);
+  void kos_gate(resilience::Admission admission);
   void history_flushed(std::uint64_t batches, std::uint64_t entries, std::uint64_t failed);
 
  private:

@@ -1,7 +1,10 @@
-// JSON views of bills and history records: see bill_views.hpp.
+// JSON views of bills, inquiry answers, the menu and history records: see bill_views.hpp.
 #include "bill_views.hpp"
 
 #include <boost/json/array.hpp>
+
+#include "core/json.hpp"
+#include "core/seoul_time.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -64,18 +67,53 @@ boost::json::object bill_info(const kos::Bill& bill) {
   return info;
 }
 
-boost::json::object history_item(const HistoryRecord& record, bool with_bill) {
+boost::json::object inquiry_view(const InquiryAnswer& answer) {
+  boost::json::object data;
+  data["requestId"] = answer.request_id;
+  data["status"] = "COMPLETED";
+  data["source"] = to_string(answer.source);
+  if (answer.cached_at) data["cachedAt"] = iso8601_seoul(*answer.cached_at);
+  data["billInfo"] = bill_info(answer.bill);
+  return data;
+}
+
+boost::json::object menu_view(const BillMenu& menu) {
+  boost::json::object customer;
+  customer["customerId"] = menu.customer_id;
+  customer["lineNumber"] = menu.line_number;
+  customer["customerName"] = optional_text(menu.customer_name);
+  boost::json::array months;
+  for (const auto& month : menu.available_months)
+    months.push_back(boost::json::value(month.api_form()));
+  boost::json::object data;
+  data["customer"] = std::move(customer);
+  data["availableMonths"] = std::move(months);
+  data["defaultMonth"] = menu.default_month.api_form();
+  data["monthsSource"] = menu.months_source == MonthsSource::kKos ? "KOS" : "LOCAL";
+  return data;
+}
+
+boost::json::object history_item(const HistoryRecord& record) {
   boost::json::object item;
   item["requestId"] = record.request_id;
   item["lineNumber"] = optional_text(record.line_number);
   item["inquiryMonth"] = optional_text(record.billing_month);
-  item["requestedAt"] = record.requested_at;
-  item["finishedAt"] = record.finished_at;
+  item["requestedAt"] = iso8601_seoul(record.requested_at);
+  item["finishedAt"] = iso8601_seoul(record.finished_at);
   item["status"] = record.status;
   item["source"] = optional_text(record.source);
   item["resultCode"] = record.result_code;
   item["resultSummary"] = record.result_summary;
-  if (with_bill) item["billInfo"] = record.bill;
+  return item;
+}
+
+boost::json::object history_item_with_bill(const HistoryRecord& record) {
+  auto item = history_item(record);
+  boost::json::value bill = nullptr;
+  if (record.bill_info) {
+    if (auto parsed = parse_json(*record.bill_info)) bill = std::move(*parsed);
+  }
+  item["billInfo"] = std::move(bill);
   return item;
 }
 

@@ -1,15 +1,23 @@
-// The JSON shapes bill-inquiry answers with (SPEC §5): billInfo from a KOS bill, a
-// history record, and the SPEC §2 page object. Pure functions. Allowances of -1
-// (KOS's unlimited) are shown as "무제한".
+// The JSON shapes bill-inquiry answers with (SPEC §5), from the domain's values: billInfo
+// from a KOS bill, an inquiry's answer, the menu, and a history record. Pure functions.
+// Allowances of -1 (KOS's unlimited) are shown as "무제한".
+// Entry points: bill_info, inquiry_view, menu_view, history_item, history_item_with_bill.
 #pragma once
 #include <boost/json/object.hpp>
 
-#include "history_store.hpp"
+#include "bill_values.hpp"
+#include "history_records.hpp"
 #include "kos/wire.hpp"
 
 namespace phonebill::bill {
 
 boost::json::object bill_info(const kos::Bill& bill);
-boost::json::object history_item(const HistoryRecord& record, bool with_bill);
+// {requestId, status: "COMPLETED", source, cachedAt?, billInfo}
+boost::json::object inquiry_view(const InquiryAnswer& answer);
+// {customer: {customerId, lineNumber, customerName}, availableMonths, defaultMonth, monthsSource}
+boost::json::object menu_view(const BillMenu& menu);
+// A history list item; with_bill adds the billInfo shown (inquiry by id).
+boost::json::object history_item(const HistoryRecord& record);
+boost::json::object history_item_with_bill(const HistoryRecord& record);
 
 }  // namespace phonebill::bill

@@ -5,13 +5,17 @@
 
 #include <iostream>
 
-#include "bill_cache.hpp"
 #include "bill_config.hpp"
+#include "bill_kos_observer.hpp"
 #include "bill_metrics.hpp"
 #include "bill_service.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "group_commit_writer.hpp"
+#include "http/trace.hpp"
 #include "kos/kos_metrics.hpp"
+#include "pg_history_store.hpp"
+#include "redis_bill_cache.hpp"
 #include "routes.hpp"
 #include "security/revocation_set.hpp"
 #include "storage/migrations.hpp"
@@ -21,6 +25,28 @@ namespace asio = boost::asio;
 using phonebill::kos::KosOperation;
 using namespace phonebill;
 using namespace phonebill::bill;
+
+namespace {
+
+// /readyz (SPEC §2): the database, auth's keys and the prepared data must be there; Redis
+// is optional (SPEC §5: an outage degrades to direct KOS calls); KOS's breaker is shown.
+asio::awaitable<http::Readiness> check_readiness(storage::PgPool& pool, cache::RedisClient& redis,
+                                                 security::HttpJwksSource& jwks,
+                                                 kos::ResilientKosTransport& kos,
+                                                 http::Server& server) {
+  bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
+  http::Readiness readiness;
+  readiness.checks["database"] = database_up ? "UP" : "DOWN";
+  readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
+  readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
+  readiness.checks["kos"] =
+      std::string{resilience::to_string(kos.breaker(KosOperation::kBillInquiry).state())};
+  readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
+  readiness.ready = database_up && jwks.has_keys() && server.prepared();
+  co_return readiness;
+}
+
+}  // namespace
 
 int main() {
   BillConfig config;
@@ -36,9 +62,9 @@ int main() {
   SystemClock clock;
   SystemRandom random;
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
-  HistoryStore::register_statements(pool);
-  HistoryStore store{pool};
-  HistoryWriter writer{io, store, config.history};
+  PgHistoryStore::register_statements(pool);
+  PgHistoryStore store{pool};
+  GroupCommitWriter writer{io, store, config.history};
 
   cache::RedisClient redis{io, config.redis_url};
   security::RevocationSet revocations{clock};
@@ -49,14 +75,8 @@ int main() {
   kos::HttpKosTransport kos_http{io, config.kos, clock};
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
   kos::KosClient kos{kos_resilient};
-  BillCache bill_cache{redis, config.cache, clock};
-  BillService service{kos,    bill_cache,
-                      writer, store,
-                      clock,  BillKosPolicy{config.kos_gate, config.resilience.inquiry_timeout}};
-  service.set_circuit_state([&kos_resilient] {
-    return std::string{
-        resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
-  });
+  RedisBillCache bill_cache{redis, config.cache, clock};
+  BillService service{kos, bill_cache, writer, store, clock, &http::generate_request_id};
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
@@ -64,23 +84,13 @@ int main() {
   kos::KosMetrics kos_metrics{
       server.metrics().registry(),
       {KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry}};
-  kos_resilient.set_observer(&kos_metrics);
-  service.set_kos_observer(&kos_metrics);
+  BillKosObserver kos_observer{kos_metrics, metrics};
+  kos_resilient.set_observer(&kos_observer);
   service.set_metrics(&metrics);
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
     auto counters = writer.counters();
     metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);
-    http::Readiness readiness;
-    readiness.checks["database"] = database_up ? "UP" : "DOWN";
-    readiness.checks["redis"] = redis.is_connected() ? "UP" : "DEGRADED";
-    readiness.checks["jwks"] = jwks.has_keys() ? "UP" : "DOWN";
-    readiness.checks["kos"] = std::string{
-        resilience::to_string(kos_resilient.breaker(KosOperation::kBillInquiry).state())};
-    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
-    // Redis is optional (SPEC §5: an outage degrades to direct KOS calls).
-    readiness.ready = database_up && jwks.has_keys() && server.prepared();
-    co_return readiness;
+    co_return co_await check_readiness(pool, redis, jwks, kos_resilient, server);
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });
 

@@ -16,7 +16,8 @@
 
 #include "change_record.hpp"
 #include "core/deadline.hpp"
-#include "http/history_query.hpp"
+#include "history/history_query.hpp"
+#include "history/page.hpp"
 
 namespace phonebill::product {
 
@@ -29,12 +30,9 @@ using StoreResult = boost::system::result<T, StoreError>;
 
 enum class InsertResult { kInserted, kLineBusy, kKeyTaken };
 
-using http::HistoryFilter;
+using history::HistoryFilter;
 
-struct ChangePage {
-  std::vector<ChangeRecord> items;
-  std::int64_t total = 0;
-};
+using ChangePage = history::Page<ChangeRecord>;
 
 class ChangeStore {
  public:

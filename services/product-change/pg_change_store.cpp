@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/json.hpp"
+#include "history/page_query.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -94,26 +95,14 @@ storage::PgParams settle_params(const std::string& request_id, const ChangeOutco
                    outcome.previous_product_code ? previous_name : std::nullopt, checks_json);
 }
 
-// The history page (count, then the page's rows), in PostgreSQL's terms.
-boost::asio::awaitable<storage::PgResult<ChangePage>> page_of(storage::PgPool& pool_,
-                                                              HistoryFilter filter,
+// The history page through the one count-then-page query (history/page_query.hpp).
+boost::asio::awaitable<storage::PgResult<ChangePage>> page_of(storage::PgPool& pool,
+                                                              const HistoryFilter& filter,
                                                               phonebill::Deadline deadline) {
-  auto count_params =
-      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
-  auto counted = co_await pool_.execute(queries::kCountName, count_params, deadline);
-  if (!counted) co_return counted.error();
-  ChangePage page;
-  page.total = counted->int64(0, "total");
-  std::int64_t offset = filter.page.offset();
-  if (page.total > offset) {
-    auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                 filter.status, filter.page.size, offset);
-    auto rows = co_await pool_.execute(queries::kListName, list_params, deadline);
-    if (!rows) co_return rows.error();
-    for (std::size_t row = 0; row < rows->row_count(); ++row)
-      page.items.push_back(read_record(*rows, row));
-  }
-  co_return page;
+  static constexpr history::ListStatements kStatements{queries::kCountName, queries::kListName};
+  auto rows = co_await history::count_then_page(pool, kStatements, filter, deadline);
+  if (!rows) co_return rows.error();
+  co_return history::read_page(*rows, filter, read_record);
 }
 
 }  // namespace

@@ -133,7 +133,7 @@ boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> ProductService::find
   co_return std::move(**found);
 }
 
-boost::asio::awaitable<Result<HistoryPage, ProductStatus>> ProductService::history(
+boost::asio::awaitable<Result<ChangePage, ProductStatus>> ProductService::history(
     security::VerifiedToken caller, HistoryQuery query, RequestInfo info) {
   if (!caller.has_permission(kProductChangePermission)) co_return refuse(ProductStatus::kForbidden);
   static const http::HistoryStatuses kStatuses{
@@ -146,7 +146,7 @@ boost::asio::awaitable<Result<HistoryPage, ProductStatus>> ProductService::histo
     co_return refuse(ProductStatus::kLineNotOwned);
   auto page = co_await store_.list(filter, info.deadline);
   if (!page) co_return refuse(ProductStatus::kStorageUnavailable);
-  co_return HistoryPage{std::move(page->items), page->total, std::move(filter)};
+  co_return std::move(*page);
 }
 
 }  // namespace phonebill::product

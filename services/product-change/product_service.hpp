@@ -63,12 +63,6 @@ struct Validation {
   std::optional<std::int64_t> price_delta;  // when the target is in the catalogue
 };
 
-struct HistoryPage {
-  std::vector<ChangeRecord> items;
-  std::int64_t total = 0;
-  HistoryFilter filter;  // what was asked (its page)
-};
-
 class ProductService {
  public:
   // All references must outlive the service.
@@ -92,9 +86,9 @@ class ProductService {
                                                                      RequestInfo info);
   boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> find_change(
       security::VerifiedToken caller, std::string request_id, RequestInfo info);
-  boost::asio::awaitable<Result<HistoryPage, ProductStatus>> history(security::VerifiedToken caller,
-                                                                     HistoryQuery query,
-                                                                     RequestInfo info);
+  boost::asio::awaitable<Result<ChangePage, ProductStatus>> history(security::VerifiedToken caller,
+                                                                    HistoryQuery query,
+                                                                    RequestInfo info);
 
   // Loads the catalogue from KOS into the cache (start-up); false if KOS did not answer.
   boost::asio::awaitable<bool> warm_catalogue(RequestInfo info);

@@ -112,13 +112,4 @@ boost::json::object validation_view(const Validation& validation) {
   return data;
 }
 
-boost::json::object history_view(const HistoryPage& page) {
-  boost::json::array items;
-  for (const auto& record : page.items) items.push_back(change_view(record));
-  boost::json::object data;
-  data["items"] = std::move(items);
-  data["page"] = http::page_info(page.filter.page, page.total);
-  return data;
-}
-
 }  // namespace phonebill::product

@@ -34,7 +34,5 @@ boost::json::object menu_view(const kos::ProductInquiryResult& line);
 boost::json::object available_view(const AvailablePlans& plans);
 // POST /change/validation: {result, checks, currentProductCode, targetProductCode, priceDelta?}.
 boost::json::object validation_view(const Validation& validation);
-// GET /history: {items, page} (SPEC §2 pagination).
-boost::json::object history_view(const HistoryPage& page);
 
 }  // namespace phonebill::product

@@ -1,32 +1,32 @@
-// Pagination of every list (SPEC §2): query `page` (1-based, default 1) and `size`
-// (default 20, at most 100) in, {number, size, totalItems, totalPages, hasNext,
-// hasPrevious} out. Entry points: parse_page_request, page_info.
+// The SPEC §2 page object every list answers with: {number, size, totalItems,
+// totalPages, hasNext, hasPrevious}, and a history page as {"items": [...], "page": ...}.
+// Page requests themselves (page/size rules) live in src/history; their names are also
+// spelled http:: here for the handlers that read them (auth's login history).
+// Entry points: page_info, page_view.
 #pragma once
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <cstdint>
-#include <optional>
-#include <string>
 
-#include "core/validation.hpp"
+#include "history/page.hpp"
 
 namespace phonebill::http {
 
-struct PageRequest {
-  int number = 1;
-  int size = 20;
-
-  std::int64_t offset() const { return std::int64_t(number - 1) * size; }
-};
-
-inline constexpr int kMaxPageSize = 100;
-inline constexpr int kMaxPageNumber = 1'000'000;
-
-// The page asked for; a bad value adds a field error ("page" / "size") and keeps the
-// default for that field, so the caller can report every bad field at once.
-PageRequest parse_page_request(const std::optional<std::string>& page,
-                               const std::optional<std::string>& size, FieldErrors& errors);
+using history::kMaxPageNumber;
+using history::kMaxPageSize;
+using history::PageRequest;
+using history::parse_page_request;
 
 boost::json::object page_info(const PageRequest& request, std::int64_t total_items);
+
+// {"items": [view(item), ...], "page": page_info}: the one shape of a history answer.
+template <typename Item, typename View>
+boost::json::object page_view(const history::Page<Item>& page, View view) {
+  boost::json::array items;
+  for (const auto& item : page.items) items.push_back(view(item));
+  return boost::json::object{{"items", std::move(items)},
+                             {"page", page_info(page.request, page.total)}};
+}
 
 }  // namespace phonebill::http

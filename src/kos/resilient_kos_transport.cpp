@@ -1,5 +1,5 @@
-// ResilientKosTransport: bulkhead → deadline → retry loop → breaker permit → inner
-// transport. See resilient_kos_transport.hpp.
+// ResilientKosTransport: deadline → the operation's queue → bulkhead → retry loop →
+// breaker permit → inner transport. See resilient_kos_transport.hpp.
 #include "kos/resilient_kos_transport.hpp"
 
 #include "core/log.hpp"
@@ -23,12 +23,13 @@ bool retryable(const KosExchange& exchange) {
 }
 
 KosExchange refused(KosFailureKind kind, std::string message, std::string circuit_state,
-                    SystemTime now, int number, std::chrono::milliseconds retry_after = {}) {
+                    SystemTime started, SystemTime now, int number,
+                    std::chrono::milliseconds retry_after = {}) {
   KosExchange result;
   result.failure = KosFailure{kind, message, retry_after};
   KosAttempt attempt;
   attempt.number = number;
-  attempt.started_at = now;
+  attempt.started_at = started;
   attempt.finished_at = now;
   attempt.failure = kind;
   attempt.result_message = std::move(message);
@@ -67,6 +68,10 @@ ResilientKosTransport::ResilientKosTransport(KosTransport& inner, KosResilienceO
       now_(now ? std::move(now)
                : resilience::SteadyNow{[] { return std::chrono::steady_clock::now(); }}),
       bulkhead_("kos", options_.max_concurrent_calls) {
+  for (auto [operation, queue] : options_.queues) {
+    queue.capacity = std::min(queue.capacity, options_.max_concurrent_calls);
+    queues_[std::size_t(operation)] = std::make_unique<resilience::QueueingBulkhead>(queue);
+  }
   for (auto operation : kAllKosOperations) {
     auto listener = [this, operation](const resilience::BreakerTransition& transition) {
       log::warn("kos_circuit_transition",
@@ -95,7 +100,8 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::attempt_once(
   if (!permit) {
     if (auto* observer = observer_.load())
       observer->on_refused(request.operation, KosFailureKind::kCircuitOpen);
-    co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, clock_.now(), number,
+    auto now = clock_.now();
+    co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, now, now, number,
                       permit.retry_after());
   }
   auto exchange = co_await inner_.exchange(request, context);
@@ -112,17 +118,44 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::attempt_once(
   co_return exchange;
 }
 
+KosExchange ResilientKosTransport::refuse_full(KosOperation operation, std::string message,
+                                               SystemTime started) const {
+  if (auto* observer = observer_.load())
+    observer->on_refused(operation, KosFailureKind::kBulkheadFull);
+  return refused(KosFailureKind::kBulkheadFull, std::move(message),
+                 std::string{resilience::to_string(breaker(operation).state())}, started,
+                 clock_.now(), 1);
+}
+
+boost::asio::awaitable<ResilientKosTransport::Admitted> ResilientKosTransport::admit(
+    KosOperation operation, Deadline deadline) {
+  Admitted admitted;
+  auto started = clock_.now();
+  if (auto& queue = queues_[std::size_t(operation)]) {
+    auto admission = resilience::Admission::kImmediate;
+    admitted.ticket = co_await queue->enter(deadline, admission);
+    if (auto* observer = observer_.load()) observer->on_admission(operation, admission);
+    if (!admitted.ticket) {
+      admitted.refusal = refuse_full(operation,
+                                     admission == resilience::Admission::kQueueFull
+                                         ? "KOS queue full"
+                                         : "no KOS slot within the queue wait",
+                                     started);
+      co_return admitted;
+    }
+  }
+  admitted.slot = bulkhead_.try_enter();
+  if (!admitted.slot)
+    admitted.refusal = refuse_full(operation, "too many KOS calls in flight", started);
+  co_return admitted;
+}
+
 boost::asio::awaitable<KosExchange> ResilientKosTransport::exchange(KosRequest request,
                                                                     KosCallContext context) {
-  auto slot = bulkhead_.try_enter();
-  if (!slot) {
-    if (auto* observer = observer_.load())
-      observer->on_refused(request.operation, KosFailureKind::kBulkheadFull);
-    co_return refused(KosFailureKind::kBulkheadFull, "too many KOS calls in flight",
-                      std::string{resilience::to_string(breaker(request.operation).state())},
-                      clock_.now(), 1);
-  }
+  // The whole call, queueing included, ends by the operation's timeout.
   context.deadline = std::min(context.deadline, now_() + options_.timeout(request.operation));
+  auto admitted = co_await admit(request.operation, context.deadline);
+  if (admitted.refusal) co_return std::move(*admitted.refusal);
   std::vector<KosAttempt> attempts;
   auto attempt = [&](int number) -> boost::asio::awaitable<KosExchange> {
     auto result = co_await attempt_once(request, context, number);

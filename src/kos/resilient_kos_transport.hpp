@@ -1,5 +1,8 @@
-// The SPEC §7 rules around any KosTransport, as one decorator: a bulkhead caps KOS
-// calls in flight (excess: kBulkheadFull at once), each operation has its own circuit
+// The SPEC §7 rules around any KosTransport, as one admission chain: an operation may
+// have a queueing bulkhead of its own (a burst beyond its cap waits briefly, bounded in
+// length and time, the wait counting against the call's deadline), then a bulkhead caps
+// all KOS calls in flight (excess: kBulkheadFull at once) — a refusal by either is an
+// ordinary kBulkheadFull failure with its attempt record — each operation has its own circuit
 // breaker (timeouts, transport errors, 5xx and 9999 count; business codes and 9001 do
 // not), the whole call — retries included — ends by min(caller's deadline, the
 // operation's timeout: 3 s inquiries, 5 s change), and transport errors and 9999 are
@@ -9,7 +12,10 @@
 #pragma once
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -17,6 +23,7 @@
 #include "kos/kos_client.hpp"
 #include "resilience/bulkhead.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "resilience/queueing_bulkhead.hpp"
 #include "resilience/retry.hpp"
 
 namespace phonebill::kos {
@@ -27,6 +34,9 @@ struct KosResilienceOptions {
   std::chrono::milliseconds inquiry_timeout{3'000};  // every operation but the change
   std::chrono::milliseconds change_timeout{5'000};
   int max_concurrent_calls = 256;  // bulkhead size (per process)
+  // Operations whose calls queue for a place of their own before the bulkhead (none by
+  // default: bill-inquiry queues its bill fetches). Capacity is capped at the bulkhead.
+  std::map<KosOperation, resilience::QueueingBulkheadOptions> queues;
 
   std::chrono::milliseconds timeout(KosOperation operation) const {
     return is_change(operation) ? change_timeout : inquiry_timeout;
@@ -47,6 +57,8 @@ class KosObserver {
   virtual void on_attempt(KosOperation operation, const KosAttempt& attempt) = 0;
   // A call refused before sending (kCircuitOpen, kBulkheadFull).
   virtual void on_refused(KosOperation operation, KosFailureKind kind) = 0;
+  // How a call of a queueing operation was admitted (refusals are also on_refused).
+  virtual void on_admission(KosOperation /*operation*/, resilience::Admission /*admission*/) {}
   virtual void on_transition(KosOperation operation,
                              const resilience::BreakerTransition& transition) = 0;
 };
@@ -66,9 +78,21 @@ class ResilientKosTransport final : public KosTransport {
   void set_observer(KosObserver* observer) { observer_.store(observer); }
   const resilience::CircuitBreaker& breaker(KosOperation operation) const;
   const resilience::Bulkhead& bulkhead() const { return bulkhead_; }
+  // The operation's queueing bulkhead; nullptr when it has none.
+  const resilience::QueueingBulkhead* queue(KosOperation operation) const {
+    return queues_[std::size_t(operation)].get();
+  }
   const KosResilienceOptions& options() const { return options_; }
 
  private:
+  // A place in the operation's queue (if it has one) and in the bulkhead, or the refusal.
+  struct Admitted {
+    resilience::QueueingBulkhead::Ticket ticket;  // empty when the operation has no queue
+    resilience::Bulkhead::Slot slot;
+    std::optional<KosExchange> refusal;  // set when not admitted
+  };
+  boost::asio::awaitable<Admitted> admit(KosOperation operation, Deadline deadline);
+  KosExchange refuse_full(KosOperation operation, std::string message, SystemTime started) const;
   boost::asio::awaitable<KosExchange> attempt_once(const KosRequest& request,
                                                    const KosCallContext& context, int number);
 
@@ -81,6 +105,7 @@ class ResilientKosTransport final : public KosTransport {
   std::atomic<KosObserver*> observer_{nullptr};
   resilience::Bulkhead bulkhead_;
   std::array<std::unique_ptr<resilience::CircuitBreaker>, std::size(kAllKosOperations)> breakers_;
+  std::array<std::unique_ptr<resilience::QueueingBulkhead>, std::size(kAllKosOperations)> queues_;
 };
 
 }  // namespace phonebill::kos

@@ -1,4 +1,4 @@
-// Shared handler helpers: see handler_support.hpp.
+// The RequestInfo of a bill-inquiry request (see handler_support.hpp).
 #include "handlers/handler_support.hpp"
 
 namespace phonebill::bill {

@@ -1,9 +1,12 @@
 // What every bill-inquiry handler shares: the bearer check (src/security/
-// request_authentication.hpp), Outcome → HTTP response (src/http/outcome.hpp), and the
-// RequestInfo of a request.
+// request_authentication.hpp), the RequestInfo of a request, and the answer of a use case
+// — its value through a view, or its refusal through bill_answer. Entry points:
+// request_info, respond_bill.
 #pragma once
 #include "bill_service.hpp"
+#include "handlers/bill_answers.hpp"
 #include "http/outcome.hpp"
+#include "http/refusal.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "security/request_authentication.hpp"
@@ -14,5 +17,13 @@ using http::respond;
 using security::authenticate;
 
 RequestInfo request_info(const http::Request& request);
+
+// The value through `view`, or the refusal's SPEC §2 answer.
+template <typename T, typename View>
+http::Response respond_bill(const http::Request& request, const Result<T, BillStatus>& result,
+                            View view) {
+  if (!result) return http::respond_refusal(request, result.error(), bill_answer);
+  return respond(request, http::Outcome<boost::json::object>{view(*result)});
+}
 
 }  // namespace phonebill::bill

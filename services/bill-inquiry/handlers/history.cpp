@@ -1,6 +1,9 @@
 // GET /api/v1/bills/history?lineNumber&from&to&status&page&size: the caller's
-// inquiries, newest first, SPEC §2 pagination.
+// inquiries, newest first, answered by the one history responder (http/history_answer.hpp).
+#include "bill_views.hpp"
 #include "handlers/handler_support.hpp"
+#include "http/history_answer.hpp"
+#include "http/history_query.hpp"
 #include "routes.hpp"
 
 namespace phonebill::bill {
@@ -9,10 +12,9 @@ boost::asio::awaitable<http::Response> handle_history(BillContext& context,
                                                       http::Request& request) {
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
-  auto query = HistoryQuery::from_request(request);
-  auto answer =
-      co_await context.service.history(std::move(*caller), std::move(query), request_info(request));
-  co_return respond(request, answer);
+  auto page = co_await context.service.history(
+      std::move(*caller), http::HistoryQuery::from_request(request), request_info(request));
+  co_return http::respond_history(request, page, bill_answer, history_item);
 }
 
 }  // namespace phonebill::bill

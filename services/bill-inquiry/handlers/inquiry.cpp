@@ -1,5 +1,6 @@
 // POST /api/v1/bills/inquiry {lineNumber?, inquiryMonth?} and
 // GET /api/v1/bills/inquiry/{requestId} (owner only).
+#include "bill_views.hpp"
 #include "core/json.hpp"
 #include "handlers/handler_support.hpp"
 #include "routes.hpp"
@@ -27,7 +28,7 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   }
   auto answer =
       co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
-  co_return respond(request, answer);
+  co_return respond_bill(request, answer, inquiry_view);
 }
 
 boost::asio::awaitable<http::Response> handle_inquiry_lookup(BillContext& context,
@@ -35,9 +36,9 @@ boost::asio::awaitable<http::Response> handle_inquiry_lookup(BillContext& contex
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
   std::string request_id{request.path_parameter("requestId")};
-  auto answer = co_await context.service.find_inquiry(std::move(*caller), std::move(request_id),
+  auto record = co_await context.service.find_inquiry(std::move(*caller), std::move(request_id),
                                                       request_info(request));
-  co_return respond(request, answer);
+  co_return respond_bill(request, record, history_item_with_bill);
 }
 
 }  // namespace phonebill::bill

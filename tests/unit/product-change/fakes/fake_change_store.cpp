@@ -109,6 +109,7 @@ boost::asio::awaitable<StoreResult<ChangePage>> FakeChangeStore::list(HistoryFil
     if (filter.status && to_text(row.record.status) != *filter.status) continue;
     page.items.push_back(row.record);
   }
+  page.request = filter.page;
   page.total = std::int64_t(page.items.size());
   co_return page;
 }

@@ -1,12 +1,16 @@
-// HistoryStore: see history_store.hpp.
-#include "history_store.hpp"
+// PgHistoryStore: bill-inquiry's history rows in PostgreSQL (see pg_history_store.hpp).
+#include "pg_history_store.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "bill_views.hpp"
 #include "core/json.hpp"
+#include "core/log.hpp"
 #include "core/seoul_time.hpp"
+#include "history/page_query.hpp"
 #include "queries.hpp"
+#include "storage/pg_pool.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -23,14 +27,18 @@ boost::json::object request_row(const HistoryEntry& entry) {
   row["request_id"] = entry.request_id;
   row["user_id"] = entry.user_id;
   row["line_number"] = optional_json(entry.line_number);
-  row["billing_month"] = optional_json(entry.billing_month);
+  row["billing_month"] = entry.billing_month ? boost::json::value(entry.billing_month->api_form())
+                                             : boost::json::value(nullptr);
   row["requested_at"] = iso8601_utc_millis(entry.requested_at);
   row["finished_at"] = iso8601_utc_millis(entry.finished_at);
   row["status"] = entry.completed ? "COMPLETED" : "FAILED";
-  row["source"] = optional_json(entry.source);
+  row["source"] =
+      entry.source ? boost::json::value(to_string(*entry.source)) : boost::json::value(nullptr);
   row["result_code"] = entry.result_code;
   row["result_summary"] = entry.result_summary;
-  row["bill"] = entry.bill;
+  // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was.
+  row["bill"] =
+      entry.bill ? boost::json::value(bill_info(*entry.bill)) : boost::json::value(nullptr);
   row["http_request_id"] = entry.http_request_id;
   row["trace_id"] = entry.trace_id;
   return row;
@@ -69,35 +77,38 @@ HistoryRecord read_record(const storage::PgRows& rows, std::size_t row) {
   record.user_id = std::string{rows.text(row, "user_id")};
   record.line_number = rows.optional_text(row, "line_number");
   record.billing_month = rows.optional_text(row, "billing_month");
-  record.requested_at = iso8601_seoul(from_ms(rows.int64(row, "requested_ms")));
-  record.finished_at = iso8601_seoul(from_ms(rows.int64(row, "finished_ms")));
+  record.requested_at = from_ms(rows.int64(row, "requested_ms"));
+  record.finished_at = from_ms(rows.int64(row, "finished_ms"));
   record.status = std::string{rows.text(row, "status")};
   record.source = rows.optional_text(row, "source");
   record.result_code = std::string{rows.text(row, "result_code")};
   record.result_summary = std::string{rows.text(row, "result_summary")};
-  if (auto bill = rows.optional_text(row, "bill")) {
-    if (auto parsed = parse_json(*bill)) record.bill = std::move(*parsed);
-  }
+  record.bill_info = rows.optional_text(row, "bill");
   return record;
 }
 
-}  // namespace
-
-void HistoryStore::register_statements(storage::PgPool& pool) {
-  pool.register_statement(std::string{queries::kInsertRequestsName},
-                          std::string{queries::kInsertRequests});
-  pool.register_statement(std::string{queries::kInsertCallsName},
-                          std::string{queries::kInsertCalls});
-  pool.register_statement(std::string{queries::kFindRequestName},
-                          std::string{queries::kFindRequest});
-  pool.register_statement(std::string{queries::kListRequestsName},
-                          std::string{queries::kListRequests});
-  pool.register_statement(std::string{queries::kCountRequestsName},
-                          std::string{queries::kCountRequests});
+template <typename T>
+Result<T, BillStatus> unavailable(const char* what, const storage::PgError& error) {
+  log::warn(what, {{"error", storage::describe(error)}});
+  return refuse(BillStatus::kStorageUnavailable);
 }
 
-boost::asio::awaitable<storage::PgResult<void>> HistoryStore::insert_batch(
-    const std::vector<const HistoryEntry*>& entries, phonebill::Deadline deadline) {
+constexpr history::ListStatements kListStatements{queries::kCountRequestsName,
+                                                  queries::kListRequestsName};
+
+}  // namespace
+
+void PgHistoryStore::register_statements(storage::PgPool& pool) {
+  for (auto [name, sql] : {std::pair{queries::kInsertRequestsName, queries::kInsertRequests},
+                           std::pair{queries::kInsertCallsName, queries::kInsertCalls},
+                           std::pair{queries::kFindRequestName, queries::kFindRequest},
+                           std::pair{queries::kListRequestsName, queries::kListRequests},
+                           std::pair{queries::kCountRequestsName, queries::kCountRequests}})
+    pool.register_statement(std::string{name}, std::string{sql});
+}
+
+boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
+    const std::vector<const HistoryEntry*>& entries, Deadline deadline) {
   boost::json::array requests;
   boost::json::array calls;
   for (const auto* entry : entries) {
@@ -121,33 +132,21 @@ boost::asio::awaitable<storage::PgResult<void>> HistoryStore::insert_batch(
   co_return storage::PgResult<void>{};
 }
 
-boost::asio::awaitable<storage::PgResult<std::optional<HistoryRecord>>> HistoryStore::find(
-    std::string request_id, phonebill::Deadline deadline) {
+boost::asio::awaitable<Result<std::optional<HistoryRecord>, BillStatus>> PgHistoryStore::find(
+    std::string request_id, Deadline deadline) {
   auto params = pg_params(request_id);
   auto rows = co_await pool_.execute(queries::kFindRequestName, params, deadline);
-  if (!rows) co_return rows.error();
+  if (!rows)
+    co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", rows.error());
   if (rows->empty()) co_return std::optional<HistoryRecord>{};
   co_return std::optional<HistoryRecord>{read_record(*rows, 0)};
 }
 
-boost::asio::awaitable<storage::PgResult<HistoryPage>> HistoryStore::list(
-    HistoryFilter filter, phonebill::Deadline deadline) {
-  auto count_params =
-      pg_params(filter.user_id, filter.line_number, filter.from, filter.to, filter.status);
-  auto counted = co_await pool_.execute(queries::kCountRequestsName, count_params, deadline);
-  if (!counted) co_return counted.error();
-  HistoryPage page;
-  page.total = counted->int64(0, "total");
-  std::int64_t offset = filter.page.offset();
-  if (page.total > offset) {
-    auto list_params = pg_params(filter.user_id, filter.line_number, filter.from, filter.to,
-                                 filter.status, filter.page.size, offset);
-    auto rows = co_await pool_.execute(queries::kListRequestsName, list_params, deadline);
-    if (!rows) co_return rows.error();
-    for (std::size_t row = 0; row < rows->row_count(); ++row)
-      page.items.push_back(read_record(*rows, row));
-  }
-  co_return page;
+boost::asio::awaitable<Result<HistoryPage, BillStatus>> PgHistoryStore::list(
+    history::HistoryFilter filter, Deadline deadline) {
+  auto rows = co_await history::count_then_page(pool_, kListStatements, filter, deadline);
+  if (!rows) co_return unavailable<HistoryPage>("bill_history_list_failed", rows.error());
+  co_return history::read_page(*rows, filter, read_record);
 }
 
 }  // namespace phonebill::bill

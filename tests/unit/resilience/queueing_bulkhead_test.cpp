@@ -1,5 +1,6 @@
-// KosGate: at most `capacity` KOS fetches in flight, a bounded FIFO queue behind them
-// with a wait limit, refusals when the queue is full or the wait runs out.
+// QueueingBulkhead (moved from bill-inquiry's KosGate, same assertions): at most
+// `capacity` calls in flight, a bounded FIFO queue behind them with a wait limit,
+// refusals when the queue is full or the wait runs out.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -13,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "kos_gate.hpp"
+#include "resilience/queueing_bulkhead.hpp"
 
-namespace phonebill::bill {
+namespace phonebill::resilience {
 namespace {
 
 using namespace std::chrono_literals;
@@ -24,9 +25,9 @@ namespace asio = boost::asio;
 auto far_deadline() { return std::chrono::steady_clock::now() + 10s; }
 
 // Holds a place for `hold`, recording the peak of places held at once.
-asio::awaitable<void> hold_place(KosGate& gate, std::chrono::milliseconds hold, int& held,
-                                 int& peak, std::vector<KosGateAdmission>& outcomes) {
-  auto admission = KosGateAdmission::kImmediate;
+asio::awaitable<void> hold_place(QueueingBulkhead& gate, std::chrono::milliseconds hold, int& held,
+                                 int& peak, std::vector<Admission>& outcomes) {
+  auto admission = Admission::kImmediate;
   auto ticket = co_await gate.enter(far_deadline(), admission);
   outcomes.push_back(admission);
   if (!ticket) co_return;
@@ -38,18 +39,18 @@ asio::awaitable<void> hold_place(KosGate& gate, std::chrono::milliseconds hold, 
 
 // Ten callers through a gate of three: never more than three at once, seven queue, all
 // are admitted in the end.
-TEST(KosGateTest, QueuesBeyondCapacityAndAdmitsEveryone) {
+TEST(QueueingBulkheadTest, QueuesBeyondCapacityAndAdmitsEveryone) {
   asio::io_context io;
-  KosGate gate{KosGateOptions{3, 100, 5s}};
+  QueueingBulkhead gate{QueueingBulkheadOptions{3, 100, 5s}};
   int held = 0, peak = 0;
-  std::vector<KosGateAdmission> outcomes;
+  std::vector<Admission> outcomes;
   for (int i = 0; i < 10; ++i)
     asio::co_spawn(io, hold_place(gate, 10ms, held, peak, outcomes), asio::detached);
   io.run();
   EXPECT_EQ(peak, 3);
   ASSERT_EQ(outcomes.size(), 10u);
-  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), KosGateAdmission::kImmediate), 3);
-  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), KosGateAdmission::kAfterWait), 7);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), Admission::kImmediate), 3);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), Admission::kAfterWait), 7);
   auto counters = gate.counters();
   EXPECT_EQ(counters.admitted, 10u);
   EXPECT_EQ(counters.queued, 7u);
@@ -59,20 +60,20 @@ TEST(KosGateTest, QueuesBeyondCapacityAndAdmitsEveryone) {
 
 // A full queue refuses at once; a waiter whose wait runs out is refused, and the place
 // later freed goes to nobody stale (the gate ends empty).
-TEST(KosGateTest, RefusesWhenQueueFullOrWaitRunsOut) {
+TEST(QueueingBulkheadTest, RefusesWhenQueueFullOrWaitRunsOut) {
   asio::io_context io;
-  KosGate gate{KosGateOptions{1, 1, 30ms}};
+  QueueingBulkhead gate{QueueingBulkheadOptions{1, 1, 30ms}};
   int held = 0, peak = 0;
-  std::vector<KosGateAdmission> outcomes;
+  std::vector<Admission> outcomes;
   asio::co_spawn(io, hold_place(gate, 100ms, held, peak, outcomes), asio::detached);  // holds
   asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes),
                  asio::detached);  // waits, times out
   asio::co_spawn(io, hold_place(gate, 1ms, held, peak, outcomes), asio::detached);  // queue full
   io.run();
   ASSERT_EQ(outcomes.size(), 3u);
-  EXPECT_EQ(outcomes[0], KosGateAdmission::kImmediate);
-  EXPECT_EQ(outcomes[1], KosGateAdmission::kQueueFull);
-  EXPECT_EQ(outcomes[2], KosGateAdmission::kTimedOut);
+  EXPECT_EQ(outcomes[0], Admission::kImmediate);
+  EXPECT_EQ(outcomes[1], Admission::kQueueFull);
+  EXPECT_EQ(outcomes[2], Admission::kTimedOut);
   auto counters = gate.counters();
   EXPECT_EQ(counters.refused, 1u);
   EXPECT_EQ(counters.timed_out, 1u);
@@ -81,29 +82,29 @@ TEST(KosGateTest, RefusesWhenQueueFullOrWaitRunsOut) {
 }
 
 // No queue (max_waiting 0) is the classic fail-fast bulkhead.
-TEST(KosGateTest, NoQueueFailsFast) {
+TEST(QueueingBulkheadTest, NoQueueFailsFast) {
   asio::io_context io;
-  KosGate gate{KosGateOptions{1, 0, 1s}};
+  QueueingBulkhead gate{QueueingBulkheadOptions{1, 0, 1s}};
   int held = 0, peak = 0;
-  std::vector<KosGateAdmission> outcomes;
+  std::vector<Admission> outcomes;
   asio::co_spawn(io, hold_place(gate, 20ms, held, peak, outcomes), asio::detached);
   asio::co_spawn(io, hold_place(gate, 20ms, held, peak, outcomes), asio::detached);
   io.run();
   ASSERT_EQ(outcomes.size(), 2u);
-  EXPECT_EQ(outcomes[0], KosGateAdmission::kImmediate);
-  EXPECT_EQ(outcomes[1], KosGateAdmission::kQueueFull);
+  EXPECT_EQ(outcomes[0], Admission::kImmediate);
+  EXPECT_EQ(outcomes[1], Admission::kQueueFull);
 }
 
 // Many callers on four threads: the cap holds and every place comes back.
-TEST(KosGateTest, ThreadSafeUnderContention) {
+TEST(QueueingBulkheadTest, ThreadSafeUnderContention) {
   asio::io_context io{4};
-  KosGate gate{KosGateOptions{8, 10'000, 10s}};
+  QueueingBulkhead gate{QueueingBulkheadOptions{8, 10'000, 10s}};
   std::atomic<int> held{0}, peak{0}, admitted{0};
   for (int i = 0; i < 400; ++i) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          auto admission = KosGateAdmission::kImmediate;
+          auto admission = Admission::kImmediate;
           auto ticket = co_await gate.enter(far_deadline(), admission);
           if (!ticket) co_return;
           ++admitted;
@@ -126,4 +127,4 @@ TEST(KosGateTest, ThreadSafeUnderContention) {
 }
 
 }  // namespace
-}  // namespace phonebill::bill
+}  // namespace phonebill::resilience

@@ -1,4 +1,4 @@
-// Request coalescing (SPEC §5): concurrent callers asking for the same key share one
+// Request coalescing (SPEC §5, §7): concurrent callers asking for the same key share one
 // execution of the fetch — the first runs it, the others wait for its result. Works
 // across the threads of a multi-threaded io_context (a mutex guards the table; each
 // waiter waits on a thread-safe concurrent_channel). A fetch that throws settles the
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace phonebill::bill {
+namespace phonebill::resilience {
 
 template <typename T>
 class SingleFlight {
@@ -90,4 +90,4 @@ class SingleFlight {
   std::map<std::string, std::shared_ptr<Flight>> flights_;
 };
 
-}  // namespace phonebill::bill
+}  // namespace phonebill::resilience

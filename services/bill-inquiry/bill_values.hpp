@@ -1,0 +1,42 @@
+// The plain values bill-inquiry's use cases answer with (SPEC §5), rendered to JSON only
+// at the edge (bill_views.hpp): the menu, an inquiry's answer and where it came from.
+// Entry points: BillMenu, InquiryAnswer, BillSource.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/billing_month.hpp"
+#include "core/clock.hpp"
+#include "kos/wire.hpp"
+
+namespace phonebill::bill {
+
+// Where an inquiry's bill came from: a fresh cached copy, KOS itself, or the last good
+// copy because KOS could not answer.
+enum class BillSource { kCache, kKos, kStaleCache };
+std::string_view to_string(BillSource source);  // "CACHE", "KOS", "STALE_CACHE"
+
+struct InquiryAnswer {
+  std::string request_id;
+  BillSource source = BillSource::kKos;
+  std::optional<SystemTime> cached_at;  // CACHE and STALE_CACHE
+  kos::Bill bill;
+};
+
+// Where the menu's months came from: KOS, or the last months computed locally.
+enum class MonthsSource { kKos, kLocal };
+
+struct BillMenu {
+  std::string customer_id;
+  std::string line_number;
+  std::optional<std::string> customer_name;    // absent when KOS's product inquiry failed
+  std::vector<BillingMonth> available_months;  // newest first
+  BillingMonth default_month;
+  MonthsSource months_source = MonthsSource::kKos;
+
+  bool operator==(const BillMenu&) const = default;
+};
+
+}  // namespace phonebill::bill

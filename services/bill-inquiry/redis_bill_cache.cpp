@@ -1,0 +1,151 @@
+// RedisBillCache: the bill cache in Redis (see redis_bill_cache.hpp). Bill value:
+// {"cachedAt": ms, "freshUntil": ms, "bill": <KOS wire form>} (the codec of src/kos reads
+// it back, so the format cannot drift); menu value: {"forMonth": "YYYYMM", "menu": {...}}.
+#include "redis_bill_cache.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+
+#include "cache/redis_client.hpp"
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "kos/codec.hpp"
+
+namespace phonebill::bill {
+namespace {
+
+std::int64_t epoch_ms(SystemTime time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+SystemTime from_epoch_ms(std::int64_t ms) {
+  return SystemTime{
+      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
+}
+
+std::string menu_key(const std::string& line_number) { return "bill:v1:menu:" + line_number; }
+
+// The stored copy, or nullopt when it is not one of ours (then it is a miss).
+std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime now) {
+  auto document = parse_json(text);
+  if (!document || !document->is_object()) return std::nullopt;
+  const auto& object = document->as_object();
+  auto* cached_at = object.if_contains("cachedAt");
+  auto* fresh_until = object.if_contains("freshUntil");
+  auto* bill = object.if_contains("bill");
+  if (!cached_at || !fresh_until || !bill || !cached_at->is_int64() || !fresh_until->is_int64())
+    return std::nullopt;
+  FieldErrors errors;
+  auto parsed = kos::parse_bill(*bill, errors);
+  if (!parsed) return std::nullopt;
+  return CachedBill{std::move(*parsed), from_epoch_ms(cached_at->as_int64()),
+                    epoch_ms(now) < fresh_until->as_int64()};
+}
+
+boost::json::object menu_json(const BillMenu& menu) {
+  boost::json::array months;
+  for (const auto& month : menu.available_months)
+    months.push_back(boost::json::value(month.api_form()));
+  boost::json::object json{{"customerId", menu.customer_id},
+                           {"lineNumber", menu.line_number},
+                           {"availableMonths", std::move(months)},
+                           {"defaultMonth", menu.default_month.api_form()},
+                           {"monthsFromKos", menu.months_source == MonthsSource::kKos}};
+  if (menu.customer_name) json["customerName"] = *menu.customer_name;
+  return json;
+}
+
+std::optional<std::string> text_of(const boost::json::object& object, std::string_view key) {
+  auto* value = object.if_contains(key);
+  if (!value || !value->is_string()) return std::nullopt;
+  return std::string{value->get_string()};
+}
+
+std::optional<BillMenu> parse_menu(const boost::json::object& json) {
+  BillMenu menu;
+  auto customer_id = text_of(json, "customerId");
+  auto line_number = text_of(json, "lineNumber");
+  auto default_month = text_of(json, "defaultMonth");
+  auto* months = json.if_contains("availableMonths");
+  if (!customer_id || !line_number || !default_month || !months || !months->is_array())
+    return std::nullopt;
+  menu.customer_id = std::move(*customer_id);
+  menu.line_number = std::move(*line_number);
+  menu.customer_name = text_of(json, "customerName");
+  auto month = BillingMonth::parse(*default_month);
+  if (!month) return std::nullopt;
+  menu.default_month = *month;
+  for (const auto& value : months->as_array()) {
+    auto available = value.is_string() ? BillingMonth::parse(value.get_string()) : std::nullopt;
+    if (!available) return std::nullopt;
+    menu.available_months.push_back(*available);
+  }
+  auto* from_kos = json.if_contains("monthsFromKos");
+  menu.months_source = from_kos && from_kos->is_bool() && !from_kos->get_bool()
+                           ? MonthsSource::kLocal
+                           : MonthsSource::kKos;
+  return menu;
+}
+
+}  // namespace
+
+std::string bill_key(const std::string& line_number, const BillingMonth& month) {
+  return "bill:v1:" + line_number + ":" + month.kos_form();
+}
+
+RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock)
+    : redis_(redis), policy_(policy), clock_(clock) {}
+
+Deadline RedisBillCache::redis_deadline() const {
+  return clock_.steady_now() + policy_.redis_timeout;
+}
+
+boost::asio::awaitable<CacheRead> RedisBillCache::load(std::string line_number,
+                                                       BillingMonth month) {
+  auto reply = co_await redis_.get(bill_key(line_number, month), redis_deadline());
+  if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+  if (!reply->has_value()) co_return CacheRead{};
+  auto copy = parse_cached_bill(**reply, clock_.now());
+  if (!copy) co_return CacheRead{};
+  auto lookup = copy->fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
+  co_return CacheRead{std::move(copy), lookup};
+}
+
+boost::asio::awaitable<void> RedisBillCache::store(kos::Bill bill, bool current_month) {
+  auto now = clock_.now();
+  auto fresh_for = current_month ? policy_.current_month_ttl : policy_.closed_month_ttl;
+  boost::json::object value;
+  value["cachedAt"] = epoch_ms(now);
+  value["freshUntil"] = epoch_ms(now + fresh_for);
+  value["bill"] = kos::to_json(bill);
+  auto text = to_json_text(value);
+  auto name = bill_key(bill.line_number, bill.billing_month);
+  auto keep_for = std::max(policy_.stale_ttl, fresh_for);
+  auto stored = co_await redis_.set(name, text, keep_for, redis_deadline());
+  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v1:*"}});
+}
+
+boost::asio::awaitable<std::optional<BillMenu>> RedisBillCache::load_menu(std::string line_number,
+                                                                          BillingMonth month) {
+  if (policy_.menu_ttl.count() <= 0) co_return std::nullopt;
+  auto reply = co_await redis_.get(menu_key(line_number), redis_deadline());
+  if (!reply || !reply->has_value()) co_return std::nullopt;
+  auto document = parse_json(**reply);
+  if (!document || !document->is_object()) co_return std::nullopt;
+  const auto& object = document->as_object();
+  auto* menu = object.if_contains("menu");
+  if (text_of(object, "forMonth") != month.kos_form() || !menu || !menu->is_object())
+    co_return std::nullopt;
+  co_return parse_menu(menu->as_object());
+}
+
+boost::asio::awaitable<void> RedisBillCache::store_menu(BillMenu menu, BillingMonth month) {
+  if (policy_.menu_ttl.count() <= 0) co_return;
+  boost::json::object value{{"forMonth", month.kos_form()}, {"menu", menu_json(menu)}};
+  auto text = to_json_text(value);
+  co_await redis_.set(menu_key(menu.line_number), text, policy_.menu_ttl, redis_deadline());
+}
+
+}  // namespace phonebill::bill
