@@ -1,7 +1,6 @@
 // AuthService's account use cases: the caller's views (me, permission check, login
 // history), the admin actions (create user, set permissions, unlock), start-up demo
 // users and housekeeping. See auth_service.hpp for the contracts.
-#include "auth_errors.hpp"
 #include "auth_service.hpp"
 #include "core/log.hpp"
 
@@ -9,18 +8,18 @@ namespace phonebill::auth {
 
 namespace asio = boost::asio;
 
-asio::awaitable<Outcome<UserRecord>> AuthService::find_user(std::string user_id,
-                                                            Deadline deadline) {
+asio::awaitable<AuthResult<UserRecord>> AuthService::find_user(std::string user_id,
+                                                               Deadline deadline) {
   auto found = co_await parts_.users.find_user(user_id, deadline);
-  if (!found) co_return database_failure("find_user", found.error());
-  if (!*found) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  if (!found) co_return storage_refusal("find_user", found.error());
+  if (!*found) co_return refuse(AuthStatus::kUserNotFound);
   co_return std::move(**found);
 }
 
-asio::awaitable<Outcome<bool>> AuthService::check_permission(security::VerifiedToken caller,
-                                                             std::string service_type,
-                                                             std::string request_id,
-                                                             Deadline deadline) {
+asio::awaitable<AuthResult<bool>> AuthService::check_permission(Caller caller,
+                                                                std::string service_type,
+                                                                std::string request_id,
+                                                                Deadline deadline) {
   PermissionCheck check;
   check.user_id = caller.user_id;
   check.session_id = caller.session_id;
@@ -28,7 +27,7 @@ asio::awaitable<Outcome<bool>> AuthService::check_permission(security::VerifiedT
   check.request_id = request_id;
   check.checked_at = parts_.clock.now();
   auto granted = co_await parts_.checks.check(std::move(check), deadline);
-  if (!granted) co_return database_failure("check_permission", granted.error());
+  if (!granted) co_return storage_refusal("check_permission", granted.error());
   log::info("permission_checked", {{"requestId", request_id},
                                    {"userId", caller.user_id},
                                    {"serviceType", service_type},
@@ -36,32 +35,32 @@ asio::awaitable<Outcome<bool>> AuthService::check_permission(security::VerifiedT
   co_return *granted;
 }
 
-asio::awaitable<Outcome<LoginHistoryPage>> AuthService::login_history(std::string user_id,
-                                                                      std::int64_t page,
-                                                                      std::int64_t size,
-                                                                      Deadline deadline) {
+asio::awaitable<AuthResult<LoginHistoryPage>> AuthService::login_history(std::string user_id,
+                                                                         std::int64_t page,
+                                                                         std::int64_t size,
+                                                                         Deadline deadline) {
   auto listed = co_await parts_.history.page(std::move(user_id), page, size, deadline);
-  if (!listed) co_return database_failure("login_history", listed.error());
+  if (!listed) co_return storage_refusal("login_history", listed.error());
   co_return std::move(*listed);
 }
 
-asio::awaitable<Outcome<UserRecord>> AuthService::create_user(CreateUserRequest request,
-                                                              Deadline deadline) {
+asio::awaitable<AuthResult<UserRecord>> AuthService::create_user(CreateUserRequest request,
+                                                                 Deadline deadline) {
   auto created = co_await ensure_user(request, deadline);
   if (!created) co_return created.error();
-  if (!*created) co_return Failure{auth_error(AuthError::kUserAlreadyExists)};
+  if (!*created) co_return refuse(AuthStatus::kUserAlreadyExists);
   log::info("user_created", {{"userId", request.user_id}});
   co_return co_await find_user(request.user_id, deadline);
 }
 
-asio::awaitable<Outcome<bool>> AuthService::ensure_user(CreateUserRequest request,
-                                                        Deadline deadline) {
+asio::awaitable<AuthResult<bool>> AuthService::ensure_user(CreateUserRequest request,
+                                                           Deadline deadline) {
   // Checked first so that a taken id costs no Argon2id hash; the insert re-checks.
   auto exists = co_await parts_.users.user_exists(request.user_id, deadline);
-  if (!exists) co_return database_failure("user_exists", exists.error());
+  if (!exists) co_return storage_refusal("user_exists", exists.error());
   if (*exists) co_return false;
   auto hashed = co_await parts_.passwords.hash(std::move(request.password));
-  if (!hashed) co_return hasher_failure(hashed.error());
+  if (!hashed) co_return hasher_refusal(hashed.error());
   NewUser user;
   user.user_id = std::move(request.user_id);
   user.password_hash = std::move(*hashed);
@@ -70,11 +69,11 @@ asio::awaitable<Outcome<bool>> AuthService::ensure_user(CreateUserRequest reques
   user.line_number = std::move(request.line_number);
   user.permissions = std::move(request.permissions);
   auto inserted = co_await parts_.users.insert_user(std::move(user), deadline);
-  if (!inserted) co_return database_failure("insert_user", inserted.error());
+  if (!inserted) co_return storage_refusal("insert_user", inserted.error());
   co_return *inserted;
 }
 
-asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
+asio::awaitable<AuthResult<UserRecord>> AuthService::set_permissions(
     std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
   // Tokens carry permissions: the user's sessions end with the change, so no token keeps
   // the old set (one statement: never the new permissions with the old sessions alive).
@@ -82,8 +81,8 @@ asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
   auto ended = co_await parts_.sessions.set_permissions_ending_sessions(
       user_id, std::move(permissions), "PERMISSIONS_CHANGED", parts_.clock.now(), session_until,
       deadline);
-  if (!ended) co_return database_failure("set_permissions", ended.error());
-  if (!*ended) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  if (!ended) co_return storage_refusal("set_permissions", ended.error());
+  if (!*ended) co_return refuse(AuthStatus::kUserNotFound);
   std::vector<Revocation> revocations;
   for (const auto& session : **ended)
     revocations.push_back(
@@ -93,10 +92,11 @@ asio::awaitable<Outcome<UserRecord>> AuthService::set_permissions(
   co_return co_await find_user(std::move(user_id), deadline);
 }
 
-asio::awaitable<Outcome<UserRecord>> AuthService::unlock(std::string user_id, Deadline deadline) {
+asio::awaitable<AuthResult<UserRecord>> AuthService::unlock(std::string user_id,
+                                                            Deadline deadline) {
   auto unlocked = co_await parts_.users.unlock(user_id, parts_.clock.now(), deadline);
-  if (!unlocked) co_return database_failure("unlock", unlocked.error());
-  if (!*unlocked) co_return Failure{auth_error(AuthError::kUserNotFound)};
+  if (!unlocked) co_return storage_refusal("unlock", unlocked.error());
+  if (!*unlocked) co_return refuse(AuthStatus::kUserNotFound);
   log::info("account_unlocked", {{"userId", user_id}});
   co_return co_await find_user(std::move(user_id), deadline);
 }

@@ -1,3 +1,4 @@
+// AuthConfig::load: auth's environment variables read and checked (see auth_config.hpp).
 #include "auth_config.hpp"
 
 #include <algorithm>

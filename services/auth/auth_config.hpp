@@ -1,17 +1,17 @@
 // auth's settings: the common server, database and Redis variables plus PHONEBILL_AUTH_*,
 // the token settings shared with every verifier (PHONEBILL_TOKEN_*) and the Argon2id
 // ones (PHONEBILL_PASSWORD_*). Reference: docs/auth.md and docs/configuration.md.
-// Entry point: AuthConfig::load.
+// Entry point: AuthConfig::load. Includes no Asio (options headers only).
 #pragma once
 #include <filesystem>
 #include <string>
 
 #include "core/config.hpp"
-#include "http/server.hpp"
+#include "http/server_options.hpp"
 #include "lockout_rules.hpp"
-#include "security/password_hasher.hpp"
+#include "security/password_hash_options.hpp"
 #include "security/token_signer.hpp"
-#include "security/token_verifier.hpp"
+#include "security/token_verifier_options.hpp"
 #include "session_rules.hpp"
 
 namespace phonebill::auth {

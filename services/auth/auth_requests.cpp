@@ -1,3 +1,4 @@
+// The request-body parsers and their SPEC §3 field rules (see auth_requests.hpp).
 #include "auth_requests.hpp"
 
 #include <boost/json/array.hpp>

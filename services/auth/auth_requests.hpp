@@ -1,7 +1,8 @@
 // Request bodies of auth's endpoints, parsed and validated into plain structs (no I/O):
 // every problem becomes a {field, reason} pair (SPEC §2 VALIDATION_ERROR), unknown
 // fields are ignored. Rules: userId 3–20 of [A-Za-z0-9_-], password 8–64 characters
-// (SPEC §3). Entry points: parse_*_request, is_valid_user_id.
+// (SPEC §3). The structs live in auth_inputs.hpp. Entry points: parse_*_request,
+// is_valid_user_id.
 #pragma once
 #include <boost/json/value.hpp>
 
@@ -10,36 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "auth_inputs.hpp"
 #include "core/validation.hpp"
 
 namespace phonebill::auth {
-
-struct LoginRequest {
-  std::string user_id;
-  std::string password;  // never log it
-  bool auto_login = false;
-};
-
-struct RefreshRequest {
-  std::string refresh_token;  // never log it
-};
-
-struct CreateUserRequest {
-  std::string user_id;
-  std::string password;  // never log it
-  std::string user_name;
-  std::string customer_id;
-  std::string line_number;               // canonical 11 digits
-  std::vector<std::string> permissions;  // canonical order, each once
-};
-
-struct PermissionsRequest {
-  std::vector<std::string> permissions;  // canonical order, each once
-};
-
-struct PermissionCheckRequest {
-  std::string service_type;  // one of the three permission names
-};
 
 bool is_valid_user_id(std::string_view user_id);
 // Unicode code points of valid UTF-8 text (the JSON parser guarantees validity).

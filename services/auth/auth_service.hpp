@@ -1,37 +1,46 @@
-// auth's use cases (SPEC §3) over its stores, the password hasher, the token signer and
-// the session revoker: login, refresh, logout, the caller's own account views and the
-// admin actions. Coroutines, but no HTTP: handlers parse and shape, this decides.
-// Failures come back as values carrying the SPEC §2 answer (Failure). Files: login,
-// refresh, logout in auth_service.cpp; the rest in account_service.cpp.
+// auth's use cases (SPEC §3) over roles: the stores, the password hashing, the token
+// signer, the session revoker and the clock. Coroutines, but no HTTP: handlers parse and
+// render, this decides. A refusal comes back as an AuthStatus value (auth_status.hpp);
+// the detail of a broken part is logged here. Files: login in login_use_case.cpp,
+// refresh and logout in auth_service.cpp, the rest in account_service.cpp.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <boost/system/result.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "auth_requests.hpp"
+#include "auth_inputs.hpp"
+#include "auth_status.hpp"
 #include "core/clock.hpp"
-#include "http/api_error.hpp"
-#include "http/outcome.hpp"
 #include "lockout_rules.hpp"
 #include "login_history_store.hpp"
+#include "password_hashing.hpp"
 #include "permission_check_store.hpp"
 #include "revocation_store.hpp"
-#include "security/access_token.hpp"
-#include "security/password_hasher.hpp"
-#include "security/token_signer.hpp"
 #include "session_revoker.hpp"
 #include "session_rules.hpp"
 #include "session_store.hpp"
+#include "storage/pg_result.hpp"
 #include "user_store.hpp"
+
+namespace phonebill::security {
+class TokenSigner;
+struct SignedToken;
+}  // namespace phonebill::security
 
 namespace phonebill::auth {
 
-// A failed use case: the answer to give (the detail for the log was logged already).
-using http::Failure;
-using http::Outcome;
+// The verified caller of a bearer route, as the use cases need it (the handler copies it
+// from the access token).
+struct Caller {
+  std::string user_id;
+  std::string session_id;
+  std::string token_id;   // jti
+  SystemTime expires_at;  // exp
+};
 
 // Who is calling, for the login history.
 struct ClientInfo {
@@ -63,7 +72,7 @@ struct AuthServiceParts {
   LoginHistoryStore& history;
   PermissionCheckStore& checks;
   RevocationStore& revocations;  // the outbox (housekeeping deletes expired rows)
-  security::PasswordHasher& passwords;
+  PasswordHashing& passwords;
   const security::TokenSigner& signer;
   SessionRevoker& revoker;
   const Clock& clock;
@@ -76,36 +85,38 @@ class AuthService {
   explicit AuthService(AuthServiceParts parts) : parts_(parts) {}
 
   // ---- sessions (auth_service.cpp) ----
-  // Checks the credentials under the lockout rules; AUTH_001 / AUTH_002 / AUTH_003, or
-  // a session with its first token pair. Every outcome is written to the login history.
-  boost::asio::awaitable<Outcome<LoginResult>> login(LoginRequest request, ClientInfo client,
-                                                     Deadline deadline);
-  // Rotates a refresh token; reuse ends the session everywhere (REFRESH_TOKEN_REUSED).
-  boost::asio::awaitable<Outcome<IssuedTokens>> refresh(RefreshRequest request, Deadline deadline);
+  // Checks the credentials under the lockout rules; kInvalidCredentials / kAccountLockedNow /
+  // kAccountLocked, or a session with its first token pair (LoginRefusal carries the lockout
+  // facts). Every outcome is written to the login history.
+  boost::asio::awaitable<LoginOutcome<LoginResult>> login(LoginRequest request, ClientInfo client,
+                                                          Deadline deadline);
+  // Rotates a refresh token; reuse ends the session everywhere (kRefreshTokenReused).
+  boost::asio::awaitable<AuthResult<IssuedTokens>> refresh(RefreshRequest request,
+                                                           Deadline deadline);
   // Ends the caller's session: its tokens stop working on every instance.
-  boost::asio::awaitable<Outcome<void>> logout(security::VerifiedToken caller, Deadline deadline);
+  boost::asio::awaitable<AuthResult<void>> logout(Caller caller, Deadline deadline);
 
   // ---- account views and admin actions (account_service.cpp) ----
-  boost::asio::awaitable<Outcome<UserRecord>> find_user(std::string user_id, Deadline deadline);
+  boost::asio::awaitable<AuthResult<UserRecord>> find_user(std::string user_id, Deadline deadline);
   // Whether the user holds `service_type` now; the check is logged.
-  boost::asio::awaitable<Outcome<bool>> check_permission(security::VerifiedToken caller,
-                                                         std::string service_type,
-                                                         std::string request_id, Deadline deadline);
-  boost::asio::awaitable<Outcome<LoginHistoryPage>> login_history(std::string user_id,
-                                                                  std::int64_t page,
-                                                                  std::int64_t size,
-                                                                  Deadline deadline);
-  // 409 USER_ALREADY_EXISTS for a taken id.
-  boost::asio::awaitable<Outcome<UserRecord>> create_user(CreateUserRequest request,
-                                                          Deadline deadline);
+  boost::asio::awaitable<AuthResult<bool>> check_permission(Caller caller, std::string service_type,
+                                                            std::string request_id,
+                                                            Deadline deadline);
+  boost::asio::awaitable<AuthResult<LoginHistoryPage>> login_history(std::string user_id,
+                                                                     std::int64_t page,
+                                                                     std::int64_t size,
+                                                                     Deadline deadline);
+  // kUserAlreadyExists for a taken id.
+  boost::asio::awaitable<AuthResult<UserRecord>> create_user(CreateUserRequest request,
+                                                             Deadline deadline);
   // Replaces the permissions and ends the user's sessions (new tokens carry the new set).
-  boost::asio::awaitable<Outcome<UserRecord>> set_permissions(std::string user_id,
-                                                              std::vector<std::string> permissions,
-                                                              Deadline deadline);
-  boost::asio::awaitable<Outcome<UserRecord>> unlock(std::string user_id, Deadline deadline);
+  boost::asio::awaitable<AuthResult<UserRecord>> set_permissions(
+      std::string user_id, std::vector<std::string> permissions, Deadline deadline);
+  boost::asio::awaitable<AuthResult<UserRecord>> unlock(std::string user_id, Deadline deadline);
 
   // Creates `request`'s user unless the id exists (start-up demo data). False if it existed.
-  boost::asio::awaitable<Outcome<bool>> ensure_user(CreateUserRequest request, Deadline deadline);
+  boost::asio::awaitable<AuthResult<bool>> ensure_user(CreateUserRequest request,
+                                                       Deadline deadline);
   // Deletes sessions, counters and revocations that can no longer matter (housekeeping).
   boost::asio::awaitable<void> purge_expired(Deadline deadline);
 
@@ -114,9 +125,27 @@ class AuthService {
   SystemTime now() const { return parts_.clock.now(); }
 
  private:
-  boost::asio::awaitable<Outcome<LoginResult>> start_session(const LoginRequest& request,
+  // Login's steps (login_use_case.cpp).
+  boost::asio::awaitable<LoginOutcome<LoginResult>> check_password(const LoginRequest& request,
+                                                                   const ClientInfo& client,
+                                                                   LoginReservation reserved,
+                                                                   Deadline deadline);
+  // The password was wrong (or the id unknown): records it, kInvalidCredentials or
+  // kAccountLockedNow.
+  boost::asio::awaitable<LoginRefusal> refuse_wrong_password(const LoginRequest& request,
                                                              const ClientInfo& client,
-                                                             UserRecord user, Deadline deadline);
+                                                             const Reservation& reservation,
+                                                             Deadline deadline);
+  // Takes back an attempt whose password was never checked (the hasher refused).
+  boost::asio::awaitable<void> release_unchecked_attempt(const LoginRequest& request,
+                                                         const ClientInfo& client,
+                                                         const Reservation& reservation,
+                                                         Deadline deadline);
+  boost::asio::awaitable<void> store_new_hash(const LoginRequest& request, Deadline deadline);
+  boost::asio::awaitable<LoginOutcome<LoginResult>> start_session(const LoginRequest& request,
+                                                                  const ClientInfo& client,
+                                                                  UserRecord user,
+                                                                  Deadline deadline);
   boost::asio::awaitable<void> record_attempt(const LoginRequest& request, const ClientInfo& client,
                                               LoginReason reason,
                                               std::optional<std::string> session_id,
@@ -124,14 +153,15 @@ class AuthService {
   security::SignedToken sign_for(const std::string& user_id, const std::string& session_id,
                                  const std::string& customer_id, const std::string& line_number,
                                  const std::vector<std::string>& permissions) const;
+  std::chrono::seconds access_lifetime() const;
 
   AuthServiceParts parts_;
 };
 
-// The Failure for a database error: 503 when the database is unreachable or slow, 500
-// otherwise; the detail is logged with `operation`.
-Failure database_failure(std::string_view operation, const storage::PgError& error);
-// The Failure for a password-hasher error: 503 (busy or shutting down) or 500.
-Failure hasher_failure(security::PasswordError error);
+// The refusal for a database error: kStorageUnavailable when the database is unreachable
+// or slow, kInternal otherwise; the detail is logged with `operation`.
+Refusal<AuthStatus> storage_refusal(std::string_view operation, const storage::PgError& error);
+// The refusal for a password-hashing error: kHasherBusy (busy or stopping) or kInternal.
+Refusal<AuthStatus> hasher_refusal(PasswordError error);
 
 }  // namespace phonebill::auth

@@ -1,3 +1,4 @@
+// auth's JSON answer shapes built from domain values (see auth_views.hpp).
 #include "auth_views.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// The SPEC §3 demo users, created at start in local runs only.
 #include "demo_users.hpp"
 
 namespace phonebill::auth {

@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "auth_requests.hpp"
+#include "auth_inputs.hpp"
 
 namespace phonebill::auth {
 

@@ -1,3 +1,4 @@
+// The account-lock rules as plain functions: reserve, release, fail (see lockout_rules.hpp).
 #include "lockout_rules.hpp"
 
 namespace phonebill::auth {

@@ -1,7 +1,7 @@
 // Login history (table login_history, SPEC §3): one row per attempt that reached the
 // credential check — time, the userId as typed, client IP, user agent, result, reason —
 // and the paged, newest-first listing behind GET /api/v1/auth/login-history.
-// Entry points: LoginHistoryStore::register_statements once, record, page.
+// The role (an interface: PgLoginHistoryStore is the database, tests use a fake).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "storage/pg_pool.hpp"
 #include "store_support.hpp"
 
 namespace phonebill::auth {
@@ -40,16 +39,15 @@ struct LoginHistoryPage {
 
 class LoginHistoryStore {
  public:
-  explicit LoginHistoryStore(storage::PgPool& pool);
-  static void register_statements(storage::PgPool& pool);
+  virtual ~LoginHistoryStore() = default;
 
-  boost::asio::awaitable<PgResult<void>> record(LoginHistoryEntry entry, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<void>> record(LoginHistoryEntry entry,
+                                                        Deadline deadline) = 0;
   // Page `page` (1-based) of `size` entries of one user, newest first.
-  boost::asio::awaitable<PgResult<LoginHistoryPage>> page(std::string user_id, std::int64_t page,
-                                                          std::int64_t size, Deadline deadline);
-
- private:
-  storage::PgPool& pool_;
+  virtual boost::asio::awaitable<PgResult<LoginHistoryPage>> page(std::string user_id,
+                                                                  std::int64_t page,
+                                                                  std::int64_t size,
+                                                                  Deadline deadline) = 0;
 };
 
 }  // namespace phonebill::auth

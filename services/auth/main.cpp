@@ -1,5 +1,5 @@
 // auth: users, credentials, sessions, permissions and token signing keys (SPEC §3).
-// Wiring only: configuration → keys → pool, Redis, revocations → stores → hasher,
+// Wiring only (serve): configuration → keys → pool, Redis, revocations → stores → hasher,
 // signer, verifier, revocation publisher → service → routes → server. `auth rotate-signing-key`
 // rotates the signing key and exits (docs/auth.md).
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +12,12 @@
 #include "auth_config.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "http/server.hpp"
+#include "pg_login_history_store.hpp"
+#include "pg_permission_check_store.hpp"
+#include "pg_revocation_store.hpp"
+#include "pg_session_store.hpp"
+#include "pg_user_store.hpp"
 #include "revocation_publisher.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
@@ -45,6 +51,79 @@ int rotate_command(const Environment& environment) {
   return 0;
 }
 
+// auth's PostgreSQL stores over one pool.
+struct PgStores {
+  explicit PgStores(storage::PgPool& pool)
+      : users{pool}, sessions{pool}, history{pool}, checks{pool}, revocation_outbox{pool} {
+    PgUserStore::register_statements(pool);
+    PgSessionStore::register_statements(pool);
+    PgLoginHistoryStore::register_statements(pool);
+    PgPermissionCheckStore::register_statements(pool);
+    PgRevocationStore::register_statements(pool);
+  }
+  PgUserStore users;
+  PgSessionStore sessions;
+  PgLoginHistoryStore history;
+  PgPermissionCheckStore checks;
+  PgRevocationStore revocation_outbox;
+};
+
+// Ready once the database answers, Redis is connected, the revocations are loaded and
+// the start-up work (migrations, demo users) is done.
+http::ReadinessCheck readiness_check(storage::PgPool& pool, cache::RedisClient& redis,
+                                     security::RevocationListener& listener,
+                                     const security::SigningKeyRing& keys, http::Server& server) {
+  // Pointers, not references, in the closure: it outlives this call.
+  return [pool = &pool, redis = &redis, listener = &listener, keys = &keys,
+          server = &server]() -> asio::awaitable<http::Readiness> {
+    bool database_up = co_await pool->ping(phonebill::deadline_after(std::chrono::seconds{1}));
+    http::Readiness readiness;
+    readiness.checks["database"] = database_up ? "UP" : "DOWN";
+    readiness.checks["redis"] = redis->is_connected() ? "UP" : "DOWN";
+    readiness.checks["revocations"] = listener->is_synchronized() ? "SYNCED" : "SYNCING";
+    readiness.checks["signingKeys"] = keys->keys().size();
+    readiness.checks["data"] = server->prepared() ? "READY" : "PREPARING";
+    readiness.ready =
+        database_up && redis->is_connected() && listener->is_synchronized() && server->prepared();
+    co_return readiness;
+  };
+}
+
+// Wires config → pool, Redis, revocations → stores → hasher, signer, verifier, publisher
+// → service → routes → server, and serves until stopped.
+int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
+  asio::io_context io{config.server.io_threads};
+  SystemClock clock;
+  storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
+  PgStores stores{pool};
+
+  // Redis carries only revocations for auth: reconnect as eagerly as the verifiers do.
+  cache::RedisClient redis{io, config.redis_url, security::revocation_redis_options()};
+  security::RevocationSet revocations{clock};
+  security::RevocationListener listener{io, config.redis_url, redis, revocations};
+  security::LocalJwksSource key_source{keys};
+  security::TokenVerifier verifier{key_source, config.verifier, clock, &revocations};
+  security::TokenSigner signer{keys, config.signer, clock};
+  security::PasswordHasher hasher{config.passwords};
+  WorkerPoolPasswordHashing passwords{hasher};
+  RevocationPublisher publisher{io, stores.revocation_outbox, redis, clock};
+  SessionRevoker revoker{revocations, &publisher, clock, config.session_revocation_ttl(),
+                         config.revocation_margin()};
+  AuthService service{AuthServiceParts{stores.users, stores.sessions, stores.history, stores.checks,
+                                       stores.revocation_outbox, passwords, signer, revoker, clock,
+                                       config.lockout, config.sessions}};
+  AuthContext context{service, verifier, keys};
+
+  http::Server server{io, config.server, make_routes(context)};
+  server.set_readiness_check(readiness_check(pool, redis, listener, keys, server));
+  server.prepare(prepare_service(pool, service, config), [&] {
+    publisher.start();  // the outbox table exists now
+    asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
+                   asio::detached);
+  });
+  return server.serve();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,55 +150,5 @@ int main(int argc, char** argv) {
     log::flush();
     return 1;
   }
-
-  asio::io_context io{config.server.io_threads};
-  SystemClock clock;
-  storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
-  UserStore::register_statements(pool);
-  SessionStore::register_statements(pool);
-  LoginHistoryStore::register_statements(pool);
-  PermissionCheckStore::register_statements(pool);
-  RevocationStore::register_statements(pool);
-  UserStore users{pool};
-  SessionStore sessions{pool};
-  LoginHistoryStore history{pool};
-  PermissionCheckStore checks{pool};
-  RevocationStore revocation_outbox{pool};
-
-  // Redis carries only revocations for auth: reconnect as eagerly as the verifiers do.
-  cache::RedisClient redis{io, config.redis_url, security::revocation_redis_options()};
-  security::RevocationSet revocations{clock};
-  security::RevocationListener listener{io, config.redis_url, redis, revocations};
-  security::LocalJwksSource key_source{*keys};
-  security::TokenVerifier verifier{key_source, config.verifier, clock, &revocations};
-  security::TokenSigner signer{*keys, config.signer, clock};
-  security::PasswordHasher passwords{config.passwords};
-  RevocationPublisher publisher{io, revocation_outbox, redis, clock};
-  SessionRevoker revoker{revocations, &publisher, clock, config.session_revocation_ttl(),
-                         config.revocation_margin()};
-  AuthService service{AuthServiceParts{users, sessions, history, checks, revocation_outbox,
-                                       passwords, signer, revoker, clock, config.lockout,
-                                       config.sessions}};
-  AuthContext context{service, verifier, *keys};
-
-  http::Server server{io, config.server, make_routes(context)};
-  server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));
-    http::Readiness readiness;
-    readiness.checks["database"] = database_up ? "UP" : "DOWN";
-    readiness.checks["redis"] = redis.is_connected() ? "UP" : "DOWN";
-    readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
-    readiness.checks["signingKeys"] = keys->keys().size();
-    readiness.checks["data"] = server.prepared() ? "READY" : "PREPARING";
-    readiness.ready =
-        database_up && redis.is_connected() && listener.is_synchronized() && server.prepared();
-    co_return readiness;
-  });
-
-  server.prepare(prepare_service(pool, service, config), [&] {
-    publisher.start();  // the outbox table exists now
-    asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
-                   asio::detached);
-  });
-  return server.serve();
+  return serve(config, *keys);
 }

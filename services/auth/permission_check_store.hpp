@@ -1,12 +1,12 @@
 // The permission-check log (table permission_checks, SPEC §3): every
 // POST /api/v1/auth/permissions/check is answered from the user's current permissions
-// and written down in the same statement. Entry points: register_statements, check.
+// and written down in the same statement. The role
+// (an interface: PgPermissionCheckStore is the database, tests use a fake).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
 #include <string>
 
-#include "storage/pg_pool.hpp"
 #include "store_support.hpp"
 
 namespace phonebill::auth {
@@ -21,15 +21,12 @@ struct PermissionCheck {
 
 class PermissionCheckStore {
  public:
-  explicit PermissionCheckStore(storage::PgPool& pool);
-  static void register_statements(storage::PgPool& pool);
+  virtual ~PermissionCheckStore() = default;
 
   // Whether the user holds the permission now (false for a user that no longer exists);
   // the check is logged either way.
-  boost::asio::awaitable<PgResult<bool>> check(PermissionCheck check, Deadline deadline);
-
- private:
-  storage::PgPool& pool_;
+  virtual boost::asio::awaitable<PgResult<bool>> check(PermissionCheck check,
+                                                       Deadline deadline) = 0;
 };
 
 }  // namespace phonebill::auth

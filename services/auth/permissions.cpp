@@ -1,3 +1,4 @@
+// The permission catalogue and its canonical order (see permissions.hpp).
 #include "permissions.hpp"
 
 #include <algorithm>

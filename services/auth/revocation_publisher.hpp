@@ -16,6 +16,7 @@
 
 #include "cache/redis_client.hpp"
 #include "core/clock.hpp"
+#include "outbox_publisher.hpp"
 #include "revocation_store.hpp"
 #include "security/revocation_set.hpp"
 
@@ -48,7 +49,7 @@ struct RevocationPublisherCounters {
   std::uint64_t republish_runs = 0;
 };
 
-class RevocationPublisher {
+class RevocationPublisher final : public OutboxPublisher {
  public:
   // `io`, `store`, `redis` and `clock` must outlive the publisher.
   RevocationPublisher(boost::asio::io_context& io, RevocationStore& store,
@@ -61,7 +62,7 @@ class RevocationPublisher {
   // Spawns the loop on `io`; it runs until the io_context stops. Call once.
   void start();
   // A revocation was just committed: publish now instead of at the next poll. Any thread.
-  void wake();
+  void wake() override;
 
   RevocationPublisherCounters counters() const;
 

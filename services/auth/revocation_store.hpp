@@ -2,7 +2,7 @@
 // written by SessionStore in the same statement that ends a session; this store is the
 // publishing side: claim the unpublished rows under row locks and mark the ones Redis
 // took, page through every live row when Redis lost its data, delete expired rows.
-// Entry points: RevocationStore::register_statements once, then the coroutines below.
+// The role (an interface: PgRevocationStore is the database, tests use a fake).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "security/revocation_set.hpp"
-#include "storage/pg_pool.hpp"
 #include "store_support.hpp"
 
 namespace phonebill::auth {
@@ -35,28 +34,21 @@ struct ClaimedBatch {
 
 class RevocationStore {
  public:
-  explicit RevocationStore(storage::PgPool& pool);
-  static void register_statements(storage::PgPool& pool);
+  virtual ~RevocationStore() = default;
 
   // One transaction: claims up to `limit` unpublished revocations alive at `now`
   // (oldest first, FOR UPDATE SKIP LOCKED so instances never publish the same row at
   // once), calls `publish` for each in turn until one fails, marks the accepted ones
   // published, commits. A publish failure is not an error: the rest stay unpublished.
-  boost::asio::awaitable<PgResult<ClaimedBatch>> publish_unpublished(SystemTime now,
-                                                                     std::size_t limit,
-                                                                     PublishRevocation publish,
-                                                                     Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<ClaimedBatch>> publish_unpublished(
+      SystemTime now, std::size_t limit, PublishRevocation publish, Deadline deadline) = 0;
   // Revocations alive at `now`, in key order after `after` (empty id: from the start),
   // at most `limit`: for republishing everything after Redis lost its data.
-  boost::asio::awaitable<PgResult<std::vector<Revocation>>> live_page(SystemTime now,
-                                                                      const Revocation& after,
-                                                                      std::size_t limit,
-                                                                      Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<std::vector<Revocation>>> live_page(
+      SystemTime now, const Revocation& after, std::size_t limit, Deadline deadline) = 0;
   // Deletes revocations that expired before `now`; returns how many.
-  boost::asio::awaitable<PgResult<std::uint64_t>> purge_expired(SystemTime now, Deadline deadline);
-
- private:
-  storage::PgPool& pool_;
+  virtual boost::asio::awaitable<PgResult<std::uint64_t>> purge_expired(SystemTime now,
+                                                                        Deadline deadline) = 0;
 };
 
 }  // namespace phonebill::auth

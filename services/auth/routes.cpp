@@ -1,3 +1,4 @@
+// make_routes: auth's route table assembled from each handlers/<route>.cpp.
 #include "routes.hpp"
 
 namespace phonebill::auth {

@@ -1,10 +1,10 @@
+// SessionRevoker: revocation lifetimes, and committed revocations applied here and rung
+// through to the outbox publisher.
 #include "session_revoker.hpp"
-
-#include "revocation_publisher.hpp"
 
 namespace phonebill::auth {
 
-SessionRevoker::SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher,
+SessionRevoker::SessionRevoker(security::RevocationSet& local, OutboxPublisher* publisher,
                                const Clock& clock, std::chrono::milliseconds session_ttl,
                                std::chrono::milliseconds margin)
     : local_(local),

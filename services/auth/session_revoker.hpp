@@ -11,12 +11,11 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "outbox_publisher.hpp"
 #include "revocation_store.hpp"
 #include "security/revocation_set.hpp"
 
 namespace phonebill::auth {
-
-class RevocationPublisher;
 
 class SessionRevoker {
  public:
@@ -24,7 +23,7 @@ class SessionRevoker {
   // a session revocation must last (the access-token lifetime plus `margin`); a token's
   // revocation lasts until its exp plus `margin` (at least the verifiers' leeway).
   // Without a publisher (unit tests) revocations are applied locally only.
-  SessionRevoker(security::RevocationSet& local, RevocationPublisher* publisher, const Clock& clock,
+  SessionRevoker(security::RevocationSet& local, OutboxPublisher* publisher, const Clock& clock,
                  std::chrono::milliseconds session_ttl, std::chrono::milliseconds margin);
 
   // Until when a session ended now must stay revoked.
@@ -38,7 +37,7 @@ class SessionRevoker {
 
  private:
   security::RevocationSet& local_;
-  RevocationPublisher* publisher_;
+  OutboxPublisher* publisher_;
   const Clock& clock_;
   std::chrono::milliseconds session_ttl_;
   std::chrono::milliseconds margin_;

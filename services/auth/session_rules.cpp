@@ -1,3 +1,4 @@
+// Session expiry and the refresh decision as plain functions (see session_rules.hpp).
 #include "session_rules.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // the outcome, the caller's `issue` callback signs the new access token, and the rotation
 // or the reuse revocation is committed before anyone learns of it. Ending a session
 // writes its revocation to the outbox (table revocations) in the same statement.
-// Entry points: SessionStore::register_statements once, then the coroutines below.
+// The role (an interface: PgSessionStore is the database, tests use a fake).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -14,7 +14,6 @@
 
 #include "revocation_store.hpp"
 #include "session_rules.hpp"
-#include "storage/pg_pool.hpp"
 #include "store_support.hpp"
 
 namespace phonebill::auth {
@@ -66,40 +65,36 @@ struct EndedSession {
 
 class SessionStore {
  public:
-  explicit SessionStore(storage::PgPool& pool);
-  static void register_statements(storage::PgPool& pool);
+  virtual ~SessionStore() = default;
 
-  boost::asio::awaitable<PgResult<void>> create_session(NewSession session, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<void>> create_session(NewSession session,
+                                                                Deadline deadline) = 0;
 
   // Looks up `presented_hash` and applies decide_refresh at `now`: kRotate marks it
   // rotated, stores `new_hash` and the token `issue` signed; kReused ends the session
   // (reason REFRESH_TOKEN_REUSED) and commits its revocation until `revoke_until`; the
   // other outcomes change nothing.
-  boost::asio::awaitable<PgResult<RefreshOutcome>> refresh(std::string presented_hash,
-                                                           std::string new_hash,
-                                                           SessionPolicy policy, SystemTime now,
-                                                           SystemTime revoke_until,
-                                                           IssueAccess issue, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<RefreshOutcome>> refresh(
+      std::string presented_hash, std::string new_hash, SessionPolicy policy, SystemTime now,
+      SystemTime revoke_until, IssueAccess issue, Deadline deadline) = 0;
 
   // Ends one session (reason LOGOUT, ...) and commits, in the same statement, the
   // revocation of its sid until `session_until` and of `token` (if any). nullopt for an
   // unknown session (the revocations are committed all the same); an ended one is
   // returned with newly_revoked = false.
-  boost::asio::awaitable<PgResult<std::optional<EndedSession>>> revoke_session(
+  virtual boost::asio::awaitable<PgResult<std::optional<EndedSession>>> revoke_session(
       std::string session_id, std::string reason, SystemTime now, SystemTime session_until,
-      std::optional<Revocation> token, Deadline deadline);
+      std::optional<Revocation> token, Deadline deadline) = 0;
   // Sets the user's permissions and ends every live session of theirs, in one statement
   // (tokens carry permissions), committing each sid's revocation until `session_until`
   // in the same statement. nullopt for an unknown id (nothing changed).
-  boost::asio::awaitable<PgResult<std::optional<std::vector<EndedSession>>>>
+  virtual boost::asio::awaitable<PgResult<std::optional<std::vector<EndedSession>>>>
   set_permissions_ending_sessions(std::string user_id, std::vector<std::string> permissions,
                                   std::string reason, SystemTime now, SystemTime session_until,
-                                  Deadline deadline);
+                                  Deadline deadline) = 0;
   // Deletes sessions that ended (or expired) before `ended_before`, with their tokens.
-  boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before, Deadline deadline);
-
- private:
-  storage::PgPool& pool_;
+  virtual boost::asio::awaitable<PgResult<std::uint64_t>> purge(SystemTime ended_before,
+                                                                Deadline deadline) = 0;
 };
 
 }  // namespace phonebill::auth

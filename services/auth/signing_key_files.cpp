@@ -1,3 +1,4 @@
+// Signing keys on disk: created at first start, rotated by `auth rotate-signing-key`.
 #include "signing_key_files.hpp"
 
 #include <unistd.h>

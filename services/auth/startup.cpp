@@ -1,3 +1,4 @@
+// Before ready: migrations and demo users; while running: the housekeeping loop.
 #include "startup.hpp"
 
 #include "core/log.hpp"
@@ -17,7 +18,7 @@ boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService&
   for (auto& user : demo_users()) {
     auto ensured = co_await service.ensure_user(std::move(user), phonebill::deadline_after(60s));
     if (!ensured) {
-      log::error("demo_users_failed", {{"code", ensured.error().error.code}});
+      log::error("demo_users_failed", {{"status", to_string(ensured.error().status)}});
       co_return false;
     }
     if (*ensured) ++created;

@@ -1,3 +1,4 @@
+// What auth's PostgreSQL stores share: permission lists in array text and back.
 #include "store_support.hpp"
 
 namespace phonebill::auth {

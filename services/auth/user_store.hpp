@@ -1,7 +1,7 @@
 // Users, their credentials and lock state (tables users and login_attempts). The one
 // subtle call is reserve_login_attempt: it counts an attempt under a row lock before the
 // password is checked, so the lockout rules hold under any concurrency (docs/auth.md).
-// Entry points: UserStore::register_statements once, then the coroutines below.
+// The role (an interface: PgUserStore is the database, tests use a fake).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "lockout_rules.hpp"
-#include "storage/pg_pool.hpp"
 #include "store_support.hpp"
 
 namespace phonebill::auth {
@@ -43,42 +42,38 @@ struct NewUser {
 
 class UserStore {
  public:
-  explicit UserStore(storage::PgPool& pool);
-  static void register_statements(storage::PgPool& pool);
+  virtual ~UserStore() = default;
 
   // Locks the id's counter row, applies reserve_attempt(policy, now) and stores the
   // result in one transaction. Unknown ids get a counter row too.
-  boost::asio::awaitable<PgResult<LoginReservation>> reserve_login_attempt(std::string user_id,
-                                                                           LockoutPolicy policy,
-                                                                           SystemTime now,
-                                                                           Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<LoginReservation>> reserve_login_attempt(
+      std::string user_id, LockoutPolicy policy, SystemTime now, Deadline deadline) = 0;
   // Takes back a kVerify `reservation` whose password was never checked (release_attempt
   // under the row lock, in one transaction). A counter row purged meanwhile stays gone.
-  boost::asio::awaitable<PgResult<void>> release_login_attempt(std::string user_id,
-                                                               Reservation reservation,
-                                                               SystemTime now, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<void>> release_login_attempt(std::string user_id,
+                                                                       Reservation reservation,
+                                                                       SystemTime now,
+                                                                       Deadline deadline) = 0;
   // Clears the counter and sets last_login_at = now; returns that time.
-  boost::asio::awaitable<PgResult<SystemTime>> record_login_success(std::string user_id,
-                                                                    SystemTime now,
-                                                                    Deadline deadline);
-  boost::asio::awaitable<PgResult<void>> update_password_hash(std::string user_id,
-                                                              std::string password_hash,
-                                                              Deadline deadline);
-  boost::asio::awaitable<PgResult<std::optional<UserRecord>>> find_user(std::string user_id,
-                                                                        Deadline deadline);
-  boost::asio::awaitable<PgResult<bool>> user_exists(std::string user_id, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<SystemTime>> record_login_success(std::string user_id,
+                                                                            SystemTime now,
+                                                                            Deadline deadline) = 0;
+  virtual boost::asio::awaitable<PgResult<void>> update_password_hash(std::string user_id,
+                                                                      std::string password_hash,
+                                                                      Deadline deadline) = 0;
+  virtual boost::asio::awaitable<PgResult<std::optional<UserRecord>>> find_user(
+      std::string user_id, Deadline deadline) = 0;
+  virtual boost::asio::awaitable<PgResult<bool>> user_exists(std::string user_id,
+                                                             Deadline deadline) = 0;
   // False when the id is taken (nothing changed).
-  boost::asio::awaitable<PgResult<bool>> insert_user(NewUser user, Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<bool>> insert_user(NewUser user, Deadline deadline) = 0;
   // Clears the lock and counter; false for an unknown id.
-  boost::asio::awaitable<PgResult<bool>> unlock(std::string user_id, SystemTime now,
-                                                Deadline deadline);
+  virtual boost::asio::awaitable<PgResult<bool>> unlock(std::string user_id, SystemTime now,
+                                                        Deadline deadline) = 0;
   // Deletes counters that can no longer matter (no lock, no failure since `stale_before`).
-  boost::asio::awaitable<PgResult<std::uint64_t>> purge_attempts(SystemTime now,
-                                                                 SystemTime stale_before,
-                                                                 Deadline deadline);
-
- private:
-  storage::PgPool& pool_;
+  virtual boost::asio::awaitable<PgResult<std::uint64_t>> purge_attempts(SystemTime now,
+                                                                         SystemTime stale_before,
+                                                                         Deadline deadline) = 0;
 };
 
 }  // namespace phonebill::auth

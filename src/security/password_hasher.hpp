@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "core/config.hpp"
+#include "security/password_hash_options.hpp"
 
 namespace phonebill::security {
 namespace detail {
@@ -26,22 +27,6 @@ struct PasswordPool;  // the worker threads and their job count (password_hasher
 // libsodium's sodium_init(), once per process (thread-safe; later calls are free).
 // Throws std::runtime_error if libsodium cannot initialise.
 void ensure_sodium_initialized();
-
-struct PasswordHashOptions {
-  // Argon2id passes and memory (crypto_pwhash_str's opslimit / memlimit): about 50 ms
-  // per hash on an idle core of the 2-core dev machine, 70 ms under load (measured:
-  // docs/security.md). Minimums: 1 pass, 8 KiB.
-  std::uint64_t ops_limit = 3;
-  std::size_t memory_limit = 46 * 1024 * 1024;
-  // Worker threads, and jobs allowed to wait for one; a job beyond that is kBusy at once
-  // (so a login flood turns into fast 503s, not a growing queue of 100 ms jobs).
-  std::size_t threads = 2;
-  std::size_t queue_limit = 64;
-
-  // PHONEBILL_PASSWORD_OPS_LIMIT, PHONEBILL_PASSWORD_MEMORY_KIB,
-  // PHONEBILL_PASSWORD_THREADS, PHONEBILL_PASSWORD_QUEUE_LIMIT. Throws ConfigError.
-  static PasswordHashOptions from_environment(const Environment& environment);
-};
 
 enum class PasswordError {
   kBusy,          // the queue is full: answer 503 and let the client retry

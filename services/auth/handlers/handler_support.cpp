@@ -1,3 +1,4 @@
+// The helpers every auth handler shares: see handler_support.hpp.
 #include "handler_support.hpp"
 
 #include <arpa/inet.h>
@@ -56,6 +57,10 @@ std::string client_ip(const http::Request& request) {
     if (is_ip_address(last)) return last;
   }
   return request.remote_address;
+}
+
+Caller caller_of(const security::VerifiedToken& token) {
+  return Caller{token.user_id, token.session_id, token.token_id, token.expires_at};
 }
 
 ClientInfo client_info(const http::Request& request) {

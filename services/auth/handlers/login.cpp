@@ -17,7 +17,7 @@ boost::asio::awaitable<http::Response> login(http::Request& request, AuthContext
   if (!login_request) co_return validation_failure(request, errors);
   auto result = co_await context.service.login(std::move(*login_request), client_info(request),
                                                request.deadline);
-  if (!result) co_return http::respond(request, result.error());
+  if (!result) co_return http::respond(request, Failure{login_refusal_answer(result.error())});
   co_return private_success(login_view(*result, context.service.now()), 200, "로그인되었습니다");
 }
 

@@ -16,7 +16,7 @@ boost::asio::awaitable<http::Response> history_of(http::Request& request, AuthCo
   if (!errors.empty()) co_return validation_failure(request, errors);
   auto listed = co_await context.service.login_history(std::move(user_id), page.number, page.size,
                                                        request.deadline);
-  if (!listed) co_return http::respond(request, listed.error());
+  if (!listed) co_return respond_refused(request, listed.error());
   co_return private_success(history_view(*listed, page));
 }
 

@@ -11,7 +11,7 @@ boost::asio::awaitable<http::Response> me(http::Request& request, AuthContext& c
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return http::respond(request, caller.error());
   auto user = co_await context.service.find_user(caller->user_id, request.deadline);
-  if (!user) co_return http::respond(request, user.error());
+  if (!user) co_return respond_refused(request, user.error());
   co_return private_success(user_view(*user, context.service.now()));
 }
 

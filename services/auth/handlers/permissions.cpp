@@ -14,7 +14,7 @@ boost::asio::awaitable<http::Response> list_permissions(http::Request& request,
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return http::respond(request, caller.error());
   auto user = co_await context.service.find_user(caller->user_id, request.deadline);
-  if (!user) co_return http::respond(request, user.error());
+  if (!user) co_return respond_refused(request, user.error());
   co_return private_success(permissions_view(user->permissions));
 }
 
@@ -27,9 +27,9 @@ boost::asio::awaitable<http::Response> check_permission(http::Request& request,
   FieldErrors errors;
   auto check = parse_permission_check_request(*body, errors);
   if (!check) co_return validation_failure(request, errors);
-  auto granted = co_await context.service.check_permission(*caller, check->service_type,
+  auto granted = co_await context.service.check_permission(caller_of(*caller), check->service_type,
                                                            request.request_id, request.deadline);
-  if (!granted) co_return http::respond(request, granted.error());
+  if (!granted) co_return respond_refused(request, granted.error());
   co_return private_success(
       boost::json::object{{"serviceType", check->service_type}, {"hasPermission", *granted}});
 }

@@ -16,7 +16,7 @@ boost::asio::awaitable<http::Response> refresh(http::Request& request, AuthConte
   auto refresh_request = parse_refresh_request(*body, errors);
   if (!refresh_request) co_return validation_failure(request, errors);
   auto tokens = co_await context.service.refresh(std::move(*refresh_request), request.deadline);
-  if (!tokens) co_return http::respond(request, tokens.error());
+  if (!tokens) co_return respond_refused(request, tokens.error());
   co_return private_success(tokens_view(*tokens, context.service.now()));
 }
 

@@ -173,18 +173,6 @@ TEST_F(AuthTest, TwentyConcurrentWrongAttemptsLockWithNoLostCount) {
   EXPECT_EQ(login(user, kUserPassword).code(), "AUTH_003");
 }
 
-// A lock set by an instance with a short lock period lapses by itself.
-TEST_F(AuthTest, LockLapsesAfterTheLockPeriod) {
-  auto short_lock = start_instance(InstanceSettings{"auth-short-lock", 2});
-  auto user = create_user("lapse");
-  for (int attempt = 0; attempt < 5; ++attempt) login(user, "wrong-password-1", false, short_lock);
-  EXPECT_EQ(login(user, kUserPassword, false, short_lock).code(), "AUTH_003");
-  std::this_thread::sleep_for(std::chrono::milliseconds{2500});
-  // A new series starts: a failure now leaves four attempts, then the password works.
-  EXPECT_EQ(remaining(login(user, "wrong-password-1", false, short_lock)), 4);
-  EXPECT_EQ(login(user, kUserPassword, false, short_lock).status, 200);
-}
-
 // An admin lifts a lock at once.
 TEST_F(AuthTest, AdminUnlocksALockedAccount) {
   auto user = create_user("unlockme");

@@ -3,7 +3,7 @@
 
 #include <boost/json.hpp>
 
-#include "auth_errors.hpp"
+#include "auth_answers.hpp"
 #include "auth_views.hpp"
 
 using namespace phonebill;
@@ -66,15 +66,33 @@ TEST(AuthViews, HistoryPage) {
   EXPECT_EQ(info.at("hasPrevious"), true);
 }
 
-// The SPEC §3 codes and statuses.
+// The SPEC §3 codes and statuses: the one table at the edge.
 TEST(AuthViews, ErrorTable) {
-  EXPECT_EQ(auth_error(AuthError::kInvalidCredentials).status, 401);
-  EXPECT_EQ(auth_error(AuthError::kInvalidCredentials).code, "AUTH_001");
-  EXPECT_EQ(auth_error(AuthError::kAccountLockedNow).status, 423);
-  EXPECT_EQ(auth_error(AuthError::kAccountLockedNow).message,
+  EXPECT_EQ(auth_answer(AuthStatus::kInvalidCredentials).status, 401);
+  EXPECT_EQ(auth_answer(AuthStatus::kInvalidCredentials).code, "AUTH_001");
+  EXPECT_EQ(auth_answer(AuthStatus::kAccountLockedNow).status, 423);
+  EXPECT_EQ(auth_answer(AuthStatus::kAccountLockedNow).message,
             "5회 연속 실패하여 30분간 계정이 잠금되었습니다");
-  EXPECT_EQ(auth_error(AuthError::kAccountLocked).code, "AUTH_003");
-  EXPECT_EQ(auth_error(AuthError::kRefreshTokenReused).code, "REFRESH_TOKEN_REUSED");
-  EXPECT_EQ(auth_error(AuthError::kRefreshTokenReused).status, 401);
-  EXPECT_EQ(auth_error(AuthError::kUserAlreadyExists).status, 409);
+  EXPECT_EQ(auth_answer(AuthStatus::kAccountLocked).code, "AUTH_003");
+  EXPECT_EQ(auth_answer(AuthStatus::kRefreshTokenReused).code, "REFRESH_TOKEN_REUSED");
+  EXPECT_EQ(auth_answer(AuthStatus::kRefreshTokenReused).status, 401);
+  EXPECT_EQ(auth_answer(AuthStatus::kUserAlreadyExists).status, 409);
+  EXPECT_EQ(auth_answer(AuthStatus::kStorageUnavailable).status, 503);
+  EXPECT_EQ(auth_answer(AuthStatus::kHasherBusy).status, 503);
+  EXPECT_EQ(auth_answer(AuthStatus::kInternal).status, 500);
+}
+
+// A refused login carries its lockout facts into details.
+TEST(AuthViews, LoginRefusalAnswerCarriesLockoutDetails) {
+  LoginRefusal wrong;
+  wrong.status = AuthStatus::kInvalidCredentials;
+  wrong.remaining_attempts = 3;
+  EXPECT_EQ(login_refusal_answer(wrong).details.at("remainingAttempts").as_int64(), 3);
+  LoginRefusal locked;
+  locked.status = AuthStatus::kAccountLockedNow;
+  locked.locked_until = kNow + 30min;
+  auto answer = login_refusal_answer(locked);
+  EXPECT_EQ(answer.code, "AUTH_002");
+  EXPECT_EQ(answer.details.at("remainingAttempts").as_int64(), 0);
+  EXPECT_TRUE(answer.details.at("lockedUntil").is_string());
 }

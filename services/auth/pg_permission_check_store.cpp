@@ -1,17 +1,18 @@
-#include "permission_check_store.hpp"
+// PermissionCheckStore in PostgreSQL: answer and log a permission check in one statement.
+#include "pg_permission_check_store.hpp"
 
 #include "queries.hpp"
 
 namespace phonebill::auth {
 
-PermissionCheckStore::PermissionCheckStore(storage::PgPool& pool) : pool_(pool) {}
+PgPermissionCheckStore::PgPermissionCheckStore(storage::PgPool& pool) : pool_(pool) {}
 
-void PermissionCheckStore::register_statements(storage::PgPool& pool) {
+void PgPermissionCheckStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kCheckPermissionName, queries::kCheckPermission);
 }
 
-boost::asio::awaitable<PgResult<bool>> PermissionCheckStore::check(PermissionCheck check,
-                                                                   Deadline deadline) {
+boost::asio::awaitable<PgResult<bool>> PgPermissionCheckStore::check(PermissionCheck check,
+                                                                     Deadline deadline) {
   auto parameters = storage::pg_params(check.user_id, check.session_id, check.service_type,
                                        check.request_id, to_epoch_ms(check.checked_at));
   auto rows =

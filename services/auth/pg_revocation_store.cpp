@@ -1,5 +1,5 @@
-// RevocationStore: see revocation_store.hpp; SQL in queries.hpp.
-#include "revocation_store.hpp"
+// RevocationStore in PostgreSQL: see pg_revocation_store.hpp; SQL in queries.hpp.
+#include "pg_revocation_store.hpp"
 
 #include "queries.hpp"
 
@@ -22,16 +22,16 @@ std::vector<Revocation> revocations_of(const storage::PgRows& rows) {
 
 }  // namespace
 
-RevocationStore::RevocationStore(storage::PgPool& pool) : pool_(pool) {}
+PgRevocationStore::PgRevocationStore(storage::PgPool& pool) : pool_(pool) {}
 
-void RevocationStore::register_statements(storage::PgPool& pool) {
+void PgRevocationStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kClaimRevocationsName, queries::kClaimRevocations);
   pool.register_statement(queries::kMarkRevocationPublishedName, queries::kMarkRevocationPublished);
   pool.register_statement(queries::kLiveRevocationsName, queries::kLiveRevocations);
   pool.register_statement(queries::kPurgeRevocationsName, queries::kPurgeRevocations);
 }
 
-boost::asio::awaitable<PgResult<ClaimedBatch>> RevocationStore::publish_unpublished(
+boost::asio::awaitable<PgResult<ClaimedBatch>> PgRevocationStore::publish_unpublished(
     SystemTime now, std::size_t limit, PublishRevocation publish, Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
@@ -57,7 +57,7 @@ boost::asio::awaitable<PgResult<ClaimedBatch>> RevocationStore::publish_unpublis
   co_return batch;
 }
 
-boost::asio::awaitable<PgResult<std::vector<Revocation>>> RevocationStore::live_page(
+boost::asio::awaitable<PgResult<std::vector<Revocation>>> PgRevocationStore::live_page(
     SystemTime now, const Revocation& after, std::size_t limit, Deadline deadline) {
   std::string after_kind = after.id.empty() ? "" : std::string{security::to_string(after.kind)};
   auto rows = co_await pool_.execute(
@@ -68,8 +68,8 @@ boost::asio::awaitable<PgResult<std::vector<Revocation>>> RevocationStore::live_
   co_return revocations_of(*rows);
 }
 
-boost::asio::awaitable<PgResult<std::uint64_t>> RevocationStore::purge_expired(SystemTime now,
-                                                                               Deadline deadline) {
+boost::asio::awaitable<PgResult<std::uint64_t>> PgRevocationStore::purge_expired(
+    SystemTime now, Deadline deadline) {
   auto rows =
       co_await pool_.execute(queries::kPurgeRevocationsName, pg_params(to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();

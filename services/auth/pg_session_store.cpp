@@ -1,4 +1,6 @@
-#include "session_store.hpp"
+// SessionStore in PostgreSQL: sessions, refresh-token rotation in one transaction, and
+// session ends written with their outbox revocations in the same statement.
+#include "pg_session_store.hpp"
 
 #include "queries.hpp"
 
@@ -34,9 +36,9 @@ SessionOwner owner_of(const storage::PgRows& rows) {
 
 }  // namespace
 
-SessionStore::SessionStore(storage::PgPool& pool) : pool_(pool) {}
+PgSessionStore::PgSessionStore(storage::PgPool& pool) : pool_(pool) {}
 
-void SessionStore::register_statements(storage::PgPool& pool) {
+void PgSessionStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kCreateSessionName, queries::kCreateSession);
   pool.register_statement(queries::kLockRefreshTokenName, queries::kLockRefreshToken);
   pool.register_statement(queries::kRotateRefreshTokenName, queries::kRotateRefreshToken);
@@ -46,8 +48,8 @@ void SessionStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kPurgeSessionsName, queries::kPurgeSessions);
 }
 
-boost::asio::awaitable<PgResult<void>> SessionStore::create_session(NewSession session,
-                                                                    Deadline deadline) {
+boost::asio::awaitable<PgResult<void>> PgSessionStore::create_session(NewSession session,
+                                                                      Deadline deadline) {
   auto parameters = pg_params(session.session_id, session.user_id, session.auto_login,
                               to_epoch_ms(session.created_at), to_epoch_ms(session.expires_at),
                               session.token_id, to_epoch_ms(session.token_expires_at),
@@ -57,7 +59,7 @@ boost::asio::awaitable<PgResult<void>> SessionStore::create_session(NewSession s
   co_return PgResult<void>{};
 }
 
-boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
+boost::asio::awaitable<PgResult<RefreshOutcome>> PgSessionStore::refresh(
     std::string presented_hash, std::string new_hash, SessionPolicy policy, SystemTime now,
     SystemTime revoke_until, IssueAccess issue, Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
@@ -101,7 +103,7 @@ boost::asio::awaitable<PgResult<RefreshOutcome>> SessionStore::refresh(
   co_return outcome;
 }
 
-boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revoke_session(
+boost::asio::awaitable<PgResult<std::optional<EndedSession>>> PgSessionStore::revoke_session(
     std::string session_id, std::string reason, SystemTime now, SystemTime session_until,
     std::optional<Revocation> token, Deadline deadline) {
   std::optional<std::string> token_id;
@@ -126,10 +128,10 @@ boost::asio::awaitable<PgResult<std::optional<EndedSession>>> SessionStore::revo
 }
 
 boost::asio::awaitable<PgResult<std::optional<std::vector<EndedSession>>>>
-SessionStore::set_permissions_ending_sessions(std::string user_id,
-                                              std::vector<std::string> permissions,
-                                              std::string reason, SystemTime now,
-                                              SystemTime session_until, Deadline deadline) {
+PgSessionStore::set_permissions_ending_sessions(std::string user_id,
+                                                std::vector<std::string> permissions,
+                                                std::string reason, SystemTime now,
+                                                SystemTime session_until, Deadline deadline) {
   auto rows =
       co_await pool_.execute(queries::kSetPermissionsEndingSessionsName,
                              pg_params(user_id, reason, to_epoch_ms(now),
@@ -152,8 +154,8 @@ SessionStore::set_permissions_ending_sessions(std::string user_id,
   co_return sessions;
 }
 
-boost::asio::awaitable<PgResult<std::uint64_t>> SessionStore::purge(SystemTime ended_before,
-                                                                    Deadline deadline) {
+boost::asio::awaitable<PgResult<std::uint64_t>> PgSessionStore::purge(SystemTime ended_before,
+                                                                      Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kPurgeSessionsName,
                                      pg_params(to_epoch_ms(ended_before)), deadline);
   if (!rows) co_return rows.error();

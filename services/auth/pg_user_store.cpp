@@ -1,4 +1,5 @@
-#include "user_store.hpp"
+// UserStore in PostgreSQL: the lockout counter under a row lock, users and their locks.
+#include "pg_user_store.hpp"
 
 #include "queries.hpp"
 
@@ -31,9 +32,9 @@ UserRecord user_of(const storage::PgRows& rows) {
 
 }  // namespace
 
-UserStore::UserStore(storage::PgPool& pool) : pool_(pool) {}
+PgUserStore::PgUserStore(storage::PgPool& pool) : pool_(pool) {}
 
-void UserStore::register_statements(storage::PgPool& pool) {
+void PgUserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kLockAttemptName, queries::kLockAttempt);
   pool.register_statement(queries::kStoreAttemptName, queries::kStoreAttempt);
   pool.register_statement(queries::kLockAttemptStateName, queries::kLockAttemptState);
@@ -46,7 +47,7 @@ void UserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kPurgeAttemptsName, queries::kPurgeAttempts);
 }
 
-boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_attempt(
+boost::asio::awaitable<PgResult<LoginReservation>> PgUserStore::reserve_login_attempt(
     std::string user_id, LockoutPolicy policy, SystemTime now, Deadline deadline) {
   // Whole milliseconds, as stored: release_login_attempt compares the stored state with
   // the reservation's.
@@ -83,10 +84,10 @@ boost::asio::awaitable<PgResult<LoginReservation>> UserStore::reserve_login_atte
   co_return result;
 }
 
-boost::asio::awaitable<PgResult<void>> UserStore::release_login_attempt(std::string user_id,
-                                                                        Reservation reservation,
-                                                                        SystemTime now,
-                                                                        Deadline deadline) {
+boost::asio::awaitable<PgResult<void>> PgUserStore::release_login_attempt(std::string user_id,
+                                                                          Reservation reservation,
+                                                                          SystemTime now,
+                                                                          Deadline deadline) {
   if (reservation.kind != ReservationKind::kVerify) co_return PgResult<void>{};
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
@@ -109,9 +110,9 @@ boost::asio::awaitable<PgResult<void>> UserStore::release_login_attempt(std::str
   co_return PgResult<void>{};
 }
 
-boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std::string user_id,
-                                                                             SystemTime now,
-                                                                             Deadline deadline) {
+boost::asio::awaitable<PgResult<SystemTime>> PgUserStore::record_login_success(std::string user_id,
+                                                                               SystemTime now,
+                                                                               Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kLoginSucceededName,
                                      pg_params(user_id, to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();
@@ -119,16 +120,16 @@ boost::asio::awaitable<PgResult<SystemTime>> UserStore::record_login_success(std
   co_return from_epoch_ms(rows->int64(0, "last_login_ms"));
 }
 
-boost::asio::awaitable<PgResult<void>> UserStore::update_password_hash(std::string user_id,
-                                                                       std::string password_hash,
-                                                                       Deadline deadline) {
+boost::asio::awaitable<PgResult<void>> PgUserStore::update_password_hash(std::string user_id,
+                                                                         std::string password_hash,
+                                                                         Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kUpdatePasswordHashName,
                                      pg_params(user_id, password_hash), deadline);
   if (!rows) co_return rows.error();
   co_return PgResult<void>{};
 }
 
-boost::asio::awaitable<PgResult<std::optional<UserRecord>>> UserStore::find_user(
+boost::asio::awaitable<PgResult<std::optional<UserRecord>>> PgUserStore::find_user(
     std::string user_id, Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kFindUserName, pg_params(user_id), deadline);
   if (!rows) co_return rows.error();
@@ -136,14 +137,14 @@ boost::asio::awaitable<PgResult<std::optional<UserRecord>>> UserStore::find_user
   co_return std::optional<UserRecord>{user_of(*rows)};
 }
 
-boost::asio::awaitable<PgResult<bool>> UserStore::user_exists(std::string user_id,
-                                                              Deadline deadline) {
+boost::asio::awaitable<PgResult<bool>> PgUserStore::user_exists(std::string user_id,
+                                                                Deadline deadline) {
   auto rows = co_await pool_.execute(queries::kUserExistsName, pg_params(user_id), deadline);
   if (!rows) co_return rows.error();
   co_return !rows->empty();
 }
 
-boost::asio::awaitable<PgResult<bool>> UserStore::insert_user(NewUser user, Deadline deadline) {
+boost::asio::awaitable<PgResult<bool>> PgUserStore::insert_user(NewUser user, Deadline deadline) {
   auto parameters = pg_params(user.user_id, user.password_hash, user.user_name, user.customer_id,
                               user.line_number, to_array_literal(user.permissions));
   auto rows = co_await pool_.execute(queries::kInsertUserName, std::move(parameters), deadline);
@@ -151,17 +152,17 @@ boost::asio::awaitable<PgResult<bool>> UserStore::insert_user(NewUser user, Dead
   co_return !rows->empty();
 }
 
-boost::asio::awaitable<PgResult<bool>> UserStore::unlock(std::string user_id, SystemTime now,
-                                                         Deadline deadline) {
+boost::asio::awaitable<PgResult<bool>> PgUserStore::unlock(std::string user_id, SystemTime now,
+                                                           Deadline deadline) {
   auto rows =
       co_await pool_.execute(queries::kUnlockName, pg_params(user_id, to_epoch_ms(now)), deadline);
   if (!rows) co_return rows.error();
   co_return rows->int64(0, "found") > 0;
 }
 
-boost::asio::awaitable<PgResult<std::uint64_t>> UserStore::purge_attempts(SystemTime now,
-                                                                          SystemTime stale_before,
-                                                                          Deadline deadline) {
+boost::asio::awaitable<PgResult<std::uint64_t>> PgUserStore::purge_attempts(SystemTime now,
+                                                                            SystemTime stale_before,
+                                                                            Deadline deadline) {
   auto rows =
       co_await pool_.execute(queries::kPurgeAttemptsName,
                              pg_params(to_epoch_ms(now), to_epoch_ms(stale_before)), deadline);
