@@ -136,11 +136,11 @@ boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> ProductService::find
 boost::asio::awaitable<Result<ChangePage, ProductStatus>> ProductService::history(
     security::VerifiedToken caller, HistoryQuery query, RequestInfo info) {
   if (!caller.has_permission(kProductChangePermission)) co_return refuse(ProductStatus::kForbidden);
-  static const http::HistoryStatuses kStatuses{
+  static const history::HistoryStatuses kStatuses{
       [](std::string_view status) { return parse_change_status(status).has_value(); },
       "must be REQUESTED, PRECHECK_FAILED, COMPLETED, FAILED or PENDING"};
   FieldErrors errors;
-  auto filter = http::validate_history_query(query, caller.user_id, kStatuses, errors);
+  auto filter = history::validate_history_query(query, caller.user_id, kStatuses, errors);
   if (!errors.empty()) co_return refuse(ProductStatus::kInvalidInput, std::move(errors));
   if (filter.line_number && *filter.line_number != caller.line_number)
     co_return refuse(ProductStatus::kLineNotOwned);

@@ -43,7 +43,7 @@ struct ChangeInput {
   std::optional<std::string> target_product_code;
   std::optional<std::string> idempotency_key;  // the header, when sent
 };
-using http::HistoryQuery;
+using history::HistoryQuery;
 
 // GET /available: the plans the line may move to, each with its price difference.
 struct PricedProduct {
