@@ -1,6 +1,6 @@
 // Token-bucket rate limits (SPEC §4): one bucket per key (client IP, user id, login IP),
-// refilled continuously at `per_second` up to `burst`. A refused request learns how long
-// until a token is back (Retry-After). Time from an injected Clock; thread-safe; memory
+// refilled continuously at `per_second` up to `burst` (on steady time). A refused request learns
+// how long until a token is back (Retry-After). Time from an injected Clock; thread-safe; memory
 // bounded (full buckets are forgotten first, they carry no state). Entry point:
 // RateLimiter::take.
 #pragma once
@@ -44,10 +44,10 @@ class RateLimiter {
  private:
   struct Bucket {
     double tokens;
-    SystemTime updated;
+    SteadyTime updated;  // steady: an NTP step must neither freeze nor fill a bucket
   };
-  double refill(Bucket& bucket, SystemTime now) const;
-  void forget_full_buckets(SystemTime now);
+  double refill(Bucket& bucket, SteadyTime now) const;
+  void forget_full_buckets(SteadyTime now);
 
   const std::string name_;
   const BucketSettings settings_;
