@@ -1,26 +1,9 @@
 #include "gateway_config.hpp"
 
+#include "core/text_list.hpp"
+
 namespace phonebill::gateway {
 namespace {
-
-std::string trim(std::string text) {
-  text.erase(0, text.find_first_not_of(" \t"));
-  text.erase(text.find_last_not_of(" \t") + 1);
-  return text;
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    auto item = trim(text.substr(start, end - start));
-    if (!item.empty()) items.push_back(std::move(item));
-    start = end + 1;
-  }
-  return items;
-}
 
 BucketSettings bucket(const Environment& environment, const std::string& prefix,
                       BucketSettings defaults) {
@@ -125,7 +108,8 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
     limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip =
         BucketSettings{};
 
-  config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
+  const auto origins = environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", "");
+  for (auto origin : split_list(origins)) config.cors_origins.emplace_back(origin);
   config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");
   config.tls.private_key_file = environment.string("PHONEBILL_TLS_KEY_FILE", "");
   if (config.tls.certificate_file.empty() != config.tls.private_key_file.empty())
