@@ -1,3 +1,4 @@
+// GatewayConfig::load: the gateway's settings from the environment (SPEC §4).
 #include "gateway_config.hpp"
 
 #include "core/text_list.hpp"

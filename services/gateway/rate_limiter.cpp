@@ -1,3 +1,4 @@
+// Token-bucket rate limits on steady time, and the key a client address is limited under.
 #include "rate_limiter.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// Static hosting of the web app: SPA fallback, caching of hashed assets, gzip.
 #include "static_site.hpp"
 
 #include "core/text_list.hpp"

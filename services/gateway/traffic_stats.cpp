@@ -1,3 +1,4 @@
+// Per-route traffic of the last minute in one-second slots (ops/status).
 #include "traffic_stats.hpp"
 
 #include <algorithm>

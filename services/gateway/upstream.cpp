@@ -1,3 +1,4 @@
+// One upstream: instance choice, passive ejection, health state and its breaker.
 #include "upstream.hpp"
 
 #include "core/log.hpp"

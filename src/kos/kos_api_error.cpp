@@ -1,3 +1,4 @@
+// The SPEC §2 answer for a KOS call that got no business answer (see the header).
 #include "kos/kos_api_error.hpp"
 
 #include <boost/json/object.hpp>

@@ -1,3 +1,4 @@
+// The KOS client's Prometheus families, fed as the resilient transport's observer.
 #include "kos/kos_metrics.hpp"
 
 #include <prometheus/counter.h>
