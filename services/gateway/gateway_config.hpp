@@ -12,10 +12,10 @@
 
 #include "core/base_url.hpp"
 #include "core/config.hpp"
-#include "http/server.hpp"
+#include "http/server_options.hpp"
 #include "resilience/circuit_breaker.hpp"
-#include "security/jwks_source.hpp"
-#include "security/token_verifier.hpp"
+#include "security/jwks_options.hpp"
+#include "security/token_verifier_options.hpp"
 
 namespace phonebill::gateway {
 

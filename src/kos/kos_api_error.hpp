@@ -5,7 +5,7 @@
 // (our bug) → 500 INTERNAL_ERROR. Business codes (1001…3003) are mapped by each service.
 #pragma once
 #include "http/api_error.hpp"
-#include "kos/kos_client.hpp"
+#include "kos/kos_reply.hpp"
 
 namespace phonebill::kos {
 

@@ -20,6 +20,7 @@
 #include "core/config.hpp"
 #include "security/access_token.hpp"
 #include "security/jwks_source.hpp"
+#include "security/token_verifier_options.hpp"
 
 namespace phonebill::security {
 
@@ -30,21 +31,6 @@ class VerifiedTokenCache;
 // regard to case, surrounding blanks are dropped. nullopt for another scheme, an empty
 // token, or a token containing blanks.
 std::optional<std::string_view> extract_bearer(std::string_view authorization);
-
-struct TokenVerifierOptions {
-  std::string issuer{kDefaultIssuer};
-  std::string audience{kDefaultAudience};
-  // Clock skew allowed between auth and us, for exp and iat.
-  std::chrono::seconds leeway{30};
-  // Longer tokens are kMalformed before any parsing (ours are well under 1 KiB).
-  std::size_t max_token_bytes = 8 * 1024;
-  // Verified tokens remembered; 0 disables the cache.
-  std::size_t cache_capacity = 10'000;
-
-  // PHONEBILL_TOKEN_ISSUER, PHONEBILL_TOKEN_AUDIENCE, PHONEBILL_TOKEN_LEEWAY_SECONDS,
-  // PHONEBILL_TOKEN_CACHE_SIZE. Throws ConfigError.
-  static TokenVerifierOptions from_environment(const Environment& environment);
-};
 
 // Counts since construction (metrics, tests).
 struct TokenVerifierCounters {
