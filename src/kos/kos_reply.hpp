@@ -50,9 +50,12 @@ struct KosFailure {
 
 // One request sent (or refused) to KOS, as the history records it.
 struct KosAttempt {
-  int number = 1;  // 1 for the first attempt, 2.. for retries
-  SystemTime started_at;
+  int number = 1;         // 1 for the first attempt, 2.. for retries
+  SystemTime started_at;  // wall time, as the history shows it
   SystemTime finished_at;
+  // How long it took, on steady time (the latency metric: an NTP step between the two
+  // wall readings would make it negative or an hour long).
+  std::chrono::nanoseconds elapsed{0};
   std::optional<KosResultCode> result_code;  // absent when KOS gave no envelope
   std::string result_message;                // KOS's message or the failure text
   std::optional<KosFailureKind> failure;     // set when the attempt failed
