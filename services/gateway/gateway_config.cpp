@@ -41,14 +41,6 @@ std::string timeout_variable(const std::string& name) {
 
 }  // namespace
 
-std::vector<InstanceAddress> parse_instance_list(const std::string& variable,
-                                                 const std::string& text) {
-  std::vector<InstanceAddress> instances;
-  for (auto& url : parse_base_url_list(variable, text))
-    instances.push_back(InstanceAddress{std::move(url.host), url.port});
-  return instances;
-}
-
 const UpstreamSettings* GatewayConfig::upstream(const std::string& name) const {
   for (const auto& settings : upstreams)
     if (settings.name == name) return &settings;

@@ -12,9 +12,24 @@
 #include <unordered_map>
 
 #include "core/clock.hpp"
-#include "gateway_config.hpp"
 
 namespace phonebill::gateway {
+
+struct BucketSettings {
+  double per_second = 0;  // refill rate; 0 disables this limit
+  double burst = 0;       // bucket size
+};
+
+struct RateLimitSettings {
+  BucketSettings per_ip{50, 100};
+  BucketSettings per_user{20, 40};
+  BucketSettings login_per_ip{0.2, 10};  // 10 at once, then one every 5 s
+  // Refresh has its own bucket: it proves possession of a 256-bit token (nothing to guess)
+  // and every signed-in user sends one each 30 minutes, so a carrier NAT with thousands of
+  // users behind one address needs far more than the login bucket's one per 5 s.
+  BucketSettings refresh_per_ip{10, 200};
+  std::size_t max_tracked_keys = 100'000;
+};
 
 // The key a client address is limited under (SPEC §4): an IPv4 address as it is; an IPv6
 // address by its /64 ("2001:db8:1:2::/64"), the smallest block one subscriber is given,

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "gateway_config.hpp"
 #include "http/client.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "upstream_settings.hpp"
 
 namespace boost::asio {
 class io_context;
