@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "gateway_config.hpp"
 #include "health_checker.hpp"
+#include "http/server.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
 #include "security/revocation_set.hpp"
