@@ -1,3 +1,4 @@
+// /api/docs: Swagger UI and the OpenAPI document, served from memory.
 #include "api_docs.hpp"
 
 #include "http/api_error.hpp"

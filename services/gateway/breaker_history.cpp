@@ -1,3 +1,4 @@
+// Circuit-breaker history built from successive ops/status observations.
 #include "breaker_history.hpp"
 
 #include <boost/json/array.hpp>

@@ -1,3 +1,4 @@
+// CORS from an allow-list of exact origins, preflight answers included (SPEC §4).
 #include "cors.hpp"
 
 #include <algorithm>

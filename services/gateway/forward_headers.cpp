@@ -1,3 +1,4 @@
+// Which headers cross the gateway in each direction, and the X-Forwarded-* it adds.
 #include "forward_headers.hpp"
 
 #include <array>

@@ -7,7 +7,7 @@
 #pragma once
 #include <string_view>
 
-#include "http/client.hpp"
+#include "http/client_message.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 

@@ -1,26 +1,10 @@
+// GatewayConfig::load: the gateway's settings from the environment (SPEC §4).
 #include "gateway_config.hpp"
+
+#include "core/text_list.hpp"
 
 namespace phonebill::gateway {
 namespace {
-
-std::string trim(std::string text) {
-  text.erase(0, text.find_first_not_of(" \t"));
-  text.erase(text.find_last_not_of(" \t") + 1);
-  return text;
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    auto item = trim(text.substr(start, end - start));
-    if (!item.empty()) items.push_back(std::move(item));
-    start = end + 1;
-  }
-  return items;
-}
 
 BucketSettings bucket(const Environment& environment, const std::string& prefix,
                       BucketSettings defaults) {
@@ -57,32 +41,17 @@ std::string timeout_variable(const std::string& name) {
 
 }  // namespace
 
-std::vector<InstanceAddress> parse_instance_list(const std::string& variable,
-                                                 const std::string& text) {
-  std::vector<InstanceAddress> instances;
-  for (auto& url : parse_base_url_list(variable, text))
-    instances.push_back(InstanceAddress{std::move(url.host), url.port});
-  return instances;
-}
-
 const UpstreamSettings* GatewayConfig::upstream(const std::string& name) const {
   for (const auto& settings : upstreams)
     if (settings.name == name) return &settings;
   return nullptr;
 }
 
-GatewayConfig GatewayConfig::load(const Environment& environment) {
-  GatewayConfig config;
-  config.server = http::ServerOptions::from_environment(environment, "gateway", 8080);
-  config.server.expose_metrics = false;  // /metrics lives on the admin port only
-  config.admin_port = std::uint16_t(environment.integer("PHONEBILL_ADMIN_PORT", 9080, 0, 65535));
-  config.admin_address = environment.string("PHONEBILL_ADMIN_ADDRESS", "127.0.0.1");
-  config.web_directory = environment.string("PHONEBILL_WEB_DIR", config.web_directory);
-  config.openapi_file = environment.string("PHONEBILL_OPENAPI_FILE", config.openapi_file);
-  config.swagger_ui_directory = environment.string("PHONEBILL_SWAGGER_UI_DIR", "");
-  config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
-  config.log_level = environment.string("PHONEBILL_LOG_LEVEL", config.log_level);
+namespace {
 
+// PHONEBILL_UPSTREAM_<SERVICE> instance lists and PHONEBILL_GATEWAY_TIMEOUT_* per service.
+std::vector<UpstreamSettings> upstreams_from(const Environment& environment) {
+  std::vector<UpstreamSettings> upstreams;
   for (const auto& known : kUpstreams) {
     UpstreamSettings settings;
     settings.name = known.name;
@@ -91,12 +60,12 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
     settings.timeout = environment.milliseconds(timeout_variable(known.name), known.timeout);
     if (settings.timeout.count() < 1)
       throw ConfigError{timeout_variable(known.name) + " must be at least 1"};
-    config.upstreams.push_back(std::move(settings));
+    upstreams.push_back(std::move(settings));
   }
-  for (const auto& upstream : config.upstreams)
-    for (const auto& instance : upstream.instances) config.metrics_sources.push_back(instance);
+  return upstreams;
+}
 
-  auto& health = config.health;
+HealthSettings health_from(const Environment& environment, HealthSettings health) {
   health.interval =
       environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS", health.interval);
   health.timeout = environment.milliseconds("PHONEBILL_GATEWAY_HEALTH_TIMEOUT_MS", health.timeout);
@@ -110,11 +79,10 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
       "PHONEBILL_GATEWAY_UPSTREAM_POOL_SIZE", std::int64_t(health.max_idle_connections), 1, 65536));
   if (health.interval.count() < 10)
     throw ConfigError{"PHONEBILL_GATEWAY_HEALTH_INTERVAL_MS must be at least 10"};
+  return health;
+}
 
-  config.breaker = resilience::CircuitBreakerOptions::from_environment(
-      environment, "PHONEBILL_GATEWAY_BREAKER", config.breaker);
-
-  auto& limits = config.rate_limits;
+RateLimitSettings rate_limits_from(const Environment& environment, RateLimitSettings limits) {
   bool limits_on = environment.boolean("PHONEBILL_GATEWAY_RATE_LIMITS", true);
   limits.per_ip = bucket(environment, "PHONEBILL_GATEWAY_RATE_IP", limits.per_ip);
   limits.per_user = bucket(environment, "PHONEBILL_GATEWAY_RATE_USER", limits.per_user);
@@ -124,24 +92,56 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
   if (!limits_on)
     limits.per_ip = limits.per_user = limits.login_per_ip = limits.refresh_per_ip =
         BucketSettings{};
+  return limits;
+}
 
-  config.cors_origins = split_commas(environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", ""));
+// The JWKS is fetched from the auth instances the gateway proxies to.
+security::HttpJwksOptions jwks_from(const Environment& environment, const UpstreamSettings& auth,
+                                    security::HttpJwksOptions jwks) {
+  for (const auto& instance : auth.instances)
+    jwks.base_urls.push_back("http://" + instance.label());
+  jwks.refresh_interval =
+      environment.milliseconds("PHONEBILL_JWKS_REFRESH_MS", jwks.refresh_interval);
+  jwks.unknown_key_refresh_interval = environment.milliseconds(
+      "PHONEBILL_JWKS_UNKNOWN_KID_REFRESH_MS", jwks.unknown_key_refresh_interval);
+  jwks.request_timeout =
+      environment.milliseconds("PHONEBILL_JWKS_TIMEOUT_MS", jwks.request_timeout);
+  jwks.retry_interval = std::chrono::milliseconds{
+      environment.integer("PHONEBILL_JWKS_RETRY_MS", jwks.retry_interval.count(), 10)};
+  return jwks;
+}
+
+}  // namespace
+
+GatewayConfig GatewayConfig::load(const Environment& environment) {
+  GatewayConfig config;
+  config.server = http::ServerOptions::from_environment(environment, "gateway", 8080);
+  config.server.expose_metrics = false;  // /metrics lives on the admin port only
+  config.admin_port = std::uint16_t(environment.integer("PHONEBILL_ADMIN_PORT", 9080, 0, 65535));
+  config.admin_address = environment.string("PHONEBILL_ADMIN_ADDRESS", "127.0.0.1");
+  config.web_directory = environment.string("PHONEBILL_WEB_DIR", config.web_directory);
+  config.openapi_file = environment.string("PHONEBILL_OPENAPI_FILE", config.openapi_file);
+  config.swagger_ui_directory = environment.string("PHONEBILL_SWAGGER_UI_DIR", "");
+  config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
+  config.log_level = environment.string("PHONEBILL_LOG_LEVEL", config.log_level);
+
+  config.upstreams = upstreams_from(environment);
+  for (const auto& upstream : config.upstreams)
+    for (const auto& instance : upstream.instances) config.metrics_sources.push_back(instance);
+  config.health = health_from(environment, config.health);
+  config.breaker = resilience::CircuitBreakerOptions::from_environment(
+      environment, "PHONEBILL_GATEWAY_BREAKER", config.breaker);
+  config.rate_limits = rate_limits_from(environment, config.rate_limits);
+
+  const auto origins = environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", "");
+  for (auto origin : split_list(origins)) config.cors_origins.emplace_back(origin);
   config.tls.certificate_file = environment.string("PHONEBILL_TLS_CERT_FILE", "");
   config.tls.private_key_file = environment.string("PHONEBILL_TLS_KEY_FILE", "");
   if (config.tls.certificate_file.empty() != config.tls.private_key_file.empty())
     throw ConfigError{"PHONEBILL_TLS_CERT_FILE and PHONEBILL_TLS_KEY_FILE must be set together"};
 
   config.verifier = security::TokenVerifierOptions::from_environment(environment);
-  for (const auto& instance : config.upstream("auth")->instances)
-    config.jwks.base_urls.push_back("http://" + instance.label());
-  config.jwks.refresh_interval =
-      environment.milliseconds("PHONEBILL_JWKS_REFRESH_MS", config.jwks.refresh_interval);
-  config.jwks.unknown_key_refresh_interval = environment.milliseconds(
-      "PHONEBILL_JWKS_UNKNOWN_KID_REFRESH_MS", config.jwks.unknown_key_refresh_interval);
-  config.jwks.request_timeout =
-      environment.milliseconds("PHONEBILL_JWKS_TIMEOUT_MS", config.jwks.request_timeout);
-  config.jwks.retry_interval = std::chrono::milliseconds{
-      environment.integer("PHONEBILL_JWKS_RETRY_MS", config.jwks.retry_interval.count(), 10)};
+  config.jwks = jwks_from(environment, *config.upstream("auth"), config.jwks);
   return config;
 }
 

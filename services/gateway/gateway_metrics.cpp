@@ -1,3 +1,4 @@
+// The gateway's own Prometheus families (upstream requests, retries, rejections, breakers).
 #include "gateway_metrics.hpp"
 
 #include <prometheus/counter.h>

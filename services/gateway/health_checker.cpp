@@ -1,3 +1,4 @@
+// Active /readyz checks of every upstream instance, reported to Upstream::report_health.
 #include "health_checker.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "gateway_config.hpp"
 #include "upstream.hpp"
+#include "upstream_settings.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -1,15 +1,19 @@
-// gateway: the single entry point (SPEC §4). Wiring only: configuration → Redis and
-// revocations → JWKS and token verifier → upstreams and health checks → limits, CORS,
-// static site, docs, stats → routes → public and admin listeners.
+// gateway: the single entry point (SPEC §4). Wiring only, one step per function:
+// configuration → token checks (Redis, revocations, JWKS, verifier) → upstreams and
+// health checks → rate limits → site, docs, stats → routes → public and admin listeners.
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
 #include "gateway_config.hpp"
 #include "health_checker.hpp"
+#include "http/server.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
 #include "security/revocation_set.hpp"
@@ -19,19 +23,22 @@ namespace asio = boost::asio;
 using namespace phonebill;
 using namespace phonebill::gateway;
 
-int main(int argc, char**) {
+namespace {
+
+// The configuration from the environment, with the listener settings that follow from it;
+// nullopt (after saying why on stderr) when the gateway must not start.
+std::optional<GatewayConfig> load_config(int argc) {
   if (argc > 1) {
     std::cerr << "gateway: takes no arguments (configuration: docs/gateway.md)\n";
-    return 2;
+    return std::nullopt;
   }
   GatewayConfig config;
   try {
     config = GatewayConfig::load(Environment::from_process());
   } catch (const ConfigError& error) {
     std::cerr << "gateway: " << error.what() << '\n';
-    return 2;
+    return std::nullopt;
   }
-  log::init("gateway", config.log_level);
   config.server.tls_certificate_file = config.tls.certificate_file;
   config.server.tls_private_key_file = config.tls.private_key_file;
   config.server.response_headers = security_headers(config.tls.enabled());
@@ -39,43 +46,113 @@ int main(int argc, char**) {
   // (docs/configuration.md).
   if (!Environment::from_process().get("PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS"))
     config.server.max_connections_per_address = http::kGatewayConnectionsPerAddress;
+  return config;
+}
 
-  asio::io_context io{config.server.io_threads};
-  SystemClock clock;
-  cache::RedisClient redis{io, config.redis_url};
-  security::RevocationSet revocations{clock};
-  security::RevocationListener listener{io, config.redis_url, redis, revocations};
-  security::HttpJwksSource keys{io, config.jwks, clock};
-  security::TokenVerifier verifier{keys, config.verifier, clock, &revocations};
+// The admin listener: the public one's limits on another address, plain HTTP, no access
+// log and none of the browser-facing headers.
+http::ServerOptions admin_options(const GatewayConfig& config) {
+  http::ServerOptions options = config.server;
+  options.address = config.admin_address;
+  options.port = config.admin_port;
+  options.access_log = false;
+  options.tls_certificate_file.clear();
+  options.tls_private_key_file.clear();
+  options.response_headers.clear();
+  return options;
+}
 
-  GatewayMetrics metrics;
-  std::vector<std::unique_ptr<Upstream>> upstream_storage;
-  std::map<std::string, Upstream*> upstreams;
-  std::vector<Upstream*> upstream_list;
+// Everything a bearer token is checked against: the signing keys fetched from auth and
+// the revocations published on Redis.
+struct TokenChecks {
+  TokenChecks(asio::io_context& io, const GatewayConfig& config, const Clock& clock)
+      : redis{io, config.redis_url},
+        revocations{clock},
+        listener{io, config.redis_url, redis, revocations},
+        keys{io, config.jwks, clock},
+        verifier{keys, config.verifier, clock, &revocations} {}
+
+  cache::RedisClient redis;
+  security::RevocationSet revocations;
+  security::RevocationListener listener;
+  security::HttpJwksSource keys;
+  security::TokenVerifier verifier;
+};
+
+// The upstream services, each with a breaker whose transitions go to the log and the
+// metrics.
+struct Upstreams {
+  std::vector<std::unique_ptr<Upstream>> owned;
+  std::map<std::string, Upstream*> by_name;
+  std::vector<Upstream*> list;
+};
+
+Upstreams make_upstreams(asio::io_context& io, const GatewayConfig& config, const Clock& clock,
+                         GatewayMetrics& metrics) {
+  Upstreams upstreams;
   for (const auto& settings : config.upstreams) {
-    auto listener_for = [&metrics,
-                         name = settings.name](const resilience::BreakerTransition& change) {
+    auto report = [&metrics, name = settings.name](const resilience::BreakerTransition& change) {
       log::warn("circuit_breaker", {{"breaker", std::string{change.name}},
                                     {"from", std::string{resilience::to_string(change.from)}},
                                     {"to", std::string{resilience::to_string(change.to)}},
                                     {"failures", change.consecutive_failures}});
       metrics.record_transition(name, change.to);
     };
-    upstream_storage.push_back(std::make_unique<Upstream>(io, settings, config.health,
-                                                          config.breaker, clock, listener_for));
-    upstreams[settings.name] = upstream_storage.back().get();
-    upstream_list.push_back(upstream_storage.back().get());
+    upstreams.owned.push_back(
+        std::make_unique<Upstream>(io, settings, config.health, config.breaker, clock, report));
+    upstreams.by_name[settings.name] = upstreams.owned.back().get();
+    upstreams.list.push_back(upstreams.owned.back().get());
   }
-  metrics.add_upstreams(upstream_list);
-  HealthChecker health{io, upstream_list, config.health};
+  metrics.add_upstreams(upstreams.list);
+  return upstreams;
+}
 
-  RateLimiter per_ip{"ip", config.rate_limits.per_ip, clock, config.rate_limits.max_tracked_keys};
-  RateLimiter per_user{"user", config.rate_limits.per_user, clock,
-                       config.rate_limits.max_tracked_keys};
-  RateLimiter login{"login", config.rate_limits.login_per_ip, clock,
-                    config.rate_limits.max_tracked_keys};
-  RateLimiter refresh{"refresh", config.rate_limits.refresh_per_ip, clock,
-                      config.rate_limits.max_tracked_keys};
+// The four token buckets of SPEC §4.
+struct Limits {
+  Limits(const RateLimitSettings& settings, const Clock& clock)
+      : per_ip{"ip", settings.per_ip, clock, settings.max_tracked_keys},
+        per_user{"user", settings.per_user, clock, settings.max_tracked_keys},
+        login{"login", settings.login_per_ip, clock, settings.max_tracked_keys},
+        refresh{"refresh", settings.refresh_per_ip, clock, settings.max_tracked_keys} {}
+
+  RateLimiters references() { return RateLimiters{per_ip, per_user, login, refresh}; }
+  std::vector<const RateLimiter*> all() const { return {&per_ip, &per_user, &login, &refresh}; }
+
+  RateLimiter per_ip, per_user, login, refresh;
+};
+
+// Ready once the signing keys are loaded and the revocations synchronised; each upstream's
+// usable instances are shown, not required (the breakers answer for a missing one).
+http::ReadinessCheck readiness(const TokenChecks& tokens, const Upstreams& upstreams) {
+  return [&tokens, &upstreams]() -> asio::awaitable<http::Readiness> {
+    http::Readiness readiness;
+    const bool keys = tokens.keys.has_keys();
+    const bool synced = tokens.listener.is_synchronized();
+    readiness.checks["signingKeys"] = keys ? "LOADED" : "WAITING";
+    readiness.checks["revocations"] = synced ? "SYNCED" : "SYNCING";
+    for (auto* upstream : upstreams.list)
+      readiness.checks[upstream->name()] = upstream->usable_instances();
+    readiness.ready = keys && synced;
+    co_return readiness;
+  };
+}
+
+}  // namespace
+
+int main(int argc, char**) {
+  auto loaded = load_config(argc);
+  if (!loaded) return 2;
+  const GatewayConfig& config = *loaded;
+  log::init("gateway", config.log_level);
+
+  asio::io_context io{config.server.io_threads};
+  SystemClock clock;
+  TokenChecks tokens{io, config, clock};
+  GatewayMetrics metrics;
+  auto upstreams = make_upstreams(io, config, clock, metrics);
+  HealthChecker health{io, upstreams.list, config.health};
+  Limits limits{config.rate_limits, clock};
+
   CorsPolicy cors{config.cors_origins};
   StaticSite web{config.web_directory};
   ApiDocs docs{config.openapi_file, config.swagger_ui_directory.empty()
@@ -87,12 +164,11 @@ int main(int argc, char**) {
       std::chrono::seconds{1}};
   auto routes = default_routes();
   TrafficStats traffic{clock, route_names(routes)};
-  OpsStatus ops{OpsStatusParts{
-      clock, traffic, upstream_list, &verifier, {&per_ip, &per_user, &login, &refresh}}};
+  OpsStatus ops{OpsStatusParts{clock, traffic, upstreams.list, &tokens.verifier, limits.all()}};
   GatewayContext context{routes,
-                         upstreams,
-                         verifier,
-                         RateLimiters{per_ip, per_user, login, refresh},
+                         upstreams.by_name,
+                         tokens.verifier,
+                         limits.references(),
                          cors,
                          web,
                          docs,
@@ -100,31 +176,16 @@ int main(int argc, char**) {
                          metrics,
                          ops,
                          config.tls.enabled()};
-  http::Server server{io, config.server, make_routes(context)};
-  server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    http::Readiness readiness;
-    readiness.checks["signingKeys"] = keys.has_keys() ? "LOADED" : "WAITING";
-    readiness.checks["revocations"] = listener.is_synchronized() ? "SYNCED" : "SYNCING";
-    for (auto* upstream : upstream_list)
-      readiness.checks[upstream->name()] = upstream->usable_instances();
-    readiness.ready = keys.has_keys() && listener.is_synchronized();
-    co_return readiness;
-  });
 
-  http::ServerOptions admin_options = config.server;
-  admin_options.address = config.admin_address;
-  admin_options.port = config.admin_port;
-  admin_options.access_log = false;
-  admin_options.tls_certificate_file.clear();
-  admin_options.tls_private_key_file.clear();
-  admin_options.response_headers.clear();
-  http::Server admin{io, admin_options,
-                     make_admin_routes(server.metrics(), metrics, upstream_list, &verifier)};
-  server.set_shutdown_hook([&]() -> asio::awaitable<void> {
+  http::Server server{io, config.server, make_routes(context)};
+  server.set_readiness_check(readiness(tokens, upstreams));
+  server.set_shutdown_hook([&health]() -> asio::awaitable<void> {
     health.stop();
     co_return;
   });
-
+  http::Server admin{
+      io, admin_options(config),
+      make_admin_routes(server.metrics(), metrics, upstreams.list, &tokens.verifier)};
   try {
     server.listen();
     admin.listen();
@@ -133,7 +194,7 @@ int main(int argc, char**) {
     log::flush();
     return 1;
   }
-  keys.start();
+  tokens.keys.start();
   health.start();
   log::info("gateway_started", {{"swaggerUi", docs.has_swagger_ui()},
                                 {"tls", config.tls.enabled()},

@@ -1,3 +1,4 @@
+// A directory tree held in memory and re-read when it changes (web app, API docs).
 #include "memory_files.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// GET /api/v1/ops/status: the gateway's traffic plus what it scrapes from the services.
 #include "ops_status.hpp"
 
 #include <map>

@@ -1,3 +1,4 @@
+// A reader for Prometheus text exposition, enough for ops/status's scrape.
 #include "prometheus_text.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// Forwards one request to an upstream: breaker, instance, timeout, a safe retry elsewhere.
 #include "proxy.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Token-bucket rate limits on steady time, and the key a client address is limited under.
 #include "rate_limiter.hpp"
 
 #include <arpa/inet.h>
@@ -34,7 +35,7 @@ RateLimiter::RateLimiter(std::string name, BucketSettings settings, const Clock&
       clock_(clock),
       max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
-double RateLimiter::refill(Bucket& bucket, SystemTime now) const {
+double RateLimiter::refill(Bucket& bucket, SteadyTime now) const {
   if (now > bucket.updated) {
     double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
     bucket.tokens = std::min(settings_.burst, bucket.tokens + elapsed * settings_.per_second);
@@ -43,7 +44,7 @@ double RateLimiter::refill(Bucket& bucket, SystemTime now) const {
   return bucket.tokens;
 }
 
-void RateLimiter::forget_full_buckets(SystemTime now) {
+void RateLimiter::forget_full_buckets(SteadyTime now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     if (refill(it->second, now) >= settings_.burst)
       it = buckets_.erase(it);
@@ -57,7 +58,7 @@ void RateLimiter::forget_full_buckets(SystemTime now) {
 
 RateDecision RateLimiter::take(std::string_view key) {
   if (!enabled()) return {};
-  auto now = clock_.now();
+  auto now = clock_.steady_now();
   std::lock_guard lock{mutex_};
   auto found = buckets_.find(std::string{key});
   if (found == buckets_.end()) {

@@ -1,6 +1,6 @@
 // Token-bucket rate limits (SPEC §4): one bucket per key (client IP, user id, login IP),
-// refilled continuously at `per_second` up to `burst`. A refused request learns how long
-// until a token is back (Retry-After). Time from an injected Clock; thread-safe; memory
+// refilled continuously at `per_second` up to `burst` (on steady time). A refused request learns
+// how long until a token is back (Retry-After). Time from an injected Clock; thread-safe; memory
 // bounded (full buckets are forgotten first, they carry no state). Entry point:
 // RateLimiter::take.
 #pragma once
@@ -12,9 +12,24 @@
 #include <unordered_map>
 
 #include "core/clock.hpp"
-#include "gateway_config.hpp"
 
 namespace phonebill::gateway {
+
+struct BucketSettings {
+  double per_second = 0;  // refill rate; 0 disables this limit
+  double burst = 0;       // bucket size
+};
+
+struct RateLimitSettings {
+  BucketSettings per_ip{50, 100};
+  BucketSettings per_user{20, 40};
+  BucketSettings login_per_ip{0.2, 10};  // 10 at once, then one every 5 s
+  // Refresh has its own bucket: it proves possession of a 256-bit token (nothing to guess)
+  // and every signed-in user sends one each 30 minutes, so a carrier NAT with thousands of
+  // users behind one address needs far more than the login bucket's one per 5 s.
+  BucketSettings refresh_per_ip{10, 200};
+  std::size_t max_tracked_keys = 100'000;
+};
 
 // The key a client address is limited under (SPEC §4): an IPv4 address as it is; an IPv6
 // address by its /64 ("2001:db8:1:2::/64"), the smallest block one subscriber is given,
@@ -44,10 +59,10 @@ class RateLimiter {
  private:
   struct Bucket {
     double tokens;
-    SystemTime updated;
+    SteadyTime updated;  // steady: an NTP step must neither freeze nor fill a bucket
   };
-  double refill(Bucket& bucket, SystemTime now) const;
-  void forget_full_buckets(SystemTime now);
+  double refill(Bucket& bucket, SteadyTime now) const;
+  void forget_full_buckets(SteadyTime now);
 
   const std::string name_;
   const BucketSettings settings_;

@@ -1,3 +1,4 @@
+// SPEC §4's route table as data: path prefix → upstream or page, and who may call it.
 #include "route_table.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// The gateway's request pipeline (path, limits, token, permission, target) and admin routes.
 #include "routes.hpp"
 
 #include "http/api_error.hpp"

@@ -1,5 +1,7 @@
+// Static hosting of the web app: SPA fallback, caching of hashed assets, gzip.
 #include "static_site.hpp"
 
+#include "core/text_list.hpp"
 #include "http/api_error.hpp"
 #include "request_path.hpp"
 
@@ -32,17 +34,9 @@ bool is_compressible(std::string_view content_type) {
 
 bool accepts_gzip(std::string_view accept_encoding) {
   // Comma-separated codings with optional parameters: "gzip, deflate, br;q=0.5".
-  while (!accept_encoding.empty()) {
-    auto comma = accept_encoding.find(',');
-    auto item = accept_encoding.substr(0, comma);
-    accept_encoding =
-        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+  for (auto item : split_list(accept_encoding)) {
     auto semicolon = item.find(';');
-    auto coding = item.substr(0, semicolon);
-    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
-      coding.remove_prefix(1);
-    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
-      coding.remove_suffix(1);
+    auto coding = trim_blanks(item.substr(0, semicolon));
     if (coding != "gzip" && coding != "*") continue;
     if (semicolon == std::string_view::npos) return true;
     // Only an explicit q=0 (in any spelling: 0, 0.0, 0.000) refuses it.

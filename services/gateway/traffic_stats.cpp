@@ -1,3 +1,4 @@
+// Per-route traffic of the last minute in one-second slots (ops/status).
 #include "traffic_stats.hpp"
 
 #include <algorithm>
@@ -6,7 +7,8 @@
 namespace phonebill::gateway {
 namespace {
 
-std::int64_t epoch_second(SystemTime time) {
+// Slots are numbered by steady seconds: an NTP step must not empty or freeze the window.
+std::int64_t steady_second(SteadyTime time) {
   return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
@@ -35,7 +37,7 @@ TrafficStats::TrafficStats(const Clock& clock, std::vector<std::string> route_na
 
 void TrafficStats::record(std::size_t route_index, int status, double seconds) {
   if (route_index >= routes_.size()) return;
-  auto second = epoch_second(clock_.now());
+  auto second = steady_second(clock_.steady_now());
   double ms = seconds * 1000.0;
   // The first bucket whose upper bound holds `ms`; past the last bound, the open bucket.
   auto bucket = std::size_t(std::lower_bound(kBucketBoundsMs.begin(), kBucketBoundsMs.end(), ms) -
@@ -73,7 +75,7 @@ RouteTraffic TrafficStats::summarise(const std::string& name,
 }
 
 std::vector<RouteTraffic> TrafficStats::snapshot() const {
-  auto now = epoch_second(clock_.now());
+  auto now = steady_second(clock_.steady_now());
   std::vector<RouteTraffic> result;
   std::vector<const Slot*> all;
   std::lock_guard lock{mutex_};

@@ -1,3 +1,4 @@
+// One upstream: instance choice, passive ejection, health state and its breaker.
 #include "upstream.hpp"
 
 #include "core/log.hpp"
@@ -23,12 +24,12 @@ Upstream::Upstream(boost::asio::io_context& io, const UpstreamSettings& settings
         std::make_unique<UpstreamInstance>(io, address, health.max_idle_connections));
 }
 
-bool Upstream::usable(const UpstreamInstance& instance, SystemTime now) const {
+bool Upstream::usable(const UpstreamInstance& instance, SteadyTime now) const {
   return instance.healthy_ && now >= instance.ejected_until_;
 }
 
 UpstreamInstance* Upstream::pick(const UpstreamInstance* exclude) {
-  auto now = clock_.now();
+  auto now = clock_.steady_now();
   std::lock_guard lock{mutex_};
   const std::size_t count = instances_.size();
   if (count == 0) return nullptr;
@@ -63,7 +64,7 @@ void Upstream::report_result(UpstreamInstance& instance, bool failed) {
     }
     ++instance.failures_;
     if (++instance.consecutive_failures_ >= health_.passive_failures_to_eject) {
-      auto now = clock_.now();
+      auto now = clock_.steady_now();
       ejected = now >= instance.ejected_until_;
       instance.ejected_until_ = now + health_.ejection_time;
     }
@@ -83,7 +84,7 @@ void Upstream::report_health(UpstreamInstance& instance, bool ready) {
       if (!instance.healthy_) {
         // Back after being down (a restart): serve it again at once.
         instance.healthy_ = true;
-        instance.ejected_until_ = SystemTime{};
+        instance.ejected_until_ = SteadyTime{};
         instance.consecutive_failures_ = 0;
         changed = true;
       }
@@ -98,7 +99,7 @@ void Upstream::report_health(UpstreamInstance& instance, bool ready) {
 }
 
 std::vector<InstanceSnapshot> Upstream::snapshot() const {
-  auto now = clock_.now();
+  auto now = clock_.steady_now();
   std::lock_guard lock{mutex_};
   std::vector<InstanceSnapshot> result;
   for (const auto& instance : instances_) {
@@ -110,7 +111,7 @@ std::vector<InstanceSnapshot> Upstream::snapshot() const {
 }
 
 int Upstream::usable_instances() const {
-  auto now = clock_.now();
+  auto now = clock_.steady_now();
   std::lock_guard lock{mutex_};
   int usable_count = 0;
   for (const auto& instance : instances_) usable_count += usable(*instance, now) ? 1 : 0;

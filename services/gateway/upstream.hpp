@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "gateway_config.hpp"
 #include "http/client.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "upstream_settings.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -63,7 +63,7 @@ class UpstreamInstance {
   bool healthy_ = true;
   int failed_checks_ = 0;
   int consecutive_failures_ = 0;
-  SystemTime ejected_until_{};
+  SteadyTime ejected_until_{};  // steady: an NTP step must not stretch an ejection
   std::uint64_t requests_ = 0;
   std::uint64_t failures_ = 0;
 };
@@ -96,7 +96,7 @@ class Upstream {
   int usable_instances() const;
 
  private:
-  bool usable(const UpstreamInstance& instance, SystemTime now) const;
+  bool usable(const UpstreamInstance& instance, SteadyTime now) const;
 
   const std::string name_;
   const std::chrono::milliseconds timeout_;

@@ -1,3 +1,4 @@
+// The plan catalogue in memory, so the product list never touches the database.
 #include "catalogue_cache.hpp"
 
 #include <boost/json/serialize.hpp>

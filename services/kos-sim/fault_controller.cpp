@@ -1,3 +1,4 @@
+// The live fault settings, replaced at run time and read as snapshots.
 #include "fault_controller.hpp"
 
 #include "core/log.hpp"

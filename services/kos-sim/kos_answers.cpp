@@ -1,3 +1,4 @@
+// How kos-sim answers: KOS's legacy envelope, 9001 for bad input, injected faults.
 #include "kos_answers.hpp"
 
 #include "http/sleep.hpp"

@@ -1,3 +1,4 @@
+// KOS-Order's inquiry rules as pure functions: result code from the facts found.
 #include "kos_rules.hpp"
 
 namespace phonebill::kos_sim {

@@ -1,3 +1,4 @@
+// KosSimConfig: kos-sim's settings from the environment and the command line.
 #include "kos_sim_config.hpp"
 
 #include <charconv>

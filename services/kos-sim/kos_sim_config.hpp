@@ -8,7 +8,7 @@
 #include "core/billing_month.hpp"
 #include "core/config.hpp"
 #include "fault_settings.hpp"
-#include "http/server.hpp"
+#include "http/server_options.hpp"
 
 namespace phonebill::kos_sim {
 

@@ -1,3 +1,4 @@
+// kos-sim's database access: lookups, the idempotent change, data (re)generation.
 #include "kos_store.hpp"
 
 #include "core/json.hpp"

@@ -7,6 +7,7 @@
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "http/server.hpp"
 #include "kos_answers.hpp"
 #include "kos_sim_config.hpp"
 #include "routes.hpp"

@@ -1,3 +1,4 @@
+// kos-sim's route table: the six KOS endpoints of SPEC §8 and the fault admin API.
 #include "routes.hpp"
 
 namespace phonebill::kos_sim {

@@ -1,3 +1,4 @@
+// kos-sim's start: migrate, (re)generate the simulated data when needed, load the catalogue.
 #include "startup.hpp"
 
 #include "core/log.hpp"

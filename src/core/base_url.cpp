@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "core/config.hpp"
+#include "core/text_list.hpp"
 
 namespace phonebill {
 namespace {
@@ -34,13 +35,6 @@ class BaseUrlCategory final : public boost::system::error_category {
     return "is not a base URL";
   }
 };
-
-std::string_view trim(std::string_view text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 }  // namespace
 
@@ -106,14 +100,8 @@ boost::system::result<BaseUrl> parse_base_url(std::string_view text, const BaseU
 std::vector<BaseUrl> parse_base_url_list(const std::string& variable, std::string_view text,
                                          const BaseUrlRules& rules) {
   std::vector<BaseUrl> urls;
-  std::size_t start = 0;
   int position = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    auto item = trim(text.substr(start, end - start));
-    start = end + 1;
-    if (item.empty()) continue;
+  for (auto item : split_list(text)) {
     ++position;
     auto url = parse_base_url(item, rules);
     if (!url) {

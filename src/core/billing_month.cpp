@@ -1,3 +1,4 @@
+// BillingMonth parsing (YYYY-MM, YYYYMM), arithmetic and its API/KOS forms (SPEC §0).
 #include "core/billing_month.hpp"
 
 #include <fmt/format.h>

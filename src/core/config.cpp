@@ -1,3 +1,4 @@
+// Environment: typed, range-checked reads of the PHONEBILL_* variables (see config.hpp).
 #include "core/config.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// Safe JSON parsing and JsonReader, the typed field reader that records FieldErrors.
 #include "core/json.hpp"
 
 #include <boost/json/parse.hpp>

@@ -1,3 +1,4 @@
+// Line number parsing, canonical form and masking (SPEC §0).
 #include "core/line_number.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// JSON-lines logging: one object per line with time, level, service and event (SPEC §10).
 #include "core/log.hpp"
 
 #include <spdlog/async.h>

@@ -1,3 +1,4 @@
+// Asia/Seoul dates, months and ISO-8601 text at the fixed UTC+9 offset (see seoul_time.hpp).
 #include "core/seoul_time.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// UTF-8 well-formedness checks for untrusted text (see utf8.hpp).
 #include "core/utf8.hpp"
 
 namespace phonebill {

@@ -1,3 +1,4 @@
+// FieldErrors as the VALIDATION_ERROR details list, and the calendar-date check.
 #include "core/validation.hpp"
 
 #include <boost/json/object.hpp>

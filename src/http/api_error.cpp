@@ -1,3 +1,4 @@
+// The common SPEC §2 error table and the error envelope renderer.
 #include "http/api_error.hpp"
 
 #include <boost/json/object.hpp>

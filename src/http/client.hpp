@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "http/client_message.hpp"
 #include "http/request.hpp"
 
 namespace boost::asio {
@@ -19,41 +20,6 @@ class io_context;
 }
 
 namespace phonebill::http {
-
-struct ClientOptions {
-  std::string host = "127.0.0.1";  // a name or an address; IPv6 without brackets
-  std::uint16_t port = 80;
-  std::size_t max_idle_connections = 64;
-  std::size_t response_body_limit = 8 * 1024 * 1024;
-  // A pooled connection idle longer than this is closed instead of reused: it must stay
-  // below the servers' keep-alive idle timeout (PHONEBILL_IDLE_TIMEOUT_MS, 60 s), or a
-  // burst leaves hundreds of connections that the server closes all at once later.
-  std::chrono::milliseconds max_idle_time{15'000};
-};
-
-// GET, HEAD, PUT, DELETE, OPTIONS, TRACE (RFC 9110 §9.2.2): the effect of sending twice
-// is the effect of sending once.
-bool is_idempotent_method(std::string_view method);
-
-struct ClientRequest {
-  std::string method = "GET";
-  std::string target = "/";
-  std::string body;
-  std::string content_type = "application/json";
-  HeaderList headers;
-  // Unset: decided by the method. Set to true when the receiver makes a repeat harmless
-  // (KOS is idempotent on requestId); only such a request is written again on a fresh
-  // connection after a pooled one failed once bytes of it had gone out.
-  std::optional<bool> idempotent;
-  bool is_idempotent() const { return idempotent.value_or(is_idempotent_method(method)); }
-};
-
-struct ClientResponse {
-  int status = 0;
-  std::string body;
-  HeaderList headers;  // names lower-cased
-  std::string_view header(std::string_view lowercase_name) const;
-};
 
 enum class ClientErrorKind {
   kTimeout,        // the deadline passed (connect, write or read)

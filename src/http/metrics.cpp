@@ -1,3 +1,4 @@
+// The process's Prometheus registry and the HTTP server's per-route families.
 #include "http/metrics.hpp"
 
 #include <prometheus/counter.h>

@@ -1,3 +1,4 @@
+// respond: an Outcome (value or Failure) rendered as the SPEC §2 envelope.
 #include "http/outcome.hpp"
 
 #include <algorithm>

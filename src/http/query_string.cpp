@@ -1,3 +1,4 @@
+// Query-string parsing: '&' pairs, '+' as space, %XX decoded (see query_string.hpp).
 #include "http/query_string.hpp"
 
 #include "core/utf8.hpp"

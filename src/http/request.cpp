@@ -1,3 +1,4 @@
+// Request accessors: headers, query parameters and path parameters by name.
 #include "http/request.hpp"
 
 #include "http/query_string.hpp"

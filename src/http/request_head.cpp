@@ -1,3 +1,4 @@
+// The checks every request head passes before routing (SPEC §2: 400, never 500).
 #include "http/request_head.hpp"
 
 #include "core/utf8.hpp"

@@ -1,3 +1,4 @@
+// Response builders for SPEC §2 success bodies and plain answers.
 #include "http/response.hpp"
 
 #include <boost/json/object.hpp>

@@ -1,3 +1,4 @@
+// Router: method + path pattern → handler, with path parameters and 405 allow lists.
 #include "http/router.hpp"
 
 #include <boost/url/decode_view.hpp>

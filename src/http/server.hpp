@@ -13,7 +13,6 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
 #include "http/api_error.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"

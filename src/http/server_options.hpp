@@ -1,5 +1,6 @@
-// What an http::Server is configured with (docs/configuration.md), apart from the server
-// so that configuration headers need no Asio: ServerOptions::from_environment.
+// The settings of one HTTP listener (SPEC §2 limits, timeouts, connection caps, TLS), apart
+// from the server itself so configuration headers include no Asio: a service's config
+// holds a ServerOptions, only main and the server see http/server.hpp.
 #pragma once
 #include <chrono>
 #include <cstddef>

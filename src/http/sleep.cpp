@@ -1,3 +1,4 @@
+// sleep_for: a coroutine pause on a steady timer, so callers need no Asio timer header.
 #include "http/sleep.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,3 +1,4 @@
+// X-Request-Id and W3C traceparent: kept when sane, generated otherwise (SPEC §2).
 #include "http/trace.hpp"
 
 #include <random>

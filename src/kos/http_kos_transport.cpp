@@ -40,8 +40,10 @@ boost::asio::awaitable<KosExchange> HttpKosTransport::exchange(KosRequest reques
   KosExchange result;
   KosAttempt attempt;
   attempt.started_at = clock_.now();
+  const auto started = clock_.steady_now();
   auto answer = co_await client_->send(std::move(sent), context.deadline);
   attempt.finished_at = clock_.now();
+  attempt.elapsed = clock_.steady_now() - started;
   auto fail = [&](KosFailureKind kind, std::string message) {
     attempt.failure = kind;
     attempt.result_message = message;

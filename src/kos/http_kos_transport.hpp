@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "kos/http_kos_options.hpp"
 #include "kos/kos_client.hpp"
 
 namespace boost::asio {
@@ -20,17 +21,6 @@ class HttpClient;
 }
 
 namespace phonebill::kos {
-
-struct HttpKosOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 8084;
-  std::size_t max_idle_connections = 256;
-
-  // From a base URL "http://host[:port]" (the first of a comma-separated list, as
-  // PHONEBILL_UPSTREAM_KOS_SIM holds it; IPv6 as "http://[::1]:8084"), by
-  // parse_base_url_list. Throws ConfigError for anything else.
-  static HttpKosOptions from_base_url(const std::string& urls);
-};
 
 class HttpKosTransport final : public KosTransport {
  public:

@@ -8,84 +8,14 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
 
-#include <chrono>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/deadline.hpp"
-#include "kos/result_code.hpp"
+#include "kos/kos_reply.hpp"
 #include "kos/wire.hpp"
 
 namespace phonebill::kos {
-
-// The six KOS endpoints; each has its own breaker and timeout.
-enum class KosOperation {
-  kBillInquiry,
-  kAvailableMonths,
-  kProductInquiry,
-  kProductList,
-  kProductChange,
-  kOrderLookup,
-};
-inline constexpr KosOperation kAllKosOperations[] = {
-    KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry,
-    KosOperation::kProductList, KosOperation::kProductChange,   KosOperation::kOrderLookup,
-};
-// kos-sim's endpoint names: "bill.inquiry", "bill.months", "product.inquiry", ...
-std::string_view to_string(KosOperation operation);
-// Only a product change is not idempotent without its requestId (SPEC §7).
-bool is_change(KosOperation operation);
-
-enum class KosFailureKind {
-  kTimeout,       // no answer within the deadline
-  kTransport,     // connect failed, reset, 5xx, unparseable answer
-  kSystemError,   // 9999
-  kRejected,      // 9001: our request was malformed
-  kCircuitOpen,   // not sent: the operation's breaker is open
-  kBulkheadFull,  // not sent: too many KOS calls in flight
-};
-std::string_view to_string(KosFailureKind kind);
-
-struct KosFailure {
-  KosFailureKind kind = KosFailureKind::kTransport;
-  std::string message;                       // for logs and history only
-  std::chrono::milliseconds retry_after{0};  // kCircuitOpen: when it may admit again
-};
-
-// One request sent (or refused) to KOS, as the history records it.
-struct KosAttempt {
-  int number = 1;  // 1 for the first attempt, 2.. for retries
-  SystemTime started_at;
-  SystemTime finished_at;
-  std::optional<KosResultCode> result_code;  // absent when KOS gave no envelope
-  std::string result_message;                // KOS's message or the failure text
-  std::optional<KosFailureKind> failure;     // set when the attempt failed
-  std::string circuit_state;                 // the breaker's state when admitted
-};
-
-// Who asks, for propagation (SPEC §2) and the deadline of the whole call.
-struct KosCallContext {
-  Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-  std::string request_id;   // X-Request-Id
-  std::string traceparent;  // W3C traceparent
-};
-
-// What KOS said (or why it said nothing). Exactly one of: failure set; code is a
-// business error (data empty); code kSuccess with data.
-template <typename T>
-struct KosReply {
-  std::optional<KosFailure> failure;
-  KosResultCode code = KosResultCode::kSystemError;
-  std::string message;
-  std::optional<T> data;
-  std::vector<KosAttempt> attempts;
-
-  bool ok() const { return !failure && code == KosResultCode::kSuccess && data.has_value(); }
-  bool business_error() const { return !failure && is_business_error(code); }
-};
 
 // ---- Transport ------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+// The KOS client's Prometheus families, fed as the resilient transport's observer.
 #include "kos/kos_metrics.hpp"
 
 #include <prometheus/counter.h>
@@ -49,7 +50,7 @@ void KosMetrics::on_attempt(KosOperation operation, const KosAttempt& attempt) {
                        : attempt.failure   ? std::string{to_string(*attempt.failure)}
                                            : std::string{"unknown"};
   duration_series_[std::size_t(operation)]->Observe(
-      std::chrono::duration<double>(attempt.finished_at - attempt.started_at).count());
+      std::chrono::duration<double>(attempt.elapsed).count());
   std::lock_guard lock{mutex_};
   calls_.Add({{"operation", std::string{to_string(operation)}}, {"result", result}}).Increment();
 }

@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "core/result.hpp"
-#include "kos/kos_client.hpp"
+#include "kos/kos_reply.hpp"
 
 namespace phonebill::kos {
 

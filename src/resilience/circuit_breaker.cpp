@@ -93,8 +93,9 @@ CircuitBreaker::CircuitBreaker(std::string name, CircuitBreakerOptions options, 
       clock_(clock),
       listener_(std::move(listener)) {}
 
-BreakerTransition CircuitBreaker::move_to(BreakerState to, SystemTime now, int failures) {
-  BreakerTransition transition{name_, state_, to, now, failures};
+BreakerTransition CircuitBreaker::move_to(BreakerState to, SystemTime at, SteadyTime now,
+                                          int failures) {
+  BreakerTransition transition{name_, state_, to, at, failures};
   state_ = to;
   ++generation_;
   ++counters_.transitions;
@@ -114,7 +115,7 @@ CircuitBreaker::Permit CircuitBreaker::try_acquire() {
   std::optional<BreakerTransition> transition;
   {
     std::lock_guard lock{mutex_};
-    auto now = clock_.now();
+    auto now = clock_.steady_now();
     if (state_ == BreakerState::kOpen) {
       auto reopens = opened_at_ + options_.open_duration;
       if (now < reopens) {
@@ -123,7 +124,7 @@ CircuitBreaker::Permit CircuitBreaker::try_acquire() {
         permit.retry_after_ = std::max(wait, std::chrono::milliseconds{1});
         return permit;
       }
-      transition = move_to(BreakerState::kHalfOpen, now, 0);
+      transition = move_to(BreakerState::kHalfOpen, clock_.now(), now, 0);
     }
     if (state_ == BreakerState::kHalfOpen) {
       if (trials_admitted_ >= options_.half_open_trials) {
@@ -153,19 +154,20 @@ void CircuitBreaker::finish(std::uint64_t generation, bool trial, Outcome outcom
     if (outcome == Outcome::kFailure) ++counters_.failures;
     // A call admitted before the last transition says nothing about the new state.
     if (generation != generation_) return;
-    auto now = clock_.now();
+    auto now = clock_.steady_now();
+    auto at = clock_.now();
     if (state_ == BreakerState::kClosed) {
       if (outcome == Outcome::kSuccess) consecutive_failures_ = 0;
       if (outcome == Outcome::kFailure && ++consecutive_failures_ >= options_.failure_threshold) {
-        transition = move_to(BreakerState::kOpen, now, consecutive_failures_);
+        transition = move_to(BreakerState::kOpen, at, now, consecutive_failures_);
       }
     } else if (state_ == BreakerState::kHalfOpen && trial) {
       if (outcome == Outcome::kAbandoned) {
         --trials_admitted_;
       } else if (outcome == Outcome::kFailure) {
-        transition = move_to(BreakerState::kOpen, now, 1);
+        transition = move_to(BreakerState::kOpen, at, now, 1);
       } else if (++trial_successes_ >= options_.half_open_trials) {
-        transition = move_to(BreakerState::kClosed, now, 0);
+        transition = move_to(BreakerState::kClosed, at, now, 0);
       }
     }
   }
@@ -174,7 +176,7 @@ void CircuitBreaker::finish(std::uint64_t generation, bool trial, Outcome outcom
 
 BreakerState CircuitBreaker::state() const {
   std::lock_guard lock{mutex_};
-  if (state_ == BreakerState::kOpen && clock_.now() >= opened_at_ + options_.open_duration)
+  if (state_ == BreakerState::kOpen && clock_.steady_now() >= opened_at_ + options_.open_duration)
     return BreakerState::kHalfOpen;
   return state_;
 }

@@ -39,7 +39,7 @@ struct BreakerTransition {
   std::string_view name;  // the breaker's name
   BreakerState from;
   BreakerState to;
-  SystemTime at;
+  SystemTime at;             // wall time, for logs and the operations page
   int consecutive_failures;  // that led to it (0 unless it opened)
 };
 
@@ -103,8 +103,9 @@ class CircuitBreaker {
  private:
   enum class Outcome { kSuccess, kFailure, kAbandoned };
   void finish(std::uint64_t generation, bool trial, Outcome outcome);
-  // Under the lock: moves to `to`, returns the transition for the listener.
-  BreakerTransition move_to(BreakerState to, SystemTime now, int failures);
+  // Under the lock: moves to `to` (at wall time `at`, steady time `now`), returns the
+  // transition for the listener.
+  BreakerTransition move_to(BreakerState to, SystemTime at, SteadyTime now, int failures);
   void notify(const BreakerTransition* transition);
 
   const std::string name_;
@@ -115,7 +116,7 @@ class CircuitBreaker {
   BreakerState state_ = BreakerState::kClosed;
   std::uint64_t generation_ = 0;  // bumped on every transition: stale outcomes are ignored
   int consecutive_failures_ = 0;
-  SystemTime opened_at_{};
+  SteadyTime opened_at_{};  // steady: an NTP step must not stretch or cut the open window
   int trials_admitted_ = 0;
   int trial_successes_ = 0;
   BreakerCounters counters_;

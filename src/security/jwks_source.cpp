@@ -172,7 +172,7 @@ struct HttpJwksSource::State : std::enable_shared_from_this<State> {
   mutable std::mutex mutex;
   KeyMap keys;                                       // guarded by mutex
   bool has_keys = false;                             // guarded by mutex
-  std::optional<SystemTime> last_unknown_key_fetch;  // guarded by mutex
+  std::optional<SteadyTime> last_unknown_key_fetch;  // guarded by mutex
   std::atomic<int> fetches_in_flight{0};
   std::atomic<std::uint64_t> fetch_attempts{0};
   std::atomic<std::uint64_t> fetch_successes{0};
@@ -212,7 +212,7 @@ asio::awaitable<bool> HttpJwksSource::refresh_for_unknown_key(std::string key_id
   }
   {
     std::lock_guard lock{state->mutex};
-    const auto now = state->clock.now();
+    const auto now = state->clock.steady_now();
     if (state->last_unknown_key_fetch &&
         now - *state->last_unknown_key_fetch < state->options.unknown_key_refresh_interval) {
       co_return false;  // rate limit: forged kids must not turn into a fetch each

@@ -1,3 +1,4 @@
+// authenticate: the bearer check every service's handlers make (see the header).
 #include "security/request_authentication.hpp"
 
 #include "core/log.hpp"

@@ -79,6 +79,63 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The kid of a header we accept. alg must be the literal "ES256" before any key is
+// touched; we implement no JWS extensions, so any "crit" is refused (RFC 7515 §4.1.11);
+// typ, when present, must be JWT.
+boost::system::result<std::string, TokenStatus> accepted_key_id(const boost::json::object& header) {
+  const auto* algorithm = string_claim(header, "alg");
+  if (algorithm == nullptr || *algorithm != "ES256") return TokenStatus::kUnsupportedAlgorithm;
+  if (header.contains("crit")) return TokenStatus::kMalformed;
+  if (const auto* type = header.if_contains("typ"); type != nullptr) {
+    if (!type->is_string() || !iequals(type->get_string(), "JWT")) return TokenStatus::kMalformed;
+  }
+  const auto* key_id = string_claim(header, "kid");
+  if (key_id == nullptr) return TokenStatus::kUnknownKey;
+  return std::string{*key_id};
+}
+
+// The claims of an authenticated payload, before iat, nbf and exp are held against the
+// clock (and without kid, which the header gave).
+struct PayloadClaims {
+  VerifiedToken token;
+  std::optional<SystemTime> not_before;  // nbf, optional
+};
+
+// kInvalidClaims when a required claim (sub, jti, sid, cid, line, perms, iat, exp) is
+// missing or of the wrong type, or nbf is present but not a NumericDate.
+boost::system::result<PayloadClaims, TokenStatus> read_claims(const boost::json::object& payload) {
+  auto subject = required_string(payload, "sub");
+  auto token_id = required_string(payload, "jti");
+  auto session_id = required_string(payload, "sid");
+  const auto* customer_id = string_claim(payload, "cid");
+  const auto* line_number = string_claim(payload, "line");
+  const auto* permissions = payload.if_contains("perms");
+  const auto issued_at = time_claim(payload, "iat");
+  const auto expires_at = time_claim(payload, "exp");
+  if (!subject || !token_id || !session_id || customer_id == nullptr || line_number == nullptr ||
+      permissions == nullptr || !permissions->is_array() || !issued_at || !expires_at) {
+    return TokenStatus::kInvalidClaims;
+  }
+  PayloadClaims claims;
+  auto& token = claims.token;
+  for (const auto& permission : permissions->get_array()) {
+    if (!permission.is_string()) return TokenStatus::kInvalidClaims;
+    token.permissions.emplace_back(permission.get_string());
+  }
+  if (payload.contains("nbf")) {
+    claims.not_before = time_claim(payload, "nbf");
+    if (!claims.not_before) return TokenStatus::kInvalidClaims;
+  }
+  token.user_id = std::move(*subject);
+  token.session_id = std::move(*session_id);
+  token.token_id = std::move(*token_id);
+  token.customer_id = std::string{*customer_id};
+  token.line_number = std::string{*line_number};
+  token.issued_at = *issued_at;
+  token.expires_at = *expires_at;
+  return claims;
+}
+
 // The kid named by a token's header, if the header is readable.
 std::optional<std::string> header_key_id(std::string_view token) {
   const auto parts = detail::split_compact(token);
@@ -166,16 +223,8 @@ TokenResult TokenVerifier::check_uncached(std::string_view token) const {
   if (!parts) return TokenStatus::kMalformed;
   const auto header = decode_object(parts->header);
   if (!header) return TokenStatus::kMalformed;
-
-  const auto* algorithm = string_claim(*header, "alg");
-  if (algorithm == nullptr || *algorithm != "ES256") return TokenStatus::kUnsupportedAlgorithm;
-  // We implement no JWS extensions, so any "crit" header must be refused (RFC 7515 §4.1.11).
-  if (header->contains("crit")) return TokenStatus::kMalformed;
-  if (const auto* type = header->if_contains("typ"); type != nullptr) {
-    if (!type->is_string() || !iequals(type->get_string(), "JWT")) return TokenStatus::kMalformed;
-  }
-  const auto* key_id = string_claim(*header, "kid");
-  if (key_id == nullptr) return TokenStatus::kUnknownKey;
+  auto key_id = accepted_key_id(*header);
+  if (!key_id) return key_id.error();
   const auto key = keys_.find(*key_id);
   if (!key) return TokenStatus::kUnknownKey;
 
@@ -194,46 +243,19 @@ TokenResult TokenVerifier::check_uncached(std::string_view token) const {
   if (!audience_matches(payload->if_contains("aud"), options_.audience)) {
     return TokenStatus::kWrongAudience;
   }
-
-  VerifiedToken verified;
-  auto subject = required_string(*payload, "sub");
-  auto token_id = required_string(*payload, "jti");
-  auto session_id = required_string(*payload, "sid");
-  const auto* customer_id = string_claim(*payload, "cid");
-  const auto* line_number = string_claim(*payload, "line");
-  const auto* permissions = payload->if_contains("perms");
-  const auto issued_at = time_claim(*payload, "iat");
-  const auto expires_at = time_claim(*payload, "exp");
-  if (!subject || !token_id || !session_id || customer_id == nullptr || line_number == nullptr ||
-      permissions == nullptr || !permissions->is_array() || !issued_at || !expires_at) {
-    return TokenStatus::kInvalidClaims;
-  }
-  for (const auto& permission : permissions->get_array()) {
-    if (!permission.is_string()) return TokenStatus::kInvalidClaims;
-    verified.permissions.emplace_back(permission.get_string());
-  }
-  std::optional<SystemTime> not_before;
-  if (payload->contains("nbf")) {
-    not_before = time_claim(*payload, "nbf");
-    if (!not_before) return TokenStatus::kInvalidClaims;
-  }
+  auto claims = read_claims(*payload);
+  if (!claims) return claims.error();
 
   const auto now = clock_.now();
   const SystemTime::duration leeway = options_.leeway;
-  if (*issued_at > now + leeway || (not_before && *not_before > now + leeway)) {
+  auto& verified = claims->token;
+  if (verified.issued_at > now + leeway ||
+      (claims->not_before && *claims->not_before > now + leeway)) {
     return TokenStatus::kNotYetValid;
   }
-  if (*expires_at + leeway <= now) return TokenStatus::kExpired;
-
-  verified.user_id = std::move(*subject);
-  verified.session_id = std::move(*session_id);
-  verified.token_id = std::move(*token_id);
-  verified.customer_id = std::string{*customer_id};
-  verified.line_number = std::string{*line_number};
-  verified.issued_at = *issued_at;
-  verified.expires_at = *expires_at;
-  verified.key_id = std::string{*key_id};
-  return verified;
+  if (verified.expires_at + leeway <= now) return TokenStatus::kExpired;
+  verified.key_id = std::move(*key_id);
+  return std::move(verified);
 }
 
 TokenResult TokenVerifier::finish(TokenResult result) const {

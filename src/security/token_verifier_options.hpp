@@ -1,5 +1,5 @@
-// What a TokenVerifier checks a token against (issuer, audience, leeway, size, cache),
-// apart from the verifier so that configuration headers need no Asio.
+// What a TokenVerifier accepts (issuer, audience, leeway, size) and how many verified
+// tokens it remembers; apart from the verifier so configuration headers include no Asio.
 #pragma once
 #include <chrono>
 #include <cstddef>

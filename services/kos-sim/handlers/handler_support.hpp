@@ -1,24 +1,28 @@
-// Small pieces every kos-sim handler shares: body parsing into FieldErrors and the
+// Small pieces every kos-sim handler shares: the JSON body into FieldErrors and the
 // answer for a database failure (KOS's own system error, 9999).
 #pragma once
 #include <boost/json/value.hpp>
 
 #include <optional>
 
-#include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/validation.hpp"
+#include "http/json_body.hpp"
 #include "http/request.hpp"
 #include "kos_answers.hpp"
 #include "storage/pg_result.hpp"
 
 namespace phonebill::kos_sim {
 
+// The body through the one JSON body reader (http/json_body.hpp: a blank body is an empty
+// object); what is wrong with it lands in `errors`, answered as 9001.
 inline std::optional<boost::json::value> parse_body(const http::Request& request,
                                                     FieldErrors& errors) {
-  auto body = parse_json(request.body);
-  if (!body) errors.add("body", "malformed JSON");
-  return body;
+  auto body = http::read_json_object(request);
+  if (body) return boost::json::value(std::move(*body));
+  if (body.error().status == http::BodyStatus::kInvalidJson) errors.add("body", "malformed JSON");
+  for (const auto& field : body.error().fields.list()) errors.add(field.field, field.reason);
+  return std::nullopt;
 }
 
 inline http::Response database_failure(const http::Request& request, const Clock& clock,

@@ -1,3 +1,4 @@
+// Billing months: parsing both input forms, arithmetic, API and KOS forms.
 #include "core/billing_month.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Environment: typed reads, defaults, ranges and the ConfigError messages.
 #include "core/config.hpp"
 
 #include <gtest/gtest.h>

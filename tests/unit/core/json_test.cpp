@@ -1,3 +1,4 @@
+// parse_json's limits and JsonReader's type checks and FieldErrors.
 #include "core/json.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Line numbers: parsing the accepted forms, refusing the rest, masking.
 #include "core/line_number.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Seoul months, ISO-8601 text with +09:00 and Seoul midnight in UTC.
 #include "core/seoul_time.hpp"
 
 #include <gtest/gtest.h>

@@ -33,6 +33,29 @@ TEST(RateLimiterTest, RefillsOverTime) {
   EXPECT_FALSE(limiter.take("a").allowed);
 }
 
+// Refill runs on steady time: an NTP step of wall time back by an hour does not freeze an
+// empty bucket (on wall time it would refill nothing for an hour).
+TEST(RateLimiterTest, WallClockStepBackDoesNotFreezeABucket) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{2, 4}, clock};
+  for (int i = 0; i < 4; ++i) limiter.take("a");
+  clock.step_wall(-1h);
+  clock.advance(500ms);  // one token
+  EXPECT_TRUE(limiter.take("a").allowed);
+  EXPECT_FALSE(limiter.take("a").allowed);
+}
+
+// Nor does a step forward fill it: no time passed for the client.
+TEST(RateLimiterTest, WallClockStepForwardDoesNotRefill) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{2, 4}, clock};
+  for (int i = 0; i < 4; ++i) limiter.take("a");
+  clock.step_wall(1h);
+  auto refused = limiter.take("a");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 1s);
+}
+
 // The login limit (one per 5 s) tells the client to wait 5 s.
 TEST(RateLimiterTest, SlowRatesGiveLongerRetryAfter) {
   ManualClock clock;

@@ -42,3 +42,17 @@ TEST(TrafficStatsTest, OldTrafficLeavesTheWindow) {
   stats.record(0, 200, 0.01);
   EXPECT_EQ(stats.snapshot()[0].requests, 1u);
 }
+
+// The window is the last minute of elapsed (steady) time: an NTP step of wall time back
+// neither hides recent traffic nor keeps old traffic in the window.
+TEST(TrafficStatsTest, WallClockStepsDoNotMoveTheWindow) {
+  ManualClock clock;
+  TrafficStats stats{clock, {"/a/**"}};
+  stats.record(0, 200, 0.01);
+  clock.step_wall(-1h);
+  EXPECT_EQ(stats.snapshot()[0].requests, 1u);
+  clock.step_wall(2h);
+  EXPECT_EQ(stats.snapshot()[0].requests, 1u);
+  clock.advance(61s);
+  EXPECT_EQ(stats.snapshot()[0].requests, 0u);
+}

@@ -81,6 +81,19 @@ TEST_F(UpstreamTest, PassiveEjectionAndReadmission) {
   EXPECT_EQ(upstream->usable_instances(), 3);
 }
 
+// The ejection time runs on steady time: an NTP step of wall time back by an hour does not
+// keep an ejected instance out, and a step forward does not bring it back early.
+TEST_F(UpstreamTest, WallClockStepsDoNotMoveAnEjection) {
+  auto upstream = make();
+  auto& bad = *upstream->instances()[0];
+  for (int i = 0; i < 3; ++i) upstream->report_result(bad, true);
+  clock_.step_wall(1h);
+  EXPECT_EQ(upstream->usable_instances(), 2);
+  clock_.step_wall(-2h);
+  clock_.advance(5s);
+  EXPECT_EQ(upstream->usable_instances(), 3);
+}
+
 // Two failed /readyz checks take an instance out; one good check brings it back at once,
 // clearing a passive ejection too (it was restarted).
 TEST_F(UpstreamTest, ActiveHealthChecks) {

@@ -1,3 +1,4 @@
+// Router: literal, parameter and ** patterns, 404 and 405 with Allow.
 #include "http/router.hpp"
 
 #include <gtest/gtest.h>

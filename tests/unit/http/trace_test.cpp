@@ -1,3 +1,4 @@
+// Request ids and traceparent: kept when valid, generated when not.
 #include "http/trace.hpp"
 
 #include <gtest/gtest.h>

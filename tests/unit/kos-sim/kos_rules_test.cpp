@@ -1,3 +1,4 @@
+// KOS-Order's inquiry rules: each fact pattern and the result code it gets.
 #include "kos_rules.hpp"
 
 #include <gtest/gtest.h>

@@ -79,6 +79,34 @@ TEST_F(CircuitBreakerTest, OpenRejectsWithRetryAfter) {
   EXPECT_EQ(breaker_.counters().rejected, 2u);
 }
 
+// The open window runs on steady time: an NTP step of wall time back by an hour does not
+// keep the breaker open past its 30 s (on wall time it would stay open for an hour more).
+TEST_F(CircuitBreakerTest, WallClockStepBackDoesNotKeepItOpen) {
+  open_it();
+  clock_.step_wall(-1h);
+  clock_.advance(30s);
+  EXPECT_EQ(breaker_.state(), BreakerState::kHalfOpen);
+  EXPECT_TRUE(breaker_.try_acquire());
+}
+
+// Nor does a step forward close it early: the window is 30 s of elapsed time.
+TEST_F(CircuitBreakerTest, WallClockStepForwardDoesNotEndTheOpenWindow) {
+  open_it();
+  clock_.step_wall(1h);
+  EXPECT_EQ(breaker_.state(), BreakerState::kOpen);
+  auto permit = breaker_.try_acquire();
+  EXPECT_FALSE(permit);
+  EXPECT_EQ(permit.retry_after(), 30s);
+}
+
+// Transitions carry wall time (they are shown and logged).
+TEST_F(CircuitBreakerTest, TransitionsAreStampedWithWallTime) {
+  clock_.step_wall(1h);
+  open_it();
+  ASSERT_EQ(transitions_.size(), 1u);
+  EXPECT_EQ(transitions_[0].at, clock_.now());
+}
+
 // After the open period it admits exactly three trials; a fourth caller is rejected.
 TEST_F(CircuitBreakerTest, HalfOpenAdmitsThreeTrials) {
   open_it();
