@@ -8,12 +8,12 @@
 
 #include "core/config.hpp"
 #include "group_commit_writer.hpp"
-#include "http/server.hpp"
-#include "kos/http_kos_transport.hpp"
+#include "http/server_options.hpp"
+#include "kos/http_kos_options.hpp"
 #include "kos/resilient_kos_transport.hpp"
 #include "redis_bill_cache.hpp"
-#include "security/jwks_source.hpp"
-#include "security/token_verifier.hpp"
+#include "security/jwks_options.hpp"
+#include "security/token_verifier_options.hpp"
 
 namespace phonebill::bill {
 

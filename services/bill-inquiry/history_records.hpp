@@ -8,7 +8,7 @@
 
 #include "bill_values.hpp"
 #include "core/clock.hpp"
-#include "kos/kos_client.hpp"
+#include "kos/kos_reply.hpp"
 
 namespace phonebill::bill {
 

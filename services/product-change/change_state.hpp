@@ -10,7 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "kos/kos_client.hpp"
+#include "kos/kos_reply.hpp"
+#include "kos/wire.hpp"
 #include "product_status.hpp"
 
 namespace phonebill::product {

@@ -7,6 +7,8 @@
 
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "http/server.hpp"
+#include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
 #include "pg_change_store.hpp"
 #include "product_config.hpp"
@@ -15,7 +17,9 @@
 #include "reconciler.hpp"
 #include "redis_product_cache.hpp"
 #include "routes.hpp"
+#include "security/jwks_source.hpp"
 #include "security/revocation_set.hpp"
+#include "security/token_verifier.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
 

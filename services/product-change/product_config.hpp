@@ -8,12 +8,12 @@
 
 #include "cache_policy.hpp"
 #include "core/config.hpp"
-#include "http/server.hpp"
-#include "kos/http_kos_transport.hpp"
+#include "http/server_options.hpp"
+#include "kos/http_kos_options.hpp"
 #include "kos/resilient_kos_transport.hpp"
 #include "reconciler_policy.hpp"
-#include "security/jwks_source.hpp"
-#include "security/token_verifier.hpp"
+#include "security/jwks_options.hpp"
+#include "security/token_verifier_options.hpp"
 
 namespace phonebill::product {
 
