@@ -1,6 +1,8 @@
 // What auth's PostgreSQL stores share: permission lists in array text and back.
 #include "store_support.hpp"
 
+#include "core/text_list.hpp"
+
 namespace phonebill::auth {
 
 std::string to_array_literal(const std::vector<std::string>& names) {
@@ -15,13 +17,7 @@ std::string to_array_literal(const std::vector<std::string>& names) {
 
 std::vector<std::string> split_permissions(std::string_view text) {
   std::vector<std::string> names;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto name = text.substr(0, comma);
-    if (!name.empty()) names.emplace_back(name);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
+  for (auto name : split_list(text)) names.emplace_back(name);
   return names;
 }
 

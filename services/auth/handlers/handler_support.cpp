@@ -5,6 +5,8 @@
 
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "http/json_body.hpp"
+#include "http/refusal.hpp"
 #include "permissions.hpp"
 
 namespace phonebill::auth {
@@ -36,9 +38,9 @@ std::string truncated_utf8(std::string_view text, std::size_t limit) {
 }  // namespace
 
 Outcome<boost::json::value> read_json_body(const http::Request& request) {
-  auto body = parse_json(request.body);
-  if (!body) return Failure{http::common_error(http::CommonError::kInvalidJson)};
-  return std::move(*body);
+  auto body = http::read_json_object(request);
+  if (!body) return Failure{http::refusal_error(body.error(), http::body_answer)};
+  return boost::json::value(std::move(*body));
 }
 
 Outcome<void> require_admin(const security::VerifiedToken& token, const http::Request& request) {

@@ -3,6 +3,8 @@
 #include "bill_views.hpp"
 #include "core/json.hpp"
 #include "handlers/handler_support.hpp"
+#include "http/json_body.hpp"
+#include "http/refusal.hpp"
 #include "routes.hpp"
 
 namespace phonebill::bill {
@@ -12,20 +14,14 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return respond(request, caller.error());
   InquiryInput input;
-  // An empty body means "all defaults".
-  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    auto body = parse_json(request.body);
-    if (!body)
-      co_return http::error_response(request, http::common_error(http::CommonError::kInvalidJson));
-    if (!body->is_object())
-      co_return http::error_response(request,
-                                     http::validation_error("body", "must be a JSON object"));
-    FieldErrors errors;
-    JsonReader reader{body->as_object(), errors};
-    input.line_number = reader.string("lineNumber", Presence::kOptional);
-    input.inquiry_month = reader.string("inquiryMonth", Presence::kOptional);
-    if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
-  }
+  // An empty body means "all defaults" (the one body reader's rule: no fields).
+  auto body = http::read_json_object(request);
+  if (!body) co_return http::respond_refusal(request, body.error(), http::body_answer);
+  FieldErrors errors;
+  JsonReader reader{*body, errors};
+  input.line_number = reader.string("lineNumber", Presence::kOptional);
+  input.inquiry_month = reader.string("inquiryMonth", Presence::kOptional);
+  if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   auto answer =
       co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
   co_return respond_bill(request, answer, inquiry_view);

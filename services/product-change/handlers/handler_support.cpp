@@ -1,6 +1,9 @@
 // Shared handler helpers (request info, JSON body): see handler_support.hpp.
 #include "handlers/handler_support.hpp"
 
+#include "http/json_body.hpp"
+#include "http/refusal.hpp"
+
 #include "core/json.hpp"
 #include "http/api_error.hpp"
 
@@ -11,12 +14,9 @@ RequestInfo request_info(const http::Request& request) {
 }
 
 http::Outcome<boost::json::object> json_body(const http::Request& request) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return boost::json::object{};
-  auto body = parse_json(request.body);
-  if (!body) return http::Failure{http::common_error(http::CommonError::kInvalidJson)};
-  if (!body->is_object())
-    return http::Failure{http::validation_error("body", "must be a JSON object")};
-  return std::move(body->as_object());
+  auto body = http::read_json_object(request);
+  if (!body) return http::Failure{http::refusal_error(body.error(), http::body_answer)};
+  return std::move(*body);
 }
 
 }  // namespace phonebill::product
