@@ -20,8 +20,10 @@ inline std::optional<boost::json::value> parse_body(const http::Request& request
                                                     FieldErrors& errors) {
   auto body = http::read_json_object(request);
   if (body) return boost::json::value(std::move(*body));
-  if (body.error().status == http::BodyStatus::kInvalidJson) errors.add("body", "malformed JSON");
-  for (const auto& field : body.error().fields.list()) errors.add(field.field, field.reason);
+  // result::error() answers a copy: keep it, or the loop would walk a destroyed list.
+  const auto refusal = body.error();
+  if (refusal.status == http::BodyStatus::kInvalidJson) errors.add("body", "malformed JSON");
+  for (const auto& field : refusal.fields.list()) errors.add(field.field, field.reason);
   return std::nullopt;
 }
 
