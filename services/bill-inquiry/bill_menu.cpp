@@ -49,7 +49,7 @@ boost::asio::awaitable<Result<BillMenu, BillStatus>> BillService::menu(
   auto cached = co_await cache_.load_menu(caller.line_number, current);
   if (cached) co_return std::move(*cached);
 
-  kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
+  kos::KosCallContext context = kos::call_context_for(info);
   kos::ProductInquiryRequest product_request{caller.line_number, new_request_id_()};
   auto product = co_await kos_.inquire_product(product_request, context);
   if (product.business_error()) {

@@ -145,7 +145,7 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(Target 
                                                                          RequestInfo info) {
   // The KOS transport queues a burst of misses for a place and bounds the wait by the
   // deadline; a refusal comes back as a kBulkheadFull failure like any other.
-  kos::KosCallContext context{info.deadline, info.http_request_id, info.traceparent};
+  kos::KosCallContext context = kos::call_context_for(info);
   kos::BillInquiryRequest request{target.line_number, target.month, request_id};
   auto reply = co_await kos_.inquire_bill(request, context);
   if (reply.ok()) {

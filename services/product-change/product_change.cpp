@@ -13,10 +13,6 @@
 namespace phonebill::product {
 namespace {
 
-kos::KosCallContext kos_context(const RequestInfo& info) {
-  return kos::KosCallContext{info.deadline, info.http_request_id, info.traceparent};
-}
-
 // The name of the plan KOS says the line was on (the catalogue's, else its code).
 std::optional<std::string> previous_name(const ChangeOutcome& outcome,
                                          const kos::ProductList& catalogue) {
@@ -157,7 +153,7 @@ boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> ProductService::send
     const RequestInfo& info) {
   kos::ProductChangeRequest request{record.line_number, line.current_product.product_code,
                                     record.target_product_code, record.request_id};
-  auto reply = co_await kos_.change_product(request, kos_context(info));
+  auto reply = co_await kos_.change_product(request, kos::call_context_for(info));
   auto outcome = outcome_of_change(reply);
   log::info("product_change", {{"requestId", info.http_request_id},
                                {"changeId", record.request_id},

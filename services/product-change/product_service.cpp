@@ -11,14 +11,6 @@
 #include "request_ids.hpp"
 
 namespace phonebill::product {
-namespace {
-
-kos::KosCallContext kos_context(const RequestInfo& info) {
-  return kos::KosCallContext{info.deadline, info.http_request_id, info.traceparent};
-}
-
-}  // namespace
-
 ProductService::ProductService(kos::KosClient& kos, ProductCache& cache, ChangeStore& store,
                                const Clock& clock, std::chrono::milliseconds idempotency_ttl)
     : kos_(kos), cache_(cache), store_(store), clock_(clock), idempotency_ttl_(idempotency_ttl) {}
@@ -33,7 +25,7 @@ ProductService::line_snapshot(std::string line, const RequestInfo& info) {
   if (cached) co_return std::move(*cached);
 
   kos::ProductInquiryRequest request{line, new_request_id()};
-  auto reply = co_await kos_.inquire_product(request, kos_context(info));
+  auto reply = co_await kos_.inquire_product(request, kos::call_context_for(info));
   if (reply.ok()) {
     co_await cache_.store_line(*reply.data);
     co_return std::move(*reply.data);
@@ -54,7 +46,7 @@ boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> ProductService::
   auto cached = co_await cache_.load_catalogue(lookup);
   if (metrics_) metrics_->cache_lookup("catalogue", lookup);
   if (cached) co_return std::move(*cached);
-  auto reply = co_await kos_.list_products(kos_context(info));
+  auto reply = co_await kos_.list_products(kos::call_context_for(info));
   if (reply.ok()) {
     co_await cache_.store_catalogue(*reply.data);
     co_return std::move(*reply.data);
@@ -65,7 +57,7 @@ boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> ProductService::
 }
 
 boost::asio::awaitable<bool> ProductService::warm_catalogue(RequestInfo info) {
-  auto reply = co_await kos_.list_products(kos_context(info));
+  auto reply = co_await kos_.list_products(kos::call_context_for(info));
   if (!reply.ok()) co_return false;
   co_await cache_.store_catalogue(*reply.data);
   co_return true;

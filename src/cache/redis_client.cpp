@@ -17,7 +17,6 @@
 
 #include "cache/redis_connection.hpp"
 #include "cache/redis_reply_conversion.hpp"
-#include "core/config.hpp"
 
 namespace phonebill::cache {
 namespace {
@@ -84,17 +83,10 @@ asio::awaitable<RedisResult<std::int64_t>> integer_command(RedisClient& client,
   co_return reply->integer();
 }
 
-RedisEndpoint endpoint_from_url(std::string_view url) {
-  auto endpoint = parse_redis_url(url);
-  // The URL may hold a password: name the setting, not its value.
-  if (!endpoint) throw ConfigError{"REDIS_URL must look like redis://host:port/db"};
-  return *endpoint;
-}
-
 }  // namespace
 
 RedisClient::RedisClient(asio::io_context& io, std::string_view url, RedisOptions options)
-    : RedisClient(io, endpoint_from_url(url), options) {}
+    : RedisClient(io, require_redis_url(url), options) {}
 
 RedisClient::RedisClient(asio::io_context& io, RedisEndpoint endpoint, RedisOptions options)
     : connection_(RedisConnection::create(asio::make_strand(io), std::move(endpoint), options,

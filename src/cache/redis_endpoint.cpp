@@ -3,6 +3,7 @@
 #include "cache/redis_endpoint.hpp"
 
 #include "core/base_url.hpp"
+#include "core/config.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -35,6 +36,13 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
   endpoint.username = std::move(parsed->user);
   endpoint.password = std::move(parsed->password);
   return endpoint;
+}
+
+RedisEndpoint require_redis_url(std::string_view url) {
+  auto endpoint = parse_redis_url(url);
+  // The URL may hold a password: name the setting, not its value.
+  if (!endpoint) throw ConfigError{"REDIS_URL must look like redis://host:port/db"};
+  return *endpoint;
 }
 
 std::string describe(const RedisEndpoint& endpoint) {

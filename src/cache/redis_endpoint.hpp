@@ -36,6 +36,10 @@ struct RedisOptions {
 // 1..65535 or a database that is not a non-negative integer.
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url);
 
+// parse_redis_url for a configured REDIS_URL: throws ConfigError (naming the setting,
+// never its value, which may hold a password) when it does not parse.
+RedisEndpoint require_redis_url(std::string_view url);
+
 // The endpoint as `host:port/db` for logs: never includes the password.
 std::string describe(const RedisEndpoint& endpoint);
 

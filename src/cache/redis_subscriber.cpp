@@ -11,7 +11,6 @@
 #include <stdexcept>
 
 #include "cache/redis_connection.hpp"
-#include "core/config.hpp"
 #include "core/log.hpp"
 
 namespace phonebill::cache {
@@ -101,20 +100,10 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
   std::atomic<bool> stopped_{false};
 };
 
-namespace {
-
-RedisEndpoint endpoint_from_url(std::string_view url) {
-  auto endpoint = parse_redis_url(url);
-  if (!endpoint) throw ConfigError{"REDIS_URL must look like redis://host:port/db"};
-  return *endpoint;
-}
-
-}  // namespace
-
 RedisSubscriber::RedisSubscriber(asio::io_context& io, std::string_view url,
                                  std::vector<std::string> channels, MessageHandler on_message,
                                  SubscribedHandler on_subscribed, RedisOptions options)
-    : RedisSubscriber(io, endpoint_from_url(url), std::move(channels), std::move(on_message),
+    : RedisSubscriber(io, require_redis_url(url), std::move(channels), std::move(on_message),
                       std::move(on_subscribed), options) {}
 
 RedisSubscriber::RedisSubscriber(asio::io_context& io, RedisEndpoint endpoint,

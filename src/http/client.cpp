@@ -2,6 +2,7 @@
 #include "http/client.hpp"
 
 #include "core/base_url.hpp"
+#include "http/completion_token.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,7 +29,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string_view ClientResponse::header(std::string_view lowercase_name) const {
   for (const auto& [name, value] : headers)
@@ -42,8 +42,8 @@ bool is_idempotent_method(std::string_view method) {
 }
 
 namespace {
-struct Connection {
-  explicit Connection(asio::io_context& io) : stream(io) {}
+struct PooledConnection {
+  explicit PooledConnection(asio::io_context& io) : stream(io) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
@@ -57,7 +57,7 @@ ClientError timeout_error(bool sent) {
 // it (a FIN waits to be read) and sent nothing unasked. Checked before each reuse so a
 // connection the server closed while idle is never written to; writing to it would leave
 // a non-idempotent request in doubt.
-bool still_usable(Connection& connection) {
+bool still_usable(PooledConnection& connection) {
   if (connection.buffer.size() != 0) return false;  // bytes beyond the last answer
   auto& socket = connection.stream.socket();
   if (!socket.is_open()) return false;
@@ -79,14 +79,14 @@ struct HttpClient::Impl {
   ClientOptions options;
   std::string host_header;  // "host:port", "[::1]:port"
   mutable std::mutex idle_mutex;
-  std::deque<std::unique_ptr<Connection>> idle;
+  std::deque<std::unique_ptr<PooledConnection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
 
   // The most recently used idle connection (warm, least likely closed by the peer);
   // connections idle beyond max_idle_time, which collect at the front, are closed here.
-  std::unique_ptr<Connection> take_idle() {
-    std::deque<std::unique_ptr<Connection>> expired;  // closed outside the lock
-    std::unique_ptr<Connection> connection;
+  std::unique_ptr<PooledConnection> take_idle() {
+    std::deque<std::unique_ptr<PooledConnection>> expired;  // closed outside the lock
+    std::unique_ptr<PooledConnection> connection;
     {
       std::lock_guard lock{idle_mutex};
       auto oldest_allowed = std::chrono::steady_clock::now() - options.max_idle_time;
@@ -103,13 +103,14 @@ struct HttpClient::Impl {
     return connection;
   }
 
-  void give_back(std::unique_ptr<Connection> connection) {
+  void give_back(std::unique_ptr<PooledConnection> connection) {
     connection->idle_since = std::chrono::steady_clock::now();
     std::lock_guard lock{idle_mutex};
     if (idle.size() < options.max_idle_connections) idle.push_back(std::move(connection));
   }
 
-  asio::awaitable<std::optional<ClientError>> connect(Connection& connection, Deadline deadline) {
+  asio::awaitable<std::optional<ClientError>> connect(PooledConnection& connection,
+                                                      Deadline deadline) {
     std::optional<tcp::resolver::results_type> known;
     {
       std::lock_guard lock{idle_mutex};
@@ -137,7 +138,7 @@ struct HttpClient::Impl {
   // already closed (nothing of the answer arrived), which the caller may replace.
   // `sent` becomes true once any byte of the request is written (it is never reset: it
   // covers every connection of one send).
-  asio::awaitable<ClientResult> exchange(Connection& connection, const std::string& head,
+  asio::awaitable<ClientResult> exchange(PooledConnection& connection, const std::string& head,
                                          const std::string& body, bool head_request,
                                          Deadline deadline, bool reused, bool& stale,
                                          bool& keep_alive, bool& sent) {
@@ -222,7 +223,7 @@ struct HttpClient::Impl {
       auto connection = attempt == 0 ? take_idle() : nullptr;
       bool reused = connection != nullptr;
       if (!connection) {
-        connection = std::make_unique<Connection>(io);
+        connection = std::make_unique<PooledConnection>(io);
         if (auto error = co_await connect(*connection, deadline)) {
           error->request_sent = sent;  // a failed replacement does not unsend the first write
           co_return ClientResult{{}, *error};

@@ -18,6 +18,12 @@ struct Response {
   void set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
+  // The first header named exactly `name` (as it was set), or empty.
+  std::string_view header(std::string_view name) const {
+    for (const auto& [key, value] : headers)
+      if (key == name) return value;
+    return {};
+  }
 };
 
 // {"success": true, "data": data[, "message": message]}

@@ -34,6 +34,7 @@
 #include <unordered_map>
 
 #include "core/log.hpp"
+#include "http/completion_token.hpp"
 #include "http/request_head.hpp"
 #include "http/trace.hpp"
 
@@ -43,7 +44,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 ServerOptions ServerOptions::from_environment(const Environment& environment,
                                               std::string service_name,

@@ -11,7 +11,7 @@ using detail::optional_text;
 
 namespace {
 
-constexpr std::string_view kLineStatuses = "ACTIVE, SUSPENDED, TERMINATED";
+constexpr std::string_view kLineStatusNames = "ACTIVE, SUSPENDED, TERMINATED";
 
 Product read_product(ObjectReader& reader) {
   Product product;
@@ -95,7 +95,7 @@ std::optional<ProductInquiryResult> parse_product_inquiry_result(const boost::js
     result.customer.customer_name = customer->string("customerName").value_or("");
     result.customer.line_number = customer->line_number("lineNumber").value_or("");
     result.customer.line_status =
-        customer->enumeration("lineStatus", parse_line_status, kLineStatuses)
+        customer->enumeration("lineStatus", parse_line_status, kLineStatusNames)
             .value_or(LineStatus::kActive);
   }
   if (auto product = reader.object("currentProduct"))

@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/deadline.hpp"
+#include "core/request_info.hpp"
 #include "kos/result_code.hpp"
 
 namespace phonebill::kos {
@@ -68,6 +69,11 @@ struct KosCallContext {
   std::string request_id;   // X-Request-Id
   std::string traceparent;  // W3C traceparent
 };
+
+// The context of a KOS call made while serving `request`: its deadline and its ids.
+inline KosCallContext call_context_for(const RequestInfo& request) {
+  return KosCallContext{request.deadline, request.http_request_id, request.traceparent};
+}
 
 // What KOS said (or why it said nothing). Exactly one of: failure set; code is a
 // business error (data empty); code kSuccess with data.

@@ -42,10 +42,6 @@ constexpr const char* kSessionOptions = "-c client_connection_check_interval=100
 enum class Readiness { kReadable, kWritable, kReadableOrWritable };
 enum class WaitOutcome { kReady, kTimeout, kCancelled, kFailed };
 
-PgError make_error(PgErrorKind kind, std::string message) {
-  return PgError{.kind = kind, .sqlstate = {}, .constraint = {}, .message = std::move(message)};
-}
-
 // libpq messages end in newlines and indent continuation lines with tabs.
 std::string one_line(const char* text) {
   std::string line = text ? text : "";
@@ -57,7 +53,7 @@ std::string one_line(const char* text) {
 }
 
 PgError error_from_result(const PGresult* result) {
-  PgError error = make_error(PgErrorKind::kQuery, {});
+  PgError error = local_error(PgErrorKind::kQuery, {});
   if (const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE))
     error.sqlstate = sqlstate;
   if (const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME)) {
@@ -126,19 +122,19 @@ struct PgConnection::Impl {
 
   PgError broken_error(const char* call) {
     broken = true;
-    return make_error(PgErrorKind::kConnection, std::string{call} + ": " + last_error());
+    return local_error(PgErrorKind::kConnection, std::string{call} + ": " + last_error());
   }
 
   PgError wait_error(WaitOutcome outcome, const char* activity) {
     broken = true;
     switch (outcome) {
       case WaitOutcome::kTimeout:
-        return make_error(PgErrorKind::kTimeout, std::string{"deadline passed while "} + activity);
+        return local_error(PgErrorKind::kTimeout, std::string{"deadline passed while "} + activity);
       case WaitOutcome::kCancelled:
-        return make_error(PgErrorKind::kCancelled, std::string{"cancelled while "} + activity);
+        return local_error(PgErrorKind::kCancelled, std::string{"cancelled while "} + activity);
       default:
-        return make_error(PgErrorKind::kConnection,
-                          std::string{"socket wait failed while "} + activity);
+        return local_error(PgErrorKind::kConnection,
+                           std::string{"socket wait failed while "} + activity);
     }
   }
 
@@ -194,7 +190,7 @@ struct PgConnection::Impl {
     const char* const values[] = {"phonebill", kSessionOptions, dsn.c_str(), nullptr};
     connection = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
     if (connection == nullptr) {
-      co_return make_error(PgErrorKind::kConnection, "PQconnectStartParams: out of memory");
+      co_return local_error(PgErrorKind::kConnection, "PQconnectStartParams: out of memory");
     }
     if (PQstatus(connection) == CONNECTION_BAD) co_return broken_error("PQconnectStartParams");
     // As libpq documents: behave as if PQconnectPoll last returned PGRES_POLLING_WRITING.
@@ -253,7 +249,7 @@ struct PgConnection::Impl {
         case PGRES_COPY_OUT:
         case PGRES_COPY_BOTH:
           broken = true;  // libpq now expects COPY data we will never send
-          co_return make_error(PgErrorKind::kUsage, "COPY is not supported");
+          co_return local_error(PgErrorKind::kUsage, "COPY is not supported");
         default:
           if (!first_error) first_error = error_from_result(raw);
           break;
@@ -274,10 +270,10 @@ struct PgConnection::Impl {
   template <typename Send>
   awaitable<PgResult<PgRows>> run_call(Send send, const char* call, Deadline deadline) {
     co_await net::this_coro::throw_if_cancelled(false);
-    if (broken) co_return make_error(PgErrorKind::kConnection, "connection is broken");
-    if (busy) co_return make_error(PgErrorKind::kUsage, "connection already has a call running");
+    if (broken) co_return local_error(PgErrorKind::kConnection, "connection is broken");
+    if (busy) co_return local_error(PgErrorKind::kUsage, "connection already has a call running");
     if (std::chrono::steady_clock::now() >= deadline) {
-      co_return make_error(PgErrorKind::kTimeout, "deadline passed before the call");
+      co_return local_error(PgErrorKind::kTimeout, "deadline passed before the call");
     }
     busy = true;
     struct BusyReset {
@@ -292,7 +288,7 @@ struct PgConnection::Impl {
     if (send() == 0) {
       if (PQstatus(connection) == CONNECTION_BAD) co_return broken_error(call);
       broken = true;  // libpq refused the command; do not trust this connection's state
-      co_return make_error(PgErrorKind::kUsage, std::string{call} + ": " + last_error());
+      co_return local_error(PgErrorKind::kUsage, std::string{call} + ": " + last_error());
     }
     if (auto flushed = co_await flush_output(deadline); !flushed) co_return flushed.error();
     co_return co_await read_results(deadline);

@@ -25,14 +25,6 @@ namespace phonebill::storage {
 namespace net = boost::asio;
 using net::awaitable;
 
-namespace {
-
-PgError make_error(PgErrorKind kind, std::string message) {
-  return PgError{.kind = kind, .sqlstate = {}, .constraint = {}, .message = std::move(message)};
-}
-
-}  // namespace
-
 namespace detail {
 
 // A caller queued for a connection. Fields other than `timer` are guarded by the
@@ -198,10 +190,10 @@ void PgLease::release() {
 
 awaitable<PgResult<PgRows>> PgLease::execute(std::string_view name, PgParams params,
                                              Deadline deadline) {
-  if (!connection_) co_return make_error(PgErrorKind::kUsage, "lease already released");
+  if (!connection_) co_return local_error(PgErrorKind::kUsage, "lease already released");
   if (!connection_->is_prepared(name)) {
     auto sql = pool_->statement_sql(name);
-    if (!sql) co_return make_error(PgErrorKind::kUsage, "unknown statement " + std::string{name});
+    if (!sql) co_return local_error(PgErrorKind::kUsage, "unknown statement " + std::string{name});
     auto prepared = co_await connection_->prepare(name, *sql, deadline);
     if (!prepared) co_return prepared.error();
   }
@@ -210,12 +202,12 @@ awaitable<PgResult<PgRows>> PgLease::execute(std::string_view name, PgParams par
 
 awaitable<PgResult<PgRows>> PgLease::query(std::string_view sql, PgParams params,
                                            Deadline deadline) {
-  if (!connection_) co_return make_error(PgErrorKind::kUsage, "lease already released");
+  if (!connection_) co_return local_error(PgErrorKind::kUsage, "lease already released");
   co_return co_await connection_->query(sql, params, deadline);
 }
 
 awaitable<PgResult<PgRows>> PgLease::execute_script(std::string_view sql, Deadline deadline) {
-  if (!connection_) co_return make_error(PgErrorKind::kUsage, "lease already released");
+  if (!connection_) co_return local_error(PgErrorKind::kUsage, "lease already released");
   co_return co_await connection_->execute_script(sql, deadline);
 }
 
@@ -292,7 +284,7 @@ awaitable<PgResult<PgLease>> PgPool::acquire(Deadline deadline) {
   WaitTicket ticket{pool, nullptr};
   {
     std::lock_guard lock{pool->mutex};
-    if (pool->closed) co_return make_error(PgErrorKind::kUsage, "pool is closed");
+    if (pool->closed) co_return local_error(PgErrorKind::kUsage, "pool is closed");
     if (!pool->idle.empty()) {
       connection = std::move(pool->idle.back());
       pool->idle.pop_back();
@@ -309,10 +301,10 @@ awaitable<PgResult<PgLease>> PgPool::acquire(Deadline deadline) {
     co_await ticket.waiter->timer.async_wait(net::as_tuple(net::use_awaitable));
     auto handoff = ticket.collect();
     if (!handoff.served) {
-      co_return make_error(PgErrorKind::kTimeout, "no free connection before the deadline");
+      co_return local_error(PgErrorKind::kTimeout, "no free connection before the deadline");
     }
     if (!handoff.connection && !handoff.may_connect) {
-      co_return make_error(PgErrorKind::kUsage, "pool is closed");
+      co_return local_error(PgErrorKind::kUsage, "pool is closed");
     }
     connection = std::move(handoff.connection);  // or null: connect in the slot handed over
   }

@@ -36,6 +36,10 @@ std::string describe(const PgError& error) {
   return text;
 }
 
+PgError local_error(PgErrorKind kind, std::string message) {
+  return PgError{.kind = kind, .sqlstate = {}, .constraint = {}, .message = std::move(message)};
+}
+
 void throw_exception_from_error(const PgError& error, const boost::source_location& location) {
   boost::throw_exception(std::runtime_error(describe(error)), location);
 }

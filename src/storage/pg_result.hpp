@@ -85,6 +85,10 @@ struct PgError {
 // "query 23505: duplicate key value ..." — one line for logs and test failures.
 std::string describe(const PgError& error);
 
+// An error of our own making (connection, timeout, pool exhausted): no SQLSTATE, no
+// constraint, only the kind and a message for logs.
+PgError local_error(PgErrorKind kind, std::string message);
+
 // Lets boost::system::result<T, PgError>::value() throw (only tests should call value()).
 [[noreturn]] void throw_exception_from_error(const PgError& error,
                                              const boost::source_location& location);

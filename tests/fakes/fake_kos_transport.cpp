@@ -24,6 +24,20 @@ kos::KosExchange answer(kos::KosResultCode code, boost::json::value data) {
   return exchange;
 }
 
+kos::Bill sample_bill() {
+  kos::Bill bill;
+  bill.line_number = "01012345678";
+  bill.billing_month = BillingMonth{2026, 10};
+  bill.customer_name = "홍길동";
+  bill.product_code = "5G-PREMIUM-001";
+  bill.product_name = "5G 프리미엄 플랜";
+  bill.monthly_fee = 89000;
+  bill.total_amount = 89000;
+  bill.payment_info =
+      kos::PaymentInfo{"2026-11-01", "2026-11-25", kos::PaymentStatus::kPaid, "자동이체"};
+  return bill;
+}
+
 kos::KosExchange failure(kos::KosFailureKind kind) {
   if (kind == kos::KosFailureKind::kSystemError) return answer(kos::KosResultCode::kSystemError);
   kos::KosExchange exchange;

@@ -1,7 +1,7 @@
 // A scripted KOS for unit tests (STYLE §8): FakeKosTransport answers each exchange from
 // a queue per operation (then from a default), counts calls and keeps the requests, so
 // tests drive KosClient, ResilientKosTransport and the services without a network.
-// Helpers build the exchanges: answer(code, data), failure(kind).
+// Helpers build the exchanges: answer(code, data), failure(kind), and a sample_bill().
 #pragma once
 #include <deque>
 #include <functional>
@@ -17,6 +17,8 @@ namespace phonebill::fakes {
 kos::KosExchange answer(kos::KosResultCode code, boost::json::value data = nullptr);
 // A failed exchange (timeout, transport, 9999 — with its code — ...).
 kos::KosExchange failure(kos::KosFailureKind kind);
+// A paid October 2026 bill of line 01012345678 on 5G-PREMIUM-001 (89,000 won).
+kos::Bill sample_bill();
 
 class FakeKosTransport final : public kos::KosTransport {
  public:

@@ -21,12 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::optional<std::string> environment_variable(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  return std::string{value};
-}
-
 // Sends inline commands (one per element) on one connection and returns the last reply's
 // first line ("+PONG", "+OK", ":42").
 std::string redis_commands(const std::string& host, std::uint16_t port,

@@ -28,15 +28,16 @@
 #include "support/child_process.hpp"
 
 namespace phonebill::test_support {
-namespace {
-
-using namespace std::chrono_literals;
 
 std::optional<std::string> environment_variable(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') return std::nullopt;
   return std::string{value};
 }
+
+namespace {
+
+using namespace std::chrono_literals;
 
 // Marks a directory with the pid of the test binary that made it.
 constexpr const char* kOwnerFile = ".phonebill-owner";

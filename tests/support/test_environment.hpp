@@ -6,9 +6,13 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace phonebill::test_support {
+
+// The variable's value, or nullopt when it is unset or empty.
+std::optional<std::string> environment_variable(const char* name);
 
 // Connection string of a superuser-capable role on the test cluster (database "postgres").
 const std::string& postgres_admin_dsn();

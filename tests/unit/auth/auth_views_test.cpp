@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
-const SystemTime kNow{std::chrono::seconds{1'790'000'000}};
+const SystemTime kViewTime{std::chrono::seconds{1'790'000'000}};
 }
 
 // me: LOCKED while a lock holds, lastLoginAt null before the first login.
@@ -20,12 +20,12 @@ TEST(AuthViews, UserViewShowsLockAndLastLogin) {
   UserRecord user;
   user.user_id = "user01";
   user.permissions = {"BILL_INQUIRY"};
-  auto view = user_view(user, kNow);
+  auto view = user_view(user, kViewTime);
   EXPECT_EQ(view.at("status"), "ACTIVE");
   EXPECT_TRUE(view.at("lastLoginAt").is_null());
-  user.attempts.locked_until = kNow + 1min;
-  user.last_login_at = kNow;
-  view = user_view(user, kNow);
+  user.attempts.locked_until = kViewTime + 1min;
+  user.last_login_at = kViewTime;
+  view = user_view(user, kViewTime);
   EXPECT_EQ(view.at("status"), "LOCKED");
   EXPECT_TRUE(view.at("lastLoginAt").as_string().ends_with("+09:00"));
   EXPECT_EQ(view.at("permissions"), (json::array{"BILL_INQUIRY"}));
@@ -34,10 +34,10 @@ TEST(AuthViews, UserViewShowsLockAndLastLogin) {
 // expiresIn is the configured access-token lifetime; refreshExpiresIn whole seconds from now.
 TEST(AuthViews, TokensViewGivesLifetimes) {
   IssuedTokens tokens;
-  tokens.access_expires_at = kNow + 30min;
+  tokens.access_expires_at = kViewTime + 30min;
   tokens.access_lifetime = 30min;
-  tokens.refresh_expires_at = kNow + 24h;
-  auto view = tokens_view(tokens, kNow);
+  tokens.refresh_expires_at = kViewTime + 24h;
+  auto view = tokens_view(tokens, kViewTime);
   EXPECT_EQ(view.at("expiresIn").as_int64(), 1800);
   EXPECT_EQ(view.at("refreshExpiresIn").as_int64(), 86400);
   EXPECT_EQ(view.at("tokenType"), "Bearer");
@@ -47,10 +47,10 @@ TEST(AuthViews, TokensViewGivesLifetimes) {
 // (and iat is whole seconds); expiresIn still says 1800, not the 1799 left.
 TEST(AuthViews, ExpiresInIsTheConfiguredLifetimeNotTheSecondsLeft) {
   IssuedTokens tokens;
-  tokens.access_expires_at = kNow + 30min;
+  tokens.access_expires_at = kViewTime + 30min;
   tokens.access_lifetime = 30min;
-  tokens.refresh_expires_at = kNow + 30min;
-  auto view = tokens_view(tokens, kNow + 1s);
+  tokens.refresh_expires_at = kViewTime + 30min;
+  auto view = tokens_view(tokens, kViewTime + 1s);
   EXPECT_EQ(view.at("expiresIn").as_int64(), 1800);
   EXPECT_EQ(view.at("refreshExpiresIn").as_int64(), 1799);
 }
@@ -90,7 +90,7 @@ TEST(AuthViews, LoginRefusalAnswerCarriesLockoutDetails) {
   EXPECT_EQ(login_refusal_answer(wrong).details.at("remainingAttempts").as_int64(), 3);
   LoginRefusal locked;
   locked.status = AuthStatus::kAccountLockedNow;
-  locked.locked_until = kNow + 30min;
+  locked.locked_until = kViewTime + 30min;
   auto answer = login_refusal_answer(locked);
   EXPECT_EQ(answer.code, "AUTH_002");
   EXPECT_EQ(answer.details.at("remainingAttempts").as_int64(), 0);

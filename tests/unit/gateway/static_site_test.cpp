@@ -29,12 +29,6 @@ http::Request get(std::string path) {
   return request;
 }
 
-std::string_view header(const http::Response& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers)
-    if (key == name) return value;
-  return {};
-}
-
 class StaticSiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,10 +55,10 @@ TEST_F(StaticSiteTest, ServesFilesWithCacheHeaders) {
   EXPECT_EQ(asset.status, 200);
   EXPECT_EQ(asset.body, "console.log(1)");
   EXPECT_EQ(asset.content_type, "application/javascript; charset=utf-8");
-  EXPECT_EQ(header(asset, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(asset.header("Cache-Control"), "public, max-age=31536000, immutable");
   auto index = site.serve(get("/"));
   EXPECT_EQ(index.body, "<html>app</html>");
-  EXPECT_EQ(header(index, "Cache-Control"), "no-cache");
+  EXPECT_EQ(index.header("Cache-Control"), "no-cache");
   EXPECT_EQ(header(site.serve(get("/favicon.ico")), "Cache-Control"), "public, max-age=300");
 }
 
@@ -120,13 +114,13 @@ TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
   };
   auto packed = site.serve(gzip_get("/assets/app-4f3a9c1b.js", "gzip, deflate, br"));
   EXPECT_EQ(packed.body, "GZ-BYTES");
-  EXPECT_EQ(header(packed, "Content-Encoding"), "gzip");
-  EXPECT_EQ(header(packed, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(packed.header("Content-Encoding"), "gzip");
+  EXPECT_EQ(packed.header("Vary"), "Accept-Encoding");
   EXPECT_EQ(packed.content_type, "application/javascript; charset=utf-8");
   auto plain = site.serve(get("/assets/app-4f3a9c1b.js"));
   EXPECT_EQ(plain.body, "console.log(1)");
-  EXPECT_EQ(header(plain, "Content-Encoding"), "");
-  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(plain.header("Content-Encoding"), "");
+  EXPECT_EQ(plain.header("Vary"), "Accept-Encoding");
   EXPECT_EQ(site.serve(gzip_get("/assets/app-4f3a9c1b.js", "gzip;q=0")).body, "console.log(1)");
   EXPECT_EQ(site.serve(gzip_get("/", "gzip")).body, "<html>app</html>");  // no index.html.gz
   EXPECT_EQ(header(site.serve(gzip_get("/favicon.ico", "gzip")), "Vary"), "");

@@ -25,14 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
-Bill sample_bill() {
-  Bill bill;
-  bill.line_number = "01012345678";
-  bill.billing_month = BillingMonth{2026, 10};
-  bill.product_code = "5G-PREMIUM-001";
-  bill.payment_info = PaymentInfo{"2026-11-01", "2026-11-25", PaymentStatus::kPaid, "자동이체"};
-  return bill;
-}
+using fakes::sample_bill;
 
 // KOS that takes `delay` to answer each call (the fake's answer).
 class SlowTransport final : public KosTransport {

@@ -17,18 +17,7 @@ using namespace std::chrono_literals;
 using fakes::answer;
 using fakes::failure;
 
-Bill sample_bill() {
-  Bill bill;
-  bill.line_number = "01012345678";
-  bill.billing_month = BillingMonth{2026, 10};
-  bill.customer_name = "홍길동";
-  bill.product_code = "5G-PREMIUM-001";
-  bill.product_name = "5G 프리미엄 플랜";
-  bill.monthly_fee = 89000;
-  bill.total_amount = 89000;
-  bill.payment_info = PaymentInfo{"2026-11-01", "2026-11-25", PaymentStatus::kPaid, "자동이체"};
-  return bill;
-}
+using fakes::sample_bill;
 
 class ResilientKosTransportTest : public ::testing::Test {
  protected:

@@ -4,11 +4,14 @@
 
 #include "core/json.hpp"
 #include "kos/codec.hpp"
+#include "support/field_errors_text.hpp"
 
 using namespace phonebill;
 using namespace phonebill::kos;
 
 namespace {
+
+using test_support::fields_of;
 
 Bill sample_bill() {
   Bill bill;
@@ -34,12 +37,6 @@ Bill sample_bill() {
 Product sample_product(std::string code, ProductStatus status = ProductStatus::kActive) {
   return Product{std::move(code), "LTE 베이직 플랜", "KT", "LTE", 39000, 20, kUnlimited, 100,
                  status,          "데이터 20GB"};
-}
-
-std::string fields_of(const FieldErrors& errors) {
-  std::string fields;
-  for (const auto& error : errors.list()) fields += error.field + ";";
-  return fields;
 }
 
 }  // namespace

@@ -4,22 +4,19 @@
 
 #include "core/json.hpp"
 #include "kos/codec.hpp"
+#include "support/field_errors_text.hpp"
 
 using namespace phonebill;
 using namespace phonebill::kos;
 
 namespace {
 
+using test_support::fields_of;
+
 boost::json::value json(std::string_view text) {
   auto value = parse_json(text);
   EXPECT_TRUE(value) << text;
   return value ? *value : boost::json::value{};
-}
-
-std::string fields_of(const FieldErrors& errors) {
-  std::string fields;
-  for (const auto& error : errors.list()) fields += error.field + ";";
-  return fields;
 }
 
 }  // namespace

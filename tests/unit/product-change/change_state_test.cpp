@@ -28,7 +28,7 @@ kos::ProductChangeResult completed_change() {
 }
 
 kos::KosReply<kos::ProductChangeResult> reply_to(kos::KosExchange exchange) {
-  fakes::FakeKosTransport transport;
+  phonebill::fakes::FakeKosTransport transport;
   transport.push(KosOperation::kProductChange, std::move(exchange));
   kos::KosClient client{transport};
   boost::asio::io_context io;
@@ -61,8 +61,8 @@ TEST(ChangeStateTest, TransitionsFollowTheStateMachine) {
 
 // 0000 completes the change with KOS's order number and effective date.
 TEST(ChangeOutcomeTest, SuccessCompletes) {
-  auto outcome =
-      change_with(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
+  auto outcome = change_with(
+      phonebill::fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change())));
   EXPECT_EQ(outcome.status, ChangeStatus::kCompleted);
   EXPECT_FALSE(outcome.failure_reason);
   EXPECT_EQ(outcome.kos_result_code, "0000");
@@ -91,7 +91,7 @@ TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
              "PRODUCT_DISCONTINUED"},
         Case{KosResultCode::kChangeOperatorMismatch, ProductStatus::kOperatorMismatch, 409,
              "OPERATOR_MISMATCH"}}) {
-    auto outcome = change_with(fakes::answer(code));
+    auto outcome = change_with(phonebill::fakes::answer(code));
     EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_text(code);
     EXPECT_EQ(outcome.failure_reason, reason) << kos::to_text(code);
     EXPECT_EQ(product_answer(reason).status, status) << kos::to_text(code);
@@ -103,7 +103,7 @@ TEST(ChangeOutcomeTest, EveryKosChangeCodeIsMapped) {
 
 // No answer in time: KOS may have applied it, so the change is PENDING (202).
 TEST(ChangeOutcomeTest, TimeoutIsPending) {
-  auto outcome = change_with(fakes::failure(KosFailureKind::kTimeout));
+  auto outcome = change_with(phonebill::fakes::failure(KosFailureKind::kTimeout));
   EXPECT_EQ(outcome.status, ChangeStatus::kPending);
   EXPECT_FALSE(outcome.failure_reason);
 }
@@ -112,11 +112,11 @@ TEST(ChangeOutcomeTest, TimeoutIsPending) {
 TEST(ChangeOutcomeTest, OutagesAreUnavailable) {
   for (auto kind : {KosFailureKind::kTransport, KosFailureKind::kSystemError,
                     KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
-    auto outcome = change_with(fakes::failure(kind));
+    auto outcome = change_with(phonebill::fakes::failure(kind));
     EXPECT_EQ(outcome.status, ChangeStatus::kFailed) << kos::to_string(kind);
     EXPECT_EQ(outcome.failure_reason, ProductStatus::kKosUnavailable) << kos::to_string(kind);
   }
-  auto rejected = change_with(fakes::failure(KosFailureKind::kRejected));
+  auto rejected = change_with(phonebill::fakes::failure(KosFailureKind::kRejected));
   EXPECT_EQ(rejected.failure_reason, ProductStatus::kInternal);
   EXPECT_EQ(rejected.kos_result_code, "9001");
 }
@@ -164,20 +164,21 @@ TEST(OrderOutcomeTest, OrdersSettleAndNotFoundIsNeverAFailure) {
 // The reconciler's repeated change: KOS's answer settles it (0000 or a business code);
 // no answer, 9999, a transport error or an open circuit leave the outcome unknown.
 TEST(OrderOutcomeTest, ResentChangeSettlesOnlyOnKosAnswers) {
-  auto completed = outcome_of_resent_change(
-      reply_to(fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change()))));
+  auto completed = outcome_of_resent_change(reply_to(
+      phonebill::fakes::answer(KosResultCode::kSuccess, kos::to_json(completed_change()))));
   ASSERT_TRUE(completed);
   EXPECT_EQ(completed->status, ChangeStatus::kCompleted);
   EXPECT_EQ(completed->kos_order_number, "KOS2026112500000001");
-  auto refused =
-      outcome_of_resent_change(reply_to(fakes::answer(KosResultCode::kChangeLineInactive)));
+  auto refused = outcome_of_resent_change(
+      reply_to(phonebill::fakes::answer(KosResultCode::kChangeLineInactive)));
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, ChangeStatus::kFailed);
   EXPECT_EQ(refused->failure_reason, ProductStatus::kLineInactive);
   for (auto kind :
        {KosFailureKind::kTimeout, KosFailureKind::kTransport, KosFailureKind::kSystemError,
         KosFailureKind::kCircuitOpen, KosFailureKind::kBulkheadFull}) {
-    EXPECT_FALSE(outcome_of_resent_change(reply_to(fakes::failure(kind)))) << kos::to_string(kind);
+    EXPECT_FALSE(outcome_of_resent_change(reply_to(phonebill::fakes::failure(kind))))
+        << kos::to_string(kind);
   }
 }
 
