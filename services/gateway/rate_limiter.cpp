@@ -56,24 +56,77 @@ void RateLimiter::forget_full_buckets(SteadyTime now) {
   if (buckets_.size() >= max_keys_) buckets_.clear();
 }
 
+namespace {
+
+std::chrono::seconds whole_seconds(double seconds) {
+  return std::chrono::seconds{std::max<std::int64_t>(0, std::int64_t(std::ceil(seconds)))};
+}
+
+}  // namespace
+
 RateDecision RateLimiter::take(std::string_view key) {
   if (!enabled()) return {};
   auto now = clock_.steady_now();
+  RateDecision decision;
+  bool wake = false;
+  {
+    std::lock_guard lock{mutex_};
+    auto found = buckets_.find(std::string{key});
+    if (found == buckets_.end()) {
+      if (buckets_.size() >= max_keys_) forget_full_buckets(now);
+      found = buckets_.emplace(std::string{key}, Bucket{settings_.burst, now}).first;
+    }
+    auto& bucket = found->second;
+    bucket.used = true;
+    if (refill(bucket, now) >= 1.0) {
+      bucket.tokens -= 1.0;
+      bucket.unsynced += 1.0;
+      // Once per crossing, not on every request after it.
+      wake = wake_ && bucket.unsynced >= wake_threshold_ && bucket.unsynced - 1.0 < wake_threshold_;
+    } else {
+      ++refused_;
+      decision.allowed = false;
+      double wait = (1.0 - bucket.tokens) / settings_.per_second;
+      decision.retry_after = std::max(std::chrono::seconds{1}, whole_seconds(wait));
+    }
+    decision.remaining = bucket.tokens;
+    decision.until_full = whole_seconds((settings_.burst - bucket.tokens) / settings_.per_second);
+  }
+  if (wake) wake_();
+  return decision;
+}
+
+void RateLimiter::count_refusal() {
+  std::lock_guard lock{mutex_};
+  ++refused_;
+}
+
+std::vector<BucketUse> RateLimiter::collect_unsynced() {
+  std::vector<BucketUse> uses;
+  std::lock_guard lock{mutex_};
+  for (auto& [key, bucket] : buckets_) {
+    if (!bucket.used) continue;
+    uses.push_back(BucketUse{key, bucket.unsynced});
+    bucket.used = false;
+    bucket.unsynced = 0;
+  }
+  return uses;
+}
+
+void RateLimiter::apply_shared(std::string_view key, double shared_tokens) {
+  auto now = clock_.steady_now();
   std::lock_guard lock{mutex_};
   auto found = buckets_.find(std::string{key});
-  if (found == buckets_.end()) {
-    if (buckets_.size() >= max_keys_) forget_full_buckets(now);
-    found = buckets_.emplace(std::string{key}, Bucket{settings_.burst, now}).first;
-  }
+  if (found == buckets_.end()) return;
   auto& bucket = found->second;
-  if (refill(bucket, now) >= 1.0) {
-    bucket.tokens -= 1.0;
-    return {};
-  }
-  ++refused_;
-  double wait = (1.0 - bucket.tokens) / settings_.per_second;
-  auto seconds = std::max<std::int64_t>(1, std::int64_t(std::ceil(wait)));
-  return RateDecision{false, std::chrono::seconds{seconds}};
+  bucket.tokens = std::min(settings_.burst, shared_tokens - bucket.unsynced);
+  bucket.updated = now;
+}
+
+void RateLimiter::on_unsynced_threshold(double threshold, std::function<void()> wake) {
+  std::lock_guard lock{mutex_};
+  wake_threshold_ = std::max(1.0, threshold);
+  wake_ = std::move(wake);
 }
 
 std::size_t RateLimiter::tracked_keys() const {
