@@ -69,7 +69,8 @@ asio::awaitable<bool> RateLimitSync::sync_once() {
 void RateLimitSync::start() {
   if (loop_->started) return;
   loop_->started = true;
-  // The loop holds the Loop, not `this` beyond stop(): stop() ends it at its next step.
+  // The loop ends at its next step after stop(); a round already in flight still finishes
+  // on `this`, so the owner outlives the io_context's run (main's Limits does).
   auto body = [](RateLimitSync* self, std::shared_ptr<Loop> loop,
                  std::chrono::milliseconds interval) -> asio::awaitable<void> {
     while (!loop->stopped) {
