@@ -15,6 +15,7 @@ boost::asio::awaitable<RateDecision> ExactRateLimiter::take(std::string_view key
       auto shared = co_await store_->take_exact(local_.name(), local_.settings(), owned_key);
       if (shared) {
         permit.succeed();
+        local_.adopt(key, shared->remaining);
         if (!shared->allowed) local_.count_refusal();
         co_return *shared;
       }

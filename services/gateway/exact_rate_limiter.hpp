@@ -1,8 +1,9 @@
 // The login and refresh limits shared exactly by every gateway (SPEC §4): each request is
 // one atomic script on the shared store, so two gateways refuse at the very request one
 // would. When the store fails (unreachable, slow past its timeout, or the breaker open
-// after such failures) the local bucket decides alone: never a failed request, and no
-// more added latency than one bounded timeout before the breaker opens. Thread-safe.
+// after such failures) the local bucket decides alone — from the last balance Redis gave
+// for that client, not a fresh burst: never a failed request, and no more added latency
+// than one bounded timeout before the breaker opens. Thread-safe.
 // Entry point: ExactRateLimiter::take.
 #pragma once
 #include <boost/asio/awaitable.hpp>

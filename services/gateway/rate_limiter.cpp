@@ -123,6 +123,19 @@ void RateLimiter::apply_shared(std::string_view key, double shared_tokens) {
   bucket.updated = now;
 }
 
+void RateLimiter::adopt(std::string_view key, double tokens) {
+  if (!enabled()) return;
+  auto now = clock_.steady_now();
+  std::lock_guard lock{mutex_};
+  auto found = buckets_.find(std::string{key});
+  if (found == buckets_.end()) {
+    if (buckets_.size() >= max_keys_) forget_full_buckets(now);
+    found = buckets_.emplace(std::string{key}, Bucket{settings_.burst, now}).first;
+  }
+  found->second.tokens = std::min(settings_.burst, tokens);
+  found->second.updated = now;
+}
+
 void RateLimiter::on_unsynced_threshold(double threshold, std::function<void()> wake) {
   std::lock_guard lock{mutex_};
   wake_threshold_ = std::max(1.0, threshold);

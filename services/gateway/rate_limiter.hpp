@@ -73,6 +73,9 @@ class RateLimiter {
   // bucket takes it, less what this process consumed since the collection. It may be
   // negative (the fleet overspent; refused until refilled). Unknown keys are left alone.
   void apply_shared(std::string_view key, double shared_tokens);
+  // Sets `key`'s bucket (made if new) to `tokens`: the shared login bucket's balance, so
+  // that if Redis goes away this gateway goes on from the fleet's count, not a full bucket.
+  void adopt(std::string_view key, double tokens);
   // `wake` runs (outside the lock) when a key's unsynced consumption reaches `threshold`,
   // so that a burst spent here reaches the others before the next periodic sync. Set it
   // before the first take.

@@ -77,6 +77,25 @@ TEST(ExactRateLimiterTest, AnUnreachableStoreFallsBackToTheLocalBucket) {
   EXPECT_EQ(store.exact_calls, 4);
 }
 
+// Redis going away mid-flood grants no fresh burst: the local bucket goes on from the
+// balance the shared one last gave for that client (here: spent).
+TEST(ExactRateLimiterTest, TheLocalFallbackStartsFromTheLastSharedBalance) {
+  ManualClock clock;
+  boost::asio::io_context io;
+  FakeSharedBuckets store{clock};
+  LoginLimit a{&store, clock};
+  LoginLimit b{&store, clock};
+  for (int attempt = 0; attempt < 10; ++attempt)
+    take(io, attempt % 2 == 0 ? a.exact : b.exact, "203.0.113.9");
+  EXPECT_FALSE(take(io, a.exact, "203.0.113.9").allowed);
+  store.reachable = false;
+  EXPECT_FALSE(take(io, a.exact, "203.0.113.9").allowed) << "not a fresh burst of 10";
+  EXPECT_FALSE(take(io, b.exact, "203.0.113.9").allowed);
+  clock.advance(5s);  // one token, locally
+  EXPECT_TRUE(take(io, b.exact, "203.0.113.9").allowed);
+  EXPECT_FALSE(take(io, b.exact, "203.0.113.9").allowed);
+}
+
 // Without a store (sharing off) the local bucket is the limit.
 TEST(ExactRateLimiterTest, WithoutAStoreTheLocalBucketDecides) {
   ManualClock clock;
