@@ -54,6 +54,11 @@ void RateLimiter::forget_full_buckets(SteadyTime now) {
   // Still full of active clients: start over rather than grow without bound. The
   // forgotten ones get a fresh bucket, a brief leniency we accept under such load.
   if (buckets_.size() >= max_keys_) buckets_.clear();
+  // The used-key list names only buckets that still exist (bounded by the table, even
+  // when no round ever collects it).
+  used_keys_.clear();
+  for (const auto& [key, bucket] : buckets_)
+    if (bucket.used) used_keys_.push_back(key);
 }
 
 namespace {
@@ -77,7 +82,10 @@ RateDecision RateLimiter::take(std::string_view key) {
       found = buckets_.emplace(std::string{key}, Bucket{settings_.burst, now}).first;
     }
     auto& bucket = found->second;
-    bucket.used = true;
+    if (!bucket.used) {
+      bucket.used = true;
+      used_keys_.push_back(found->first);
+    }
     if (refill(bucket, now) >= 1.0) {
       bucket.tokens -= 1.0;
       bucket.unsynced += 1.0;
@@ -104,12 +112,17 @@ void RateLimiter::count_refusal() {
 std::vector<BucketUse> RateLimiter::collect_unsynced() {
   std::vector<BucketUse> uses;
   std::lock_guard lock{mutex_};
-  for (auto& [key, bucket] : buckets_) {
-    if (!bucket.used) continue;
-    uses.push_back(BucketUse{key, bucket.unsynced});
-    bucket.used = false;
-    bucket.unsynced = 0;
+  // Only the keys used since the last round: a scan of every bucket would hold the lock
+  // the requests need for as long as the table is big.
+  uses.reserve(used_keys_.size());
+  for (auto& key : used_keys_) {
+    auto found = buckets_.find(key);
+    if (found == buckets_.end() || !found->second.used) continue;  // forgotten meanwhile
+    uses.push_back(BucketUse{std::move(key), found->second.unsynced});
+    found->second.used = false;
+    found->second.unsynced = 0;
   }
+  used_keys_.clear();
   return uses;
 }
 

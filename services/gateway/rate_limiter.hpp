@@ -103,6 +103,7 @@ class RateLimiter {
   const std::size_t max_keys_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
+  std::vector<std::string> used_keys_;  // keys whose `used` turned true since the last round
   std::uint64_t refused_ = 0;
   double wake_threshold_ = 0;  // 0: no early synchronisation
   std::function<void()> wake_;

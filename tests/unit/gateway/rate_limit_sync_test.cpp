@@ -213,3 +213,22 @@ TEST(RateLimitSyncTest, AnUnreachableStoreLeavesTheLocalBucketsAlone) {
   EXPECT_DOUBLE_EQ(store.balance("ip", "k"), -6);
   EXPECT_FALSE(b.limiter.take("k").allowed) << "b learnt of a's outage consumption";
 }
+
+// Forgotten buckets (the table is bounded) drop out of the next round, and a key used
+// again after it was forgotten is reported once.
+TEST(RateLimitSyncTest, ForgottenBucketsLeaveTheRound) {
+  ManualClock clock;
+  RateLimiter limiter{"ip", BucketSettings{1, 2}, clock, 3};
+  limiter.take("a");
+  clock.advance(5s);  // a is full again
+  limiter.take("b");
+  limiter.take("c");
+  limiter.take("d");  // the table is full: a, full, is forgotten
+  clock.advance(5s);  // b, c, d full again
+  limiter.take("a");  // forgets b, c and d; a comes back
+  auto uses = limiter.collect_unsynced();
+  ASSERT_EQ(uses.size(), 1u);
+  EXPECT_EQ(uses[0].key, "a");
+  EXPECT_EQ(uses[0].consumed, 1);
+  EXPECT_TRUE(limiter.collect_unsynced().empty()) << "nothing used since";
+}
