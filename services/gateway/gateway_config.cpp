@@ -95,6 +95,19 @@ RateLimitSettings rate_limits_from(const Environment& environment, RateLimitSett
   return limits;
 }
 
+// PHONEBILL_GATEWAY_RATE_SHARED / _SYNC_MS / _REDIS_TIMEOUT_MS / _BREAKER_*: how the limits
+// are shared (SPEC §4 wants a round at least every 100 ms).
+RateSharingSettings rate_sharing_from(const Environment& environment, RateSharingSettings sharing) {
+  sharing.enabled = environment.boolean("PHONEBILL_GATEWAY_RATE_SHARED", sharing.enabled);
+  sharing.sync_interval = std::chrono::milliseconds{
+      environment.integer("PHONEBILL_GATEWAY_RATE_SYNC_MS", sharing.sync_interval.count(), 5, 100)};
+  sharing.redis_timeout = std::chrono::milliseconds{environment.integer(
+      "PHONEBILL_GATEWAY_RATE_REDIS_TIMEOUT_MS", sharing.redis_timeout.count(), 1, 1000)};
+  sharing.breaker = resilience::CircuitBreakerOptions::from_environment(
+      environment, "PHONEBILL_GATEWAY_RATE_BREAKER", sharing.breaker);
+  return sharing;
+}
+
 // The JWKS is fetched from the auth instances the gateway proxies to.
 security::HttpJwksOptions jwks_from(const Environment& environment, const UpstreamSettings& auth,
                                     security::HttpJwksOptions jwks) {
@@ -132,6 +145,7 @@ GatewayConfig GatewayConfig::load(const Environment& environment) {
   config.breaker = resilience::CircuitBreakerOptions::from_environment(
       environment, "PHONEBILL_GATEWAY_BREAKER", config.breaker);
   config.rate_limits = rate_limits_from(environment, config.rate_limits);
+  config.rate_sharing = rate_sharing_from(environment, config.rate_sharing);
 
   const auto origins = environment.string("PHONEBILL_GATEWAY_CORS_ORIGINS", "");
   for (auto origin : split_list(origins)) config.cors_origins.emplace_back(origin);

@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "http/server_options.hpp"
+#include "rate_limit_sync.hpp"
 #include "rate_limiter.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "security/jwks_options.hpp"
@@ -40,6 +41,7 @@ struct GatewayConfig {
   HealthSettings health;
   resilience::CircuitBreakerOptions breaker{5, std::chrono::milliseconds{10'000}, 3};
   RateLimitSettings rate_limits;
+  RateSharingSettings rate_sharing;       // the limits shared with the other gateways (Redis)
   std::vector<std::string> cors_origins;  // exact origins, e.g. "https://app.example"
   TlsSettings tls;
   security::TokenVerifierOptions verifier;

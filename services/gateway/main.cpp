@@ -1,6 +1,7 @@
 // gateway: the single entry point (SPEC §4). Wiring only, one step per function:
 // configuration → token checks (Redis, revocations, JWKS, verifier) → upstreams and
-// health checks → rate limits → site, docs, stats → routes → public and admin listeners.
+// health checks → rate limits (shared through Redis) → site, docs, stats → routes → public and
+// admin listeners.
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "gateway_config.hpp"
 #include "health_checker.hpp"
 #include "http/server.hpp"
+#include "redis_shared_buckets.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
 #include "security/revocation_set.hpp"
@@ -107,18 +109,42 @@ Upstreams make_upstreams(asio::io_context& io, const GatewayConfig& config, cons
   return upstreams;
 }
 
-// The four token buckets of SPEC §4.
+// The four token buckets of SPEC §4, shared with the other gateways through Redis: login
+// and refresh exactly (a script per request), the general ones by background rounds.
 struct Limits {
-  Limits(const RateLimitSettings& settings, const Clock& clock)
-      : per_ip{"ip", settings.per_ip, clock, settings.max_tracked_keys},
-        per_user{"user", settings.per_user, clock, settings.max_tracked_keys},
-        login{"login", settings.login_per_ip, clock, settings.max_tracked_keys},
-        refresh{"refresh", settings.refresh_per_ip, clock, settings.max_tracked_keys} {}
+  Limits(asio::io_context& io, const GatewayConfig& config, cache::RedisClient& redis,
+         const Clock& clock)
+      : per_ip{"ip", config.rate_limits.per_ip, clock, config.rate_limits.max_tracked_keys},
+        per_user{"user", config.rate_limits.per_user, clock, config.rate_limits.max_tracked_keys},
+        login_local{"login", config.rate_limits.login_per_ip, clock,
+                    config.rate_limits.max_tracked_keys},
+        refresh_local{"refresh", config.rate_limits.refresh_per_ip, clock,
+                      config.rate_limits.max_tracked_keys},
+        store{redis, config.rate_sharing.redis_timeout},
+        breaker{"rate-limits-redis", config.rate_sharing.breaker, clock, report_breaker},
+        login{login_local, shared_store(config), breaker},
+        refresh{refresh_local, shared_store(config), breaker},
+        sync{io, {&per_ip, &per_user}, store, breaker, config.rate_sharing} {}
+
+  // Sharing off: every gateway limits alone (its buckets, no Redis).
+  SharedBucketStore* shared_store(const GatewayConfig& config) {
+    return config.rate_sharing.enabled ? &store : nullptr;
+  }
+  static void report_breaker(const resilience::BreakerTransition& change) {
+    log::warn("rate_limit_sharing", {{"from", std::string{resilience::to_string(change.from)}},
+                                     {"to", std::string{resilience::to_string(change.to)}}});
+  }
 
   RateLimiters references() { return RateLimiters{per_ip, per_user, login, refresh}; }
-  std::vector<const RateLimiter*> all() const { return {&per_ip, &per_user, &login, &refresh}; }
+  std::vector<const RateLimiter*> all() const {
+    return {&per_ip, &per_user, &login_local, &refresh_local};
+  }
 
-  RateLimiter per_ip, per_user, login, refresh;
+  RateLimiter per_ip, per_user, login_local, refresh_local;
+  RedisSharedBuckets store;
+  resilience::CircuitBreaker breaker;
+  ExactRateLimiter login, refresh;
+  RateLimitSync sync;
 };
 
 // Ready once the signing keys are loaded and the revocations synchronised; each upstream's
@@ -151,7 +177,7 @@ int main(int argc, char**) {
   GatewayMetrics metrics;
   auto upstreams = make_upstreams(io, config, clock, metrics);
   HealthChecker health{io, upstreams.list, config.health};
-  Limits limits{config.rate_limits, clock};
+  Limits limits{io, config, tokens.redis, clock};
 
   CorsPolicy cors{config.cors_origins};
   StaticSite web{config.web_directory};
@@ -179,8 +205,9 @@ int main(int argc, char**) {
 
   http::Server server{io, config.server, make_routes(context)};
   server.set_readiness_check(readiness(tokens, upstreams));
-  server.set_shutdown_hook([&health]() -> asio::awaitable<void> {
+  server.set_shutdown_hook([&health, &limits]() -> asio::awaitable<void> {
     health.stop();
+    limits.sync.stop();
     co_return;
   });
   http::Server admin{
@@ -196,6 +223,7 @@ int main(int argc, char**) {
   }
   tokens.keys.start();
   health.start();
+  if (config.rate_sharing.enabled) limits.sync.start();
   log::info("gateway_started", {{"swaggerUi", docs.has_swagger_ui()},
                                 {"tls", config.tls.enabled()},
                                 {"webDirectory", config.web_directory}});

@@ -3,6 +3,7 @@
 
 #include "http/api_error.hpp"
 #include "proxy.hpp"
+#include "rate_limit_headers.hpp"
 #include "request_path.hpp"
 #include "security/token_verifier.hpp"
 
@@ -30,27 +31,26 @@ security::TokenResult check_token(security::TokenVerifier& verifier,
   return verifier.verify(*bearer);
 }
 
-// Everything but the CORS headers and the stats, which handle() adds to any answer.
+// Everything but the rate-limit and CORS headers and the stats, which handle() adds to any
+// answer; `limits` collects each limit the request went through.
 asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRoute& route,
-                                       http::Request& request) {
+                                       http::Request& request, RateLimitHeaders& limits) {
   if (!is_canonical_path(request.path)) co_return error(request, CommonError::kNotFound);
   // An IPv6 client holds a whole /64: per address, it could step around every bucket.
   auto client = client_rate_key(request.remote_address);
-  if (route.rate_class == RateClass::kLogin) {
-    auto login = context.limiters.login_per_ip.take(client);
-    if (!login.allowed) {
-      context.metrics.record_rate_limited("login");
-      co_return rate_limited(request, login.retry_after);
+  if (route.rate_class == RateClass::kLogin || route.rate_class == RateClass::kRefresh) {
+    auto& limiter = route.rate_class == RateClass::kLogin ? context.limiters.login_per_ip
+                                                          : context.limiters.refresh_per_ip;
+    auto decision = co_await limiter.take(client);
+    limits.add(limiter.local().name(), limiter.local().settings(), decision);
+    if (!decision.allowed) {
+      context.metrics.record_rate_limited(limiter.local().name());
+      co_return rate_limited(request, decision.retry_after);
     }
   }
-  if (route.rate_class == RateClass::kRefresh) {
-    auto refresh = context.limiters.refresh_per_ip.take(client);
-    if (!refresh.allowed) {
-      context.metrics.record_rate_limited("refresh");
-      co_return rate_limited(request, refresh.retry_after);
-    }
-  }
-  if (auto by_ip = context.limiters.per_ip.take(client); !by_ip.allowed) {
+  auto by_ip = context.limiters.per_ip.take(client);
+  limits.add(context.limiters.per_ip.name(), context.limiters.per_ip.settings(), by_ip);
+  if (!by_ip.allowed) {
     context.metrics.record_rate_limited("ip");
     co_return rate_limited(request, by_ip.retry_after);
   }
@@ -75,7 +75,9 @@ asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRou
         context.metrics.record_auth_rejection("forbidden");
         co_return error(request, CommonError::kForbidden);
       }
-      if (auto by_user = context.limiters.per_user.take(token->user_id); !by_user.allowed) {
+      auto by_user = context.limiters.per_user.take(token->user_id);
+      limits.add(context.limiters.per_user.name(), context.limiters.per_user.settings(), by_user);
+      if (!by_user.allowed) {
         context.metrics.record_rate_limited("user");
         co_return rate_limited(request, by_user.retry_after);
       }
@@ -105,7 +107,9 @@ asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRou
 asio::awaitable<http::Response> handle(GatewayContext& context, std::size_t index,
                                        http::Request& request) {
   auto started = std::chrono::steady_clock::now();
-  auto response = co_await answer(context, context.routes[index], request);
+  RateLimitHeaders limits;
+  auto response = co_await answer(context, context.routes[index], request, limits);
+  limits.apply(response);
   context.cors.decorate(request, response);
   context.traffic.record(
       index, response.status,

@@ -1,9 +1,8 @@
 // The gateway's request pipeline and route table (SPEC §4). Every route runs the same
 // steps, each one job: canonical path → per-IP limit (and the login or refresh limit) → token
 // (required or optional by route) → permission → per-user limit → target (upstream,
-// ops/status, API docs, web app, 404) → CORS headers and traffic stats. The admin
-// port's routes (/metrics) are built here too. Entry points: make_routes,
-// make_admin_routes.
+// ops/status, API docs, web app, 404) → rate-limit headers, CORS headers and traffic stats. The
+// admin port's routes (/metrics) are built here too. Entry points: make_routes, make_admin_routes.
 #pragma once
 #include <map>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "api_docs.hpp"
 #include "cors.hpp"
+#include "exact_rate_limiter.hpp"
 #include "gateway_metrics.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -30,8 +30,8 @@ namespace phonebill::gateway {
 struct RateLimiters {
   RateLimiter& per_ip;
   RateLimiter& per_user;
-  RateLimiter& login_per_ip;
-  RateLimiter& refresh_per_ip;
+  ExactRateLimiter& login_per_ip;  // shared exactly through Redis
+  ExactRateLimiter& refresh_per_ip;
 };
 
 struct GatewayContext {

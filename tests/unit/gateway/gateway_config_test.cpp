@@ -36,6 +36,28 @@ TEST(GatewayConfigTest, RefreshHasItsOwnBucket) {
   EXPECT_EQ(off.rate_limits.refresh_per_ip.per_second, 0);
 }
 
+// The limits are shared through Redis by default, in rounds at least every 100 ms (SPEC §4):
+// a longer interval is refused rather than quietly breaking the overshoot bound.
+TEST(GatewayConfigTest, RateSharingSettings) {
+  auto defaults = GatewayConfig::load(Environment::from_map({}));
+  EXPECT_TRUE(defaults.rate_sharing.enabled);
+  EXPECT_EQ(defaults.rate_sharing.sync_interval, std::chrono::milliseconds{100});
+  EXPECT_EQ(defaults.rate_sharing.redis_timeout, std::chrono::milliseconds{50});
+  auto set = GatewayConfig::load(Environment::from_map({
+      {"PHONEBILL_GATEWAY_RATE_SHARED", "false"},
+      {"PHONEBILL_GATEWAY_RATE_SYNC_MS", "20"},
+      {"PHONEBILL_GATEWAY_RATE_REDIS_TIMEOUT_MS", "30"},
+      {"PHONEBILL_GATEWAY_RATE_BREAKER_OPEN_MS", "2000"},
+  }));
+  EXPECT_FALSE(set.rate_sharing.enabled);
+  EXPECT_EQ(set.rate_sharing.sync_interval, std::chrono::milliseconds{20});
+  EXPECT_EQ(set.rate_sharing.redis_timeout, std::chrono::milliseconds{30});
+  EXPECT_EQ(set.rate_sharing.breaker.open_duration, std::chrono::milliseconds{2000});
+  EXPECT_THROW(
+      GatewayConfig::load(Environment::from_map({{"PHONEBILL_GATEWAY_RATE_SYNC_MS", "250"}})),
+      ConfigError);
+}
+
 // Upstream lists, timeouts, limits, CORS and TLS come from their variables.
 TEST(GatewayConfigTest, ReadsEveryList) {
   auto config = GatewayConfig::load(Environment::from_map({

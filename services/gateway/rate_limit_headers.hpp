@@ -1,0 +1,38 @@
+// The rate-limit headers of a limited response, in the structured-field form of
+// draft-ietf-httpapi-ratelimit-headers-11 (one item per policy the request went through):
+//   RateLimit-Policy: "ip";q=100;w=2, "user";q=40;w=2
+//   RateLimit: "ip";r=97;t=1, "user";r=39;t=1
+// q is the burst, w the seconds an empty bucket takes to fill, r the whole tokens left,
+// t the seconds until the bucket is full again — or, on a refusal, until the next token
+// (the Retry-After), since the draft wants no Retry-After earlier than the window's end.
+// Entry points: RateLimitHeaders::add, RateLimitHeaders::apply.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/response.hpp"
+#include "rate_limiter.hpp"
+
+namespace phonebill::gateway {
+
+class RateLimitHeaders {
+ public:
+  // One policy the request was checked against, with its decision.
+  void add(std::string_view policy, const BucketSettings& settings, const RateDecision& decision);
+  // Sets both headers on `response` (nothing when no policy was added).
+  void apply(http::Response& response) const;
+
+  std::string policy_value() const;
+  std::string limit_value() const;
+
+ private:
+  struct Item {
+    std::string policy;
+    BucketSettings settings;
+    RateDecision decision;
+  };
+  std::vector<Item> items_;
+};
+
+}  // namespace phonebill::gateway
