@@ -2,11 +2,12 @@
 // a real gateway: login, main and bill result, each scored for performance, accessibility,
 // best practices and SEO; the median of --runs runs by performance (docs/benchmarks.md,
 // "web"). Not a timed test: bench/lighthouse.sh starts the stack and calls this.
-//   node bench/lighthouse.mjs [--url http://127.0.0.1:PORT] [--runs 3] [--json FILE]
+//   node bench/lighthouse.mjs [--url http://127.0.0.1:PORT] [--runs 3] [--json FILE] [--reports DIR]
+// --reports writes each run's full Lighthouse report (JSON) there, to see why a score is what it is.
 // Without --url it starts the stack itself (tests/e2e/stack.mjs; needs PHONEBILL_TEST_PG_DSN,
 // PHONEBILL_TEST_REDIS_URL and PHONEBILL_BUILD_DIR as tests/e2e/run sets them).
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ const { values: options } = parseArgs({
     url: { type: 'string' },
     runs: { type: 'string', default: '3' },
     json: { type: 'string' },
+    reports: { type: 'string' },
     user: { type: 'string', default: 'user01' },
     password: { type: 'string', default: 'Passw0rd!01' },
   },
@@ -75,6 +77,10 @@ async function audit(path, signedIn) {
     const flags = { logLevel: 'error', output: 'json', onlyCategories: CATEGORIES, disableStorageReset: signedIn };
     const result = await lighthouse(`${base}${path}`, flags, undefined, page);
     const lhr = result.lhr;
+    if (options.reports) {
+      mkdirSync(options.reports, { recursive: true });
+      writeFileSync(join(options.reports, `${path.replace(/\W+/g, '_')}-${Date.now()}.json`), result.report);
+    }
     if (lhr.runtimeError) log(`  ${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, lhr.categories[c]?.score == null ? null : Math.round(lhr.categories[c].score * 100)]));
     const metric = (id) => lhr.audits[id]?.numericValue ?? null;
