@@ -90,6 +90,9 @@ async function audit(path, signedIn) {
     const warnings = [...(lhr.runWarnings ?? []), ...(lhr.audits['largest-contentful-paint']?.errorMessage ? [lhr.audits['largest-contentful-paint'].errorMessage] : [])];
     return {
       path, scores, failing, warnings, finalUrl: lhr.finalDisplayedUrl,
+      // Lighthouse's own CPU benchmark of this machine at the time (higher is faster; its
+      // 4x slowdown assumes a typical desktop): on a shared machine it explains the spread.
+      benchmarkIndex: Math.round(lhr.environment?.benchmarkIndex ?? 0),
       fcpMs: metric('first-contentful-paint'), lcpMs: metric('largest-contentful-paint'),
       tbtMs: metric('total-blocking-time'), cls: metric('cumulative-layout-shift'), speedIndexMs: metric('speed-index'),
     };
@@ -114,7 +117,7 @@ try {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
       const run = await audit(target.path, target.signedIn);
-      log(`  ${target.name} run ${i + 1}: ${CATEGORIES.map((c) => `${c} ${run.scores[c] ?? '-'}`).join(', ')}; FCP ${run.fcpMs?.toFixed(0)} ms, LCP ${run.lcpMs?.toFixed(0) ?? '-'} ms${run.warnings.length ? `; ${run.warnings.join(' | ')}` : ''}`);
+      log(`  ${target.name} run ${i + 1}: ${CATEGORIES.map((c) => `${c} ${run.scores[c] ?? '-'}`).join(', ')}; benchmarkIndex ${run.benchmarkIndex}; FCP ${run.fcpMs?.toFixed(0)} ms, LCP ${run.lcpMs?.toFixed(0) ?? '-'} ms${run.warnings.length ? `; ${run.warnings.join(' | ')}` : ''}`);
       if (!run.finalUrl?.startsWith(`${base}${target.path.split('?')[0]}`)) log(`  warning: ended on ${run.finalUrl}`);
       runs.push(run);
     }
@@ -123,11 +126,11 @@ try {
   }
   const chromium = await browser.version();
   console.log(`Lighthouse 12.2.3, ${chromium}, mobile preset, median of ${RUNS} by performance:\n`);
-  console.log('| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | performance of each run (benchmarkIndex) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const ms = (v) => (v == null ? '-' : `${(v / 1000).toFixed(1)} s`);
-    console.log(`| ${r.name} (\`${r.path}\`) | ${CATEGORIES.map((c) => r.scores[c] ?? '—').join(' | ')} | ${ms(r.fcpMs)} | ${ms(r.lcpMs)} | ${r.tbtMs == null ? '-' : `${r.tbtMs.toFixed(0)} ms`} | ${r.cls == null ? '-' : r.cls.toFixed(3)} |`);
+    console.log(`| ${r.name} (\`${r.path}\`) | ${CATEGORIES.map((c) => r.scores[c] ?? '—').join(' | ')} | ${ms(r.fcpMs)} | ${ms(r.lcpMs)} | ${r.tbtMs == null ? '-' : `${r.tbtMs.toFixed(0)} ms`} | ${r.cls == null ? '-' : r.cls.toFixed(3)} | ${r.runs.map((x) => `${x.scores.performance ?? '—'} (${x.benchmarkIndex})`).join(', ')} |`);
   }
   for (const r of rows) if (r.failing.length) console.log(`\n${r.name}: failing audits: ${r.failing.join(', ')}`);
   if (options.json) writeFileSync(options.json, JSON.stringify({ chromium, runs: RUNS, rows }, null, 2));

@@ -3,18 +3,19 @@ import { BrowserRouter, Link, Route, Routes, useLocation, useNavigate } from 're
 import { RequireAuth } from './auth/RequireAuth';
 import { useSession } from './auth/useSession';
 import { PageSkeleton } from './components/Skeleton';
-import { BillMenuPage } from './pages/BillMenu';
 import { BillResultPage } from './pages/BillResult';
 import { LoginPage } from './pages/Login';
 import { MainPage } from './pages/Main';
-import { ProductMenuPage } from './pages/ProductMenu';
-import { ProductRequestPage } from './pages/ProductRequest';
-import { ProductResultPage } from './pages/ProductResult';
-import { ProductSelectPage } from './pages/ProductSelect';
 
 // The ops dashboard and its chart library load only when an ADMIN opens it.
 const OpsPage = lazy(() => import('./pages/Ops'));
-// History and user management are their own chunks too: the first screens stay small.
+// The bill menu, the product flow, history and user management are chunks of their own:
+// the script the first screens wait for stays small (less to run before they respond).
+const BillMenuPage = lazy(() => import('./pages/BillMenu').then((m) => ({ default: m.BillMenuPage })));
+const ProductMenuPage = lazy(() => import('./pages/ProductMenu').then((m) => ({ default: m.ProductMenuPage })));
+const ProductSelectPage = lazy(() => import('./pages/ProductSelect').then((m) => ({ default: m.ProductSelectPage })));
+const ProductRequestPage = lazy(() => import('./pages/ProductRequest').then((m) => ({ default: m.ProductRequestPage })));
+const ProductResultPage = lazy(() => import('./pages/ProductResult').then((m) => ({ default: m.ProductResultPage })));
 const BillHistoryPage = lazy(() => import('./pages/BillHistory').then((m) => ({ default: m.BillHistoryPage })));
 const BillRecordPage = lazy(() => import('./pages/BillRecord').then((m) => ({ default: m.BillRecordPage })));
 const ChangeHistoryPage = lazy(() => import('./pages/ChangeHistory').then((m) => ({ default: m.ChangeHistoryPage })));
@@ -100,12 +101,12 @@ export function App() {
           <Route path="/" element={<LoginPage />} />
           <Route path="/login" element={<LoginPage />} />
           <Route path="/main" element={<RequireAuth><MainPage /></RequireAuth>} />
-          <Route path="/bill/menu" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회"><BillMenuPage /></RequireAuth>} />
+          <Route path="/bill/menu" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회">{later(<BillMenuPage />)}</RequireAuth>} />
           <Route path="/bill/result" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회"><BillResultPage /></RequireAuth>} />
-          <Route path="/product/menu" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductMenuPage /></RequireAuth>} />
-          <Route path="/product/change" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductSelectPage /></RequireAuth>} />
-          <Route path="/product/request" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductRequestPage /></RequireAuth>} />
-          <Route path="/product/result" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경"><ProductResultPage /></RequireAuth>} />
+          <Route path="/product/menu" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경">{later(<ProductMenuPage />)}</RequireAuth>} />
+          <Route path="/product/change" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경">{later(<ProductSelectPage />)}</RequireAuth>} />
+          <Route path="/product/request" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경">{later(<ProductRequestPage />)}</RequireAuth>} />
+          <Route path="/product/result" element={<RequireAuth permission="PRODUCT_CHANGE" serviceName="상품 변경">{later(<ProductResultPage />)}</RequireAuth>} />
           <Route path="/ops" element={<RequireAuth permission="ADMIN" serviceName="운영 현황"><Suspense fallback={<PageSkeleton />}><OpsPage /></Suspense></RequireAuth>} />
           <Route path="/history/bills" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회">{later(<BillHistoryPage />)}</RequireAuth>} />
           <Route path="/history/bills/:requestId" element={<RequireAuth permission="BILL_INQUIRY" serviceName="요금 조회">{later(<BillRecordPage />)}</RequireAuth>} />

@@ -116,7 +116,7 @@ export function AdminUsersPage() {
   const lockSeen = lastAttempt && (lastAttempt.reason === 'ACCOUNT_LOCKED' || lastAttempt.reason === 'LOCKED');
 
   return (
-    <div className="app-shell">
+    <div className="app-shell shell-list">
       <Header title="사용자 관리" back="/main" crumbs={[{ label: '홈', to: '/main' }, { label: '사용자 관리' }]} />
       <main className="page page-list" id="main">
         {outcome && (

@@ -19,7 +19,7 @@ const STATUSES = [{ value: 'COMPLETED', label: '조회 완료' }, { value: 'FAIL
 export function BillHistoryPage() {
   const list = useHistoryList<BillHistoryItem>((q, signal) => api.billHistory(q, signal));
   return (
-    <div className="app-shell">
+    <div className="app-shell shell-list">
       <Header title="요금 조회 내역" back="/main" crumbs={[{ label: '홈', to: '/main' }, { label: '이용 내역' }, { label: '요금 조회 내역' }]} />
       <main className="page page-list" id="main">
         <HistoryNav />

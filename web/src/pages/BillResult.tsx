@@ -58,7 +58,7 @@ export function BillResultPage() {
         {error ? (
           <ErrorPanel error={error} onRetry={load} />
         ) : !result || !bill ? (
-          <div aria-busy="true" data-testid="bill-skeleton">
+          <div aria-busy="true" data-testid="bill-skeleton" className="bill-loading">
             <div className="bill-summary skeleton-summary"><Skeleton height={18} width="30%" /><Skeleton height={40} width="60%" /><Skeleton height={16} width="40%" /></div>
             <CardSkeleton lines={5} />
             <CardSkeleton lines={3} />

@@ -53,7 +53,7 @@ export function ChangeHistoryPage() {
   }, [waiting, settled]);
 
   return (
-    <div className="app-shell">
+    <div className="app-shell shell-list">
       <Header title="상품 변경 내역" back="/main" crumbs={[{ label: '홈', to: '/main' }, { label: '이용 내역' }, { label: '상품 변경 내역' }]} />
       <main className="page page-list" id="main">
         <HistoryNav />

@@ -55,7 +55,7 @@ export function LoginAttemptList({ items, showUser = false }: { items: LoginAtte
 export function LoginHistoryPage() {
   const list = useHistoryList<LoginAttempt>((q, signal) => api.loginHistory(q, signal));
   return (
-    <div className="app-shell">
+    <div className="app-shell shell-list">
       <Header title="로그인 기록" back="/main" crumbs={[{ label: '홈', to: '/main' }, { label: '이용 내역' }, { label: '로그인 기록' }]} />
       <main className="page page-list" id="main">
         <HistoryNav />
