@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api/endpoints';
 import type { BillInquiryResult } from '../api/types';
@@ -28,8 +28,11 @@ export function BillResultPage() {
     setAnnounce(`${formatMonth(month)} 요금을 조회하고 있습니다.`);
     api.billInquiry(month).then((data) => {
       if (mine !== seq.current) return;
-      setResult(data);
-      setAnnounce(`${formatMonth(data.billInfo.billingMonth)} 요금 조회가 완료되었습니다. 총 청구 요금은 ${formatWon(data.billInfo.totalAmount)}입니다.`);
+      // A transition: the whole bill renders in slices, not in one long task.
+      startTransition(() => {
+        setResult(data);
+        setAnnounce(`${formatMonth(data.billInfo.billingMonth)} 요금 조회가 완료되었습니다. 총 청구 요금은 ${formatWon(data.billInfo.totalAmount)}입니다.`);
+      });
     }).catch((e) => {
       if (mine !== seq.current) return;
       setError(e);
