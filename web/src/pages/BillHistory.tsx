@@ -9,10 +9,16 @@ import { HistoryFilter } from '../components/HistoryFilter';
 import { HistoryNav } from '../components/HistoryNav';
 import { Pager } from '../components/Pager';
 import { CardSkeleton } from '../components/Skeleton';
-import { formatDateTime, formatMonth } from '../format';
+import { formatDateTime, formatMonth, formatWon } from '../format';
 import { useHistoryList } from '../history';
 
 export const BILL_SOURCE: Record<string, string> = { KOS: '실시간 조회', CACHE: '저장된 정보', STALE_CACHE: '이전 저장 정보' };
+/** The total a completed inquiry showed: the list carries it only in resultSummary ("totalAmount=92820"). */
+export function totalOf(item: BillHistoryItem): number | null {
+  const match = /(?:^|[\s,;])totalAmount=(-?\d+)/.exec(item.resultSummary ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 const STATUSES = [{ value: 'COMPLETED', label: '조회 완료' }, { value: 'FAILED', label: '조회 실패' }];
 
 /** 요금 조회 내역 */
@@ -37,7 +43,9 @@ export function BillHistoryPage() {
               {list.data.items.map((item) => (
                 <li key={item.requestId} className="history-item" data-testid="history-row" data-status={item.status}>
                   <div className="history-main">
-                    <p className="history-title">{formatMonth(item.inquiryMonth)} 요금</p>
+                    <p className="history-title">{formatMonth(item.inquiryMonth)} 요금
+                      {totalOf(item) !== null && <> <span className="history-total" data-testid="history-total">{formatWon(totalOf(item))}</span></>}
+                    </p>
                     <p className="muted small"><time dateTime={item.requestedAt}>{formatDateTime(item.requestedAt)}</time>
                       {item.source && <> · {BILL_SOURCE[item.source] ?? item.source}</>}</p>
                     {item.status === 'FAILED' && <p className="small history-failure">{item.resultSummary ?? item.resultCode}</p>}
