@@ -1,4 +1,4 @@
-// Static hosting of the web app: SPA fallback, caching of hashed assets, gzip.
+// Static hosting of the web app: SPA fallback, caching of hashed assets, Brotli and gzip.
 #include "static_site.hpp"
 
 #include "core/text_list.hpp"
@@ -32,12 +32,12 @@ bool is_compressible(std::string_view content_type) {
 
 }  // namespace
 
-bool accepts_gzip(std::string_view accept_encoding) {
+bool accepts_coding(std::string_view accept_encoding, std::string_view wanted) {
   // Comma-separated codings with optional parameters: "gzip, deflate, br;q=0.5".
   for (auto item : split_list(accept_encoding)) {
     auto semicolon = item.find(';');
     auto coding = trim_blanks(item.substr(0, semicolon));
-    if (coding != "gzip" && coding != "*") continue;
+    if (coding != wanted && coding != "*") continue;
     if (semicolon == std::string_view::npos) return true;
     // Only an explicit q=0 (in any spelling: 0, 0.0, 0.000) refuses it.
     auto parameters = item.substr(semicolon + 1);
@@ -114,14 +114,25 @@ http::Response StaticSite::serve(const http::Request& request) const {
   if (auto file = lookup(request.path, relative)) {
     auto content_type = content_type_for(relative);
     bool compressible = is_compressible(content_type);
-    // The web build writes <file>.gz beside each compressible file (web/scripts/precompress.mjs):
-    // sent as is to clients that take gzip, so nothing is compressed per request.
+    // The web build writes <file>.br and <file>.gz beside each compressible file
+    // (web/scripts/precompress.mjs): sent as they are to clients that take them, Brotli
+    // first, so nothing is compressed per request.
     std::shared_ptr<const MemoryFile> packed;
-    if (compressible && accepts_gzip(request.header("accept-encoding")))
-      packed = files_.find(relative + ".gz");
+    std::string_view coding;
+    if (compressible) {
+      auto accept = request.header("accept-encoding");
+      for (std::string_view candidate : {"br", "gzip"}) {
+        if (!accepts_coding(accept, candidate)) continue;
+        auto extension = candidate == "br" ? ".br" : ".gz";
+        if ((packed = files_.find(relative + extension))) {
+          coding = candidate;
+          break;
+        }
+      }
+    }
     auto response =
         http::text_response(packed ? packed->content : file->content, std::string{content_type});
-    if (packed) response.set_header("Content-Encoding", "gzip");
+    if (packed) response.set_header("Content-Encoding", std::string{coding});
     if (compressible) response.set_header("Vary", "Accept-Encoding");
     bool index = relative == "index.html" || relative.ends_with("/index.html");
     response.set_header("Cache-Control", index ? "no-cache"

@@ -2,6 +2,8 @@
 // Started by tests/e2e/run; see docs/web.md. playwright-core drives Debian's chromium
 // (/usr/bin/chromium, headless, --no-sandbox). Screenshots of every screen at phone
 // (390×844) and desktop (1280×800) widths go to tests/e2e/screenshots/ (git-ignored).
+// axe-core (@axe-core/playwright) checks every screen and state the tests reach against
+// WCAG 2.1 A/AA; one violation fails the test that reached it.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const require = createRequire(join(ROOT, 'web', 'package.json'));
 const { chromium } = require('playwright-core');
+const AxeBuilder = require('@axe-core/playwright');
 
 const env = process.env;
 const BUILD_DIR = env.PHONEBILL_BUILD_DIR ?? join(ROOT, 'build', 'asan');
@@ -40,7 +43,7 @@ if (!env.PHONEBILL_TEST_PG_DSN || !env.PHONEBILL_TEST_REDIS_URL) {
   console.error('e2e: PHONEBILL_TEST_PG_DSN and PHONEBILL_TEST_REDIS_URL are required (run tests/e2e/run)');
   process.exit(2);
 }
-mkdirSync(SHOTS, { recursive: true });
+mkdirSync(join(SHOTS, 'docs'), { recursive: true });
 const stack = new Stack({
   root: ROOT, buildDir: BUILD_DIR, tmp: TMP, pgDsn: env.PHONEBILL_TEST_PG_DSN,
   redisUrl: env.PHONEBILL_TEST_REDIS_URL, log,
@@ -59,10 +62,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stack.kil
 process.on('exit', () => stack.killNow());
 
 // ---- API helpers (Node side, straight to the gateway) -----------------------------------
-async function api(method, path, { token, body } = {}) {
+async function api(method, path, { token, body, headers = {} } = {}) {
   const response = await fetch(stack.gateway + path, {
     method,
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await response.json().catch(() => null);
@@ -87,16 +90,42 @@ async function newPage() {
   return page;
 }
 
-/** One screenshot at phone width and one at desktop width (full page). */
+// ---- accessibility (axe-core, WCAG 2.1 A and AA) ---------------------------------------
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const axeChecked = [];
+/** Runs axe on the page as it is now; throws on any violation, with where and why. */
+async function a11y(page, state) {
+  // Violations only: serialising every passing node would cost more than the check itself.
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).options({ resultTypes: ['violations'] }).analyze();
+  axeChecked.push({ state, violations: result.violations.length });
+  if (result.violations.length) {
+    const lines = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    throw new Error(`axe: ${result.violations.length} WCAG 2.1 A/AA violation(s) on ${state}:\n  ${lines.join('\n  ')}`);
+  }
+}
+
+// States also captured at exactly 390×844 and 1280×800 (the viewport, not the full page)
+// into screenshots/docs/, the size docs/screenshots/ keeps.
+const DOC_SHOTS = {
+  '10-history-bills': 'history-bills', '11-history-bill-record': 'history-bill-record',
+  '12-history-changes-pending': 'history-changes-pending', '12-history-changes': 'history-changes',
+  '13-history-logins': 'history-logins', '14-admin-users-locked': 'admin-users',
+};
+
+/** axe on the current state, then one screenshot at phone width and one at desktop width. */
 const SHOT_CSS = '.topbar,.subheader,.current-summary,.action-bar{position:static!important}.has-action-bar .page{padding-bottom:16px!important}';
 async function shot(page, name) {
+  await a11y(page, name);
   // Full-page captures: sticky and fixed bars in the flow, so they are not painted mid-page.
   await page.addStyleTag({ content: SHOT_CSS });
   await sleep(150);
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  const docs = DOC_SHOTS[name];
+  if (docs) await page.screenshot({ path: join(SHOTS, 'docs', `${docs}-phone.png`) });
   await page.setViewportSize(DESKTOP);
   await sleep(250);
   await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  if (docs) await page.screenshot({ path: join(SHOTS, 'docs', `${docs}-desktop.png`) });
   await page.setViewportSize(PHONE);
   await page.evaluate(() => document.querySelectorAll('style').forEach((el) => {
     if (el.textContent?.startsWith('.topbar,.subheader')) el.remove();
@@ -119,6 +148,18 @@ async function chooseMonth(page, index) {
   const month = values[Math.min(index, values.length - 1)];
   await page.selectOption('#inquiryMonth', month);
   return month;
+}
+
+/** Waits until `selector` matches exactly `count` elements (the page's CSP forbids eval). */
+async function waitForCount(page, selector, count, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    seen = await page.locator(selector).count();
+    if (seen === count) return;
+    await sleep(100);
+  }
+  throw new Error(`${selector}: ${seen} elements, expected ${count}`);
 }
 
 /** Presses Tab (only the keyboard) until the focused element matches `selector`. */
@@ -150,10 +191,20 @@ test('login failure shows remaining attempts, then the lock message and countdow
   const page = await newPage();
   await page.goto(`${stack.gateway}/`);
   await shot(page, '01-login');
-  // Empty fields: client-side validation, focus on the field.
-  await page.click('button[type=submit]');
+  // Empty fields: the button stays disabled until both are valid; leaving one says why.
+  assert(await page.isDisabled('button[type=submit]'), 'login disabled while the fields are empty');
+  await page.focus('#userId');
+  await page.keyboard.press('Tab');
   await page.waitForSelector('#userId-error');
   assert((await page.textContent('#userId-error')).includes('아이디를 입력해주세요'), 'empty id message');
+  assert((await page.getAttribute('#userId', 'aria-invalid')) === 'true', 'empty id marked invalid');
+  await a11y(page, '01-login-empty-field');
+  await page.fill('#userId', 'user03');
+  assert(await page.isDisabled('button[type=submit]'), 'login disabled without a password');
+  await page.fill('#password', 'short');
+  assert(await page.isDisabled('button[type=submit]'), 'login disabled with a 5-character password');
+  await page.fill('#password', 'long-enough');
+  assert(!(await page.isDisabled('button[type=submit]')), 'login enabled once both are valid');
   for (let attempt = 1; attempt <= 4; attempt++) {
     await page.fill('#userId', 'user03');
     await page.fill('#password', `wrong-pass-${attempt}`);
@@ -178,6 +229,33 @@ test('login failure shows remaining attempts, then the lock message and countdow
   await page.click('button[type=submit]');
   await page.locator('[data-testid=login-error]', { hasText: '잠금' }).waitFor();
   await page.waitForSelector('[data-testid=lock-countdown]');
+  await page.context().close();
+});
+
+test('the login page has a largest contentful paint, a working skip link and Brotli assets', async () => {
+  const page = await newPage();
+  const encodings = {};
+  page.on('response', (response) => {
+    if (/\/assets\/index-.*\.(js|css)$/.test(response.url())) encodings[response.url().split('/').pop()] = response.headers()['content-encoding'];
+  });
+  // Without reduced motion: the entrance animation is what hid the first paint.
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.goto(`${stack.gateway}/`);
+  await page.waitForSelector('#userId');
+  // Issue 22: the page entered from opacity 0, so Chromium recorded no LCP (Lighthouse NO_LCP).
+  const lcp = await page.evaluate(() => new Promise((resolve) => {
+    const found = [];
+    new PerformanceObserver((list) => found.push(...list.getEntries())).observe({ type: 'largest-contentful-paint', buffered: true });
+    setTimeout(() => resolve(found.map((e) => ({ at: e.startTime, element: e.element?.tagName ?? null }))), 1000);
+  }));
+  assert(lcp.length > 0, 'a largest-contentful-paint entry on the login page');
+  // The skip link leads somewhere: its target exists on the login page too.
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement?.classList.contains('skip-link')), 'Tab reaches the skip link first');
+  assert(await page.evaluate(() => !!document.getElementById('main')), 'the skip link target #main exists');
+  const packed = Object.values(encodings);
+  assert(packed.length >= 2 && packed.every((e) => e === 'br'), `assets served with Brotli: ${JSON.stringify(encodings)}`);
+  log(`    LCP at ${lcp.at(-1).at.toFixed(0)} ms (${lcp.at(-1).element}); assets: ${JSON.stringify(encodings)}`);
   await page.context().close();
 });
 
@@ -212,6 +290,14 @@ test('user01 inquires a chosen month; the totals match the API', async () => {
   const announce = await page.textContent('[data-testid=bill-announce]');
   assert(announce.includes('조회가 완료'), `aria-live announcement: ${announce}`);
   await page.click('#toggle-extra');
+  // UI.md rows: the contract discount and the next billing date, when the bill gives them.
+  const contract = bill.discounts.filter((d) => d.name.includes('약정'));
+  assert(await page.locator('[data-testid=row-contract-discount]').count() === contract.length,
+    `contract discount rows for ${JSON.stringify(contract)}`);
+  if (bill.paymentInfo?.billingDate) {
+    const next = await page.textContent('[data-testid=row-next-billing] dd');
+    assert(/\d{4}년 \d{1,2}월 \d{1,2}일/.test(next), `next billing date: ${next}`);
+  }
   await shot(page, '04-bill-result');
   billChecked = { month, total: bill.totalAmount };
   log(`    ${month}: total ${bill.totalAmount}원 shown and returned by the API`);
@@ -451,6 +537,248 @@ test('a KOS outage shows the unavailable state, then the stale bill with its dat
   await page.context().close();
 });
 
+// ---- history and admin screens (issue 22) -------------------------------------------------
+const idempotencyKey = () => crypto.randomUUID();
+
+/** POST /bills/inquiry, again while KOS is still unavailable (the outage test's breaker may be open). */
+async function inquireWhenKosAnswers(token, month) {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await api('POST', '/api/v1/bills/inquiry', { token, body: { inquiryMonth: month } });
+    if (answer.status !== 503 || attempt >= 40) return answer;
+    await sleep(250);
+  }
+}
+
+test('bill inquiry history: paged, filtered, empty and error states, the stored bill opens', async () => {
+  // user02 has BILL_INQUIRY only: 12 inquiries through the API make two pages of 10.
+  const token = await apiLogin('user02');
+  const menu = await api('GET', '/api/v1/bills/menu', { token });
+  assert(menu.status === 200, `bill menu HTTP ${menu.status}`);
+  const months = menu.json.data.availableMonths;
+  let latest = null;
+  for (let round = 0; round < 3; round++) {
+    // Four months at a time; the last answer of the last round is the newest inquiry.
+    const answers = await Promise.all(months.slice(0, 4).map((month) => inquireWhenKosAnswers(token, month)));
+    assert(answers.every((a) => a.status === 200), `inquiries: HTTP ${answers.map((a) => a.status)}`);
+  }
+  // A 503 while the outage test's breaker was still open is recorded too, as FAILED.
+  const total = (await api('GET', '/api/v1/bills/history?size=1', { token })).json.data.page.totalItems;
+  const failed = (await api('GET', '/api/v1/bills/history?size=1&status=FAILED', { token })).json.data.page.totalItems;
+  const newest = await api('GET', '/api/v1/bills/history?size=1&status=COMPLETED', { token });
+  const record = await api('GET', `/api/v1/bills/inquiry/${newest.json.data.items[0].requestId}`, { token });
+  latest = record.json.data.billInfo;
+  assert(total >= 12 && total <= 20 && latest, `12 to 20 inquiries recorded: ${total}`);
+  const page = await newPage();
+  await login(page, 'user02');
+  // The main screen shows the plan without PRODUCT_CHANGE: the latest bill's.
+  await page.locator('[data-testid=current-product] .product-name', { hasText: latest.productName }).waitFor();
+  await page.click('[data-testid=card-history]');
+  await page.waitForURL('**/history/bills');
+  await page.waitForSelector('[data-testid=bill-history]');
+  assert(await page.locator('[data-testid=history-row]').count() === 10, 'first page: 10 rows');
+  const firstTotal = digits(await page.locator('[data-testid=history-total]').first().textContent());
+  assert(firstTotal === latest.totalAmount, `newest row's total ${firstTotal} vs ${latest.totalAmount}`);
+  assert((await page.textContent('[data-testid=page-status]')).includes('1 / 2'), `page 1 of 2 (${total} inquiries)`);
+  assert(await page.isDisabled('[data-testid=page-previous]'), 'no previous page on page 1');
+  assert(await page.locator('nav.tabs >> text=상품 변경 내역').count() === 0, 'no plan-change tab without PRODUCT_CHANGE');
+  await shot(page, '10-history-bills');
+  await page.click('[data-testid=page-next]');
+  await page.locator('[data-testid=page-status]', { hasText: '2 / 2' }).waitFor();
+  await waitForCount(page, '[data-testid=history-row]', total - 10);
+  assert(page.url().includes('page=2'), `page in the URL: ${page.url()}`);
+  await a11y(page, '10-history-bills-page-2');
+  // Filters: status 실패 lists exactly the failed ones (the page resets to 1); a period
+  // with no inquiries gives the empty state.
+  await page.selectOption('#filter-status', 'FAILED');
+  await page.click('[data-testid=filter-apply]');
+  if (failed === 0) await page.waitForSelector('[data-testid=history-empty]');
+  else await waitForCount(page, '[data-testid=history-row][data-status=FAILED]', failed);
+  assert(page.url().includes('status=FAILED') && !page.url().includes('page='), `filter in the URL, page reset: ${page.url()}`);
+  await a11y(page, '10-history-bills-failed');
+  await page.selectOption('#filter-status', '');
+  await page.fill('#filter-from', '2099-01-01');
+  await page.fill('#filter-to', '2099-01-31');
+  await page.click('[data-testid=filter-apply]');
+  await page.waitForSelector('[data-testid=history-empty]');
+  await shot(page, '10-history-bills-empty');
+  await page.click('text=초기화');
+  await waitForCount(page, '[data-testid=history-row]', 10);
+  // The newest row opens the stored bill: the same total the API gave then.
+  await page.locator('[data-testid=history-row] >> text=보기').first().click();
+  await page.waitForURL('**/history/bills/**');
+  await page.waitForSelector('[data-testid=bill-total]');
+  assert(digits(await page.textContent('[data-testid=bill-total]')) === latest.totalAmount,
+    `stored bill total vs ${latest.totalAmount}`);
+  await shot(page, '11-history-bill-record');
+  // An unknown inquiry: the error state, in Korean, with its code.
+  await page.goto(`${stack.gateway}/history/bills/no-such-request`);
+  await page.waitForSelector('[data-testid=error-panel]');
+  const code = await page.getAttribute('[data-testid=error-panel]', 'data-code');
+  assert(code === 'NOT_FOUND', `unknown inquiry: ${code}`);
+  await a11y(page, '11-history-bill-record-not-found');
+  await page.context().close();
+});
+
+test('plan change history: a PENDING change shows in progress and settles on screen', async () => {
+  const token = await apiLogin('admin');
+  const available = await api('GET', '/api/v1/products/available', { token });
+  assert(available.status === 200, `available HTTP ${available.status}`);
+  const target = available.json.data.products.find((p) => p.onSale !== false);
+  const current = available.json.data.currentProductCode;
+  // KOS takes the change but its answer never comes: product-change answers 202 PENDING.
+  // Its order lookup fails too, so the reconciler cannot settle it before the screen looks.
+  await stack.faults({
+    latencyMs: 0, jitterMs: 0, endpoints: {
+      'product.change': { latencyMs: 0, jitterMs: 0, timeoutRate: 1, timeoutApplies: true },
+      'product.order': { latencyMs: 0, jitterMs: 0, outage: true },
+    },
+  });
+  let change;
+  try {
+    change = await api('POST', '/api/v1/products/change', {
+      token, body: { currentProductCode: current, targetProductCode: target.productCode },
+      headers: { 'Idempotency-Key': idempotencyKey() },
+    });
+    assert(change.status === 202 && change.json.data.status === 'PENDING', `change: HTTP ${change.status} ${JSON.stringify(change.json)}`);
+    const page = await newPage();
+    await login(page, 'admin');
+    await page.goto(`${stack.gateway}/history/changes`);
+    const row = page.locator(`[data-request-id="${change.json.data.requestId}"]`);
+    await row.waitFor();
+    assert((await row.getAttribute('data-status')) === 'PENDING', 'listed as PENDING');
+    assert((await row.locator('[data-testid=change-status]').textContent()).includes('처리 중'), 'shown in progress');
+    await shot(page, '12-history-changes-pending');
+    // KOS answers again: the reconciler settles the change and the screen follows by itself.
+    await stack.faults(null);
+    await page.locator(`[data-request-id="${change.json.data.requestId}"][data-status=COMPLETED]`).waitFor({ timeout: 30_000 });
+    assert((await row.locator('[data-testid=change-status]').textContent()).includes('변경 완료'), 'shown completed');
+    assert((await row.textContent()).includes('처리번호'), 'KOS order number shown');
+    await shot(page, '12-history-changes');
+    // The login history tab: the admin's own successful logins.
+    await page.click('nav.tabs >> text=로그인 기록');
+    await page.waitForURL('**/history/logins');
+    await page.waitForSelector('[data-testid=login-history] [data-result=SUCCESS]');
+    await shot(page, '13-history-logins');
+    log(`    ${change.json.data.requestId}: PENDING → COMPLETED on screen`);
+    await page.context().close();
+  } finally {
+    await stack.faults(null);
+  }
+}, { skip: SKIP_PRODUCT });
+
+test('ADMIN creates a user, sets permissions and unlocks a locked account', async () => {
+  const userId = `e2e_${Date.now().toString(36)}`;
+  const password = 'Passw0rd!77';
+  const page = await newPage();
+  await login(page, 'admin');
+  await page.click('[data-testid=card-admin-users]');
+  await page.waitForURL('**/admin/users');
+  await page.fill('#new-userId', userId);
+  await page.fill('#new-password', password);
+  await page.fill('#new-userName', '테스트');
+  await page.fill('#new-customerId', 'CUST-E2E-1');
+  await page.fill('#new-lineNumber', '010-5555-0101');
+  await page.click('[data-testid=admin-create]');
+  await page.waitForSelector('[data-testid=admin-confirm]');
+  await a11y(page, '14-admin-confirm');
+  await page.click('[data-testid=admin-confirm-ok]');
+  await page.locator('[data-testid=admin-outcome]', { hasText: '등록했습니다' }).waitFor();
+  // The same userId again: 409 USER_ALREADY_EXISTS, in Korean.
+  await page.click('[data-testid=admin-create]');
+  await page.click('[data-testid=admin-confirm-ok]');
+  await page.locator('[data-testid=admin-outcome]', { hasText: '이미 있는 아이디' }).waitFor();
+  assert((await page.textContent('[data-testid=admin-error-code]')) === 'USER_ALREADY_EXISTS', 'error code shown');
+  await shot(page, '14-admin-users-error');
+  // Five wrong passwords lock the new account.
+  for (let i = 0; i < 5; i++) await api('POST', '/api/v1/auth/login', { body: { userId, password: `wrong-pass-${i}` } });
+  const locked = await api('POST', '/api/v1/auth/login', { body: { userId, password } });
+  assert(locked.status === 423, `locked: HTTP ${locked.status}`);
+  await page.fill('#admin-search', userId);
+  await page.click('[data-testid=admin-find]');
+  await page.waitForSelector('[data-testid=admin-lock-seen]');
+  await shot(page, '14-admin-users-locked');
+  await page.click('[data-testid=admin-unlock]');
+  await page.click('[data-testid=admin-confirm-ok]');
+  await page.locator('[data-testid=admin-outcome]', { hasText: '잠금을 해제' }).waitFor();
+  assert((await page.textContent('[data-testid=admin-user-status]')) === '정상', 'status after unlock');
+  const after = await api('POST', '/api/v1/auth/login', { body: { userId, password } });
+  assert(after.status === 200, `login after unlock: HTTP ${after.status}`);
+  // Permissions: add PRODUCT_CHANGE; the next login carries it.
+  await page.check('#perm-PRODUCT_CHANGE');
+  await page.click('[data-testid=admin-set-permissions]');
+  await page.click('[data-testid=admin-confirm-ok]');
+  await page.locator('[data-testid=admin-outcome]', { hasText: '권한을 바꿨습니다' }).waitFor();
+  await shot(page, '14-admin-users');
+  const relogin = await api('POST', '/api/v1/auth/login', { body: { userId, password } });
+  assert(relogin.json?.data?.user?.permissions?.includes('PRODUCT_CHANGE'), `permissions: ${JSON.stringify(relogin.json?.data?.user)}`);
+  log(`    ${userId}: created, 409 on repeat, locked → unlocked, PRODUCT_CHANGE granted`);
+  await page.context().close();
+  // Not for others.
+  const other = await newPage();
+  await login(other, 'user01');
+  await other.goto(`${stack.gateway}/admin/users`);
+  await other.waitForURL('**/main');
+  await other.locator('[data-testid=no-permission-dialog]').waitFor();
+  await other.context().close();
+});
+
+test('a suspended line cannot start a plan change, and says why', async () => {
+  // user03 may be locked by the login test: the admin API unlocks it first.
+  const admin = await apiLogin('admin');
+  assert((await api('POST', '/api/v1/admin/users/user03/unlock', { token: admin })).status === 200, 'unlock user03');
+  const page = await newPage();
+  await login(page, 'user03');
+  await page.click('[data-testid=card-product]');
+  await page.waitForURL('**/product/menu');
+  await page.waitForSelector('[data-testid=line-status]');
+  assert((await page.textContent('[data-testid=line-status]')) === '이용 정지', 'line status in words');
+  assert(await page.isDisabled('[data-testid=start-change]'), 'change button disabled');
+  assert((await page.getAttribute('[data-testid=start-change]', 'aria-describedby')) === 'change-blocked', 'disabled button names its reason');
+  assert((await page.textContent('[data-testid=change-blocked]')).includes('이용 정지'), 'the reason');
+  await shot(page, '05-product-menu-suspended');
+  await page.context().close();
+}, { skip: SKIP_PRODUCT });
+
+test('the history and admin screens work with only the keyboard', async () => {
+  const page = await newPage();
+  await login(page, 'admin');
+  await tabTo(page, '[data-testid=card-history]');
+  assert(await focusVisible(page), 'visible focus on the history card');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/history/bills');
+  await tabTo(page, '#filter-status');
+  assert(await focusVisible(page), 'visible focus on the status filter');
+  await page.keyboard.press('ArrowDown');
+  assert((await page.inputValue('#filter-status')) === 'COMPLETED', 'arrow key picks a status');
+  await tabTo(page, '[data-testid=filter-apply]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.search.includes('status=COMPLETED'));
+  await tabTo(page, 'nav.tabs a[href="/history/logins"]');
+  assert(await focusVisible(page), 'visible focus on a tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/history/logins');
+  await page.waitForSelector('[data-testid=login-history]');
+  await tabTo(page, 'a[aria-label=홈으로]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/main');
+  await tabTo(page, '[data-testid=card-admin-users]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/admin/users');
+  await tabTo(page, '#admin-search');
+  await page.keyboard.type('user02');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=admin-found]');
+  await tabTo(page, '[data-testid=admin-unlock]');
+  assert(await focusVisible(page), 'visible focus on unlock');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=admin-confirm]');
+  assert(await page.evaluate(() => !!document.activeElement?.closest('[data-testid=admin-confirm]')), 'focus moves into the dialog');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=admin-confirm]', { state: 'detached' });
+  assert(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'admin-unlock'), 'focus returns to the button');
+  await page.context().close();
+});
+
 test('ADMIN operations page charts live traffic, breakers and caches', async () => {
   const page = await newPage();
   await login(page, 'admin');
@@ -480,7 +808,7 @@ async function measure() {
   const walk = (dir) => readdirSync(dir).forEach((f) => {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) walk(p);
-    else if (!f.startsWith('.') && !f.endsWith('.gz')) files.push({ file: p.slice(dist.length + 1), bytes: statSync(p).size, gzip: gzipSync(readFileSync(p)).length });
+    else if (!f.startsWith('.') && !f.endsWith('.gz') && !f.endsWith('.br')) files.push({ file: p.slice(dist.length + 1), bytes: statSync(p).size, gzip: gzipSync(readFileSync(p)).length });
   });
   walk(dist);
   const coldLoad = async (throttled) => {
@@ -562,6 +890,7 @@ async function main() {
   if (!filters.length || filters.includes('perf')) {
     try { await measure(); } catch (error) { log(`warning: measuring failed: ${error}`); }
   }
+  log(`e2e: axe (WCAG 2.1 A/AA) checked ${axeChecked.length} screen states, ${axeChecked.reduce((n, c) => n + c.violations, 0)} violations`);
   log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${SHOTS}`);
   await shutdown(failed ? 1 : 0);
 }

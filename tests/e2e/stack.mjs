@@ -119,7 +119,14 @@ export class Stack {
       PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS: '1500',
       PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS: '1500',
     }), 60)];
-    if (this.has('product-change')) waits.push(this.spawn('product-change', service('product-change'), 60));
+    if (this.has('product-change')) {
+      waits.push(this.spawn('product-change', service('product-change', {
+        // A change KOS does not answer turns PENDING after 1.5 s, and the reconciler settles
+        // it within 1.5 s of KOS answering again (the history test watches one settle).
+        PHONEBILL_KOS_CHANGE_TIMEOUT_MS: '1500',
+        PHONEBILL_PRODUCT_RECONCILE_INTERVAL_MS: '1500',
+      }), 60));
+    }
     await Promise.all(waits);
     await this.spawn('gateway', service('gateway', {
       // Many logins from one address in a few seconds: loosen the login limit only.

@@ -82,6 +82,12 @@ export function describeError(error: unknown): ErrorView {
         hint: '이전 요청이 끝난 뒤 다시 시도해주세요.', retryable: true };
     case 'IDEMPOTENCY_KEY_REUSED':
       return { ...base, title: '중복된 요청입니다', message: server, hint: '처음부터 다시 진행해주세요.', retryable: false };
+    case 'USER_ALREADY_EXISTS':
+      return { ...base, title: '이미 있는 아이디입니다', message: '같은 아이디의 사용자가 이미 등록되어 있습니다.',
+        hint: '다른 아이디를 입력해주세요.', retryable: false };
+    case 'USER_NOT_FOUND':
+      return { ...base, title: '사용자를 찾을 수 없습니다', message: '그런 아이디의 사용자가 없습니다.',
+        hint: '아이디를 확인해주세요.', retryable: false };
     case 'NETWORK_ERROR':
       return { ...base, title: '네트워크 오류', message: server, retryable: true };
     case 'INTERNAL_ERROR':

@@ -126,6 +126,36 @@ TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
   EXPECT_EQ(header(site.serve(gzip_get("/favicon.ico", "gzip")), "Vary"), "");
 }
 
+// A build's <file>.br goes to clients that accept Brotli, before the .gz; a client that
+// refuses br (q=0) or does not name it gets the gzip copy, and a file with only a .gz
+// still gets gzip.
+TEST_F(StaticSiteTest, PrefersPrecompressedBrotliToGzip) {
+  write(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
+  write(root_ / "assets" / "app-4f3a9c1b.js.br", "BR-BYTES");
+  write(root_ / "assets" / "only-5e6f7a8b.css", "body{}");
+  write(root_ / "assets" / "only-5e6f7a8b.css.gz", "GZ-CSS");
+  StaticSite site{root_};
+  auto with_accept = [](std::string path, std::string accept) {
+    auto request = get(std::move(path));
+    request.headers.emplace_back("accept-encoding", std::move(accept));
+    return request;
+  };
+  auto brotli = site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip, deflate, br"));
+  EXPECT_EQ(brotli.body, "BR-BYTES");
+  EXPECT_EQ(header(brotli, "Content-Encoding"), "br");
+  EXPECT_EQ(header(brotli, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(brotli.content_type, "application/javascript; charset=utf-8");
+  auto refused = site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip, br;q=0"));
+  EXPECT_EQ(refused.body, "GZ-BYTES");
+  EXPECT_EQ(header(refused, "Content-Encoding"), "gzip");
+  EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip")).body, "GZ-BYTES");
+  EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "br")).body, "BR-BYTES");
+  EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "identity")).body, "console.log(1)");
+  auto only_gzip = site.serve(with_accept("/assets/only-5e6f7a8b.css", "br, gzip"));
+  EXPECT_EQ(only_gzip.body, "GZ-CSS");
+  EXPECT_EQ(header(only_gzip, "Content-Encoding"), "gzip");
+}
+
 TEST(StaticAssetTest, AcceptEncodingParsing) {
   EXPECT_TRUE(accepts_gzip("gzip"));
   EXPECT_TRUE(accepts_gzip("deflate, gzip;q=0.8"));
@@ -135,6 +165,10 @@ TEST(StaticAssetTest, AcceptEncodingParsing) {
   EXPECT_FALSE(accepts_gzip("gzip;q=0"));
   EXPECT_FALSE(accepts_gzip("gzip; q=0.000"));
   EXPECT_FALSE(accepts_gzip("x-gzip"));
+  EXPECT_TRUE(accepts_coding("gzip, deflate, br", "br"));
+  EXPECT_TRUE(accepts_coding("*", "br"));
+  EXPECT_FALSE(accepts_coding("gzip, br;q=0", "br"));
+  EXPECT_FALSE(accepts_coding("gzip, brotli", "br"));
 }
 
 // Requests are answered from memory: with the files gone from disk the site still serves

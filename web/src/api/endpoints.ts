@@ -2,9 +2,21 @@
 // docs/openapi.yaml (types.ts); bill and product ones from the SPEC.
 import { request, requestWithStatus } from './client';
 import type {
-  AvailableProducts, BillInquiryResult, BillMenu, ChangeResult, ChangeValidation, OpsStatus,
-  PermissionInfo, ProductMenu, User,
+  AvailableProducts, BillHistoryItem, BillInquiryResult, BillMenu, ChangeResult, ChangeValidation,
+  CreateUserRequest, HistoryQuery, LoginAttempt, OpsStatus, Page, Permission, PermissionInfo,
+  ProductMenu, User,
 } from './types';
+
+/** "?from=…&status=…&page=2" from the set fields of a history query. */
+function query(q: HistoryQuery = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(q)) {
+    if (value !== undefined && value !== '' && value !== null) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+const user = (id: string) => `/api/v1/admin/users/${encodeURIComponent(id)}`;
 
 export const api = {
   me: () => request<User>('GET', '/api/v1/auth/me'),
@@ -26,6 +38,23 @@ export const api = {
       { headers: { 'Idempotency-Key': idempotencyKey } }),
   changeStatus: (requestId: string) =>
     request<ChangeResult>('GET', `/api/v1/products/change/${encodeURIComponent(requestId)}`),
+
+  billHistory: (q: HistoryQuery, signal?: AbortSignal) =>
+    request<Page<BillHistoryItem>>('GET', `/api/v1/bills/history${query(q)}`, undefined, { signal }),
+  billRecord: (requestId: string) =>
+    request<BillHistoryItem>('GET', `/api/v1/bills/inquiry/${encodeURIComponent(requestId)}`),
+  changeHistory: (q: HistoryQuery, signal?: AbortSignal) =>
+    request<Page<ChangeResult>>('GET', `/api/v1/products/history${query(q)}`, undefined, { signal }),
+  loginHistory: (q: HistoryQuery, signal?: AbortSignal) =>
+    request<Page<LoginAttempt>>('GET', `/api/v1/auth/login-history${query({ page: q.page, size: q.size })}`,
+      undefined, { signal }),
+
+  createUser: (body: CreateUserRequest) => request<User>('POST', '/api/v1/admin/users', body),
+  setPermissions: (userId: string, permissions: Permission[]) =>
+    request<User>('PUT', `${user(userId)}/permissions`, { permissions }),
+  unlockUser: (userId: string) => request<User>('POST', `${user(userId)}/unlock`),
+  userLoginHistory: (userId: string, q: HistoryQuery = {}) =>
+    request<Page<LoginAttempt>>('GET', `${user(userId)}/login-history${query({ page: q.page, size: q.size })}`),
 
   opsStatus: (signal?: AbortSignal) =>
     request<OpsStatus>('GET', '/api/v1/ops/status', undefined, { signal }),

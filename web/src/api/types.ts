@@ -32,6 +32,8 @@ export type PermissionInfo = NonNullable<OkData<'/api/v1/auth/permissions', 'get
 export type OpsStatus = OkData<'/api/v1/ops/status', 'get'>;
 export type RouteTraffic = Schemas['RouteTraffic'];
 export type ErrorEnvelope = Schemas['Error'];
+export type LoginAttempt = NonNullable<OkData<'/api/v1/auth/login-history', 'get'>>['items'][number];
+export type CreateUserRequest = Body<'/api/v1/admin/users', 'post'>;
 
 export interface PageInfo {
   number: number;
@@ -165,7 +167,39 @@ export interface ChangeResult {
   checks?: ValidationCheck[];
 }
 
+// ---- history (SPEC §2 pagination) --------------------------------------------------------
+/** One page of a list answer (SPEC §2). */
+export interface Page<T> {
+  items: T[];
+  page: PageInfo;
+}
+
+export interface BillHistoryItem {
+  requestId: string;
+  lineNumber?: string | null;
+  inquiryMonth?: string | null;
+  requestedAt: string;
+  finishedAt?: string;
+  status: 'COMPLETED' | 'FAILED';
+  source?: 'CACHE' | 'KOS' | 'STALE_CACHE' | null;
+  resultCode?: string;
+  resultSummary?: string;
+  /** GET /api/v1/bills/inquiry/{requestId} only */
+  billInfo?: BillInfo;
+}
+
+/** The query of a history list: a Seoul-day period, a status, a page. */
+export interface HistoryQuery {
+  from?: string;
+  to?: string;
+  status?: string;
+  page?: number;
+  size?: number;
+}
+
 export type DocumentChecks = [
+  Assert<Conforms<PageInfo, Schemas['PageInfo']>>,
+  Assert<Conforms<Omit<BillHistoryItem, 'billInfo'>, Omit<Schemas['BillHistoryItem'], 'billInfo'>>>,
   Assert<Conforms<BillMenu, OkData<'/api/v1/bills/menu', 'get'>>>,
   Assert<Conforms<BillInfo, Schemas['BillInfo']>>,
   Assert<Conforms<BillInquiryResult, OkData<'/api/v1/bills/inquiry', 'post'>>>,

@@ -7,6 +7,10 @@ import { Spinner } from '../components/Spinner';
 import { describeError } from '../errors';
 
 const MAX_ATTEMPTS = 5;
+// The server's rules (SPEC §3): the button stays disabled until both fields meet them.
+const USER_ID = /^[A-Za-z0-9_-]{3,20}$/;
+const idProblem = (id: string) => (!id ? '아이디를 입력해주세요.' : USER_ID.test(id) ? '' : '아이디는 영문·숫자 3~20자입니다.');
+const passwordProblem = (pw: string) => (!pw ? '비밀번호를 입력해주세요.' : pw.length < 8 || pw.length > 64 ? '비밀번호는 8~64자입니다.' : '');
 
 interface LoginProblem {
   title: string;
@@ -55,13 +59,13 @@ export function LoginPage() {
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     const id = userId.trim();
-    if (!id) {
-      setFieldError({ userId: '아이디를 입력해주세요.' });
+    if (idProblem(id)) {
+      setFieldError({ userId: idProblem(id) });
       idRef.current?.focus();
       return;
     }
-    if (!password) {
-      setFieldError({ password: '비밀번호를 입력해주세요.' });
+    if (passwordProblem(password)) {
+      setFieldError({ password: passwordProblem(password) });
       pwRef.current?.focus();
       return;
     }
@@ -82,12 +86,16 @@ export function LoginPage() {
     }
   }
 
-  const idInvalid = !!fieldError.userId || (touched.userId && !userId.trim());
-  const pwInvalid = !!fieldError.password || (touched.password && !password);
+  // Messages appear once a field was left (blur) or a submit was tried, and clear as it becomes valid.
+  const idMessage = fieldError.userId ?? (touched.userId ? idProblem(userId.trim()) : '');
+  const pwMessage = fieldError.password ?? (touched.password ? passwordProblem(password) : '');
+  const idInvalid = !!idMessage;
+  const pwInvalid = !!pwMessage;
+  const valid = !idProblem(userId.trim()) && !passwordProblem(password);
 
   return (
     <div className="login-page">
-      <main className="page page-narrow">
+      <main className="page page-narrow" id="main">
         <header className="login-header">
           <div className="logo" aria-hidden="true">📱</div>
           <h1 className="login-title">통신요금 관리</h1>
@@ -111,31 +119,32 @@ export function LoginPage() {
               <label htmlFor="userId">아이디</label>
               <input id="userId" name="userId" ref={idRef} type="text" autoComplete="username"
                 autoCapitalize="none" spellCheck={false} required value={userId}
-                aria-invalid={idInvalid} aria-describedby={fieldError.userId ? 'userId-error' : undefined}
+                aria-invalid={idInvalid} aria-describedby={idMessage ? 'userId-error' : undefined}
                 className={idInvalid ? 'invalid' : undefined}
                 onChange={(e) => { setUserId(e.target.value); setFieldError({}); }}
                 onBlur={() => setTouched((t) => ({ ...t, userId: true }))} />
-              {fieldError.userId && <p id="userId-error" className="field-error">{fieldError.userId}</p>}
+              {idMessage && <p id="userId-error" className="field-error">{idMessage}</p>}
             </div>
             <div className="field">
               <label htmlFor="password">비밀번호</label>
               <input id="password" name="password" ref={pwRef} type="password" autoComplete="current-password"
                 required value={password} aria-invalid={pwInvalid}
-                aria-describedby={fieldError.password ? 'password-error' : undefined}
+                aria-describedby={pwMessage ? 'password-error' : undefined}
                 className={pwInvalid ? 'invalid' : undefined}
                 onChange={(e) => { setPassword(e.target.value); setFieldError({}); }}
                 onBlur={() => setTouched((t) => ({ ...t, password: true }))} />
-              {fieldError.password && <p id="password-error" className="field-error">{fieldError.password}</p>}
+              {pwMessage && <p id="password-error" className="field-error">{pwMessage}</p>}
             </div>
             <div className="checkbox-field">
               <input id="autoLogin" type="checkbox" checked={autoLogin} onChange={(e) => setAutoLogin(e.target.checked)} />
               <label htmlFor="autoLogin">자동 로그인</label>
             </div>
-            <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy || locked}
-              aria-busy={busy}>
+            <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy || locked || !valid}
+              aria-busy={busy} aria-describedby={valid || busy || locked ? undefined : 'login-help'}>
               {busy ? <><Spinner /> 로그인 중…</> : '로그인'}
             </button>
           </form>
+          {!valid && !busy && !locked && <p id="login-help" className="field-help" data-testid="login-help">아이디와 비밀번호를 입력하면 로그인할 수 있습니다.</p>}
           <p className="demo-hint">데모 계정: user01 / Passw0rd!01</p>
         </section>
       </main>

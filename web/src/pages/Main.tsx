@@ -7,7 +7,7 @@ import { hasPermission, useSession } from '../auth/useSession';
 import { Modal } from '../components/Modal';
 import { Skeleton } from '../components/Skeleton';
 import { describeError } from '../errors';
-import { formatLine, formatMonthly } from '../format';
+import { formatLine, formatMonth, formatMonthly } from '../format';
 
 interface ServiceCard {
   permission: Permission;
@@ -39,13 +39,31 @@ export function MainPage() {
   const [productError, setProductError] = useState<string>('');
   const canChange = hasPermission(user?.permissions, 'PRODUCT_CHANGE');
 
+  const canInquire = hasPermission(user?.permissions, 'BILL_INQUIRY');
+  // Without PRODUCT_CHANGE the product API is closed; the plan of the latest bill the user
+  // looked at is the best the API offers (labelled as such).
+  const [billPlan, setBillPlan] = useState<{ name: string; month: string } | null>(null);
+
   const loadProduct = useCallback(() => {
-    if (!canChange) { setProductState('none'); return; }
+    if (!canChange && !canInquire) { setProductState('none'); return; }
     setProductState('loading');
-    api.productMenu()
-      .then((menu) => { setProduct(menu); setProductState('idle'); })
+    if (canChange) {
+      api.productMenu()
+        .then((menu) => { setProduct(menu); setProductState('idle'); })
+        .catch((error) => { setProductError(describeError(error).title); setProductState('error'); });
+      return;
+    }
+    api.billHistory({ status: 'COMPLETED', size: 1 })
+      .then(async (list) => {
+        const latest = list.items[0];
+        if (!latest) { setProductState('none'); return; }
+        const record = await api.billRecord(latest.requestId);
+        if (!record.billInfo?.productName) { setProductState('none'); return; }
+        setBillPlan({ name: record.billInfo.productName, month: record.billInfo.billingMonth });
+        setProductState('idle');
+      })
       .catch((error) => { setProductError(describeError(error).title); setProductState('error'); });
-  }, [canChange]);
+  }, [canChange, canInquire]);
 
   useEffect(() => {
     loadProduct();
@@ -79,7 +97,7 @@ export function MainPage() {
           </button>
         </div>
       </header>
-      <main className="page page-wide" id="main">
+      <main className="page page-main" id="main">
         <section className="card welcome" aria-labelledby="welcome-title">
           <h1 id="welcome-title" className="welcome-title">안녕하세요!</h1>
           <p className="welcome-text"><strong data-testid="user-name">{user.userName ?? user.userId}</strong>님, 환영합니다.</p>
@@ -98,7 +116,15 @@ export function MainPage() {
                     <span className="muted">{formatMonthly(product.currentProduct.monthlyFee)}</span>
                   </>
                 )}
-                {productState === 'none' && <span className="muted">요금 조회에서 확인할 수 있습니다</span>}
+                {productState === 'idle' && billPlan && (
+                  <>
+                    <span className="product-name">{billPlan.name}</span>{' '}
+                    <span className="muted small">({formatMonth(billPlan.month)} 청구서 기준)</span>
+                  </>
+                )}
+                {productState === 'none' && (
+                  <span className="muted">{canInquire ? '요금을 조회하면 여기에 표시됩니다' : '고객센터(1588-0000)에서 확인할 수 있습니다'}</span>
+                )}
                 {productState === 'error' && (
                   <span className="muted">
                     {productError} <button type="button" className="link-btn" onClick={loadProduct}>다시 불러오기</button>
@@ -127,11 +153,24 @@ export function MainPage() {
                 </button>
               );
             })}
+            <button type="button" className="service-card" data-testid="card-history"
+              onClick={() => navigate(canInquire ? '/history/bills' : canChange ? '/history/changes' : '/history/logins')}>
+              <span className="service-icon" aria-hidden="true">🗂️</span>
+              <span className="service-title">이용 내역</span>
+              <span className="service-text">요금 조회·상품 변경 내역과 로그인 기록을 확인하세요</span>
+            </button>
             {isAdmin && (
               <button type="button" className="service-card" data-testid="card-ops" onClick={() => navigate('/ops')}>
                 <span className="service-icon" aria-hidden="true">📈</span>
                 <span className="service-title">운영 현황</span>
                 <span className="service-text">트래픽, 지연 시간, 서킷 브레이커, 캐시 적중률</span>
+              </button>
+            )}
+            {isAdmin && (
+              <button type="button" className="service-card" data-testid="card-admin-users" onClick={() => navigate('/admin/users')}>
+                <span className="service-icon" aria-hidden="true">👥</span>
+                <span className="service-title">사용자 관리</span>
+                <span className="service-text">사용자 찾기·등록, 권한 설정, 잠금 해제</span>
               </button>
             )}
           </div>

@@ -107,7 +107,7 @@ export default function OpsPage() {
   const gatewayBreakers = (status?.circuitBreakers ?? []).filter((b) => b.service === 'gateway');
 
   return (
-    <div className="app-shell">
+    <div className="app-shell shell-dashboard">
       <Header title="운영 현황" back="/main" crumbs={[{ label: '홈', to: '/main' }, { label: '운영 현황' }]} />
       <main className="page page-dashboard" id="main">
         <div className="ops-toolbar">

@@ -10,6 +10,8 @@ import { CardSkeleton } from '../components/Skeleton';
 import { clearFlow, writeFlow } from '../flow';
 import { formatLine, formatMonthly } from '../format';
 
+const LINE_STATUS: Record<string, string> = { ACTIVE: '정상', SUSPENDED: '이용 정지', TERMINATED: '해지' };
+
 /** SCR-005 상품 변경 메뉴 */
 export function ProductMenuPage() {
   const navigate = useNavigate();
@@ -34,7 +36,9 @@ export function ProductMenuPage() {
     return () => document.removeEventListener('keydown', onKey);
   }, [navigate]);
 
-  const suspended = menu?.customer.lineStatus && menu.customer.lineStatus !== 'ACTIVE';
+  // A suspended line (이용 정지) may come back; a terminated one (해지) will not: both block a change.
+  const lineStatus = menu?.customer.lineStatus;
+  const blocked = lineStatus === 'SUSPENDED' || lineStatus === 'TERMINATED';
 
   return (
     <div className="app-shell">
@@ -51,11 +55,20 @@ export function ProductMenuPage() {
                 <div className="row"><dt>고객ID</dt><dd>{menu.customer.customerId}</dd></div>
                 {menu.customer.customerName && <div className="row"><dt>고객명</dt><dd>{menu.customer.customerName}</dd></div>}
                 {menu.customer.lineStatus && (
-                  <div className="row"><dt>회선 상태</dt><dd>{menu.customer.lineStatus === 'ACTIVE' ? '정상' : '이용 정지'}</dd></div>
+                  <div className="row"><dt>회선 상태</dt><dd data-testid="line-status">{LINE_STATUS[menu.customer.lineStatus] ?? menu.customer.lineStatus}</dd></div>
                 )}
               </dl>
             </section>
-            {suspended && <Alert kind="warning" title="이용이 정지된 회선입니다">정지된 회선은 상품을 변경할 수 없습니다. 고객센터(1588-0000)로 문의해주세요.</Alert>}
+            {lineStatus === 'SUSPENDED' && (
+              <Alert kind="warning" title="이용이 정지된 회선입니다" id="change-blocked" testId="change-blocked">
+                이용 정지 중에는 상품을 변경할 수 없습니다. 정지를 풀려면 고객센터(1588-0000)로 문의해주세요.
+              </Alert>
+            )}
+            {lineStatus === 'TERMINATED' && (
+              <Alert kind="error" title="해지된 회선입니다" id="change-blocked" testId="change-blocked">
+                해지된 회선은 상품을 변경할 수 없습니다. 새로 가입하려면 고객센터(1588-0000)로 문의해주세요.
+              </Alert>
+            )}
             <section className="card product-current" aria-labelledby="current-title">
               <h2 id="current-title" className="card-label">현재 이용 중인 상품</h2>
               <p className="product-title"><span aria-hidden="true">📱 </span><span data-testid="menu-current-product">{menu.currentProduct.productName}</span></p>
@@ -74,7 +87,8 @@ export function ProductMenuPage() {
             </section>
             <div className="button-row">
               <button type="button" className="btn btn-secondary" onClick={() => navigate('/main')}>취소</button>
-              <button type="button" className="btn btn-primary" data-testid="start-change"
+              <button type="button" className="btn btn-primary" data-testid="start-change" disabled={blocked}
+                aria-describedby={blocked ? 'change-blocked' : undefined}
                 onClick={() => navigate('/product/change')}>상품 변경하기</button>
             </div>
           </>

@@ -110,6 +110,7 @@ export function ProductResultPage() {
             </div>
             <div className="button-row">
               <button type="button" className="btn btn-secondary" onClick={() => { clearFlow(); navigate('/bill/menu'); }}>요금 조회</button>
+              <button type="button" className="btn btn-secondary" data-testid="to-change-history" onClick={() => { clearFlow(); navigate('/history/changes'); }}>변경 내역</button>
               <button type="button" className="btn btn-primary" data-testid="result-main" onClick={() => { clearFlow(); navigate('/main'); }}>메인으로</button>
             </div>
           </section>
