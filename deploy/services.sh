@@ -32,11 +32,23 @@ instance_service() {
   if [[ $base != "$1" && -n ${SVC_PORT[$base]:-} ]]; then echo "$base"; else echo "$1"; fi
 }
 # Port of instance i: the service's port (PHONEBILL_<SERVICE>_HTTP_PORT overrides the
-# table) plus 100 per extra instance: auth 8081, 8181, 8281, ...
+# table) plus 100 per extra instance: auth 8081, 8181, 8281, ... Behind the balancer
+# (deploy/balancer.sh), which takes the service's port, one step further: the gateways
+# of --instances 2 listen on 8180 and 8280.
 instance_port() {
-  local var
+  local var step=$(($2 - 1))
   var="PHONEBILL_$(upper_name "$1")_HTTP_PORT"
-  echo $((${!var:-${SVC_PORT[$1]}} + 100 * ($2 - 1)))
+  behind_balancer "$1" && step=$2
+  echo $((${!var:-${SVC_PORT[$1]}} + 100 * step))
+}
+# The admin (metrics) port of instance i, for services with one (admin_port= in
+# services.conf; PHONEBILL_<SERVICE>_ADMIN_PORT overrides): 9080, 9180, 9280, ...
+instance_admin_port() {
+  local var
+  var="PHONEBILL_$(upper_name "$1")_ADMIN_PORT"
+  local base=${!var:-${SERVICE_FACTS[$1.admin_port]:-}}
+  [[ -n $base ]] || return 0
+  echo $((base + 100 * ($2 - 1)))
 }
 # Comma-separated base URLs of every instance of a service.
 service_urls() {
@@ -59,9 +71,16 @@ build_service_env() {
     "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     "SECRETS_DIR=$SECRETS_DIR"
     "CUSTOMERS=$CUSTOMERS"
-    "ADMIN_PORT=${PHONEBILL_GATEWAY_ADMIN_PORT:-9080}"
+    "ADMIN_PORT=$(instance_admin_port "$name" "$i")"
     "WEB_DIR=${PHONEBILL_WEB_DIR:-$ROOT/web/dist}"
   )
+  # The balancer in front passes the client address: its PROXY header is believed from
+  # loopback only. An operator's own list (PHONEBILL_TRUSTED_PROXIES) wins.
+  if [[ -n ${PHONEBILL_TRUSTED_PROXIES:-} ]]; then
+    wiring+=("TRUSTED_PROXIES=$PHONEBILL_TRUSTED_PROXIES")
+  elif behind_balancer "$name"; then
+    wiring+=("TRUSTED_PROXIES=127.0.0.1/32")
+  fi
   local db=${SVC_DB[$name]}
   if [[ $db != - ]]; then
     wiring+=("DATABASE_URL=postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@127.0.0.1:$PG_PORT/$db")

@@ -174,7 +174,7 @@ run_shellcheck() {
     return 0
   fi
   step "Linting the shell scripts (shellcheck)"
-  local -a scripts=("$ROOT/phonebill" "$ROOT"/deploy/*.sh "$ROOT"/bench/*.sh)
+  local -a scripts=("$ROOT/phonebill" "$ROOT"/deploy/*.sh "$ROOT"/bench/*.sh "$ROOT"/tests/scale/*.sh)
   if shellcheck --external-sources --source-path=SCRIPTDIR --severity=warning "${scripts[@]}"; then
     TESTS_PASSED=$((TESTS_PASSED + 1))
   else

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "http/trusted_proxies.hpp"
+
 namespace phonebill::gateway {
 
 bool is_hop_by_hop(std::string_view name) {
@@ -43,17 +45,13 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls) {
   if (!request.query.empty()) upstream.target.append("?").append(request.query);
   upstream.body = request.body;
   upstream.headers.reserve(request.headers.size() + 4);
-  std::string_view forwarded_for;
   std::string_view host;
   for (const auto& [name, value] : request.headers) {
     if (name == "content-type") {
       upstream.content_type = value;
       continue;
     }
-    if (name == "x-forwarded-for") {
-      forwarded_for = value;
-      continue;
-    }
+    if (name == "x-forwarded-for") continue;  // rebuilt below
     if (name == "host") host = value;
     if (is_hop_by_hop(name) || is_identity_header(name) || name == "x-request-id" ||
         name == "traceparent" || name == "x-forwarded-proto" || name == "x-forwarded-host")
@@ -62,7 +60,13 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls) {
   }
   upstream.headers.emplace_back("x-request-id", request.request_id);
   upstream.headers.emplace_back("traceparent", request.traceparent);
-  std::string chain{forwarded_for};
+  // What the client claimed (every field; the server already dropped the trusted
+  // proxies' entries, SPEC §4), then the client: upstreams read the rightmost entry.
+  std::string chain;
+  for (auto entry : http::forwarded_for_entries(request.headers)) {
+    if (!chain.empty()) chain.append(", ");
+    chain.append(entry);
+  }
   if (!request.remote_address.empty()) {
     if (!chain.empty()) chain.append(", ");
     chain.append(request.remote_address);

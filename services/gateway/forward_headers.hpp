@@ -1,7 +1,8 @@
 // What crosses the gateway in each direction (SPEC §4). Towards an upstream: the
 // client's end-to-end headers minus hop-by-hop ones and minus identity headers a client
 // could use to impersonate someone (X-User-*, X-Auth-*, ...), plus our X-Request-Id,
-// traceparent, X-Forwarded-For (the client's list with the peer appended),
+// traceparent, X-Forwarded-For (the client's list with the client appended, without the
+// trusted proxies' entries),
 // X-Forwarded-Proto and X-Forwarded-Host. Back to the client: the upstream's headers
 // minus hop-by-hop ones and those the server writes itself. Pure functions.
 #pragma once

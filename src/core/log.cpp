@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "core/instance.hpp"
 #include "core/seoul_time.hpp"
 
 namespace phonebill::log {
@@ -73,10 +74,12 @@ bool enabled(Level level) { return int(level) >= g_level.load(std::memory_order_
 
 void write(Level level, std::string_view event, boost::json::object fields) {
   boost::json::object line;
-  line.reserve(fields.size() + 4);
+  line.reserve(fields.size() + 5);
   line["time"] = iso8601_utc_millis(std::chrono::system_clock::now());
   line["level"] = level_name(level);
   line["service"] = g_service;
+  // Which copy wrote the line, once several run behind a balancer (PHONEBILL_INSTANCE).
+  line["instance"] = process_instance();
   line["event"] = event;
   for (auto& field : fields) line[field.key()] = std::move(field.value());
   logger()->info(boost::json::serialize(line));

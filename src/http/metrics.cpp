@@ -65,6 +65,15 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
 Metrics::~Metrics() = default;
 
+void Metrics::set_instance(const std::string& service, const std::string& instance) {
+  prometheus::BuildGauge()
+      .Name("phonebill_instance_info")
+      .Help("Which copy of a service this process is (PHONEBILL_INSTANCE); always 1")
+      .Register(*registry_)
+      .Add({{"service", service}, {"service_instance", instance}})
+      .Set(1);
+}
+
 void Metrics::add_route(const std::string& method, const std::string& pattern) {
   auto series = std::make_unique<RouteSeries>();
   series->method = method;

@@ -49,6 +49,12 @@ class Metrics {
   double connections_timed_out(TimeoutPhase phase) const;
   double accept_failures() const;
 
+  // phonebill_instance_info{service, service_instance} 1: which copy this is. One info
+  // series rather than a label on every series (Prometheus practice: constant per-target
+  // facts are joined in with group_left); not named `instance`, which Prometheus sets
+  // itself at scrape time (host:port). Called once by the server.
+  void set_instance(const std::string& service, const std::string& instance);
+
   // Prometheus text exposition format of every registered family.
   std::string render() const;
 

@@ -33,8 +33,10 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/instance.hpp"
 #include "core/log.hpp"
 #include "http/completion_token.hpp"
+#include "http/proxy_protocol.hpp"
 #include "http/request_head.hpp"
 #include "http/trace.hpp"
 
@@ -75,6 +77,9 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
   options.shutdown_grace =
       environment.milliseconds("PHONEBILL_SHUTDOWN_GRACE_MS", options.shutdown_grace);
   options.access_log = environment.boolean("PHONEBILL_ACCESS_LOG", options.access_log);
+  options.instance = instance_name(environment);
+  options.trusted_proxies =
+      TrustedProxies::parse(environment.string("PHONEBILL_TRUSTED_PROXIES", ""));
   return options;
 }
 
@@ -107,7 +112,9 @@ struct Connection {
   asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point deadline;
   beast::flat_buffer buffer;  // unbounded: the parser's header and body limits bound it
-  std::string remote;
+  std::string remote;         // the TCP peer, or the client its PROXY header named
+  bool peer_trusted = false;  // the TCP peer is a trusted proxy
+  bool proxied = false;       // `remote` came from a PROXY header: X-Forwarded-For is moot
   bool open = true;
   bool idle = false;  // waiting for the next request: shutdown may close it
   // What the deadline is waiting for, counted when it passes; nullopt: not worth counting
@@ -118,6 +125,8 @@ struct Connection {
 struct SessionState {
   asio::any_io_executor executor;
   std::string address;               // the peer, for the per-address count
+  bool counted = false;              // counted under `address` (a trusted proxy is not)
+  bool trusted = false;              // the peer is a trusted proxy
   Connection* connection = nullptr;  // touched only on executor
 };
 
@@ -127,6 +136,20 @@ std::size_t default_connection_cap() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 10'000;
   return std::max<std::size_t>(16, std::size_t(limit.rlim_cur) / 2);
+}
+
+// After the client was read from the right of X-Forwarded-For: leaves only the entries left
+// of it, what the client itself claimed, as if it had connected directly (the gateway then
+// appends the client, and upstreams read the rightmost entry as the client).
+void drop_forwarded_hops(HeaderList& headers, std::size_t hops) {
+  auto entries = forwarded_for_entries(headers);
+  std::string kept;
+  for (std::size_t i = 0; i + hops < entries.size(); ++i) {
+    if (!kept.empty()) kept.append(", ");
+    kept.append(entries[i]);
+  }
+  std::erase_if(headers, [](const auto& field) { return field.first == "x-forwarded-for"; });
+  if (!kept.empty()) headers.emplace_back("x-forwarded-for", std::move(kept));
 }
 
 }  // namespace
@@ -148,6 +171,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     error_renderer = [](const Request& request, const ApiError& error) {
       return error_response(request, error);
     };
+    metrics.set_instance(options.service_name, options.instance);
   }
 
   asio::io_context& io;
@@ -222,6 +246,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto state = std::make_shared<SessionState>();
       state->executor = socket.get_executor();
       state->address = socket.remote_endpoint(error).address().to_string();
+      state->trusted = options.trusted_proxies.contains(state->address);
       std::uint64_t id = 0;
       if (auto over = admit(state, id)) {
         metrics.record_connection_rejected(*over);
@@ -232,6 +257,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto executor = socket.get_executor();
       auto connection = std::make_shared<Connection>(std::move(socket));
       connection->remote = state->address;
+      connection->peer_trusted = state->trusted;
       asio::co_spawn(executor, run_session(self, std::move(connection), state),
                      [self, id](std::exception_ptr failure) {
                        if (failure) {
@@ -251,17 +277,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                                           std::uint64_t& id) {
     std::lock_guard lock{sessions_mutex};
     if (sessions.size() >= connection_cap) return Metrics::Rejection::kTotalLimit;
-    auto& from_address = sessions_per_address[state->address];
-    if (options.max_connections_per_address > 0 &&
-        from_address >= options.max_connections_per_address) {
-      if (from_address == 0) sessions_per_address.erase(state->address);
-      return Metrics::Rejection::kPerAddressLimit;
+    if (!state->trusted) {
+      if (!count_address(*state, state->address)) return Metrics::Rejection::kPerAddressLimit;
     }
-    ++from_address;
     id = next_session_id++;
     sessions.emplace(id, state);
     metrics.set_open_connections(sessions.size());
     return std::nullopt;
+  }
+
+  // Counts one more connection from `address` for `state`, unless that is over the cap.
+  // Called with sessions_mutex held.
+  bool count_address(SessionState& state, const std::string& address) {
+    auto& from_address = sessions_per_address[address];
+    if (options.max_connections_per_address > 0 &&
+        from_address >= options.max_connections_per_address) {
+      if (from_address == 0) sessions_per_address.erase(address);
+      return false;
+    }
+    ++from_address;
+    state.address = address;
+    state.counted = true;
+    return true;
+  }
+
+  // A trusted proxy's connection that named its client: that client's connections are
+  // capped as if it had connected itself.
+  bool admit_client(SessionState& state, const std::string& client) {
+    std::lock_guard lock{sessions_mutex};
+    if (state.counted) return true;
+    return count_address(state, client);
   }
 
   void forget(std::uint64_t id) {
@@ -269,13 +314,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto found = sessions.find(id);
     if (found == sessions.end()) return;
     auto counted = sessions_per_address.find(found->second->address);
-    if (counted != sessions_per_address.end() && --counted->second == 0)
+    if (found->second->counted && counted != sessions_per_address.end() && --counted->second == 0)
       sessions_per_address.erase(counted);
     sessions.erase(found);
     metrics.set_open_connections(sessions.size());
   }
 
-  Request make_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
+  Request make_request(bhttp::request<bhttp::string_body>&& message, const Connection& connection) {
     Request request;
     request.method = std::string{message.method_string()};
     auto target = split_target(message.target());
@@ -294,7 +339,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto trace = continue_trace(request.header("traceparent"));
     request.trace_id = std::move(trace.trace_id);
     request.traceparent = std::move(trace.traceparent);
-    request.remote_address = remote;
+    // SPEC §4: a PROXY header's client is final; else a trusted peer's X-Forwarded-For.
+    if (connection.proxied || !connection.peer_trusted) {
+      request.remote_address = connection.remote;
+    } else {
+      auto client = options.trusted_proxies.resolve(connection.remote,
+                                                    forwarded_for_entries(request.headers));
+      request.remote_address = std::move(client.address);
+      if (client.forwarded_hops > 0) drop_forwarded_hops(request.headers, client.forwarded_hops);
+    }
     request.deadline = std::chrono::steady_clock::now() + options.request_deadline;
     return request;
   }
@@ -310,9 +363,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       Readiness result;
       if (readiness) result = co_await readiness();
       if (stopping) result.ready = false;
-      co_return json_response(
-          boost::json::object{{"status", result.ready ? "UP" : "DOWN"}, {"checks", result.checks}},
-          result.ready ? 200 : 503);
+      co_return json_response(boost::json::object{{"status", result.ready ? "UP" : "DOWN"},
+                                                  {"instance", options.instance},
+                                                  {"checks", result.checks}},
+                              result.ready ? 200 : 503);
     }
     if (request.path == "/metrics" && options.expose_metrics) {
       request.route = "/metrics";
@@ -514,6 +568,60 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
+  // Before the first request: a PROXY protocol v2 header, if the connection starts with
+  // one (SPEC §4). From a trusted proxy it names the client (or, LOCAL, the proxy
+  // itself); from anyone else, or malformed, the connection closes without an answer.
+  // Whatever else arrived stays in the buffer for the HTTP parser (or the TLS handshake).
+  // false: close the connection.
+  asio::awaitable<bool> read_proxy_header(Connection& connection, SessionState& state) {
+    auto& buffer = connection.buffer;
+    std::chrono::steady_clock::time_point head_started{};
+    for (;;) {
+      std::string_view bytes{static_cast<const char*>(buffer.data().data()), buffer.size()};
+      auto header = parse_proxy_header(bytes);
+      if (header.status == ProxyHeaderStatus::kAbsent) co_return true;
+      bool complete = header.status != ProxyHeaderStatus::kIncomplete;
+      if (header.status == ProxyHeaderStatus::kMalformed ||
+          (complete && !connection.peer_trusted)) {
+        log::warn("proxy_header_refused",
+                  {{"remote", connection.remote},
+                   {"reason", connection.peer_trusted ? "malformed" : "untrusted_peer"}});
+        co_return false;
+      }
+      if (complete) {
+        buffer.consume(header.size);
+        if (header.status == ProxyHeaderStatus::kProxied) {
+          if (!admit_client(state, header.source_address)) {
+            metrics.record_connection_rejected(Metrics::Rejection::kPerAddressLimit);
+            co_return false;
+          }
+          connection.remote = std::move(header.source_address);
+          connection.proxied = true;
+        }
+        co_return true;
+      }
+      // Nothing yet: the keep-alive wait (a proxy may open connections ahead of need);
+      // part of a header: the head's timeout from its first byte.
+      auto now = std::chrono::steady_clock::now();
+      bool idle = buffer.size() == 0;
+      if (idle && stopping) co_return false;
+      if (idle) {
+        connection.phase = Metrics::TimeoutPhase::kIdle;
+        connection.deadline = now + options.idle_timeout;
+      } else {
+        if (head_started == std::chrono::steady_clock::time_point{}) head_started = now;
+        connection.phase = Metrics::TimeoutPhase::kHead;
+        connection.deadline = head_started + options.header_timeout;
+      }
+      connection.idle = idle;
+      auto [error, got] = co_await connection.socket.async_read_some(
+          buffer.prepare(std::max<std::size_t>(8192, header.size - buffer.size())), kUseTuple);
+      connection.idle = false;
+      if (error) co_return false;
+      buffer.commit(got);
+    }
+  }
+
   // Closes the socket once its deadline has passed. The session only moves the
   // deadline (a clock read), so the hot path never arms or cancels a timer.
   asio::awaitable<void> watch(std::shared_ptr<Connection> connection) {
@@ -537,22 +645,26 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     state->connection = connection.get();
     connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
     asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
-    if (tls_context) {
+    bool go_on = co_await read_proxy_header(*connection, *state);
+    if (go_on && tls_context) {
       // The handshake must finish within the header timeout, like a request's headers.
       connection->phase = Metrics::TimeoutPhase::kHead;
       connection->deadline = std::chrono::steady_clock::now() + options.header_timeout;
       connection->tls =
           std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
-      auto [error] =
-          co_await connection->tls->async_handshake(asio::ssl::stream_base::server, kUseTuple);
-      if (error) {
-        state->connection = nullptr;
-        connection->open = false;
-        connection->watchdog.cancel();
-        connection->socket.close(ignored);
-        co_return;
-      }
+      // The bytes read while looking for a PROXY header start the handshake.
+      auto [error, used] = co_await connection->tls->async_handshake(
+          asio::ssl::stream_base::server, connection->buffer.data(), kUseTuple);
+      connection->buffer.consume(used);
+      go_on = !error && connection->buffer.size() == 0;
       connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+    }
+    if (!go_on) {
+      state->connection = nullptr;
+      connection->open = false;
+      connection->watchdog.cancel();
+      connection->socket.close(ignored);
+      co_return;
     }
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -570,7 +682,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto started = std::chrono::steady_clock::now();
       auto message = parser.release();
       bool keep_alive = message.keep_alive();
-      auto request = make_request(std::move(message), connection->remote);
+      auto request = make_request(std::move(message), *connection);
       // The handler's own deadline bounds its waits; the watchdog only backs it up.
       connection->phase = Metrics::TimeoutPhase::kResponse;
       connection->deadline = request.deadline + options.header_timeout;

@@ -9,6 +9,7 @@
 
 #include "core/config.hpp"
 #include "http/request.hpp"
+#include "http/trusted_proxies.hpp"
 
 namespace phonebill::http {
 
@@ -17,6 +18,8 @@ inline constexpr std::size_t kGatewayConnectionsPerAddress = 512;
 
 struct ServerOptions {
   std::string service_name = "phonebill";
+  // Which copy of the service this is (PHONEBILL_INSTANCE): on /readyz and in metrics.
+  std::string instance = "local";
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (tests); listen() returns the real one
   int io_threads = 2;
@@ -44,6 +47,10 @@ struct ServerOptions {
   // Added to every response this server writes, errors and built-ins included (the
   // gateway's security headers). Rendered once at construction.
   HeaderList response_headers;
+  // Peers whose PROXY protocol v2 header or X-Forwarded-For names the client (SPEC §4,
+  // PHONEBILL_TRUSTED_PROXIES); empty: the TCP peer is the client. A trusted peer is not
+  // held to max_connections_per_address: its PROXY header's client is, once read.
+  TrustedProxies trusted_proxies;
   // TLS termination: PEM certificate chain and private key; both empty: plain HTTP.
   std::string tls_certificate_file;
   std::string tls_private_key_file;

@@ -73,6 +73,16 @@ TEST(ForwardHeadersTest, AddsTracingAndForwardedHeaders) {
   EXPECT_EQ(values(upstream.headers, "x-forwarded-host"), std::vector<std::string>{"gw.example"});
 }
 
+// Every X-Forwarded-For field counts, in order, and the client comes last: upstreams read
+// the rightmost entry as the client.
+TEST(ForwardHeadersTest, JoinsEveryForwardedForFieldAndAppendsTheClient) {
+  auto request = client_request();
+  request.headers.emplace_back("x-forwarded-for", "198.51.100.7, 203.0.113.1");
+  auto upstream = upstream_request(request, false);
+  EXPECT_EQ(values(upstream.headers, "x-forwarded-for"),
+            std::vector<std::string>{"192.0.2.1, 198.51.100.7, 203.0.113.1, 10.0.0.7"});
+}
+
 // Identity header recognition covers prefixes, not only exact names.
 TEST(ForwardHeadersTest, IdentityHeaderNames) {
   EXPECT_TRUE(is_identity_header("x-user-anything"));
