@@ -1,10 +1,12 @@
 // product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
 // only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
-// resilience, client → cache, store → service, reconciler → routes → server.
+// resilience (with the fleet's KOS budget in Redis), client → cache, store → service,
+// reconciler → routes → server.
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
 
+#include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
@@ -53,6 +55,8 @@ int main() {
 
   kos::HttpKosTransport kos_http{io, config.kos, clock};
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
+  cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
+  kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
   RedisProductCache product_cache{redis, config.cache, clock};
   ProductService service{kos, product_cache, store, clock, config.idempotency_ttl};
