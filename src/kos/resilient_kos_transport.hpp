@@ -47,7 +47,7 @@ struct KosResilienceOptions {
   // was sent, and its retries (same requestId) are not refused either.
   std::map<KosOperation, int> budget_per_second;
   // Each Redis command of the budget and of the coalescing lock ends by this.
-  std::chrono::milliseconds fleet_redis_timeout{100};
+  std::chrono::milliseconds fleet_redis_timeout{250};  // as the bill cache's
   // Cross-instance coalescing of cache misses (used by the services' cached reads).
   resilience::FleetCoalescingOptions coalescing;
 
