@@ -52,14 +52,8 @@ std::optional<BillingMonth> validate_month(const std::optional<std::string>& inp
 // New request ids (the inquiry's requestId, KOS's requestId of a menu call).
 using RequestIdSource = std::function<std::string()>;
 
-// Cross-instance coalescing of bill misses (SPEC §7). Without a lock, misses coalesce
-// inside this process only.
-struct FleetCoalescing {
-  resilience::FillLock* lock = nullptr;  // must outlive the service
-  resilience::FleetCoalescingOptions options;
-  resilience::Pause pause;    // waits between looks at the cache (empty: a real timer)
-  resilience::SteadyNow now;  // empty: the service's clock
-};
+// Cross-instance coalescing of bill misses (SPEC §7).
+using resilience::FleetCoalescing;
 
 class BillService {
  public:

@@ -8,7 +8,7 @@
 // direct fetch: Redis never fails a request. Polling, not pub/sub: no per-key
 // subscription state, a dead holder is handled by the same loop, and the in-process
 // single flight in front of it means one poller per key per process. Entry points:
-// FleetCoalescingOptions, FleetRole, coalesce_across_fleet.
+// FleetCoalescingOptions, FleetCoalescing, FleetRole, coalesce_across_fleet.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -41,6 +41,15 @@ struct FleetCoalescingOptions {
   static FleetCoalescingOptions from_environment(const Environment& environment,
                                                  const std::string& prefix,
                                                  FleetCoalescingOptions defaults);
+};
+
+// What a service needs to coalesce its misses across instances. Without a lock, misses
+// coalesce inside the process only.
+struct FleetCoalescing {
+  FillLock* lock = nullptr;  // must outlive the service
+  FleetCoalescingOptions options;
+  Pause pause;    // waits between looks at the cache (empty: the service's real timer)
+  SteadyNow now;  // empty: the service's clock
 };
 
 // What one caller did.
