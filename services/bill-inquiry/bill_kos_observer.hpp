@@ -19,6 +19,12 @@ class BillKosObserver final : public kos::KosObserver {
   void on_refused(kos::KosOperation operation, kos::KosFailureKind kind) override {
     kos_metrics_.on_refused(operation, kind);
   }
+  void on_budget(kos::KosOperation operation, resilience::BudgetVerdict verdict) override {
+    kos_metrics_.on_budget(operation, verdict);
+  }
+  void on_coalesced(kos::KosOperation operation, resilience::FleetRole role) override {
+    kos_metrics_.on_coalesced(operation, role);
+  }
   void on_transition(kos::KosOperation operation,
                      const resilience::BreakerTransition& transition) override {
     kos_metrics_.on_transition(operation, transition);

@@ -1,20 +1,28 @@
 // BillService's inquiry (see bill_service.hpp): validate → ownership → cache (fresh:
-// CACHE) → one coalesced KOS call (ok: KOS, cached) → on KOS failure the stale copy
-// (STALE_CACHE) or the KOS refusal → history committed → answer.
+// CACHE) → one coalesced KOS call per key in this process, and per key in the fleet
+// through the fill lock (ok: KOS, cached; another instance's fill: CACHE) → on KOS
+// failure the stale copy (STALE_CACHE) or the KOS refusal → history committed → answer.
 #include "bill_service.hpp"
 
 #include "bill_metrics.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
+#include "http/sleep.hpp"
 #include "kos/kos_refusal.hpp"
+#include "kos/resilient_kos_transport.hpp"
 #include "kos_codes.hpp"
 #include "resilience/single_flight.hpp"
 
 namespace phonebill::bill {
 
+struct BillService::Fetched {
+  kos::KosReply<kos::Bill> reply;    // KOS's answer (unset when `filled` is)
+  std::optional<CachedBill> filled;  // the fresh copy another instance's call cached
+};
+
 struct BillService::Flights {
-  resilience::SingleFlight<kos::KosReply<kos::Bill>> bills;
+  resilience::SingleFlight<Fetched> bills;
 };
 
 std::optional<BillingMonth> validate_month(const std::optional<std::string>& input,
@@ -37,14 +45,20 @@ std::optional<BillingMonth> validate_month(const std::optional<std::string>& inp
 }
 
 BillService::BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer,
-                         HistoryStore& store, const Clock& clock, RequestIdSource new_request_id)
+                         HistoryStore& store, const Clock& clock, RequestIdSource new_request_id,
+                         FleetCoalescing fleet)
     : kos_(kos),
       cache_(cache),
       writer_(writer),
       store_(store),
       clock_(clock),
       new_request_id_(std::move(new_request_id)),
-      flights_(std::make_unique<Flights>()) {}
+      fleet_(std::move(fleet)),
+      flights_(std::make_unique<Flights>()) {
+  if (!fleet_.pause)
+    fleet_.pause = [](std::chrono::milliseconds delay) { return http::sleep_for(delay); };
+  if (!fleet_.now) fleet_.now = [this] { return clock_.steady_now(); };
+}
 
 BillService::~BillService() = default;
 
@@ -119,13 +133,15 @@ boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_in
 boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_from_kos(
     const Target& target, std::optional<CachedBill> stale, const RequestInfo& info,
     HistoryEntry& entry) {
-  // Concurrent misses of one line and month share one KOS call (SPEC §5); only the
-  // caller that made it records its attempts.
+  // Concurrent misses of one line and month share one KOS call (SPEC §5), in this
+  // process and across the fleet; only the caller that made it records its attempts.
   auto request_id = entry.request_id;
   auto key = bill_key(target.line_number, target.month);
-  auto flight =
-      co_await flights_->bills.run(key, [&]() { return fetch_bill(target, request_id, info); });
-  const auto& reply = *flight.value;
+  auto flight = co_await flights_->bills.run(
+      key, [&]() { return fetch_across_fleet(target, request_id, info); });
+  if (const auto& filled = flight.value->filled)
+    co_return answered(entry, filled->bill, BillSource::kCache, filled->cached_at);
+  const auto& reply = flight.value->reply;
   if (flight.leader) {
     for (const auto& attempt : reply.attempts)
       entry.kos_calls.push_back(KosCallRecord{kos::KosOperation::kBillInquiry, attempt});
@@ -138,6 +154,37 @@ boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_fr
                                    {"failure", kos::to_string(reply.failure->kind)},
                                    {"line", masked_line_number(target.line_number)}});
   co_return kos::kos_refusal<BillStatus>(*reply.failure);
+}
+
+boost::asio::awaitable<BillService::Fetched> BillService::fetch_across_fleet(Target target,
+                                                                             std::string request_id,
+                                                                             RequestInfo info) {
+  // (A co_await inside a braced initialiser is miscompiled by g++ 12: await first.)
+  auto fetch = [&]() -> boost::asio::awaitable<Fetched> {
+    Fetched fetched;
+    fetched.reply = co_await fetch_bill(target, request_id, info);
+    co_return fetched;
+  };
+  if (fleet_.lock == nullptr) co_return co_await fetch();
+  auto probe = [&]() -> boost::asio::awaitable<std::optional<Fetched>> {
+    auto read = co_await cache_.load(target.line_number, target.month);
+    if (!read.copy || !read.copy->fresh) co_return std::nullopt;
+    Fetched filled;
+    filled.filled = std::move(read.copy);
+    co_return filled;
+  };
+  auto outcome = co_await resilience::coalesce_across_fleet<Fetched>(
+      *fleet_.lock, fleet_.options, bill_key(target.line_number, target.month), info.deadline,
+      fetch, probe, fleet_.pause, fleet_.now);
+  if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kBillInquiry, outcome.role);
+  if (outcome.value) co_return std::move(*outcome.value);
+  // Another instance held the key until our deadline: as if KOS had not answered in time.
+  Fetched timed_out;
+  timed_out.reply.failure =
+      kos::KosFailure{kos::KosFailureKind::kTimeout,
+                      "another instance's KOS call did not fill the cache in time",
+                      {}};
+  co_return timed_out;
 }
 
 boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(Target target,

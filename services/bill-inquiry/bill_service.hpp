@@ -1,5 +1,6 @@
 // bill-inquiry's domain (SPEC §5): menu, inquiry (validation, line ownership from the
-// token, cache-aside with stale serving and coalescing, KOS code mapping), inquiry by
+// token, cache-aside with stale serving and coalescing — in this process by a single
+// flight, across instances by a fill lock — KOS code mapping), inquiry by
 // id and history. Answers plain values or a BillStatus refusal; no HTTP, no JSON. Every
 // inquiry's history (request + KOS calls) is committed through the HistoryWriter before
 // the answer is returned. I/O enters through KosClient, BillCache, HistoryWriter,
@@ -22,7 +23,12 @@
 #include "history_store.hpp"
 #include "history_writer.hpp"
 #include "kos/kos_client.hpp"
+#include "resilience/fleet_coalescing.hpp"
 #include "security/access_token.hpp"
+
+namespace phonebill::kos {
+class KosObserver;
+}
 
 namespace phonebill::bill {
 
@@ -46,13 +52,20 @@ std::optional<BillingMonth> validate_month(const std::optional<std::string>& inp
 // New request ids (the inquiry's requestId, KOS's requestId of a menu call).
 using RequestIdSource = std::function<std::string()>;
 
+// Cross-instance coalescing of bill misses (SPEC §7).
+using resilience::FleetCoalescing;
+
 class BillService {
  public:
   // All references must outlive the service. `metrics` may be set later (set_metrics).
   BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& writer, HistoryStore& store,
-              const Clock& clock, RequestIdSource new_request_id);
+              const Clock& clock, RequestIdSource new_request_id, FleetCoalescing fleet = {});
   ~BillService();
-  void set_metrics(BillMetrics* metrics) { metrics_ = metrics; }
+  // `kos_observer` is told what each coalesced miss did (kos_coalesced_total).
+  void set_metrics(BillMetrics* metrics, kos::KosObserver* kos_observer = nullptr) {
+    metrics_ = metrics;
+    kos_observer_ = kos_observer;
+  }
 
   boost::asio::awaitable<Result<BillMenu, BillStatus>> menu(security::VerifiedToken caller,
                                                             RequestInfo info);
@@ -71,6 +84,7 @@ class BillService {
     BillingMonth month;
   };
   struct Flights;  // the coalescing of concurrent misses (resilience::SingleFlight)
+  struct Fetched;  // KOS's answer, or another instance's fill found in the cache
 
   Result<Target, BillStatus> inquiry_target(const security::VerifiedToken& caller,
                                             const InquiryInput& input) const;
@@ -80,6 +94,8 @@ class BillService {
   boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> answer_from_kos(
       const Target& target, std::optional<CachedBill> stale, const RequestInfo& info,
       HistoryEntry& entry);
+  boost::asio::awaitable<Fetched> fetch_across_fleet(Target target, std::string request_id,
+                                                     RequestInfo info);
   boost::asio::awaitable<kos::KosReply<kos::Bill>> fetch_bill(Target target, std::string request_id,
                                                               RequestInfo info);
   InquiryAnswer answered(HistoryEntry& entry, const kos::Bill& bill, BillSource source,
@@ -93,7 +109,9 @@ class BillService {
   HistoryStore& store_;
   const Clock& clock_;
   RequestIdSource new_request_id_;
+  FleetCoalescing fleet_;
   BillMetrics* metrics_ = nullptr;
+  kos::KosObserver* kos_observer_ = nullptr;
   std::unique_ptr<Flights> flights_;
 };
 

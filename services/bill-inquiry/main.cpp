@@ -1,6 +1,7 @@
 // bill-inquiry: bill inquiry, its cache and history (SPEC §5). Wiring only:
-// configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience,
-// client → cache, history → service → routes → server (+ metrics, shutdown flush).
+// configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience
+// (with the fleet's KOS budget in Redis), client → cache, history, fill lock → service →
+// routes → server (+ metrics, shutdown flush).
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
@@ -9,12 +10,14 @@
 #include "bill_kos_observer.hpp"
 #include "bill_metrics.hpp"
 #include "bill_service.hpp"
+#include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_fill_lock.hpp"
 #include "core/log.hpp"
-#include "http/server.hpp"
-#include "kos/http_kos_transport.hpp"
 #include "group_commit_writer.hpp"
+#include "http/server.hpp"
 #include "http/trace.hpp"
+#include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
 #include "pg_history_store.hpp"
 #include "redis_bill_cache.hpp"
@@ -78,9 +81,18 @@ int main() {
 
   kos::HttpKosTransport kos_http{io, config.kos, clock};
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
+  cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
+  kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
   RedisBillCache bill_cache{redis, config.cache, clock};
-  BillService service{kos, bill_cache, writer, store, clock, &http::generate_request_id};
+  cache::RedisFillLock fill_lock{redis, config.resilience.fleet_redis_timeout};
+  BillService service{kos,
+                      bill_cache,
+                      writer,
+                      store,
+                      clock,
+                      &http::generate_request_id,
+                      FleetCoalescing{&fill_lock, config.resilience.coalescing, {}, {}}};
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
@@ -90,7 +102,7 @@ int main() {
       {KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry}};
   BillKosObserver kos_observer{kos_metrics, metrics};
   kos_resilient.set_observer(&kos_observer);
-  service.set_metrics(&metrics);
+  service.set_metrics(&metrics, &kos_observer);
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     auto counters = writer.counters();
     metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);

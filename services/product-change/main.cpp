@@ -1,11 +1,14 @@
 // product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
 // only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
-// resilience, client → cache, store → service, reconciler → routes → server.
+// resilience (with the fleet's KOS budget in Redis), client → cache, store, fill lock → service,
+// reconciler → routes → server.
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
 
+#include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/redis_fill_lock.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
@@ -53,9 +56,18 @@ int main() {
 
   kos::HttpKosTransport kos_http{io, config.kos, clock};
   kos::ResilientKosTransport kos_resilient{kos_http, config.resilience, clock, random};
+  cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
+  kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
   RedisProductCache product_cache{redis, config.cache, clock};
-  ProductService service{kos, product_cache, store, clock, config.idempotency_ttl};
+  cache::RedisFillLock fill_lock{redis, config.resilience.fleet_redis_timeout};
+  ProductService service{
+      kos,
+      product_cache,
+      store,
+      clock,
+      config.idempotency_ttl,
+      resilience::FleetCoalescing{&fill_lock, config.resilience.coalescing, {}, {}}};
   ProductContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
@@ -64,7 +76,7 @@ int main() {
                               {KosOperation::kProductInquiry, KosOperation::kProductList,
                                KosOperation::kProductChange, KosOperation::kOrderLookup}};
   kos_resilient.set_observer(&kos_metrics);
-  service.set_metrics(&metrics);
+  service.set_metrics(&metrics, &kos_metrics);
   Reconciler reconciler{io, store, kos, service, clock, config.reconciler, &metrics};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));

@@ -5,15 +5,40 @@
 #include "change_input.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "http/sleep.hpp"
 #include "kos/kos_refusal.hpp"
+#include "kos/resilient_kos_transport.hpp"
 #include "kos_codes.hpp"
 #include "product_metrics.hpp"
 #include "request_ids.hpp"
+#include "resilience/single_flight.hpp"
 
 namespace phonebill::product {
+struct ProductService::LineFetch {
+  kos::KosReply<kos::ProductInquiryResult> reply;   // KOS's answer (unset when `filled` is)
+  std::optional<kos::ProductInquiryResult> filled;  // cached meanwhile by another instance
+};
+
+struct ProductService::LineFlights {
+  resilience::SingleFlight<LineFetch> lines;
+};
+
 ProductService::ProductService(kos::KosClient& kos, ProductCache& cache, ChangeStore& store,
-                               const Clock& clock, std::chrono::milliseconds idempotency_ttl)
-    : kos_(kos), cache_(cache), store_(store), clock_(clock), idempotency_ttl_(idempotency_ttl) {}
+                               const Clock& clock, std::chrono::milliseconds idempotency_ttl,
+                               resilience::FleetCoalescing fleet)
+    : kos_(kos),
+      cache_(cache),
+      store_(store),
+      clock_(clock),
+      idempotency_ttl_(idempotency_ttl),
+      fleet_(std::move(fleet)),
+      line_flights_(std::make_unique<LineFlights>()) {
+  if (!fleet_.pause)
+    fleet_.pause = [](std::chrono::milliseconds delay) { return http::sleep_for(delay); };
+  if (!fleet_.now) fleet_.now = [this] { return clock_.steady_now(); };
+}
+
+ProductService::~ProductService() = default;
 
 // ---- Shared lookups --------------------------------------------------------------------
 
@@ -24,12 +49,11 @@ ProductService::line_snapshot(std::string line, const RequestInfo& info) {
   if (metrics_) metrics_->cache_lookup("line", lookup);
   if (cached) co_return std::move(*cached);
 
-  kos::ProductInquiryRequest request{line, new_request_id()};
-  auto reply = co_await kos_.inquire_product(request, kos::call_context_for(info));
-  if (reply.ok()) {
-    co_await cache_.store_line(*reply.data);
-    co_return std::move(*reply.data);
-  }
+  // Concurrent misses of one line share one KOS call, in this process and in the fleet.
+  auto flight = co_await line_flights_->lines.run(line, [&]() { return fetch_line(line, info); });
+  if (flight.value->filled) co_return *flight.value->filled;
+  const auto& reply = flight.value->reply;
+  if (reply.ok()) co_return *reply.data;
   if (reply.business_error()) co_return refuse(inquiry_status(reply.code));
   log::warn(
       "kos_product_inquiry_failed",
@@ -38,6 +62,39 @@ ProductService::line_snapshot(std::string line, const RequestInfo& info) {
        {"line", masked_line_number(line)}});
   if (reply.failure) co_return kos::kos_refusal<ProductStatus>(*reply.failure);
   co_return refuse(ProductStatus::kInternal);
+}
+
+boost::asio::awaitable<ProductService::LineFetch> ProductService::fetch_line(std::string line,
+                                                                             RequestInfo info) {
+  // (g++ 12 miscompiles a co_await inside a braced initialiser: await into a variable.)
+  auto fetch = [&]() -> boost::asio::awaitable<LineFetch> {
+    LineFetch fetched;
+    kos::ProductInquiryRequest request{line, new_request_id()};
+    fetched.reply = co_await kos_.inquire_product(request, kos::call_context_for(info));
+    if (fetched.reply.ok()) co_await cache_.store_line(*fetched.reply.data);
+    co_return fetched;
+  };
+  if (fleet_.lock == nullptr) co_return co_await fetch();
+  auto probe = [&]() -> boost::asio::awaitable<std::optional<LineFetch>> {
+    CacheLookup lookup = CacheLookup::kMiss;
+    auto cached = co_await cache_.load_line(line, lookup);
+    if (!cached) co_return std::nullopt;
+    LineFetch filled;
+    filled.filled = std::move(cached);
+    co_return filled;
+  };
+  auto outcome = co_await resilience::coalesce_across_fleet<LineFetch>(
+      *fleet_.lock, fleet_.options, "product:line:" + line, info.deadline, fetch, probe,
+      fleet_.pause, fleet_.now);
+  if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kProductInquiry, outcome.role);
+  if (outcome.value) co_return std::move(*outcome.value);
+  // Another instance held the line until our deadline: as if KOS had not answered in time.
+  LineFetch timed_out;
+  timed_out.reply.failure =
+      kos::KosFailure{kos::KosFailureKind::kTimeout,
+                      "another instance's KOS call did not fill the cache in time",
+                      {}};
+  co_return timed_out;
 }
 
 boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> ProductService::catalogue(

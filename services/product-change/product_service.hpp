@@ -3,6 +3,8 @@
 // before KOS is called, the KOS answer mapped by change_state.hpp, caches invalidated on
 // completion), one change by id, and history. Plain values or a ProductStatus refusal —
 // no HTTP, no JSON: handlers render (handlers/product_answers.cpp, product_views.hpp).
+// A line's customer and plan is read from the cache, else from KOS with concurrent misses
+// coalesced — in this process by a single flight, across instances by a fill lock.
 // I/O enters through KosClient, ProductCache, ChangeStore and the Clock. Entry points:
 // ProductService::menu, available, validate, change, find_change, history,
 // warm_catalogue.
@@ -11,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +27,12 @@
 #include "precheck.hpp"
 #include "product_cache.hpp"
 #include "product_status.hpp"
+#include "resilience/fleet_coalescing.hpp"
 #include "security/access_token.hpp"
+
+namespace phonebill::kos {
+class KosObserver;
+}
 
 namespace phonebill::product {
 
@@ -66,9 +74,15 @@ struct Validation {
 class ProductService {
  public:
   // All references must outlive the service.
+  // `fleet`: cross-instance coalescing of a line's misses (SPEC §7); none by default.
   ProductService(kos::KosClient& kos, ProductCache& cache, ChangeStore& store, const Clock& clock,
-                 std::chrono::milliseconds idempotency_ttl);
-  void set_metrics(ProductMetrics* metrics) { metrics_ = metrics; }
+                 std::chrono::milliseconds idempotency_ttl, resilience::FleetCoalescing fleet = {});
+  ~ProductService();
+  // `kos_observer` is told what each coalesced miss did (kos_coalesced_total).
+  void set_metrics(ProductMetrics* metrics, kos::KosObserver* kos_observer = nullptr) {
+    metrics_ = metrics;
+    kos_observer_ = kos_observer;
+  }
 
   // The caller's customer data and current plan.
   boost::asio::awaitable<Result<kos::ProductInquiryResult, ProductStatus>> menu(
@@ -110,9 +124,14 @@ class ProductService {
   // A record already answering for an Idempotency-Key, or for nothing.
   using Held = Result<std::optional<ChangeRecord>, ProductStatus>;
 
+  struct LineFetch;    // KOS's answer for a line, or another instance's fill
+  struct LineFlights;  // the coalescing of concurrent misses (resilience::SingleFlight)
+
   // The line's customer and plan from the cache, else KOS (then cached).
   boost::asio::awaitable<Result<kos::ProductInquiryResult, ProductStatus>> line_snapshot(
       std::string line, const RequestInfo& info);
+  // One KOS product inquiry for `line` per fleet, or the cache another instance filled.
+  boost::asio::awaitable<LineFetch> fetch_line(std::string line, RequestInfo info);
 
   // The change, step by step (product_change.cpp).
   Result<ChangeRequest, ProductStatus> check_change(const security::VerifiedToken& caller,
@@ -142,7 +161,10 @@ class ProductService {
   ChangeStore& store_;
   const Clock& clock_;
   std::chrono::milliseconds idempotency_ttl_;
+  resilience::FleetCoalescing fleet_;
   ProductMetrics* metrics_ = nullptr;
+  kos::KosObserver* kos_observer_ = nullptr;
+  std::unique_ptr<LineFlights> line_flights_;
 };
 
 }  // namespace phonebill::product

@@ -72,6 +72,8 @@ std::string_view to_string(KosFailureKind kind) {
       return "circuit_open";
     case KosFailureKind::kBulkheadFull:
       return "bulkhead_full";
+    case KosFailureKind::kBudgetExhausted:
+      return "budget_exhausted";
   }
   return "unknown";
 }

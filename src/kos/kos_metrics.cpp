@@ -30,6 +30,14 @@ KosMetrics::KosMetrics(prometheus::Registry& registry,
                    .Name("kos_calls_refused_total")
                    .Help("KOS calls refused before sending")
                    .Register(registry)),
+      budget_(prometheus::BuildCounter()
+                  .Name("kos_budget_total")
+                  .Help("KOS calls through the fleet-wide calls/s budget, by verdict")
+                  .Register(registry)),
+      coalesced_(prometheus::BuildCounter()
+                     .Name("kos_coalesced_total")
+                     .Help("Cache misses coalesced across instances, by what this one did")
+                     .Register(registry)),
       circuit_state_(prometheus::BuildGauge()
                          .Name("kos_circuit_state")
                          .Help("KOS circuit breaker: 0 closed, 1 open, 2 half-open")
@@ -60,6 +68,22 @@ void KosMetrics::on_refused(KosOperation operation, KosFailureKind kind) {
   refused_
       .Add({{"operation", std::string{to_string(operation)}},
             {"reason", std::string{to_string(kind)}}})
+      .Increment();
+}
+
+void KosMetrics::on_budget(KosOperation operation, resilience::BudgetVerdict verdict) {
+  std::lock_guard lock{mutex_};
+  budget_
+      .Add({{"operation", std::string{to_string(operation)}},
+            {"verdict", std::string{resilience::to_string(verdict)}}})
+      .Increment();
+}
+
+void KosMetrics::on_coalesced(KosOperation operation, resilience::FleetRole role) {
+  std::lock_guard lock{mutex_};
+  coalesced_
+      .Add({{"operation", std::string{to_string(operation)}},
+            {"role", std::string{resilience::to_string(role)}}})
       .Increment();
 }
 

@@ -2,7 +2,13 @@
 // (STYLE §12), fed by ResilientKosTransport as its KosObserver:
 //   kos_calls_total{operation, result="0000|1001|...|timeout|transport"}
 //   kos_call_duration_seconds{operation}
-//   kos_calls_refused_total{operation, reason="circuit_open|bulkhead_full"}
+//   kos_calls_refused_total{operation, reason="circuit_open|bulkhead_full|budget_exhausted"}
+//   kos_budget_total{operation, verdict="granted|waited|refused|unchecked"} (calls of an
+//     operation with a fleet budget: within it at once, after waiting for a later window,
+//     refused, or let through unchecked because Redis did not answer)
+//   kos_coalesced_total{operation, role="holder|filled|taken_over|direct|gave_up"} (cache
+//     misses coalesced across instances: made the KOS call, waited and got another
+//     instance's fill, took over a lock freed without a fill, Redis down, deadline first)
 //   kos_circuit_state{operation} (0 closed, 1 open, 2 half-open)
 //   kos_circuit_transitions_total{operation, to}
 // The gateway's ops/status reads the last two. Entry point: KosMetrics.
@@ -32,6 +38,8 @@ class KosMetrics final : public KosObserver {
 
   void on_attempt(KosOperation operation, const KosAttempt& attempt) override;
   void on_refused(KosOperation operation, KosFailureKind kind) override;
+  void on_budget(KosOperation operation, resilience::BudgetVerdict verdict) override;
+  void on_coalesced(KosOperation operation, resilience::FleetRole role) override;
   void on_transition(KosOperation operation,
                      const resilience::BreakerTransition& transition) override;
 
@@ -39,6 +47,8 @@ class KosMetrics final : public KosObserver {
   prometheus::Family<prometheus::Counter>& calls_;
   prometheus::Family<prometheus::Histogram>& durations_;
   prometheus::Family<prometheus::Counter>& refused_;
+  prometheus::Family<prometheus::Counter>& budget_;
+  prometheus::Family<prometheus::Counter>& coalesced_;
   prometheus::Family<prometheus::Gauge>& circuit_state_;
   prometheus::Family<prometheus::Counter>& transitions_;
   std::array<prometheus::Histogram*, std::size(kAllKosOperations)> duration_series_{};

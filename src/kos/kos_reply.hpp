@@ -34,19 +34,20 @@ std::string_view to_string(KosOperation operation);
 bool is_change(KosOperation operation);
 
 enum class KosFailureKind {
-  kTimeout,       // no answer within the deadline
-  kTransport,     // connect failed, reset, 5xx, unparseable answer
-  kSystemError,   // 9999
-  kRejected,      // 9001: our request was malformed
-  kCircuitOpen,   // not sent: the operation's breaker is open
-  kBulkheadFull,  // not sent: too many KOS calls in flight
+  kTimeout,          // no answer within the deadline
+  kTransport,        // connect failed, reset, 5xx, unparseable answer
+  kSystemError,      // 9999
+  kRejected,         // 9001: our request was malformed
+  kCircuitOpen,      // not sent: the operation's breaker is open
+  kBulkheadFull,     // not sent: too many KOS calls in flight
+  kBudgetExhausted,  // not sent: the fleet's calls/s budget had no room before the deadline
 };
 std::string_view to_string(KosFailureKind kind);
 
 struct KosFailure {
   KosFailureKind kind = KosFailureKind::kTransport;
   std::string message;                       // for logs and history only
-  std::chrono::milliseconds retry_after{0};  // kCircuitOpen: when it may admit again
+  std::chrono::milliseconds retry_after{0};  // kCircuitOpen, kBudgetExhausted: when to retry
 };
 
 // One request sent (or refused) to KOS, as the history records it.

@@ -1,6 +1,8 @@
-// ResilientKosTransport: deadline → the operation's queue → bulkhead → retry loop →
-// breaker permit → inner transport. See resilient_kos_transport.hpp.
+// ResilientKosTransport: deadline → the fleet budget → the operation's queue → bulkhead →
+// retry loop → breaker permit → inner transport. See resilient_kos_transport.hpp.
 #include "kos/resilient_kos_transport.hpp"
+
+#include <cctype>
 
 #include "core/log.hpp"
 #include "http/sleep.hpp"
@@ -38,6 +40,13 @@ KosExchange refused(KosFailureKind kind, std::string message, std::string circui
   return result;
 }
 
+// PHONEBILL_KOS_BUDGET_BILL_INQUIRY_PER_SECOND for "bill.inquiry".
+std::string budget_variable(KosOperation operation) {
+  std::string name{to_string(operation)};
+  for (auto& letter : name) letter = letter == '.' ? '_' : char(std::toupper(letter));
+  return "PHONEBILL_KOS_BUDGET_" + name + "_PER_SECOND";
+}
+
 }  // namespace
 
 KosResilienceOptions KosResilienceOptions::from_environment(const Environment& environment) {
@@ -52,6 +61,18 @@ KosResilienceOptions KosResilienceOptions::from_environment(const Environment& e
       "PHONEBILL_KOS_CHANGE_TIMEOUT_MS", options.change_timeout.count(), 1, 600'000)};
   options.max_concurrent_calls = int(environment.integer("PHONEBILL_KOS_MAX_CONCURRENT",
                                                          options.max_concurrent_calls, 1, 100'000));
+  for (auto operation : kAllKosOperations) {
+    auto per_second = environment.integer(budget_variable(operation), 0, 0, 1'000'000);
+    if (per_second > 0) options.budget_per_second[operation] = int(per_second);
+  }
+  options.fleet_redis_timeout =
+      environment.milliseconds("PHONEBILL_KOS_FLEET_REDIS_TIMEOUT_MS", options.fleet_redis_timeout,
+                               std::chrono::milliseconds{1}, std::chrono::milliseconds{10'000});
+  // A holder's lock outlives its whole inquiry (the timeout bounds it) by a margin.
+  auto coalescing = options.coalescing;
+  coalescing.lock_ttl = options.inquiry_timeout + std::chrono::milliseconds{500};
+  options.coalescing = resilience::FleetCoalescingOptions::from_environment(
+      environment, "PHONEBILL_KOS_COALESCE", coalescing);
   return options;
 }
 
@@ -150,10 +171,33 @@ boost::asio::awaitable<ResilientKosTransport::Admitted> ResilientKosTransport::a
   co_return admitted;
 }
 
+boost::asio::awaitable<std::optional<KosExchange>> ResilientKosTransport::take_budget(
+    KosOperation operation, Deadline deadline) {
+  auto found = options_.budget_per_second.find(operation);
+  if (budget_counter_ == nullptr || found == options_.budget_per_second.end())
+    co_return std::nullopt;
+  // An open circuit refuses at once without sending: it spends no budget.
+  if (breaker(operation).state() == resilience::BreakerState::kOpen) co_return std::nullopt;
+  auto started = clock_.now();
+  auto verdict = co_await resilience::take_budget(
+      *budget_counter_, std::string{to_string(operation)}, found->second, deadline,
+      options_.retry.minimum_attempt_time, pause_, now_);
+  auto* observer = observer_.load();
+  if (observer) observer->on_budget(operation, verdict);
+  if (resilience::admitted(verdict)) co_return std::nullopt;
+  if (observer) observer->on_refused(operation, KosFailureKind::kBudgetExhausted);
+  co_return refused(KosFailureKind::kBudgetExhausted,
+                    "KOS budget of " + std::to_string(found->second) + " calls/s used up",
+                    std::string{resilience::to_string(breaker(operation).state())}, started,
+                    clock_.now(), 1, std::chrono::seconds{1});
+}
+
 boost::asio::awaitable<KosExchange> ResilientKosTransport::exchange(KosRequest request,
                                                                     KosCallContext context) {
-  // The whole call, queueing included, ends by the operation's timeout.
+  // The whole call, budget wait and queueing included, ends by the operation's timeout.
   context.deadline = std::min(context.deadline, now_() + options_.timeout(request.operation));
+  if (auto refusal = co_await take_budget(request.operation, context.deadline))
+    co_return std::move(*refusal);
   auto admitted = co_await admit(request.operation, context.deadline);
   if (admitted.refusal) co_return std::move(*admitted.refusal);
   std::vector<KosAttempt> attempts;
