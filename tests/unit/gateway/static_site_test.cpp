@@ -59,7 +59,7 @@ TEST_F(StaticSiteTest, ServesFilesWithCacheHeaders) {
   auto index = site.serve(get("/"));
   EXPECT_EQ(index.body, "<html>app</html>");
   EXPECT_EQ(index.header("Cache-Control"), "no-cache");
-  EXPECT_EQ(header(site.serve(get("/favicon.ico")), "Cache-Control"), "public, max-age=300");
+  EXPECT_EQ(site.serve(get("/favicon.ico")).header("Cache-Control"), "public, max-age=300");
 }
 
 // App routes fall back to index.html; missing files with an extension are 404.
@@ -123,7 +123,7 @@ TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
   EXPECT_EQ(plain.header("Vary"), "Accept-Encoding");
   EXPECT_EQ(site.serve(gzip_get("/assets/app-4f3a9c1b.js", "gzip;q=0")).body, "console.log(1)");
   EXPECT_EQ(site.serve(gzip_get("/", "gzip")).body, "<html>app</html>");  // no index.html.gz
-  EXPECT_EQ(header(site.serve(gzip_get("/favicon.ico", "gzip")), "Vary"), "");
+  EXPECT_EQ(site.serve(gzip_get("/favicon.ico", "gzip")).header("Vary"), "");
 }
 
 // A build's <file>.br goes to clients that accept Brotli, before the .gz; a client that
@@ -142,18 +142,18 @@ TEST_F(StaticSiteTest, PrefersPrecompressedBrotliToGzip) {
   };
   auto brotli = site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip, deflate, br"));
   EXPECT_EQ(brotli.body, "BR-BYTES");
-  EXPECT_EQ(header(brotli, "Content-Encoding"), "br");
-  EXPECT_EQ(header(brotli, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(brotli.header("Content-Encoding"), "br");
+  EXPECT_EQ(brotli.header("Vary"), "Accept-Encoding");
   EXPECT_EQ(brotli.content_type, "application/javascript; charset=utf-8");
   auto refused = site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip, br;q=0"));
   EXPECT_EQ(refused.body, "GZ-BYTES");
-  EXPECT_EQ(header(refused, "Content-Encoding"), "gzip");
+  EXPECT_EQ(refused.header("Content-Encoding"), "gzip");
   EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "gzip")).body, "GZ-BYTES");
   EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "br")).body, "BR-BYTES");
   EXPECT_EQ(site.serve(with_accept("/assets/app-4f3a9c1b.js", "identity")).body, "console.log(1)");
   auto only_gzip = site.serve(with_accept("/assets/only-5e6f7a8b.css", "br, gzip"));
   EXPECT_EQ(only_gzip.body, "GZ-CSS");
-  EXPECT_EQ(header(only_gzip, "Content-Encoding"), "gzip");
+  EXPECT_EQ(only_gzip.header("Content-Encoding"), "gzip");
 }
 
 TEST(StaticAssetTest, AcceptEncodingParsing) {
