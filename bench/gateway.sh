@@ -83,14 +83,14 @@ REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   >"$B/redis.log" 2>&1 &
 BENCH_PIDS+=("$!")
-# start_gateway NAME: one gateway on free ports (trusting 127.0.0.1's PROXY header, for
-# --front); sets GW_PID, GW_PORT, GW_ADMIN.
+# start_gateway NAME: one gateway on free ports (with --front trusting 127.0.0.1's PROXY
+# header); sets GW_PID, GW_PORT, GW_ADMIN.
 start_gateway() {
   GW_PORT=$(free_port)
   GW_ADMIN=$(free_port)
   bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$GW_ADMIN" WEB_DIR="$B/web" \
     AUTH_URL="http://127.0.0.1:$UP_PORT" BILL_INQUIRY_URL="http://127.0.0.1:$UP_PORT" \
-    PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT" TRUSTED_PROXIES=127.0.0.1/32
+    PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT" TRUSTED_PROXIES="$([[ $FRONT == true ]] && echo 127.0.0.1/32)"
   env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
     PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
     PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &

@@ -52,13 +52,13 @@ balancer_port() {
 # Prints <template> with its placeholders filled: @RUN_DIR@, @PORT@ and the @SERVERS@ line
 # (<server lines>, each ending in a newline). Also used by bench/lib.sh.
 render_balancer_config() {
-  local template=$1 run_dir=$2 port=$3 servers=$4 line
+  local template=$1 directory=$2 port=$3 servers=$4 line
   while IFS= read -r line || [[ -n $line ]]; do
     if [[ $line == @SERVERS@ ]]; then
       printf '%s' "$servers"
       continue
     fi
-    line=${line//@RUN_DIR@/$run_dir}
+    line=${line//@RUN_DIR@/$directory}
     line=${line//@PORT@/$port}
     printf '%s\n' "$line"
   done <"$template"
