@@ -27,6 +27,10 @@
 #   -g VAR=VALUE extra environment for the gateway (repeatable)
 #   -t THREADS   wrk threads (default 1)
 #   --direct     measure bill-inquiry without the gateway
+#   --front      also measure through the front tier (issue 14): after the measured run on
+#                one gateway direct, the same run through HAProxy 2.6 (the deployment's
+#                deploy/haproxy/haproxy.cfg.in, PROXY protocol v2) in front of two gateways;
+#                one table with both, CPU µs per request of the gateway(s) and HAProxy
 #   PHONEBILL_BENCH_LOG_DIR    copy the services' logs and raw wrk output there at the end
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release binaries (default build/release):
 #     services/{kos-sim,auth,bill-inquiry,gateway} and bench/tools/bench-tokens
@@ -34,7 +38,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 RUN_SECONDS=30 WARM_SECONDS=90 CONNS=1000 LINES=10000 ZIPF_S=1.0 MONTHS=12 THINK_MS=0
-KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false
+KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false FRONT=false
 BILL_EXTRA=() GATEWAY_EXTRA=() POSITIONAL=()
 while (($#)); do
   case $1 in
@@ -51,6 +55,7 @@ while (($#)); do
     -g) GATEWAY_EXTRA+=("$2"); shift 2 ;;
     -t) THREADS=$2; shift 2 ;;
     --direct) DIRECT=true; shift ;;
+    --front) FRONT=true; shift ;;
     -P) PREWARM=true; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
@@ -60,6 +65,7 @@ done
 ((${#POSITIONAL[@]} > 0)) && RUN_SECONDS=${POSITIONAL[0]}
 ((${#POSITIONAL[@]} > 1)) && LINES=${POSITIONAL[1]}
 ((MONTHS >= 1 && MONTHS <= 24)) || die "-m must be 1…24"
+[[ $FRONT == true && $DIRECT == true ]] && die "--front measures the gateways: not with --direct"
 
 BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
 BIN=$BUILD_DIR/services
@@ -102,18 +108,35 @@ BENCH_PIDS+=("$BILL_PID")
 bench_wait_http "http://127.0.0.1:$BILL_PORT/readyz"
 TARGET=http://127.0.0.1:$BILL_PORT
 GW_PID=''
-if [[ $DIRECT == false ]]; then
+# start_gateway NAME: a gateway in front of auth and bill-inquiry; sets GW_PID and GW_PORT.
+# With --front it trusts 127.0.0.1's PROXY protocol header (HAProxy's).
+start_gateway() {
   GW_PORT=$(free_port)
+  local trusted=''
+  [[ $FRONT == true ]] && trusted=127.0.0.1/32
   # One load generator on one address with Zipf-hot users is not a real client mix:
   # the rate limits are off so the run measures capacity, not the limiter.
   bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$(free_port)" AUTH_URL="http://127.0.0.1:$AUTH_PORT" \
-    BILL_INQUIRY_URL="http://127.0.0.1:$BILL_PORT" PRODUCT_CHANGE_URL=http://127.0.0.1:1
+    BILL_INQUIRY_URL="http://127.0.0.1:$BILL_PORT" PRODUCT_CHANGE_URL=http://127.0.0.1:1 TRUSTED_PROXIES="$trusted"
   env "${SERVICE_ENV[@]}" PHONEBILL_GATEWAY_RATE_LIMITS=false PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 \
-    "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/gateway.log" 2>&1 &
+    "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/$1.log" 2>&1 &
   GW_PID=$!
   BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz"
+}
+GW_PID=''
+if [[ $DIRECT == false ]]; then
+  if [[ $FRONT == true ]]; then
+    start_gateway gateway-2
+    GW2_PID=$GW_PID GW2_PORT=$GW_PORT
+  fi
+  start_gateway gateway
   TARGET=http://127.0.0.1:$GW_PORT
+  if [[ $FRONT == true ]]; then
+    step "HAProxy 2.6 (deploy/haproxy/haproxy.cfg.in) in front of both gateways"
+    FRONT_PORT=$(free_port)
+    bench_haproxy_front "$FRONT_PORT" "$GW_PORT" "$GW2_PORT"
+  fi
 fi
 PG_PID=$(sed -n 1p "$BENCH_PG_DATA/postmaster.pid")
 
@@ -303,7 +326,43 @@ awk -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}')" -v b="$(awk -v a="$b0
   'BEGIN { printf "CPU seconds per second of run: gateway %.2f, bill-inquiry %.2f, kos-sim %.2f, PostgreSQL %.2f, Redis %.2f (wrk not counted)\n", g/s, b/s, k/s, p/s, d/s }'
 echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
-echo "settings:$([[ $PREWARM == true ]] && echo " -P") -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -s $ZIPF_S -m $MONTHS -k $THINK_MS -L $KOS_LATENCY -J $KOS_JITTER -t $THREADS${BILL_EXTRA[*]:+ -e ${BILL_EXTRA[*]}}${GATEWAY_EXTRA[*]:+ -g ${GATEWAY_EXTRA[*]}} (build: ${BUILD_DIR#"$ROOT"/})"
+echo "settings:$([[ $PREWARM == true ]] && echo " -P")$([[ $FRONT == true ]] && echo " --front") -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -s $ZIPF_S -m $MONTHS -k $THINK_MS -L $KOS_LATENCY -J $KOS_JITTER -t $THREADS${BILL_EXTRA[*]:+ -e ${BILL_EXTRA[*]}}${GATEWAY_EXTRA[*]:+ -g ${GATEWAY_EXTRA[*]}} (build: ${BUILD_DIR#"$ROOT"/})"
+if [[ $FRONT == true ]]; then
+  # The same run through HAProxy → 2 gateways, on the cache the direct run left warm.
+  step "Measured run through HAProxy → 2 gateways: ${RUN_SECONDS} s at $CONNS connections"
+  cpu_direct=$(awk -v a="$g0" -v b="$g1" 'BEGIN { print b - a }')
+  front_before=$(bench_cpu_seconds "$HAPROXY_PID" "$GW_PID" "$GW2_PID")
+  haproxy_before=$(bench_cpu_seconds "$HAPROXY_PID")
+  stack_before=$(cpu_snapshot)
+  TARGET=http://127.0.0.1:$FRONT_PORT
+  run_wrk front "$RUN_SECONDS"
+  front_after=$(bench_cpu_seconds "$HAPROXY_PID" "$GW_PID" "$GW2_PID")
+  haproxy_after=$(bench_cpu_seconds "$HAPROXY_PID")
+  stack_after=$(cpu_snapshot)
+  front=$BENCH_TMP/wrk-front.txt
+  # row NAME WRK_OUTPUT FRONT_CPU_SECONDS HAPROXY_CPU_SECONDS
+  row() {
+    awk -v name="$1" -v front_cpu="$3" -v haproxy_cpu="$4" -v conns="$CONNS" '
+      /^Requests\/sec/ { rps = sprintf("%.0f", $2) }
+      $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+      /^TOTAL/ { total = $2 }
+      /^ERRORS/ { errors += $NF }
+      /^SOCKET/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); errors += kv[2] } }
+      END { printf "| %s | %s | %s | %s | %s | %d | %d | %.0f | %.0f |\n", name, conns, rps, p50, p99,
+            errors, total, total ? front_cpu * 1e6 / total : 0, total ? haproxy_cpu * 1e6 / total : 0 }' "$2"
+  }
+  echo
+  echo "| target | conns | req/s | p50 | p99 | errors | requests | gateways + HAProxy CPU µs/request | of it HAProxy |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  row "1 gateway direct" "$out" "$cpu_direct" 0
+  row "HAProxy → 2 gateways" "$front" "$(awk -v a="$front_before" -v b="$front_after" 'BEGIN { print b - a }')" \
+    "$(awk -v a="$haproxy_before" -v b="$haproxy_after" 'BEGIN { print b - a }')"
+  read -r _ b0 k0 p0 d0 <<<"$stack_before"
+  read -r _ b1 k1 p1 d1 <<<"$stack_after"
+  awk -v b="$(awk -v a="$b0" -v b="$b1" 'BEGIN{print b-a}')" -v p="$(awk -v a="$p0" -v b="$p1" 'BEGIN{print b-a}')" \
+    -v s="$RUN_SECONDS" 'BEGIN { printf "CPU seconds per second of the front run: bill-inquiry %.2f, PostgreSQL %.2f\n", b/s, p/s }'
+  echo "load average after the front run: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 if [[ -n ${PHONEBILL_BENCH_LOG_DIR:-} ]]; then
   mkdir -p "$PHONEBILL_BENCH_LOG_DIR"
   cp "$BENCH_TMP"/*.log "$BENCH_TMP"/wrk-*.txt "$PHONEBILL_BENCH_LOG_DIR"/

@@ -5,11 +5,24 @@
 # run. All three proxy GET /api/v1/bills/menu to the same fixed-response upstream (nginx
 # `return 200`, its own worker) with the same ES256 token; wrk (one thread) drives 100
 # and 1,000 connections. Goal: gateway requests/s ≥ HAProxy's and p99 ≤ HAProxy's.
-# Usage: bench/gateway.sh [seconds per run, default 10]
+#
+# --front: instead, the cost of the front tier (issue 14): one gateway direct against
+# HAProxy 2.6 with the deployment's own configuration (deploy/haproxy/haproxy.cfg.in, PROXY
+# protocol v2) in front of two gateways, in one run, on GET /healthz and on the token
+# route, at 32 and 1,000 connections: req/s, p50/p99 and CPU µs per request of the
+# gateway(s), and of HAProxy and the gateways together.
+#
+# Usage: bench/gateway.sh [--front] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
+#   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+FRONT=false
+if [[ ${1:-} == --front ]]; then
+  FRONT=true
+  shift
+fi
 SECONDS_PER_RUN=${1:-10}
 BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
 GATEWAY_BIN=$BUILD_DIR/services/gateway/gateway
@@ -70,17 +83,72 @@ REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   >"$B/redis.log" 2>&1 &
 BENCH_PIDS+=("$!")
-GW_PORT=$(free_port)
-GW_ADMIN=$(free_port)
-bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$GW_ADMIN" WEB_DIR="$B/web" \
-  AUTH_URL="http://127.0.0.1:$UP_PORT" BILL_INQUIRY_URL="http://127.0.0.1:$UP_PORT" \
-  PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT"
-env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
-  PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
-  PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "$GATEWAY_BIN" >"$B/gateway.log" 2>&1 &
-GW_PID=$!
-BENCH_PIDS+=("$GW_PID")
-bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 20
+# start_gateway NAME: one gateway on free ports (with --front trusting 127.0.0.1's PROXY
+# header); sets GW_PID, GW_PORT, GW_ADMIN.
+start_gateway() {
+  GW_PORT=$(free_port)
+  GW_ADMIN=$(free_port)
+  bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$GW_ADMIN" WEB_DIR="$B/web" \
+    AUTH_URL="http://127.0.0.1:$UP_PORT" BILL_INQUIRY_URL="http://127.0.0.1:$UP_PORT" \
+    PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT" TRUSTED_PROXIES="$([[ $FRONT == true ]] && echo 127.0.0.1/32)"
+  env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
+    PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
+    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &
+  GW_PID=$!
+  BENCH_PIDS+=("$GW_PID")
+  bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 20
+}
+start_gateway gateway
+AUTH="Authorization: Bearer $TOKEN"
+
+if [[ $FRONT == true ]]; then
+  FIRST_PID=$GW_PID FIRST_PORT=$GW_PORT
+  start_gateway gateway-2
+  step "HAProxy 2.6 with ${PHONEBILL_BENCH_HAPROXY_TEMPLATE:-deploy/haproxy/haproxy.cfg.in} in front of both gateways"
+  FRONT_PORT=$(free_port)
+  bench_haproxy_front "$FRONT_PORT" "$FIRST_PORT" "$GW_PORT"
+  PIDS_FRONT="$HAPROXY_PID $FIRST_PID $GW_PID"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "http://127.0.0.1:$FRONT_PORT$URL_PATH")
+  [[ $code == 200 ]] || die "HAProxy answered $code to the benchmark request"
+  echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  step "wrk (1 thread), ${SECONDS_PER_RUN}s per run: 1 gateway direct, then HAProxy → 2 gateways"
+  echo "| path | target | connections | requests/s | p50 | p99 | errors | CPU s | CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for path in /healthz "$URL_PATH"; do
+    for connections in 32 1000; do
+      for port in "$FIRST_PORT" "$FRONT_PORT"; do
+        wrk -t1 -c"$connections" -d2s -H "$AUTH" "http://127.0.0.1:$port$path" >/dev/null
+      done
+      printf '| %s ' "$path"
+      bench_wrk_cost "1 gateway direct" "$FIRST_PID" "$connections" "$SECONDS_PER_RUN" \
+        "http://127.0.0.1:$FIRST_PORT$path" -H "$AUTH"
+      printf '| %s ' "$path"
+      bench_wrk_cost "HAProxy → 2 gateways" "$PIDS_FRONT" "$connections" "$SECONDS_PER_RUN" \
+        "http://127.0.0.1:$FRONT_PORT$path" -H "$AUTH"
+    done
+  done
+  echo
+  # How often HAProxy opened a gateway connection instead of reusing one (show stat:
+  # connect and reuse of the backend).
+  python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"show stat\n")
+data = b""
+while chunk := s.recv(65536):
+    data += chunk
+lines = data.decode().splitlines()
+names = lines[0].lstrip("# ").split(",")
+for line in lines[1:]:
+    row = dict(zip(names, line.split(",")))
+    if row.get("pxname") == "gateways" and row.get("svname") == "BACKEND":
+        opened, reused, requests = row["connect"], row["reuse"], row["req_tot"]
+        print(f"HAProxy to the gateways: {opened} connections opened, {reused} reused, {requests} requests")
+' "$BENCH_TMP/haproxy/admin.sock"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 step "HAProxy 2.6 (nbthread 1): jwt_verify ES256 + iss/aud/exp/permission + path routing"
 HA_PORT=$(free_port)
@@ -167,7 +235,6 @@ done
 step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
 echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
 echo "|---|---|---|---|---|---|---|"
-AUTH="Authorization: Bearer $TOKEN"
 for connections in 100 1000; do
   for port in "$GW_PORT" "$HA_PORT" "$NX_PORT"; do
     wrk -t1 -c"$connections" -d2s -H "$AUTH" "http://127.0.0.1:$port$URL_PATH" >/dev/null

@@ -11,6 +11,8 @@ source "$ROOT/deploy/common.sh"
 source "$ROOT/deploy/datastores.sh"
 # shellcheck source=../deploy/service_environment.sh
 source "$ROOT/deploy/service_environment.sh"
+# shellcheck source=../deploy/balancer.sh
+source "$ROOT/deploy/balancer.sh"
 
 BENCH_TMP=$(mktemp -d -t phonebill-bench.XXXXXX)
 chmod 711 "$BENCH_TMP"
@@ -87,26 +89,74 @@ bench_wait_http() {
   die "$url did not answer 200 within ${seconds}s"
 }
 
-# bench_cpu_seconds PID: user+system CPU seconds the process has used so far.
+# bench_cpu_seconds PID...: user+system CPU seconds the processes have used so far (summed).
 bench_cpu_seconds() {
-  awk -v ticks="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / ticks }' "/proc/$1/stat"
+  local ticks pid total=0
+  ticks=$(getconf CLK_TCK)
+  for pid in "$@"; do
+    total=$(awk -v t="$total" -v ticks="$ticks" '{ printf "%.2f", t + ($14 + $15) / ticks }' "/proc/$pid/stat")
+  done
+  echo "$total"
 }
 
-# bench_wrk NAME PID CONNECTIONS SECONDS URL [wrk args...]: one wrk run against URL,
-# printed as a markdown row: name | conns | req/s | p50 | p99 | errors | CPU s of PID.
-bench_wrk() {
-  local name=$1 pid=$2 connections=$3 seconds=$4 url=$5
-  shift 5
-  local before after out
-  before=$(bench_cpu_seconds "$pid")
+# bench_wrk_measure PIDS CONNECTIONS SECONDS URL [wrk args...]: one wrk run against URL
+# (one wrk thread); sets WRK_RPS, WRK_P50, WRK_P99, WRK_ERRORS (socket errors + non-2xx),
+# WRK_REQUESTS and WRK_CPU (CPU seconds the space-separated PIDS used meanwhile).
+bench_wrk_measure() {
+  local pids=$1 connections=$2 seconds=$3 url=$4
+  shift 4
+  local before after out errors non2xx
+  # shellcheck disable=SC2086 # PIDS is a list
+  before=$(bench_cpu_seconds $pids)
   out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency --timeout 5s "$@" "$url")
-  after=$(bench_cpu_seconds "$pid")
-  local rps p50 p99 errors non2xx
-  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  # shellcheck disable=SC2086
+  after=$(bench_cpu_seconds $pids)
+  WRK_RPS=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  WRK_P50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  WRK_P99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  WRK_REQUESTS=$(awk '/ requests in / { print $1 }' <<<"$out")
   errors=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
   non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" \
-    "$((${errors:-0} + ${non2xx:-0}))" "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", b - a }')"
+  WRK_ERRORS=$((${errors:-0} + ${non2xx:-0}))
+  WRK_CPU=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# bench_wrk NAME PIDS CONNECTIONS SECONDS URL [wrk args...]: one wrk run against URL,
+# printed as a markdown row: name | conns | req/s | p50 | p99 | errors | CPU s of PIDS.
+bench_wrk() {
+  local name=$1 connections=$3
+  bench_wrk_measure "$2" "${@:3}"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$WRK_RPS" "$WRK_P50" \
+    "$WRK_P99" "$WRK_ERRORS" "$WRK_CPU"
+}
+
+# bench_wrk_cost NAME PIDS CONNECTIONS SECONDS URL [wrk args...]: as bench_wrk, and the
+# CPU time PIDS spent per request: name | conns | req/s | p50 | p99 | errors | CPU s | CPU µs/request.
+bench_wrk_cost() {
+  local name=$1 connections=$3
+  bench_wrk_measure "$2" "${@:3}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$WRK_RPS" "$WRK_P50" \
+    "$WRK_P99" "$WRK_ERRORS" "$WRK_CPU" \
+    "$(awk -v c="$WRK_CPU" -v n="${WRK_REQUESTS:-0}" 'BEGIN { printf "%.0f", n ? c * 1e6 / n : 0 }')"
+}
+
+# bench_haproxy_front PORT GATEWAY_PORT...: HAProxy on PORT with the deployment's own
+# configuration (deploy/haproxy/haproxy.cfg.in, or the template PHONEBILL_BENCH_HAPROXY_TEMPLATE
+# names, e.g. an older one) in front of the gateways on GATEWAY_PORT... (which must trust
+# 127.0.0.1 for the PROXY protocol header); sets HAPROXY_PID once a gateway answers through it.
+bench_haproxy_front() {
+  local port=$1 servers='' index=0 gateway_port
+  shift
+  command -v haproxy >/dev/null || die "needs haproxy (apt-get install haproxy)"
+  for gateway_port in "$@"; do
+    servers+="    server gateway-$((++index)) 127.0.0.1:$gateway_port"$'\n'
+  done
+  mkdir -p "$BENCH_TMP/haproxy"
+  render_balancer_config "${PHONEBILL_BENCH_HAPROXY_TEMPLATE:-$BALANCER_TEMPLATE}" "$BENCH_TMP" \
+    "$port" "$servers" >"$BENCH_TMP/haproxy/haproxy.cfg"
+  haproxy -c -q -f "$BENCH_TMP/haproxy/haproxy.cfg" || die "HAProxy refused $BENCH_TMP/haproxy/haproxy.cfg"
+  haproxy -db -f "$BENCH_TMP/haproxy/haproxy.cfg" >"$BENCH_TMP/haproxy.log" 2>&1 &
+  HAPROXY_PID=$!
+  BENCH_PIDS+=("$HAPROXY_PID")
+  bench_wait_http "http://127.0.0.1:$port/readyz" 20
 }

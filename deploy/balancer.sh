@@ -49,25 +49,31 @@ balancer_port() {
   echo "${!var:-${SVC_PORT[$name]}}"
 }
 
+# Prints <template> with its placeholders filled: @RUN_DIR@, @PORT@ and the @SERVERS@ line
+# (<server lines>, each ending in a newline). Also used by bench/lib.sh.
+render_balancer_config() {
+  local template=$1 directory=$2 port=$3 servers=$4 line
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == @SERVERS@ ]]; then
+      printf '%s' "$servers"
+      continue
+    fi
+    line=${line//@RUN_DIR@/$directory}
+    line=${line//@PORT@/$port}
+    printf '%s\n' "$line"
+  done <"$template"
+}
+
 # Writes .run/haproxy/haproxy.cfg for the instances of <service>.
 write_balancer_config() {
-  local name=$1 i servers='' config=$RUN_DIR/haproxy/haproxy.cfg line
+  local name=$1 i servers='' config=$RUN_DIR/haproxy/haproxy.cfg
   for ((i = 1; i <= $(instance_count "$name"); i++)); do
     servers+="    server $(instance_name "$name" "$i") 127.0.0.1:$(instance_port "$name" "$i")"$'\n'
   done
   mkdir -p "$RUN_DIR/haproxy"
   chmod 700 "$RUN_DIR/haproxy"
-  {
-    while IFS= read -r line || [[ -n $line ]]; do
-      if [[ $line == @SERVERS@ ]]; then
-        printf '%s' "$servers"
-        continue
-      fi
-      line=${line//@RUN_DIR@/$RUN_DIR}
-      line=${line//@PORT@/$(balancer_port "$name")}
-      printf '%s\n' "$line"
-    done <"$BALANCER_TEMPLATE"
-  } >"$config.new"
+  render_balancer_config "$BALANCER_TEMPLATE" "$RUN_DIR" "$(balancer_port "$name")" "$servers" \
+    >"$config.new"
   mv "$config.new" "$config"
 }
 

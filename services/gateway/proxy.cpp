@@ -51,6 +51,8 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     {
       UpstreamInstance::InFlight counted{*instance};
       auto outgoing = upstream_request(request, options.tls);
+      // The client's own retry of a stale pooled connection follows the same rule.
+      if (options.replay_safe) outgoing.idempotent = true;
       result = co_await instance->client().send(std::move(outgoing), deadline);
     }
     auto outcome = outcome_of(result);
@@ -73,7 +75,8 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     // Retry elsewhere only what cannot have had an effect, or may safely have one twice.
     // request_sent covers every connection the client used (a stale pooled one included):
     // a refresh that reached auth and is sent again would end the session as a reuse.
-    bool retryable = !result.error->request_sent || http::is_idempotent_method(request.method);
+    bool retryable = !result.error->request_sent || http::is_idempotent_method(request.method) ||
+                     options.replay_safe;
     if (!retryable || std::chrono::steady_clock::now() >= deadline) break;
     previous = instance;
   }

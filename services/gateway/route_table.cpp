@@ -20,6 +20,11 @@ GatewayRoute local(std::vector<std::string> methods, std::string pattern, Target
                       std::move(permission), RateClass::kNormal};
 }
 
+GatewayRoute replayed(GatewayRoute route, Replay replay) {
+  route.replay = replay;
+  return route;
+}
+
 // Segment-wise match of a router pattern without parameters.
 bool pattern_matches(std::string_view pattern, std::string_view path) {
   bool prefix = pattern.ends_with("/**");
@@ -31,6 +36,18 @@ bool pattern_matches(std::string_view pattern, std::string_view path) {
 
 }  // namespace
 
+bool replay_allowed(Replay replay, bool has_idempotency_key) {
+  switch (replay) {
+    case Replay::kAlways:
+      return true;
+    case Replay::kIdempotencyKeyOnly:
+      return has_idempotency_key;
+    case Replay::kIdempotentMethod:
+      return false;
+  }
+  return false;
+}
+
 const std::vector<std::string>& proxied_methods() {
   static const std::vector<std::string> kMethods{"GET", "POST", "PUT", "PATCH", "DELETE"};
   return kMethods;
@@ -39,15 +56,31 @@ const std::vector<std::string>& proxied_methods() {
 std::vector<GatewayRoute> default_routes() {
   const auto& any = proxied_methods();
   std::vector<GatewayRoute> routes;
-  routes.push_back(
-      proxy({"POST"}, "/api/v1/auth/login", "auth", Access::kPublic, {}, RateClass::kLogin));
+  // A login sent again after auth died mid-request opens one more session; the first one,
+  // if auth committed it, is never used and expires. (Refresh is never repeated: a reused
+  // refresh token ends the session.)
+  routes.push_back(replayed(
+      proxy({"POST"}, "/api/v1/auth/login", "auth", Access::kPublic, {}, RateClass::kLogin),
+      Replay::kAlways));
   routes.push_back(
       proxy({"POST"}, "/api/v1/auth/refresh", "auth", Access::kPublic, {}, RateClass::kRefresh));
   routes.push_back(proxy({"GET"}, "/api/v1/auth/jwks", "auth", Access::kPublic));
   routes.push_back(proxy(any, "/api/v1/auth/**", "auth", Access::kAuthenticated));
   routes.push_back(proxy(any, "/api/v1/admin/users/**", "auth", Access::kPermission, "ADMIN"));
+  // A bill inquiry reads: sent twice, it records one more inquiry in the caller's history.
+  routes.push_back(replayed(
+      proxy({"POST"}, "/api/v1/bills/inquiry", "bill-inquiry", Access::kPermission, "BILL_INQUIRY"),
+      Replay::kAlways));
   routes.push_back(
       proxy(any, "/api/v1/bills/**", "bill-inquiry", Access::kPermission, "BILL_INQUIRY"));
+  routes.push_back(replayed(proxy({"POST"}, "/api/v1/products/change/validation", "product-change",
+                                  Access::kPermission, "PRODUCT_CHANGE"),
+                            Replay::kAlways));
+  // A plan change is applied once per Idempotency-Key (SPEC §6): with one, the repeat gets
+  // the first answer; without one it is never repeated.
+  routes.push_back(replayed(proxy({"POST"}, "/api/v1/products/change", "product-change",
+                                  Access::kPermission, "PRODUCT_CHANGE"),
+                            Replay::kIdempotencyKeyOnly));
   routes.push_back(
       proxy(any, "/api/v1/products/**", "product-change", Access::kPermission, "PRODUCT_CHANGE"));
   routes.push_back(

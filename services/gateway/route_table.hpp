@@ -28,6 +28,15 @@ enum class Access {
 
 enum class RateClass { kNormal, kLogin, kRefresh };
 
+// Whether a request an upstream instance may have received, but that died or reset the
+// connection before answering, goes once more to another instance (SPEC §4). A killed
+// instance then costs no request whose repeat is harmless, POSTs included.
+enum class Replay {
+  kIdempotentMethod,    // GET, HEAD, PUT, DELETE, OPTIONS (RFC 9110) only: the default
+  kAlways,              // a POST whose repeat is harmless: a read, or a new login session
+  kIdempotencyKeyOnly,  // a POST the upstream deduplicates by its Idempotency-Key header
+};
+
 struct GatewayRoute {
   std::vector<std::string> methods;  // GET also answers HEAD
   std::string pattern;               // http::Router pattern (`/**` for prefixes)
@@ -36,10 +45,15 @@ struct GatewayRoute {
   Access access = Access::kAuthenticated;
   std::string permission;  // for kPermission
   RateClass rate_class = RateClass::kNormal;
+  Replay replay = Replay::kIdempotentMethod;  // for kUpstream
 };
 
 // The methods a proxied prefix accepts.
 const std::vector<std::string>& proxied_methods();
+
+// Whether a POST (or another method that is not idempotent) on a route with `replay` may
+// be sent again after an instance failed with it (Replay above).
+bool replay_allowed(Replay replay, bool has_idempotency_key);
 
 // SPEC §4, in match order.
 std::vector<GatewayRoute> default_routes();

@@ -90,6 +90,8 @@ asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRou
         co_return error(request, CommonError::kServiceUnavailable);
       ProxyOptions options;  // built first: GCC 12 miscompiles braced temporaries in co_await
       options.tls = context.tls;
+      options.replay_safe =
+          replay_allowed(route.replay, !request.header("idempotency-key").empty());
       co_return co_await forward(*found->second, request, context.metrics, options);
     }
     case Target::kOpsStatus:

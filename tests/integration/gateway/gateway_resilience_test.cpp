@@ -1,6 +1,7 @@
 // Upstream failures at the gateway: an instance killed under load costs no request and
 // rejoins after restart; a dead upstream opens its breaker (503 + Retry-After); a slow
 // one is cut at the route timeout (504 UPSTREAM_TIMEOUT).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <future>
@@ -79,6 +80,54 @@ TEST_F(GatewayTest, KilledInstanceCostsNoRequestAndRejoins) {
                "bills-2";
   }
   EXPECT_TRUE(rejoined);
+}
+
+// An instance killed while two POSTs are in flight, one on each instance (least in flight
+// puts the second on the other): the one on the killed instance reached it, so it goes
+// again to the other instance only when its route makes a repeat harmless (SPEC §4,
+// route_table.hpp): a bill inquiry, a plan change with an Idempotency-Key. A plan change
+// without one is never sent twice: 503.
+TEST_F(GatewayTest, KilledInstanceRepeatsOnlyThePostsThatAllowIt) {
+  // Both stand-ins serve bill-inquiry and product-change here.
+  auto both = bills(0).url() + "," + bills(1).url();
+  auto gateway = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", auth().url()},
+                                {"PHONEBILL_UPSTREAM_BILL_INQUIRY", both},
+                                {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", both}},
+                               directory() / "replay");
+  auto token = user01_token();
+  auto round = [&](const std::string& path, http::HeaderList headers) {
+    // bills-1 (the one killed) in rotation again after the last round's kill.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (std::chrono::steady_clock::now() < give_up &&
+           http_call(gateway.port, "GET", "/api/v1/bills/menu", bearer(token)).echoed_instance() !=
+               "bills-1") {
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    auto headers_with_token = bearer(token);
+    for (auto& header : headers) headers_with_token.push_back(header);
+    auto post = [&] {
+      return http_call(gateway.port, "POST", path + "?delay_ms=1500", headers_with_token, "{}");
+    };
+    auto first = std::async(std::launch::async, post);
+    std::this_thread::sleep_for(std::chrono::milliseconds{150});
+    auto second = std::async(std::launch::async, post);
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+    bills(0).kill();
+    std::vector<Reply> replies{first.get(), second.get()};
+    bills(0).start();
+    std::vector<int> statuses;
+    for (const auto& reply : replies) {
+      statuses.push_back(reply.status);
+      if (reply.status == 200) EXPECT_EQ(reply.echoed_instance(), "bills-2");
+    }
+    std::sort(statuses.begin(), statuses.end());
+    return statuses;
+  };
+  EXPECT_EQ(round("/api/v1/bills/inquiry", {}), (std::vector<int>{200, 200}));
+  EXPECT_EQ(round("/api/v1/products/change", {{"Idempotency-Key", "replay-test-1"}}),
+            (std::vector<int>{200, 200}));
+  EXPECT_EQ(round("/api/v1/products/change", {}), (std::vector<int>{200, 503}));
+  EXPECT_EQ(gateway.process->stop(std::chrono::seconds{5}), 0) << gateway.process->read_log();
 }
 
 // A request slower than the route's timeout (1 s for products here) is 504 UPSTREAM_TIMEOUT.

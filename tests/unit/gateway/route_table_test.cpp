@@ -86,3 +86,30 @@ TEST(RouteTableTest, RouterAgreesWithFindRoute) {
     EXPECT_EQ(match.pattern, find_route(routes, method, path)->pattern) << method << " " << path;
   }
 }
+
+// What may go again to another instance after the one that had it died (SPEC §4): logins,
+// bill inquiries and plan checks always, a plan change only with its Idempotency-Key,
+// everything else only by its method (a refresh never: a reused token ends the session).
+TEST(RouteTableTest, OnlyHarmlessPostsMayBeRepeated) {
+  auto routes = default_routes();
+  auto replay = [&](std::string_view method, std::string_view path) {
+    return route_for(routes, method, path).replay;
+  };
+  EXPECT_EQ(replay("POST", "/api/v1/auth/login"), Replay::kAlways);
+  EXPECT_EQ(replay("POST", "/api/v1/bills/inquiry"), Replay::kAlways);
+  EXPECT_EQ(replay("POST", "/api/v1/products/change/validation"), Replay::kAlways);
+  EXPECT_EQ(replay("POST", "/api/v1/products/change"), Replay::kIdempotencyKeyOnly);
+  EXPECT_EQ(replay("POST", "/api/v1/auth/refresh"), Replay::kIdempotentMethod);
+  EXPECT_EQ(replay("POST", "/api/v1/auth/logout"), Replay::kIdempotentMethod);
+  EXPECT_EQ(replay("PUT", "/api/v1/admin/users/u1/permissions"), Replay::kIdempotentMethod);
+  EXPECT_EQ(replay("GET", "/api/v1/products/change/r1"), Replay::kIdempotentMethod);
+  // The exact routes keep their upstream and permission.
+  EXPECT_EQ(route_for(routes, "POST", "/api/v1/products/change").upstream, "product-change");
+  EXPECT_EQ(route_for(routes, "POST", "/api/v1/products/change").permission, "PRODUCT_CHANGE");
+  EXPECT_EQ(route_for(routes, "POST", "/api/v1/bills/inquiry").permission, "BILL_INQUIRY");
+
+  EXPECT_TRUE(replay_allowed(Replay::kAlways, false));
+  EXPECT_TRUE(replay_allowed(Replay::kIdempotencyKeyOnly, true));
+  EXPECT_FALSE(replay_allowed(Replay::kIdempotencyKeyOnly, false));
+  EXPECT_FALSE(replay_allowed(Replay::kIdempotentMethod, true));
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# tests/scale/mixed_load.py — the bounded mixed load of the kill drill (tests/scale/kill_one.sh):
+# one keep-alive client per demo user, each at a fixed rate for a fixed time, cycling
+# through bill inquiries (GET menu, POST inquiry), logins (POST) and plan changes (POST
+# with an Idempotency-Key). Writes one line per request, "<kind> <status> <start> <end>"
+# (status 000 when no HTTP answer came back; epoch seconds), for the drill to count.
+#
+# Usage: mixed_load.py URL RATE SECONDS OUTPUT USER:PASSWORD...
+import http.client
+import json
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+# The cycle of one client: the GETs are idempotent, the POSTs are not (a plan change is
+# made safe to repeat by its Idempotency-Key, SPEC §6).
+CYCLE = ["bill_get", "bill_post", "product_get", "plan_change", "bill_get", "login", "me_get"]
+
+
+class Client:
+    def __init__(self, url, user, password):
+        parsed = urllib.parse.urlsplit(url)
+        self.host, self.port = parsed.hostname, parsed.port or 80
+        self.user, self.password = user, password
+        self.connection = None
+        self.token = None
+        # The plan change alternates between the line's current plan and another one.
+        self.current_product = None
+        self.other_product = None
+
+    def request(self, method, path, body=None, headers=None):
+        """One request on the kept-alive connection; (status, parsed body) or (0, None)."""
+        headers = dict(headers or {})
+        if self.token:
+            headers["Authorization"] = "Bearer " + self.token
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            body = json.dumps(body)
+        try:
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read()
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return 0, None
+        try:
+            return response.status, json.loads(data) if data else None
+        except ValueError:
+            return response.status, None
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def login(self):
+        self.token = None
+        status, body = self.request(
+            "POST", "/api/v1/auth/login", {"userId": self.user, "password": self.password}
+        )
+        if status == 200:
+            self.token = body["data"]["accessToken"]
+        return status
+
+    def prepare(self):
+        """A token and two plans to alternate between (before the clock starts)."""
+        if self.login() != 200:
+            raise SystemExit(f"mixed_load: login of {self.user} failed")
+        status, body = self.request("GET", "/api/v1/products/available")
+        if status == 200 and body["data"]["products"]:
+            self.current_product = body["data"]["currentProductCode"]
+            self.other_product = body["data"]["products"][0]["productCode"]
+
+    def send(self, kind):
+        if kind == "bill_get":
+            return self.request("GET", "/api/v1/bills/menu")[0]
+        if kind == "product_get":
+            return self.request("GET", "/api/v1/products/menu")[0]
+        if kind == "me_get":
+            return self.request("GET", "/api/v1/auth/me")[0]
+        if kind == "bill_post":
+            return self.request("POST", "/api/v1/bills/inquiry", {})[0]
+        if kind == "login":
+            token = self.token
+            status = self.login()
+            if self.token is None:
+                self.token = token  # keep using the old one
+            return status
+        if kind == "plan_change":
+            if self.current_product is None:
+                return None  # this user may not change plans
+            status, body = self.request(
+                "POST",
+                "/api/v1/products/change",
+                {"currentProductCode": self.current_product,
+                 "targetProductCode": self.other_product},
+                {"Idempotency-Key": str(uuid.uuid4())},
+            )
+            if status in (200, 202):
+                self.current_product, self.other_product = self.other_product, self.current_product
+            return status
+        raise ValueError(kind)
+
+
+def run(client, rate, seconds, lines, lock):
+    interval = 1.0 / rate
+    start = time.monotonic()
+    count = int(rate * seconds)
+    for i in range(count):
+        # A fixed schedule: a slow answer does not shift the later requests' send times.
+        delay = start + i * interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        kind = CYCLE[i % len(CYCLE)]
+        began = time.time()
+        status = client.send(kind)
+        if status is None:
+            continue
+        with lock:
+            lines.append(f"{kind} {status:03d} {began:.3f} {time.time():.3f}")
+    client.close()
+
+
+def main():
+    if len(sys.argv) < 6:
+        raise SystemExit(__doc__ or "usage: mixed_load.py URL RATE SECONDS OUTPUT USER:PASSWORD...")
+    url, rate, seconds, output = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+    clients = [Client(url, *credentials.split(":", 1)) for credentials in sys.argv[5:]]
+    for client in clients:
+        client.prepare()
+    lines, lock = [], threading.Lock()
+    threads = [threading.Thread(target=run, args=(c, rate, seconds, lines, lock)) for c in clients]
+    # Tells the drill the load is running (it kills an instance a moment later).
+    print("started", flush=True)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with open(output, "w") as file:
+        file.write("\n".join(lines) + ("\n" if lines else ""))
+
+
+if __name__ == "__main__":
+    main()
