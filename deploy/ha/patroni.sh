@@ -21,7 +21,7 @@ ha_pg_home() {
   if ! as_pg_owner test -w "$link"; then
     rmdir "$link"
     local outside
-    outside=/var/lib/phonebill/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/ha-postgres
+    outside=/var/lib/phonebill/$(printf "%s" "$RUN_DIR" | sha256sum | cut -c1-12)/ha-postgres
     mkdir -p "$outside"
     chmod 755 /var/lib/phonebill "$(dirname "$outside")"
     chown_to_pg_owner "$outside"
