@@ -178,6 +178,7 @@ void RedisConnection::ask_sentinels() {
 }
 
 void RedisConnection::open_context(const std::string& address, std::uint16_t port) {
+  wrong_role_ = false;
   redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
   if (context == nullptr) return attempt_failed("out of memory");
   if (context->err != 0) {

@@ -4,6 +4,11 @@
 // subscriber resubscribed (and told so, the cue to resync revocations).
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+
 #include "cache/redis_client.hpp"
 #include "cache/redis_subscriber.hpp"
 #include "integration/cache/cache_test_support.hpp"
@@ -83,6 +88,70 @@ CO_TEST(RedisSentinel, ClientAndSubscriberFollowTheMasterAfterItIsKilled) {
   CO_ASSERT_TRUE((co_await client.publish("revocations", "token-1", deadline_in(2s))).has_value());
   CO_ASSERT_TRUE(co_await wait_until([&] { return !messages.empty(); }, 5s));
   EXPECT_EQ(messages.front(), "token-1");
+}
+
+// A sentinel of our own that names whatever port the test sets: a stale answer on demand.
+class FakeSentinel {
+ public:
+  explicit FakeSentinel(boost::asio::io_context& io)
+      : acceptor_(io, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    accept();
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  void name(std::uint16_t master_port) { master_port_ = master_port; }
+  int questions() const { return questions_; }
+
+ private:
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code error,
+                                  boost::asio::ip::tcp::socket socket) {
+      if (error) return;
+      auto peer = std::make_shared<boost::asio::ip::tcp::socket>(std::move(socket));
+      auto buffer = std::make_shared<std::array<char, 256>>();
+      peer->async_read_some(
+          boost::asio::buffer(*buffer),
+          [this, peer, buffer](boost::system::error_code read_error, std::size_t) {
+            if (read_error) return;
+            ++questions_;
+            const auto port = std::to_string(master_port_);
+            auto reply =
+                std::make_shared<std::string>("*2\r\n$9\r\n127.0.0.1\r\n$" +
+                                              std::to_string(port.size()) + "\r\n" + port + "\r\n");
+            boost::asio::async_write(*peer, boost::asio::buffer(*reply),
+                                     [peer, reply](boost::system::error_code, std::size_t) {});
+          });
+      accept();
+    });
+  }
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t master_port_ = 0;
+  int questions_ = 0;
+};
+
+// The sentinels may name a server that is no longer (or not yet) the master. The client
+// checks ROLE, leaves a replica, and asks again until it is given the master.
+CO_TEST(RedisSentinel, StaleAnswerNamingAReplicaIsNotTrusted) {
+  PrivateRedisServer master;
+  PrivateRedisServer replica{{"--replicaof", "127.0.0.1", std::to_string(master.port())}};
+  auto& io = *co_await current_io_context();
+  FakeSentinel sentinel{io};
+  sentinel.name(replica.port());
+  RedisClient client{
+      io, "redis-sentinel://127.0.0.1:" + std::to_string(sentinel.port()) + "/" + kMaster};
+  co_await sleep_for(1500ms);
+  EXPECT_GE(sentinel.questions(), 2) << "the client stayed on the replica";
+  EXPECT_FALSE((co_await client.set("k", "on-replica", 0ms, deadline_in(1s))).has_value());
+
+  sentinel.name(master.port());
+  CO_ASSERT_TRUE(co_await wait_until(
+      [&] { return client.is_connected() && redis_query(master.port(), {"PING"}) == "PONG"; }, 5s));
+  bool written = false;
+  for (int attempt = 0; attempt < 20 && !written; ++attempt) {
+    written = (co_await client.set("k", "on-master", 0ms, deadline_in(1s))).has_value();
+    if (!written) co_await sleep_for(100ms);
+  }
+  CO_ASSERT_TRUE(written);
+  EXPECT_EQ(redis_query(master.port(), {"GET", "k"}), "on-master");
 }
 
 // No sentinel answers: commands fail fast (the caller degrades, SPEC §5), never hang.
