@@ -4,7 +4,7 @@
 # mktemp directory). Both listen on 127.0.0.1 only, never on a Unix socket (no socket
 # path-length or permission trouble), and PostgreSQL runs as an unprivileged user.
 # Entry points: pg_find_bin, pg_init, pg_configure, pg_start, pg_stop, pg_running,
-# pg_port_of, redis_start, redis_stop, redis_ping.
+# pg_port_of, provision_databases, redis_start, redis_stop, redis_ping.
 
 # Sets PG_BIN to the directory of initdb/pg_ctl (Debian keeps them off PATH). Dies when
 # there is none, or returns 1 with --soft.
@@ -109,6 +109,35 @@ pg_stop() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
+}
+
+# One role per service, owner of its database, with a locally generated password that
+# only that role may use to connect (CONNECT is revoked from PUBLIC). Idempotent.
+provision_databases() {
+  # Needs PG_PORT (the primary's port), SECRETS_DIR, SERVICE_NAMES and SVC_DB.
+  local superuser_password=$1 name db password pgpass=$SECRETS_DIR/pgpass
+  (umask 077 && echo "127.0.0.1:*:*:postgres:$superuser_password" >"$pgpass")
+  for name in "${SERVICE_NAMES[@]}"; do
+    db=${SVC_DB[$name]}
+    [[ $db == - ]] && continue
+    password=$(ensure_secret "$SECRETS_DIR/db-$db.password")
+    echo "127.0.0.1:*:$db:$db:$password" >>"$pgpass"
+    # The password travels on stdin, never on a command line.
+    PGPASSFILE=$pgpass psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+      -U postgres -d postgres >/dev/null <<SQL || die "could not create role and database $db"
+\\set db '$db'
+\\set pw '$password'
+SELECT format('CREATE ROLE %I LOGIN', :'db')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'db') \\gexec
+ALTER ROLE :"db" WITH LOGIN PASSWORD :'pw';
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'db')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+REVOKE CONNECT, TEMPORARY ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"db";
+SQL
+  done
+  chmod 600 "$pgpass"
+  info "databases and roles: $(for n in "${SERVICE_NAMES[@]}"; do [[ ${SVC_DB[$n]} != - ]] && printf '%s ' "${SVC_DB[$n]}"; done)"
 }
 
 # True when Redis answers PING on 127.0.0.1:<port>.

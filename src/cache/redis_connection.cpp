@@ -14,9 +14,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "cache/redis_asio_adapter.hpp"
 #include "cache/redis_reply_conversion.hpp"
+#include "cache/redis_sentinel.hpp"
 #include "core/log.hpp"
 
 namespace phonebill::cache::detail {
@@ -128,10 +130,8 @@ void RedisConnection::handle_subscription_reply(redisAsyncContext*, void* reply,
 void RedisConnection::resolve() {
   state_ = State::kResolving;
   ++attempt_;
-  connect_timer_.expires_after(options_.connect_timeout);
-  connect_timer_.async_wait([self = shared_from_this(), attempt = attempt_](error_code error) {
-    if (!error) self->on_connect_timeout(attempt);
-  });
+  if (!endpoint_.sentinels.empty()) return ask_sentinels();
+  arm_connect_timer();
   // An IP literal needs no lookup, and after a clean drop the last address is reused, so
   // the context exists at once and early commands can queue on it. A failed attempt
   // looks the name up again in case the server moved.
@@ -139,7 +139,7 @@ void RedisConnection::resolve() {
   auto literal = asio::ip::make_address(endpoint_.host, literal_error);
   if (!literal_error) resolved_address_ = literal.to_string();
   if (!resolved_address_.empty() && (failures_ == 0 || !literal_error))
-    return open_context(resolved_address_);
+    return open_context(resolved_address_, endpoint_.port);
 
   resolver_.async_resolve(
       endpoint_.host, std::to_string(endpoint_.port),
@@ -151,12 +151,35 @@ void RedisConnection::resolve() {
           return;
         }
         self->resolved_address_ = results.begin()->endpoint().address().to_string();
-        self->open_context(self->resolved_address_);
+        self->open_context(self->resolved_address_, self->endpoint_.port);
       });
 }
 
-void RedisConnection::open_context(const std::string& address) {
-  redisAsyncContext* context = redisAsyncConnect(address.c_str(), endpoint_.port);
+void RedisConnection::arm_connect_timer() {
+  connect_timer_.expires_after(options_.connect_timeout);
+  connect_timer_.async_wait([self = shared_from_this(), attempt = attempt_](error_code error) {
+    if (!error) self->on_connect_timeout(attempt);
+  });
+}
+
+// Sentinel mode: every attempt asks the sentinels first (each within connect_timeout),
+// so a reconnect after the master died reaches whichever replica they promoted. The
+// connect timer covers the connect to the master, once its address is known.
+void RedisConnection::ask_sentinels() {
+  ask_sentinels_for_master(strand_, endpoint_, options_.connect_timeout,
+                           [self = shared_from_this(), attempt = attempt_](SentinelAnswer answer) {
+                             if (self->state_ != State::kResolving || self->attempt_ != attempt)
+                               return;
+                             if (!answer.master)
+                               return self->attempt_failed("sentinels: " + answer.reason);
+                             self->arm_connect_timer();
+                             self->open_context(answer.master->host, answer.master->port);
+                           });
+}
+
+void RedisConnection::open_context(const std::string& address, std::uint16_t port) {
+  wrong_role_ = false;
+  redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
   if (context == nullptr) return attempt_failed("out of memory");
   if (context->err != 0) {
     std::string reason = context->c.errstr;
@@ -185,6 +208,9 @@ void RedisConnection::open_context(const std::string& address) {
   if (endpoint_.database != 0)
     send({"SELECT", std::to_string(endpoint_.database)}, &RedisConnection::handle_setup_reply,
          const_cast<char*>(kSelect));
+  // Sentinel mode: make sure the sentinels' answer was not stale (queued before anything
+  // else the owner sends; see handle_role_reply).
+  if (!endpoint_.sentinels.empty()) send({"ROLE"}, &RedisConnection::handle_role_reply, this);
   if (listener_.on_context_created) listener_.on_context_created(*this);
 }
 
@@ -246,7 +272,8 @@ void RedisConnection::handle_disconnect(const redisAsyncContext* context, int) {
   // Our own redisAsyncFree (stop, timeout, destructor) cleared context_ first: not news.
   if (self == nullptr || self->context_ != context) return;
   self->context_ = nullptr;
-  self->lost(context->c.errstr[0] != '\0' ? context->c.errstr : "closed", false);
+  self->lost(context->c.errstr[0] != '\0' ? context->c.errstr : "closed",
+             std::exchange(self->wrong_role_, false));
 }
 
 void RedisConnection::lost(const std::string& reason, bool unresponsive) {
@@ -280,6 +307,26 @@ void RedisConnection::handle_setup_reply(redisAsyncContext*, void* reply, void* 
   if (redis_reply != nullptr && redis_reply->type == REDIS_REPLY_ERROR)
     log::error("redis_setup_failed", {{"command", static_cast<const char*>(privdata)},
                                       {"reply", std::string(redis_reply->str, redis_reply->len)}});
+}
+
+// A server that is not the master (the sentinels answered before a failover finished, or
+// it was demoted) is left at once; the reconnect asks the sentinels again. A null reply
+// means the context is going away: nothing to check, and `privdata` may be dying.
+void RedisConnection::handle_role_reply(redisAsyncContext* context, void* reply, void* privdata) {
+  auto* redis_reply = static_cast<redisReply*>(reply);
+  if (redis_reply == nullptr) return;
+  bool master =
+      redis_reply->type == REDIS_REPLY_ARRAY && redis_reply->elements > 0 &&
+      redis_reply->element[0]->type == REDIS_REPLY_STRING &&
+      std::string_view(redis_reply->element[0]->str, redis_reply->element[0]->len) == "master";
+  if (master) return;
+  auto* self = static_cast<RedisConnection*>(privdata);
+  log::warn("redis_not_master",
+            {{"connection", self->name_}, {"endpoint", describe(self->endpoint_)}});
+  self->wrong_role_ = true;
+  // Allowed inside a reply callback: hiredis disconnects once the callback returns, and
+  // handle_disconnect schedules the next attempt.
+  redisAsyncDisconnect(context);
 }
 
 }  // namespace phonebill::cache::detail

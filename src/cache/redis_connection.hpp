@@ -78,7 +78,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   enum class State { kIdle, kResolving, kConnecting, kConnected, kWaiting, kStopped };
 
   void resolve();
-  void open_context(const std::string& address);
+  void arm_connect_timer();
+  void ask_sentinels();
+  void open_context(const std::string& address, std::uint16_t port);
   void mark_connected();
   void lost(const std::string& reason, bool unresponsive);
   void on_connect_timeout(std::uint64_t attempt);
@@ -88,6 +90,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   static void handle_connect(const redisAsyncContext* context, int status);
   static void handle_disconnect(const redisAsyncContext* context, int status);
   static void handle_setup_reply(redisAsyncContext* context, void* reply, void* privdata);
+  static void handle_role_reply(redisAsyncContext* context, void* reply, void* privdata);
   static void handle_subscription_reply(redisAsyncContext* context, void* reply, void* privdata);
 
   boost::asio::any_io_executor strand_;
@@ -105,6 +108,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   int consecutive_timeouts_ = 0;
   std::uint64_t attempt_ = 0;  // tags timer handlers with the attempt they belong to
   std::atomic<bool> connected_{false};
+  // Sentinel mode: the server we reached answered ROLE with something other than master
+  // (a stale answer during a failover); the drop that follows counts as a failed attempt.
+  bool wrong_role_ = false;
 };
 
 }  // namespace phonebill::cache::detail

@@ -2,6 +2,7 @@
 // backoff rule.
 #include "cache/redis_endpoint.hpp"
 
+#include "cache/redis_sentinel.hpp"
 #include "core/base_url.hpp"
 #include "core/config.hpp"
 
@@ -25,6 +26,7 @@ std::optional<int> parse_database(std::string_view path) {
 }  // namespace
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
+  if (url.starts_with(kSentinelScheme)) return parse_sentinel_url(url);
   auto parsed = parse_base_url(url, BaseUrlRules{"redis", kDefaultPort, true, true});
   if (!parsed) return std::nullopt;
   auto database = parse_database(parsed->path);
@@ -41,11 +43,16 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
 RedisEndpoint require_redis_url(std::string_view url) {
   auto endpoint = parse_redis_url(url);
   // The URL may hold a password: name the setting, not its value.
-  if (!endpoint) throw ConfigError{"REDIS_URL must look like redis://host:port/db"};
+  if (!endpoint)
+    throw ConfigError{
+        "REDIS_URL must look like redis://host:port/db or "
+        "redis-sentinel://host:port,host:port/master-name/db"};
   return *endpoint;
 }
 
 std::string describe(const RedisEndpoint& endpoint) {
+  if (!endpoint.sentinels.empty())
+    return "sentinel:" + endpoint.master_name + "/" + std::to_string(endpoint.database);
   return authority(endpoint.host, endpoint.port) + "/" + std::to_string(endpoint.database);
 }
 

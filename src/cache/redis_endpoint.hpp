@@ -7,8 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace phonebill::cache {
+
+struct SentinelAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
 
 struct RedisEndpoint {
   std::string host;
@@ -16,6 +22,10 @@ struct RedisEndpoint {
   int database = 0;
   std::string username;  // empty: AUTH with the password only (Redis < 6 style)
   std::string password;  // empty: no AUTH
+  // Sentinel mode (a redis-sentinel:// URL, cache/redis_sentinel.hpp): host and port are
+  // unused; every connect attempt asks these sentinels where master `master_name` is.
+  std::vector<SentinelAddress> sentinels;
+  std::string master_name;
 };
 
 struct RedisOptions {
@@ -32,8 +42,8 @@ struct RedisOptions {
 };
 
 // Parses `redis://host[:port][/db]`, optionally with `user:password@` or `:password@`
-// (percent-decoded). Returns nullopt for another scheme, an empty host, a port outside
-// 1..65535 or a database that is not a non-negative integer.
+// (percent-decoded), or a redis-sentinel:// URL (parse_sentinel_url). Returns nullopt for another
+// scheme, an empty host, a port outside 1..65535 or a database that is not a non-negative integer.
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url);
 
 // parse_redis_url for a configured REDIS_URL: throws ConfigError (naming the setting,

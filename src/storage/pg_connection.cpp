@@ -21,6 +21,7 @@
 
 #include <optional>
 #include <set>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -28,6 +29,15 @@
 
 namespace phonebill::storage {
 namespace {
+
+// Server errors after which this connection is no use, although libpq still calls it
+// open: 25006 read_only_sql_transaction (after a failover we reached a demoted primary,
+// or a standby: the next connection's target_session_attrs=read-write finds the new
+// primary) and 57P01-57P03 (shutting down, crashed, not accepting connections yet). The
+// connection is dropped and the caller sees kConnection (a 503), not kQuery (a 500).
+bool server_gone_for_us(std::string_view sqlstate) {
+  return sqlstate == "25006" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
 
 namespace net = boost::asio;
 using net::awaitable;
@@ -256,7 +266,7 @@ struct PgConnection::Impl {
       }
     }
     if (first_error) {
-      if (PQstatus(connection) == CONNECTION_BAD) {
+      if (PQstatus(connection) == CONNECTION_BAD || server_gone_for_us(first_error->sqlstate)) {
         broken = true;
         first_error->kind = PgErrorKind::kConnection;
       }
