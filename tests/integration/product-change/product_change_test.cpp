@@ -22,10 +22,6 @@ std::vector<std::string> failed_checks(const ProductReply& reply) {
   return failed;
 }
 
-std::string other_kt_plan(const std::string& current) {
-  return current == "LTE-BASIC-001" ? "LTE-PREMIUM-001" : "LTE-BASIC-001";
-}
-
 // Menu → available (with price deltas) → change → the next menu shows the new plan at
 // once (the line's cache was dropped), and the change is in history and by id.
 TEST_F(ProductChange, CompletedChangeShowsOnTheNextMenu) {

@@ -20,10 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 using ProductFailure = ProductChangeTest;
 
-std::string other_kt_plan(const std::string& current) {
-  return current == "LTE-BASIC-001" ? "LTE-PREMIUM-001" : "LTE-BASIC-001";
-}
-
 // Rewrites the cached catalogue with `edit` applied to it (the service must have cached it).
 template <typename Edit>
 void edit_cached_catalogue(Edit edit) {

@@ -321,4 +321,8 @@ void ProductChangeTest::restart_service_with(
 
 std::string ProductChangeTest::service_log() { return suite().product->read_log(); }
 
+std::string other_kt_plan(const std::string& current) {
+  return current == "LTE-BASIC-001" ? "LTE-PREMIUM-001" : "LTE-BASIC-001";
+}
+
 }  // namespace phonebill::test_support

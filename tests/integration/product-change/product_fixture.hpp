@@ -72,4 +72,7 @@ class ProductChangeTest : public ::testing::Test {
   static std::string service_log();
 };
 
+// A KT plan other than `current` (the two LTE plans every seeded line can switch between).
+std::string other_kt_plan(const std::string& current);
+
 }  // namespace phonebill::test_support

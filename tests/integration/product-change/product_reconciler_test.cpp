@@ -17,10 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using ProductReconciler = ProductChangeTest;
 
-std::string other_kt_plan(const std::string& current) {
-  return current == "LTE-BASIC-001" ? "LTE-PREMIUM-001" : "LTE-BASIC-001";
-}
-
 std::string product_name(const std::string& code) {
   return code == "LTE-BASIC-001" ? "LTE 베이직 플랜" : code;
 }
