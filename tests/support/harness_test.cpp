@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "support/child_process.hpp"
@@ -145,6 +146,22 @@ class StatusServer {
   std::uint16_t port_ = 0;
   std::thread thread_;
 };
+
+// Ports for children come from below the kernel's ephemeral range: a port from inside it
+// could be taken by any outgoing connection before the child binds it (a gateway of
+// ClientAddressTest once exited on such a listen failure). One process never gets one twice.
+TEST(FindFreePortTest, StaysBelowTheEphemeralRangeAndNeverRepeats) {
+  std::ifstream range{"/proc/sys/net/ipv4/ip_local_port_range"};
+  int ephemeral_low = 0, ephemeral_high = 0;
+  ASSERT_TRUE(range >> ephemeral_low >> ephemeral_high);
+  std::set<std::uint16_t> seen;
+  for (int i = 0; i < 200; ++i) {
+    const auto port = find_free_port();
+    EXPECT_LT(port, ephemeral_low);
+    EXPECT_GE(port, 10000);
+    EXPECT_TRUE(seen.insert(port).second) << "port " << port << " handed out twice";
+  }
+}
 
 // Nothing listening: no status, and waiting for 200 gives up at the timeout.
 TEST(HttpProbeTest, NothingListeningGivesNoStatus) {

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -23,6 +24,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/child_process.hpp"
@@ -315,19 +317,52 @@ std::string unreachable_dsn() {
          " user=postgres dbname=postgres connect_timeout=2";
 }
 
-std::uint16_t find_free_port() {
+namespace {
+
+// The kernel's ephemeral range ("32768 60999" by default): outgoing connections take their
+// local port from it, so a port handed out from inside it can be taken by any client socket
+// of any parallel test between our check and the child's bind.
+std::pair<int, int> ephemeral_port_range() {
+  std::ifstream file{"/proc/sys/net/ipv4/ip_local_port_range"};
+  int low = 32768, high = 60999;
+  if (!(file >> low >> high)) return {32768, 60999};
+  return {low, high};
+}
+
+bool loopback_port_is_free(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  address.sin_port = htons(port);
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(fd);
-  if (!bound) throw std::runtime_error("no free loopback port");
-  return ntohs(address.sin_port);
+  return bound;
+}
+
+}  // namespace
+
+std::uint16_t find_free_port() {
+  // Below the ephemeral range (no client socket lands there) and above the fixed ports of
+  // `./phonebill up` (5432, 6379, 8080-9xxx); a random start per process and a counter keep
+  // the parallel ctest processes, and the calls of one process, apart.
+  constexpr int kLowest = 10000;
+  const int ephemeral_low = ephemeral_port_range().first;
+  const int highest = std::min(ephemeral_low, 65536) - 1;
+  static std::mutex mutex;
+  static int next = [&] {
+    std::random_device seed;
+    return highest > kLowest ? kLowest + static_cast<int>(seed() % (highest - kLowest)) : 0;
+  }();
+  std::lock_guard lock{mutex};
+  for (int attempt = 0; highest > kLowest && attempt < highest - kLowest; ++attempt) {
+    const int port = next;
+    next = next + 1 > highest ? kLowest : next + 1;
+    if (loopback_port_is_free(static_cast<std::uint16_t>(port)))
+      return static_cast<std::uint16_t>(port);
+  }
+  throw std::runtime_error("no free loopback port below the ephemeral range");
 }
 
 std::filesystem::path make_temp_directory(const std::string& prefix) {

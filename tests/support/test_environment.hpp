@@ -33,7 +33,9 @@ std::uint16_t redis_port();
 // FLUSHDB of this process's database (each test starts empty).
 void flush_redis();
 
-// A loopback TCP port that was free a moment ago.
+// A loopback TCP port that was free a moment ago, below the kernel's ephemeral range (so no
+// outgoing connection can take it before the caller's child binds it) and never the same
+// twice in one process.
 std::uint16_t find_free_port();
 
 // A new directory $TMPDIR/phonebill-test-<prefix>-XXXXXX (TMPDIR defaults to /tmp),
