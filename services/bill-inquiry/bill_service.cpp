@@ -178,12 +178,8 @@ boost::asio::awaitable<BillService::Fetched> BillService::fetch_across_fleet(Tar
       fetch, probe, fleet_.pause, fleet_.now);
   if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kBillInquiry, outcome.role);
   if (outcome.value) co_return std::move(*outcome.value);
-  // Another instance held the key until our deadline: as if KOS had not answered in time.
   Fetched timed_out;
-  timed_out.reply.failure =
-      kos::KosFailure{kos::KosFailureKind::kTimeout,
-                      "another instance's KOS call did not fill the cache in time",
-                      {}};
+  timed_out.reply.failure = kos::fleet_fill_timed_out();
   co_return timed_out;
 }
 

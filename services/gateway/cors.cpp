@@ -10,7 +10,10 @@ namespace {
 constexpr std::string_view kAllowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 constexpr std::string_view kAllowedHeaders =
     "Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent";
-constexpr std::string_view kExposedHeaders = "X-Request-Id, traceparent, Retry-After";
+// What a browser app may read: ids for support, and when it may try again (the rate-limit
+// headers of limited routes included, so the app can slow down before a 429).
+constexpr std::string_view kExposedHeaders =
+    "X-Request-Id, traceparent, Retry-After, RateLimit, RateLimit-Policy";
 }  // namespace
 
 CorsPolicy::CorsPolicy(std::vector<std::string> allowed_origins)

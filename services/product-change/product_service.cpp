@@ -88,12 +88,8 @@ boost::asio::awaitable<ProductService::LineFetch> ProductService::fetch_line(std
       fleet_.pause, fleet_.now);
   if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kProductInquiry, outcome.role);
   if (outcome.value) co_return std::move(*outcome.value);
-  // Another instance held the line until our deadline: as if KOS had not answered in time.
   LineFetch timed_out;
-  timed_out.reply.failure =
-      kos::KosFailure{kos::KosFailureKind::kTimeout,
-                      "another instance's KOS call did not fill the cache in time",
-                      {}};
+  timed_out.reply.failure = kos::fleet_fill_timed_out();
   co_return timed_out;
 }
 

@@ -50,6 +50,13 @@ struct KosFailure {
   std::chrono::milliseconds retry_after{0};  // kCircuitOpen, kBudgetExhausted: when to retry
 };
 
+// A coalesced miss whose holder, another instance, did not fill the cache before our
+// deadline: to the caller, as if KOS had not answered in time.
+inline KosFailure fleet_fill_timed_out() {
+  return KosFailure{
+      KosFailureKind::kTimeout, "another instance's KOS call did not fill the cache in time", {}};
+}
+
 // One request sent (or refused) to KOS, as the history records it.
 struct KosAttempt {
   int number = 1;         // 1 for the first attempt, 2.. for retries

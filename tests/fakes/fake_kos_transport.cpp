@@ -1,6 +1,8 @@
 // FakeKosTransport: see fake_kos_transport.hpp.
 #include "fakes/fake_kos_transport.hpp"
 
+#include <utility>
+
 #include "core/clock.hpp"
 
 namespace phonebill::fakes {
@@ -24,10 +26,10 @@ kos::KosExchange answer(kos::KosResultCode code, boost::json::value data) {
   return exchange;
 }
 
-kos::Bill sample_bill() {
+kos::Bill sample_bill(BillingMonth month, std::string line) {
   kos::Bill bill;
-  bill.line_number = "01012345678";
-  bill.billing_month = BillingMonth{2026, 10};
+  bill.line_number = std::move(line);
+  bill.billing_month = month;
   bill.customer_name = "홍길동";
   bill.product_code = "5G-PREMIUM-001";
   bill.product_name = "5G 프리미엄 플랜";

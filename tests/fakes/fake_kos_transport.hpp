@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "kos/kos_client.hpp"
@@ -17,8 +18,9 @@ namespace phonebill::fakes {
 kos::KosExchange answer(kos::KosResultCode code, boost::json::value data = nullptr);
 // A failed exchange (timeout, transport, 9999 — with its code — ...).
 kos::KosExchange failure(kos::KosFailureKind kind);
-// A paid October 2026 bill of line 01012345678 on 5G-PREMIUM-001 (89,000 won).
-kos::Bill sample_bill();
+// A paid bill (by default October 2026's, of line 01012345678) on 5G-PREMIUM-001 (89,000 won).
+kos::Bill sample_bill(BillingMonth month = BillingMonth{2026, 10},
+                      std::string line = "01012345678");
 
 class FakeKosTransport final : public kos::KosTransport {
  public:

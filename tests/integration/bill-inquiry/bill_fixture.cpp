@@ -19,6 +19,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/kos_sim_process.hpp"
 #include "support/response_capture.hpp"
 #include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
@@ -189,19 +190,10 @@ void BillInquiryTest::SetUpTestSuite() {
   s.log_directory = make_temp_directory("bill").string();
   // kos-sim
   s.kos_port = find_free_port();
-  ChildProcessOptions kos;
-  kos.executable = build_directory() + "/services/kos-sim/kos-sim";
   s.kos_database = create_database("kosbill");
-  kos.environment = service_environment("kos-sim",
-                                        {{"PORT", std::to_string(s.kos_port)},
-                                         {"DATABASE_URL", s.kos_database},
-                                         {"CUSTOMERS", "100"}},
-                                        {{"PHONEBILL_ACCESS_LOG", "false"},
-                                         {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                                         {"KOS_SIM_LATENCY_MS", "0"},
-                                         {"KOS_SIM_JITTER_MS", "0"}});
-  kos.log_path = s.log_directory + "/kos-sim.log";
-  s.kos = std::make_unique<ChildProcess>(kos);
+  s.kos = start_kos_sim({.port = s.kos_port,
+                         .database_url = s.kos_database,
+                         .log_path = s.log_directory + "/kos-sim.log"});
   // JWKS, served from this process (for bill-inquiry and the gateway alike).
   s.auth = std::make_unique<StandInAuth>();
   if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {

@@ -30,6 +30,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/kos_sim_process.hpp"
 #include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
@@ -166,18 +167,10 @@ class BillFleetTest : public ::testing::Test {
     s.log_directory = make_temp_directory("bill-fleet").string();
     s.kos_port = find_free_port();
     s.kos_database = create_database("kosfleet");
-    ChildProcessOptions kos;
-    kos.executable = build_directory() + "/services/kos-sim/kos-sim";
-    kos.environment = service_environment("kos-sim",
-                                          {{"PORT", std::to_string(s.kos_port)},
-                                           {"DATABASE_URL", s.kos_database},
-                                           {"CUSTOMERS", "100"}},
-                                          {{"PHONEBILL_ACCESS_LOG", "false"},
-                                           {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                                           {"KOS_SIM_LATENCY_MS", "200"},
-                                           {"KOS_SIM_JITTER_MS", "0"}});
-    kos.log_path = s.log_directory + "/kos-sim.log";
-    s.kos = std::make_unique<ChildProcess>(kos);
+    s.kos = start_kos_sim({.port = s.kos_port,
+                           .database_url = s.kos_database,
+                           .log_path = s.log_directory + "/kos-sim.log",
+                           .latency = 200ms});
     s.auth = std::make_unique<StandInAuth>();
     s.bill_database = create_database("billfleet");
     s.bill_ports = {find_free_port(), find_free_port()};

@@ -13,6 +13,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/kos_sim_process.hpp"
 #include "support/response_capture.hpp"
 #include "support/service_environment.hpp"
 #include "support/test_environment.hpp"
@@ -52,20 +53,15 @@ void KosSimTest::SetUpTestSuite() {
   kos.port = find_free_port();
   kos.database_url = create_database("kos");
   auto log_directory = make_temp_directory("kos-sim");
-  ChildProcessOptions options;
-  options.executable = build_directory() + "/services/kos-sim/kos-sim";
-  options.environment = service_environment(
-      "kos-sim",
-      {{"PORT", std::to_string(kos.port)},
-       {"DATABASE_URL", kos.database_url},
-       {"CUSTOMERS", "100"}},
-      {{"PHONEBILL_REQUEST_DEADLINE_MS", "15000"},
-       // Requests held open by the timeout fault end at shutdown after this grace.
-       {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
-       {"KOS_SIM_LATENCY_MS", "0"},
-       {"KOS_SIM_JITTER_MS", "0"}});
-  options.log_path = (log_directory / "kos-sim.log").string();
-  kos.process = std::make_unique<ChildProcess>(options);
+  kos.process = start_kos_sim(
+      {.port = kos.port,
+       .database_url = kos.database_url,
+       .log_path = (log_directory / "kos-sim.log").string(),
+       .overrides = {{"PHONEBILL_REQUEST_DEADLINE_MS", "15000"},
+                     // Requests held open by the timeout fault end at shutdown after this grace.
+                     {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
+                     // The access log stays on: this suite is kos-sim's own.
+                     {"PHONEBILL_ACCESS_LOG", "true"}}});
   if (!wait_for_http_ok(kos.port, "/readyz", std::chrono::seconds{180})) {
     ADD_FAILURE() << "kos-sim did not become ready; log:\n" << kos.process->read_log();
   }

@@ -18,6 +18,7 @@
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/http_probe.hpp"
+#include "support/kos_sim_process.hpp"
 #include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
 #include "support/test_environment.hpp"
@@ -130,18 +131,9 @@ void ProductChangeTest::SetUpTestSuite() {
   // kos-sim
   s.kos_port = find_free_port();
   s.kos_database = create_database("kosproduct");
-  ChildProcessOptions kos;
-  kos.executable = build_directory() + "/services/kos-sim/kos-sim";
-  kos.environment = service_environment("kos-sim",
-                                        {{"PORT", std::to_string(s.kos_port)},
-                                         {"DATABASE_URL", s.kos_database},
-                                         {"CUSTOMERS", "100"}},
-                                        {{"PHONEBILL_ACCESS_LOG", "false"},
-                                         {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"},
-                                         {"KOS_SIM_LATENCY_MS", "0"},
-                                         {"KOS_SIM_JITTER_MS", "0"}});
-  kos.log_path = (s.directory / "kos-sim.log").string();
-  s.kos = std::make_unique<ChildProcess>(kos);
+  s.kos = start_kos_sim({.port = s.kos_port,
+                         .database_url = s.kos_database,
+                         .log_path = (s.directory / "kos-sim.log").string()});
   // JWKS (the stand-in auth), served from this process.
   s.auth = std::make_unique<StandInAuth>();
   if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {

@@ -21,18 +21,9 @@ namespace phonebill::bill {
 inline constexpr const char* kLine = "01012345678";
 inline const BillingMonth kCurrentMonth{2026, 11};
 
+// The fakes' sample bill, of the current month by default.
 inline kos::Bill sample_bill(BillingMonth month = kCurrentMonth, std::string line = kLine) {
-  kos::Bill bill;
-  bill.line_number = std::move(line);
-  bill.billing_month = month;
-  bill.customer_name = "홍길동";
-  bill.product_code = "5G-PREMIUM-001";
-  bill.product_name = "5G 프리미엄 플랜";
-  bill.monthly_fee = 89000;
-  bill.total_amount = 89000;
-  bill.payment_info =
-      kos::PaymentInfo{"2026-11-01", "2026-11-25", kos::PaymentStatus::kPaid, "자동이체"};
-  return bill;
+  return phonebill::fakes::sample_bill(month, std::move(line));
 }
 
 inline kos::KosExchange bill_answer_from_kos(const kos::Bill& bill) {

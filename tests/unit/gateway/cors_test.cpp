@@ -26,6 +26,17 @@ TEST(CorsTest, ListedOriginIsDecorated) {
   EXPECT_EQ(response.header("Vary"), "Origin");
 }
 
+// A browser app may read the ids, Retry-After and the rate-limit headers (draft-11 names).
+TEST(CorsTest, ExposesIdsRetryAfterAndRateLimitHeaders) {
+  CorsPolicy cors{{"https://app.example"}};
+  http::Response response;
+  cors.decorate(with_origin("GET", "https://app.example"), response);
+  const std::string exposed{response.header("Access-Control-Expose-Headers")};
+  for (const char* name :
+       {"X-Request-Id", "traceparent", "Retry-After", "RateLimit", "RateLimit-Policy"})
+    EXPECT_NE(exposed.find(name), std::string::npos) << name << " not in: " << exposed;
+}
+
 // Unlisted origins and requests without Origin get no CORS headers.
 TEST(CorsTest, OthersAreNot) {
   CorsPolicy cors{{"https://app.example"}};
