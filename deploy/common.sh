@@ -193,7 +193,9 @@ link_compile_commands() {
 # can take a moment in containers) counts as gone, unlike with `kill -0`.
 process_alive() {
   local stat
-  { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  # `read`, not `$(<file)`: the latter on a vanished /proc entry ends a shell running with
+  # errexit even inside `||` (tests/deploy/process_alive_test.sh).
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   stat=${stat##*) }
   [[ ${stat%% *} != Z ]]
 }
