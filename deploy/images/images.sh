@@ -147,6 +147,16 @@ USER $IMAGE_UID:$IMAGE_UID
 ENTRYPOINT ["$entrypoint"]
 LABEL org.opencontainers.image.source="deploy/images/images.sh"
 CONTAINERFILE
+  # Unchanged inputs (files, base image, Containerfile): the existing image is kept.
+  local inputs
+  inputs=$({ (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    pb_podman image inspect --format '{{.Id}}' "$from"; } | sha256sum | cut -c1-32)
+  echo "LABEL phonebill.inputs=\"$inputs\"" >>"$context/Containerfile"
+  if [[ $(pb_podman image inspect --format '{{index .Labels "phonebill.inputs"}}' "$tag" 2>/dev/null) == "$inputs" ]]; then
+    info "$tag: up to date"
+    rm -rf "$context"
+    return 0
+  fi
   step "Image $tag"
   local rc=0
   pb_podman build --quiet --pull=never --network=none --layers=false -t "$tag" "$context" >/dev/null || rc=$?

@@ -5,19 +5,28 @@
 set -euo pipefail
 (($#)) || { echo "usage: $0 BINARY..." >&2; exit 2; }
 
-# dpkg -S knows a file by the path its package ships; with merged /usr the loader may
-# report /lib/... for a file shipped as /usr/lib/... (or the other way round).
-owner_of() {
-  local path=$1 candidate
-  for candidate in "$path" "$(readlink -f "$path")" "${path#/usr}" "/usr${path}"; do
-    dpkg-query -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1 && return 0
-  done
-  echo "runtime-packages: no Debian package owns $path" >&2
-  return 1
-}
-
-for binary; do
+mapfile -t libraries < <(for binary; do
   [[ -x $binary ]] || { echo "runtime-packages: $binary is not an executable" >&2; exit 1; }
   # "libpq.so.5 => /lib/x86_64-linux-gnu/libpq.so.5 (0x...)" and the loader itself.
   ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
-done | sort -u | while read -r library; do owner_of "$library"; done | sort -u
+done | sort -u)
+
+# dpkg knows a file by the path its package ships; with merged /usr the loader may report
+# /lib/... for a file shipped as /usr/lib/... (or the other way round), and a symlink's
+# target may be the shipped name. One dpkg-query over every spelling (it is slow per call).
+variants() { local path real; for path; do real=$(readlink -f "$path")
+  printf '%s\n' "$path" "$real" "${path#/usr}" "/usr$path" "${real#/usr}" "/usr$real"; done; }
+declare -A owner=()
+while IFS= read -r line; do
+  [[ $line == *": /"* ]] || continue
+  owner[${line#*: }]=${line%%: *}
+done < <(variants "${libraries[@]}" | sort -u | xargs dpkg-query -S 2>/dev/null || true)
+
+for library in "${libraries[@]}"; do
+  found=''
+  for candidate in $(variants "$library"); do
+    if [[ -n ${owner[$candidate]:-} ]]; then found=${owner[$candidate]%%:*}; break; fi
+  done
+  [[ -n $found ]] || { echo "runtime-packages: no Debian package owns $library" >&2; exit 1; }
+  echo "$found"
+done | sort -u

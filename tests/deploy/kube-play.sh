@@ -35,17 +35,27 @@ cleanup() {
         pb_podman logs --tail 8 "$container" 2>&1 | cut -c1-300 >&2
       done
     fi
-    pb_podman kube down "$PLAY" >/dev/null 2>&1
-    local volume
-    for volume in $(grep -B1 'emptyDir:' "$PLAY" | sed -n 's/^ *- name: \(.*\)$/\1/p' | sort -u); do
-      pb_podman volume rm -f "$volume" >/dev/null 2>&1
-    done
+    remove_played
   fi
   ((${#PODMAN_SECRETS[@]})) && pb_podman secret rm "${PODMAN_SECRETS[@]}" >/dev/null 2>&1
   rm -rf "$WORK"
   exit "$rc"
 }
 trap cleanup EXIT
+
+# kube down, then whatever it left (a pod whose container was restarting, the emptyDir
+# volumes), by the names the play file gives them: <deployment>-pod-0, <volume name>.
+remove_played() {
+  pb_podman kube down "$PLAY" >/dev/null 2>&1 || true
+  local pod volume
+  for pod in $(awk '/^kind: Deployment/ {d=1} d && /^  name: / {print $2 "-pod-0"; d=0}' "$PLAY"); do
+    if pb_podman pod exists "$pod"; then pb_podman pod rm -f "$pod" >/dev/null 2>&1 || true; fi
+  done
+  for volume in $(grep -B1 'emptyDir:' "$PLAY" | sed -n 's/^ *- name: \(.*\)$/\1/p' | sort -u); do
+    pb_podman volume rm -f "$volume" >/dev/null 2>&1 || true
+  done
+  return 0
+}
 
 if reason=$(podman_unusable_reason); then
   echo "kube play test skipped: $reason"
@@ -96,7 +106,7 @@ done
 
 step "podman kube play (base + overlays/local, host network, ports 7xxx)"
 # Leftovers of an interrupted run would clash on the pod and volume names.
-pb_podman kube down "$PLAY" >/dev/null 2>&1 || true
+remove_played
 played=$SECONDS
 pb_podman kube play "$PLAY" >"$WORK/play.log" 2>&1 || { cat "$WORK/play.log" >&2; die "podman kube play failed"; }
 for url in $GATEWAY/readyz http://127.0.0.1:7081/readyz http://127.0.0.1:7082/readyz \
