@@ -2,8 +2,9 @@
 # deploy/test.sh — `./phonebill test`: install, build the Sanitize tree (ASan+UBSan,
 # ccache), start a throwaway PostgreSQL and Redis on free loopback ports in a mktemp
 # directory, run ctest against them (capturing every API answer the tests see), lint
-# docs/openapi.yaml and check the captured answers against it (tests/contract/), then
-# the web end-to-end hook, and always clean up.
+# docs/openapi.yaml and check the captured answers against it (tests/contract/), the
+# deployment artifacts (run_deploy_checks: Kubernetes files and schemas, systemd units,
+# podman kube play), then the web end-to-end hook, and always clean up.
 # Ends with one line "phonebill test: N passed, N failed ..." and a non-zero exit status
 # on any failure. Entry point: cmd_test.
 

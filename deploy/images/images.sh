@@ -58,6 +58,8 @@ build_images() {
   import_rootfs "$rootfs" "$runtime"
   for name in "${SERVICE_NAMES[@]}"; do build_service_image "$name" "$runtime"; done
   build_datastore_images
+  # Images a rebuild replaced (untagged now), in our own store only.
+  pb_podman image prune --force >/dev/null 2>&1 || true
   step "Images"
   pb_podman image ls --filter "reference=localhost/phonebill/*:$IMAGE_TAG" \
     --format '    {{.Repository}}:{{.Tag}}  {{.Size}}' | sort
