@@ -118,6 +118,15 @@ for url in $GATEWAY/readyz http://127.0.0.1:7081/readyz http://127.0.0.1:7082/re
 done
 echo "every service ready $((SECONDS - played)) s after podman kube play"
 pb_podman ps --format '    {{.Names}}  {{.Image}}  {{.Status}}' | grep -v infra
+# What the manifests ask of every container, as podman applied it: a read-only root file
+# system and the unprivileged user.
+mapfile -t containers < <(pb_podman ps --format '{{.Names}}' | grep -v -- -infra)
+((${#containers[@]} == 7)) || die "expected 7 containers, found ${#containers[@]}: ${containers[*]}"
+while read -r container readonly user; do
+  [[ $readonly == true && $user == 10001* ]] ||
+    die "$container: read-only root $readonly, user '$user' (want true, 10001)"
+done < <(pb_podman inspect --format '{{.Name}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}' "${containers[@]}")
+echo "all ${#containers[@]} containers: read-only root file system, user 10001"
 
 step "User flow through the gateway ($GATEWAY)"
 (cd "$ROOT/tests/deploy" && node flow.mjs "$GATEWAY")

@@ -2,12 +2,15 @@
 // deploy/kubernetes (./phonebill test): each document of the base and overlays against the
 // Kubernetes 1.x schemas of the npm package kubernetes-models (unknown fields, wrong types
 // and missing required fields fail), and every kustomization's resource list must exist.
+// Then each overlay is rendered as `kubectl apply -k` would (kustomize-lite.mjs: patches,
+// replicas, images, namespace applied) and its final objects are validated too.
 // Custom resources (CloudNativePG, the Redis operator) have no schema here: they are only
 // checked for apiVersion, kind and metadata.name, and counted apart.
 // Usage: node validate-manifests.mjs <deploy/kubernetes>
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { render } from "./kustomize-lite.mjs";
 
 const root = process.argv[2];
 if (!root) {
@@ -54,19 +57,39 @@ for (const file of yamlFiles(root).sort()) {
       }
       continue;
     }
+    await check(name, object);
+  }
+}
+
+// Each overlay as a cluster would receive it.
+const overlays = readdirSync(join(root, "overlays")).filter((name) => statSync(join(root, "overlays", name)).isDirectory());
+let renderedObjects = 0;
+for (const overlay of overlays.sort()) {
+  let objects = [];
+  try {
+    objects = render(join(root, "overlays", overlay));
+  } catch (error) {
+    failures.push(`overlays/${overlay}: ${error.message}`);
+    continue;
+  }
+  for (const object of objects) await check(`overlays/${overlay} (rendered)`, object);
+  renderedObjects += objects.length;
+}
+
+async function check(name, object) {
     const where = `${name}: ${object.kind ?? "?"} ${object.metadata?.name ?? "?"}`;
     if (!object.apiVersion || !object.kind || !object.metadata?.name) {
       failures.push(`${where}: needs apiVersion, kind and metadata.name`);
-      continue;
+      return;
     }
     const Model = await modelClass(object.apiVersion, object.kind);
     if (!Model) {
       if (object.apiVersion.includes(".") && !object.apiVersion.endsWith(".k8s.io/v1")) {
         customResources += 1; // a CRD's kind: no schema offline
-        continue;
+        return;
       }
       failures.push(`${where}: unknown apiVersion/kind ${object.apiVersion} ${object.kind}`);
-      continue;
+      return;
     }
     try {
       new Model(object).validate();
@@ -75,10 +98,9 @@ for (const file of yamlFiles(root).sort()) {
       const details = (error.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ");
       failures.push(`${where}: ${details || error.message}`);
     }
-  }
 }
 for (const failure of failures) console.error(`invalid: ${failure}`);
 console.log(
-  `manifests: ${validated} validated against the Kubernetes schemas, ${customResources} custom resources (shape only), ${failures.length} invalid`,
+  `manifests: ${validated} objects validated against the Kubernetes schemas (the files, then ${overlays.length} overlays rendered: ${renderedObjects} objects), ${customResources} custom resources (shape only), ${failures.length} invalid`,
 );
 process.exit(failures.length ? 1 : 0);
