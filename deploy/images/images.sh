@@ -31,6 +31,8 @@ cmd_image() {
   [[ $IMAGE_TAG =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "--tag: not a valid image tag: $IMAGE_TAG"
   step "Checking Debian packages"
   install_packages
+  local reason
+  if reason=$(podman_unusable_reason); then die "image: $reason"; fi
   build_images
 }
 

@@ -30,6 +30,9 @@ pb_podman() {
 
 # Prints why podman cannot run containers here (and fails), or nothing (and succeeds).
 podman_unusable_reason() {
+  # Rootless podman and mmdebstrap's unshare mode need subuid ranges and user namespaces
+  # set up by the administrator: not attempted here.
+  ((EUID == 0)) || { echo "needs root (rootless podman is not set up by ./phonebill)"; return 0; }
   command -v podman >/dev/null || { echo "podman is not installed"; return 0; }
   command -v runc >/dev/null || { echo "runc is not installed"; return 0; }
   local output
