@@ -63,8 +63,11 @@ build_images() {
   # Images a rebuild replaced (untagged now), in our own store only.
   pb_podman image prune --force >/dev/null 2>&1 || true
   step "Images"
-  pb_podman image ls --filter "reference=localhost/phonebill/*:$IMAGE_TAG" \
-    --format '    {{.Repository}}:{{.Tag}}  {{.Size}}' | sort
+  local image
+  for name in "${SERVICE_NAMES[@]}" postgres redis; do
+    image=localhost/phonebill/$name:$IMAGE_TAG
+    info "$image  $(pb_podman image ls --format '{{.Size}}' "$image" | head -n 1)"
+  done
   info "shared root file system: $runtime ($(pb_podman image ls --format '{{.Size}}' "$runtime"))"
 }
 
