@@ -2,8 +2,9 @@
 # deploy/test.sh — `./phonebill test`: install, build the Sanitize tree (ASan+UBSan,
 # ccache), start a throwaway PostgreSQL and Redis on free loopback ports in a mktemp
 # directory, run ctest against them (capturing every API answer the tests see), lint
-# docs/openapi.yaml and check the captured answers against it (tests/contract/), then
-# the web end-to-end hook, the scale-out drill, and always clean up.
+# docs/openapi.yaml and check the captured answers against it (tests/contract/), the
+# deployment artifacts (run_deploy_checks: Kubernetes files and schemas, systemd units,
+# podman kube play), then the web end-to-end hook, the scale-out drill, and always clean up.
 # Ends with one line "phonebill test: N passed, N failed ..." and a non-zero exit status
 # on any failure. Entry point: cmd_test.
 
@@ -56,6 +57,7 @@ cmd_test() {
   run_ctest "${ctest_extra[@]}"
   run_contract "${#ctest_extra[@]}"
   run_shellcheck
+  run_deploy_checks
   run_e2e
   run_scale_drill
   ((TESTS_FAILED == 0)) || exit 1
@@ -176,13 +178,51 @@ run_shellcheck() {
     return 0
   fi
   step "Linting the shell scripts (shellcheck)"
-  local -a scripts=("$ROOT/phonebill" "$ROOT"/deploy/*.sh "$ROOT"/bench/*.sh "$ROOT"/tests/scale/*.sh)
+  local -a scripts=("$ROOT/phonebill" "$ROOT"/deploy/*.sh "$ROOT"/deploy/*/*.sh "$ROOT"/bench/*.sh
+    "$ROOT"/tests/scale/*.sh "$ROOT"/tests/deploy/*.sh)
   if shellcheck --external-sources --source-path=SCRIPTDIR --severity=warning "${scripts[@]}"; then
     TESTS_PASSED=$((TESTS_PASSED + 1))
   else
     TESTS_FAILED=$((TESTS_FAILED + 1))
     TEST_NOTES+=("shellcheck found problems")
   fi
+}
+
+# The deployment artifacts (issue 16), each one test: the generated Kubernetes files are
+# current (deploy/kubernetes/render.sh --check), every manifest passes the Kubernetes
+# schemas (tests/deploy/validate-manifests.mjs), the systemd units pass `systemd-analyze
+# verify`, and the images really run under `podman kube play` (tests/deploy/kube-play.sh,
+# which builds the Release tree and the images when needed). A check that cannot run here
+# (no podman, no systemd-analyze) is skipped with its reason; PHONEBILL_SKIP_KUBE_PLAY=1
+# skips the kube play run.
+run_deploy_checks() {
+  step "Deployment artifacts: generated Kubernetes files, schemas, systemd units"
+  deploy_check "kubernetes files current" "$ROOT/deploy/kubernetes/render.sh" --check
+  if web_tools_present && npm_ci_when_changed "$ROOT/tests/deploy" "the deployment checks'"; then
+    deploy_check "manifest schemas" node "$ROOT/tests/deploy/validate-manifests.mjs" "$ROOT/deploy/kubernetes"
+  else
+    TESTS_FAILED=$((TESTS_FAILED + 1))
+    TEST_NOTES+=("manifest schemas: node/npm ci failed")
+  fi
+  deploy_check "systemd units" "$ROOT/deploy/systemd/verify.sh"
+  if [[ ${PHONEBILL_SKIP_KUBE_PLAY:-0} == 1 ]]; then
+    TEST_NOTES+=("kube play skipped: PHONEBILL_SKIP_KUBE_PLAY=1")
+    return 0
+  fi
+  step "Images under podman kube play (tests/deploy/kube-play.sh)"
+  deploy_check "kube play" run_in_session "$ROOT/tests/deploy/kube-play.sh"
+}
+
+# deploy_check <name> <command...>: one test; exit 77 means skipped (noted, not failed).
+deploy_check() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  case $rc in
+    0) TESTS_PASSED=$((TESTS_PASSED + 1)) ;;
+    77) TEST_NOTES+=("$name skipped (see above)") ;;
+    *) TESTS_FAILED=$((TESTS_FAILED + 1)); TEST_NOTES+=("$name failed") ;;
+  esac
 }
 
 # Web end-to-end step (hook). When tests/e2e/run exists and is executable it runs here,
