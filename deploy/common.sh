@@ -193,7 +193,9 @@ link_compile_commands() {
 # can take a moment in containers) counts as gone, unlike with `kill -0`.
 process_alive() {
   local stat
-  { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  # Not $(<file): under `set -e`, bash 5.2 exits the whole script when that redirection
+  # fails (the process was reaped between two checks), `|| return 1` notwithstanding.
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=${stat##*) }
   [[ ${stat%% *} != Z ]]
 }
