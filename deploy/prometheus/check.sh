@@ -64,5 +64,12 @@ done
 grep -qF '"127.0.0.1:8080"' "$work/targets/gateway.json" && fail "gateway scraped on its public port"
 grep -qF '"127.0.0.1:8184"' "$work/targets/kos-sim.json" && fail "kos-sim does not scale"
 
+echo "== process_alive on a reaped process (prometheus_down's wait) under set -e"
+# shellcheck disable=SC2016 # expanded by the inner shell
+if ! out=$(bash -c 'set -euo pipefail; ROOT=$1; source "$ROOT/deploy/common.sh"; sleep 0 & pid=$!; wait "$pid"
+  process_alive "$pid" && echo alive; echo survived' _ "$ROOT" 2>&1) || [[ $out != survived ]]; then
+  fail "process_alive exits the script for a reaped pid: $out"
+fi
+
 ((failures == 0)) || { echo "$failures failure(s)"; exit 1; }
 echo "prometheus rules and configuration: OK"
