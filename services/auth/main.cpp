@@ -21,6 +21,7 @@
 #include "revocation_publisher.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
+#include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
 #include "signing_key_files.hpp"
 #include "startup.hpp"
@@ -115,6 +116,7 @@ int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
   AuthContext context{service, verifier, keys};
 
   http::Server server{io, config.server, make_routes(context)};
+  for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   server.set_readiness_check(readiness_check(pool, redis, listener, keys, server));
   server.prepare(prepare_service(pool, service, config), [&] {
     publisher.start();  // the outbox table exists now

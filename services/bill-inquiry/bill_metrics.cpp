@@ -2,8 +2,9 @@
 #include "bill_metrics.hpp"
 
 #include <prometheus/counter.h>
-#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include "group_commit_writer.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -21,22 +22,7 @@ BillMetrics::BillMetrics(prometheus::Registry& registry)
       inquiries_(prometheus::BuildCounter()
                      .Name("bill_inquiries_total")
                      .Help("Bill inquiries answered, by source")
-                     .Register(registry)),
-      history_batches_(prometheus::BuildGauge()
-                           .Name("bill_history_batches_total")
-                           .Help("History transactions committed or failed")
-                           .Register(registry)
-                           .Add({})),
-      history_entries_(prometheus::BuildGauge()
-                           .Name("bill_history_entries_total")
-                           .Help("History entries written")
-                           .Register(registry)
-                           .Add({})),
-      history_failed_(prometheus::BuildGauge()
-                          .Name("bill_history_failed_total")
-                          .Help("History entries whose batch failed")
-                          .Register(registry)
-                          .Add({})) {
+                     .Register(registry)) {
   for (std::size_t i = 0; i < std::size(kLookups); ++i)
     cache_series_[i] = &cache_.Add({{"result", kLookups[i]}});
   auto& gate = prometheus::BuildCounter()
@@ -60,11 +46,22 @@ void BillMetrics::inquiry_answered(const std::string& source) {
   inquiries_.Add({{"source", source}}).Increment();
 }
 
-void BillMetrics::history_flushed(std::uint64_t batches, std::uint64_t entries,
-                                  std::uint64_t failed) {
-  history_batches_.Set(double(batches));
-  history_entries_.Set(double(entries));
-  history_failed_.Set(double(failed));
+std::vector<http::ScrapedFamily> BillMetrics::history_families(
+    std::function<HistoryWriterCounters()> counters) {
+  auto one = [counters](auto field) {
+    return [counters, field] {
+      return std::vector<http::ScrapedSample>{{{}, double(counters().*field)}};
+    };
+  };
+  using Counters = HistoryWriterCounters;
+  return {
+      {"bill_history_batches_total", "History transactions committed or failed",
+       http::ScrapedKind::kCounter, one(&Counters::batches)},
+      {"bill_history_entries_total", "History entries sent to the database (failed ones included)",
+       http::ScrapedKind::kCounter, one(&Counters::entries)},
+      {"bill_history_failed_total", "History entries whose batch failed",
+       http::ScrapedKind::kCounter, one(&Counters::failed_entries)},
+  };
 }
 
 }  // namespace phonebill::bill

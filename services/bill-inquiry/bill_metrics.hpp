@@ -5,24 +5,29 @@
 //   bill_kos_gate_total{outcome="immediate|waited|queue_full|timed_out"} (bill fetches
 //     admitted to KOS at once or after queueing, or refused; told by BillKosObserver)
 //   bill_history_batches_total, bill_history_entries_total, bill_history_failed_total
+//     (the history writer's own counters, read at scrape time: history_families())
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "cache/cache_lookup.hpp"
+#include "http/scraped_family.hpp"
 #include "resilience/queueing_bulkhead.hpp"
 
 namespace prometheus {
 class Registry;
 class Counter;
-class Gauge;
 template <typename T>
 class Family;
 }  // namespace prometheus
 
 namespace phonebill::bill {
+
+struct HistoryWriterCounters;
 
 class BillMetrics {
  public:
@@ -31,14 +36,14 @@ class BillMetrics {
   void cache_lookup(cache::CacheLookup lookup);
   void inquiry_answered(const std::string& source);  // CACHE, KOS, STALE_CACHE, FAILED
   void kos_gate(resilience::Admission admission);
-  void history_flushed(std::uint64_t batches, std::uint64_t entries, std::uint64_t failed);
+  // The bill_history_* counters, read from `counters` whenever /metrics is scraped (for
+  // http::Metrics::add_scraped).
+  static std::vector<http::ScrapedFamily> history_families(
+      std::function<HistoryWriterCounters()> counters);
 
  private:
   prometheus::Family<prometheus::Counter>& cache_;
   prometheus::Family<prometheus::Counter>& inquiries_;
-  prometheus::Gauge& history_batches_;
-  prometheus::Gauge& history_entries_;
-  prometheus::Gauge& history_failed_;
   std::array<prometheus::Counter*, 4> cache_series_{};
   std::array<prometheus::Counter*, 4> gate_series_{};
   std::mutex mutex_;  // guards lazy creation of labelled series

@@ -23,6 +23,7 @@
 #include "redis_bill_cache.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
+#include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
 #include "security/token_verifier.hpp"
 #include "storage/migrations.hpp"
@@ -96,6 +97,7 @@ int main() {
   BillContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
+  for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   BillMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{
       server.metrics().registry(),
@@ -103,9 +105,9 @@ int main() {
   BillKosObserver kos_observer{kos_metrics, metrics};
   kos_resilient.set_observer(&kos_observer);
   service.set_metrics(&metrics, &kos_observer);
+  for (auto& family : BillMetrics::history_families([&writer] { return writer.counters(); }))
+    server.metrics().add_scraped(std::move(family));
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
-    auto counters = writer.counters();
-    metrics.history_flushed(counters.batches, counters.entries, counters.failed_entries);
     co_return co_await check_readiness(pool, redis, jwks, kos_resilient, server);
   });
   server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });

@@ -10,6 +10,7 @@
 
 #include <sstream>
 
+#include "http/scraped_family_render.hpp"
 #include "security/token_verifier.hpp"
 #include "upstream.hpp"
 
@@ -21,7 +22,6 @@ struct GatewayMetrics::UpstreamSeries {
   std::vector<prometheus::Gauge*> instance_up;
   prometheus::Counter* retries = nullptr;
   prometheus::Histogram* duration = nullptr;
-  prometheus::Gauge* breaker_state = nullptr;
 };
 
 namespace {
@@ -52,14 +52,7 @@ GatewayMetrics::GatewayMetrics()
                        .Name("gateway_upstream_instance_up")
                        .Help("1 when the instance is healthy and not ejected")
                        .Register(*registry_)),
-      breaker_state_(prometheus::BuildGauge()
-                         .Name("gateway_circuit_breaker_state")
-                         .Help("Upstream circuit breaker: 0 closed, 1 open, 2 half-open")
-                         .Register(*registry_)),
-      transitions_(prometheus::BuildCounter()
-                       .Name("gateway_circuit_breaker_transitions_total")
-                       .Help("Upstream circuit breaker transitions, by new state")
-                       .Register(*registry_)),
+      breakers_(*registry_),
       auth_rejections_(prometheus::BuildCounter()
                            .Name("gateway_auth_rejections_total")
                            .Help("Requests refused 401/403, by reason")
@@ -67,17 +60,33 @@ GatewayMetrics::GatewayMetrics()
       rate_limited_(prometheus::BuildCounter()
                         .Name("gateway_rate_limited_total")
                         .Help("Requests refused 429, by limit")
-                        .Register(*registry_)),
-      verifications_(prometheus::BuildGauge()
-                         .Name("gateway_token_verifications")
-                         .Help("Token verifier counters since start")
-                         .Register(*registry_)) {}
+                        .Register(*registry_)) {}
 
 GatewayMetrics::~GatewayMetrics() = default;
 
 std::string GatewayMetrics::render() const {
+  auto families = registry_->Collect();
+  if (const auto* verifier = verifier_.load()) {
+    auto counters = verifier->counters();
+    auto one = [](double value) {
+      return [value] { return std::vector<http::ScrapedSample>{{{}, value}}; };
+    };
+    families.push_back(http::to_family(
+        {"gateway_token_verifications_total", "Token verifications since start, by result",
+         http::ScrapedKind::kCounter, [counters] {
+           return std::vector<http::ScrapedSample>{
+               {{{"result", "accepted"}}, double(counters.accepted)},
+               {{{"result", "rejected"}}, double(counters.rejected)}};
+         }}));
+    families.push_back(http::to_family(
+        {"gateway_token_cache_hits_total", "Token verifications answered from the verifier's cache",
+         http::ScrapedKind::kCounter, one(double(counters.cache_hits))}));
+    families.push_back(http::to_family(
+        {"gateway_token_signature_checks_total", "Token signature (ECDSA) verifications run",
+         http::ScrapedKind::kCounter, one(double(counters.signature_checks))}));
+  }
   std::ostringstream out;
-  prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
+  prometheus::TextSerializer{}.Serialize(out, families);
   return out.str();
 }
 
@@ -88,15 +97,16 @@ void GatewayMetrics::add_upstreams(const std::vector<Upstream*>& upstreams) {
       std::array<prometheus::Counter*, 4> counters{};
       for (int outcome = 0; outcome < 4; ++outcome)
         counters[outcome] = &attempts_.Add({{"upstream", upstream->name()},
-                                            {"instance", instance->label()},
+                                            {"upstream_instance", instance->label()},
                                             {"outcome", kOutcomes[outcome]}});
       series->attempts.push_back(counters);
-      series->instance_up.push_back(
-          &instance_up_.Add({{"upstream", upstream->name()}, {"instance", instance->label()}}));
+      series->instance_up.push_back(&instance_up_.Add(
+          {{"upstream", upstream->name()}, {"upstream_instance", instance->label()}}));
     }
     series->retries = &retries_.Add({{"upstream", upstream->name()}});
     series->duration = &durations_.Add({{"upstream", upstream->name()}}, kBuckets);
-    series->breaker_state = &breaker_state_.Add({{"upstream", upstream->name()}});
+    breakers_.set_state(upstream->breaker().name(),
+                        resilience::to_string(upstream->breaker().state()));
     upstreams_.emplace(upstream, std::move(series));
   }
 }
@@ -126,10 +136,9 @@ void GatewayMetrics::record_rejected(const Upstream& upstream, std::string_view 
   rejected_.Add({{"upstream", upstream.name()}, {"reason", std::string{reason}}}).Increment();
 }
 
-void GatewayMetrics::record_transition(std::string_view upstream, resilience::BreakerState to) {
-  transitions_
-      .Add({{"upstream", std::string{upstream}}, {"to", std::string{resilience::to_string(to)}}})
-      .Increment();
+void GatewayMetrics::record_transition(std::string_view breaker, resilience::BreakerState to) {
+  breakers_.set_state(std::string{breaker}, resilience::to_string(to));
+  breakers_.count_transition(std::string{breaker}, resilience::to_string(to));
 }
 
 void GatewayMetrics::record_auth_rejection(std::string_view reason) {
@@ -147,15 +156,10 @@ void GatewayMetrics::refresh(const std::vector<Upstream*>& upstreams,
     auto snapshot = upstream->snapshot();
     for (std::size_t i = 0; i < snapshot.size() && i < found.instance_up.size(); ++i)
       found.instance_up[i]->Set(snapshot[i].healthy && !snapshot[i].ejected ? 1 : 0);
-    found.breaker_state->Set(resilience::gauge_value(upstream->breaker().state()));
+    breakers_.set_state(upstream->breaker().name(),
+                        resilience::to_string(upstream->breaker().state()));
   }
-  if (verifier != nullptr) {
-    auto counters = verifier->counters();
-    verifications_.Add({{"kind", "accepted"}}).Set(double(counters.accepted));
-    verifications_.Add({{"kind", "rejected"}}).Set(double(counters.rejected));
-    verifications_.Add({{"kind", "cache_hits"}}).Set(double(counters.cache_hits));
-    verifications_.Add({{"kind", "signature_checks"}}).Set(double(counters.signature_checks));
-  }
+  verifier_.store(verifier);
 }
 
 }  // namespace phonebill::gateway

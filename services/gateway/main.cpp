@@ -18,6 +18,7 @@
 #include "redis_shared_buckets.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
+#include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
 #include "security/token_verifier.hpp"
 
@@ -93,12 +94,12 @@ Upstreams make_upstreams(asio::io_context& io, const GatewayConfig& config, cons
                          GatewayMetrics& metrics) {
   Upstreams upstreams;
   for (const auto& settings : config.upstreams) {
-    auto report = [&metrics, name = settings.name](const resilience::BreakerTransition& change) {
+    auto report = [&metrics](const resilience::BreakerTransition& change) {
       log::warn("circuit_breaker", {{"breaker", std::string{change.name}},
                                     {"from", std::string{resilience::to_string(change.from)}},
                                     {"to", std::string{resilience::to_string(change.to)}},
                                     {"failures", change.consecutive_failures}});
-      metrics.record_transition(name, change.to);
+      metrics.record_transition(change.name, change.to);
     };
     upstreams.owned.push_back(
         std::make_unique<Upstream>(io, settings, config.health, config.breaker, clock, report));
@@ -204,6 +205,8 @@ int main(int argc, char**) {
                          config.tls.enabled()};
 
   http::Server server{io, config.server, make_routes(context)};
+  for (auto& family : security::revocation_families(tokens.listener))
+    server.metrics().add_scraped(family);
   server.set_readiness_check(readiness(tokens, upstreams));
   server.set_shutdown_hook([&health, &limits]() -> asio::awaitable<void> {
     health.stop();

@@ -12,44 +12,43 @@ namespace {
 constexpr std::chrono::milliseconds kScrapeTimeout{500};
 constexpr std::chrono::milliseconds kScrapeInterval{2'000};
 
-std::string breaker_state_name(double value) {
-  if (value == 1) return "open";
-  if (value == 2) return "half_open";
-  return "closed";
-}
+// http/breaker_metrics.hpp: the family every service exports its breakers in.
+constexpr std::string_view kBreakerState = "phonebill_circuit_breaker_state";
+constexpr std::string_view kBreakerTransitions = "phonebill_circuit_breaker_transitions_total";
 
 }  // namespace
 
 void summarise_service_metrics(const std::string& service, const std::vector<MetricSample>& samples,
                                boost::json::array& breakers, boost::json::array& caches) {
-  std::map<std::string, double> worst_state;  // per breaker name, across instances
+  // Across instances the most alarming state wins: open, then half-open, then closed.
+  auto severity = [](const std::string& state) {
+    return state == "open" ? 2 : state == "half_open" ? 1 : 0;
+  };
+  std::map<std::string, std::string> worst_state;  // per breaker name, across instances
   std::map<std::string, std::pair<double, double>> cache_counts;  // hits, misses
   std::map<std::string, std::map<std::string, double>>
       transition_counts;  // per breaker, by new state
-  auto breaker_name = [](const MetricSample& sample) {
-    std::string name;
-    for (const char* key : {"name", "operation", "breaker"})
-      if (auto found = sample.labels.find(key); found != sample.labels.end()) name = found->second;
-    return name.empty() ? sample.name : name;
+  auto label = [](const MetricSample& sample, const char* key) {
+    auto found = sample.labels.find(key);
+    return found == sample.labels.end() ? std::string{} : found->second;
   };
   for (const auto& sample : samples) {
-    if (sample.name.ends_with("circuit_transitions_total")) {
-      auto to = sample.labels.find("to");
-      if (to != sample.labels.end())
-        transition_counts[breaker_name(sample)][to->second] += sample.value;
-    } else if (sample.name.ends_with("circuit_breaker_state") ||
-               sample.name.ends_with("circuit_state")) {
-      // Across instances the most alarming state wins: open, then half-open, then closed.
-      auto severity = [](double value) { return value == 1 ? 2 : value == 2 ? 1 : 0; };
-      auto& state = worst_state[breaker_name(sample)];
-      if (severity(sample.value) > severity(state)) state = sample.value;
+    if (sample.name == kBreakerTransitions) {
+      auto to = label(sample, "to");
+      if (!to.empty()) transition_counts[label(sample, "breaker")][to] += sample.value;
+    } else if (sample.name == kBreakerState) {
+      // One series per state; the one at 1 is the breaker's state.
+      auto& state = worst_state[label(sample, "breaker")];
+      if (state.empty()) state = "closed";
+      if (sample.value == 1 && severity(label(sample, "state")) > severity(state))
+        state = label(sample, "state");
     } else if (sample.name.ends_with("cache_requests_total") ||
                sample.name.ends_with("cache_lookups_total")) {
       // The cache's name: its label, else the metric's prefix ("bill" of bill_cache_...).
       std::string cache = sample.labels.count("cache")
                               ? sample.labels.at("cache")
                               : sample.name.substr(0, sample.name.find("_cache"));
-      auto result = sample.labels.count("result") ? sample.labels.at("result") : "";
+      auto result = label(sample, "result");
       // Only a fresh hit is a hit; stale copies, misses and errors all went past the cache.
       if (result == "hit")
         cache_counts[cache].first += sample.value;
@@ -62,7 +61,7 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
     for (const auto& [to, count] : transition_counts[name]) counts[to] = count;
     breakers.push_back(boost::json::object{{"service", service},
                                            {"name", name},
-                                           {"state", breaker_state_name(state)},
+                                           {"state", state},
                                            {"transitionCounts", std::move(counts)}});
   }
   for (const auto& [cache, counts] : cache_counts) {
@@ -83,8 +82,8 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
     if (std::chrono::steady_clock::now() - scraped_at_ < kScrapeInterval) co_return;
     scraped_at_ = std::chrono::steady_clock::now();
   }
-  static const std::vector<std::string> kSuffixes{"circuit_breaker_state", "circuit_state",
-                                                  "circuit_transitions_total",
+  static const std::vector<std::string> kSuffixes{std::string{kBreakerState},
+                                                  std::string{kBreakerTransitions},
                                                   "cache_requests_total", "cache_lookups_total"};
   boost::json::array breakers;
   boost::json::array caches;

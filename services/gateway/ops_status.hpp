@@ -2,11 +2,11 @@
 // From the gateway itself: per-route rates, latency percentiles and error rates over the
 // last minute, upstream instance health, the upstream breakers, token-cache and rate-limit
 // counters. From the services' own /metrics (scraped on demand, at most every 2 s, 500 ms
-// each): their circuit breakers (series named *circuit_breaker_state or *circuit_state,
-// 0/1/2, with *circuit_transitions_total{to} counts and the history BreakerHistory keeps
-// of what it saw) and cache hit ratios (*cache_requests_total / *cache_lookups_total by `result`;
-// "hit" is a hit, any other result a miss). The document's shape is in docs/openapi.yaml
-// (OpsStatus). Entry point: OpsStatus::answer.
+// each): their circuit breakers (phonebill_circuit_breaker_state{breaker,state}, one
+// series per state, with phonebill_circuit_breaker_transitions_total{breaker,to} counts
+// and the history BreakerHistory keeps of what it saw) and cache hit ratios (*cache_requests_total
+// / *cache_lookups_total by `result`; "hit" is a hit, any other result a miss). The document's
+// shape is in docs/openapi.yaml (OpsStatus). Entry point: OpsStatus::answer.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>

@@ -21,6 +21,7 @@
 #include "redis_product_cache.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
+#include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
 #include "security/token_verifier.hpp"
 #include "startup.hpp"
@@ -71,6 +72,7 @@ int main() {
   ProductContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
+  for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   ProductMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{server.metrics().registry(),
                               {KosOperation::kProductInquiry, KosOperation::kProductList,

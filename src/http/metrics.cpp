@@ -10,6 +10,8 @@
 #include <array>
 #include <sstream>
 
+#include "http/scraped_family_render.hpp"
+
 namespace phonebill::http {
 
 // Counters per exact status, created on first use and then read without locks.
@@ -21,9 +23,11 @@ struct Metrics::RouteSeries {
 };
 
 namespace {
+// 0.2 and 3 are the latency objectives' thresholds (SPEC §13, deploy/prometheus/rules):
+// the share of requests above them is read from these buckets, not interpolated.
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-}
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 3, 5, 10};
+}  // namespace
 
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   requests_ = &prometheus::BuildCounter()
@@ -112,9 +116,21 @@ double Metrics::connections_timed_out(TimeoutPhase phase) const {
 }
 double Metrics::accept_failures() const { return accept_failures_->Value(); }
 
+void Metrics::add_scraped(ScrapedFamily family) {
+  std::lock_guard lock{scraped_mutex_};
+  scraped_.push_back(std::move(family));
+}
+
 std::string Metrics::render() const {
+  auto families = registry_->Collect();
+  {
+    std::lock_guard lock{scraped_mutex_};
+    for (const auto& family : scraped_) families.push_back(to_family(family));
+  }
+  for (auto& family : process_families()) families.push_back(std::move(family));
+  families.push_back(build_info_family());
   std::ostringstream out;
-  prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
+  prometheus::TextSerializer{}.Serialize(out, families);
   return out.str();
 }
 

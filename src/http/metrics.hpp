@@ -1,12 +1,17 @@
 // Prometheus metrics of one process (SPEC §2 /metrics). The HTTP server records
 // per-route request counts and latencies here; services register their own
-// families on registry() (listed once, beside the component that updates them).
+// families on registry() (listed once, beside the component that updates them), or as
+// ScrapedFamily values read at scrape time. Every process also exports the process_*
+// families and phonebill_build_info (SPEC §13).
 #pragma once
 #include <array>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
+
+#include "http/scraped_family.hpp"
 
 namespace prometheus {
 class Registry;
@@ -55,7 +60,11 @@ class Metrics {
   // itself at scrape time (host:port). Called once by the server.
   void set_instance(const std::string& service, const std::string& instance);
 
-  // Prometheus text exposition format of every registered family.
+  // A family read on every scrape (see scraped_family.hpp); call before serving.
+  void add_scraped(ScrapedFamily family);
+
+  // Prometheus text exposition format of every registered and scraped family, the
+  // process_* families and phonebill_build_info.
   std::string render() const;
 
  private:
@@ -69,6 +78,8 @@ class Metrics {
   prometheus::Gauge* open_connections_ = nullptr;
   std::vector<std::unique_ptr<RouteSeries>> routes_;
   std::unique_ptr<RouteSeries> unmatched_;
+  mutable std::mutex scraped_mutex_;
+  std::vector<ScrapedFamily> scraped_;  // guarded by scraped_mutex_
 };
 
 }  // namespace phonebill::http

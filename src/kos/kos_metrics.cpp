@@ -2,7 +2,6 @@
 #include "kos/kos_metrics.hpp"
 
 #include <prometheus/counter.h>
-#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -13,6 +12,11 @@ namespace {
 
 const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                        0.1,   0.25,   0.5,   1,    2.5,   5};
+
+// The breaker's own name (ResilientKosTransport names them so).
+std::string breaker_name(KosOperation operation) {
+  return "kos." + std::string{to_string(operation)};
+}
 
 }  // namespace
 
@@ -38,19 +42,13 @@ KosMetrics::KosMetrics(prometheus::Registry& registry,
                      .Name("kos_coalesced_total")
                      .Help("Cache misses coalesced across instances, by what this one did")
                      .Register(registry)),
-      circuit_state_(prometheus::BuildGauge()
-                         .Name("kos_circuit_state")
-                         .Help("KOS circuit breaker: 0 closed, 1 open, 2 half-open")
-                         .Register(registry)),
-      transitions_(prometheus::BuildCounter()
-                       .Name("kos_circuit_transitions_total")
-                       .Help("KOS circuit breaker transitions by new state")
-                       .Register(registry)) {
+      breakers_(registry) {
   for (auto operation : kAllKosOperations)
     duration_series_[std::size_t(operation)] =
         &durations_.Add({{"operation", std::string{to_string(operation)}}}, kBuckets);
   for (auto operation : breakers_used)
-    circuit_state_.Add({{"operation", std::string{to_string(operation)}}}).Set(0);
+    breakers_.set_state(breaker_name(operation),
+                        resilience::to_string(resilience::BreakerState::kClosed));
 }
 
 void KosMetrics::on_attempt(KosOperation operation, const KosAttempt& attempt) {
@@ -89,11 +87,9 @@ void KosMetrics::on_coalesced(KosOperation operation, resilience::FleetRole role
 
 void KosMetrics::on_transition(KosOperation operation,
                                const resilience::BreakerTransition& transition) {
-  std::string name{to_string(operation)};
-  std::lock_guard lock{mutex_};
-  circuit_state_.Add({{"operation", name}}).Set(resilience::gauge_value(transition.to));
-  transitions_.Add({{"operation", name}, {"to", std::string{resilience::to_string(transition.to)}}})
-      .Increment();
+  auto name = breaker_name(operation);
+  breakers_.set_state(name, resilience::to_string(transition.to));
+  breakers_.count_transition(name, resilience::to_string(transition.to));
 }
 
 }  // namespace phonebill::kos

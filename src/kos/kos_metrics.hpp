@@ -9,20 +9,21 @@
 //   kos_coalesced_total{operation, role="holder|filled|taken_over|direct|gave_up"} (cache
 //     misses coalesced across instances: made the KOS call, waited and got another
 //     instance's fill, took over a lock freed without a fill, Redis down, deadline first)
-//   kos_circuit_state{operation} (0 closed, 1 open, 2 half-open)
-//   kos_circuit_transitions_total{operation, to}
+//   phonebill_circuit_breaker_state{breaker="kos.<operation>", state} and
+//   phonebill_circuit_breaker_transitions_total{breaker, to} (http/breaker_metrics.hpp,
+//     the family the gateway's breakers share)
 // The gateway's ops/status reads the last two. Entry point: KosMetrics.
 #pragma once
 #include <array>
 #include <initializer_list>
 #include <mutex>
 
+#include "http/breaker_metrics.hpp"
 #include "kos/resilient_kos_transport.hpp"
 
 namespace prometheus {
 class Registry;
 class Counter;
-class Gauge;
 class Histogram;
 template <typename T>
 class Family;
@@ -49,8 +50,7 @@ class KosMetrics final : public KosObserver {
   prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Family<prometheus::Counter>& budget_;
   prometheus::Family<prometheus::Counter>& coalesced_;
-  prometheus::Family<prometheus::Gauge>& circuit_state_;
-  prometheus::Family<prometheus::Counter>& transitions_;
+  http::BreakerMetrics breakers_;
   std::array<prometheus::Histogram*, std::size(kAllKosOperations)> duration_series_{};
   std::mutex mutex_;  // guards lazy creation of labelled series
 };

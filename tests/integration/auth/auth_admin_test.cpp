@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "auth_fixture.hpp"
+#include "support/promtool.hpp"
 
 using namespace phonebill;
 using namespace phonebill::test_support;
@@ -18,6 +19,20 @@ json::object new_user_body(const std::string& user_id) {
 }
 
 }  // namespace
+
+// Metric hygiene (SPEC §13): after a login auth's /metrics passes `promtool check metrics`
+// and carries the process and build families.
+TEST_F(AuthTest, MetricsPassPromtool) {
+  login_ok("user01", "Passw0rd!01");
+  auto metrics = call(port(), "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  for (const char* family : {"\nprocess_cpu_seconds_total ", "\nphonebill_build_info{"})
+    EXPECT_NE(metrics.body.find(family), std::string::npos) << family;
+  auto verdict = promtool_check_metrics(metrics.body);
+  if (!verdict.available) GTEST_SKIP() << "promtool (Debian prometheus) is not installed";
+  EXPECT_EQ(verdict.exit_code, 0) << verdict.output;
+  EXPECT_EQ(verdict.output, "");
+}
 
 // A user without ADMIN gets 403 FORBIDDEN on every admin endpoint; no token gets 401.
 TEST_F(AuthTest, AdminEndpointsRefuseNonAdmins) {

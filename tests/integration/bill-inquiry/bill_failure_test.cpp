@@ -19,6 +19,9 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr const char* kLine = "01012345678";
+// 1 while bill.inquiry's KOS breaker is open (one series per state).
+constexpr const char* kBreakerOpen =
+    "phonebill_circuit_breaker_state{breaker=\"kos.bill.inquiry\",state=\"open\"}";
 
 using BillFailure = BillInquiryTest;
 
@@ -44,11 +47,11 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
     EXPECT_EQ(reply.status, 503) << reply.body;
     EXPECT_EQ(reply.error_code(), "KOS_UNAVAILABLE");
   }
-  EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 1.0);
+  EXPECT_EQ(metric(kBreakerOpen), 1.0);
 
   auto opened = std::chrono::steady_clock::now();
   const std::string half_open =
-      "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"half_open\"}";
+      "phonebill_circuit_breaker_transitions_total{breaker=\"kos.bill.inquiry\",to=\"half_open\"}";
   double half_opens = metric(half_open);
 
   // p99 of 100 calls through the gateway. On a loaded shared machine one scheduler stall
@@ -77,7 +80,7 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
   EXPECT_TRUE(met) << "p99 while open ≥ 20 ms in every round:" << rounds;
   // Every measured call met an open circuit (no half-open trial slipped in).
   EXPECT_EQ(metric(half_open), half_opens);
-  EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 1.0);
+  EXPECT_EQ(metric(kBreakerOpen), 1.0);
 
   auto stale = inquire(bearer, stale_month);
   ASSERT_EQ(stale.status, 200) << stale.body;
@@ -91,8 +94,10 @@ TEST_F(BillFailure, OutageOpensTheCircuitAndItRecovers) {
         boost::json::object{{"inquiryMonth", current_month().plus_months(-7 - i).api_form()}});
     EXPECT_EQ(trial.status, 200) << trial.body;
   }
-  EXPECT_EQ(metric("kos_circuit_state{operation=\"bill.inquiry\"}"), 0.0);
-  EXPECT_GE(metric("kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"closed\"}"), 1.0);
+  EXPECT_EQ(metric(kBreakerOpen), 0.0);
+  EXPECT_GE(metric("phonebill_circuit_breaker_transitions_total{breaker=\"kos.bill.inquiry\",to="
+                   "\"closed\"}"),
+            1.0);
   EXPECT_EQ(inquire(bearer, uncached).source(), "KOS");
 }
 

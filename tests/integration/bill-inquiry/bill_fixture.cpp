@@ -304,6 +304,13 @@ double BillInquiryTest::gateway_metric(const std::string& series_prefix) {
   return scrape(suite().gateway.admin_port, series_prefix);
 }
 
+std::string BillInquiryTest::metrics_text(std::uint16_t port) {
+  auto reply = exchange(port, "GET", "/metrics", "", "", std::chrono::seconds{5});
+  return reply.status == 200 ? reply.body : std::string{};
+}
+
+std::uint16_t BillInquiryTest::gateway_admin_port() { return suite().gateway.admin_port; }
+
 void BillInquiryTest::kill_service(int signal) {
   auto& s = suite();
   s.bill->send_signal(signal);

@@ -66,6 +66,9 @@ class BillInquiryTest : public ::testing::Test {
   static double metric(const std::string& series_prefix);
   // The same from the gateway's admin /metrics.
   static double gateway_metric(const std::string& series_prefix);
+  // The whole /metrics text of the service listening on `port` ("" when it did not answer 200).
+  static std::string metrics_text(std::uint16_t port);
+  static std::uint16_t gateway_admin_port();
   // Kills the service with `signal` and starts it again on the same port; returns once
   // the gateway routes to it again.
   static void restart_service(int signal);

@@ -161,7 +161,9 @@ TEST_F(GatewayTest, DeadUpstreamOpensTheBreaker) {
   EXPECT_GE(std::stoi(open.header("retry-after")), 25);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{500});
   auto metrics = http_call(gateway.admin_port, "GET", "/metrics");
-  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"product-change\"} 1"),
-            std::string::npos);
+  EXPECT_NE(metrics.body.find("phonebill_circuit_breaker_state{breaker=\"upstream.product-change\","
+                              "state=\"open\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
   EXPECT_EQ(gateway.process->stop(std::chrono::seconds{5}), 0) << gateway.process->read_log();
 }

@@ -3,6 +3,7 @@
 // are served, traversal never leaves the web root, security headers everywhere, metrics
 // only on the admin port.
 #include "gateway_fixture.hpp"
+#include "support/promtool.hpp"
 
 using namespace phonebill;
 using namespace phonebill::test_support;
@@ -140,10 +141,23 @@ TEST_F(GatewayTest, MetricsOnTheAdminPortOnly) {
   EXPECT_NE(metrics.body.find(
                 "http_requests_total{method=\"GET\",route=\"/api/v1/bills/**\",status=\"200\"}"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find("gateway_upstream_requests_total{instance=\"127.0.0.1:"),
+  EXPECT_NE(metrics.body.find("gateway_upstream_requests_total{outcome=\"response\",upstream="
+                              "\"bill-inquiry\",upstream_instance=\"127.0.0.1:"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find("gateway_circuit_breaker_state{upstream=\"bill-inquiry\"} 0"),
+  EXPECT_NE(metrics.body.find("phonebill_circuit_breaker_state{breaker=\"upstream.bill-inquiry\","
+                              "state=\"closed\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
+  // Token verifications: one count per verification, by result (SPEC §13: counters).
+  EXPECT_NE(metrics.body.find("# TYPE gateway_token_verifications_total counter\n"),
             std::string::npos);
+  EXPECT_NE(metrics.body.find("gateway_token_verifications_total{result=\"accepted\"} "),
+            std::string::npos);
+  auto verdict = promtool_check_metrics(metrics.body);
+  if (verdict.available) {
+    EXPECT_EQ(verdict.exit_code, 0) << verdict.output;
+    EXPECT_EQ(verdict.output, "");
+  }
   auto public_metrics = http_call(port(), "GET", "/metrics");
   EXPECT_EQ(public_metrics.body.find("http_requests_total"), std::string::npos);
 }

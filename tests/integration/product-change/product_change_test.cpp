@@ -7,6 +7,7 @@
 
 #include "core/json.hpp"
 #include "product_fixture.hpp"
+#include "support/promtool.hpp"
 
 namespace phonebill::test_support {
 namespace {
@@ -20,6 +21,23 @@ std::vector<std::string> failed_checks(const ProductReply& reply) {
   for (const auto& check : details.at("checks").as_array())
     if (check.at("result").as_string() == "FAIL") failed.emplace_back(check.at("type").as_string());
   return failed;
+}
+
+// Metric hygiene (SPEC §13): after a menu (KOS calls, cache lookups) product-change's
+// /metrics passes `promtool check metrics` and carries the shared breaker family.
+TEST_F(ProductChange, MetricsPassPromtool) {
+  auto menu = call("GET", "/api/v1/products/menu", token("metrics-user", fresh_line()));
+  ASSERT_EQ(menu.status, 200) << menu.body;
+  auto metrics = call("GET", "/metrics", "", {}, {}, /*direct=*/true);
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("phonebill_circuit_breaker_state{breaker=\"kos.product.inquiry\","
+                              "state=\"closed\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
+  auto verdict = promtool_check_metrics(metrics.body);
+  if (!verdict.available) GTEST_SKIP() << "promtool (Debian prometheus) is not installed";
+  EXPECT_EQ(verdict.exit_code, 0) << verdict.output;
+  EXPECT_EQ(verdict.output, "");
 }
 
 // Menu → available (with price deltas) → change → the next menu shows the new plan at

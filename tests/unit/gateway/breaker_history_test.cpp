@@ -74,13 +74,14 @@ TEST(BreakerHistoryTest, KeepsABoundedHistoryPerBreaker) {
   EXPECT_TRUE(unseen.at("since").is_null());
 }
 
-// kos_circuit_transitions_total{operation,to} is summed per breaker and new state.
+// phonebill_circuit_breaker_transitions_total{breaker,to} is summed per breaker and new state.
 TEST(BreakerHistoryTest, SummaryCarriesTransitionCounts) {
   auto samples = parse_prometheus_text(
-      "kos_circuit_state{operation=\"bill.inquiry\"} 2\n"
-      "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"open\"} 2\n"
-      "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"half_open\"} 1\n"
-      "kos_circuit_transitions_total{operation=\"bill.inquiry\",to=\"open\"} 1\n");
+      "phonebill_circuit_breaker_state{breaker=\"kos.bill.inquiry\",state=\"half_open\"} 1\n"
+      "phonebill_circuit_breaker_transitions_total{breaker=\"kos.bill.inquiry\",to=\"open\"} 2\n"
+      "phonebill_circuit_breaker_transitions_total{breaker=\"kos.bill.inquiry\",to=\"half_open\"} "
+      "1\n"
+      "phonebill_circuit_breaker_transitions_total{breaker=\"kos.bill.inquiry\",to=\"open\"} 1\n");
   boost::json::array breakers, caches;
   summarise_service_metrics("bill-inquiry", samples, breakers, caches);
   ASSERT_EQ(breakers.size(), 1u);

@@ -23,32 +23,43 @@ TEST(PrometheusTextTest, ParsesSamples) {
       1u);
 }
 
+namespace {
+
+// One series per breaker state, as every service exports them (http/breaker_metrics.hpp).
+std::string breaker_series(const std::string& breaker, const std::string& current) {
+  std::string text;
+  for (const char* state : {"closed", "open", "half_open"})
+    text += "phonebill_circuit_breaker_state{breaker=\"" + breaker + "\",state=\"" + state +
+            "\"} " + (current == state ? "1" : "0") + "\n";
+  return text;
+}
+
+}  // namespace
+
 // Breaker states (worst across instances) and cache hit ratios per service.
 TEST(PrometheusTextTest, SummarisesBreakersAndCaches) {
-  auto samples = parse_prometheus_text(
-      "kos_circuit_breaker_state{operation=\"bill.inquiry\"} 0\n"
-      "kos_circuit_breaker_state{operation=\"bill.inquiry\"} 1\n"
-      "kos_circuit_breaker_state{operation=\"bill.months\"} 2\n"
-      "cache_requests_total{cache=\"bill\",result=\"hit\"} 85\n"
-      "cache_requests_total{cache=\"bill\",result=\"miss\"} 15\n");
+  auto samples = parse_prometheus_text(breaker_series("kos.bill.inquiry", "closed") +
+                                       breaker_series("kos.bill.inquiry", "open") +
+                                       breaker_series("kos.bill.months", "half_open") +
+                                       "cache_requests_total{cache=\"bill\",result=\"hit\"} 85\n"
+                                       "cache_requests_total{cache=\"bill\",result=\"miss\"} 15\n");
   boost::json::array breakers, caches;
   summarise_service_metrics("bill-inquiry", samples, breakers, caches);
   ASSERT_EQ(breakers.size(), 2u);
-  EXPECT_EQ(breakers[0].at("name"), "bill.inquiry");
+  EXPECT_EQ(breakers[0].at("name"), "kos.bill.inquiry");
   EXPECT_EQ(breakers[0].at("state"), "open");
   EXPECT_EQ(breakers[1].at("state"), "half_open");
   ASSERT_EQ(caches.size(), 1u);
   EXPECT_EQ(caches[0].at("hitRatio").as_double(), 0.85);
 }
 
-// bill-inquiry's own names: kos_circuit_state{operation} and bill_cache_lookups_total{result}
-// with stale and error results counted as misses.
+// bill-inquiry's own names: bill_cache_lookups_total{result} with stale and error results
+// counted as misses.
 TEST(PrometheusTextTest, ReadsBillInquiryNames) {
-  auto samples = parse_prometheus_text(
-      "kos_circuit_state{operation=\"bill.inquiry\"} 0\n"
-      "bill_cache_lookups_total{result=\"hit\"} 8\n"
-      "bill_cache_lookups_total{result=\"stale\"} 1\n"
-      "bill_cache_lookups_total{result=\"miss\"} 1\n");
+  auto samples = parse_prometheus_text(breaker_series("kos.bill.inquiry", "closed") +
+                                       "bill_cache_lookups_total{result=\"hit\"} 8\n"
+                                       "bill_cache_lookups_total{result=\"stale\"} 1\n"
+                                       "bill_cache_lookups_total{result=\"miss\"} 1\n");
   boost::json::array breakers, caches;
   summarise_service_metrics("bill-inquiry", samples, breakers, caches);
   ASSERT_EQ(breakers.size(), 1u);
