@@ -135,6 +135,18 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'db')
 REVOKE CONNECT, TEMPORARY ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"db";
 SQL
+    # pg_partman (the history tables' monthly partitions, docs/history.md) is not a
+    # trusted extension: the superuser creates it, in a schema the role owns, and lets
+    # the role use it; the service's migration then finds it there.
+    PGPASSFILE=$pgpass psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+      -U postgres -d "$db" >/dev/null 2>&1 <<SQL || die "could not create pg_partman in $db (is postgresql-15-partman installed?)"
+\\set role '$db'
+CREATE SCHEMA IF NOT EXISTS partman AUTHORIZATION :"role";
+CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman;
+GRANT ALL ON ALL TABLES IN SCHEMA partman TO :"role";
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO :"role";
+GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO :"role";
+SQL
   done
   chmod 600 "$pgpass"
   info "databases and roles: $(for n in "${SERVICE_NAMES[@]}"; do [[ ${SVC_DB[$n]} != - ]] && printf '%s ' "${SVC_DB[$n]}"; done)"

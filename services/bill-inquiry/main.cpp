@@ -15,8 +15,8 @@
 #include "cache/redis_fill_lock.hpp"
 #include "core/log.hpp"
 #include "group_commit_writer.hpp"
+#include "history/time_ordered_id.hpp"
 #include "http/server.hpp"
-#include "http/trace.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
 #include "pg_history_store.hpp"
@@ -92,7 +92,7 @@ int main() {
                       writer,
                       store,
                       clock,
-                      &http::generate_request_id,
+                      &history::new_time_ordered_id,
                       FleetCoalescing{&fill_lock, config.resilience.coalescing, {}, {}}};
   BillContext context{service, verifier};
 

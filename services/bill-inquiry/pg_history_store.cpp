@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
 #include "history/page_query.hpp"
+#include "history/time_ordered_id.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -102,6 +103,7 @@ void PgHistoryStore::register_statements(storage::PgPool& pool) {
   for (auto [name, sql] : {std::pair{queries::kInsertRequestsName, queries::kInsertRequests},
                            std::pair{queries::kInsertCallsName, queries::kInsertCalls},
                            std::pair{queries::kFindRequestName, queries::kFindRequest},
+                           std::pair{queries::kFindLegacyRequestName, queries::kFindLegacyRequest},
                            std::pair{queries::kListRequestsName, queries::kListRequests},
                            std::pair{queries::kCountRequestsName, queries::kCountRequests}})
     pool.register_statement(std::string{name}, std::string{sql});
@@ -132,10 +134,21 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
   co_return storage::PgResult<void>{};
 }
 
+// A time-ordered id is looked for in the months its time allows; an id from before
+// them (or one that only looks time-ordered) through the legacy-id table. Either way one
+// or two partitions are read, never every month (issue 20).
 boost::asio::awaitable<Result<std::optional<HistoryRecord>, BillStatus>> PgHistoryStore::find(
     std::string request_id, Deadline deadline) {
+  if (auto window = history::id_search_window(request_id)) {
+    auto params =
+        pg_params(request_id, iso8601_utc_millis(window->from), iso8601_utc_millis(window->to));
+    auto rows = co_await pool_.execute(queries::kFindRequestName, params, deadline);
+    if (!rows)
+      co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", rows.error());
+    if (!rows->empty()) co_return std::optional<HistoryRecord>{read_record(*rows, 0)};
+  }
   auto params = pg_params(request_id);
-  auto rows = co_await pool_.execute(queries::kFindRequestName, params, deadline);
+  auto rows = co_await pool_.execute(queries::kFindLegacyRequestName, params, deadline);
   if (!rows)
     co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", rows.error());
   if (rows->empty()) co_return std::optional<HistoryRecord>{};

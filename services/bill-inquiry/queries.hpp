@@ -18,7 +18,7 @@ FROM jsonb_to_recordset($1::jsonb) AS r(request_id text, user_id text, line_numb
   billing_month text, requested_at timestamptz, finished_at timestamptz, status text,
   source text, result_code text, result_summary text, bill jsonb, http_request_id text,
   trace_id text)
-ON CONFLICT (request_id) DO NOTHING
+ON CONFLICT (request_id, requested_at) DO NOTHING
 )SQL";
 
 inline constexpr std::string_view kInsertCallsName = "bill.insert_calls";
@@ -32,13 +32,30 @@ FROM jsonb_to_recordset($1::jsonb) AS c(request_id text, operation text, attempt
   result_message text, failure text, circuit_state text)
 )SQL";
 
+// One request by a time-ordered id: $2, $3 the window its id allows (history/
+// time_ordered_id.hpp), so only the one or two monthly partitions it spans are read.
 inline constexpr std::string_view kFindRequestName = "bill.find_request";
 inline constexpr std::string_view kFindRequest = R"SQL(
 SELECT request_id, user_id, line_number, billing_month,
   (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
   source, result_code, result_summary, bill::text AS bill
-FROM bill_inquiry_requests WHERE request_id = $1
+FROM bill_inquiry_requests
+WHERE request_id = $1 AND requested_at >= $2::timestamptz AND requested_at < $3::timestamptz
+)SQL";
+
+// One request by an id written before ids were time-ordered: its time comes from
+// bill_inquiry_legacy_ids (db/bill/002), which prunes the scan to its partition when the
+// statement runs (to none when the id is unknown).
+inline constexpr std::string_view kFindLegacyRequestName = "bill.find_legacy_request";
+inline constexpr std::string_view kFindLegacyRequest = R"SQL(
+SELECT request_id, user_id, line_number, billing_month,
+  (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
+  (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
+  source, result_code, result_summary, bill::text AS bill
+FROM bill_inquiry_requests
+WHERE request_id = $1
+  AND requested_at = (SELECT requested_at FROM bill_inquiry_legacy_ids WHERE request_id = $1)
 )SQL";
 
 // $1 user, $2 line or NULL, $3 from date or NULL, $4 to date or NULL (inclusive, Seoul

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# bench/history.sh — bill-inquiry's request history at scale, monthly partitions (pg_partman,
+# db/bill/002) vs the plain table of before (issue 20 item 2): N request records spread
+# over 24 months loaded with COPY, then, on each layout, a user's history page (the
+# service's count + page statements) and a look-up by id (p50/p99 over random calls), the
+# group-commit writer's batch insert throughput, and the time to drop the oldest month.
+# A throwaway PostgreSQL (fsync off, like every bench); the statements are the service's
+# own (services/bill-inquiry/queries.hpp), run through psql's \timing (client round trip
+# on loopback). Results: docs/benchmarks.md, "History at scale".
+# Usage: bench/history.sh [rows, default 50000000] [calls per measurement, default 10000]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ROWS=${1:-50000000}
+CALLS=${2:-10000}
+USERS=$((ROWS / 50 > 0 ? ROWS / 50 : 1))  # 50 inquiries per user over two years
+BATCHES=200                              # writer batches of 100 rows per layout
+
+bench_start_postgres
+milliseconds() { date +%s%3N; }
+# sql <layout> psql-args...: psql on that layout's database.
+sql() {
+  local database=$1
+  shift
+  psql -X -q -v ON_ERROR_STOP=1 -At -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$database" "$@"
+}
+
+# Each layout in its own database, from the real migrations: "plain" has db/bill/001 (the
+# tables of before), "partitioned" 001 and 002 (pg_partman), with partitions for the 24
+# months back (the retention) and 4 ahead.
+step "Schema: db/bill/001 (plain) and 001 + 002 (partitioned, pg_partman)"
+for layout in plain partitioned; do
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$layout"
+  sql "$layout" -f "$ROOT/db/bill/001_schema.sql"
+done
+sql partitioned -1 -f "$ROOT/db/bill/002_partitioned_history.sql" >/dev/null
+sql partitioned -c "SELECT partman.create_partition_time('public.bill_inquiry_requests',
+          ARRAY(SELECT generate_series(date_trunc('month', now()) - interval '24 months',
+                                       now(), interval '1 month')))" >/dev/null
+
+# Row k (1..ROWS): its time spread evenly over the last 24 months, its id time-ordered
+# from that time (history/time_ordered_id.hpp's layout), its user k % USERS, a bill of
+# about 400 bytes on completed ones.
+generator="SELECT lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') || '7' ||
+       lpad(to_hex(k), 19, '0'), 'user' || (k % $USERS), '010' || lpad((k % $USERS)::text, 8, '0'),
+       to_char(t AT TIME ZONE 'Asia/Seoul', 'YYYY-MM'), t, t + interval '40 ms',
+       CASE WHEN k % 10 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
+       CASE WHEN k % 10 = 0 THEN NULL ELSE 'KOS' END,
+       CASE WHEN k % 10 = 0 THEN 'KOS_TIMEOUT' ELSE 'OK' END, 'bill shown',
+       CASE WHEN k % 10 = 0 THEN NULL ELSE jsonb_build_object('lineNumber', '01012345678',
+         'billingMonth', '2026-11', 'productCode', 'PLAN-5G-69', 'productName', '5G 스탠다드',
+         'monthlyFee', 69000, 'usageFee', 12000, 'discountAmount', 5000, 'totalAmount', 76000,
+         'discounts', jsonb_build_array(jsonb_build_object('name', '선택약정', 'amount', 5000)),
+         'usage', jsonb_build_object('voice', 120, 'sms', 20, 'data', 35000),
+         'paymentInfo', jsonb_build_object('billingDate', '2026-11-25', 'dueDate', '2026-12-10',
+           'paymentStatus', 'PAID', 'paymentMethod', 'CARD')) END,
+       'http-' || k, 'trace-' || k
+  FROM generate_series(1, $ROWS) k,
+       LATERAL (SELECT date_trunc('month', now()) - interval '24 months' +
+                       (k::double precision / $ROWS) * (now() - (date_trunc('month', now()) -
+                       interval '24 months')) AS t) s"
+
+declare -A RESULT
+step "Loading $ROWS rows into each layout (COPY)"
+for layout in plain partitioned; do
+  started=$(milliseconds)
+  sql "$layout" -c "COPY ($generator) TO STDOUT" | sql "$layout" -c "COPY bill_inquiry_requests FROM STDIN"
+  sql "$layout" -c "ANALYZE bill_inquiry_requests"
+  RESULT[$layout.load_s]=$(awk -v ms=$(($(milliseconds) - started)) 'BEGIN { printf "%.0f", ms / 1000 }')
+  RESULT[$layout.rows]=$(sql "$layout" -c "SELECT count(*) FROM bill_inquiry_requests")
+  RESULT[$layout.bytes]=$(sql "$layout" -c "SELECT pg_database_size(current_database())")
+done
+RESULT[partitions]=$(sql partitioned -c "SELECT count(*) FROM pg_inherits
+                                          WHERE inhparent = 'bill_inquiry_requests'::regclass")
+
+# psql runs <file> (statements prepared first) with \timing; prints "p50 p99" in ms of the
+# EXECUTE lines.
+timed_calls() { # <layout> <prepare-sql> <file-of-executes>
+  { echo "$2"; echo '\timing on'; cat "$3"; } |
+    sql "$1" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.2f %.2f", v[int(NR * 0.50) + 1], v[int(NR * 0.99) + 1] }'
+}
+
+# The service's statements (queries.hpp), one PREPARE per layout.
+list_sql() {
+  cat <<'SQL'
+PREPARE page(text, int, int) AS SELECT request_id, user_id, line_number, billing_month,
+  (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
+  (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status, source,
+  result_code, result_summary FROM bill_inquiry_requests WHERE user_id = $1
+  ORDER BY requested_at DESC, request_id DESC LIMIT $2 OFFSET $3;
+PREPARE total(text) AS SELECT count(*) FROM bill_inquiry_requests WHERE user_id = $1;
+SQL
+}
+step "History page: count + first page of 20, $CALLS random users per layout"
+sql plain -c "SELECT format('EXECUTE total(%L); EXECUTE page(%L, 20, 0);', u, u)
+          FROM (SELECT 'user' || (random() * ($USERS - 1))::int AS u
+                  FROM generate_series(1, $CALLS)) s" >"$BENCH_TMP/pages.sql"
+# Two statements per page: pair them up into one page latency.
+page_latency() { # <layout>
+  { list_sql; echo '\timing on'; cat "$BENCH_TMP/pages.sql"; } | sql "$1" 2>&1 |
+    sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | awk 'NR % 2 == 1 { c = $1 } NR % 2 == 0 { print c + $1 }' |
+    sort -n | awk '{ v[NR] = $1 } END { printf "%.2f %.2f", v[int(NR * 0.50) + 1], v[int(NR * 0.99) + 1] }'
+}
+RESULT[plain.page]=$(page_latency plain)
+RESULT[partitioned.page]=$(page_latency partitioned)
+
+step "Look-up by id: $CALLS random ids per layout"
+# The same ids on both layouts (the generator makes the same rows in each).
+sql plain -c "SELECT request_id FROM bill_inquiry_requests TABLESAMPLE SYSTEM (1)
+               ORDER BY random() LIMIT $CALLS" >"$BENCH_TMP/ids.txt"
+# Plain: the statement of before. Partitioned: the window the id's time allows (± 1 day,
+# what PgHistoryStore::find passes).
+awk '{ printf "EXECUTE find(%c%s%c);\n", 39, $1, 39 }' "$BENCH_TMP/ids.txt" >"$BENCH_TMP/find_plain.sql"
+awk '{ id = $1; t = "to_timestamp((%cx" substr(id, 1, 12) "%c)::bit(48)::bigint / 1000.0)"
+       printf "EXECUTE find(%c%s%c, " t " - interval %c1 day%c, " t " + interval %c1 day%c);\n",
+              39, id, 39, 39, 39, 39, 39, 39, 39, 39, 39 }' "$BENCH_TMP/ids.txt" >"$BENCH_TMP/find_window.sql"
+RESULT[plain.find]=$(timed_calls plain "PREPARE find(text) AS SELECT request_id, user_id, bill::text FROM bill_inquiry_requests WHERE request_id = \$1;" "$BENCH_TMP/find_plain.sql")
+RESULT[partitioned.find]=$(timed_calls partitioned "PREPARE find(text, timestamptz, timestamptz) AS SELECT request_id, user_id, bill::text FROM bill_inquiry_requests WHERE request_id = \$1 AND requested_at >= \$2 AND requested_at < \$3;" "$BENCH_TMP/find_window.sql")
+# The statement of before on the partitioned table: what 002 would cost without the window.
+RESULT[unpruned.find]=$(timed_calls partitioned "PREPARE find(text) AS SELECT request_id, user_id, bill::text FROM bill_inquiry_requests WHERE request_id = \$1;" "$BENCH_TMP/find_plain.sql")
+
+step "Group-commit writer: $BATCHES batches of 100 requests per layout (jsonb_to_recordset)"
+sql plain -c "SELECT format('EXECUTE insert_batch(%L);', (SELECT jsonb_agg(jsonb_build_object(
+          'request_id', lpad(to_hex((extract(epoch FROM now()) * 1000)::bigint), 12, '0') || '7' ||
+                        lpad(to_hex(b * 1000 + r), 19, 'f'),
+          'user_id', 'writer' || r, 'line_number', '01099990000', 'billing_month', '2026-12',
+          'requested_at', now(), 'finished_at', now(), 'status', 'COMPLETED', 'source', 'KOS',
+          'result_code', 'OK', 'result_summary', 'bill shown',
+          'bill', jsonb_build_object('totalAmount', 76000), 'http_request_id', 'h', 'trace_id', 't'))
+          FROM generate_series(1, 100) r)) FROM generate_series(1, $BATCHES) b" >"$BENCH_TMP/batches.sql"
+cat >"$BENCH_TMP/prepare_insert.sql" <<'SQL'
+PREPARE insert_batch(jsonb) AS INSERT INTO bill_inquiry_requests SELECT r.request_id, r.user_id, r.line_number,
+  r.billing_month, r.requested_at, r.finished_at, r.status, r.source, r.result_code,
+  r.result_summary, r.bill, r.http_request_id, r.trace_id
+FROM jsonb_to_recordset($1) AS r(request_id text, user_id text, line_number text,
+  billing_month text, requested_at timestamptz, finished_at timestamptz, status text,
+  source text, result_code text, result_summary text, bill jsonb, http_request_id text,
+  trace_id text) ON CONFLICT DO NOTHING;
+SQL
+writer_rate() { # <layout>
+  local total
+  total=$({ cat "$BENCH_TMP/prepare_insert.sql"; echo '\timing on'; cat "$BENCH_TMP/batches.sql"; } |
+    sql "$1" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | awk '{ s += $1 } END { print s }')
+  awk -v ms="$total" -v rows=$((BATCHES * 100)) 'BEGIN { printf "%.0f", rows / (ms / 1000) }'
+}
+RESULT[plain.writer]=$(writer_rate plain)
+RESULT[partitioned.writer]=$(writer_rate partitioned)
+
+step "Dropping the oldest month"
+oldest=$(sql plain -c "SELECT date_trunc('month', now()) - interval '24 months'")
+drop_ms() { # <layout> <sql>
+  local started
+  started=$(milliseconds)
+  sql "$1" -c "$2" >/dev/null
+  echo $(($(milliseconds) - started))
+}
+first_month="requested_at < '$oldest'::timestamptz + interval '1 month'"
+RESULT[plain.drop_rows]=$(sql plain -c "SELECT count(*) FROM bill_inquiry_requests WHERE $first_month")
+RESULT[plain.drop]=$(drop_ms plain "DELETE FROM bill_inquiry_requests WHERE $first_month")
+oldest_partition=$(sql partitioned -c "SELECT to_char('$oldest'::timestamptz, '\"bill_inquiry_requests_p\"YYYY_MM')")
+RESULT[partitioned.drop_rows]=$(sql partitioned -c "SELECT count(*) FROM $oldest_partition")
+RESULT[partitioned.drop]=$(drop_ms partitioned "ALTER TABLE bill_inquiry_requests DETACH PARTITION $oldest_partition; DROP TABLE $oldest_partition")
+
+echo
+printf '| %s | %s | %s |\n' "measure" "plain table (before)" "monthly partitions (pg_partman)"
+printf '|---|---|---|\n'
+printf '| rows, database size | %s rows, %s | %s rows in %s partitions, %s |\n' \
+  "${RESULT[plain.rows]}" "$(numfmt --to=iec "${RESULT[plain.bytes]}")" \
+  "${RESULT[partitioned.rows]}" "${RESULT[partitions]}" "$(numfmt --to=iec "${RESULT[partitioned.bytes]}")"
+printf '| COPY load | %s s | %s s |\n' "${RESULT[plain.load_s]}" "${RESULT[partitioned.load_s]}"
+printf '| history page (count + 20), p50 / p99 ms | %s | %s |\n' \
+  "${RESULT[plain.page]/ / \/ }" "${RESULT[partitioned.page]/ / \/ }"
+printf '| by-id look-up, p50 / p99 ms | %s | %s (without the id window: %s) |\n' \
+  "${RESULT[plain.find]/ / \/ }" "${RESULT[partitioned.find]/ / \/ }" "${RESULT[unpruned.find]/ / \/ }"
+printf '| writer batch insert, rows/s | %s | %s |\n' "${RESULT[plain.writer]}" "${RESULT[partitioned.writer]}"
+printf '| drop the oldest month | DELETE of %s rows: %s ms | DETACH + DROP of %s rows: %s ms |\n' \
+  "${RESULT[plain.drop_rows]}" "${RESULT[plain.drop]}" \
+  "${RESULT[partitioned.drop_rows]}" "${RESULT[partitioned.drop]}"
