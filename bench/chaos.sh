@@ -8,14 +8,15 @@
 #   etcd-member      kill -9 the etcd leader
 #   gateway, auth, bill-inquiry, product-change   kill -9 instance 2 of it
 #   pg-replica-stop  SIGSTOP the synchronous standby (agent and postgres) for 20 s, SIGCONT
-# Per round: requests, failures by kind and status, seconds until writes resume, seconds
+# Per round: requests, failures by kind and status, seconds until writes resume (our own
+# writes: inquiry history, logins, logouts; and plan changes, which need KOS too), seconds
 # until the services' Redis clients are on the new master, and the integrity checks —
 # every inquiry answered 200 has its history row, every KOS order has its change record
 # and every record ends in the state KOS reached (none left REQUESTED/PENDING), every
 # logged-out token is refused (401). Between rounds the topology is restored
 # (`./phonebill up --skip-install --skip-build` restarts what was killed; Patroni and
 # Sentinel heal) and must be all ready again. Prints a markdown table; exit 1 when an
-# integrity check failed or the topology did not heal.
+# integrity check failed or the topology did not heal. Raw files: .run/chaos/<time>/.
 #
 # Start the topology with the login limit raised, so that logins reach auth:
 #   PHONEBILL_GATEWAY_RATE_LOGIN_PER_SECOND=20 PHONEBILL_GATEWAY_RATE_LOGIN_BURST=40 \
@@ -40,7 +41,9 @@ RATE=${CHAOS_RATE:-8}
 LOAD_SECONDS=${CHAOS_SECONDS:-30}
 KILL_AFTER=${CHAOS_KILL_AFTER:-5}
 FREEZE_SECONDS=20
-WORK=$(mktemp -d -t phonebill-chaos.XXXXXX)
+# Each round's raw material (load lines, records, kill instant) stays for a later look.
+WORK=$RUN_DIR/chaos/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$WORK"
 FAILURES=("$@")
 ((${#FAILURES[@]})) ||
   FAILURES=(pg-primary redis-master etcd-member gateway auth bill-inquiry product-change pg-replica-stop)
@@ -56,7 +59,6 @@ cleanup() {
   # Never leave a member frozen.
   local pid
   for pid in "${FROZEN[@]}"; do kill -CONT "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -219,6 +221,7 @@ run_round() {
   read -r -u "${LOAD[0]}" _ || die "the load did not start (is $URL up?)"
   sleep "$KILL_AFTER"
   inject "$failure"
+  echo "$KILLED_AT" >"$round/killed_at"
   if [[ $failure == redis-master ]]; then
     follow=$(follow_redis "$old_master" "$baseline" "$KILLED_AT" $((started + seconds + 5)))
   fi
@@ -233,7 +236,7 @@ run_round() {
 status=0
 say "load: ${#USERS[@]} clients × $RATE requests/s through $URL; $(uptime)"
 healthy || restore || die "the --ha topology is not ready before the campaign"
-echo "| failure | requests | 2xx | 4xx | failed (kind:status×n) | writes resume (s) | Redis clients on the new master (s) | inquiries 200 / recorded | changes: records / completed / KOS completed / orphan orders / disagree / unsettled | logouts enforced | integrity |"
+echo "| failure | requests | 2xx | 4xx | failed (kind:status×n) | writes resume (s): own / plan change | Redis clients on the new master (s) | inquiries 200 / recorded | changes: records / completed / KOS completed / orphan orders / disagree / unsettled | logouts enforced | integrity |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for failure in "${FAILURES[@]}"; do
   run_round "$failure" || status=1

@@ -11,7 +11,10 @@
 import collections
 import sys
 
-WRITES = ("bill_post", "plan_change", "login", "logout")
+# Writes to our own databases (bill history, auth sessions), and plan changes, which also
+# need KOS (whose simulator, kos-sim, keeps its data in the same PostgreSQL cluster here).
+OWN_WRITES = ("bill_post", "login", "logout")
+PLAN_CHANGES = ("plan_change",)
 
 
 def read_rows(path):
@@ -23,17 +26,17 @@ def failed(status):
     return status == "000" or status.startswith("5")
 
 
-def writes_resume(lines, killed_at):
-    """Seconds from the kill to the first answered write after the last failed one ("0" when
-    no write failed after the kill)."""
-    after = [l for l in lines if l[0] in WRITES and float(l[3]) >= killed_at]
+def writes_resume(lines, killed_at, kinds):
+    """Seconds from the kill to the first answered write of `kinds` after the last failed
+    one ("0" when none failed after the kill)."""
+    after = [l for l in lines if l[0] in kinds and float(l[3]) >= killed_at]
     failures = [l for l in after if failed(l[1])]
     if not failures:
-        return "0 (none failed)"
+        return "0"
     last_failure_start = max(float(l[2]) for l in failures)
     resumed = [float(l[3]) for l in after if l[1].startswith("2") and float(l[2]) > last_failure_start]
     if not resumed:
-        return "not within the round"
+        return "later"
     return f"{min(resumed) - killed_at:.1f}"
 
 
@@ -79,7 +82,8 @@ def main():
     integrity_ok = not missing_inquiries and not orphan_orders and not disagree and not unsettled \
         and enforced == len(revoked)
     print(
-        f"| {failure} | {len(traffic)} | {ok} | {refused} | {failure_text} | {writes_resume(traffic, killed_at)} "
+        f"| {failure} | {len(traffic)} | {ok} | {refused} | {failure_text} "
+        f"| {writes_resume(traffic, killed_at, OWN_WRITES)} / {writes_resume(traffic, killed_at, PLAN_CHANGES)} "
         f"| {redis_follow} | {len(answered)} / {len(answered) - len(missing_inquiries)} "
         f"| {len(changes)} / {completed} / {kos_completed} / {len(orphan_orders)} / {len(disagree)} / {len(unsettled)} "
         f"| {enforced} / {len(revoked)} | {'ok' if integrity_ok else 'FAIL'} |"
