@@ -60,6 +60,19 @@ service_urls() {
   echo "${urls[*]}"
 }
 
+# Where the services find Redis and their database: the single-copy pair, or with --ha
+# (HA=1, deploy/ha) the sentinels and every PostgreSQL member (libpq keeps the writable one).
+service_redis_url() {
+  if [[ ${HA:-0} == 1 ]]; then ha_redis_url; else echo "redis://127.0.0.1:$REDIS_PORT"; fi
+}
+service_database_url() {
+  if [[ ${HA:-0} == 1 ]]; then
+    ha_database_url "$1"
+  else
+    echo "postgresql://$1:$(<"$SECRETS_DIR/db-$1.password")@127.0.0.1:$PG_PORT/$1"
+  fi
+}
+
 # Fills SERVICE_ENV (NAME=value words) for instance <i> of service <name>: the wiring
 # (ports, URLs, database, directories) computed here fills the placeholders of
 # deploy/services.conf; its settings take the operator's overrides (--operator).
@@ -68,7 +81,7 @@ build_service_env() {
   local -a wiring=(
     "PORT=$(instance_port "$name" "$i")"
     "INSTANCE=$(instance_name "$name" "$i")"
-    "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+    "REDIS_URL=$(service_redis_url)"
     "SECRETS_DIR=$SECRETS_DIR"
     "CUSTOMERS=$CUSTOMERS"
     "ADMIN_PORT=$(instance_admin_port "$name" "$i")"
@@ -82,9 +95,7 @@ build_service_env() {
     wiring+=("TRUSTED_PROXIES=127.0.0.1/32")
   fi
   local db=${SVC_DB[$name]}
-  if [[ $db != - ]]; then
-    wiring+=("DATABASE_URL=postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@127.0.0.1:$PG_PORT/$db")
-  fi
+  if [[ $db != - ]]; then wiring+=("DATABASE_URL=$(service_database_url "$db")"); fi
   # Where every service of the table answers (gateway upstreams, KOS, JWKS).
   for other in "${SERVICE_NAMES[@]}"; do
     wiring+=("$(upper_name "$other")_URL=$(service_urls "$other")")

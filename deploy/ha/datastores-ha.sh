@@ -3,7 +3,7 @@
 # deploy/ha/datastores-ha.sh — the datastores of the --ha topology (SPEC §11): etcd (3),
 # PostgreSQL 15 under Patroni (3, synchronous_mode), Redis (master + 2 replicas, AOF) and
 # 3 sentinels, all on loopback under .run/ha. Sourced by ./phonebill (ha_up, ha_down,
-# ha_collect_status, ha_database_url, ha_sentinel_hosts) or run on its own:
+# ha_collect_status, ha_database_url, ha_redis_url; `up --ha`) or run on its own:
 #   deploy/ha/datastores-ha.sh up|down|status
 # Ports: PHONEBILL_HA_{ETCD,PG,PATRONI,REDIS,SENTINEL}_PORT (docs/reliability.md).
 

@@ -14,6 +14,9 @@ ha_sentinel_hosts() {
   echo "$out"
 }
 
+# The services' PHONEBILL_REDIS_URL: every sentinel and the master's name (src/cache).
+ha_redis_url() { echo "redis-sentinel://$(ha_sentinel_hosts)/$HA_REDIS_MASTER_NAME"; }
+
 ha_redis_write_config() {
   local i=$1 dir port file
   dir=$(ha_redis_dir "$i") port=$(ha_port "$HA_REDIS_PORT" "$i") file=$dir/redis.conf

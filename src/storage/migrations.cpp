@@ -12,6 +12,10 @@
 #include <map>
 #include <sstream>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "core/log.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -33,6 +37,8 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 constexpr std::string_view kSelectApplied =
     "SELECT version, name, checksum FROM schema_migrations ORDER BY version";
+constexpr std::string_view kSelectReadOnly =
+    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::boolean AS read_only";
 constexpr std::string_view kInsertApplied =
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
 
@@ -187,6 +193,19 @@ awaitable<PgResult<MigrationReport>> run_migrations(PgPool& pool, std::filesyste
   auto lease = co_await pool.acquire(deadline);
   if (!lease) co_return lease.error();
 
+  // Only a primary may migrate. Behind a Patroni failover a connection can reach a member
+  // that takes no writes (a standby, a demoted primary): an advisory lock taken there
+  // guards nothing, so that is a connection failure, which migrate_at_start retries.
+  auto writable = co_await lease->query(kSelectReadOnly, {}, deadline);
+  if (!writable) co_return writable.error();
+  if (writable->boolean(0, "read_only")) {
+    lease->connection().mark_broken();  // never pooled: the next attempt reconnects
+    co_return PgError{.kind = PgErrorKind::kConnection,
+                      .sqlstate = "25006",
+                      .constraint = {},
+                      .message = "the server takes no writes (a standby): not migrating there"};
+  }
+
   // Session-level lock: released by pg_advisory_unlock below, or by the server when a
   // broken connection is closed.
   const PgParams lock_key = pg_params(kMigrationLockKey);
@@ -210,7 +229,19 @@ awaitable<PgResult<MigrationReport>> run_migrations(PgPool& pool, std::filesyste
 
 boost::asio::awaitable<bool> migrate_at_start(PgPool& pool, std::filesystem::path directory,
                                               std::chrono::seconds timeout) {
-  auto migrated = co_await run_migrations(pool, std::move(directory), deadline_after(timeout));
+  const Deadline deadline = deadline_after(timeout);
+  auto migrated = co_await run_migrations(pool, directory, deadline);
+  // No primary yet (a failover in progress, the database still starting): wait for one
+  // rather than give up, until the start-up timeout. Other errors are final.
+  auto pause = std::chrono::milliseconds{250};
+  while (!migrated && migrated.error().kind == PgErrorKind::kConnection &&
+         std::chrono::steady_clock::now() + pause < deadline) {
+    log::warn("migrations_waiting_for_primary", {{"error", describe(migrated.error())}});
+    boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, pause};
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    pause = std::min(pause * 2, std::chrono::milliseconds{2000});
+    migrated = co_await run_migrations(pool, directory, deadline);
+  }
   if (!migrated) {
     log::error("migrations_failed", {{"error", describe(migrated.error())}});
     co_return false;

@@ -49,16 +49,19 @@ struct MigrationReport {
 
 // Applies the files not yet recorded in schema_migrations(version, name, checksum,
 // applied_at), each in its own transaction, while holding a pg_advisory_lock so that
-// instances starting together apply each file once. Refuses (kMigration) when an applied
-// file's checksum changed, naming the file. Files run through the simple protocol, so
-// one may hold several statements, but none may contain BEGIN/COMMIT or statements that
-// cannot run in a transaction (CREATE INDEX CONCURRENTLY).
+// instances starting together apply each file once. A server that takes no writes (a
+// standby) is refused first, as a kConnection error: the lock must be the primary's. Refuses
+// (kMigration) when an applied file's checksum changed, naming the file. Files run through the
+// simple protocol, so one may hold several statements, but none may contain BEGIN/COMMIT or
+// statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY).
 boost::asio::awaitable<PgResult<MigrationReport>> run_migrations(PgPool& pool,
                                                                  std::filesystem::path directory,
                                                                  Deadline deadline);
 
 // What every service does at start: run_migrations, logging migrations_done (applied,
-// skipped) or migrations_failed. False when the service must not become ready.
+// skipped) or migrations_failed. While there is no writable primary (connection failures,
+// a standby or demoted primary reached during a failover) it retries with backoff until
+// `timeout`. False when the service must not become ready.
 boost::asio::awaitable<bool> migrate_at_start(PgPool& pool, std::filesystem::path directory,
                                               std::chrono::seconds timeout);
 

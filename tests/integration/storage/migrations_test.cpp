@@ -4,6 +4,8 @@
 #include <fstream>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "storage/migrations.hpp"
 #include "storage_test_support.hpp"
@@ -145,6 +147,39 @@ CO_TEST_F(MigrationsTest, LockIsReleasedAfterFailure) {
       {}, test_deadline());
   CO_ASSERT_PG_OK(locks);
   EXPECT_EQ(locks->int64(0, "n"), 0);
+}
+
+// Started during a failover, a service reaches a server that takes no writes (here: the
+// database made read-only, as a standby is). It does not migrate there and does not give
+// up: once the database takes writes again (the promotion), the files are applied.
+CO_TEST_F(MigrationsTest, StartWaitsForAWritablePrimary) {
+  write("001_schema.sql", "CREATE TABLE after_failover (id int);");
+  auto executor = co_await net::this_coro::executor;
+  PgPool admin{executor, {.dsn = dsn_, .max_connections = 1}};
+  // New sessions of this database only (tests in parallel use their own databases).
+  CO_ASSERT_PG_OK(co_await admin.query(
+      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', "
+      "current_database()); END $$",
+      {}, test_deadline()));
+  PgPool pool{executor, options()};
+
+  auto promote = [&]() -> net::awaitable<void> {
+    net::steady_timer timer{executor, std::chrono::milliseconds{1500}};
+    co_await timer.async_wait(net::use_awaitable);
+    // The admin session predates the setting, so it may still write.
+    auto reset = co_await admin.query(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', "
+        "current_database()); END $$",
+        {}, test_deadline());
+    EXPECT_TRUE(reset.has_value());
+  };
+  using namespace net::experimental::awaitable_operators;
+  const auto started = std::chrono::steady_clock::now();
+  const bool migrated =
+      co_await (migrate_at_start(pool, directory_, std::chrono::seconds{20}) && promote());
+  EXPECT_TRUE(migrated);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{1500});
+  EXPECT_EQ(co_await recorded_versions(pool), 1);
 }
 
 // A directory that does not exist is a migration error, not an empty success.
