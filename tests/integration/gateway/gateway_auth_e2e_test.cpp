@@ -19,20 +19,8 @@ class GatewayAuthTest : public ::testing::Test {
  public:
   static void SetUpTestSuite() {
     directory_ = make_temp_directory("gateway-auth");
-    auto secrets = directory_ / "secrets";
-    std::filesystem::create_directories(secrets);
     auth_port_ = find_free_port();
-    ChildProcessOptions options;
-    options.executable = build_directory() + "/services/auth/auth";
-    options.environment = service_environment(
-        "auth",
-        {{"PORT", std::to_string(auth_port_)},
-         {"DATABASE_URL", create_database("gwauth")},
-         {"REDIS_URL", redis_url()},
-         {"SECRETS_DIR", secrets.string()}},
-        {{"PHONEBILL_IO_THREADS", "1"}, {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}});
-    options.log_path = (directory_ / "auth.log").string();
-    auth_ = std::make_unique<ChildProcess>(options);
+    auth_ = start_auth(auth_port_, "gwauth", redis_url(), directory_);
     if (!wait_for_http_ok(auth_port_, "/readyz", std::chrono::seconds{60}))
       ADD_FAILURE() << "auth did not become ready; log:\n" << auth_->read_log();
     bills_ = std::make_unique<UpstreamProcess>("bills", directory_);

@@ -159,6 +159,23 @@ void UpstreamProcess::kill() {
   }
 }
 
+std::unique_ptr<ChildProcess> start_auth(std::uint16_t port, const std::string& database_prefix,
+                                         const std::string& redis_url, const fs::path& directory) {
+  auto secrets = directory / "secrets";
+  fs::create_directories(secrets);
+  ChildProcessOptions options;
+  options.executable = build_directory() + "/services/auth/auth";
+  options.environment =
+      service_environment("auth",
+                          {{"PORT", std::to_string(port)},
+                           {"DATABASE_URL", create_database(database_prefix)},
+                           {"REDIS_URL", redis_url},
+                           {"SECRETS_DIR", secrets.string()}},
+                          {{"PHONEBILL_IO_THREADS", "1"}, {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}});
+  options.log_path = (directory / "auth.log").string();
+  return std::make_unique<ChildProcess>(options);
+}
+
 namespace {
 GatewayInstance launch_gateway(std::map<std::string, std::string> environment,
                                const fs::path& directory, bool tls);

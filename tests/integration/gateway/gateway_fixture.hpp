@@ -85,6 +85,13 @@ struct GatewayInstance {
 // test Redis, a web root with index.html and assets); waits for /readyz.
 GatewayInstance start_gateway(std::map<std::string, std::string> environment,
                               const std::filesystem::path& directory);
+// Real auth for the gateway suites that need it: a database named after `database_prefix`,
+// its keys in `directory`/secrets, its log in `directory`/auth.log, one I/O thread. Does
+// not wait for it (callers probe /readyz).
+std::unique_ptr<ChildProcess> start_auth(std::uint16_t port, const std::string& database_prefix,
+                                         const std::string& redis_url,
+                                         const std::filesystem::path& directory);
+
 // As start_gateway, for a gateway whose public listener speaks TLS: waits for the admin
 // port instead (readiness over TLS is the caller's to check).
 GatewayInstance start_tls_gateway(std::map<std::string, std::string> environment,

@@ -22,20 +22,8 @@ class GatewayRevocationOutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = make_temp_directory("gateway-outbox");
-    auto secrets = directory_ / "secrets";
-    std::filesystem::create_directories(secrets);
     auth_port_ = find_free_port();
-    ChildProcessOptions options;
-    options.executable = build_directory() + "/services/auth/auth";
-    options.environment = service_environment(
-        "auth",
-        {{"PORT", std::to_string(auth_port_)},
-         {"DATABASE_URL", create_database("gwoutbox")},
-         {"REDIS_URL", redis_.url()},
-         {"SECRETS_DIR", secrets.string()}},
-        {{"PHONEBILL_IO_THREADS", "1"}, {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}});
-    options.log_path = (directory_ / "auth.log").string();
-    auth_ = std::make_unique<ChildProcess>(options);
+    auth_ = start_auth(auth_port_, "gwoutbox", redis_.url(), directory_);
     ASSERT_TRUE(wait_for_http_ok(auth_port_, "/readyz", 60s)) << auth_->read_log();
     bills_ = std::make_unique<UpstreamProcess>("bills", directory_);
     bills_->start();

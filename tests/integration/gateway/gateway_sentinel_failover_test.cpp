@@ -86,20 +86,8 @@ class GatewaySentinelFailoverTest : public ::testing::Test {
         "redis-sentinel://127.0.0.1:" + std::to_string(sentinel_->port()) + "/" + kMasterName;
 
     directory_ = make_temp_directory("gateway-sentinel");
-    auto secrets = directory_ / "secrets";
-    std::filesystem::create_directories(secrets);
     auth_port_ = find_free_port();
-    ChildProcessOptions options;
-    options.executable = build_directory() + "/services/auth/auth";
-    options.environment = service_environment(
-        "auth",
-        {{"PORT", std::to_string(auth_port_)},
-         {"DATABASE_URL", create_database("gwsentinel")},
-         {"REDIS_URL", redis_url_},
-         {"SECRETS_DIR", secrets.string()}},
-        {{"PHONEBILL_IO_THREADS", "1"}, {"PHONEBILL_SHUTDOWN_GRACE_MS", "1000"}});
-    options.log_path = (directory_ / "auth.log").string();
-    auth_ = std::make_unique<ChildProcess>(options);
+    auth_ = start_auth(auth_port_, "gwsentinel", redis_url_, directory_);
     ASSERT_TRUE(wait_for_http_ok(auth_port_, "/readyz", 60s)) << auth_->read_log();
     bills_ = std::make_unique<UpstreamProcess>("bills", directory_);
     bills_->start();
