@@ -125,11 +125,12 @@ import_rootfs() {
 }
 
 # The local overlay's PostgreSQL and Redis (deploy/kubernetes/overlays/local), made the
-# same way: Debian's postgresql-15 and redis-server, no image pulled.
+# same way: Debian's postgresql-15 (with pg_partman, which the history migrations need:
+# docs/history.md) and redis-server, no image pulled.
 build_datastore_images() {
   local tarball
   # dash and coreutils: the entry point is a shell script (initdb, then the roles).
-  tarball=$(rootfs_tarball postgresql-15 dash coreutils)
+  tarball=$(rootfs_tarball postgresql-15 postgresql-15-partman dash coreutils)
   # Named by the tarball's key: a changed package list imports anew.
   import_rootfs "$tarball" "localhost/phonebill-postgres-base:$(basename "$tarball" .tar)"
   local context

@@ -36,6 +36,17 @@ REVOKE CONNECT, TEMPORARY ON DATABASE :"role" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"role" TO :"role";
 SQL
     } | "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h /tmp -p "$port" -U postgres -d postgres >/dev/null
+    # pg_partman is not a trusted extension: the superuser creates it in a schema the role
+    # owns, as deploy/datastores.sh does for ./phonebill up (the history migrations use it).
+    { printf '\\set role %s\n' "$role"
+      cat <<'SQL'
+CREATE SCHEMA IF NOT EXISTS partman AUTHORIZATION :"role";
+CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman;
+GRANT ALL ON ALL TABLES IN SCHEMA partman TO :"role";
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO :"role";
+GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO :"role";
+SQL
+    } | "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h /tmp -p "$port" -U postgres -d "$role" >/dev/null
     echo "postgres-entrypoint: created role and database $role"
   done
   "$bin/pg_ctl" -D "$building" -m fast -w -s stop
