@@ -125,10 +125,7 @@ balancer_up() {
 balancer_down() {
   local pid
   if pid=$(balancer_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 5))
-    while process_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
-    process_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    stop_process "$pid" 5 haproxy
     info "haproxy: stopped"
   fi
   rm -f "$PIDS_DIR/haproxy.pid" "$PIDS_DIR/haproxy.fingerprint"

@@ -200,6 +200,19 @@ process_alive() {
   [[ ${stat%% *} != Z ]]
 }
 
+# stop_process <pid> <seconds> <name>: SIGTERM, up to <seconds> for it to exit (a zombie
+# counts as gone), then SIGKILL with a warning. For the long-lived processes `up` starts.
+stop_process() {
+  local pid=$1 seconds=$2 name=$3
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + seconds))
+  while process_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+  if process_alive "$pid"; then
+    warn "$name (pid $pid) did not stop in ${seconds}s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
 # take_lock <file> <what>: serialises runs that share a build tree or .run/ (several
 # people or agents on one checkout). Blocks with a message while another run holds it.
 # Long-lived children must not inherit the descriptor: start them with {LOCK_FD}>&-.

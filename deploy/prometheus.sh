@@ -157,10 +157,7 @@ prometheus_down() {
   local pid dir
   dir=$(prometheus_dir)
   if pid=$(prometheus_pid); then
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 15))
-    while process_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
-    process_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    stop_process "$pid" 15 prometheus
     info "prometheus: stopped"
   fi
   rm -f "$dir/prometheus.pid" "$dir/prometheus.fingerprint"

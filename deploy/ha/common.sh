@@ -41,8 +41,7 @@ ha_live_pid() {
   local pidfile=$1 word=$2 pid
   [[ -f $pidfile ]] || return 1
   pid=$(<"$pidfile")
-  # (/proc checked first: process_alive's read of a missing file ends a set -e script.)
-  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/stat ]] && process_alive "$pid" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && process_alive "$pid" || return 1
   [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *"$word"* ]] || return 1
   echo "$pid"
 }
@@ -51,13 +50,7 @@ ha_live_pid() {
 ha_stop_pid() {
   local pidfile=$1 word=$2 wait=${3:-20} pid
   if pid=$(ha_live_pid "$pidfile" "$word"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + wait))
-    while [[ -r /proc/$pid/stat ]] && process_alive "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
-    if [[ -r /proc/$pid/stat ]] && process_alive "$pid"; then
-      warn "$word (pid $pid) did not stop in ${wait}s; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_process "$pid" "$wait" "$word"
   fi
   rm -f "$pidfile"
 }
