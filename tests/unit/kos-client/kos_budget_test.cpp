@@ -12,6 +12,7 @@
 
 #include "fakes/fake_budget_counter.hpp"
 #include "fakes/fake_kos_transport.hpp"
+#include "fakes/manual_pause.hpp"
 #include "kos/resilient_kos_transport.hpp"
 #include "support/coroutine_test.hpp"
 
@@ -48,14 +49,9 @@ class KosBudgetTest : public ::testing::Test {
 
   ResilientKosTransport& transport() {
     if (!resilient_) {
-      resilient_ = std::make_unique<ResilientKosTransport>(
-          fake_, options_, clock_, random_,
-          [this](std::chrono::milliseconds delay) -> boost::asio::awaitable<void> {
-            pauses_.push_back(delay);
-            clock_.advance(delay);
-            co_return;
-          },
-          [this] { return clock_.steady_now(); });
+      resilient_ = std::make_unique<ResilientKosTransport>(fake_, options_, clock_, random_,
+                                                           fakes::manual_pause(clock_, pauses_),
+                                                           [this] { return clock_.steady_now(); });
       resilient_->set_budget_counter(&counter_);
       resilient_->set_observer(&observer_);
     }

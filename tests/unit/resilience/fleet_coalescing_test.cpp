@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "fakes/fake_fill_lock.hpp"
+#include "fakes/manual_pause.hpp"
 #include "resilience/fleet_coalescing.hpp"
 #include "support/coroutine_test.hpp"
 
@@ -59,11 +60,7 @@ class FleetCoalescingTest : public ::testing::Test {
   bool fetch_throws_ = false;
   std::optional<SteadyTime> fill_after_;  // the cache holds a fill from then on
   std::vector<std::chrono::milliseconds> pauses_;
-  Pause pause_ = [this](std::chrono::milliseconds delay) -> boost::asio::awaitable<void> {
-    pauses_.push_back(delay);
-    clock_.advance(delay);
-    co_return;
-  };
+  Pause pause_ = fakes::manual_pause(clock_, pauses_);
   SteadyNow now_ = [this] { return clock_.steady_now(); };
 };
 

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "fakes/fake_budget_counter.hpp"
+#include "fakes/manual_pause.hpp"
 #include "resilience/shared_budget.hpp"
 #include "support/coroutine_test.hpp"
 
@@ -37,11 +38,7 @@ class SharedBudgetTest : public ::testing::Test {
   fakes::FakeBudgetCounter counter_{clock_};
   std::vector<std::chrono::milliseconds> pauses_;
   // A pause moves the manual clock by its length.
-  Pause pause_ = [this](std::chrono::milliseconds delay) -> boost::asio::awaitable<void> {
-    pauses_.push_back(delay);
-    clock_.advance(delay);
-    co_return;
-  };
+  Pause pause_ = fakes::manual_pause(clock_, pauses_);
   SteadyNow now_ = [this] { return clock_.steady_now(); };
 };
 
