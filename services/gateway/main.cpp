@@ -210,8 +210,10 @@ int main(int argc, char**) {
   server.set_readiness_check(readiness(tokens, upstreams));
   server.set_shutdown_hook([&health, &limits]() -> asio::awaitable<void> {
     health.stop();
-    limits.sync.stop();
-    co_return;
+    // A sync round in flight refers to the limits' breaker and the clock: it must end
+    // before the io_context stops, or its frame is destroyed after them (use-after-destroy).
+    if (!co_await limits.sync.stop_and_wait(std::chrono::seconds{1}))
+      log::warn("rate_limit_sync_still_running", {});
   });
   http::Server admin{
       io, admin_options(config),

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace phonebill::gateway {
@@ -21,6 +22,7 @@ struct RateLimitSync::Loop {
   asio::steady_timer timer;
   std::atomic<bool> stopped{false};
   std::atomic<bool> woken{false};
+  std::atomic<bool> running{false};  // from start() until the loop's last step
   bool started = false;
 };
 
@@ -69,8 +71,9 @@ asio::awaitable<bool> RateLimitSync::sync_once() {
 void RateLimitSync::start() {
   if (loop_->started) return;
   loop_->started = true;
+  loop_->running = true;
   // The loop ends at its next step after stop(); a round already in flight still finishes
-  // on `this`, so the owner outlives the io_context's run (main's Limits does).
+  // on `this`: stop_and_wait() lets the owner wait for that before it goes away.
   auto body = [](RateLimitSync* self, std::shared_ptr<Loop> loop,
                  std::chrono::milliseconds interval) -> asio::awaitable<void> {
     while (!loop->stopped) {
@@ -82,6 +85,7 @@ void RateLimitSync::start() {
       if (loop->stopped) break;
       co_await self->sync_once();
     }
+    loop->running = false;
   };
   asio::co_spawn(loop_->strand, body(this, loop_, interval_), asio::detached);
 }
@@ -89,6 +93,19 @@ void RateLimitSync::start() {
 void RateLimitSync::stop() {
   loop_->stopped = true;
   asio::post(loop_->strand, [loop = loop_] { loop->timer.cancel(); });
+}
+
+asio::awaitable<bool> RateLimitSync::stop_and_wait(std::chrono::milliseconds grace) {
+  stop();
+  // Polled rather than signalled: shutdown is rare, and a round ends within the store's
+  // timeout (RateSharingSettings::redis_timeout), far inside any sensible grace.
+  auto give_up = std::chrono::steady_clock::now() + grace;
+  asio::steady_timer timer{co_await asio::this_coro::executor};
+  while (loop_->running && std::chrono::steady_clock::now() < give_up) {
+    timer.expires_after(std::chrono::milliseconds{5});
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return !loop_->running;
 }
 
 void RateLimitSync::wake() {

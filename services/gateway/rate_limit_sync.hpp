@@ -53,6 +53,11 @@ class RateLimitSync {
   // Rounds every sync_interval, and on wake(), until stop() (or destruction).
   void start();
   void stop();
+  // stop(), then waits (at most `grace`) until the loop has ended, a round in flight
+  // included. A shutdown awaits this before stopping the io_context: a round left
+  // suspended would otherwise be destroyed with the io_context, after the breaker and
+  // clock it refers to (a use-after-destroy). True when the loop has ended (or never ran).
+  boost::asio::awaitable<bool> stop_and_wait(std::chrono::milliseconds grace);
   // Asks for a round now (any thread; coalesced with one already asked for).
   void wake();
 

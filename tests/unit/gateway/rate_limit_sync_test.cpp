@@ -5,7 +5,11 @@
 // the local buckets deciding alone until it is back.
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <memory>
 #include <vector>
@@ -231,4 +235,74 @@ TEST(RateLimitSyncTest, ForgottenBucketsLeaveTheRound) {
   EXPECT_EQ(uses[0].key, "a");
   EXPECT_EQ(uses[0].consumed, 1);
   EXPECT_TRUE(limiter.collect_unsynced().empty()) << "nothing used since";
+}
+
+namespace {
+
+// A store that answers each exchange after `delay` of real time, and keeps `alive` in the
+// exchange's frame: while a copy of it lives, a round is suspended in the store.
+struct SlowStore : SharedBucketStore {
+  std::chrono::milliseconds delay{30};
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+  int started = 0;
+  int answered = 0;
+
+  boost::asio::awaitable<std::optional<std::vector<double>>> exchange(
+      std::string, BucketSettings, std::vector<BucketUse> uses) override {
+    auto in_frame = alive;
+    ++started;
+    boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, delay};
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    ++answered;
+    co_return std::vector<double>(uses.size(), 5.0);
+  }
+  boost::asio::awaitable<std::optional<RateDecision>> take_exact(std::string, BucketSettings,
+                                                                 std::string) override {
+    co_return std::nullopt;
+  }
+};
+
+}  // namespace
+
+// The gateway's shutdown (its hook awaits stop_and_wait before the io_context stops): a
+// round in flight at SIGTERM ends before the breaker and clock it refers to are
+// destroyed. Before, the round stayed suspended and its frame was destroyed with the
+// io_context, after them — UBSan's "member call ... not an object of type 'Clock'" from
+// the breaker permit's destructor in a gateway that then exited 1.
+TEST(RateLimitSyncTest, StopAndWaitLetsTheRoundInFlightFinish) {
+  boost::asio::io_context io;
+  SlowStore store;
+  std::weak_ptr<int> round_frame = store.alive;
+  {
+    auto clock = std::make_unique<ManualClock>();
+    RateSharingSettings sharing;
+    sharing.sync_interval = 1h;  // only wake() starts a round
+    auto gateway = std::make_unique<Gateway>(io, store, *clock, BucketSettings{1, 10}, sharing);
+    gateway->limiter.take("k");
+    gateway->sync.start();
+    gateway->sync.wake();
+    for (int step = 0; step < 1000 && store.started == 0; ++step) io.run_one_for(10ms);
+    ASSERT_EQ(store.started, 1) << "a round is in flight";
+    store.alive.reset();  // from here only the suspended round holds it
+    ASSERT_FALSE(round_frame.expired());
+
+    bool ended = run_coroutine(io, gateway->sync.stop_and_wait(2s));
+    EXPECT_TRUE(ended);
+    EXPECT_EQ(store.answered, 1) << "the round finished rather than being abandoned";
+    EXPECT_EQ(gateway->sync.rounds(), 1u);
+    EXPECT_TRUE(round_frame.expired()) << "nothing of the round outlives the wait";
+    gateway.reset();  // as in the gateway's main: the limits and the clock go first
+    clock.reset();
+  }
+  io.restart();
+  io.poll();  // the io_context destroys nothing that refers to them
+}
+
+// A loop never started has nothing to wait for.
+TEST(RateLimitSyncTest, StopAndWaitWithoutALoopReturnsAtOnce) {
+  boost::asio::io_context io;
+  SlowStore store;
+  ManualClock clock;
+  Gateway gateway{io, store, clock, BucketSettings{1, 10}, RateSharingSettings{}};
+  EXPECT_TRUE(run_coroutine(io, gateway.sync.stop_and_wait(0ms)));
 }
