@@ -70,10 +70,14 @@ trap cleanup EXIT
 primary_sql() {
   local database=$1 hosts='' ports='' i
   shift
-  for ((i = 1; i <= HA_MEMBERS; i++)); do
-    hosts+=${hosts:+,}127.0.0.1
-    ports+=${ports:+,}$(ha_port "$HA_PG_PORT" "$i")
-  done
+  if ha_kos_database "$database"; then
+    hosts=127.0.0.1 ports=$(ha_kos_pg_port) # kos-sim's own cluster
+  else
+    for ((i = 1; i <= HA_MEMBERS; i++)); do
+      hosts+=${hosts:+,}127.0.0.1
+      ports+=${ports:+,}$(ha_port "$HA_PG_PORT" "$i")
+    done
+  fi
   PGPASSFILE=$SECRETS_DIR/pgpass psql -X -q -At -v ON_ERROR_STOP=1 \
     "host=$hosts port=$ports dbname=$database user=postgres target_session_attrs=read-write connect_timeout=2" "$@"
 }

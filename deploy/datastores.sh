@@ -122,6 +122,10 @@ provision_databases() {
     [[ $db == - ]] && continue
     password=$(ensure_secret "$SECRETS_DIR/db-$db.password")
     echo "127.0.0.1:*:$db:$db:$password" >>"$pgpass"
+    # PROVISION_ONLY / PROVISION_EXCEPT: space-separated database names (--ha keeps
+    # kos-sim's database on a cluster of its own, deploy/ha/kos_postgres.sh).
+    [[ -n ${PROVISION_ONLY:-} && " $PROVISION_ONLY " != *" $db "* ]] && continue
+    [[ " ${PROVISION_EXCEPT:-} " == *" $db "* ]] && continue
     # The password travels on stdin, never on a command line.
     PGPASSFILE=$pgpass psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
       -U postgres -d postgres >/dev/null <<SQL || die "could not create role and database $db"

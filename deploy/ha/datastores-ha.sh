@@ -12,6 +12,7 @@ source "$HA_SCRIPT_DIR/common.sh"
 source "$HA_SCRIPT_DIR/etcd.sh"
 source "$HA_SCRIPT_DIR/patroni.sh"
 source "$HA_SCRIPT_DIR/redis_sentinel.sh"
+source "$HA_SCRIPT_DIR/kos_postgres.sh"
 
 # Starts whatever is not running, in dependency order, and creates each service's role
 # and database on the primary (provision_databases, as for the single cluster). Idempotent.
@@ -26,7 +27,10 @@ ha_up() {
   local primary
   primary=$(ha_pg_primary_port) || die "Patroni reports no running leader"
   info "primary on 127.0.0.1:$primary"
-  PG_PORT=$primary provision_databases "$(<"$SECRETS_DIR/postgres.password")"
+  PG_PORT=$primary PROVISION_EXCEPT="${HA_KOS_DATABASES[*]}" \
+    provision_databases "$(<"$SECRETS_DIR/postgres.password")"
+  step "PostgreSQL for kos-sim (KOS's own database, outside the Patroni cluster)"
+  ha_kos_pg_up
   step "Redis (1 master, $((HA_MEMBERS - 1)) replicas, AOF) and ${HA_MEMBERS} sentinels"
   ha_redis_start
 }
@@ -36,8 +40,9 @@ ha_down() {
   ha_settings
   step "Stopping Redis and its sentinels"
   ha_redis_stop
-  step "Stopping PostgreSQL (Patroni)"
+  step "Stopping PostgreSQL (Patroni, and kos-sim's own)"
   ha_patroni_stop
+  ha_kos_pg_down
   step "Stopping etcd"
   ha_etcd_stop
 }
@@ -49,6 +54,7 @@ ha_collect_status() {
   HA_STATUS_HEALTHY=0
   ha_etcd_status
   ha_patroni_status
+  ha_kos_pg_status
   ha_redis_status
   return "$HA_STATUS_HEALTHY"
 }

@@ -32,8 +32,9 @@ ha_etcd_start() {
     mkdir -p "$dir"
     chmod 700 "$dir"
     # --initial-cluster* only matter on the first start (an existing data dir wins).
-    # Heartbeat 200 ms / election 2 s: a leader election inside Patroni's retry_timeout
-    # (4 s) even on a busy 2-core machine.
+    # Heartbeat 100 ms / election 1 s: a leader election ends inside one Patroni request
+    # (retry_timeout / 3, about 1.7 s) even on a busy 2-core machine; with 2 s it did not
+    # (docs/reliability.md, "Findings").
     ha_spawn "$HA_PIDS/$name.pid" "$LOGS_DIR/ha-$name.log" root etcd --name "$name" \
       --data-dir "$dir/data" \
       --listen-client-urls "$(ha_etcd_client_url "$i")" \
@@ -42,7 +43,7 @@ ha_etcd_start() {
       --initial-advertise-peer-urls "$(ha_etcd_peer_url "$i")" \
       --initial-cluster "$cluster" --initial-cluster-state new \
       --initial-cluster-token phonebill-ha \
-      --heartbeat-interval 200 --election-timeout 2000 \
+      --heartbeat-interval 100 --election-timeout 1000 \
       --logger zap --log-outputs stderr
     info "started $name on $(ha_etcd_client_url "$i") (log .run/logs/ha-$name.log)"
   done

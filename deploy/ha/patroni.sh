@@ -161,6 +161,10 @@ ha_patroni_status() {
 # picks the one that takes writes (target_session_attrs=read-write).
 ha_database_url() {
   local db=$1 hosts='' i
+  if ha_kos_database "$db"; then
+    ha_kos_database_url "$db"
+    return
+  fi
   for ((i = 1; i <= HA_MEMBERS; i++)); do hosts+=${hosts:+,}127.0.0.1:$(ha_port "$HA_PG_PORT" "$i"); done
   echo "postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@$hosts/$db?target_session_attrs=read-write&connect_timeout=2"
 }

@@ -80,6 +80,10 @@ class Client:
         """A token and two plans to alternate between (before the clock starts)."""
         if self.login() != 200:
             raise SystemExit(f"mixed_load: login of {self.user} failed")
+        self.read_plans()
+
+    def read_plans(self):
+        """The line's current plan and another one, as the products screen shows them."""
         status, body = self.request("GET", "/api/v1/products/available")
         if status == 200 and body["data"]["products"]:
             self.current_product = body["data"]["currentProductCode"]
@@ -123,6 +127,11 @@ class Client:
         )
         if status in (200, 202):
             self.current_product, self.other_product = self.other_product, self.current_product
+        elif status not in (400, 401, 403, 429):
+            # No answer, 5xx or a conflict: the change may still have been applied (a
+            # commit that outlived our timeout). Re-read the line's plan, as the app does,
+            # instead of asking for a change from a plan the line has left (409 ever after).
+            self.read_plans()
         return status, request_id_of(status, body)
 
     def logout_fresh_session(self):
