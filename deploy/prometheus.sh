@@ -149,7 +149,7 @@ prometheus_up() {
     fi
     sleep 0.3
   done
-  info "prometheus: ready (pid $(<"$dir/prometheus.pid"), http://127.0.0.1:$port, alerts at /alerts)"
+  info "prometheus: ready (pid $(<"$dir/prometheus.pid"), http://127.0.0.1:$port, alerts at /classic/alerts)"
 }
 
 # SIGTERM (Prometheus flushes its head block), up to 15 s, then SIGKILL.
@@ -180,7 +180,7 @@ prometheus_collect_status() {
   else
     state=unready
   fi
-  details="pid ${pid:--}, log .run/logs/prometheus.log, alerts http://127.0.0.1:$port/alerts"
+  details="pid ${pid:--}, log .run/logs/prometheus.log, alerts http://127.0.0.1:$port/classic/alerts"
   status_add prometheus prometheus monitor "$pid" "http://127.0.0.1:$port" "$state" "$details"
   [[ $state == ready ]]
 }
