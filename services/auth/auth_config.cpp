@@ -38,7 +38,10 @@ AuthConfig AuthConfig::load(const Environment& environment) {
   config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/auth");
   config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
   config.secrets_directory = environment.string("PHONEBILL_SECRETS_DIR", ".run/secrets");
-  config.environment = parse_environment(environment.string("PHONEBILL_ENVIRONMENT", "local"));
+  // Unset means production (SPEC §14): only ./phonebill up and the tests say `local`, so a
+  // binary deployed without the variable never creates the published demo accounts.
+  config.environment =
+      parse_environment(environment.string("PHONEBILL_ENVIRONMENT", "production"));
   config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
 
   auto& lockout = config.lockout;

@@ -25,7 +25,7 @@ struct AuthConfig {
   std::string migrations_directory = "db/auth";
   std::string redis_url = "redis://127.0.0.1:56379";
   std::filesystem::path secrets_directory = ".run/secrets";  // signing keys live here
-  DeploymentEnvironment environment = DeploymentEnvironment::kLocal;
+  DeploymentEnvironment environment = DeploymentEnvironment::kProduction;
   std::string log_level = "info";
 
   LockoutPolicy lockout;

@@ -118,7 +118,7 @@ int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
   http::Server server{io, config.server, make_routes(context)};
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   server.set_readiness_check(readiness_check(pool, redis, listener, keys, server));
-  server.prepare(prepare_service(pool, service, config), [&] {
+  server.prepare(prepare_service(pool, service, passwords, config), [&] {
     publisher.start();  // the outbox table exists now
     asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
                    asio::detached);

@@ -1,19 +1,43 @@
-// Before ready: migrations and demo users; while running: the housekeeping loop.
+// Before ready: migrations, then demo users (local) or the published-password check
+// (production); while running: the housekeeping loop.
 #include "startup.hpp"
 
 #include "core/log.hpp"
 #include "demo_users.hpp"
 #include "http/sleep.hpp"
+#include "published_passwords.hpp"
 #include "storage/migrations.hpp"
 
 namespace phonebill::auth {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// Production: no account may open with a password the project publishes.
+boost::asio::awaitable<bool> no_published_passwords(storage::PgPool& pool,
+                                                    PasswordHashing& passwords) {
+  auto found = co_await accounts_with_published_passwords(pool, passwords);
+  if (!found) {
+    log::error("published_password_check_failed", {});
+    co_return false;
+  }
+  for (const auto& user_id : *found) {
+    // The id only: which account to fix. The password is in the README, not in the log.
+    log::error("published_password_in_production",
+               {{"userId", user_id},
+                {"fix", "change this account's password or delete it, or run with "
+                        "PHONEBILL_ENVIRONMENT=local"}});
+  }
+  co_return found->empty();
+}
+
+}  // namespace
+
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
-                                             const AuthConfig& config) {
+                                             PasswordHashing& passwords, const AuthConfig& config) {
   if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
-  if (!config.seeds_demo_users()) co_return true;
+  if (!config.seeds_demo_users()) co_return co_await no_published_passwords(pool, passwords);
   int created = 0;
   for (auto& user : demo_users()) {
     auto ensured = co_await service.ensure_user(std::move(user), phonebill::deadline_after(60s));

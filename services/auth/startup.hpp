@@ -1,11 +1,13 @@
 // What auth does before it reports ready: migrate its schema and, in local runs, create
-// the demo users; then, for as long as it runs, purge dead sessions and counters.
+// the demo users (in production: refuse to serve while a demo password opens an account,
+// published_passwords.hpp); then, for as long as it runs, purge dead sessions and counters.
 // Entry points: prepare_service, run_housekeeping.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
 #include "auth_config.hpp"
 #include "auth_service.hpp"
+#include "password_hashing.hpp"
 #include "security/revocation_set.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -13,7 +15,7 @@ namespace phonebill::auth {
 
 // True when auth may serve; false after logging why not.
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
-                                             const AuthConfig& config);
+                                             PasswordHashing& passwords, const AuthConfig& config);
 
 // Every `interval`: AuthService::purge_expired and RevocationSet::purge_expired. Runs
 // until the io_context stops.

@@ -71,15 +71,14 @@ void AuthTest::SetUpTestSuite() {
   start_instance(InstanceSettings{});
 }
 
-std::size_t AuthTest::start_instance(InstanceSettings settings) {
+ChildProcessOptions AuthTest::instance_options(const InstanceSettings& settings,
+                                               std::uint16_t port) {
   auto& auth = shared();
-  Instance instance;
-  instance.port = find_free_port();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/auth/auth";
   options.environment = service_environment(
       "auth",
-      {{"PORT", std::to_string(instance.port)},
+      {{"PORT", std::to_string(port)},
        {"DATABASE_URL", settings.database_dsn.empty() ? auth.dsn : settings.database_dsn},
        {"REDIS_URL", settings.redis_url.empty() ? redis_url() : settings.redis_url},
        {"SECRETS_DIR", auth.secrets}},
@@ -89,7 +88,14 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
   for (const auto& [name, value] : settings.environment) options.environment[name] = value;
   options.log_path =
       auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) + ".log";
-  instance.process = std::make_unique<ChildProcess>(options);
+  return options;
+}
+
+std::size_t AuthTest::start_instance(InstanceSettings settings) {
+  auto& auth = shared();
+  Instance instance;
+  instance.port = find_free_port();
+  instance.process = std::make_unique<ChildProcess>(instance_options(settings, instance.port));
   if (!wait_for_http_ok(instance.port, "/readyz", std::chrono::seconds{120})) {
     ADD_FAILURE() << settings.name << " did not become ready; log:\n"
                   << instance.process->read_log();

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/child_process.hpp"
+
 namespace phonebill::test_support {
 
 struct AuthReply {
@@ -53,6 +55,10 @@ class AuthTest : public ::testing::Test {
  public:
   // Instance 0 is the primary; start_instance adds more (returns the index).
   static std::size_t start_instance(InstanceSettings settings);
+  // How start_instance would start one on `port` (for a test that watches the process
+  // itself, e.g. one that must refuse to start).
+  static ChildProcessOptions instance_options(const InstanceSettings& settings,
+                                              std::uint16_t port);
   static std::uint16_t port(std::size_t instance = 0);
   // Stops one instance (graceful) and returns its log; its index stays taken.
   static std::string stop_instance(std::size_t instance);

@@ -7,7 +7,8 @@ using namespace phonebill;
 using namespace phonebill::auth;
 using namespace std::chrono_literals;
 
-// The SPEC §3 numbers are the defaults; local runs seed demo users.
+// The SPEC §3 numbers are the defaults; without PHONEBILL_ENVIRONMENT auth runs as
+// production (SPEC §14): no demo users.
 TEST(AuthConfig, DefaultsFollowTheSpec) {
   auto config =
       AuthConfig::load(Environment::from_map({{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}}));
@@ -17,8 +18,16 @@ TEST(AuthConfig, DefaultsFollowTheSpec) {
   EXPECT_EQ(config.sessions.access_token_lifetime, 30min);
   EXPECT_EQ(config.sessions.idle_timeout, 30min);
   EXPECT_EQ(config.sessions.absolute_lifetime, 24h);
-  EXPECT_TRUE(config.seeds_demo_users());
+  EXPECT_FALSE(config.seeds_demo_users());
+  EXPECT_EQ(config.environment, DeploymentEnvironment::kProduction);
   EXPECT_EQ(config.session_revocation_ttl(), 31min);
+}
+
+// Only an explicit `local` seeds the demo users.
+TEST(AuthConfig, LocalSeedsDemoUsers) {
+  auto config = AuthConfig::load(Environment::from_map(
+      {{"PHONEBILL_DATABASE_URL", "postgresql://x/y"}, {"PHONEBILL_ENVIRONMENT", "local"}}));
+  EXPECT_TRUE(config.seeds_demo_users());
 }
 
 // Tests shorten the lock; production never seeds demo users.
