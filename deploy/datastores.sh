@@ -208,3 +208,44 @@ redis_stop() {
 is_redis_pid() {
   process_alive "$1" && [[ $(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) == *redis-server* ]]
 }
+
+# pg_tls_settings <home>: TLS for the local cluster (SPEC §14), so the services' libpq runs
+# with sslmode=verify-full as in production. A local CA, generated once into .run/secrets
+# (pg-ca.crt, which the services trust, and its key), signs a server certificate for
+# 127.0.0.1 and localhost kept in <home>/tls, outside the data directory so a restore
+# leaves it alone; renewed when it no longer verifies or expires within a day. Prints the
+# phonebill.conf lines that turn TLS on.
+pg_tls_settings() {
+  local dir=$1/tls ca=$SECRETS_DIR/pg-ca.crt ca_key=$SECRETS_DIR/pg-ca.key
+  mkdir -p "$dir"
+  if [[ ! -s $ca || ! -s $ca_key ]]; then
+    (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -days 3650 -subj "/CN=phonebill local PostgreSQL CA" -keyout "$ca_key" -out "$ca" \
+      >/dev/null 2>&1) || die "openssl could not create the local PostgreSQL CA"
+    rm -f "$dir/server.crt"
+  fi
+  if [[ ! -s $dir/server.crt ]] || ! openssl verify -CAfile "$ca" "$dir/server.crt" >/dev/null 2>&1 ||
+    ! openssl x509 -checkend 86400 -noout -in "$dir/server.crt" >/dev/null 2>&1; then
+    (umask 077 &&
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1 &&
+      openssl x509 -req -in "$dir/server.csr" -CA "$ca" -CAkey "$ca_key" \
+        -set_serial "0x$(openssl rand -hex 16)" -days 825 \
+        -extfile <(printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n') \
+        -out "$dir/server.crt" >/dev/null 2>&1) ||
+      die "openssl could not create the PostgreSQL server certificate"
+    rm -f "$dir/server.csr"
+  fi
+  chmod 644 "$dir/server.crt"
+  chmod 600 "$dir/server.key"
+  chown_to_pg_owner "$dir" "$dir/server.crt" "$dir/server.key"
+  echo "ssl = on"
+  echo "ssl_cert_file = '$dir/server.crt'"
+  echo "ssl_key_file = '$dir/server.key'"
+  echo "ssl_min_protocol_version = 'TLSv1.2'"
+}
+
+# The libpq URI parameters that make a service verify the local cluster's certificate.
+pg_tls_client_parameters() {
+  echo "sslmode=verify-full&sslrootcert=$SECRETS_DIR/pg-ca.crt"
+}

@@ -69,7 +69,7 @@ service_database_url() {
   if [[ ${HA:-0} == 1 ]]; then
     ha_database_url "$1"
   else
-    echo "postgresql://$1:$(<"$SECRETS_DIR/db-$1.password")@127.0.0.1:$PG_PORT/$1"
+    echo "postgresql://$1:$(<"$SECRETS_DIR/db-$1.password")@127.0.0.1:$PG_PORT/$1?$(pg_tls_client_parameters)"
   fi
 }
 
