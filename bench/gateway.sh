@@ -12,17 +12,33 @@
 # route, at 32 and 1,000 connections: req/s, p50/p99 and CPU µs per request of the
 # gateway(s), and of HAProxy and the gateways together.
 #
-# Usage: bench/gateway.sh [--front] [seconds per run, default 10]
+# --memory: instead, memory per idle keep-alive connection (issue 17): the gateway,
+# bill-inquiry (its own server, /healthz) and nginx each get 1,000 and then
+# 10,000 connections that sent one request and stay open; VmRSS before and with them, and
+# bytes per connection. (Memory freed after the 1,000 round may be reused by the next: the
+# 10,000 figure is the steadier one. HAProxy is left out: it reserves two descriptors per
+# connection of maxconn, more than this machine's hard limit of 20,000 allows at 10,000.)
+#
+# Usage: bench/gateway.sh [--front | --memory] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
 #   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-FRONT=false
+FRONT=false MEMORY=false
 if [[ ${1:-} == --front ]]; then
   FRONT=true
   shift
+elif [[ ${1:-} == --memory ]]; then
+  MEMORY=true
+  shift
+  # 10,000 client sockets (in one process) and as many in each server, plus their own:
+  # the hard limit, inherited by every process started below.
+  ulimit -n "$(ulimit -Hn)"
+  (($(ulimit -n) >= 12000)) || die "--memory needs a descriptor limit of at least 12000 (ulimit -Hn: $(ulimit -Hn))"
 fi
+# Connections one proxy worker may hold (the throughput runs need 1,000; --memory 10,000).
+WORKER_CONNECTIONS=$([[ $MEMORY == true ]] && echo 15000 || echo 8192)
 SECONDS_PER_RUN=${1:-10}
 BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
 GATEWAY_BIN=$BUILD_DIR/services/gateway/gateway
@@ -162,7 +178,7 @@ defaults
   timeout connect 5s
   timeout client 60s
   timeout server 60s
-  timeout http-keep-alive 60s
+  timeout http-keep-alive 300s
   option http-keep-alive
 frontend public
   bind 127.0.0.1:$HA_PORT
@@ -203,10 +219,11 @@ worker_processes 1;
 daemon off;
 pid $B/proxy/nginx.pid;
 error_log $B/proxy/error.log warn;
-events { worker_connections 8192; }
+events { worker_connections $WORKER_CONNECTIONS; }
 http {
   access_log off;
   keepalive_requests 1000000;
+  keepalive_timeout 300s;
   upstream bills { server 127.0.0.1:$UP_PORT; keepalive 1024; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$NX_PORT backlog=8192;
@@ -231,6 +248,49 @@ for port in "$GW_PORT" "$HA_PORT"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $FORGED" "http://127.0.0.1:$port$URL_PATH")
   [[ $code == 401 ]] || die "port $port answered $code to a forged token"
 done
+
+if [[ $MEMORY == true ]]; then
+  step "bill-inquiry (its own PostgreSQL and the bench Redis; JWKS from the fixed upstream)"
+  bench_start_postgres
+  BILL_PORT=$(free_port)
+  bench_service_env bill-inquiry PORT="$BILL_PORT" DATABASE_URL="$(bench_createdb phonebill_bill)" \
+    KOS_SIM_URL="http://127.0.0.1:$UP_PORT" AUTH_URL="http://127.0.0.1:$UP_PORT"
+  env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 \
+    "$BUILD_DIR/services/bill-inquiry/bill-inquiry" >"$B/bill-inquiry.log" 2>&1 &
+  BILL_PID=$!
+  BENCH_PIDS+=("$BILL_PID")
+  bench_wait_http "http://127.0.0.1:$BILL_PORT/healthz" 60
+  rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+  step "Idle keep-alive connections (one request each, then idle): VmRSS"
+  echo "| server | connections | RSS before (MiB) | RSS with them (MiB) | bytes per connection |"
+  echo "|---|---|---|---|---|"
+  for connections in 1000 10000; do
+    for entry in "phonebill gateway|$GW_PID|$GW_PORT|$URL_PATH" \
+      "bill-inquiry (/healthz)|$BILL_PID|$BILL_PORT|/healthz" \
+      "nginx (plain proxy)|$NX_WORKER|$NX_PORT|$URL_PATH"; do
+      IFS='|' read -r name pid port path <<<"$entry"
+      before=$(rss_kib "$pid")
+      python3 "$ROOT/bench/tools/idle_connections.py" "$port" "$path" "$connections" 120 "$AUTH" \
+        >"$B/idle.out" 2>&1 &
+      holder=$!
+      for ((i = 0; i < 600; i++)); do
+        grep -q '^ready\|^failed' "$B/idle.out" 2>/dev/null && break
+        kill -0 "$holder" 2>/dev/null || break
+        sleep 0.1
+      done
+      grep -q '^ready' "$B/idle.out" || die "$name: $(cat "$B/idle.out")"
+      sleep 1
+      with=$(rss_kib "$pid")
+      kill "$holder"
+      wait "$holder" 2>/dev/null || true
+      printf '| %s | %d | %.1f | %.1f | %d |\n' "$name" "$connections" "$(bc -l <<<"$before / 1024")" \
+        "$(bc -l <<<"$with / 1024")" $(((with - before) * 1024 / connections))
+      sleep 2 # the server closes its side
+    done
+  done
+  echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
 echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
