@@ -37,7 +37,8 @@ run() {
   grep -E '^\[ *(OK|FAILED|PASSED) *\]|Failure' "$BENCH_TMP/run.log" || true
   cp "$BENCH_TMP/run.log" "${PHONEBILL_BENCH_LOG:-/tmp/outbox-bench-run.log}"
   # The properties the tests record (drained_ms, events_per_second).
-  grep -oE '(drained_ms|events_per_second)="[0-9]+"' "$BENCH_TMP/result.xml" || true
+  grep -oE '(name="(drained_ms|events_per_second)" value="[0-9]+")|((drained_ms|events_per_second)="[0-9]+")' \
+    "$BENCH_TMP/result.xml" || true
   info "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
