@@ -54,6 +54,7 @@ BillConfig BillConfig::load(const Environment& environment) {
   queue.max_wait = std::chrono::milliseconds{
       environment.integer("PHONEBILL_BILL_KOS_QUEUE_WAIT_MS", queue.max_wait.count(), 0, 600'000)};
   config.resilience.queues[kos::KosOperation::kBillInquiry] = queue;
+  config.outbox = outbox::RelayOptions::from_environment(environment);
   return config;
 }
 

@@ -11,6 +11,7 @@
 #include "http/server_options.hpp"
 #include "kos/http_kos_options.hpp"
 #include "kos/resilient_kos_transport.hpp"
+#include "outbox/relay_options.hpp"
 #include "redis_bill_cache.hpp"
 #include "security/jwks_options.hpp"
 #include "security/token_verifier_options.hpp"
@@ -32,6 +33,7 @@ struct BillConfig {
   security::TokenVerifierOptions verifier;
   CachePolicy cache;
   HistoryPolicy history;
+  outbox::RelayOptions outbox;  // PHONEBILL_MVNO_AP_*, PHONEBILL_OUTBOX_* (docs/events.md)
 
   // Throws ConfigError naming the bad variable.
   static BillConfig load(const Environment& environment);

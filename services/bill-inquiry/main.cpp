@@ -1,10 +1,12 @@
 // bill-inquiry: bill inquiry, its cache and history (SPEC §5). Wiring only:
 // configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience
 // (with the fleet's KOS budget in Redis), client → cache, history, fill lock → service →
-// routes → server (+ metrics, shutdown flush).
+// routes → server (+ metrics, shutdown flush); with PHONEBILL_MVNO_AP_URL, the outbox
+// (events in the history transaction, the relay, breaker events, the re-drive route).
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
+#include <memory>
 
 #include "bill_config.hpp"
 #include "bill_kos_observer.hpp"
@@ -19,6 +21,9 @@
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
+#include "outbox/circuit_events.hpp"
+#include "outbox/outbox_relay.hpp"
+#include "outbox/redeliver_route.hpp"
 #include "pg_history_store.hpp"
 #include "redis_bill_cache.hpp"
 #include "routes.hpp"
@@ -73,6 +78,13 @@ int main() {
   PgHistoryStore::register_statements(pool);
   PgHistoryStore store{pool};
   GroupCommitWriter writer{io, store, config.history};
+  outbox::OutboxStore outbox_store{pool};
+  std::unique_ptr<outbox::OutboxRelay> relay;
+  if (config.outbox.enabled()) {
+    outbox::OutboxStore::register_statements(pool);
+    relay = std::make_unique<outbox::OutboxRelay>(io, outbox_store, config.outbox, clock, random);
+    store.write_events([relay = relay.get()] { relay->notify(); });
+  }
 
   cache::RedisClient redis{io, config.redis_url};
   security::RevocationSet revocations{clock};
@@ -96,25 +108,40 @@ int main() {
                       FleetCoalescing{&fill_lock, config.resilience.coalescing, {}, {}}};
   BillContext context{service, verifier};
 
-  http::Server server{io, config.server, make_routes(context)};
+  auto routes = make_routes(context);
+  outbox::add_redeliver_route(routes, relay ? &outbox_store : nullptr, relay.get(), verifier);
+  http::Server server{io, config.server, std::move(routes)};
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   BillMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{
       server.metrics().registry(),
       {KosOperation::kBillInquiry, KosOperation::kAvailableMonths, KosOperation::kProductInquiry}};
   BillKosObserver kos_observer{kos_metrics, metrics};
-  kos_resilient.set_observer(&kos_observer);
+  outbox::CircuitEventObserver circuit_events{
+      io,          kos_observer,   outbox_store,
+      relay.get(), "bill-inquiry", config.resilience.breaker.open_duration};
+  if (relay)
+    kos_resilient.set_observer(&circuit_events);
+  else
+    kos_resilient.set_observer(&kos_observer);
   service.set_metrics(&metrics, &kos_observer);
   for (auto& family : BillMetrics::history_families([&writer] { return writer.counters(); }))
     server.metrics().add_scraped(std::move(family));
+  if (relay)
+    for (auto& family : relay->families()) server.metrics().add_scraped(std::move(family));
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     co_return co_await check_readiness(pool, redis, jwks, kos_resilient, server);
   });
-  server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await writer.stop(); });
+  server.set_shutdown_hook([&]() -> asio::awaitable<void> {
+    co_await writer.stop();
+    if (relay) co_await relay->stop();
+  });
 
   server.prepare(
-      storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}),
-      [&] { writer.start(); });
+      storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}), [&] {
+        writer.start();
+        if (relay) relay->start();
+      });
   jwks.start();
   return server.serve();
 }

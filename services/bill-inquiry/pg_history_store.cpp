@@ -4,12 +4,14 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "bill_events.hpp"
 #include "bill_views.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
 #include "history/page_query.hpp"
 #include "history/time_ordered_id.hpp"
+#include "outbox/outbox_store.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -129,8 +131,16 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
     auto logged = co_await lease->execute(queries::kInsertCallsName, call_params, deadline);
     if (!logged) co_return logged.error();
   }
+  std::vector<outbox::OutboxEvent> events;
+  if (events_committed_) {
+    for (const auto* entry : entries)
+      if (auto event = inquiry_event(*entry)) events.push_back(std::move(*event));
+    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, deadline);
+    if (!queued) co_return queued.error();
+  }
   auto committed = co_await lease->commit(deadline);
   if (!committed) co_return committed.error();
+  if (!events.empty()) events_committed_();
   co_return storage::PgResult<void>{};
 }
 

@@ -3,6 +3,7 @@
 // /inquiry/{requestId} and /history. Entry points: PgHistoryStore::register_statements,
 // insert_batch, find, list.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "history_store.hpp"
@@ -19,7 +20,12 @@ class PgHistoryStore final : public HistoryStore {
   explicit PgHistoryStore(storage::PgPool& pool) : pool_(pool) {}
   static void register_statements(storage::PgPool& pool);
 
-  // Inserts every entry (requests, then KOS calls) in one transaction.
+  // From now on each entry's event (bill_events.hpp) is written to the outbox in the
+  // entries' transaction, and `committed` is called after each commit that wrote some
+  // (the relay looks at once). Unset: the outbox is off.
+  void write_events(std::function<void()> committed) { events_committed_ = std::move(committed); }
+
+  // Inserts every entry (requests, then KOS calls, then their events) in one transaction.
   boost::asio::awaitable<storage::PgResult<void>> insert_batch(
       const std::vector<const HistoryEntry*>& entries, Deadline deadline);
 
@@ -30,6 +36,7 @@ class PgHistoryStore final : public HistoryStore {
 
  private:
   storage::PgPool& pool_;
+  std::function<void()> events_committed_;  // set: the outbox is on
 };
 
 }  // namespace phonebill::bill

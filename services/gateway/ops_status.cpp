@@ -1,6 +1,7 @@
 // GET /api/v1/ops/status: the gateway's traffic plus what it scrapes from the services.
 #include "ops_status.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "core/seoul_time.hpp"
@@ -74,6 +75,28 @@ void summarise_service_metrics(const std::string& service, const std::vector<Met
   }
 }
 
+void summarise_outbox(const std::string& service, const std::vector<MetricSample>& samples,
+                      boost::json::array& outbox) {
+  double pending = 0, dead = 0, lag = 0, delivered = 0, failed = 0;
+  bool seen = false;
+  for (const auto& sample : samples) {
+    if (!sample.name.starts_with("phonebill_outbox_")) continue;
+    seen = true;
+    if (sample.name == "phonebill_outbox_pending_events") pending = std::max(pending, sample.value);
+    if (sample.name == "phonebill_outbox_dead_letters") dead = std::max(dead, sample.value);
+    if (sample.name == "phonebill_outbox_lag_seconds") lag = std::max(lag, sample.value);
+    if (sample.name == "phonebill_outbox_delivered_total") delivered += sample.value;
+    if (sample.name == "phonebill_outbox_failed_attempts_total") failed += sample.value;
+  }
+  if (!seen) return;
+  outbox.push_back(boost::json::object{{"service", service},
+                                       {"pendingEvents", pending},
+                                       {"deadLetters", dead},
+                                       {"lagSeconds", lag},
+                                       {"delivered", delivered},
+                                       {"failedAttempts", failed}});
+}
+
 OpsStatus::OpsStatus(OpsStatusParts parts) : parts_(std::move(parts)) {}
 
 boost::asio::awaitable<void> OpsStatus::scrape_services() {
@@ -84,9 +107,16 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
   }
   static const std::vector<std::string> kSuffixes{std::string{kBreakerState},
                                                   std::string{kBreakerTransitions},
-                                                  "cache_requests_total", "cache_lookups_total"};
+                                                  "cache_requests_total",
+                                                  "cache_lookups_total",
+                                                  "phonebill_outbox_pending_events",
+                                                  "phonebill_outbox_dead_letters",
+                                                  "phonebill_outbox_lag_seconds",
+                                                  "phonebill_outbox_delivered_total",
+                                                  "phonebill_outbox_failed_attempts_total"};
   boost::json::array breakers;
   boost::json::array caches;
+  boost::json::array outbox;
   for (auto* upstream : parts_.upstreams) {
     std::vector<MetricSample> samples;
     for (auto& instance : upstream->instances()) {
@@ -99,6 +129,7 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
       samples.insert(samples.end(), parsed.begin(), parsed.end());
     }
     summarise_service_metrics(upstream->name(), samples, breakers, caches);
+    summarise_outbox(upstream->name(), samples, outbox);
   }
   auto now = parts_.clock.now();
   for (const auto& breaker : breakers)
@@ -108,6 +139,7 @@ boost::asio::awaitable<void> OpsStatus::scrape_services() {
   std::lock_guard lock{mutex_};
   breakers_ = std::move(breakers);
   caches_ = std::move(caches);
+  outbox_ = std::move(outbox);
 }
 
 boost::json::object OpsStatus::gateway_part() const {
@@ -177,6 +209,7 @@ boost::asio::awaitable<http::Response> OpsStatus::answer(const http::Request&) {
     for (auto& breaker : breakers) history_.annotate(breaker.as_object());
     data["circuitBreakers"] = std::move(breakers);
     data["caches"] = caches_;
+    data["outbox"] = outbox_;
   }
   data.erase("gatewayBreakers");
   co_return http::success_response(data);

@@ -32,9 +32,17 @@ namespace phonebill::gateway {
 
 // Breaker and cache summaries from scraped samples of one service (pure; tested).
 // Appends {service, name, state, transitionCounts} to `breakers` and {service, cache, hits, misses,
-// hitRatio} to `caches` (summed per cache over the samples given).
+// hitRatio} to `caches` (summed per cache over the samples given). The outbox part: each
+// service's delivery lag and dead letters (phonebill_outbox_*, issue 21).
 void summarise_service_metrics(const std::string& service, const std::vector<MetricSample>& samples,
                                boost::json::array& breakers, boost::json::array& caches);
+
+// The outbox of one service (issue 21) from its scraped phonebill_outbox_* samples (pure;
+// tested): appends {service, pendingEvents, deadLetters, lagSeconds, delivered,
+// failedAttempts} to `outbox` when there are any. The gauges describe the shared table,
+// so across instances the largest wins; the counters are summed.
+void summarise_outbox(const std::string& service, const std::vector<MetricSample>& samples,
+                      boost::json::array& outbox);
 
 struct OpsStatusParts {
   const Clock& clock;
@@ -59,6 +67,7 @@ class OpsStatus {
   std::chrono::steady_clock::time_point scraped_at_{};
   boost::json::array breakers_;  // scraped, guarded by mutex_
   boost::json::array caches_;
+  boost::json::array outbox_;
   BreakerHistory history_;
 };
 

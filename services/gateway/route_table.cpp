@@ -20,6 +20,11 @@ GatewayRoute local(std::vector<std::string> methods, std::string pattern, Target
                       std::move(permission), RateClass::kNormal};
 }
 
+GatewayRoute with_fallback(GatewayRoute route, std::string fallback) {
+  route.fallback_upstream = std::move(fallback);
+  return route;
+}
+
 GatewayRoute replayed(GatewayRoute route, Replay replay) {
   route.replay = replay;
   return route;
@@ -85,6 +90,11 @@ std::vector<GatewayRoute> default_routes() {
       proxy(any, "/api/v1/products/**", "product-change", Access::kPermission, "PRODUCT_CHANGE"));
   routes.push_back(
       local({"GET"}, "/api/v1/ops/status", Target::kOpsStatus, Access::kPermission, "ADMIN"));
+  // A dead letter lives in the outbox of the service that made it (issue 21): bill-inquiry
+  // is asked first, product-change when bill-inquiry does not know the id.
+  routes.push_back(with_fallback(
+      proxy({"POST"}, "/api/v1/admin/events/**", "bill-inquiry", Access::kPermission, "ADMIN"),
+      "product-change"));
   // Anything else under admin/ops is still ADMIN-only: a non-admin learns nothing, not even 404.
   routes.push_back(local(any, "/api/v1/admin/**", Target::kNotFound, Access::kPermission, "ADMIN"));
   routes.push_back(local(any, "/api/v1/ops/**", Target::kNotFound, Access::kPermission, "ADMIN"));

@@ -46,6 +46,9 @@ struct GatewayRoute {
   std::string permission;  // for kPermission
   RateClass rate_class = RateClass::kNormal;
   Replay replay = Replay::kIdempotentMethod;  // for kUpstream
+  // For kUpstream: asked in turn when `upstream` answers 404 (a record that lives in one
+  // of two services, such as an outbox event).
+  std::string fallback_upstream;
 };
 
 // The methods a proxied prefix accepts.

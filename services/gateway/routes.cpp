@@ -92,7 +92,11 @@ asio::awaitable<http::Response> answer(GatewayContext& context, const GatewayRou
       options.tls = context.tls;
       options.replay_safe =
           replay_allowed(route.replay, !request.header("idempotency-key").empty());
-      co_return co_await forward(*found->second, request, context.metrics, options);
+      auto response = co_await forward(*found->second, request, context.metrics, options);
+      if (response.status != 404 || route.fallback_upstream.empty()) co_return response;
+      auto fallback = context.upstreams.find(route.fallback_upstream);
+      if (fallback == context.upstreams.end()) co_return response;
+      co_return co_await forward(*fallback->second, request, context.metrics, options);
     }
     case Target::kOpsStatus:
       co_return co_await context.ops.answer(request);

@@ -1,10 +1,12 @@
 // product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
 // only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
 // resilience (with the fleet's KOS budget in Redis), client → cache, store, fill lock → service,
-// reconciler → routes → server.
+// reconciler → routes → server; with PHONEBILL_MVNO_AP_URL, the outbox (events in the
+// settle's transaction, the relay, breaker events, the re-drive route).
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
+#include <memory>
 
 #include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
@@ -13,6 +15,9 @@
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
+#include "outbox/circuit_events.hpp"
+#include "outbox/outbox_relay.hpp"
+#include "outbox/redeliver_route.hpp"
 #include "pg_change_store.hpp"
 #include "product_config.hpp"
 #include "product_metrics.hpp"
@@ -48,6 +53,13 @@ int main() {
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
   PgChangeStore::register_statements(pool);
   PgChangeStore store{pool};
+  outbox::OutboxStore outbox_store{pool};
+  std::unique_ptr<outbox::OutboxRelay> relay;
+  if (config.outbox.enabled()) {
+    outbox::OutboxStore::register_statements(pool);
+    relay = std::make_unique<outbox::OutboxRelay>(io, outbox_store, config.outbox, clock, random);
+    store.write_events([relay = relay.get()] { relay->notify(); });
+  }
 
   cache::RedisClient redis{io, config.redis_url};
   security::RevocationSet revocations{clock};
@@ -71,13 +83,23 @@ int main() {
       resilience::FleetCoalescing{&fill_lock, config.resilience.coalescing, {}, {}}};
   ProductContext context{service, verifier};
 
-  http::Server server{io, config.server, make_routes(context)};
+  auto routes = make_routes(context);
+  outbox::add_redeliver_route(routes, relay ? &outbox_store : nullptr, relay.get(), verifier);
+  http::Server server{io, config.server, std::move(routes)};
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   ProductMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{server.metrics().registry(),
                               {KosOperation::kProductInquiry, KosOperation::kProductList,
                                KosOperation::kProductChange, KosOperation::kOrderLookup}};
-  kos_resilient.set_observer(&kos_metrics);
+  outbox::CircuitEventObserver circuit_events{
+      io,          kos_metrics,      outbox_store,
+      relay.get(), "product-change", config.resilience.breaker.open_duration};
+  if (relay)
+    kos_resilient.set_observer(&circuit_events);
+  else
+    kos_resilient.set_observer(&kos_metrics);
+  if (relay)
+    for (auto& family : relay->families()) server.metrics().add_scraped(std::move(family));
   service.set_metrics(&metrics, &kos_metrics);
   Reconciler reconciler{io, store, kos, service, clock, config.reconciler, &metrics};
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
@@ -93,10 +115,16 @@ int main() {
     readiness.ready = database_up && jwks.has_keys() && server.prepared();
     co_return readiness;
   });
-  server.set_shutdown_hook([&]() -> asio::awaitable<void> { co_await reconciler.stop(); });
+  server.set_shutdown_hook([&]() -> asio::awaitable<void> {
+    co_await reconciler.stop();
+    if (relay) co_await relay->stop();
+  });
 
   // Reconciler's start-up pass first: changes a crash left behind settle at once.
-  server.prepare(prepare_service(pool, service, config), [&] { reconciler.start(); });
+  server.prepare(prepare_service(pool, service, config), [&] {
+    reconciler.start();
+    if (relay) relay->start();
+  });
   jwks.start();
   return server.serve();
 }

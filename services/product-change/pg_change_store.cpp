@@ -5,8 +5,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "change_events.hpp"
 #include "core/json.hpp"
 #include "history/page_query.hpp"
+#include "outbox/outbox_store.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -142,6 +144,8 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
     std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
     std::optional<std::vector<Check>> checks, Deadline deadline) {
   auto params = settle_params(request_id, outcome, previous_name, checks);
+  if (events_committed_)
+    co_return co_await settle_with_events(std::move(request_id), std::move(params), deadline);
   auto updated = co_await pool_.execute(queries::kSettleName, params, deadline);
   if (!updated) co_return store_error(updated.error());
   if (!updated->empty()) co_return first(*updated);
@@ -193,6 +197,31 @@ boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_claim(
   auto updated = co_await pool_.execute(queries::kReleaseClaimName, params, deadline);
   if (!updated) co_return store_error(updated.error());
   co_return StoreResult<void>{};
+}
+
+// The record moves and its events are queued in one transaction: both or neither.
+boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::settle_with_events(
+    std::string request_id, storage::PgParams params, Deadline deadline) {
+  std::optional<ChangeRecord> settled;
+  {
+    auto lease = co_await pool_.acquire(deadline);
+    if (!lease) co_return store_error(lease.error());
+    auto begun = co_await lease->begin(deadline);
+    if (!begun) co_return store_error(begun.error());
+    auto updated = co_await lease->execute(queries::kSettleName, params, deadline);
+    if (!updated) co_return store_error(updated.error());
+    settled = first(*updated);
+    std::vector<outbox::OutboxEvent> events;
+    if (settled)
+      events = change_events(*settled, settled->processed_at.value_or(SystemTime::clock::now()));
+    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, deadline);
+    if (!queued) co_return store_error(queued.error());
+    auto committed = co_await lease->commit(deadline);
+    if (!committed) co_return store_error(committed.error());
+    if (!events.empty()) events_committed_();
+  }
+  if (settled) co_return settled;
+  co_return co_await find(std::move(request_id), deadline);
 }
 
 }  // namespace phonebill::product

@@ -4,7 +4,10 @@
 // and the reconciler's lease is a claimed_until column taken with SKIP LOCKED. The SQL is
 // in queries.hpp. Entry points: PgChangeStore, register_statements.
 #pragma once
+#include <functional>
+
 #include "change_store.hpp"
+#include "storage/pg_result.hpp"
 
 namespace phonebill::storage {
 class PgPool;
@@ -16,6 +19,11 @@ class PgChangeStore final : public ChangeStore {
  public:
   explicit PgChangeStore(storage::PgPool& pool) : pool_(pool) {}
   static void register_statements(storage::PgPool& pool);
+
+  // From now on a settle writes the record's events (change_events.hpp) to the outbox in
+  // its own transaction, and calls `committed` after each commit that wrote some (the
+  // relay looks at once). Unset: the outbox is off.
+  void write_events(std::function<void()> committed) { events_committed_ = std::move(committed); }
 
   boost::asio::awaitable<StoreResult<InsertResult>> insert(ChangeRecord record,
                                                            Deadline deadline) override;
@@ -38,7 +46,12 @@ class PgChangeStore final : public ChangeStore {
                                                           Deadline deadline) override;
 
  private:
+  // settle() with the outbox on: the UPDATE and the events in one transaction.
+  boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> settle_with_events(
+      std::string request_id, storage::PgParams params, Deadline deadline);
+
   storage::PgPool& pool_;
+  std::function<void()> events_committed_;  // set: the outbox is on
 };
 
 }  // namespace phonebill::product

@@ -42,6 +42,7 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   reconciler.concurrency = int(environment.integer("PHONEBILL_PRODUCT_RECONCILE_CONCURRENCY",
                                                    reconciler.concurrency, 1, 64));
   reconciler.lease = duration("PHONEBILL_PRODUCT_RECONCILE_LEASE_MS", reconciler.lease);
+  config.outbox = outbox::RelayOptions::from_environment(environment);
   config.idempotency_ttl = duration("PHONEBILL_PRODUCT_IDEMPOTENCY_TTL_MS", config.idempotency_ttl);
   // A REQUESTED record must not look orphaned while its own request may still be
   // waiting for KOS (change budget plus the pre-check's inquiries).

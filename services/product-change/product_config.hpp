@@ -11,6 +11,7 @@
 #include "http/server_options.hpp"
 #include "kos/http_kos_options.hpp"
 #include "kos/resilient_kos_transport.hpp"
+#include "outbox/relay_options.hpp"
 #include "reconciler_policy.hpp"
 #include "security/jwks_options.hpp"
 #include "security/token_verifier_options.hpp"
@@ -30,6 +31,7 @@ struct ProductConfig {
   security::TokenVerifierOptions verifier;
   CachePolicy cache;
   ReconcilerPolicy reconciler;
+  outbox::RelayOptions outbox;  // PHONEBILL_MVNO_AP_*, PHONEBILL_OUTBOX_* (docs/events.md)
   std::chrono::milliseconds idempotency_ttl{24 * 60 * 60 * 1000};
 
   // Throws ConfigError naming the bad variable.

@@ -68,3 +68,28 @@ TEST(PrometheusTextTest, ReadsBillInquiryNames) {
   EXPECT_EQ(caches[0].at("cache"), "bill");
   EXPECT_EQ(caches[0].at("hitRatio").as_double(), 0.8);
 }
+
+// The outbox of two instances of one service (issue 21): the table's gauges are the
+// same table seen twice (the largest wins), the counters are each instance's (summed);
+// a service without phonebill_outbox_* series shows none.
+TEST(PrometheusTextTest, SummarisesTheOutbox) {
+  auto samples = parse_prometheus_text(
+      "phonebill_outbox_pending_events 7\nphonebill_outbox_dead_letters 2\n"
+      "phonebill_outbox_lag_seconds 41.5\nphonebill_outbox_delivered_total 100\n"
+      "phonebill_outbox_failed_attempts_total 3\n"
+      "phonebill_outbox_pending_events 6\nphonebill_outbox_dead_letters 2\n"
+      "phonebill_outbox_lag_seconds 40\nphonebill_outbox_delivered_total 50\n"
+      "phonebill_outbox_failed_attempts_total 1\n");
+  boost::json::array outbox;
+  summarise_outbox("product-change", samples, outbox);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].at("service"), "product-change");
+  EXPECT_EQ(outbox[0].at("pendingEvents").as_double(), 7);
+  EXPECT_EQ(outbox[0].at("deadLetters").as_double(), 2);
+  EXPECT_EQ(outbox[0].at("lagSeconds").as_double(), 41.5);
+  EXPECT_EQ(outbox[0].at("delivered").as_double(), 150);
+  EXPECT_EQ(outbox[0].at("failedAttempts").as_double(), 4);
+  boost::json::array none;
+  summarise_outbox("auth", parse_prometheus_text(breaker_series("kos.x", "closed")), none);
+  EXPECT_TRUE(none.empty());
+}

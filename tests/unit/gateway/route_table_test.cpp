@@ -28,6 +28,12 @@ TEST(RouteTableTest, PrefixesGoToTheirUpstreams) {
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/products/menu").upstream, "product-change");
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/products/menu").permission, "PRODUCT_CHANGE");
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/ops/status").target, Target::kOpsStatus);
+  // An outbox event lives in one of two services (issue 21): bill-inquiry, then product-change.
+  const auto& redeliver = route_for(routes, "POST", "/api/v1/admin/events/0123/redeliver");
+  EXPECT_EQ(redeliver.upstream, "bill-inquiry");
+  EXPECT_EQ(redeliver.fallback_upstream, "product-change");
+  EXPECT_EQ(redeliver.permission, "ADMIN");
+  EXPECT_EQ(route_for(routes, "GET", "/api/v1/admin/events/0123").target, Target::kNotFound);
   EXPECT_EQ(route_for(routes, "GET", "/api/v1/ops/status").permission, "ADMIN");
 }
 

@@ -200,6 +200,20 @@ export default function OpsPage() {
                     ))}
                   </ul>
                 )}
+                <h3 className="card-label">MVNO AP 전송 (아웃박스)</h3>
+                {(status.outbox ?? []).length === 0 ? <p className="muted small">아웃박스가 꺼져 있습니다.</p> : (
+                  <ul className="instances" data-testid="outbox">
+                    {(status.outbox ?? []).map((o) => (
+                      <li key={o.service} data-service={o.service}>
+                        <strong>{o.service}</strong>{' '}
+                        <span className={`badge badge-${(o.deadLetters ?? 0) > 0 ? 'error' : (o.lagSeconds ?? 0) > 60 ? 'warning' : 'success'}`}>
+                          지연 {Math.round(o.lagSeconds ?? 0)}초
+                        </span>
+                        <span className="muted small"> 대기 {o.pendingEvents ?? 0} · 데드레터 {o.deadLetters ?? 0} · 전달 {o.delivered ?? 0} · 실패 시도 {o.failedAttempts ?? 0}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 <h3 className="card-label">업스트림 인스턴스</h3>
                 <ul className="instances">
                   {(status.upstreams ?? []).map((u) => (
