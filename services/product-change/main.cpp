@@ -26,6 +26,7 @@
 #include "security/token_verifier.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
+#include "tracing/service_tracing.hpp"
 
 namespace asio = boost::asio;
 using phonebill::kos::KosOperation;
@@ -72,6 +73,7 @@ int main() {
   ProductContext context{service, verifier};
 
   http::Server server{io, config.server, make_routes(context)};
+  auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   ProductMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{server.metrics().registry(),
