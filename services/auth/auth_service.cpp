@@ -5,6 +5,7 @@
 #include "auth_service.hpp"
 
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "security/random_token.hpp"
 #include "security/token_signer.hpp"
 
@@ -58,8 +59,9 @@ asio::awaitable<void> AuthService::record_attempt(const LoginRequest& request,
   // The answer does not wait on history being writable: a failure here is logged only.
   auto recorded = co_await parts_.history.record(std::move(entry), deadline);
   if (!recorded) {
-    log::error("login_history_failed",
-               {{"requestId", client.request_id}, {"error", storage::describe(recorded.error())}});
+    auto fields = log::request_log_fields(client.request_id, client.traceparent);
+    fields["error"] = storage::describe(recorded.error());
+    log::error("login_history_failed", std::move(fields));
   }
 }
 

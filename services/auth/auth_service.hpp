@@ -47,6 +47,7 @@ struct ClientInfo {
   std::string client_ip;
   std::string user_agent;
   std::string request_id;
+  std::string traceparent;  // for the log lines about this request (traceId, spanId)
 };
 
 // A fresh token pair (login or refresh). Never log the token fields.

@@ -3,6 +3,7 @@
 // written to the login history. Never logs passwords or tokens (SPEC §10).
 #include "auth_service.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "security/random_token.hpp"
 #include "security/token_signer.hpp"
 
@@ -21,6 +22,11 @@ LoginRefusal login_refusal(Refusal<AuthStatus> refusal, int remaining_attempts =
   return login;
 }
 
+// The ids of the request a log line is about (requestId, traceId, spanId).
+boost::json::object request_fields(const ClientInfo& client) {
+  return log::request_log_fields(client.request_id, client.traceparent);
+}
+
 }  // namespace
 
 asio::awaitable<LoginOutcome<LoginResult>> AuthService::login(LoginRequest request,
@@ -36,7 +42,7 @@ asio::awaitable<LoginOutcome<LoginResult>> AuthService::login(LoginRequest reque
   const auto& reservation = reserved->reservation;
   if (reservation.kind == ReservationKind::kLocked) {
     co_await record_attempt(request, client, LoginReason::kLocked, std::nullopt, deadline);
-    log::info("login_refused_locked", {{"requestId", client.request_id}});
+    log::info("login_refused_locked", request_fields(client));
     co_return login_refusal(refuse(AuthStatus::kAccountLocked), 0, reservation.locked_until);
   }
   co_return co_await check_password(request, client, std::move(*reserved), deadline);
@@ -71,9 +77,11 @@ asio::awaitable<void> AuthService::release_unchecked_attempt(const LoginRequest&
   // down): the attempt must not count, or a flood of 503s would lock the real user.
   auto released = co_await parts_.users.release_login_attempt(request.user_id, reservation,
                                                               parts_.clock.now(), deadline);
-  if (!released)
-    log::error("login_attempt_release_failed",
-               {{"requestId", client.request_id}, {"error", storage::describe(released.error())}});
+  if (!released) {
+    auto fields = request_fields(client);
+    fields["error"] = storage::describe(released.error());
+    log::error("login_attempt_release_failed", std::move(fields));
+  }
 }
 
 asio::awaitable<LoginRefusal> AuthService::refuse_wrong_password(const LoginRequest& request,
@@ -83,14 +91,16 @@ asio::awaitable<LoginRefusal> AuthService::refuse_wrong_password(const LoginRequ
   auto failure = failure_outcome(reservation, parts_.lockout);
   if (failure.kind == FailureKind::kLockedNow) {
     co_await record_attempt(request, client, LoginReason::kAccountLocked, std::nullopt, deadline);
-    log::warn("login_locked_account",
-              {{"requestId", client.request_id}, {"attempt", reservation.attempt_number}});
+    auto fields = request_fields(client);
+    fields["attempt"] = reservation.attempt_number;
+    log::warn("login_locked_account", std::move(fields));
     co_return login_refusal(refuse(AuthStatus::kAccountLockedNow), 0, failure.locked_until);
   }
   co_await record_attempt(request, client, LoginReason::kInvalidCredentials, std::nullopt,
                           deadline);
-  log::info("login_failed",
-            {{"requestId", client.request_id}, {"attempt", reservation.attempt_number}});
+  auto fields = request_fields(client);
+  fields["attempt"] = reservation.attempt_number;
+  log::info("login_failed", std::move(fields));
   co_return login_refusal(refuse(AuthStatus::kInvalidCredentials), failure.remaining_attempts);
 }
 
@@ -144,9 +154,10 @@ asio::awaitable<LoginOutcome<LoginResult>> AuthService::start_session(const Logi
   tokens.refresh_expires_at = session_expiry(record, parts_.session_policy);
 
   co_await record_attempt(request, client, LoginReason::kSuccess, tokens.session_id, deadline);
-  log::info("login_succeeded", {{"requestId", client.request_id},
-                                {"userId", user.user_id},
-                                {"autoLogin", request.auto_login}});
+  auto fields = request_fields(client);
+  fields["userId"] = user.user_id;
+  fields["autoLogin"] = request.auto_login;
+  log::info("login_succeeded", std::move(fields));
   result.user = std::move(user);
   co_return result;
 }

@@ -26,6 +26,7 @@
 #include "signing_key_files.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
+#include "tracing/service_tracing.hpp"
 
 namespace asio = boost::asio;
 using namespace phonebill;
@@ -116,6 +117,7 @@ int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
   AuthContext context{service, verifier, keys};
 
   http::Server server{io, config.server, make_routes(context)};
+  auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   server.set_readiness_check(readiness_check(pool, redis, listener, keys, server));
   server.prepare(prepare_service(pool, service, passwords, config), [&] {

@@ -6,6 +6,7 @@
 #include "bill_service.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "core/seoul_time.hpp"
 #include "kos_codes.hpp"
 
@@ -56,9 +57,11 @@ boost::asio::awaitable<Result<BillMenu, BillStatus>> BillService::menu(
     if (auto status = menu_product_status(product.code)) co_return refuse(*status);
   }
   auto available = co_await kos_.available_months(caller.line_number, context);
-  if (!available.ok())
-    log::warn("menu_months_fallback", {{"requestId", info.http_request_id},
-                                       {"line", masked_line_number(caller.line_number)}});
+  if (!available.ok()) {
+    auto fields = log::request_log_fields(info.http_request_id, info.traceparent);
+    fields["line"] = masked_line_number(caller.line_number);
+    log::warn("menu_months_fallback", std::move(fields));
+  }
   auto menu = build_menu(caller, current, product, available);
   // Only a complete answer from KOS is cached; a fallback is retried next time.
   if (product.ok() && available.ok()) co_await cache_.store_menu(menu, current);

@@ -7,12 +7,14 @@
 #include "bill_metrics.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "core/seoul_time.hpp"
 #include "http/sleep.hpp"
 #include "kos/kos_refusal.hpp"
 #include "kos/resilient_kos_transport.hpp"
 #include "kos_codes.hpp"
 #include "resilience/single_flight.hpp"
+#include "tracing/hand_over.hpp"
 
 namespace phonebill::bill {
 
@@ -123,6 +125,7 @@ boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_in
   entry.billing_month = target->month;
   if (target->line_number != caller.line_number) co_return refuse(BillStatus::kLineNotOwned);
 
+  tracing::hand_over(info.traceparent);  // the cache read's span joins this request's trace
   auto cached = co_await cache_.load(target->line_number, target->month);
   if (metrics_) metrics_->cache_lookup(cached.lookup);
   if (cached.copy && cached.copy->fresh)
@@ -150,9 +153,10 @@ boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_fr
   if (reply.business_error()) co_return refuse(bill_inquiry_status(reply.code));
   if (!reply.failure) co_return refuse(BillStatus::kInternal);
   if (stale) co_return answered(entry, stale->bill, BillSource::kStaleCache, stale->cached_at);
-  log::warn("kos_inquiry_failed", {{"requestId", info.http_request_id},
-                                   {"failure", kos::to_string(reply.failure->kind)},
-                                   {"line", masked_line_number(target.line_number)}});
+  auto fields = log::request_log_fields(info.http_request_id, info.traceparent);
+  fields["failure"] = kos::to_string(reply.failure->kind);
+  fields["line"] = masked_line_number(target.line_number);
+  log::warn("kos_inquiry_failed", std::move(fields));
   co_return kos::kos_refusal<BillStatus>(*reply.failure);
 }
 
@@ -173,6 +177,7 @@ boost::asio::awaitable<BillService::Fetched> BillService::fetch_across_fleet(Tar
     filled.filled = std::move(read.copy);
     co_return filled;
   };
+  tracing::hand_over(info.traceparent);  // the fill lock's first command
   auto outcome = co_await resilience::coalesce_across_fleet<Fetched>(
       *fleet_.lock, fleet_.options, bill_key(target.line_number, target.month), info.deadline,
       fetch, probe, fleet_.pause, fleet_.now);
@@ -193,6 +198,7 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(Target 
   auto reply = co_await kos_.inquire_bill(request, context);
   if (reply.ok()) {
     bool current = target.month == seoul_month(clock_.now());
+    tracing::hand_over(info.traceparent);
     co_await cache_.store(*reply.data, current);
   }
   co_return reply;

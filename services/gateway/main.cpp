@@ -21,6 +21,7 @@
 #include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
 #include "security/token_verifier.hpp"
+#include "tracing/service_tracing.hpp"
 
 namespace asio = boost::asio;
 using namespace phonebill;
@@ -205,6 +206,7 @@ int main(int argc, char**) {
                          config.tls.enabled()};
 
   http::Server server{io, config.server, make_routes(context)};
+  auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   for (auto& family : security::revocation_families(tokens.listener))
     server.metrics().add_scraped(family);
   server.set_readiness_check(readiness(tokens, upstreams));

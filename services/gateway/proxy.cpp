@@ -2,10 +2,13 @@
 #include "proxy.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "forward_headers.hpp"
 #include "http/api_error.hpp"
+#include "tracing/span.hpp"
 
 namespace phonebill::gateway {
 namespace {
@@ -31,6 +34,24 @@ http::Response unavailable(const http::Request& request, std::chrono::seconds re
   return response;
 }
 
+// W3C Server-Timing: the time spent on the upstream (every attempt), for the client's
+// developer tools and the gateway's access log (upstreamMs).
+http::Response with_upstream_timing(http::Response response,
+                                    std::chrono::steady_clock::time_point started) {
+  auto milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  char value[64];
+  std::snprintf(value, sizeof value, "upstream;dur=%.1f", milliseconds);
+  response.set_header("Server-Timing", value);
+  return response;
+}
+
+// The traceparent the upstream sees names this attempt's span, not the gateway's.
+void propagate(http::ClientRequest& outgoing, const std::string& traceparent) {
+  for (auto& [name, value] : outgoing.headers)
+    if (name == "traceparent") value = traceparent;
+}
+
 }  // namespace
 
 boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request& request,
@@ -41,6 +62,7 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     co_return unavailable(request, std::chrono::ceil<std::chrono::seconds>(permit.retry_after()));
   }
   auto deadline = std::min(request.deadline, std::chrono::steady_clock::now() + upstream.timeout());
+  auto upstream_started = std::chrono::steady_clock::now();
   UpstreamInstance* previous = nullptr;
   http::ClientResult result;
   for (int attempt = 1; attempt <= 2; ++attempt) {
@@ -48,14 +70,28 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (instance == nullptr) break;
     if (attempt == 2) metrics.record_retry(upstream);
     auto started = std::chrono::steady_clock::now();
+    // One client span per attempt; the upstream's own span hangs under it.
+    auto span = tracing::Span::child_of("upstream " + std::string{upstream.name()},
+                                        tracing::SpanKind::kClient, request.traceparent);
+    span.set_attribute("phonebill.upstream.instance", instance->label());
+    span.set_attribute("phonebill.attempt", std::int64_t{attempt});
     {
       UpstreamInstance::InFlight counted{*instance};
       auto outgoing = upstream_request(request, options.tls);
+      if (span.recording()) propagate(outgoing, span.context().traceparent());
       // The client's own retry of a stale pooled connection follows the same rule.
       if (options.replay_safe) outgoing.idempotent = true;
       result = co_await instance->client().send(std::move(outgoing), deadline);
     }
     auto outcome = outcome_of(result);
+    if (result.ok()) {
+      span.set_attribute("http.response.status_code", std::int64_t{result.response->status});
+      if (result.response->status >= 500)
+        span.set_error("HTTP " + std::to_string(result.response->status));
+    } else {
+      span.set_error(result.error->message);
+    }
+    span.end();
     metrics.record_attempt(
         upstream, *instance, outcome,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -63,13 +99,16 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (outcome == AttemptOutcome::kResponse) {
       request.upstream = instance->label();
       permit.succeed();
-      co_return client_response(std::move(*result.response), request.method);
+      co_return with_upstream_timing(client_response(std::move(*result.response), request.method),
+                                     upstream_started);
     }
-    log::warn("upstream_failed", {{"upstream", upstream.name()},
-                                  {"instance", instance->label()},
-                                  {"requestId", request.request_id},
-                                  {"error", result.error->message},
-                                  {"attempt", attempt}});
+    // The gateway's span for this request: the attempt's own span has ended.
+    auto fields = log::request_log_fields(request.request_id, request.traceparent);
+    fields["upstream"] = upstream.name();
+    fields["upstreamInstance"] = instance->label();  // "instance" is this gateway's
+    fields["error"] = result.error->message;
+    fields["attempt"] = attempt;
+    log::warn("upstream_failed", std::move(fields));
     request.upstream = instance->label();
     if (outcome == AttemptOutcome::kTimeout) break;  // the deadline is spent
     // Retry elsewhere only what cannot have had an effect, or may safely have one twice.
@@ -82,10 +121,11 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
   }
   permit.fail();
   if (!result.ok() && result.error && result.error->kind == http::ClientErrorKind::kTimeout)
-    co_return http::error_response(request,
-                                   http::common_error(http::CommonError::kUpstreamTimeout));
+    co_return with_upstream_timing(
+        http::error_response(request, http::common_error(http::CommonError::kUpstreamTimeout)),
+        upstream_started);
   if (!result.error) metrics.record_rejected(upstream, "no_instance");
-  co_return unavailable(request, std::chrono::seconds{1});
+  co_return with_upstream_timing(unavailable(request, std::chrono::seconds{1}), upstream_started);
 }
 
 }  // namespace phonebill::gateway

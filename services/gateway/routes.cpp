@@ -119,7 +119,8 @@ asio::awaitable<http::Response> handle(GatewayContext& context, std::size_t inde
   context.cors.decorate(request, response);
   context.traffic.record(
       index, response.status,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      request.request_id, request.trace_id);
   co_return response;
 }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/seoul_time.hpp"
+
 namespace phonebill::gateway {
 namespace {
 
@@ -33,11 +35,16 @@ double percentile(
 }  // namespace
 
 TrafficStats::TrafficStats(const Clock& clock, std::vector<std::string> route_names)
-    : clock_(clock), names_(std::move(route_names)), routes_(names_.size()) {}
+    : clock_(clock),
+      names_(std::move(route_names)),
+      routes_(names_.size()),
+      slow_(names_.size(), kWindowSeconds) {}
 
-void TrafficStats::record(std::size_t route_index, int status, double seconds) {
+void TrafficStats::record(std::size_t route_index, int status, double seconds,
+                          std::string_view request_id, std::string_view trace_id) {
   if (route_index >= routes_.size()) return;
   auto second = steady_second(clock_.steady_now());
+  auto answered_at = clock_.now();
   double ms = seconds * 1000.0;
   // The first bucket whose upper bound holds `ms`; past the last bound, the open bucket.
   auto bucket = std::size_t(std::lower_bound(kBucketBoundsMs.begin(), kBucketBoundsMs.end(), ms) -
@@ -49,6 +56,8 @@ void TrafficStats::record(std::size_t route_index, int status, double seconds) {
   if (status >= 400 && status < 500) ++slot.client_errors;
   if (status >= 500) ++slot.errors;
   ++slot.latency[bucket];
+  if (!request_id.empty())
+    slow_.offer(route_index, request_id, trace_id, status, ms, answered_at, second);
 }
 
 RouteTraffic TrafficStats::summarise(const std::string& name,
@@ -87,6 +96,7 @@ std::vector<RouteTraffic> TrafficStats::snapshot() const {
     if (live.empty()) continue;
     all.insert(all.end(), live.begin(), live.end());
     result.push_back(summarise(names_[route], live));
+    result.back().slowest = slow_.slowest(route, now);
   }
   result.push_back(summarise("*", all));
   return result;
@@ -94,14 +104,23 @@ std::vector<RouteTraffic> TrafficStats::snapshot() const {
 
 boost::json::object TrafficStats::to_json(const RouteTraffic& traffic) {
   auto round = [](double value, double scale) { return std::round(value * scale) / scale; };
-  return boost::json::object{{"route", traffic.route},
-                             {"requests", traffic.requests},
-                             {"requestsPerSecond", round(traffic.requests_per_second, 100)},
-                             {"clientErrorRate", round(traffic.client_error_rate, 10000)},
-                             {"errorRate", round(traffic.error_rate, 10000)},
-                             {"latencyMs", boost::json::object{{"p50", traffic.p50_ms},
-                                                               {"p95", traffic.p95_ms},
-                                                               {"p99", traffic.p99_ms}}}};
+  boost::json::array slowest;
+  for (const auto& request : traffic.slowest)
+    slowest.push_back(boost::json::object{{"requestId", request.request_id},
+                                          {"traceId", request.trace_id},
+                                          {"status", request.status},
+                                          {"latencyMs", round(request.milliseconds, 10)},
+                                          {"at", iso8601_utc_millis(request.at)}});
+  boost::json::object json{{"route", traffic.route},
+                           {"requests", traffic.requests},
+                           {"requestsPerSecond", round(traffic.requests_per_second, 100)},
+                           {"clientErrorRate", round(traffic.client_error_rate, 10000)},
+                           {"errorRate", round(traffic.error_rate, 10000)},
+                           {"latencyMs", boost::json::object{{"p50", traffic.p50_ms},
+                                                             {"p95", traffic.p95_ms},
+                                                             {"p99", traffic.p99_ms}}}};
+  json["slowest"] = std::move(slowest);
+  return json;
 }
 
 }  // namespace phonebill::gateway

@@ -1,7 +1,9 @@
 // Live per-route traffic for GET /api/v1/ops/status (SPEC §4): over the last minute,
 // requests per second, 4xx and 5xx shares and latency percentiles. One-second slots in a
 // ring, a fixed log-scale latency histogram per slot: recording is a few increments
-// under one mutex, a snapshot sums at most 60 slots. Time from an injected Clock.
+// under one mutex, a snapshot sums at most 60 slots. Each route also keeps its slowest
+// requests of the window (slow_requests.hpp) with their request and trace ids, so a p99
+// spike leads to the requests behind it. Time from an injected Clock.
 // Entry points: TrafficStats::record, TrafficStats::snapshot.
 #pragma once
 #include <boost/json/array.hpp>
@@ -12,9 +14,11 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "slow_requests.hpp"
 
 namespace phonebill::gateway {
 
@@ -25,6 +29,7 @@ struct RouteTraffic {
   double client_error_rate = 0;  // share of 4xx
   double error_rate = 0;         // share of 5xx
   double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+  std::vector<SlowRequest> slowest;  // slowest first (none for the "*" line)
 };
 
 class TrafficStats {
@@ -35,8 +40,10 @@ class TrafficStats {
 
   TrafficStats(const Clock& clock, std::vector<std::string> route_names);
 
-  // One answered request of route `route_index` (index into route_names).
-  void record(std::size_t route_index, int status, double seconds);
+  // One answered request of route `route_index` (index into route_names); its ids are
+  // kept if it is among the route's slowest of the window.
+  void record(std::size_t route_index, int status, double seconds, std::string_view request_id = {},
+              std::string_view trace_id = {});
 
   // Each route with traffic in the window, then a "*" line for all of them together.
   std::vector<RouteTraffic> snapshot() const;
@@ -59,6 +66,7 @@ class TrafficStats {
   std::vector<std::string> names_;
   mutable std::mutex mutex_;
   std::vector<RouteSlots> routes_;
+  SlowRequests slow_;  // guarded by mutex_
 };
 
 }  // namespace phonebill::gateway

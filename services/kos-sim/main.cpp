@@ -13,6 +13,7 @@
 #include "routes.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
+#include "tracing/service_tracing.hpp"
 
 namespace asio = boost::asio;
 using namespace phonebill;
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   KosSimContext context{store, faults, catalogue, clock, config.admin_token};
 
   http::Server server{io, config.server, make_routes(context)};
+  auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   server.set_error_renderer(kos_error_renderer(clock));
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {
     bool database_up = co_await pool.ping(phonebill::deadline_after(std::chrono::seconds{1}));

@@ -31,6 +31,7 @@
 #include "security/token_verifier.hpp"
 #include "startup.hpp"
 #include "storage/pg_pool.hpp"
+#include "tracing/service_tracing.hpp"
 
 namespace asio = boost::asio;
 using phonebill::kos::KosOperation;
@@ -86,6 +87,7 @@ int main() {
   auto routes = make_routes(context);
   outbox::add_redeliver_route(routes, relay ? &outbox_store : nullptr, relay.get(), verifier);
   http::Server server{io, config.server, std::move(routes)};
+  auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   ProductMetrics metrics{server.metrics().registry()};
   kos::KosMetrics kos_metrics{server.metrics().registry(),

@@ -17,6 +17,8 @@
 
 #include "cache/redis_connection.hpp"
 #include "cache/redis_reply_conversion.hpp"
+#include "tracing/hand_over.hpp"
+#include "tracing/span.hpp"
 
 namespace phonebill::cache {
 namespace {
@@ -103,8 +105,18 @@ bool RedisClient::is_connected() const { return connection_->is_connected(); }
 asio::awaitable<RedisResult<RedisReply>> RedisClient::command(std::vector<std::string> args,
                                                               Deadline deadline) {
   auto connection = connection_;
-  co_return co_await asio::co_spawn(
+  // A span when a request handed its context over (tracing/hand_over.hpp): the command's
+  // name only, never its keys or values (they hold line numbers and tokens).
+  tracing::Span span;
+  if (auto parent = tracing::take_handed_over(); parent && !args.empty()) {
+    span = tracing::Span::child("redis " + args.front(), tracing::SpanKind::kClient, *parent);
+    span.set_attribute("db.system.name", std::string{"redis"});
+    span.set_attribute("db.operation.name", args.front());
+  }
+  auto result = co_await asio::co_spawn(
       connection->strand(), execute(connection, std::move(args), deadline), asio::use_awaitable);
+  if (!result) span.set_error(std::string{to_string(result.error().kind)});
+  co_return std::move(result);
 }
 
 // ---- helpers ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -35,10 +36,13 @@
 
 #include "core/instance.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "http/completion_token.hpp"
 #include "http/proxy_protocol.hpp"
 #include "http/request_head.hpp"
 #include "http/trace.hpp"
+#include "tracing/hand_over.hpp"
+#include "tracing/span.hpp"
 
 namespace phonebill::http {
 
@@ -84,6 +88,23 @@ ServerOptions ServerOptions::from_environment(const Environment& environment,
 }
 
 namespace {
+
+// A user agent longer than this is cut in the access log (it is the client's to choose).
+constexpr std::size_t kLoggedUserAgentLength = 200;
+
+// The upstream time a handler announced in W3C Server-Timing ("upstream;dur=<ms>", the
+// gateway's proxy), for the access log; nullopt without one.
+std::optional<double> upstream_milliseconds(const Response& response) {
+  constexpr std::string_view kMetric = "upstream;dur=";
+  auto timing = response.header("Server-Timing");
+  auto found = timing.find(kMetric);
+  if (found == std::string_view::npos) return std::nullopt;
+  std::string number{timing.substr(found + kMetric.size(), 16)};
+  char* end = nullptr;
+  double milliseconds = std::strtod(number.c_str(), &end);
+  if (end == number.c_str()) return std::nullopt;
+  return milliseconds;
+}
 
 // The Content-Length to announce: the body's size, except that an answer to HEAD, which
 // frames no body, may state the GET's length in its own Content-Length header: the
@@ -410,9 +431,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     try {
       co_return co_await (*match.handler)(request);
     } catch (const std::exception& exception) {
-      log::error("handler_failed", {{"route", request.route},
-                                    {"requestId", request.request_id},
-                                    {"error", exception.what()}});
+      auto fields = log::request_log_fields(request.request_id, request.traceparent);
+      fields["route"] = request.route;
+      fields["error"] = exception.what();
+      log::error("handler_failed", std::move(fields));
     }
     co_return error_renderer(request, common_error(CommonError::kInternalError));
   }
@@ -697,17 +719,24 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto message = parser.release();
       bool keep_alive = message.keep_alive();
       auto request = make_request(std::move(message), *connection);
+      // This hop's span: its id is the one request.traceparent carries downstream.
+      auto span = tracing::Span::for_hop(request.method, request.traceparent,
+                                         request.header("traceparent"));
+      // The handler's first Redis/PostgreSQL call (made before it suspends) hangs under it.
+      if (span.recording()) tracing::hand_over(request.traceparent);
       // The handler's own deadline bounds its waits; the watchdog only backs it up.
       connection->phase = Metrics::TimeoutPhase::kResponse;
       connection->deadline = request.deadline + options.header_timeout;
       std::size_t route_index = 0;
       auto response = co_await dispatch(request, route_index);
+      tracing::clear_handed_over();
       keep_alive = keep_alive && !stopping;
       bool written = co_await write_response(*connection, request, response, keep_alive);
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      finish_span(span, request, response.status);
       metrics.record_request(route_index, response.status, seconds);
-      if (options.access_log) log_access(request, response.status, seconds);
+      if (options.access_log) log_access(request, response, seconds);
       if (!keep_alive || !written) break;
     }
     state->connection = nullptr;
@@ -717,16 +746,39 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     (void)self;
   }
 
-  void log_access(const Request& request, int status, double seconds) {
+  // Names the hop's span by its route (never the raw path: paths carry line numbers) and
+  // sends it; probes and scrapes (/healthz, /readyz, /metrics) are not traced.
+  static void finish_span(tracing::Span& span, const Request& request, int status) {
+    if (!span.recording()) return;
+    if (request.route == "/healthz" || request.route == "/readyz" || request.route == "/metrics") {
+      span.discard();
+      return;
+    }
+    span.set_name(request.method + " " + request.route);
+    span.set_attribute("http.request.method", request.method);
+    span.set_attribute("http.route", request.route);
+    span.set_attribute("http.response.status_code", std::int64_t{status});
+    span.set_attribute("phonebill.request_id", request.request_id);
+    if (!request.upstream.empty()) span.set_attribute("phonebill.upstream", request.upstream);
+    if (status >= 500) span.set_error("HTTP " + std::to_string(status));
+    span.end();
+  }
+
+  void log_access(const Request& request, const Response& response, double seconds) {
     // Route patterns, never raw paths: paths can carry line numbers.
-    boost::json::object fields{{"requestId", request.request_id},
-                               {"traceId", request.trace_id},
-                               {"method", request.method},
-                               {"route", request.route},
-                               {"status", status},
-                               {"latencyMs", seconds * 1000.0},
-                               {"remote", request.remote_address}};
+    auto fields = log::request_log_fields(request.request_id, request.traceparent);
+    fields["method"] = request.method;
+    fields["route"] = request.route;
+    fields["status"] = response.status;
+    fields["latencyMs"] = seconds * 1000.0;
+    fields["remote"] = request.remote_address;
+    // Bodies only: the heads are bounded by the header limit and not worth a count.
+    fields["bytesIn"] = request.body.size();
+    fields["bytesOut"] = request.method == "HEAD" ? std::size_t{0} : response.body.size();
+    if (auto agent = request.header("user-agent"); !agent.empty())
+      fields["userAgent"] = agent.substr(0, kLoggedUserAgentLength);
     if (!request.upstream.empty()) fields["upstream"] = request.upstream;
+    if (auto upstream = upstream_milliseconds(response)) fields["upstreamMs"] = *upstream;
     if (!request.user_id.empty()) fields["user"] = request.user_id;
     log::info("access", std::move(fields));
   }

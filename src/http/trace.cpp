@@ -3,6 +3,9 @@
 
 #include <random>
 
+#include "tracing/span_context.hpp"
+#include "tracing/tracer.hpp"
+
 namespace phonebill::http {
 namespace {
 
@@ -15,16 +18,6 @@ void append_hex(std::string& out, std::uint64_t value, int digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
   for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
     out.push_back(kDigits[(value >> shift) & 0xF]);
-}
-
-bool is_lower_hex(std::string_view text) {
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
-bool all_zero(std::string_view text) {
-  return text.find_first_not_of('0') == std::string_view::npos;
 }
 
 }  // namespace
@@ -49,16 +42,17 @@ std::string generate_request_id() {
 
 TraceContext continue_trace(std::string_view incoming) {
   TraceContext context;
-  bool valid = incoming.size() == 55 && incoming.substr(0, 3) == "00-" && incoming[35] == '-' &&
-               incoming[52] == '-' && is_lower_hex(incoming.substr(3, 32)) &&
-               is_lower_hex(incoming.substr(36, 16)) && is_lower_hex(incoming.substr(53, 2)) &&
-               !all_zero(incoming.substr(3, 32)) && !all_zero(incoming.substr(36, 16));
   std::string flags = "01";
-  if (valid) {
-    context.trace_id = std::string{incoming.substr(3, 32)};
+  if (auto parent = tracing::parse_traceparent(incoming)) {
+    context.trace_id = std::move(parent->trace_id);
     flags = std::string{incoming.substr(53, 2)};
   } else {
     context.trace_id = generate_request_id();
+    // A new trace: recorded or not as the sampler decides (parent-based: the flag then
+    // decides for every hop downstream). With tracing off the flag stays 01 as before.
+    if (auto* tracer = tracing::tracer();
+        tracer && !tracer->sampler().sample_root(context.trace_id))
+      flags = "00";
   }
   context.traceparent.reserve(55);
   context.traceparent.append("00-").append(context.trace_id).append("-");

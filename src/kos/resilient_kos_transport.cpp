@@ -6,6 +6,8 @@
 
 #include "core/log.hpp"
 #include "http/sleep.hpp"
+#include "tracing/hand_over.hpp"
+#include "tracing/span.hpp"
 
 namespace phonebill::kos {
 namespace {
@@ -117,15 +119,29 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::attempt_once(
     const KosRequest& request, const KosCallContext& context, int number) {
   auto& breaker = *breakers_[std::size_t(request.operation)];
   auto state = std::string{resilience::to_string(breaker.state())};
+  // One span per attempt, with the breaker's state as it admitted (or refused) it; KOS
+  // sees this span as its caller.
+  auto span = tracing::Span::child_of("kos " + std::string{to_string(request.operation)},
+                                      tracing::SpanKind::kClient, context.traceparent);
+  span.set_attribute("phonebill.kos.attempt", std::int64_t{number});
+  span.set_attribute("phonebill.kos.breaker_state", state);
   auto permit = breaker.try_acquire();
   if (!permit) {
+    span.set_error("circuit open");
     if (auto* observer = observer_.load())
       observer->on_refused(request.operation, KosFailureKind::kCircuitOpen);
     auto now = clock_.now();
     co_return refused(KosFailureKind::kCircuitOpen, "circuit open", state, now, now, number,
                       permit.retry_after());
   }
-  auto exchange = co_await inner_.exchange(request, context);
+  auto sent = context;
+  sent.traceparent = span.traceparent_or(context.traceparent);
+  auto exchange = co_await inner_.exchange(request, sent);
+  if (exchange.failure) {
+    span.set_error(std::string{to_string(exchange.failure->kind)});
+  } else {
+    span.set_attribute("phonebill.kos.result_code", std::string{to_text(exchange.code)});
+  }
   if (counts_against_breaker(exchange)) {
     permit.fail();
   } else {
@@ -196,6 +212,8 @@ boost::asio::awaitable<KosExchange> ResilientKosTransport::exchange(KosRequest r
                                                                     KosCallContext context) {
   // The whole call, budget wait and queueing included, ends by the operation's timeout.
   context.deadline = std::min(context.deadline, now_() + options_.timeout(request.operation));
+  // The fleet budget's Redis command belongs to this call's trace.
+  tracing::hand_over(context.traceparent);
   if (auto refusal = co_await take_budget(request.operation, context.deadline))
     co_return std::move(*refusal);
   auto admitted = co_await admit(request.operation, context.deadline);

@@ -2,6 +2,7 @@
 #include "security/request_authentication.hpp"
 
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 
 namespace phonebill::security {
 
@@ -11,9 +12,10 @@ boost::asio::awaitable<http::Outcome<VerifiedToken>> authenticate(http::Request&
   TokenResult verified = TokenStatus::kMissing;
   if (bearer) verified = co_await verifier.verify_or_refresh(std::string{*bearer});
   if (!verified) {
-    log::info("token_rejected", {{"requestId", request.request_id},
-                                 {"route", request.route},
-                                 {"status", to_string(verified.error())}});
+    auto fields = log::request_log_fields(request.request_id, request.traceparent);
+    fields["route"] = request.route;
+    fields["status"] = to_string(verified.error());
+    log::info("token_rejected", std::move(fields));
     co_return http::Failure{http::common_error(to_common_error(verified.error()))};
   }
   request.user_id = verified->user_id;

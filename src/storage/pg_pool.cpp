@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "tracing/hand_over.hpp"
+#include "tracing/span.hpp"
 
 namespace phonebill::storage {
 
@@ -231,6 +234,37 @@ awaitable<PgResult<void>> PgLease::rollback(Deadline deadline) {
 
 // ---- PgPool -----------------------------------------------------------------------
 
+namespace {
+
+// A query's span when a request handed its context over (tracing/hand_over.hpp), named by
+// the prepared statement or the SQL's first keyword: never the statement's text or its
+// parameters (they hold line numbers and user ids).
+tracing::Span query_span(std::string_view operation, std::string_view how) {
+  auto parent = tracing::take_handed_over();
+  if (!parent) return tracing::Span{};
+  auto span = tracing::Span::child("postgresql " + std::string{operation},
+                                   tracing::SpanKind::kClient, *parent);
+  span.set_attribute("db.system.name", std::string{"postgresql"});
+  span.set_attribute("db.operation.name", std::string{operation});
+  span.set_attribute("phonebill.db.call", std::string{how});
+  return span;
+}
+
+// "SELECT", "INSERT", ... (upper-cased; at most 16 letters).
+std::string first_word(std::string_view sql) {
+  std::string word;
+  for (char c : sql) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      if (word.size() < 16) word.push_back(char(std::toupper(static_cast<unsigned char>(c))));
+    } else if (!word.empty()) {
+      break;
+    }
+  }
+  return word.empty() ? std::string{"query"} : word;
+}
+
+}  // namespace
+
 PgPool::PgPool(net::any_io_executor executor, PgPoolOptions options)
     : state_(std::make_shared<detail::PoolState>(std::move(executor), std::move(options))) {
   if (state_->options.max_connections == 0) {
@@ -265,16 +299,28 @@ void PgPool::register_statement(std::string name, std::string sql) {
 
 awaitable<PgResult<PgRows>> PgPool::execute(std::string_view name, PgParams params,
                                             Deadline deadline) {
+  auto span = query_span(name, "execute");
   auto lease = co_await acquire(deadline);
-  if (!lease) co_return lease.error();
-  co_return co_await lease->execute(name, std::move(params), deadline);
+  if (!lease) {
+    span.set_error("no connection");
+    co_return lease.error();
+  }
+  auto rows = co_await lease->execute(name, std::move(params), deadline);
+  if (!rows) span.set_error("query failed");
+  co_return std::move(rows);
 }
 
 awaitable<PgResult<PgRows>> PgPool::query(std::string_view sql, PgParams params,
                                           Deadline deadline) {
+  auto span = query_span(first_word(sql), "query");
   auto lease = co_await acquire(deadline);
-  if (!lease) co_return lease.error();
-  co_return co_await lease->query(sql, std::move(params), deadline);
+  if (!lease) {
+    span.set_error("no connection");
+    co_return lease.error();
+  }
+  auto rows = co_await lease->query(sql, std::move(params), deadline);
+  if (!rows) span.set_error("query failed");
+  co_return std::move(rows);
 }
 
 awaitable<PgResult<PgLease>> PgPool::acquire(Deadline deadline) {

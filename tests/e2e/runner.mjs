@@ -789,6 +789,10 @@ test('ADMIN operations page charts live traffic, breakers and caches', async () 
   await page.waitForSelector('[data-testid=chart-errors] canvas');
   await page.waitForSelector('[data-testid=routes-table] tbody tr');
   await page.waitForSelector('[data-testid=breakers] [data-state]');
+  // The slowest recent requests, with the ids to follow one (issue 18 item 5).
+  await page.waitForSelector('[data-testid=slow-requests] tbody tr');
+  const slowIds = await page.locator('[data-testid=slow-requests] tbody tr').first().locator('code').allTextContents();
+  assert(slowIds.length === 2 && /^[0-9a-f]{32}$/.test(slowIds[1]), `a slow request shows its request and trace ids: ${slowIds}`);
   await sleep(4500); // a few samples
   await shot(page, '09-ops');
   await page.context().close();

@@ -5,6 +5,7 @@
 
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "http/json_body.hpp"
 #include "http/refusal.hpp"
 #include "permissions.hpp"
@@ -45,9 +46,10 @@ Outcome<boost::json::value> read_json_body(const http::Request& request) {
 
 Outcome<void> require_admin(const security::VerifiedToken& token, const http::Request& request) {
   if (token.has_permission(kAdmin)) return {};
-  log::warn(
-      "admin_refused",
-      {{"requestId", request.request_id}, {"route", request.route}, {"userId", token.user_id}});
+  auto fields = log::request_log_fields(request.request_id, request.traceparent);
+  fields["route"] = request.route;
+  fields["userId"] = token.user_id;
+  log::warn("admin_refused", std::move(fields));
   return Failure{http::common_error(http::CommonError::kForbidden)};
 }
 
@@ -68,7 +70,7 @@ Caller caller_of(const security::VerifiedToken& token) {
 ClientInfo client_info(const http::Request& request) {
   return ClientInfo{client_ip(request),
                     truncated_utf8(request.header("user-agent"), kMaxUserAgentBytes),
-                    request.request_id};
+                    request.request_id, request.traceparent};
 }
 
 http::Response validation_failure(const http::Request& request, const FieldErrors& errors) {

@@ -1,5 +1,6 @@
 // POST /api/v1/kos/product/inquiry, GET /api/v1/kos/product/list,
 // POST /api/v1/kos/product/change and GET /api/v1/kos/product/change/{requestId}.
+#include "core/request_log.hpp"
 #include "handler_support.hpp"
 #include "http/sleep.hpp"
 #include "kos/codec.hpp"
@@ -54,9 +55,11 @@ asio::awaitable<http::Response> product_change(http::Request& request, KosSimCon
 
   auto outcome = co_await context.store.change_product(*change, store_deadline(request));
   if (!outcome) co_return database_failure(request, context.clock, outcome.error());
-  log::info("product_change", {{"requestId", change->request_id},
-                               {"resultCode", kos::to_text(outcome->code)},
-                               {"target", change->target_product_code}});
+  // requestId: the change's own (KOS's idempotency key); the trace ids: this request's.
+  auto fields = log::request_log_fields(change->request_id, request.traceparent);
+  fields["resultCode"] = kos::to_text(outcome->code);
+  fields["target"] = change->target_product_code;
+  log::info("product_change", std::move(fields));
   if (withhold_answer) {
     co_await http::sleep_for(request.deadline - std::chrono::steady_clock::now());
     co_return kos_answer(request, context.clock, KosResultCode::kSystemError);

@@ -23,6 +23,7 @@
 #include "support/response_capture.hpp"
 #include "support/service_environment.hpp"
 #include "support/stand_in_auth.hpp"
+#include "support/stand_in_collector.hpp"
 #include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
@@ -38,12 +39,21 @@ struct Suite {
   std::unique_ptr<ChildProcess> bill;
   GatewayInstance gateway;
   std::unique_ptr<StandInAuth> auth;  // JWKS and token signing
+  // Every process exports all its spans here (bill_trace_test.cpp reads them).
+  std::unique_ptr<StandInCollector> collector;
   int restarts = 0;
 };
 
 Suite& suite() {
   static Suite instance;
   return instance;
+}
+
+// Tracing at 100 % to the suite's stand-in collector, exported every 100 ms.
+EnvironmentMap tracing_environment() {
+  return {{"PHONEBILL_OTLP_ENDPOINT", suite().collector->url()},
+          {"PHONEBILL_TRACE_SAMPLE_RATIO", "1"},
+          {"PHONEBILL_OTLP_INTERVAL_MS", "100"}};
 }
 
 std::string sign_token(const std::string& user, const std::string& line,
@@ -112,6 +122,7 @@ void start_bill(const std::string& redis) {
        // Short freshness so the stale-copy test need not wait a day.
        {"PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", "4000"},
        {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"}});
+  for (auto& [name, value] : tracing_environment()) options.environment[name] = value;
   options.log_path = s.log_directory + "/bill-inquiry-" + std::to_string(s.restarts++) + ".log";
   s.bill = std::make_unique<ChildProcess>(options);
   if (!wait_for_http_ok(s.bill_port, "/readyz", std::chrono::seconds{60})) {
@@ -126,14 +137,15 @@ void start_bill(const std::string& redis) {
 // reopens after 300 ms so the kill -9 test does not leave it open for later tests.
 void start_gateway_for_bill() {
   auto& s = suite();
-  s.gateway = start_gateway(
-      {{"PHONEBILL_UPSTREAM_AUTH", s.auth->url()},
-       {"PHONEBILL_UPSTREAM_BILL_INQUIRY", "http://127.0.0.1:" + std::to_string(s.bill_port)},
-       {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:1"},
-       {"PHONEBILL_ACCESS_LOG", "false"},
-       {"PHONEBILL_GATEWAY_BREAKER_OPEN_MS", "300"},
-       {"PHONEBILL_GATEWAY_EJECT_MS", "300"}},
-      std::filesystem::path{s.log_directory});
+  std::map<std::string, std::string> environment{
+      {"PHONEBILL_UPSTREAM_AUTH", s.auth->url()},
+      {"PHONEBILL_UPSTREAM_BILL_INQUIRY", "http://127.0.0.1:" + std::to_string(s.bill_port)},
+      {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", "http://127.0.0.1:1"},
+      {"PHONEBILL_ACCESS_LOG", "false"},
+      {"PHONEBILL_GATEWAY_BREAKER_OPEN_MS", "300"},
+      {"PHONEBILL_GATEWAY_EJECT_MS", "300"}};
+  for (auto& [name, value] : tracing_environment()) environment[name] = value;
+  s.gateway = start_gateway(std::move(environment), std::filesystem::path{s.log_directory});
 }
 
 // Waits until a request through the gateway reaches bill-inquiry again (after a
@@ -188,12 +200,14 @@ void BillInquiryTest::SetUpTestSuite() {
   auto& s = suite();
   if (s.bill) return;
   s.log_directory = make_temp_directory("bill").string();
+  s.collector = std::make_unique<StandInCollector>();
   // kos-sim
   s.kos_port = find_free_port();
   s.kos_database = create_database("kosbill");
   s.kos = start_kos_sim({.port = s.kos_port,
                          .database_url = s.kos_database,
-                         .log_path = s.log_directory + "/kos-sim.log"});
+                         .log_path = s.log_directory + "/kos-sim.log",
+                         .overrides = tracing_environment()});
   // JWKS, served from this process (for bill-inquiry and the gateway alike).
   s.auth = std::make_unique<StandInAuth>();
   if (!wait_for_http_ok(s.kos_port, "/readyz", std::chrono::seconds{180})) {
@@ -223,7 +237,10 @@ void BillInquiryTest::TearDownTestSuite() {
   if (s.kos) s.kos->stop(std::chrono::seconds{10});
   s.kos.reset();
   s.auth.reset();
+  s.collector.reset();
 }
+
+const StandInCollector& BillInquiryTest::collector() { return *suite().collector; }
 
 void BillInquiryTest::SetUp() {
   ASSERT_TRUE(suite().bill && suite().bill->is_running()) << "bill-inquiry is not running";

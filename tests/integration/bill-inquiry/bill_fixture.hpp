@@ -34,6 +34,8 @@ struct BillReply {
   std::string header(const std::string& lowercase_name) const;
 };
 
+class StandInCollector;
+
 class BillInquiryTest : public ::testing::Test {
  public:
   static void SetUpTestSuite();
@@ -78,6 +80,9 @@ class BillInquiryTest : public ::testing::Test {
   // Stops or restarts the test Redis is not possible (shared); instead the service can
   // be restarted pointing at an unreachable Redis.
   static void restart_service_with_redis(const std::string& redis_url);
+
+  // Where the gateway, bill-inquiry and kos-sim export their spans (sampling 100 %).
+  static const StandInCollector& collector();
 
   static std::uint16_t port();          // bill-inquiry
   static std::uint16_t gateway_port();  // the gateway's public listener

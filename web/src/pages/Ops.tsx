@@ -103,6 +103,11 @@ export default function OpsPage() {
     })));
   const allTransitions = (serverTransitions.length ? serverTransitions : transitions)
     .sort((a, b) => b.at - a.at).slice(0, 12);
+  // The selected route's slowest recent requests, or the slowest of every route (at most 10).
+  const slowRequests = (status?.routes ?? [])
+    .filter((r) => route === TOTAL || r.route === route)
+    .flatMap((r) => (r.slowest ?? []).map((s) => ({ ...s, route: r.route ?? '?' })))
+    .sort((a, b) => (b.latencyMs ?? 0) - (a.latencyMs ?? 0)).slice(0, 10);
   const kosBreakers = (status?.circuitBreakers ?? []).filter((b) => b.service !== 'gateway');
   const gatewayBreakers = (status?.circuitBreakers ?? []).filter((b) => b.service === 'gateway');
 
@@ -163,6 +168,28 @@ export default function OpsPage() {
                   </tbody>
                 </table>
               </div>
+            </section>
+
+            <section className="card" aria-labelledby="slow-title" data-testid="slow-requests">
+              <h2 id="slow-title" className="card-title">느린 요청 — {route}</h2>
+              <p className="muted small">p99가 튀면 원인이 된 요청을 찾아갑니다: 요청 ID는 로그에서, 트레이스 ID는 트레이스 저장소에서.</p>
+              {slowRequests.length === 0 ? <p className="muted small">최근 {status.windowSeconds ?? 60}초 동안의 요청이 없습니다.</p> : (
+                <div className="table-wrap">
+                  <table className="data-table">
+                    <thead><tr><th scope="col">경로</th><th scope="col">지연</th><th scope="col">상태</th><th scope="col">요청 ID</th><th scope="col">트레이스 ID</th><th scope="col">시각</th></tr></thead>
+                    <tbody>
+                      {slowRequests.map((s) => (
+                        <tr key={`${s.route}-${s.requestId}`}>
+                          <th scope="row">{s.route}</th>
+                          <td>{ms(s.latencyMs)}</td><td>{s.status ?? '-'}</td>
+                          <td><code>{s.requestId}</code></td><td><code>{s.traceId}</code></td>
+                          <td>{s.at ? new Date(s.at).toLocaleTimeString('ko-KR') : '-'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
             </section>
 
             <div className="ops-two">
