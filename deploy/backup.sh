@@ -5,7 +5,8 @@
 # full or incremental backups, and point-in-time restore into the stopped cluster. Used
 # by `./phonebill backup|restore` and by tests/backup/backup_restore_test.sh.
 # Entry points: backup_settings, backup_write_config, backup_archive_settings,
-# backup_create_stanza, backup_run, backup_restore, backup_info.
+# backup_archive_command, backup_password_file, backup_create_stanza, backup_run,
+# backup_restore, backup_info.
 # Every pgBackRest command runs as the cluster's owner (it reads the data directory and
 # archive_command writes the repository as that user); it reaches the server over TCP
 # (PGHOST) because the clusters have no Unix socket.
@@ -19,10 +20,12 @@ backup_settings() {
   BACKUP_STANZA=phonebill
 }
 
-# backup_write_config <data-dir> <port>: (re)writes $BACKUP_CONF for the cluster in
-# <data-dir> listening on 127.0.0.1:<port>; creates the repository, logs and locks.
+# backup_write_config <data-dir> <port> [<data-dir> <port>]...: (re)writes $BACKUP_CONF
+# for the cluster in <data-dir> listening on 127.0.0.1:<port> — or, given several, for
+# the members of one replicated cluster (pg1, pg2, ...: pgBackRest finds the primary
+# among them at every command); creates the repository, logs and locks.
 backup_write_config() {
-  local data=$1 port=$2
+  local -a members=("$@")
   mkdir -p "$BACKUP_REPO" "$BACKUP_DIR/log" "$BACKUP_DIR/lock" "$BACKUP_DIR/spool"
   cat >"$BACKUP_CONF" <<EOF
 # Written by deploy/backup.sh; edit the script, not this file (docs/operations.md#backups).
@@ -40,10 +43,12 @@ log-level-file=info
 start-fast=y
 
 [$BACKUP_STANZA]
-pg1-path=$data
-pg1-port=$port
-pg1-user=postgres
 EOF
+  local i
+  for ((i = 0; i < ${#members[@]}; i += 2)); do
+    printf 'pg%d-path=%s\npg%d-port=%s\npg%d-user=postgres\n' \
+      $((i / 2 + 1)) "${members[i]}" $((i / 2 + 1)) "${members[i + 1]}" $((i / 2 + 1)) >>"$BACKUP_CONF"
+  done
   chown_to_pg_owner "$BACKUP_DIR" "$BACKUP_REPO" "$BACKUP_DIR/log" "$BACKUP_DIR/lock" \
     "$BACKUP_DIR/spool" "$BACKUP_CONF"
 }
@@ -53,10 +58,28 @@ EOF
 backup_archive_settings() {
   echo "wal_level = replica"
   echo "archive_mode = on"
-  echo "archive_command = 'pgbackrest --config=$BACKUP_CONF --stanza=$BACKUP_STANZA archive-push %p'"
+  # shellcheck disable=SC2119 # no data directory: the cluster is pg1
+  echo "archive_command = '$(backup_archive_command)'"
   # A quiet database still closes a WAL segment (and so archives it) every minute: the
   # most a lost disk can cost (RPO) is one minute of writes.
   echo "archive_timeout = 60"
+}
+
+# backup_archive_command [<data-dir>]: PostgreSQL's archive_command into $BACKUP_CONF's
+# repository. A member of a replicated cluster names its own data directory: %p is
+# relative to it, and pg1 of the configuration may be another member.
+# shellcheck disable=SC2120 # the single-copy cluster passes nothing
+backup_archive_command() {
+  echo "pgbackrest --config=$BACKUP_CONF --stanza=$BACKUP_STANZA${1:+ --pg1-path=$1} archive-push %p"
+}
+
+# backup_password_file: pgBackRest connects as the superuser for backups: its own copy
+# of the password file in $BACKUP_DIR, readable by the cluster owner only (PGPASSFILE).
+backup_password_file() {
+  local file=$BACKUP_DIR/pgpass
+  (umask 077 && echo "127.0.0.1:*:*:postgres:$(<"$SECRETS_DIR/postgres.password")" >"$file")
+  chown_to_pg_owner "$file"
+  PGPASSFILE=$file
 }
 
 # pgbackrest as the cluster owner, against $BACKUP_CONF. Needs PGPASSFILE (or trust).

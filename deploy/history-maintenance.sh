@@ -9,6 +9,7 @@
 #
 # Usage: history-maintenance.sh --dsn CONNINFO --archive-dir DIR
 #                               [--retention SCHEMA.TABLE=INTERVAL]...
+#                               [--idempotency-ttl INTERVAL]   (product-change: 24 hours)
 # Prints one line per archived partition: "archived <db>/<table> <rows> rows <file>".
 set -euo pipefail
 
@@ -17,13 +18,14 @@ die() {
   exit 1
 }
 
-dsn='' archive_dir=''
+dsn='' archive_dir='' idempotency_ttl='24 hours'
 declare -a retentions=()
 while (($#)); do
   case $1 in
     --dsn) dsn=${2:-} && shift ;;
     --archive-dir) archive_dir=${2:-} && shift ;;
     --retention) retentions+=("${2:-}") && shift ;;
+    --idempotency-ttl) idempotency_ttl=${2:-} && shift ;;
     *) die "unknown argument: $1" ;;
   esac
   shift
@@ -50,6 +52,10 @@ SQL
   )
   [[ $updated == 1 ]] || die "$table is not a partitioned history table of $database"
 done
+
+sql -v ttl="$idempotency_ttl" >/dev/null 2>&1 <<'SQL' || die "--idempotency-ttl wants an interval, got '$idempotency_ttl'"
+SELECT (:'ttl')::interval;
+SQL
 
 # pg_partman's own pass (it serialises concurrent runs with its advisory lock). A
 # procedure: it commits per partition set, so it runs outside any transaction.
@@ -84,9 +90,26 @@ for table in "${detached[@]}"; do
   echo "archived $database/$table $expected rows $file"
 done
 
-# Ids written before time-ordered ids (bill-inquiry only) go with their rows.
-if [[ $(sql -c "SELECT to_regclass('public.bill_inquiry_legacy_ids') IS NOT NULL") == t ]]; then
-  sql -c "DELETE FROM bill_inquiry_legacy_ids WHERE requested_at < now() -
-            (SELECT retention::interval FROM partman.part_config
-              WHERE parent_table = 'public.bill_inquiry_requests')"
+# Ids written before time-ordered ids go with their rows (bill-inquiry, product-change).
+exists() { [[ $(sql -c "SELECT to_regclass('public.$1') IS NOT NULL") == t ]]; }
+retention_of() {
+  printf "(SELECT retention::interval FROM partman.part_config WHERE parent_table = 'public.%s')" "$1"
+}
+if exists bill_inquiry_legacy_ids; then
+  sql -c "DELETE FROM bill_inquiry_legacy_ids
+           WHERE requested_at < now() - $(retention_of bill_inquiry_requests)"
+fi
+if exists product_change_legacy_ids; then
+  sql -c "DELETE FROM product_change_legacy_ids
+           WHERE requested_at < now() - $(retention_of product_changes)"
+fi
+# product-change's guard rows (db/product/005): those of months just dropped, and those
+# that only hold an Idempotency-Key past its time (the service would free it on its next
+# use anyway), so the table stays as small as the changes in flight and the day's keys.
+if exists product_change_guards; then
+  sql -v ttl="$idempotency_ttl" <<SQL
+DELETE FROM product_change_guards WHERE requested_at < now() - $(retention_of product_changes);
+DELETE FROM product_change_guards
+ WHERE NOT in_flight AND requested_at < now() - (:'ttl')::interval;
+SQL
 fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # deploy/ha/datastores-ha.sh — the datastores of the --ha topology (SPEC §11): etcd (3),
-# PostgreSQL 15 under Patroni (3, synchronous_mode), Redis (master + 2 replicas, AOF) and
-# 3 sentinels, all on loopback under .run/ha. Sourced by ./phonebill (ha_up, ha_down,
-# ha_collect_status, ha_database_url, ha_redis_url; `up --ha`) or run on its own:
+# PostgreSQL 15 under Patroni (3, synchronous_mode, WAL archived with pgBackRest), Redis
+# (master + 2 replicas, AOF) and 3 sentinels, all on loopback under .run/ha. Sourced by
+# ./phonebill (ha_up, ha_down, ha_collect_status, ha_database_url, ha_redis_url; `up
+# --ha`) or run on its own:
 #   deploy/ha/datastores-ha.sh up|down|status
 # Ports: PHONEBILL_HA_{ETCD,PG,PATRONI,REDIS,SENTINEL}_PORT (docs/reliability.md).
 
@@ -11,6 +12,7 @@ HA_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 source "$HA_SCRIPT_DIR/common.sh"
 source "$HA_SCRIPT_DIR/etcd.sh"
 source "$HA_SCRIPT_DIR/patroni.sh"
+source "$HA_SCRIPT_DIR/pgbackrest.sh"
 source "$HA_SCRIPT_DIR/redis_sentinel.sh"
 source "$HA_SCRIPT_DIR/kos_postgres.sh"
 
@@ -29,6 +31,7 @@ ha_up() {
   info "primary on 127.0.0.1:$primary"
   PG_PORT=$primary PROVISION_EXCEPT="${HA_KOS_DATABASES[*]}" \
     provision_databases "$(<"$SECRETS_DIR/postgres.password")"
+  ha_backup_setup
   step "PostgreSQL for kos-sim (KOS's own database, outside the Patroni cluster)"
   ha_kos_pg_up
   step "Redis (1 master, $((HA_MEMBERS - 1)) replicas, AOF) and ${HA_MEMBERS} sentinels"
@@ -71,6 +74,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   LOGS_DIR=$RUN_DIR/logs
   source "$ROOT/deploy/common.sh"
   source "$ROOT/deploy/datastores.sh"
+  source "$ROOT/deploy/backup.sh"
   source "$ROOT/deploy/service_environment.sh"
   source "$ROOT/deploy/services.sh"
   status_add() { printf '  %-16s %-16s %-9s %-8s %-18s %-10s %s\n' "$@"; }

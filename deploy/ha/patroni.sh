@@ -49,6 +49,7 @@ ha_patroni_configure() {
     -e "s|@SUPERUSER_PASSWORD@|$superuser|g" \
     -e "s|@REPLICATION_PASSWORD@|$replication|g" \
     -e "s|@REWIND_PASSWORD@|$rewind|g" \
+    -e "s|@ARCHIVE_COMMAND@|$(ha_backup_archive_command "$i")|g" \
     "$ROOT/deploy/ha/patroni.yml.in" >"$dir/patroni.yml")
   chown_to_pg_owner "$dir"
   chmod 700 "$dir"
@@ -80,6 +81,8 @@ ha_patroni_settled() {
 ha_patroni_start() {
   pg_find_bin
   ensure_pg_system_user
+  # The members' archive_command names this configuration (deploy/ha/pgbackrest.sh).
+  ha_backup_write_config
   local i name log
   for ((i = 1; i <= HA_MEMBERS; i++)); do
     name=$(ha_pg_name "$i")

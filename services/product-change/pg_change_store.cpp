@@ -7,7 +7,9 @@
 
 #include "change_events.hpp"
 #include "core/json.hpp"
+#include "core/seoul_time.hpp"
 #include "history/page_query.hpp"
+#include "history/time_ordered_id.hpp"
 #include "outbox/outbox_store.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
@@ -118,6 +120,7 @@ void PgChangeStore::register_statements(storage::PgPool& pool) {
   add(queries::kReleaseKeyName, queries::kReleaseKey);
   add(queries::kSettleName, queries::kSettle);
   add(queries::kFindName, queries::kFind);
+  add(queries::kFindLegacyName, queries::kFindLegacy);
   add(queries::kClaimNextName, queries::kClaimNext);
   add(queries::kReleaseClaimName, queries::kReleaseClaim);
   add(queries::kListName, queries::kList);
@@ -152,10 +155,20 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
   co_return co_await find(std::move(request_id), deadline);
 }
 
+// A time-ordered id is looked for in the months its time allows; an id without a time
+// (written before db/product/005, or one that only looks time-ordered) through the
+// legacy-id table or its guard row. Either way one or two partitions are read.
 boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::find(
     std::string request_id, Deadline deadline) {
+  if (auto window = history::id_search_window(request_id)) {
+    auto params =
+        pg_params(request_id, iso8601_utc_millis(window->from), iso8601_utc_millis(window->to));
+    auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
+    if (!rows) co_return store_error(rows.error());
+    if (!rows->empty()) co_return first(*rows);
+  }
   auto params = pg_params(request_id);
-  auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
+  auto rows = co_await pool_.execute(queries::kFindLegacyName, params, deadline);
   if (!rows) co_return store_error(rows.error());
   co_return first(*rows);
 }

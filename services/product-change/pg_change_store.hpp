@@ -1,4 +1,5 @@
-// ChangeStore in PostgreSQL (db/product): two partial unique indexes refuse a second
+// ChangeStore in PostgreSQL (db/product): the change records are partitioned by month;
+// two unique indexes of the small guard table (kept in step by a trigger) refuse a second
 // change in flight per line and a second use of an Idempotency-Key, the settle UPDATE's
 // WHERE clause encodes the state machine (a late writer never moves a settled change),
 // and the reconciler's lease is a claimed_until column taken with SKIP LOCKED. The SQL is

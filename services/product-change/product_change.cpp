@@ -98,7 +98,7 @@ ChangeRecord ProductService::new_record(const security::VerifiedToken& caller,
                                         const RequestInfo& info) const {
   const auto* target = find_product(catalogue, request.target_code);
   ChangeRecord record;
-  record.request_id = new_request_id();
+  record.request_id = new_change_id();
   record.user_id = caller.user_id;
   record.line_number = request.line_number;
   record.previous_product_code = line.current_product.product_code;

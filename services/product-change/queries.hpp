@@ -1,5 +1,9 @@
 // product-change's SQL (STYLE §7), prepared by name. Status rules live in the WHERE
 // clauses too, so a late writer can never move a settled change (change_state.hpp).
+// product_changes is partitioned by month on requested_at (db/product/005): every
+// statement on one record names its month — from the record's guard row (a change in
+// flight or holding a key), from its time-ordered id, or from the legacy-id table — so
+// PostgreSQL reads one partition, not every month of five years (docs/history.md).
 #pragma once
 #include <string_view>
 
@@ -15,7 +19,10 @@ namespace phonebill::product::queries {
   "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
 
 // $1 request id, $2 user, $3 line, $4/$5 previous code/name, $6/$7 target code/name,
-// $8 idempotency key or NULL, $9 fingerprint, $10 X-Request-Id, $11 trace id.
+// $8 idempotency key or NULL, $9 fingerprint, $10 X-Request-Id, $11 trace id. The
+// table's trigger writes the change's guard row in the same statement; a line with a
+// change in flight or a key already used fails it with product_changes_one_in_flight or
+// product_changes_idempotency (indexes of product_change_guards).
 inline constexpr std::string_view kInsertName = "product.insert_change";
 inline constexpr std::string_view kInsert =
     "INSERT INTO product_changes (request_id, user_id, line_number, previous_product_code, "
@@ -23,17 +30,26 @@ inline constexpr std::string_view kInsert =
     "fingerprint, requested_at, updated_at, http_request_id, trace_id) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, 'REQUESTED', $8, $9, now(), now(), $10, $11)";
 
+// The month of a change in flight or holding a key (its guard row), for `requested_at =`.
+#define PRODUCT_CHANGE_GUARDED_TIME \
+  "(SELECT requested_at FROM product_change_guards WHERE request_id = $1)"
+
 // $1 user, $2 key: the request holding the key, however old (the service decides
 // whether its time is over and frees it with kReleaseKey).
 inline constexpr std::string_view kFindByKeyName = "product.find_by_key";
 inline constexpr std::string_view kFindByKey =
     "SELECT " PRODUCT_CHANGE_COLUMNS
-    "FROM product_changes WHERE user_id = $1 AND idempotency_key = $2";
+    "FROM product_changes "
+    "WHERE request_id = (SELECT request_id FROM product_change_guards "
+    "                     WHERE user_id = $1 AND idempotency_key = $2) "
+    "  AND requested_at = (SELECT requested_at FROM product_change_guards "
+    "                       WHERE user_id = $1 AND idempotency_key = $2)";
 
 // $1 request id: frees the Idempotency-Key it holds (its time is over).
 inline constexpr std::string_view kReleaseKeyName = "product.release_key";
 inline constexpr std::string_view kReleaseKey =
-    "UPDATE product_changes SET idempotency_key = NULL WHERE request_id = $1";
+    "UPDATE product_changes SET idempotency_key = NULL "
+    "WHERE request_id = $1 AND requested_at = " PRODUCT_CHANGE_GUARDED_TIME;
 
 // $1 request id, $2 new status, $3 failure reason (a ProductStatus name) or NULL, $4 KOS's
 // message, $5 KOS code, $6 order number, $7 effective date, $8/$9 previous code/name
@@ -46,28 +62,47 @@ inline constexpr std::string_view kSettle =
     "previous_product_name = COALESCE($9, previous_product_name), "
     "checks = COALESCE($10::jsonb, checks), updated_at = now(), "
     "processed_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE now() END, claimed_until = NULL "
-    "WHERE request_id = $1 AND (status = 'REQUESTED' "
+    "WHERE request_id = $1 AND requested_at = " PRODUCT_CHANGE_GUARDED_TIME
+    " AND (status = 'REQUESTED' "
     "  OR (status = 'PENDING' AND $2 IN ('COMPLETED', 'FAILED'))) "
     "RETURNING " PRODUCT_CHANGE_COLUMNS;
 
+// $1 a time-ordered id, $2/$3 the window its time allows (history/time_ordered_id.hpp):
+// one or two monthly partitions are read.
 inline constexpr std::string_view kFindName = "product.find_change";
 inline constexpr std::string_view kFind =
-    "SELECT " PRODUCT_CHANGE_COLUMNS "FROM product_changes WHERE request_id = $1";
+    "SELECT " PRODUCT_CHANGE_COLUMNS
+    "FROM product_changes WHERE request_id = $1 "
+    "AND requested_at >= $2::timestamptz AND requested_at < $3::timestamptz";
+
+// $1 an id with no time in it (written before 005, or by hand): its month from
+// product_change_legacy_ids, else from its guard row; no partition read when neither knows it.
+inline constexpr std::string_view kFindLegacyName = "product.find_legacy_change";
+inline constexpr std::string_view kFindLegacy =
+    "SELECT " PRODUCT_CHANGE_COLUMNS
+    "FROM product_changes WHERE request_id = $1 AND requested_at = COALESCE("
+    "(SELECT requested_at FROM product_change_legacy_ids WHERE request_id = "
+    "$1), " PRODUCT_CHANGE_GUARDED_TIME ")";
 
 // The reconciler's claim, one record per statement (its own short transaction): the
 // least recently looked-at PENDING change, or REQUESTED one older than $1 ms (no live
 // request can still be working on it), whose lease is free; leased for $2 ms and its
 // attempt counted. SKIP LOCKED: concurrent claimers (workers, instances) never wait for
-// each other nor take the same row. No KOS call ever runs inside it.
+// each other nor take the same row. No KOS call ever runs inside it. Only the months
+// from the oldest change in flight on are read (product_change_guards knows it).
 inline constexpr std::string_view kClaimNextName = "product.claim_next";
 inline constexpr std::string_view kClaimNext =
-    "UPDATE product_changes SET claimed_until = now() + ($2::bigint * interval '1 millisecond'), "
-    "reconcile_attempts = reconcile_attempts + 1 "
-    "WHERE request_id = (SELECT request_id FROM product_changes "
-    "  WHERE (status = 'PENDING' OR (status = 'REQUESTED' "
+    "WITH next AS (SELECT request_id, requested_at FROM product_changes "
+    "  WHERE requested_at >= (SELECT min(requested_at) FROM product_change_guards "
+    "                          WHERE in_flight) "
+    "  AND (status = 'PENDING' OR (status = 'REQUESTED' "
     "    AND requested_at <= now() - ($1::bigint * interval '1 millisecond'))) "
     "  AND (claimed_until IS NULL OR claimed_until <= now()) "
     "  ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "UPDATE product_changes SET claimed_until = now() + ($2::bigint * interval '1 millisecond'), "
+    "reconcile_attempts = reconcile_attempts + 1 "
+    "WHERE request_id = (SELECT request_id FROM next) "
+    "AND requested_at = (SELECT requested_at FROM next) "
     "AND status IN ('REQUESTED', 'PENDING') "
     "RETURNING " PRODUCT_CHANGE_COLUMNS
     ", "
@@ -78,7 +113,8 @@ inline constexpr std::string_view kClaimNext =
 inline constexpr std::string_view kReleaseClaimName = "product.release_claim";
 inline constexpr std::string_view kReleaseClaim =
     "UPDATE product_changes SET claimed_until = now() + ($2::bigint * interval '1 millisecond'), "
-    "updated_at = now() WHERE request_id = $1 AND status IN ('REQUESTED', 'PENDING')";
+    "updated_at = now() WHERE request_id = $1 AND requested_at = " PRODUCT_CHANGE_GUARDED_TIME
+    " AND status IN ('REQUESTED', 'PENDING')";
 
 // $1 user, $2 line or NULL, $3 from date, $4 to date (inclusive, Seoul days), $5 status,
 // $6 limit, $7 offset.
@@ -98,6 +134,7 @@ inline constexpr std::string_view kCount =
     "SELECT count(*) AS total FROM product_changes " PRODUCT_CHANGE_FILTER;
 
 #undef PRODUCT_CHANGE_FILTER
+#undef PRODUCT_CHANGE_GUARDED_TIME
 #undef PRODUCT_CHANGE_COLUMNS
 
 }  // namespace phonebill::product::queries

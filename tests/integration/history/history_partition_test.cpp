@@ -3,18 +3,16 @@
 // partitions out of 25+ (counted in EXPLAIN ANALYZE of the service's own statements),
 // and a maintenance pass over 26-month-old data archives and drops exactly the expired
 // month, configurable per table, and touches nothing newer.
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <regex>
-#include <sstream>
 
 #include "../storage/storage_test_support.hpp"
 #include "bill-inquiry/queries.hpp"
 #include "core/seoul_time.hpp"
 #include "history/time_ordered_id.hpp"
+#include "partition_test_support.hpp"
 #include "storage/migrations.hpp"
 #include "support/child_process.hpp"
+#include "support/test_environment.hpp"
 
 namespace phonebill::storage::testing {
 namespace {
@@ -22,99 +20,9 @@ namespace {
 namespace net = boost::asio;
 namespace fs = std::filesystem;
 
-class HistoryPartitionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dsn_ = test_support::create_database("history_partitions");
-    directory_ = test_support::make_temp_directory("history_migrations");
-  }
-
-  // Copies db/<service>/<file_name> into the directory the test migrates from, so a
-  // test can stop between two files and write rows the next one must carry over.
-  void add_migration(const std::string& service, const std::string& file_name) {
-    fs::copy_file(fs::path{test_support::source_directory()} / "db" / service / file_name,
-                  directory_ / file_name, fs::copy_options::overwrite_existing);
-  }
-  void add_all_migrations(const std::string& service) {
-    for (const auto& entry :
-         fs::directory_iterator{fs::path{test_support::source_directory()} / "db" / service})
-      add_migration(service, entry.path().filename().string());
-  }
-
-  PgPoolOptions options() const { return PgPoolOptions{.dsn = dsn_, .max_connections = 2}; }
-
-  std::string dsn_;
-  fs::path directory_;
-};
-
-// The first column of the first row of `sql` as text ("" when there is no row or NULL).
-net::awaitable<std::string> scalar(PgPool& pool, const std::string& sql) {
-  auto rows = co_await pool.query(sql, {}, test_deadline());
-  if (!rows) {
-    ADD_FAILURE() << sql << ": " << describe(rows.error());
-    co_return std::string{};
-  }
-  if (rows->empty()) co_return std::string{};
-  co_return rows->optional_text(0, std::size_t{0}).value_or("");
-}
-
-net::awaitable<void> run(PgPool& pool, const std::string& sql) {
-  auto lease = co_await pool.acquire(test_deadline());
-  if (!lease) {
-    ADD_FAILURE() << describe(lease.error());
-    co_return;
-  }
-  auto done = co_await lease->execute_script(sql, test_deadline());
-  if (!done) ADD_FAILURE() << sql << ": " << describe(done.error());
-}
-
-// The plan of `statement` (prepared with `types`, run with `arguments`) as a generic
-// plan, the way the service's prepared statements run after their fifth execution.
-net::awaitable<std::string> generic_plan(PgPool& pool, std::string_view statement,
-                                         const std::string& types, const std::string& arguments) {
-  auto lease = co_await pool.acquire(test_deadline());
-  if (!lease) co_return describe(lease.error());
-  auto prepared = co_await lease->execute_script(
-      "SET plan_cache_mode = force_generic_plan; DEALLOCATE ALL; PREPARE probe(" + types + ") AS " +
-          std::string{statement},
-      test_deadline());
-  if (!prepared) co_return describe(prepared.error());
-  auto plan = co_await lease->execute_script(
-      "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE probe(" + arguments + ")",
-      test_deadline());
-  if (!plan) co_return describe(plan.error());
-  std::string text;
-  for (std::size_t row = 0; row < plan->row_count(); ++row)
-    text += std::string{plan->text(row, std::size_t{0})} + "\n";
-  co_return text;
-}
-
-// How many partitions of bill_inquiry_requests a plan actually read: scan nodes on a
-// partition, less those the executor pruned ("never executed").
+// Partitions of bill_inquiry_requests a plan read.
 int partitions_read(const std::string& plan) {
-  static const std::regex kScan{R"( on bill_inquiry_requests_(p\d{4}_\d{2}|default))"};
-  int count = 0;
-  std::istringstream lines{plan};
-  for (std::string line; std::getline(lines, line);) {
-    if (std::regex_search(line, kScan) && line.find("never executed") == std::string::npos) ++count;
-  }
-  return count;
-}
-
-std::string read_gzip(const fs::path& file) {
-  std::string text;
-  if (FILE* pipe = ::popen(("gzip -dc '" + file.string() + "'").c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-      text.append(buffer, got);
-    ::pclose(pipe);
-  }
-  return text;
-}
-
-std::string read_file(const fs::path& file) {
-  std::ifstream input{file};
-  return {std::istreambuf_iterator<char>{input}, std::istreambuf_iterator<char>{}};
+  return storage::testing::partitions_read(plan, "bill_inquiry_requests");
 }
 
 constexpr std::string_view kInsertRequestSql =
