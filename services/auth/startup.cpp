@@ -2,6 +2,7 @@
 #include "startup.hpp"
 
 #include "core/log.hpp"
+#include "crypto/database_key_check.hpp"
 #include "demo_users.hpp"
 #include "http/sleep.hpp"
 #include "storage/migrations.hpp"
@@ -11,8 +12,14 @@ namespace phonebill::auth {
 using namespace std::chrono_literals;
 
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
-                                             const AuthConfig& config) {
+                                             const AuthConfig& config, const SealedFields& sealed) {
   if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
+  auto refused = co_await crypto::check_keys_against_database(pool, sealed.cipher(),
+                                                              phonebill::deadline_after(60s));
+  if (refused) {
+    log::error("data_keys_refused", {{"reason", *refused}});
+    co_return false;
+  }
   if (!config.seeds_demo_users()) co_return true;
   int created = 0;
   for (auto& user : demo_users()) {

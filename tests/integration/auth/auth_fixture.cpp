@@ -71,15 +71,17 @@ void AuthTest::SetUpTestSuite() {
   start_instance(InstanceSettings{});
 }
 
-std::size_t AuthTest::start_instance(InstanceSettings settings) {
+namespace {
+
+// How an instance with `settings` is started on `port` (its log named after `sequence`).
+ChildProcessOptions instance_options(const InstanceSettings& settings, std::uint16_t port,
+                                     std::size_t sequence) {
   auto& auth = shared();
-  Instance instance;
-  instance.port = find_free_port();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/auth/auth";
   options.environment = service_environment(
       "auth",
-      {{"PORT", std::to_string(instance.port)},
+      {{"PORT", std::to_string(port)},
        {"DATABASE_URL", settings.database_dsn.empty() ? auth.dsn : settings.database_dsn},
        {"REDIS_URL", settings.redis_url.empty() ? redis_url() : settings.redis_url},
        {"SECRETS_DIR", auth.secrets}},
@@ -87,15 +89,41 @@ std::size_t AuthTest::start_instance(InstanceSettings settings) {
        {"PHONEBILL_REQUEST_DEADLINE_MS", "20000"},
        {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)}});
   for (const auto& [name, value] : settings.environment) options.environment[name] = value;
-  options.log_path =
-      auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) + ".log";
-  instance.process = std::make_unique<ChildProcess>(options);
+  options.log_path = auth.logs + "/" + settings.name + "-" + std::to_string(sequence) + ".log";
+  return options;
+}
+
+}  // namespace
+
+std::size_t AuthTest::start_instance(InstanceSettings settings) {
+  auto& auth = shared();
+  Instance instance;
+  instance.port = find_free_port();
+  instance.process = std::make_unique<ChildProcess>(
+      instance_options(settings, instance.port, auth.instances.size()));
   if (!wait_for_http_ok(instance.port, "/readyz", std::chrono::seconds{120})) {
     ADD_FAILURE() << settings.name << " did not become ready; log:\n"
                   << instance.process->read_log();
   }
   auth.instances.push_back(std::move(instance));
   return auth.instances.size() - 1;
+}
+
+ExitedInstance AuthTest::run_to_exit(InstanceSettings settings, std::vector<std::string> arguments,
+                                     std::chrono::seconds limit) {
+  static std::atomic<int> sequence{1000};
+  auto options = instance_options(settings, find_free_port(), std::size_t(sequence++));
+  options.arguments = std::move(arguments);
+  ChildProcess process{options};
+  ExitedInstance exited;
+  auto status = process.wait_for_exit(limit);
+  if (!status) {
+    ADD_FAILURE() << settings.name << " still runs after " << limit.count() << " s";
+    process.stop(std::chrono::seconds{10});
+  }
+  exited.status = status.value_or(-1);
+  exited.log = process.read_log();
+  return exited;
 }
 
 void AuthTest::TearDownTestSuite() {

@@ -42,6 +42,12 @@ struct InstanceSettings {
   Headers environment;       // more PHONEBILL_* settings (override the defaults)
 };
 
+// A process that ended by itself: its exit status and everything it logged.
+struct ExitedInstance {
+  int status = -1;
+  std::string log;
+};
+
 class AuthTest : public ::testing::Test {
  public:
   static void SetUpTestSuite();
@@ -54,6 +60,11 @@ class AuthTest : public ::testing::Test {
   // Instance 0 is the primary; start_instance adds more (returns the index).
   static std::size_t start_instance(InstanceSettings settings);
   static std::uint16_t port(std::size_t instance = 0);
+  // Runs the auth binary with `settings` (and `arguments`) until it exits by itself: a
+  // start that must fail, or a command such as rotate-data-key.
+  static ExitedInstance run_to_exit(InstanceSettings settings,
+                                    std::vector<std::string> arguments = {},
+                                    std::chrono::seconds limit = std::chrono::seconds{60});
   // Stops one instance (graceful) and returns its log; its index stays taken.
   static std::string stop_instance(std::size_t instance);
   // Stops every instance (graceful) and returns their logs concatenated.
