@@ -29,7 +29,7 @@ wiring_for() {
     "ROOT=$IMAGE_ROOT" "PORT=${SERVICE_FACTS[$name.port]}" "INSTANCE="
     "REDIS_URL=redis://redis:6379" "SECRETS_DIR=$SECRETS_MOUNT" "CUSTOMERS=1000"
     "ADMIN_PORT=${SERVICE_FACTS[$name.admin_port]:-}" "WEB_DIR=$IMAGE_ROOT/web/dist"
-    "TRUSTED_PROXIES=" "DATABASE_URL=@secret"
+    "TRUSTED_PROXIES=" "DATABASE_URL=@secret" "DATA_KEYS_DIR=/run/secrets/data-protection"
   )
   for other in "${SERVICE_NAMES[@]}"; do
     wiring+=("$(upper_name "$other")_URL=http://$other:${SERVICE_FACTS[$other.port]}")
@@ -212,7 +212,7 @@ YAML
           secret:
             secretName: data-protection
             defaultMode: 0440
-            optional: true
+            optional: $([[ $name == auth ]] && echo false || echo true)
 YAML
   cat <<YAML
 ---

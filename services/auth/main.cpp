@@ -1,7 +1,8 @@
 // auth: users, credentials, sessions, permissions and token signing keys (SPEC §3).
 // Wiring only (serve): configuration → keys → pool, Redis, revocations → stores → hasher,
 // signer, verifier, revocation publisher → service → routes → server. `auth rotate-signing-key`
-// rotates the signing key and exits (docs/auth.md).
+// rotates the signing key and exits (docs/auth.md); `auth rotate-data-key` the data key
+// (docs/security.md).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,6 +13,8 @@
 #include "auth_config.hpp"
 #include "cache/redis_client.hpp"
 #include "core/log.hpp"
+#include "data_key_files.hpp"
+#include "data_key_pass.hpp"
 #include "http/server.hpp"
 #include "pg_login_history_store.hpp"
 #include "pg_permission_check_store.hpp"
@@ -55,8 +58,14 @@ int rotate_command(const Environment& environment) {
 
 // auth's PostgreSQL stores over one pool.
 struct PgStores {
-  explicit PgStores(storage::PgPool& pool)
-      : users{pool}, sessions{pool}, history{pool}, checks{pool}, revocation_outbox{pool} {
+  PgStores(storage::PgPool& pool, const SealedFields& sealed)
+      : users{pool, sealed},
+        sessions{pool, sealed},
+        history{pool, sealed},
+        checks{pool},
+        revocation_outbox{pool},
+        data_key_pass{pool, sealed} {
+    DataKeyPass::register_statements(pool);
     PgUserStore::register_statements(pool);
     PgSessionStore::register_statements(pool);
     PgLoginHistoryStore::register_statements(pool);
@@ -68,6 +77,7 @@ struct PgStores {
   PgLoginHistoryStore history;
   PgPermissionCheckStore checks;
   PgRevocationStore revocation_outbox;
+  DataKeyPass data_key_pass;
 };
 
 // Ready once the database answers, Redis is connected, the revocations are loaded and
@@ -93,11 +103,13 @@ http::ReadinessCheck readiness_check(storage::PgPool& pool, cache::RedisClient& 
 
 // Wires config → pool, Redis, revocations → stores → hasher, signer, verifier, publisher
 // → service → routes → server, and serves until stopped.
-int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
+int serve(const AuthConfig& config, const security::SigningKeyRing& keys,
+          const crypto::KeyRing& data_keys) {
   asio::io_context io{config.server.io_threads};
   SystemClock clock;
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
-  PgStores stores{pool};
+  SealedFields sealed{data_keys};
+  PgStores stores{pool, sealed};
 
   // Redis carries only revocations for auth: reconnect as eagerly as the verifiers do.
   cache::RedisClient redis{io, config.redis_url, security::revocation_redis_options()};
@@ -120,8 +132,9 @@ int serve(const AuthConfig& config, const security::SigningKeyRing& keys) {
   auto traces = phonebill::tracing::start_tracing(io, server);  // PHONEBILL_OTLP_ENDPOINT
   for (auto& family : security::revocation_families(listener)) server.metrics().add_scraped(family);
   server.set_readiness_check(readiness_check(pool, redis, listener, keys, server));
-  server.prepare(prepare_service(pool, service, passwords, config), [&] {
+  server.prepare(prepare_service(pool, service, passwords, config, sealed), [&] {
     publisher.start();  // the outbox table exists now
+    asio::co_spawn(io, run_data_key_pass(stores.data_key_pass), asio::detached);
     asio::co_spawn(io, run_housekeeping(service, revocations, std::chrono::minutes{10}),
                    asio::detached);
   });
@@ -134,8 +147,11 @@ int main(int argc, char** argv) {
   auto environment = Environment::from_process();
   if (argc == 2 && std::string_view{argv[1]} == "rotate-signing-key")
     return rotate_command(environment);
+  if (argc == 2 && std::string_view{argv[1]} == "rotate-data-key")
+    return rotate_data_key_command(environment);
   if (argc > 1) {
-    std::cerr << "auth: unknown arguments (auth takes none, or rotate-signing-key)\n";
+    std::cerr << "auth: unknown arguments (auth takes none, rotate-signing-key or "
+                 "rotate-data-key)\n";
     return 2;
   }
   AuthConfig config;
@@ -154,5 +170,13 @@ int main(int argc, char** argv) {
     log::flush();
     return 1;
   }
-  return serve(config, *keys);
+  std::optional<crypto::KeyRing> data_keys;
+  try {
+    data_keys.emplace(load_data_keys(environment, config));
+  } catch (const std::exception& error) {
+    log::error("data_keys_failed", {{"error", error.what()}});
+    log::flush();
+    return 1;
+  }
+  return serve(config, *keys, *data_keys);
 }

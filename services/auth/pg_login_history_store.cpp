@@ -1,4 +1,4 @@
-// LoginHistoryStore in PostgreSQL: one row per attempt, paged newest first.
+// LoginHistoryStore in PostgreSQL: one row per attempt (client IP sealed), paged newest first.
 #include "pg_login_history_store.hpp"
 
 #include "queries.hpp"
@@ -18,7 +18,8 @@ LoginReason reason_of(std::string_view text) {
 
 }  // namespace
 
-PgLoginHistoryStore::PgLoginHistoryStore(storage::PgPool& pool) : pool_(pool) {}
+PgLoginHistoryStore::PgLoginHistoryStore(storage::PgPool& pool, const SealedFields& fields)
+    : pool_(pool), fields_(fields) {}
 
 void PgLoginHistoryStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kInsertLoginHistoryName, queries::kInsertLoginHistory);
@@ -29,9 +30,13 @@ void PgLoginHistoryStore::register_statements(storage::PgPool& pool) {
 boost::asio::awaitable<PgResult<void>> PgLoginHistoryStore::record(LoginHistoryEntry entry,
                                                                    Deadline deadline) {
   std::string result = entry.reason == LoginReason::kSuccess ? "SUCCESS" : "FAILURE";
+  const auto attempted_ms = to_epoch_ms(entry.attempted_at);
+  auto sealed_ip =
+      fields_.seal(kLoginClientIpField, login_row(entry.user_id, entry.request_id, attempted_ms),
+                   entry.client_ip);
   auto parameters =
-      pg_params(to_epoch_ms(entry.attempted_at), entry.user_id, entry.client_ip, entry.user_agent,
-                result, std::string{to_string(entry.reason)}, entry.session_id, entry.request_id);
+      pg_params(attempted_ms, entry.user_id, sealed_ip, entry.user_agent, result,
+                std::string{to_string(entry.reason)}, entry.session_id, entry.request_id);
   auto rows =
       co_await pool_.execute(queries::kInsertLoginHistoryName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
@@ -53,9 +58,14 @@ boost::asio::awaitable<PgResult<LoginHistoryPage>> PgLoginHistoryStore::page(std
   if (!rows) co_return rows.error();
   for (std::size_t row = 0; row < rows->row_count(); ++row) {
     LoginHistoryEntry entry;
-    entry.attempted_at = from_epoch_ms(rows->int64(row, "attempted_ms"));
+    const auto attempted_ms = rows->int64(row, "attempted_ms");
+    entry.attempted_at = from_epoch_ms(attempted_ms);
     entry.user_id = std::string{rows->text(row, "user_id")};
-    entry.client_ip = std::string{rows->text(row, "client_ip")};
+    entry.request_id = std::string{rows->text(row, "request_id")};
+    auto client_ip = fields_.read(*rows, row, "client_ip", kLoginClientIpField,
+                                  login_row(entry.user_id, entry.request_id, attempted_ms));
+    if (!client_ip) co_return client_ip.error();
+    entry.client_ip = std::move(*client_ip);
     entry.user_agent = std::string{rows->text(row, "user_agent")};
     entry.reason = reason_of(rows->text(row, "reason"));
     result.items.push_back(std::move(entry));

@@ -2,13 +2,15 @@
 // Entry points: PgLoginHistoryStore::register_statements once, then the LoginHistoryStore calls.
 #pragma once
 #include "login_history_store.hpp"
+#include "sealed_fields.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::auth {
 
 class PgLoginHistoryStore final : public LoginHistoryStore {
  public:
-  explicit PgLoginHistoryStore(storage::PgPool& pool);
+  // `fields` seals and opens the personal data (it must outlive the store).
+  PgLoginHistoryStore(storage::PgPool& pool, const SealedFields& fields);
   static void register_statements(storage::PgPool& pool);
 
   boost::asio::awaitable<PgResult<void>> record(LoginHistoryEntry entry,
@@ -19,6 +21,7 @@ class PgLoginHistoryStore final : public LoginHistoryStore {
 
  private:
   storage::PgPool& pool_;
+  const SealedFields& fields_;
 };
 
 }  // namespace phonebill::auth

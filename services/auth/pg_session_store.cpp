@@ -26,17 +26,21 @@ RefreshTokenRecord token_record_of(const storage::PgRows& rows) {
   return token;
 }
 
-SessionOwner owner_of(const storage::PgRows& rows) {
+PgResult<SessionOwner> owner_of(const storage::PgRows& rows, const SealedFields& fields) {
   SessionOwner owner;
   owner.customer_id = std::string{rows.text(0, "customer_id")};
-  owner.line_number = std::string{rows.text(0, "line_number")};
+  auto line =
+      fields.read(rows, 0, "line_number", kLineNumberField, std::string{rows.text(0, "user_id")});
+  if (!line) return line.error();
+  owner.line_number = std::move(*line);
   owner.permissions = split_permissions(rows.text(0, "permissions"));
   return owner;
 }
 
 }  // namespace
 
-PgSessionStore::PgSessionStore(storage::PgPool& pool) : pool_(pool) {}
+PgSessionStore::PgSessionStore(storage::PgPool& pool, const SealedFields& fields)
+    : pool_(pool), fields_(fields) {}
 
 void PgSessionStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kCreateSessionName, queries::kCreateSession);
@@ -50,10 +54,11 @@ void PgSessionStore::register_statements(storage::PgPool& pool) {
 
 boost::asio::awaitable<PgResult<void>> PgSessionStore::create_session(NewSession session,
                                                                       Deadline deadline) {
-  auto parameters = pg_params(session.session_id, session.user_id, session.auto_login,
-                              to_epoch_ms(session.created_at), to_epoch_ms(session.expires_at),
-                              session.token_id, to_epoch_ms(session.token_expires_at),
-                              session.client_ip, session.user_agent, session.refresh_token_hash);
+  auto parameters = pg_params(
+      session.session_id, session.user_id, session.auto_login, to_epoch_ms(session.created_at),
+      to_epoch_ms(session.expires_at), session.token_id, to_epoch_ms(session.token_expires_at),
+      fields_.seal(kSessionClientIpField, session.session_id, session.client_ip),
+      session.user_agent, session.refresh_token_hash);
   auto rows = co_await pool_.execute(queries::kCreateSessionName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
   co_return PgResult<void>{};
@@ -76,7 +81,9 @@ boost::asio::awaitable<PgResult<RefreshOutcome>> PgSessionStore::refresh(
 
   if (outcome.decision == RefreshDecision::kRotate) {
     auto& session = outcome.token->session;
-    auto issued = issue(session, owner_of(*found));
+    auto owner = owner_of(*found, fields_);
+    if (!owner) co_return owner.error();  // rolled back with the lease
+    auto issued = issue(session, std::move(*owner));
     auto rotated = co_await connection.execute(
         queries::kRotateRefreshTokenName,
         pg_params(presented_hash, new_hash, session.session_id, to_epoch_ms(now), issued.token_id,

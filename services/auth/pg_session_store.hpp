@@ -2,6 +2,7 @@
 // write; SQL in queries.hpp). Entry points: PgSessionStore::register_statements once, then the
 // SessionStore calls.
 #pragma once
+#include "sealed_fields.hpp"
 #include "session_store.hpp"
 #include "storage/pg_pool.hpp"
 
@@ -9,7 +10,8 @@ namespace phonebill::auth {
 
 class PgSessionStore final : public SessionStore {
  public:
-  explicit PgSessionStore(storage::PgPool& pool);
+  // `fields` seals and opens the personal data (it must outlive the store).
+  PgSessionStore(storage::PgPool& pool, const SealedFields& fields);
   static void register_statements(storage::PgPool& pool);
 
   boost::asio::awaitable<PgResult<void>> create_session(NewSession session,
@@ -29,6 +31,7 @@ class PgSessionStore final : public SessionStore {
 
  private:
   storage::PgPool& pool_;
+  const SealedFields& fields_;
 };
 
 }  // namespace phonebill::auth

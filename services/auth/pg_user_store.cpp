@@ -10,29 +10,36 @@ using storage::PgParams;
 
 namespace {
 
-AttemptState attempt_state_of(const storage::PgRows& rows) {
+AttemptState attempt_state_of(const storage::PgRows& rows, std::size_t row = 0) {
   AttemptState state;
-  state.failed_attempts = int(rows.int64(0, "failed_attempts"));
-  state.locked_until = optional_time(rows, 0, "locked_until_ms");
-  state.last_failure_at = optional_time(rows, 0, "last_failure_ms");
+  state.failed_attempts = int(rows.int64(row, "failed_attempts"));
+  state.locked_until = optional_time(rows, row, "locked_until_ms");
+  state.last_failure_at = optional_time(rows, row, "last_failure_ms");
   return state;
 }
 
-UserRecord user_of(const storage::PgRows& rows) {
+// Row `row` as a user, its name and line opened (an error if either does not open).
+PgResult<UserRecord> user_of(const storage::PgRows& rows, const SealedFields& fields,
+                             std::size_t row = 0) {
   UserRecord user;
-  user.user_id = std::string{rows.text(0, "user_id")};
-  user.user_name = std::string{rows.text(0, "user_name")};
-  user.customer_id = std::string{rows.text(0, "customer_id")};
-  user.line_number = std::string{rows.text(0, "line_number")};
-  user.permissions = split_permissions(rows.text(0, "permissions"));
-  user.last_login_at = optional_time(rows, 0, "last_login_ms");
-  user.attempts = attempt_state_of(rows);
+  user.user_id = std::string{rows.text(row, "user_id")};
+  auto name = fields.read(rows, row, "user_name", kUserNameField, user.user_id);
+  if (!name) return name.error();
+  auto line = fields.read(rows, row, "line_number", kLineNumberField, user.user_id);
+  if (!line) return line.error();
+  user.user_name = std::move(*name);
+  user.customer_id = std::string{rows.text(row, "customer_id")};
+  user.line_number = std::move(*line);
+  user.permissions = split_permissions(rows.text(row, "permissions"));
+  user.last_login_at = optional_time(rows, row, "last_login_ms");
+  user.attempts = attempt_state_of(rows, row);
   return user;
 }
 
 }  // namespace
 
-PgUserStore::PgUserStore(storage::PgPool& pool) : pool_(pool) {}
+PgUserStore::PgUserStore(storage::PgPool& pool, const SealedFields& fields)
+    : pool_(pool), fields_(fields) {}
 
 void PgUserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kLockAttemptName, queries::kLockAttempt);
@@ -41,6 +48,7 @@ void PgUserStore::register_statements(storage::PgPool& pool) {
   pool.register_statement(queries::kLoginSucceededName, queries::kLoginSucceeded);
   pool.register_statement(queries::kUpdatePasswordHashName, queries::kUpdatePasswordHash);
   pool.register_statement(queries::kFindUserName, queries::kFindUser);
+  pool.register_statement(queries::kFindUserByLineName, queries::kFindUserByLine);
   pool.register_statement(queries::kInsertUserName, queries::kInsertUser);
   pool.register_statement(queries::kUserExistsName, queries::kUserExists);
   pool.register_statement(queries::kUnlockName, queries::kUnlock);
@@ -63,7 +71,9 @@ boost::asio::awaitable<PgResult<LoginReservation>> PgUserStore::reserve_login_at
   LoginReservation result;
   result.reservation = reserve_attempt(attempt_state_of(*locked), policy, now);
   if (!locked->is_null(0, "user_id")) {
-    result.user = user_of(*locked);
+    auto user = user_of(*locked, fields_);
+    if (!user) co_return user.error();  // the transaction rolls back with the lease
+    result.user = std::move(*user);
     result.user->attempts = result.reservation.next;
     result.password_hash = std::string{locked->text(0, "password_hash")};
   }
@@ -134,7 +144,23 @@ boost::asio::awaitable<PgResult<std::optional<UserRecord>>> PgUserStore::find_us
   auto rows = co_await pool_.execute(queries::kFindUserName, pg_params(user_id), deadline);
   if (!rows) co_return rows.error();
   if (rows->empty()) co_return std::optional<UserRecord>{};
-  co_return std::optional<UserRecord>{user_of(*rows)};
+  auto user = user_of(*rows, fields_);
+  if (!user) co_return user.error();
+  co_return std::optional<UserRecord>{std::move(*user)};
+}
+
+boost::asio::awaitable<PgResult<std::vector<UserRecord>>> PgUserStore::find_users_by_line(
+    std::string line_number, Deadline deadline) {
+  auto rows = co_await pool_.execute(queries::kFindUserByLineName,
+                                     pg_params(fields_.line_index(line_number)), deadline);
+  if (!rows) co_return rows.error();
+  std::vector<UserRecord> users;
+  for (std::size_t row = 0; row < rows->row_count(); ++row) {
+    auto user = user_of(*rows, fields_, row);
+    if (!user) co_return user.error();
+    users.push_back(std::move(*user));
+  }
+  co_return users;
 }
 
 boost::asio::awaitable<PgResult<bool>> PgUserStore::user_exists(std::string user_id,
@@ -145,8 +171,10 @@ boost::asio::awaitable<PgResult<bool>> PgUserStore::user_exists(std::string user
 }
 
 boost::asio::awaitable<PgResult<bool>> PgUserStore::insert_user(NewUser user, Deadline deadline) {
-  auto parameters = pg_params(user.user_id, user.password_hash, user.user_name, user.customer_id,
-                              user.line_number, to_array_literal(user.permissions));
+  auto parameters = pg_params(
+      user.user_id, user.password_hash, fields_.seal(kUserNameField, user.user_id, user.user_name),
+      user.customer_id, fields_.seal(kLineNumberField, user.user_id, user.line_number),
+      to_array_literal(user.permissions), fields_.line_index(user.line_number));
   auto rows = co_await pool_.execute(queries::kInsertUserName, std::move(parameters), deadline);
   if (!rows) co_return rows.error();
   co_return !rows->empty();

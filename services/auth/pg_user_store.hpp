@@ -1,6 +1,8 @@
-// UserStore in PostgreSQL (tables users and login_attempts; SQL in queries.hpp).
+// UserStore in PostgreSQL (tables users and login_attempts; SQL in queries.hpp); names and
+// lines sealed (sealed_fields.hpp).
 // Entry points: PgUserStore::register_statements once, then the UserStore calls.
 #pragma once
+#include "sealed_fields.hpp"
 #include "storage/pg_pool.hpp"
 #include "user_store.hpp"
 
@@ -8,7 +10,8 @@ namespace phonebill::auth {
 
 class PgUserStore final : public UserStore {
  public:
-  explicit PgUserStore(storage::PgPool& pool);
+  // `fields` seals and opens the personal data (it must outlive the store).
+  PgUserStore(storage::PgPool& pool, const SealedFields& fields);
   static void register_statements(storage::PgPool& pool);
 
   boost::asio::awaitable<PgResult<LoginReservation>> reserve_login_attempt(
@@ -25,6 +28,10 @@ class PgUserStore final : public UserStore {
                                                               Deadline deadline) override;
   boost::asio::awaitable<PgResult<std::optional<UserRecord>>> find_user(std::string user_id,
                                                                         Deadline deadline) override;
+  // "User by line" through the blind index: the users whose line is `line_number`
+  // (canonical form), in user id order.
+  boost::asio::awaitable<PgResult<std::vector<UserRecord>>> find_users_by_line(
+      std::string line_number, Deadline deadline);
   boost::asio::awaitable<PgResult<bool>> user_exists(std::string user_id,
                                                      Deadline deadline) override;
   boost::asio::awaitable<PgResult<bool>> insert_user(NewUser user, Deadline deadline) override;
@@ -36,6 +43,7 @@ class PgUserStore final : public UserStore {
 
  private:
   storage::PgPool& pool_;
+  const SealedFields& fields_;
 };
 
 }  // namespace phonebill::auth

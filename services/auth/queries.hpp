@@ -19,8 +19,8 @@ WITH attempt AS (
 SELECT a.failed_attempts,
        (extract(epoch FROM a.locked_until) * 1000)::bigint AS locked_until_ms,
        (extract(epoch FROM a.last_failure_at) * 1000)::bigint AS last_failure_ms,
-       u.user_id, u.password_hash, u.user_name, u.customer_id, u.line_number,
-       array_to_string(u.permissions, ',') AS permissions,
+       u.user_id, u.password_hash, u.user_name, u.user_name_sealed, u.customer_id,
+       u.line_number, u.line_number_sealed, array_to_string(u.permissions, ',') AS permissions,
        (extract(epoch FROM u.last_login_at) * 1000)::bigint AS last_login_ms
 FROM attempt a LEFT JOIN users u ON u.user_id = $1)SQL";
 
@@ -61,8 +61,8 @@ UPDATE users SET password_hash = $2, updated_at = now() WHERE user_id = $1)SQL";
 
 inline constexpr const char* kFindUserName = "auth.find_user";
 inline constexpr const char* kFindUser = R"SQL(
-SELECT u.user_id, u.user_name, u.customer_id, u.line_number,
-       array_to_string(u.permissions, ',') AS permissions,
+SELECT u.user_id, u.user_name, u.user_name_sealed, u.customer_id, u.line_number,
+       u.line_number_sealed, array_to_string(u.permissions, ',') AS permissions,
        (extract(epoch FROM u.last_login_at) * 1000)::bigint AS last_login_ms,
        coalesce(a.failed_attempts, 0) AS failed_attempts,
        (extract(epoch FROM a.locked_until) * 1000)::bigint AS locked_until_ms,
@@ -70,12 +70,28 @@ SELECT u.user_id, u.user_name, u.customer_id, u.line_number,
 FROM users u LEFT JOIN login_attempts a ON a.user_id = u.user_id
 WHERE u.user_id = $1)SQL";
 
-// $1 id, $2 hash, $3 name, $4 customer, $5 line, $6 permissions ('{A,B}'). Nothing
-// returned when the id exists (ON CONFLICT): the caller answers 409.
+// "User by line": $1 the blind index of the canonical line (SealedFields::line_index).
+// Rows sealed since the upgrade only; the pass gives every older row its index.
+inline constexpr const char* kFindUserByLineName = "auth.find_user_by_line";
+inline constexpr const char* kFindUserByLine = R"SQL(
+SELECT u.user_id, u.user_name, u.user_name_sealed, u.customer_id, u.line_number,
+       u.line_number_sealed, array_to_string(u.permissions, ',') AS permissions,
+       (extract(epoch FROM u.last_login_at) * 1000)::bigint AS last_login_ms,
+       coalesce(a.failed_attempts, 0) AS failed_attempts,
+       (extract(epoch FROM a.locked_until) * 1000)::bigint AS locked_until_ms,
+       (extract(epoch FROM a.last_failure_at) * 1000)::bigint AS last_failure_ms
+FROM users u LEFT JOIN login_attempts a ON a.user_id = u.user_id
+WHERE u.line_index = $1::bytea
+ORDER BY u.user_id)SQL";
+
+// $1 id, $2 hash, $3 sealed name, $4 customer, $5 sealed line, $6 permissions ('{A,B}'),
+// $7 the line's blind index. Nothing returned when the id exists (ON CONFLICT): the
+// caller answers 409.
 inline constexpr const char* kInsertUserName = "auth.insert_user";
 inline constexpr const char* kInsertUser = R"SQL(
-INSERT INTO users (user_id, password_hash, user_name, customer_id, line_number, permissions)
-VALUES ($1, $2, $3, $4, $5, $6::text[])
+INSERT INTO users (user_id, password_hash, user_name_sealed, customer_id, line_number_sealed,
+                   permissions, line_index)
+VALUES ($1, $2, $3::bytea, $4, $5::bytea, $6::text[], $7::bytea)
 ON CONFLICT (user_id) DO NOTHING
 RETURNING user_id)SQL";
 
@@ -105,14 +121,14 @@ WHERE (locked_until IS NULL OR locked_until < to_timestamp($1::bigint / 1000.0))
 // ---- sessions and refresh tokens (SessionStore) ------------------------------------------
 
 // $1 session, $2 user, $3 autoLogin, $4 now, $5 expires, $6 jti, $7 jti expires, $8 ip,
-// $9 user agent, $10 refresh token hash.
+// $9 user agent, $10 refresh token hash. $8 is sealed (SealedFields, bytea text).
 inline constexpr const char* kCreateSessionName = "auth.create_session";
 inline constexpr const char* kCreateSession = R"SQL(
 WITH session AS (
   INSERT INTO sessions (session_id, user_id, auto_login, created_at, last_used_at, expires_at,
-                        current_jti, current_jti_expires_at, client_ip, user_agent)
+                        current_jti, current_jti_expires_at, client_ip_sealed, user_agent)
   VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0),
-          to_timestamp($5::bigint / 1000.0), $6, to_timestamp($7::bigint / 1000.0), $8, $9)
+          to_timestamp($5::bigint / 1000.0), $6, to_timestamp($7::bigint / 1000.0), $8::bytea, $9)
   RETURNING session_id)
 INSERT INTO refresh_tokens (token_hash, session_id, issued_at)
 SELECT $10, session_id, to_timestamp($4::bigint / 1000.0) FROM session)SQL";
@@ -128,7 +144,8 @@ SELECT t.rotated_at IS NOT NULL AS rotated,
        (extract(epoch FROM s.expires_at) * 1000)::bigint AS expires_ms,
        s.current_jti,
        (extract(epoch FROM s.current_jti_expires_at) * 1000)::bigint AS current_jti_expires_ms,
-       u.customer_id, u.line_number, array_to_string(u.permissions, ',') AS permissions
+       u.customer_id, u.line_number, u.line_number_sealed,
+       array_to_string(u.permissions, ',') AS permissions
 FROM refresh_tokens t
 JOIN sessions s ON s.session_id = t.session_id
 JOIN users u ON u.user_id = s.user_id
@@ -243,12 +260,13 @@ DELETE FROM revocations WHERE expires_at < to_timestamp($1::bigint / 1000.0))SQL
 
 // ---- login history (LoginHistoryStore) ------------------------------------------------------
 
-// $1 time, $2 user id, $3 ip, $4 user agent, $5 result, $6 reason, $7 session, $8 request id.
+// $1 time, $2 user id, $3 sealed ip (bytea text), $4 user agent, $5 result, $6 reason,
+// $7 session, $8 request id.
 inline constexpr const char* kInsertLoginHistoryName = "auth.insert_login_history";
 inline constexpr const char* kInsertLoginHistory = R"SQL(
-INSERT INTO login_history (attempted_at, user_id, client_ip, user_agent, result, reason,
+INSERT INTO login_history (attempted_at, user_id, client_ip_sealed, user_agent, result, reason,
                            session_id, request_id)
-VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6, $7, $8))SQL";
+VALUES (to_timestamp($1::bigint / 1000.0), $2, $3::bytea, $4, $5, $6, $7, $8))SQL";
 
 inline constexpr const char* kCountLoginHistoryName = "auth.count_login_history";
 inline constexpr const char* kCountLoginHistory = R"SQL(
@@ -258,7 +276,7 @@ SELECT count(*) AS total FROM login_history WHERE user_id = $1)SQL";
 inline constexpr const char* kPageLoginHistoryName = "auth.page_login_history";
 inline constexpr const char* kPageLoginHistory = R"SQL(
 SELECT (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms, user_id, client_ip,
-       user_agent, result, reason
+       client_ip_sealed, request_id, user_agent, result, reason
 FROM login_history WHERE user_id = $1
 ORDER BY attempted_at DESC, id DESC
 LIMIT $2 OFFSET $3)SQL";
@@ -275,5 +293,69 @@ SELECT to_timestamp($5::bigint / 1000.0), r.user_id, $2, $3,
        coalesce($3 = ANY (u.permissions), false), $4
 FROM (SELECT $1::text AS user_id) r LEFT JOIN users u ON u.user_id = r.user_id
 RETURNING granted)SQL";
+
+// ---- the re-encryption pass (DataKeyPass) ----------------------------------------------------
+// Each batch reads rows after a cursor that are not yet sealed under the current key ($2,
+// its two id bytes as bytea: bytes 2-3 of a sealed value), then re-seals them one UPDATE
+// each, guarded by the value it read (a row changed meanwhile is left for the next run).
+// No transaction spans a batch; every UPDATE commits alone.
+
+// $1 cursor (user id, '' to start), $2 current key id bytes, $3 batch size.
+inline constexpr const char* kUsersToSealName = "auth.users_to_seal";
+inline constexpr const char* kUsersToSeal = R"SQL(
+SELECT user_id, user_name, user_name_sealed, line_number, line_number_sealed
+FROM users
+WHERE user_id > $1
+  AND (user_name_sealed IS NULL OR line_number_sealed IS NULL OR line_index IS NULL
+       OR substring(user_name_sealed FROM 2 FOR 2) <> $2::bytea
+       OR substring(line_number_sealed FROM 2 FOR 2) <> $2::bytea)
+ORDER BY user_id
+LIMIT $3)SQL";
+
+// $1 user, $2 sealed name, $3 sealed line, $4 line index, $5 / $6 the sealed name / line
+// as read (NULL: the row was clear).
+inline constexpr const char* kResealUserName = "auth.reseal_user";
+inline constexpr const char* kResealUser = R"SQL(
+UPDATE users
+SET user_name = NULL, line_number = NULL, user_name_sealed = $2::bytea,
+    line_number_sealed = $3::bytea, line_index = $4::bytea
+WHERE user_id = $1
+  AND user_name_sealed IS NOT DISTINCT FROM $5::bytea
+  AND line_number_sealed IS NOT DISTINCT FROM $6::bytea)SQL";
+
+// $1 cursor (id, 0 to start), $2 current key id bytes, $3 batch size. attempted_at as
+// text finds the row's partition again exactly.
+inline constexpr const char* kLoginsToSealName = "auth.logins_to_seal";
+inline constexpr const char* kLoginsToSeal = R"SQL(
+SELECT id, attempted_at::text AS attempted_at,
+       (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms, user_id, request_id,
+       client_ip, client_ip_sealed
+FROM login_history
+WHERE id > $1::bigint
+  AND (client_ip_sealed IS NULL OR substring(client_ip_sealed FROM 2 FOR 2) <> $2::bytea)
+ORDER BY id
+LIMIT $3)SQL";
+
+// $1 id, $2 attempted_at (text), $3 sealed ip, $4 the sealed ip as read (NULL: clear).
+inline constexpr const char* kResealLoginName = "auth.reseal_login";
+inline constexpr const char* kResealLogin = R"SQL(
+UPDATE login_history SET client_ip = NULL, client_ip_sealed = $3::bytea
+WHERE id = $1::bigint AND attempted_at = $2::timestamptz
+  AND client_ip_sealed IS NOT DISTINCT FROM $4::bytea)SQL";
+
+// Where pass $1 got to under key $2 (no row: not started under this key).
+inline constexpr const char* kLoadPassName = "auth.load_pass";
+inline constexpr const char* kLoadPass = R"SQL(
+SELECT cursor, finished_at IS NOT NULL AS finished
+FROM data_key_passes WHERE name = $1 AND key_id = $2::integer)SQL";
+
+// $1 pass, $2 key id, $3 cursor, $4 finished.
+inline constexpr const char* kSavePassName = "auth.save_pass";
+inline constexpr const char* kSavePass = R"SQL(
+INSERT INTO data_key_passes (name, key_id, cursor, finished_at, updated_at)
+VALUES ($1, $2::integer, $3, CASE WHEN $4::boolean THEN now() END, now())
+ON CONFLICT (name) DO UPDATE
+SET key_id = EXCLUDED.key_id, cursor = EXCLUDED.cursor, finished_at = EXCLUDED.finished_at,
+    updated_at = EXCLUDED.updated_at)SQL";
 
 }  // namespace phonebill::auth::queries

@@ -3,6 +3,7 @@
 #include "startup.hpp"
 
 #include "core/log.hpp"
+#include "crypto/database_key_check.hpp"
 #include "demo_users.hpp"
 #include "http/sleep.hpp"
 #include "published_passwords.hpp"
@@ -26,8 +27,9 @@ boost::asio::awaitable<bool> no_published_passwords(storage::PgPool& pool,
     // The id only: which account to fix. The password is in the README, not in the log.
     log::error("published_password_in_production",
                {{"userId", user_id},
-                {"fix", "change this account's password or delete it, or run with "
-                        "PHONEBILL_ENVIRONMENT=local"}});
+                {"fix",
+                 "change this account's password or delete it, or run with "
+                 "PHONEBILL_ENVIRONMENT=local"}});
   }
   co_return found->empty();
 }
@@ -35,8 +37,15 @@ boost::asio::awaitable<bool> no_published_passwords(storage::PgPool& pool,
 }  // namespace
 
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
-                                             PasswordHashing& passwords, const AuthConfig& config) {
+                                             PasswordHashing& passwords, const AuthConfig& config,
+                                             const SealedFields& sealed) {
   if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 120s)) co_return false;
+  auto refused = co_await crypto::check_keys_against_database(pool, sealed.cipher(),
+                                                              phonebill::deadline_after(60s));
+  if (refused) {
+    log::error("data_keys_refused", {{"reason", *refused}});
+    co_return false;
+  }
   if (!config.seeds_demo_users()) co_return co_await no_published_passwords(pool, passwords);
   int created = 0;
   for (auto& user : demo_users()) {

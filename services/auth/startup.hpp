@@ -8,14 +8,17 @@
 #include "auth_config.hpp"
 #include "auth_service.hpp"
 #include "password_hashing.hpp"
+#include "sealed_fields.hpp"
 #include "security/revocation_set.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::auth {
 
-// True when auth may serve; false after logging why not.
+// True when auth may serve; false after logging why not (a data key that does not fit
+// the database included: crypto/database_key_check.hpp).
 boost::asio::awaitable<bool> prepare_service(storage::PgPool& pool, AuthService& service,
-                                             PasswordHashing& passwords, const AuthConfig& config);
+                                             PasswordHashing& passwords, const AuthConfig& config,
+                                             const SealedFields& sealed);
 
 // Every `interval`: AuthService::purge_expired and RevocationSet::purge_expired. Runs
 // until the io_context stops.

@@ -88,7 +88,9 @@ secret_file() { # <secret> <file> <content>
 for db in "${!PASSWORDS[@]}"; do secret_file databases "$db" "${PASSWORDS[$db]}"; done
 secret_file auth-signing-key auth-signing-key.pem "$(<"$WORK/signing.pem")"$'\n'
 secret_file auth-signing-key auth-signing-key.pub.pem "$(<"$WORK/signing.pub.pem")"$'\n'
-secret_file data-protection key-1 "$(random_hex)"
+# The data-key ring (docs/security.md "Data protection"): 256-bit keys, 64 hex digits.
+secret_file data-protection data-key.1 "$(openssl rand -hex 32)"
+secret_file data-protection data-index-key "$(openssl rand -hex 32)"
 chown -R "$IMAGE_UID:$IMAGE_UID" "$WORK/secrets"
 chmod -R u=rX,go= "$WORK/secrets"
 chmod 711 "$WORK"

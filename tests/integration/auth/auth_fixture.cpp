@@ -71,8 +71,11 @@ void AuthTest::SetUpTestSuite() {
   start_instance(InstanceSettings{});
 }
 
-ChildProcessOptions AuthTest::instance_options(const InstanceSettings& settings,
-                                               std::uint16_t port) {
+namespace {
+
+// How an instance with `settings` is started on `port` (its log named after `sequence`).
+ChildProcessOptions instance_options(const InstanceSettings& settings, std::uint16_t port,
+                                     std::size_t sequence) {
   auto& auth = shared();
   ChildProcessOptions options;
   options.executable = build_directory() + "/services/auth/auth";
@@ -86,22 +89,42 @@ ChildProcessOptions AuthTest::instance_options(const InstanceSettings& settings,
        {"PHONEBILL_REQUEST_DEADLINE_MS", "20000"},
        {"PHONEBILL_AUTH_LOCK_SECONDS", std::to_string(settings.lock_seconds)}});
   for (const auto& [name, value] : settings.environment) options.environment[name] = value;
-  options.log_path =
-      auth.logs + "/" + settings.name + "-" + std::to_string(auth.instances.size()) + ".log";
+  for (const auto& name : settings.unset_environment) options.environment.erase(name);
+  options.log_path = auth.logs + "/" + settings.name + "-" + std::to_string(sequence) + ".log";
   return options;
 }
+
+}  // namespace
 
 std::size_t AuthTest::start_instance(InstanceSettings settings) {
   auto& auth = shared();
   Instance instance;
   instance.port = find_free_port();
-  instance.process = std::make_unique<ChildProcess>(instance_options(settings, instance.port));
+  instance.process = std::make_unique<ChildProcess>(
+      instance_options(settings, instance.port, auth.instances.size()));
   if (!wait_for_http_ok(instance.port, "/readyz", std::chrono::seconds{120})) {
     ADD_FAILURE() << settings.name << " did not become ready; log:\n"
                   << instance.process->read_log();
   }
   auth.instances.push_back(std::move(instance));
   return auth.instances.size() - 1;
+}
+
+ExitedInstance AuthTest::run_to_exit(InstanceSettings settings, std::vector<std::string> arguments,
+                                     std::chrono::seconds limit) {
+  static std::atomic<int> sequence{1000};
+  auto options = instance_options(settings, find_free_port(), std::size_t(sequence++));
+  options.arguments = std::move(arguments);
+  ChildProcess process{options};
+  ExitedInstance exited;
+  auto status = process.wait_for_exit(limit);
+  if (!status) {
+    ADD_FAILURE() << settings.name << " still runs after " << limit.count() << " s";
+    process.stop(std::chrono::seconds{10});
+  }
+  exited.status = status.value_or(-1);
+  exited.log = process.read_log();
+  return exited;
 }
 
 void AuthTest::TearDownTestSuite() {

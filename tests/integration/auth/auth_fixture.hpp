@@ -39,9 +39,16 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 struct InstanceSettings {
   std::string name = "auth";
   std::int64_t lock_seconds = 1800;
-  std::string redis_url;     // empty: the harness's Redis
-  std::string database_dsn;  // empty: the suite's database
-  Headers environment;       // more PHONEBILL_* settings (override the defaults)
+  std::string redis_url;                       // empty: the harness's Redis
+  std::string database_dsn;                    // empty: the suite's database
+  Headers environment;                         // more PHONEBILL_* settings (override the defaults)
+  std::vector<std::string> unset_environment;  // settings of deploy/services.conf left out
+};
+
+// A process that ended by itself: its exit status and everything it logged.
+struct ExitedInstance {
+  int status = -1;
+  std::string log;
 };
 
 class AuthTest : public ::testing::Test {
@@ -55,11 +62,12 @@ class AuthTest : public ::testing::Test {
  public:
   // Instance 0 is the primary; start_instance adds more (returns the index).
   static std::size_t start_instance(InstanceSettings settings);
-  // How start_instance would start one on `port` (for a test that watches the process
-  // itself, e.g. one that must refuse to start).
-  static ChildProcessOptions instance_options(const InstanceSettings& settings,
-                                              std::uint16_t port);
   static std::uint16_t port(std::size_t instance = 0);
+  // Runs the auth binary with `settings` (and `arguments`) until it exits by itself: a
+  // start that must fail, or a command such as rotate-data-key.
+  static ExitedInstance run_to_exit(InstanceSettings settings,
+                                    std::vector<std::string> arguments = {},
+                                    std::chrono::seconds limit = std::chrono::seconds{60});
   // Stops one instance (graceful) and returns its log; its index stays taken.
   static std::string stop_instance(std::size_t instance);
   // Stops every instance (graceful) and returns their logs concatenated.

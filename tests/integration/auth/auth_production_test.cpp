@@ -4,36 +4,18 @@
 #include <gtest/gtest.h>
 
 #include "auth_fixture.hpp"
-#include "support/http_probe.hpp"
 #include "support/test_environment.hpp"
 
 using namespace phonebill;
 using namespace phonebill::test_support;
 using namespace std::chrono_literals;
 
-namespace {
-
-// Starts auth with `settings` (and without PHONEBILL_ENVIRONMENT when `unset`) and waits
-// for it to exit; returns the exit status (nullopt: still running after 60 s) and log.
-std::pair<std::optional<int>, std::string> run_until_exit(InstanceSettings settings, bool unset) {
-  auto options = AuthTest::instance_options(settings, find_free_port());
-  if (unset) options.environment.erase("PHONEBILL_ENVIRONMENT");
-  ChildProcess process{options};
-  auto status = process.wait_for_exit(60s);
-  if (!status) process.stop(5s);
-  return {status, process.read_log()};
-}
-
-}  // namespace
-
 // The suite's database holds the demo users (instance 0 runs as `local`): a production
 // auth on it names every such account and exits before it serves anything.
 TEST_F(AuthTest, ProductionRefusesToServeWhileADemoPasswordOpensAnAccount) {
-  auto [status, log] =
-      run_until_exit({.name = "production", .environment = {{"PHONEBILL_ENVIRONMENT", "production"}}},
-                     false);
-  ASSERT_TRUE(status.has_value()) << "auth served although demo passwords work; log:\n" << log;
-  EXPECT_EQ(*status, 1) << log;
+  auto [status, log] = run_to_exit(
+      {.name = "production", .environment = {{"PHONEBILL_ENVIRONMENT", "production"}}}, {}, 60s);
+  EXPECT_EQ(status, 1) << "auth served although demo passwords work; log:\n" << log;
   for (const char* user : {"user01", "user02", "user03", "admin"}) {
     EXPECT_NE(log.find(R"("event":"published_password_in_production","userId":")" +
                        std::string{user} + "\""),
@@ -47,9 +29,9 @@ TEST_F(AuthTest, ProductionRefusesToServeWhileADemoPasswordOpensAnAccount) {
 
 // Nothing set is production, not local: the same refusal.
 TEST_F(AuthTest, WithoutAnEnvironmentAuthRunsAsProduction) {
-  auto [status, log] = run_until_exit({.name = "unset"}, true);
-  ASSERT_TRUE(status.has_value()) << "auth served as local; log:\n" << log;
-  EXPECT_EQ(*status, 1) << log;
+  auto [status, log] =
+      run_to_exit({.name = "unset", .unset_environment = {"PHONEBILL_ENVIRONMENT"}}, {}, 60s);
+  EXPECT_EQ(status, 1) << "auth served as local; log:\n" << log;
   EXPECT_NE(log.find("published_password_in_production"), std::string::npos) << log;
 }
 

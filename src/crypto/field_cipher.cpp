@@ -1,0 +1,135 @@
+// FieldCipher: XChaCha20-Poly1305 IETF sealing in the format-1 layout (field_cipher.hpp).
+#include "crypto/field_cipher.hpp"
+
+#include <sodium.h>
+
+#include <ostream>
+#include <stdexcept>
+
+#include "security/encoding.hpp"
+#include "security/password_hasher.hpp"
+
+namespace phonebill::crypto {
+namespace {
+
+const unsigned char* bytes_of(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+std::string header_of(KeyId id) {
+  return std::string{char(kSealedFormat), char(id >> 8), char(id & 0xff)};
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string_view to_string(OpenError error) {
+  switch (error) {
+    case OpenError::kMalformed:
+      return "malformed";
+    case OpenError::kUnknownKey:
+      return "unknown_key";
+    case OpenError::kRefused:
+      return "refused";
+  }
+  return "refused";
+}
+
+std::ostream& operator<<(std::ostream& stream, OpenError error) {
+  return stream << to_string(error);
+}
+
+void throw_exception_from_error(OpenError error, const boost::source_location&) {
+  throw std::runtime_error("sealed value does not open: " + std::string{to_string(error)});
+}
+
+std::string associated_data(std::string_view field, std::string_view row) {
+  std::string data;
+  data.reserve(field.size() + 1 + row.size());
+  data.append(field);
+  data.push_back('\0');  // "a.b" + "c" never equals "a.bc" + ""
+  data.append(row);
+  return data;
+}
+
+std::optional<KeyId> sealed_key_id(std::string_view sealed) {
+  if (sealed.size() < kSealedOverhead || static_cast<unsigned char>(sealed[0]) != kSealedFormat)
+    return std::nullopt;
+  return KeyId((static_cast<unsigned char>(sealed[1]) << 8) |
+               static_cast<unsigned char>(sealed[2]));
+}
+
+FieldCipher::FieldCipher(const KeyRing& ring) : ring_(ring) {
+  security::ensure_sodium_initialized();
+}
+
+std::string FieldCipher::seal(std::string_view plaintext, std::string_view associated) const {
+  const auto header = header_of(ring_.current_id());
+  std::string sealed(kSealedOverhead + plaintext.size(), '\0');
+  auto* out = reinterpret_cast<unsigned char*>(sealed.data());
+  std::copy(header.begin(), header.end(), sealed.begin());
+  unsigned char* nonce = out + kSealedHeaderBytes;
+  randombytes_buf(nonce, kNonceBytes);
+  const std::string authenticated = header + std::string{associated};
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out + kSealedHeaderBytes + kNonceBytes, &written, bytes_of(plaintext), plaintext.size(),
+      bytes_of(authenticated), authenticated.size(), nullptr, nonce, bytes_of(ring_.current_key()));
+  sealed.resize(kSealedHeaderBytes + kNonceBytes + written);
+  return sealed;
+}
+
+boost::system::result<std::string, OpenError> FieldCipher::open(std::string_view sealed,
+                                                                std::string_view associated) const {
+  auto id = sealed_key_id(sealed);
+  if (!id) return OpenError::kMalformed;
+  const std::string* key = ring_.find(*id);
+  if (key == nullptr) return OpenError::kUnknownKey;
+  const std::string authenticated =
+      std::string{sealed.substr(0, kSealedHeaderBytes)} + std::string{associated};
+  const auto* nonce = bytes_of(sealed) + kSealedHeaderBytes;
+  const auto ciphertext = sealed.substr(kSealedHeaderBytes + kNonceBytes);
+  std::string plaintext(ciphertext.size() - kTagBytes, '\0');
+  unsigned long long length = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(plaintext.data()),
+                                                 &length, nullptr, bytes_of(ciphertext),
+                                                 ciphertext.size(), bytes_of(authenticated),
+                                                 authenticated.size(), nonce, bytes_of(*key)) != 0)
+    return OpenError::kRefused;
+  plaintext.resize(length);
+  return plaintext;
+}
+
+bool FieldCipher::needs_reseal(std::string_view sealed) const {
+  auto id = sealed_key_id(sealed);
+  return !id || *id != ring_.current_id();
+}
+
+std::string pg_bytea_text(std::string_view bytes) { return "\\x" + security::to_hex(bytes); }
+
+std::optional<std::string> from_pg_bytea_text(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
+  text.remove_prefix(2);
+  std::string bytes(text.size() / 2, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    int high = hex_digit(text[2 * i]);
+    int low = hex_digit(text[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes[i] = char(high * 16 + low);
+  }
+  return bytes;
+}
+
+std::string to_text(std::string_view sealed) { return security::base64url_encode(sealed); }
+
+std::optional<std::string> from_text(std::string_view text) {
+  return security::base64url_decode(text);
+}
+
+}  // namespace phonebill::crypto
