@@ -16,6 +16,17 @@ CALLS=${2:-10000}
 USERS=$((ROWS / 50 > 0 ? ROWS / 50 : 1))  # 50 inquiries per user over two years
 BATCHES=200                              # writer batches of 100 rows per layout
 
+# Disk: both layouts together take about 1.9 kB a row at the peak (9.3 + 9.7 GiB of
+# databases and the WAL for 12 million in docs/benchmarks.md). Refuse a run that would leave less than BENCH_MIN_FREE_GB (20) free
+# on the disk the throwaway cluster lives on, and check again before each layout's load.
+MIN_FREE_KB=$((${BENCH_MIN_FREE_GB:-20} * 1024 * 1024))
+free_kb() { df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }'; }
+needed_kb=$((ROWS * 19 / 10))
+if (($(free_kb) - needed_kb < MIN_FREE_KB)); then
+  die "$ROWS rows need about $((needed_kb / 1024 / 1024)) GiB; $(($(free_kb) / 1024 / 1024)) GiB free would fall under ${BENCH_MIN_FREE_GB:-20} GiB"
+fi
+
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); free disk $(($(free_kb) / 1024 / 1024)) GiB"
 bench_start_postgres
 milliseconds() { date +%s%3N; }
 # sql <layout> psql-args...: psql on that layout's database.
@@ -63,6 +74,7 @@ generator="SELECT lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') 
 declare -A RESULT
 step "Loading $ROWS rows into each layout (COPY)"
 for layout in plain partitioned; do
+  (($(free_kb) - needed_kb / 2 >= MIN_FREE_KB)) || die "$layout: the load would leave under ${BENCH_MIN_FREE_GB:-20} GiB free"
   started=$(milliseconds)
   sql "$layout" -c "COPY ($generator) TO STDOUT" | sql "$layout" -c "COPY bill_inquiry_requests FROM STDIN"
   sql "$layout" -c "ANALYZE bill_inquiry_requests"
@@ -163,6 +175,7 @@ RESULT[partitioned.drop_rows]=$(sql partitioned -c "SELECT count(*) FROM $oldest
 RESULT[partitioned.drop]=$(drop_ms partitioned "ALTER TABLE bill_inquiry_requests DETACH PARTITION $oldest_partition; DROP TABLE $oldest_partition")
 
 echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); free disk $(($(free_kb) / 1024 / 1024)) GiB"
 printf '| %s | %s | %s |\n' "measure" "plain table (before)" "monthly partitions (pg_partman)"
 printf '|---|---|---|\n'
 printf '| rows, database size | %s rows, %s | %s rows in %s partitions, %s |\n' \
