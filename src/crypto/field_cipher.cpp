@@ -20,13 +20,6 @@ std::string header_of(KeyId id) {
   return std::string{char(kSealedFormat), char(id >> 8), char(id & 0xff)};
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string_view to_string(OpenError error) {
@@ -114,16 +107,8 @@ bool FieldCipher::needs_reseal(std::string_view sealed) const {
 std::string pg_bytea_text(std::string_view bytes) { return "\\x" + security::to_hex(bytes); }
 
 std::optional<std::string> from_pg_bytea_text(std::string_view text) {
-  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
-  text.remove_prefix(2);
-  std::string bytes(text.size() / 2, '\0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    int high = hex_digit(text[2 * i]);
-    int low = hex_digit(text[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    bytes[i] = char(high * 16 + low);
-  }
-  return bytes;
+  if (!text.starts_with("\\x")) return std::nullopt;
+  return security::from_hex(text.substr(2));
 }
 
 std::string to_text(std::string_view sealed) { return security::base64url_encode(sealed); }

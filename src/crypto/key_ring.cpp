@@ -23,13 +23,6 @@ std::string_view trimmed(std::string_view text) {
   return text;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A key id in decimal, 1..65535, no sign or leading zero.
 std::optional<KeyId> parse_key_id(std::string_view text) {
   text = trimmed(text);
@@ -74,14 +67,7 @@ KeyId current_or_highest(const std::map<KeyId, std::string>& keys,
 std::optional<std::string> parse_key_text(std::string_view text) {
   text = trimmed(text);
   if (text.size() != 2 * kKeyBytes) return std::nullopt;
-  std::string key(kKeyBytes, '\0');
-  for (std::size_t i = 0; i < kKeyBytes; ++i) {
-    int high = hex_digit(text[2 * i]);
-    int low = hex_digit(text[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    key[i] = char(high * 16 + low);
-  }
-  return key;
+  return security::from_hex(text);
 }
 
 std::string key_text(std::string_view key) { return security::to_hex(key); }

@@ -1,6 +1,6 @@
 // Byte encodings shared by the JWS, JWK and token code: base64url (RFC 4648 §5, no
 // padding, strict), SHA-256 and hex. Entry points: base64url_encode/_decode, sha256,
-// to_hex.
+// to_hex, from_hex.
 #pragma once
 #include <optional>
 #include <string>
@@ -21,5 +21,8 @@ std::string sha256(std::string_view bytes);
 
 // Lower-case hex of `bytes`.
 std::string to_hex(std::string_view bytes);
+
+// The bytes of a hex text (either case); nullopt for an odd length or a non-hex digit.
+std::optional<std::string> from_hex(std::string_view text);
 
 }  // namespace phonebill::security

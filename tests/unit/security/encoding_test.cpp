@@ -10,6 +10,15 @@ namespace phonebill::security {
 namespace {
 
 // RFC 4648 §10 vectors, in the URL-safe alphabet without padding.
+TEST(HexTest, RoundTripsAndRefusesNonHex) {
+  EXPECT_EQ(from_hex(to_hex(std::string{"\x00\x7f\xff ok", 5})), std::string("\x00\x7f\xff ok", 5));
+  EXPECT_EQ(from_hex("ABcd"), std::string("\xab\xcd"));
+  EXPECT_EQ(from_hex(""), std::string{});
+  EXPECT_EQ(from_hex("abc"), std::nullopt);  // odd length
+  EXPECT_EQ(from_hex("zz"), std::nullopt);
+  EXPECT_EQ(from_hex("0x"), std::nullopt);
+}
+
 TEST(Base64UrlTest, EncodesTheRfcVectors) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
