@@ -3,14 +3,12 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/json.hpp"
+
 namespace phonebill::product {
 namespace {
 
 constexpr const char* kSource = "product-change";
-
-boost::json::value optional_text(const std::optional<std::string>& text) {
-  return text ? boost::json::value(*text) : boost::json::value(nullptr);
-}
 
 boost::json::object plans(const ChangeRecord& record) {
   return {{"changeId", record.request_id},
@@ -35,8 +33,8 @@ std::vector<outbox::OutboxEvent> change_events(const ChangeRecord& record, Syste
     case ChangeStatus::kRequested:
       break;
     case ChangeStatus::kCompleted: {
-      payload["kosOrderNumber"] = optional_text(record.kos_order_number);
-      payload["effectiveDate"] = optional_text(record.effective_date);
+      payload["kosOrderNumber"] = text_or_null(record.kos_order_number);
+      payload["effectiveDate"] = text_or_null(record.effective_date);
       payload["message"] = "상품 변경이 완료되었다";
       events.push_back(event(outbox::event_type::kProductChangeCompleted, record, at, payload));
       // After the completed event (same line: delivered in this order).
@@ -45,7 +43,7 @@ std::vector<outbox::OutboxEvent> change_events(const ChangeRecord& record, Syste
                                        {"template", "PRODUCT_CHANGE_COMPLETED"},
                                        {"channels", boost::json::array{"SMS", "PUSH"}},
                                        {"targetProductName", record.target_product_name},
-                                       {"effectiveDate", optional_text(record.effective_date)}};
+                                       {"effectiveDate", text_or_null(record.effective_date)}};
       events.push_back(
           event(outbox::event_type::kCustomerNotificationRequested, record, at, notification));
       break;
@@ -56,8 +54,8 @@ std::vector<outbox::OutboxEvent> change_events(const ChangeRecord& record, Syste
       payload["failureReason"] = record.failure_reason
                                      ? boost::json::value(to_text(*record.failure_reason))
                                      : boost::json::value(nullptr);
-      payload["kosResultCode"] = optional_text(record.kos_result_code);
-      payload["message"] = optional_text(record.result_message);
+      payload["kosResultCode"] = text_or_null(record.kos_result_code);
+      payload["message"] = text_or_null(record.result_message);
       if (record.checks) {
         boost::json::array checks;
         for (const auto& check : *record.checks)
@@ -70,8 +68,8 @@ std::vector<outbox::OutboxEvent> change_events(const ChangeRecord& record, Syste
       break;
     }
     case ChangeStatus::kPending:
-      payload["kosResultCode"] = optional_text(record.kos_result_code);
-      payload["message"] = optional_text(record.result_message);
+      payload["kosResultCode"] = text_or_null(record.kos_result_code);
+      payload["message"] = text_or_null(record.result_message);
       events.push_back(event(outbox::event_type::kProductChangePending, record, at, payload));
       break;
   }

@@ -1,17 +1,13 @@
 // product-change's JSON views of domain values: see product_views.hpp.
 #include "product_views.hpp"
 
+#include "core/json.hpp"
 #include "core/seoul_time.hpp"
 #include "handlers/product_answers.hpp"
 #include "http/pagination.hpp"
 
 namespace phonebill::product {
 namespace {
-
-boost::json::value optional_text(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return boost::json::value(*text);
-}
 
 boost::json::object product_reference(const std::string& code, const std::string& name) {
   return boost::json::object{{"productCode", code}, {"productName", name}};
@@ -65,8 +61,8 @@ boost::json::object change_view(const ChangeRecord& record) {
   view["previousProduct"] =
       product_reference(record.previous_product_code, record.previous_product_name);
   view["newProduct"] = product_reference(record.target_product_code, record.target_product_name);
-  view["effectiveDate"] = optional_text(record.effective_date);
-  view["kosOrderNumber"] = optional_text(record.kos_order_number);
+  view["effectiveDate"] = text_or_null(record.effective_date);
+  view["kosOrderNumber"] = text_or_null(record.kos_order_number);
   view["requestedAt"] = iso8601_seoul(record.requested_at);
   view["processedAt"] = record.processed_at
                             ? boost::json::value(iso8601_seoul(*record.processed_at))
@@ -74,7 +70,7 @@ boost::json::object change_view(const ChangeRecord& record) {
   // A REQUESTED change has no result yet; any other shows the answer it stands for, in
   // KOS's words when KOS explained a refusal.
   view["resultCode"] = nullptr;
-  view["resultMessage"] = optional_text(record.result_message);
+  view["resultMessage"] = text_or_null(record.result_message);
   if (record.status != ChangeStatus::kRequested) {
     auto answer = product_answer(answer_for(record));
     view["resultCode"] = answer.code;

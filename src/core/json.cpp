@@ -8,6 +8,11 @@
 
 namespace phonebill {
 
+boost::json::value text_or_null(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return boost::json::value(*text);
+}
+
 std::optional<boost::json::value> parse_json(std::string_view text) {
   boost::json::parse_options options;
   options.max_depth = 32;

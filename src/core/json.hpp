@@ -22,6 +22,9 @@ std::optional<boost::json::value> parse_json(std::string_view text);
 // Serialises a value to compact JSON text.
 std::string to_json_text(const boost::json::value& value);
 
+// The text as a JSON string, or JSON null when there is none (optional answer fields).
+boost::json::value text_or_null(const std::optional<std::string>& text);
+
 enum class Presence { kRequired, kOptional };
 
 class JsonReader {
