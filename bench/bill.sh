@@ -31,6 +31,11 @@
 #                one gateway direct, the same run through HAProxy 2.6 (the deployment's
 #                deploy/haproxy/haproxy.cfg.in, PROXY protocol v2) in front of two gateways;
 #                one table with both, CPU µs per request of the gateway(s) and HAProxy
+#   --tracing    instead of the one measured run, the cost of tracing (issue 18): after the
+#                warm-up, bill-inquiry (and the gateway) restarted three times on the warm
+#                cache — tracing off, at 1 %, at 100 % (spans to a stand-in collector that
+#                throws them away, bench_collector) — each settled 5 s, then measured; one
+#                table: req/s, p50/p99, errors, CPU µs per request, spans exported/dropped
 #   PHONEBILL_BENCH_LOG_DIR    copy the services' logs and raw wrk output there at the end
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release binaries (default build/release):
 #     services/{kos-sim,auth,bill-inquiry,gateway} and bench/tools/bench-tokens
@@ -38,7 +43,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 RUN_SECONDS=30 WARM_SECONDS=90 CONNS=1000 LINES=10000 ZIPF_S=1.0 MONTHS=12 THINK_MS=0
-KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false FRONT=false
+KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false FRONT=false TRACING=false
+TRACING_ENV=()
 BILL_EXTRA=() GATEWAY_EXTRA=() POSITIONAL=()
 while (($#)); do
   case $1 in
@@ -56,6 +62,7 @@ while (($#)); do
     -t) THREADS=$2; shift 2 ;;
     --direct) DIRECT=true; shift ;;
     --front) FRONT=true; shift ;;
+    --tracing) TRACING=true; shift ;;
     -P) PREWARM=true; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
@@ -66,6 +73,7 @@ done
 ((${#POSITIONAL[@]} > 1)) && LINES=${POSITIONAL[1]}
 ((MONTHS >= 1 && MONTHS <= 24)) || die "-m must be 1…24"
 [[ $FRONT == true && $DIRECT == true ]] && die "--front measures the gateways: not with --direct"
+[[ $FRONT == true && $TRACING == true ]] && die "--front and --tracing are separate runs"
 
 BUILD_DIR=${PHONEBILL_BENCH_BUILD_DIR:-$ROOT/build/release}
 BIN=$BUILD_DIR/services
@@ -100,26 +108,33 @@ env "${SERVICE_ENV[@]}" "$BIN/auth/auth" >"$BENCH_TMP/auth.log" 2>&1 &
 BENCH_PIDS+=($!)
 bench_wait_http "http://127.0.0.1:$AUTH_PORT/readyz"
 BILL_PORT=$(free_port)
-bench_service_env bill-inquiry PORT="$BILL_PORT" DATABASE_URL="$(bench_createdb phonebill_bill)" \
-  KOS_SIM_URL="http://127.0.0.1:$KOS_PORT" AUTH_URL="http://127.0.0.1:$AUTH_PORT"
-env "${SERVICE_ENV[@]}" "${BILL_EXTRA[@]}" "$BIN/bill-inquiry/bill-inquiry" >"$BENCH_TMP/bill.log" 2>&1 &
-BILL_PID=$!
-BENCH_PIDS+=("$BILL_PID")
-bench_wait_http "http://127.0.0.1:$BILL_PORT/readyz"
+BILL_DATABASE=$(bench_createdb phonebill_bill)
+# start_bill NAME: bill-inquiry on BILL_PORT (with TRACING_ENV); sets BILL_PID.
+start_bill() {
+  bench_service_env bill-inquiry PORT="$BILL_PORT" DATABASE_URL="$BILL_DATABASE" \
+    KOS_SIM_URL="http://127.0.0.1:$KOS_PORT" AUTH_URL="http://127.0.0.1:$AUTH_PORT"
+  env "${SERVICE_ENV[@]}" "${BILL_EXTRA[@]}" "${TRACING_ENV[@]}" "$BIN/bill-inquiry/bill-inquiry" \
+    >"$BENCH_TMP/$1.log" 2>&1 &
+  BILL_PID=$!
+  BENCH_PIDS+=("$BILL_PID")
+  bench_wait_http "http://127.0.0.1:$BILL_PORT/readyz"
+}
+start_bill bill
 TARGET=http://127.0.0.1:$BILL_PORT
 GW_PID=''
 # start_gateway NAME: a gateway in front of auth and bill-inquiry; sets GW_PID and GW_PORT.
 # With --front it trusts 127.0.0.1's PROXY protocol header (HAProxy's).
 start_gateway() {
   GW_PORT=$(free_port)
+  GW_ADMIN=$(free_port)
   local trusted=''
   [[ $FRONT == true ]] && trusted=127.0.0.1/32
   # One load generator on one address with Zipf-hot users is not a real client mix:
   # the rate limits are off so the run measures capacity, not the limiter.
-  bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$(free_port)" AUTH_URL="http://127.0.0.1:$AUTH_PORT" \
+  bench_service_env gateway PORT="$GW_PORT" ADMIN_PORT="$GW_ADMIN" AUTH_URL="http://127.0.0.1:$AUTH_PORT" \
     BILL_INQUIRY_URL="http://127.0.0.1:$BILL_PORT" PRODUCT_CHANGE_URL=http://127.0.0.1:1 TRUSTED_PROXIES="$trusted"
   env "${SERVICE_ENV[@]}" PHONEBILL_GATEWAY_RATE_LIMITS=false PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 \
-    "${GATEWAY_EXTRA[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/$1.log" 2>&1 &
+    "${GATEWAY_EXTRA[@]}" "${TRACING_ENV[@]}" "$BIN/gateway/gateway" >"$BENCH_TMP/$1.log" 2>&1 &
   GW_PID=$!
   BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz"
@@ -288,6 +303,55 @@ if ((WARM_SECONDS > 0)); then
   run_wrk warmup "$WARM_SECONDS"
   info "warm-up: $(awk '/^Requests\/sec/ { printf "%.0f req/s", $2 } /^ERRORS/ { e += $NF } END { printf ", %d errors", e }' "$BENCH_TMP/wrk-warmup.txt")"
   info "$(report_hits "$before" "$(snapshot)" "$WARM_SECONDS")"
+fi
+
+if [[ $TRACING == true ]]; then
+  bench_collector
+  step "The cost of tracing: bill-inquiry$([[ $DIRECT == false ]] && echo " and the gateway") traced off, at 1 %, at 100 %; ${RUN_SECONDS} s each at $CONNS connections"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| tracing | target | conns | req/s | p50 | p99 | errors | requests | bill-inquiry CPU µs/request | gateway CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  declare -A LABEL=([off]="off" [0.01]="1 %" [1]="100 %")
+  SPANS=()
+  for ratio in off 0.01 1; do
+    # The same stack restarted with this ratio; Redis keeps the cache warm across it.
+    bench_tracing_env "$ratio"
+    kill "$BILL_PID" && wait "$BILL_PID" 2>/dev/null || true
+    start_bill "bill-trace-$ratio"
+    if [[ $DIRECT == false ]]; then
+      kill "$GW_PID" && wait "$GW_PID" 2>/dev/null || true
+      start_gateway "gateway-trace-$ratio"
+      TARGET=http://127.0.0.1:$GW_PORT
+    fi
+    run_wrk "settle-$ratio" 5
+    cpu_before=$(cpu_snapshot)
+    run_wrk "trace-$ratio" "$RUN_SECONDS"
+    cpu_after=$(cpu_snapshot)
+    read -r g0 b0 _ <<<"$cpu_before"
+    read -r g1 b1 _ <<<"$cpu_after"
+    awk -v name="${LABEL[$ratio]}" -v target="$([[ $DIRECT == true ]] && echo "bill-inquiry (direct)" || echo "gateway → bill-inquiry")" \
+      -v conns="$CONNS" -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN { print b - a }')" \
+      -v b="$(awk -v a="$b0" -v b="$b1" 'BEGIN { print b - a }')" '
+      /^Requests\/sec/ { rps = sprintf("%.0f", $2) }
+      $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+      /^TOTAL/ { total = $2 }
+      /^ERRORS/ { errors += $NF }
+      /^SOCKET/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); errors += kv[2] } }
+      END { printf "| %s | %s | %s | %s | %s | %s | %d | %d | %.0f | %.0f |\n", name, target, conns, rps, p50, p99,
+            errors, total, total ? b * 1e6 / total : 0, total ? g * 1e6 / total : 0 }' "$BENCH_TMP/wrk-trace-$ratio.txt"
+    if [[ $ratio != off ]]; then
+      sleep 2  # the last export round
+      SPANS+=("spans at ${LABEL[$ratio]}: bill-inquiry $(bench_span_counts "http://127.0.0.1:$BILL_PORT/metrics")")
+      [[ $DIRECT == false ]] &&
+        SPANS+=("spans at ${LABEL[$ratio]}: gateway $(bench_span_counts "http://127.0.0.1:$GW_ADMIN/metrics")")
+    fi
+  done
+  echo
+  printf '%s\n' "${SPANS[@]}"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "settings: --tracing -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -m $MONTHS -L $KOS_LATENCY -J $KOS_JITTER$([[ $DIRECT == true ]] && echo " --direct") (build: ${BUILD_DIR#"$ROOT"/})"
+  exit 0
 fi
 
 step "Measured run: ${RUN_SECONDS} s at $CONNS connections (think time ${THINK_MS} ms)"

@@ -19,13 +19,19 @@
 # 10,000 figure is the steadier one. HAProxy is left out: it reserves two descriptors per
 # connection of maxconn, more than this machine's hard limit of 20,000 allows at 10,000.)
 #
-# Usage: bench/gateway.sh [--front | --memory] [seconds per run, default 10]
+# --tracing: instead, the cost of tracing (issue 18): three gateways side by side, tracing
+# off, at 1 % and at 100 % (parent-based ratio; spans to a stand-in collector that throws
+# them away, bench_collector), measured in one run on the token route at 100 connections,
+# in the order off, 1 %, 100 %, 100 %, 1 %, off (drift cancels): req/s, p50/p99, CPU
+# µs per request, and the spans each exported or dropped.
+#
+# Usage: bench/gateway.sh [--front | --memory | --tracing] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
 #   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-FRONT=false MEMORY=false
+FRONT=false MEMORY=false TRACING=false
 if [[ ${1:-} == --front ]]; then
   FRONT=true
   shift
@@ -36,7 +42,11 @@ elif [[ ${1:-} == --memory ]]; then
   # the hard limit, inherited by every process started below.
   ulimit -n "$(ulimit -Hn)"
   (($(ulimit -n) >= 12000)) || die "--memory needs a descriptor limit of at least 12000 (ulimit -Hn: $(ulimit -Hn))"
+elif [[ ${1:-} == --tracing ]]; then
+  TRACING=true
+  shift
 fi
+TRACING_ENV=()
 # Connections one proxy worker may hold (the throughput runs need 1,000; --memory 10,000).
 WORKER_CONNECTIONS=$([[ $MEMORY == true ]] && echo 15000 || echo 8192)
 SECONDS_PER_RUN=${1:-10}
@@ -109,13 +119,43 @@ start_gateway() {
     PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT" TRUSTED_PROXIES="$([[ $FRONT == true ]] && echo 127.0.0.1/32)"
   env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
     PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
-    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &
+    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "${TRACING_ENV[@]}" "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &
   GW_PID=$!
   BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 20
 }
 start_gateway gateway
 AUTH="Authorization: Bearer $TOKEN"
+
+if [[ $TRACING == true ]]; then
+  bench_collector
+  declare -A TRACED_PID TRACED_PORT TRACED_ADMIN
+  TRACED_PID[off]=$GW_PID TRACED_PORT[off]=$GW_PORT TRACED_ADMIN[off]=$GW_ADMIN
+  for ratio in 0.01 1; do
+    bench_tracing_env "$ratio"
+    start_gateway "gateway-trace-$ratio"
+    TRACED_PID[$ratio]=$GW_PID TRACED_PORT[$ratio]=$GW_PORT TRACED_ADMIN[$ratio]=$GW_ADMIN
+  done
+  declare -A LABEL=([off]="tracing off" [0.01]="tracing 1 %" [1]="tracing 100 %")
+  echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  step "wrk (1 thread), ${SECONDS_PER_RUN}s per run, 100 connections, GET $URL_PATH"
+  for ratio in off 0.01 1; do
+    wrk -t1 -c100 -d2s -H "$AUTH" "http://127.0.0.1:${TRACED_PORT[$ratio]}$URL_PATH" >/dev/null
+  done
+  echo "| gateway | connections | requests/s | p50 | p99 | errors | CPU s | CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for ratio in off 0.01 1 1 0.01 off; do
+    bench_wrk_cost "${LABEL[$ratio]}" "${TRACED_PID[$ratio]}" 100 "$SECONDS_PER_RUN" \
+      "http://127.0.0.1:${TRACED_PORT[$ratio]}$URL_PATH" -H "$AUTH"
+  done
+  echo
+  sleep 2  # the last export round
+  for ratio in 0.01 1; do
+    echo "spans, ${LABEL[$ratio]}: $(bench_span_counts "http://127.0.0.1:${TRACED_ADMIN[$ratio]}/metrics")"
+  done
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 if [[ $FRONT == true ]]; then
   FIRST_PID=$GW_PID FIRST_PORT=$GW_PORT

@@ -160,3 +160,50 @@ bench_haproxy_front() {
   BENCH_PIDS+=("$HAPROXY_PID")
   bench_wait_http "http://127.0.0.1:$port/readyz" 20
 }
+
+# bench_collector: a stand-in OTLP/HTTP collector for the tracing runs (nginx, 1 worker):
+# POST /v1/traces answers 200 {} and the spans are thrown away, so a run measures what
+# tracing costs the services, not a collector. Sets COLLECTOR_URL.
+bench_collector() {
+  command -v nginx >/dev/null || die "the tracing runs need nginx (the stand-in collector)"
+  local port dir=$BENCH_TMP/collector
+  port=$(free_port)
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_max_body_size 64m;
+  server {
+    listen 127.0.0.1:$port;
+    location = /v1/traces { default_type application/json; return 200 '{}'; }
+    location = /readyz { return 200 'UP'; }
+  }
+}
+CONF
+  nginx -c "$dir/nginx.conf" &
+  BENCH_PIDS+=("$!")
+  bench_wait_http "http://127.0.0.1:$port/readyz" 10
+  COLLECTOR_URL=http://127.0.0.1:$port
+}
+
+# bench_tracing_env RATIO: fills TRACING_ENV with the settings of a service traced at
+# RATIO (0…1) to the stand-in collector, or nothing for "off".
+bench_tracing_env() {
+  TRACING_ENV=()
+  [[ $1 == off ]] && return 0
+  TRACING_ENV=(PHONEBILL_OTLP_ENDPOINT="$COLLECTOR_URL" PHONEBILL_TRACE_SAMPLE_RATIO="$1")
+}
+
+# bench_span_counts METRICS_URL: "exported N, dropped N, failed N" from a service's /metrics.
+bench_span_counts() {
+  curl -fsS "$1" | awk '
+    /^phonebill_trace_spans_exported_total / { e = $NF }
+    /^phonebill_trace_spans_dropped_total / { d = $NF }
+    /^phonebill_trace_spans_export_failed_total / { f = $NF }
+    END { printf "exported %d, dropped %d, failed %d", e, d, f }'
+}

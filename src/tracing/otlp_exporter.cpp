@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <utility>
 
@@ -62,10 +63,19 @@ struct OtlpExporter::Impl {
     }
   }
 
+  // Sends every interval, or sooner once a full batch is waiting: under load the queue
+  // is drained before it fills (a 1 s interval alone would cap export at the queue's size
+  // per second and drop the rest).
   static boost::asio::awaitable<void> run(std::shared_ptr<Impl> self) {
+    const auto tick = std::min<std::chrono::steady_clock::duration>(self->options.interval,
+                                                                    std::chrono::milliseconds{50});
+    auto next = std::chrono::steady_clock::now() + self->options.interval;
     while (!self->stopped.load()) {
-      co_await http::sleep_for(self->options.interval);
+      co_await http::sleep_for(tick);
+      auto now = std::chrono::steady_clock::now();
+      if (now < next && self->tracer.queue().size() < self->options.max_batch) continue;
       co_await self->flush();
+      next = std::chrono::steady_clock::now() + self->options.interval;
     }
   }
 };

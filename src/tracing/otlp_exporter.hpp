@@ -1,5 +1,6 @@
 // Sends the tracer's queued spans to an OTLP/HTTP collector: a background task on the
-// service's io_context wakes every interval, takes up to a batch of spans at a time and
+// service's io_context wakes every interval (or sooner, as soon as a whole batch waits),
+// takes up to a batch of spans at a time and
 // POSTs them as JSON to <endpoint>/v1/traces over our HttpClient, with a deadline. A batch
 // the collector does not take (no answer, non-2xx) is dropped and counted: spans are
 // worth less than the requests they describe, so nothing is retried or kept.

@@ -174,7 +174,8 @@ export default function OpsPage() {
               <h2 id="slow-title" className="card-title">느린 요청 — {route}</h2>
               <p className="muted small">p99가 튀면 원인이 된 요청을 찾아갑니다: 요청 ID는 로그에서, 트레이스 ID는 트레이스 저장소에서.</p>
               {slowRequests.length === 0 ? <p className="muted small">최근 {status.windowSeconds ?? 60}초 동안의 요청이 없습니다.</p> : (
-                <div className="table-wrap">
+                // Ids are long: on a phone the table scrolls sideways, so the keyboard must reach it.
+                <div className="table-wrap" tabIndex={0} role="region" aria-label="느린 요청 목록">
                   <table className="data-table">
                     <thead><tr><th scope="col">경로</th><th scope="col">지연</th><th scope="col">상태</th><th scope="col">요청 ID</th><th scope="col">트레이스 ID</th><th scope="col">시각</th></tr></thead>
                     <tbody>
