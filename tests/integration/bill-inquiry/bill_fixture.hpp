@@ -20,6 +20,9 @@
 
 namespace phonebill::test_support {
 
+// user01's line in kos-sim's demo data (db/kos), which the tests' tokens name.
+inline constexpr const char* kUser01Line = "01012345678";
+
 struct BillReply {
   int status = 0;  // 0: no answer in time
   std::string body;

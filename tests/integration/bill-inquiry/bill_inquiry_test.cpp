@@ -8,8 +8,6 @@
 namespace phonebill::test_support {
 namespace {
 
-constexpr const char* kUser01Line = "01012345678";
-
 std::string text(const boost::json::value& value, const char* key) {
   auto* found = value.as_object().if_contains(key);
   return found && found->is_string() ? std::string{found->get_string()} : std::string{};

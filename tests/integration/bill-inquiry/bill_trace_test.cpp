@@ -19,8 +19,6 @@
 namespace phonebill::test_support {
 namespace {
 
-constexpr const char* kUser01Line = "01012345678";
-
 using BillTrace = BillInquiryTest;
 
 const ReceivedSpan* find_span(const std::vector<ReceivedSpan>& spans, const std::string& service,

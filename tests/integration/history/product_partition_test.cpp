@@ -28,7 +28,8 @@ using product::PgChangeStore;
 
 class ProductPartitionTest : public HistoryPartitionTest {};
 
-int partitions_read(const std::string& plan) {
+// Named for its table: the bill history test beside it (one unity file) has its own.
+int change_partitions_read(const std::string& plan) {
   return storage::testing::partitions_read(plan, "product_changes");
 }
 
@@ -199,19 +200,19 @@ CO_TEST_F(ProductPartitionTest, StatementsOnOneChangeReadOneMonth) {
                                     "'" + id + "', '" + iso8601_utc_millis(window->from) + "', '" +
                                         iso8601_utc_millis(window->to) + "'");
   EXPECT_NE(find.find("rows=1 loops=1"), std::string::npos) << find;
-  EXPECT_GE(partitions_read(find), 1) << find;
-  EXPECT_LE(partitions_read(find), 2) << find;
+  EXPECT_GE(change_partitions_read(find), 1) << find;
+  EXPECT_LE(change_partitions_read(find), 2) << find;
 
   auto by_key =
       co_await generic_plan(pool, product::queries::kFindByKey, "text, text", "'u1', 'key-1'");
   EXPECT_NE(by_key.find("rows=1 loops=1"), std::string::npos) << by_key;
-  EXPECT_EQ(partitions_read(by_key), 1) << by_key;
+  EXPECT_EQ(change_partitions_read(by_key), 1) << by_key;
 
   auto settle = co_await generic_plan(
       pool, product::queries::kSettle, "text, text, text, text, text, text, text, text, text, text",
       "'" + id + "', 'PENDING', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL");
   EXPECT_NE(settle.find("rows=1 loops=1"), std::string::npos) << settle;
-  EXPECT_EQ(partitions_read(settle), 1) << settle;
+  EXPECT_EQ(change_partitions_read(settle), 1) << settle;
   EXPECT_EQ(
       co_await scalar(pool, "SELECT status FROM product_changes WHERE request_id = '" + id + "'"),
       "PENDING");
@@ -225,15 +226,15 @@ CO_TEST_F(ProductPartitionTest, StatementsOnOneChangeReadOneMonth) {
             "1")
       << claim;
   // This month and the 4 made ahead, the default partition, and the one row updated.
-  EXPECT_LE(partitions_read(claim), 7) << claim;
+  EXPECT_LE(change_partitions_read(claim), 7) << claim;
 
   auto release = co_await generic_plan(pool, product::queries::kReleaseClaim, "text, bigint",
                                        "'" + id + "', 1000");
-  EXPECT_EQ(partitions_read(release), 1) << release;
+  EXPECT_EQ(change_partitions_read(release), 1) << release;
 
   auto before = co_await generic_plan(
       pool, "SELECT request_id FROM product_changes WHERE request_id = $1", "text", "'" + id + "'");
-  EXPECT_EQ(partitions_read(before), partitions) << before;
+  EXPECT_EQ(change_partitions_read(before), partitions) << before;
 }
 
 // The clock moved forward: changes 6 years (72 months) and 58 months old in their own
