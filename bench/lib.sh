@@ -194,8 +194,10 @@ CONF
 # bench_tracing_env RATIO: fills TRACING_ENV with the settings of a service traced at
 # RATIO (0…1) to the stand-in collector, or nothing for "off".
 bench_tracing_env() {
+  # shellcheck disable=SC2034 # read by bench/gateway.sh and bench/bill.sh
   TRACING_ENV=()
   [[ $1 == off ]] && return 0
+  # shellcheck disable=SC2034 # read by bench/gateway.sh and bench/bill.sh
   TRACING_ENV=(PHONEBILL_OTLP_ENDPOINT="$COLLECTOR_URL" PHONEBILL_TRACE_SAMPLE_RATIO="$1")
 }
 
