@@ -119,8 +119,10 @@ TEST_F(BillTrace, AClientsTraceparentDecidesWhetherTheRequestIsRecorded) {
   ASSERT_EQ(sampled.status, 200) << sampled.body;
   auto spans = collector().wait_for(
       sampled_trace,
+      // Both processes' spans: each exports on its own, in either order.
       [](const std::vector<ReceivedSpan>& found) {
-        return find_span(found, "bill-inquiry", "POST /api/v1/bills/inquiry") != nullptr;
+        return find_span(found, "bill-inquiry", "POST /api/v1/bills/inquiry") != nullptr &&
+               find_span(found, "gateway", "POST /api/v1/bills/inquiry") != nullptr;
       },
       std::chrono::seconds{10});
   auto* gateway = find_span(spans, "gateway", "POST /api/v1/bills/inquiry");
