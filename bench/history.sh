@@ -4,7 +4,7 @@
 # over 24 months loaded with COPY, then, on each layout, a user's history page (the
 # service's count + page statements) and a look-up by id (p50/p99 over random calls), the
 # group-commit writer's batch insert throughput, and the time to drop the oldest month.
-# A throwaway PostgreSQL (fsync off, like every bench); the statements are the service's
+# A throwaway PostgreSQL (durable like every bench: BENCH_DURABILITY in lib.sh); the statements are the service's
 # own (services/bill-inquiry/queries.hpp), run through psql's \timing (client round trip
 # on loopback). Results: docs/benchmarks.md, "History at scale".
 # Usage: bench/history.sh [rows, default 50000000] [calls per measurement, default 10000]
