@@ -3,6 +3,7 @@
 // users and housekeeping. See auth_service.hpp for the contracts.
 #include "auth_service.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 
 namespace phonebill::auth {
 
@@ -18,20 +19,18 @@ asio::awaitable<AuthResult<UserRecord>> AuthService::find_user(std::string user_
 
 asio::awaitable<AuthResult<bool>> AuthService::check_permission(Caller caller,
                                                                 std::string service_type,
-                                                                std::string request_id,
-                                                                Deadline deadline) {
+                                                                RequestInfo request) {
   PermissionCheck check;
   check.user_id = caller.user_id;
   check.session_id = caller.session_id;
   check.service_type = service_type;
-  check.request_id = request_id;
+  check.request_id = request.http_request_id;
   check.checked_at = parts_.clock.now();
-  auto granted = co_await parts_.checks.check(std::move(check), deadline);
+  auto granted = co_await parts_.checks.check(std::move(check), request.deadline);
   if (!granted) co_return storage_refusal("check_permission", granted.error());
-  log::info("permission_checked", {{"requestId", request_id},
-                                   {"userId", caller.user_id},
-                                   {"serviceType", service_type},
-                                   {"granted", *granted}});
+  log::info("permission_checked", log::request_log_fields(request, {{"userId", caller.user_id},
+                                                                    {"serviceType", service_type},
+                                                                    {"granted", *granted}}));
   co_return *granted;
 }
 
@@ -45,11 +44,12 @@ asio::awaitable<AuthResult<LoginHistoryPage>> AuthService::login_history(std::st
 }
 
 asio::awaitable<AuthResult<UserRecord>> AuthService::create_user(CreateUserRequest request,
-                                                                 Deadline deadline) {
+                                                                 RequestInfo info) {
+  const Deadline deadline = info.deadline;
   auto created = co_await ensure_user(request, deadline);
   if (!created) co_return created.error();
   if (!*created) co_return refuse(AuthStatus::kUserAlreadyExists);
-  log::info("user_created", {{"userId", request.user_id}});
+  log::info("user_created", log::request_log_fields(info, {{"userId", request.user_id}}));
   co_return co_await find_user(request.user_id, deadline);
 }
 
@@ -74,7 +74,8 @@ asio::awaitable<AuthResult<bool>> AuthService::ensure_user(CreateUserRequest req
 }
 
 asio::awaitable<AuthResult<UserRecord>> AuthService::set_permissions(
-    std::string user_id, std::vector<std::string> permissions, Deadline deadline) {
+    std::string user_id, std::vector<std::string> permissions, RequestInfo info) {
+  const Deadline deadline = info.deadline;
   // Tokens carry permissions: the user's sessions end with the change, so no token keeps
   // the old set (one statement: never the new permissions with the old sessions alive).
   const auto session_until = parts_.revoker.session_until();
@@ -88,16 +89,18 @@ asio::awaitable<AuthResult<UserRecord>> AuthService::set_permissions(
     revocations.push_back(
         Revocation{security::RevocationKind::kSession, session.session_id, session_until});
   parts_.revoker.committed(revocations);
-  log::info("permissions_changed", {{"userId", user_id}, {"sessionsEnded", (*ended)->size()}});
+  log::info(
+      "permissions_changed",
+      log::request_log_fields(info, {{"userId", user_id}, {"sessionsEnded", (*ended)->size()}}));
   co_return co_await find_user(std::move(user_id), deadline);
 }
 
-asio::awaitable<AuthResult<UserRecord>> AuthService::unlock(std::string user_id,
-                                                            Deadline deadline) {
+asio::awaitable<AuthResult<UserRecord>> AuthService::unlock(std::string user_id, RequestInfo info) {
+  const Deadline deadline = info.deadline;
   auto unlocked = co_await parts_.users.unlock(user_id, parts_.clock.now(), deadline);
   if (!unlocked) co_return storage_refusal("unlock", unlocked.error());
   if (!*unlocked) co_return refuse(AuthStatus::kUserNotFound);
-  log::info("account_unlocked", {{"userId", user_id}});
+  log::info("account_unlocked", log::request_log_fields(info, {{"userId", user_id}}));
   co_return co_await find_user(std::move(user_id), deadline);
 }
 

@@ -66,7 +66,8 @@ asio::awaitable<void> AuthService::record_attempt(const LoginRequest& request,
 }
 
 asio::awaitable<AuthResult<IssuedTokens>> AuthService::refresh(RefreshRequest request,
-                                                               Deadline deadline) {
+                                                               RequestInfo info) {
+  const Deadline deadline = info.deadline;
   IssuedTokens tokens;
   tokens.refresh_token = security::generate_refresh_token();
   std::optional<security::SignedToken> access;
@@ -90,13 +91,14 @@ asio::awaitable<AuthResult<IssuedTokens>> AuthService::refresh(RefreshRequest re
       tokens.access_expires_at = access->expires_at;
       tokens.access_lifetime = access_lifetime();
       tokens.refresh_expires_at = session_expiry(session, parts_.session_policy);
-      log::info("token_refreshed", {{"userId", session.user_id}});
+      log::info("token_refreshed", log::request_log_fields(info, {{"userId", session.user_id}}));
       co_return tokens;
     }
     case RefreshDecision::kReused: {
       const auto& session = outcome->token->session;
       log::warn("refresh_token_reused",
-                {{"userId", session.user_id}, {"sessionEnded", outcome->newly_revoked}});
+                log::request_log_fields(
+                    info, {{"userId", session.user_id}, {"sessionEnded", outcome->newly_revoked}}));
       // Committed with the session's end (the outbox); Redis gets it when it can.
       parts_.revoker.committed({Revocation{security::RevocationKind::kSession, session.session_id,
                                            parts_.revoker.session_until()}});
@@ -109,11 +111,12 @@ asio::awaitable<AuthResult<IssuedTokens>> AuthService::refresh(RefreshRequest re
     case RefreshDecision::kUnknown:
       break;
   }
-  log::info("refresh_token_unknown");
+  log::info("refresh_token_unknown", log::request_log_fields(info));
   co_return refuse(AuthStatus::kInvalidRefreshToken);
 }
 
-asio::awaitable<AuthResult<void>> AuthService::logout(Caller caller, Deadline deadline) {
+asio::awaitable<AuthResult<void>> AuthService::logout(Caller caller, RequestInfo info) {
+  const Deadline deadline = info.deadline;
   // The presented token and its whole session. Both are committed to the outbox with
   // the session's end, so the answer can be 200 even while Redis is down: the publisher
   // carries them to every verifier as soon as Redis is back (SPEC §3).
@@ -126,7 +129,7 @@ asio::awaitable<AuthResult<void>> AuthService::logout(Caller caller, Deadline de
                                               revocations[0].until, revocations[1], deadline);
   if (!ended) co_return storage_refusal("revoke_session", ended.error());
   parts_.revoker.committed(revocations);
-  log::info("logout", {{"userId", caller.user_id}});
+  log::info("logout", log::request_log_fields(info, {{"userId", caller.user_id}}));
   co_return AuthResult<void>{};
 }
 

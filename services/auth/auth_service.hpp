@@ -15,6 +15,7 @@
 #include "auth_inputs.hpp"
 #include "auth_status.hpp"
 #include "core/clock.hpp"
+#include "core/request_info.hpp"
 #include "lockout_rules.hpp"
 #include "login_history_store.hpp"
 #include "password_hashing.hpp"
@@ -92,28 +93,29 @@ class AuthService {
   boost::asio::awaitable<LoginOutcome<LoginResult>> login(LoginRequest request, ClientInfo client,
                                                           Deadline deadline);
   // Rotates a refresh token; reuse ends the session everywhere (kRefreshTokenReused).
+  // (`info`, here and below: the request served — its ids for the log lines, its deadline.)
   boost::asio::awaitable<AuthResult<IssuedTokens>> refresh(RefreshRequest request,
-                                                           Deadline deadline);
+                                                           RequestInfo info);
   // Ends the caller's session: its tokens stop working on every instance.
-  boost::asio::awaitable<AuthResult<void>> logout(Caller caller, Deadline deadline);
+  boost::asio::awaitable<AuthResult<void>> logout(Caller caller, RequestInfo info);
 
   // ---- account views and admin actions (account_service.cpp) ----
   boost::asio::awaitable<AuthResult<UserRecord>> find_user(std::string user_id, Deadline deadline);
   // Whether the user holds `service_type` now; the check is logged.
+  // `request`: its ids also go into the check's record.
   boost::asio::awaitable<AuthResult<bool>> check_permission(Caller caller, std::string service_type,
-                                                            std::string request_id,
-                                                            Deadline deadline);
+                                                            RequestInfo request);
   boost::asio::awaitable<AuthResult<LoginHistoryPage>> login_history(std::string user_id,
                                                                      std::int64_t page,
                                                                      std::int64_t size,
                                                                      Deadline deadline);
   // kUserAlreadyExists for a taken id.
   boost::asio::awaitable<AuthResult<UserRecord>> create_user(CreateUserRequest request,
-                                                             Deadline deadline);
+                                                             RequestInfo info);
   // Replaces the permissions and ends the user's sessions (new tokens carry the new set).
   boost::asio::awaitable<AuthResult<UserRecord>> set_permissions(
-      std::string user_id, std::vector<std::string> permissions, Deadline deadline);
-  boost::asio::awaitable<AuthResult<UserRecord>> unlock(std::string user_id, Deadline deadline);
+      std::string user_id, std::vector<std::string> permissions, RequestInfo info);
+  boost::asio::awaitable<AuthResult<UserRecord>> unlock(std::string user_id, RequestInfo info);
 
   // Creates `request`'s user unless the id exists (start-up demo data). False if it existed.
   boost::asio::awaitable<AuthResult<bool>> ensure_user(CreateUserRequest request,

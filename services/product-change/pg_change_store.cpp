@@ -74,6 +74,9 @@ ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
   record.checks = read_checks(rows.optional_text(row, "checks"));
   record.kos_order_number = rows.optional_text(row, "kos_order_number");
   record.effective_date = rows.optional_text(row, "effective_date");
+  // The request that asked for the change: the reconciler's log lines join its trace.
+  record.http_request_id = rows.optional_text(row, "http_request_id").value_or("");
+  record.trace_id = rows.optional_text(row, "trace_id").value_or("");
   record.requested_at = from_ms(rows.int64(row, "requested_ms"));
   if (auto processed = rows.optional_int64(row, "processed_ms"))
     record.processed_at = from_ms(*processed);

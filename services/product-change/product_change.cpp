@@ -6,6 +6,7 @@
 #include "change_input.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "product_metrics.hpp"
 #include "product_service.hpp"
 #include "request_ids.hpp"
@@ -74,7 +75,7 @@ boost::asio::awaitable<ProductService::Held> ProductService::held_by_key(const s
   auto held = co_await store_.find_by_key(user_id, key, info.deadline);
   if (!held) {
     log::error("product_change_key_lookup_failed",
-               {{"requestId", info.http_request_id}, {"error", held.error().detail}});
+               log::request_log_fields(info, {{"error", held.error().detail}}));
     co_return refuse(ProductStatus::kStorageUnavailable);
   }
   if (!*held) co_return std::optional<ChangeRecord>{};
@@ -120,7 +121,7 @@ ProductService::insert_record(const ChangeRecord& record, const ChangeRequest& r
   auto inserted = co_await store_.insert(record, info.deadline);
   if (!inserted) {
     log::error("product_change_insert_failed",
-               {{"requestId", info.http_request_id}, {"error", inserted.error().detail}});
+               log::request_log_fields(info, {{"error", inserted.error().detail}}));
     co_return Answer{refuse(ProductStatus::kStorageUnavailable)};
   }
   switch (*inserted) {
@@ -155,19 +156,21 @@ boost::asio::awaitable<Result<ChangeRecord, ProductStatus>> ProductService::send
                                     record.target_product_code, record.request_id};
   auto reply = co_await kos_.change_product(request, kos::call_context_for(info));
   auto outcome = outcome_of_change(reply);
-  log::info("product_change", {{"requestId", info.http_request_id},
-                               {"changeId", record.request_id},
-                               {"line", masked_line_number(record.line_number)},
-                               {"status", to_text(outcome.status)},
-                               {"kosResultCode", outcome.kos_result_code.value_or("")}});
-  if (outcome.status == ChangeStatus::kCompleted) co_await forget_line(record.line_number);
+  log::info("product_change", log::request_log_fields(
+                                  info, {{"changeId", record.request_id},
+                                         {"line", masked_line_number(record.line_number)},
+                                         {"status", to_text(outcome.status)},
+                                         {"kosResultCode", outcome.kos_result_code.value_or("")}}));
+  if (outcome.status == ChangeStatus::kCompleted)
+    co_await forget_line(record.line_number, log::request_log_fields(info));
   if (metrics_) metrics_->change_answered(std::string{to_text(outcome.status)});
   auto settled = co_await store_.settle(
       record.request_id, outcome, previous_name(outcome, catalogue), std::nullopt, info.deadline);
   if (settled && *settled) co_return std::move(**settled);
   // KOS has answered but the record could not be updated: it stays REQUESTED and the
   // reconciler settles it from KOS's order. The caller still gets KOS's answer.
-  log::error("product_change_settle_failed", {{"changeId", record.request_id}});
+  log::error("product_change_settle_failed",
+             log::request_log_fields(info, {{"changeId", record.request_id}}));
   apply(record, outcome);
   co_return record;
 }

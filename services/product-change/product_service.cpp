@@ -5,6 +5,7 @@
 #include "change_input.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "http/sleep.hpp"
 #include "kos/kos_refusal.hpp"
 #include "kos/resilient_kos_transport.hpp"
@@ -55,11 +56,11 @@ ProductService::line_snapshot(std::string line, const RequestInfo& info) {
   const auto& reply = flight.value->reply;
   if (reply.ok()) co_return *reply.data;
   if (reply.business_error()) co_return refuse(inquiry_status(reply.code));
-  log::warn(
-      "kos_product_inquiry_failed",
-      {{"requestId", info.http_request_id},
-       {"failure", reply.failure ? std::string{kos::to_string(reply.failure->kind)} : "unknown"},
-       {"line", masked_line_number(line)}});
+  log::warn("kos_product_inquiry_failed",
+            log::request_log_fields(
+                info, {{"failure", reply.failure ? std::string{kos::to_string(reply.failure->kind)}
+                                                 : "unknown"},
+                       {"line", masked_line_number(line)}}));
   if (reply.failure) co_return kos::kos_refusal<ProductStatus>(*reply.failure);
   co_return refuse(ProductStatus::kInternal);
 }
@@ -104,7 +105,7 @@ boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> ProductService::
     co_await cache_.store_catalogue(*reply.data);
     co_return std::move(*reply.data);
   }
-  log::warn("kos_product_list_failed", {{"requestId", info.http_request_id}});
+  log::warn("kos_product_list_failed", log::request_log_fields(info));
   if (reply.failure) co_return kos::kos_refusal<ProductStatus>(*reply.failure);
   co_return refuse(ProductStatus::kInternal);
 }
@@ -116,10 +117,13 @@ boost::asio::awaitable<bool> ProductService::warm_catalogue(RequestInfo info) {
   co_return true;
 }
 
-boost::asio::awaitable<void> ProductService::forget_line(std::string line_number) {
+boost::asio::awaitable<void> ProductService::forget_line(std::string line_number,
+                                                         boost::json::object log_fields) {
   bool forgotten = co_await cache_.forget_line(line_number);
-  if (!forgotten)
-    log::warn("product_cache_invalidation_failed", {{"line", masked_line_number(line_number)}});
+  if (!forgotten) {
+    log_fields["line"] = masked_line_number(line_number);
+    log::warn("product_cache_invalidation_failed", std::move(log_fields));
+  }
 }
 
 // ---- Reads -----------------------------------------------------------------------------

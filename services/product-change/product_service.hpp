@@ -10,6 +10,7 @@
 // warm_catalogue.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -110,7 +111,8 @@ class ProductService {
   boost::asio::awaitable<Result<kos::ProductList, ProductStatus>> catalogue(
       const RequestInfo& info);
   // After a completed change (here or in the reconciler): the line's cache is stale.
-  boost::asio::awaitable<void> forget_line(std::string line_number);
+  // `log_fields`: the ids of the request (or change) a failure's log line is about.
+  boost::asio::awaitable<void> forget_line(std::string line_number, boost::json::object log_fields);
 
  private:
   // A change's checked inputs.

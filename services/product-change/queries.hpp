@@ -15,6 +15,7 @@ namespace phonebill::product::queries {
   "target_product_code, target_product_name, status, idempotency_key, fingerprint, " \
   "failure_reason, result_message, kos_result_code, checks::text AS checks, "        \
   "kos_order_number, effective_date, "                                               \
+  "http_request_id, trace_id, "                                                      \
   "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "              \
   "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
 

@@ -26,6 +26,14 @@ constexpr auto kStatementBudget = 10s;
 // Per KOS call; the lease (ReconcilerPolicy::lease) covers two of them and the writes.
 constexpr auto kKosBudget = 10s;
 
+// A log line about one change: `fields` with its id and the trace of the request that
+// asked for it (no client waits on a pass, so the line joins the original request's trace).
+boost::json::object about_change(const ChangeRecord& record, boost::json::object fields) {
+  fields["changeId"] = record.request_id;
+  if (!record.trace_id.empty()) fields["traceId"] = record.trace_id;
+  return fields;
+}
+
 }  // namespace
 
 Reconciler::Reconciler(asio::io_context& io, ChangeStore& store, kos::KosClient& kos,
@@ -177,10 +185,10 @@ asio::awaitable<std::optional<ChangeOutcome>> Reconciler::resend(
                                     record.target_product_code, record.request_id};
   auto reply = co_await kos_.change_product(request, kos_context(http_request_id));
   auto outcome = outcome_of_resent_change(reply);
-  log::info("change_resent", {{"changeId", record.request_id},
-                              {"line", masked_line_number(record.line_number)},
-                              {"kosResultCode", outcome ? outcome->kos_result_code.value_or("")
-                                                        : std::string{"unknown"}}});
+  log::info("change_resent",
+            about_change(record, {{"line", masked_line_number(record.line_number)},
+                                  {"kosResultCode", outcome ? outcome->kos_result_code.value_or("")
+                                                            : std::string{"unknown"}}}));
   if (metrics_) metrics_->reconciled("RESENT");
   if (!outcome && metrics_) metrics_->reconciled("WAITING");
   co_return outcome;
@@ -207,16 +215,16 @@ asio::awaitable<bool> Reconciler::record_outcome(const ChangeRecord& record,
   auto settled = co_await store_.settle(record.request_id, outcome, std::move(name), std::nullopt,
                                         statement_deadline());
   if (!settled) {
-    log::warn("reconcile_settle_failed",
-              {{"changeId", record.request_id}, {"error", settled.error().detail}});
+    log::warn("reconcile_settle_failed", about_change(record, {{"error", settled.error().detail}}));
     co_return false;
   }
   if (metrics_) metrics_->reconciled(std::string{to_text(outcome.status)});
-  log::info("change_reconciled", {{"changeId", record.request_id},
-                                  {"line", masked_line_number(record.line_number)},
+  log::info("change_reconciled",
+            about_change(record, {{"line", masked_line_number(record.line_number)},
                                   {"from", to_text(record.status)},
-                                  {"to", to_text(outcome.status)}});
-  if (outcome.status == ChangeStatus::kCompleted) co_await service_.forget_line(record.line_number);
+                                  {"to", to_text(outcome.status)}}));
+  if (outcome.status == ChangeStatus::kCompleted)
+    co_await service_.forget_line(record.line_number, about_change(record, {}));
   co_return true;
 }
 

@@ -1,6 +1,8 @@
 // The request ids of a log line (see request_log.hpp).
 #include "core/request_log.hpp"
 
+#include <utility>
+
 namespace phonebill::log {
 
 boost::json::object request_log_fields(std::string_view request_id, std::string_view traceparent) {
@@ -14,6 +16,16 @@ boost::json::object request_log_fields(std::string_view request_id, std::string_
     fields["spanId"] = traceparent.substr(36, 16);
   }
   return fields;
+}
+
+boost::json::object request_log_fields(const RequestInfo& request) {
+  return request_log_fields(request.http_request_id, request.traceparent);
+}
+
+boost::json::object request_log_fields(const RequestInfo& request, boost::json::object fields) {
+  auto line = request_log_fields(request);
+  for (auto& field : fields) line[field.key()] = std::move(field.value());
+  return line;
 }
 
 }  // namespace phonebill::log

@@ -6,10 +6,18 @@
 
 #include <string_view>
 
+#include "core/request_info.hpp"
+
 namespace phonebill::log {
 
 // {"requestId", "traceId", "spanId"}; the trace ids are left out when `traceparent` is
 // not a well-formed one (a request id alone is still worth logging).
 boost::json::object request_log_fields(std::string_view request_id, std::string_view traceparent);
+
+// The same for the request a domain call serves.
+boost::json::object request_log_fields(const RequestInfo& request);
+
+// `request_log_fields(request)` with `fields` added: one log line's whole object.
+boost::json::object request_log_fields(const RequestInfo& request, boost::json::object fields);
 
 }  // namespace phonebill::log

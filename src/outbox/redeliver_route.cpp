@@ -2,7 +2,9 @@
 #include "redeliver_route.hpp"
 
 #include "core/log.hpp"
+#include "core/request_log.hpp"
 #include "http/outcome.hpp"
+#include "http/request_info.hpp"
 #include "outbox_relay.hpp"
 #include "outbox_store.hpp"
 #include "security/request_authentication.hpp"
@@ -35,7 +37,8 @@ boost::asio::awaitable<http::Response> redeliver(http::Request& request, OutboxS
   auto redriven = co_await store->redeliver(id, request.deadline);
   if (!redriven) {
     log::warn("outbox_redeliver_failed",
-              {{"requestId", request.request_id}, {"error", storage::describe(redriven.error())}});
+              log::request_log_fields(http::request_info(request),
+                                      {{"error", storage::describe(redriven.error())}}));
     co_return fail(request, http::common_error(CommonError::kServiceUnavailable));
   }
   switch (*redriven) {
@@ -49,7 +52,8 @@ boost::asio::awaitable<http::Response> redeliver(http::Request& request, OutboxS
       break;
   }
   log::info("outbox_redriven",
-            {{"requestId", request.request_id}, {"eventId", id}, {"admin", caller->user_id}});
+            log::request_log_fields(http::request_info(request),
+                                    {{"eventId", id}, {"admin", caller->user_id}}));
   if (relay) relay->notify();
   co_return http::respond(request, boost::json::object{{"eventId", id}, {"status", "PENDING"}});
 }

@@ -27,7 +27,8 @@ boost::asio::awaitable<http::Response> create_user(http::Request& request, AuthC
   FieldErrors errors;
   auto user_request = parse_create_user_request(*body, errors);
   if (!user_request) co_return validation_failure(request, errors);
-  auto user = co_await context.service.create_user(std::move(*user_request), request.deadline);
+  auto user =
+      co_await context.service.create_user(std::move(*user_request), http::request_info(request));
   if (!user) co_return respond_refused(request, user.error());
   auto response =
       private_success(user_view(*user, context.service.now()), 201, "사용자가 등록되었습니다");
@@ -47,7 +48,7 @@ boost::asio::awaitable<http::Response> set_permissions(http::Request& request,
   permissions = parse_permissions_request(*body, errors);
   if (!user_id || !permissions) co_return validation_failure(request, errors);
   auto user = co_await context.service.set_permissions(
-      std::move(*user_id), std::move(permissions->permissions), request.deadline);
+      std::move(*user_id), std::move(permissions->permissions), http::request_info(request));
   if (!user) co_return respond_refused(request, user.error());
   co_return private_success(user_view(*user, context.service.now()), 200, "권한이 변경되었습니다");
 }
@@ -58,7 +59,7 @@ boost::asio::awaitable<http::Response> unlock(http::Request& request, AuthContex
   FieldErrors errors;
   auto user_id = parse_user_id_parameter(request.path_parameter("id"), errors);
   if (!user_id) co_return validation_failure(request, errors);
-  auto user = co_await context.service.unlock(std::move(*user_id), request.deadline);
+  auto user = co_await context.service.unlock(std::move(*user_id), http::request_info(request));
   if (!user) co_return respond_refused(request, user.error());
   co_return private_success(user_view(*user, context.service.now()), 200,
                             "계정 잠금이 해제되었습니다");

@@ -12,6 +12,7 @@
 #include "http/outcome.hpp"
 #include "http/refusal.hpp"
 #include "http/request.hpp"
+#include "http/request_info.hpp"
 #include "http/response.hpp"
 #include "security/request_authentication.hpp"
 

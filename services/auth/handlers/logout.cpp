@@ -9,7 +9,7 @@ namespace {
 boost::asio::awaitable<http::Response> logout(http::Request& request, AuthContext& context) {
   auto caller = co_await authenticate(request, context.verifier);
   if (!caller) co_return http::respond(request, caller.error());
-  auto ended = co_await context.service.logout(caller_of(*caller), request.deadline);
+  auto ended = co_await context.service.logout(caller_of(*caller), http::request_info(request));
   if (!ended) co_return respond_refused(request, ended.error());
   co_return private_success(boost::json::object{}, 200, "로그아웃되었습니다");
 }

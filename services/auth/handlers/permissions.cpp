@@ -28,7 +28,7 @@ boost::asio::awaitable<http::Response> check_permission(http::Request& request,
   auto check = parse_permission_check_request(*body, errors);
   if (!check) co_return validation_failure(request, errors);
   auto granted = co_await context.service.check_permission(caller_of(*caller), check->service_type,
-                                                           request.request_id, request.deadline);
+                                                           http::request_info(request));
   if (!granted) co_return respond_refused(request, granted.error());
   co_return private_success(
       boost::json::object{{"serviceType", check->service_type}, {"hasPermission", *granted}});

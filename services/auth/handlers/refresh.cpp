@@ -15,7 +15,8 @@ boost::asio::awaitable<http::Response> refresh(http::Request& request, AuthConte
   FieldErrors errors;
   auto refresh_request = parse_refresh_request(*body, errors);
   if (!refresh_request) co_return validation_failure(request, errors);
-  auto tokens = co_await context.service.refresh(std::move(*refresh_request), request.deadline);
+  auto tokens =
+      co_await context.service.refresh(std::move(*refresh_request), http::request_info(request));
   if (!tokens) co_return respond_refused(request, tokens.error());
   co_return private_success(tokens_view(*tokens, context.service.now()));
 }

@@ -1,22 +1,22 @@
 // What every bill-inquiry handler shares: the bearer check (src/security/
-// request_authentication.hpp), the RequestInfo of a request, and the answer of a use case
-// — its value through a view, or its refusal through bill_answer. Entry points:
-// request_info, respond_bill.
+// request_authentication.hpp), the RequestInfo of a request (src/http/request_info.hpp),
+// and the answer of a use case — its value through a view, or its refusal through
+// bill_answer. Entry point: respond_bill.
 #pragma once
 #include "bill_service.hpp"
 #include "handlers/bill_answers.hpp"
 #include "http/outcome.hpp"
 #include "http/refusal.hpp"
 #include "http/request.hpp"
+#include "http/request_info.hpp"
 #include "http/response.hpp"
 #include "security/request_authentication.hpp"
 
 namespace phonebill::bill {
 
+using http::request_info;
 using http::respond;
 using security::authenticate;
-
-RequestInfo request_info(const http::Request& request);
 
 // The value through `view`, or the refusal's SPEC §2 answer.
 template <typename T, typename View>

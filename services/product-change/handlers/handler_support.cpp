@@ -1,4 +1,4 @@
-// Shared handler helpers (request info, JSON body): see handler_support.hpp.
+// Shared handler helpers (JSON body): see handler_support.hpp.
 #include "handlers/handler_support.hpp"
 
 #include "http/json_body.hpp"
@@ -8,10 +8,6 @@
 #include "http/api_error.hpp"
 
 namespace phonebill::product {
-
-RequestInfo request_info(const http::Request& request) {
-  return RequestInfo{request.request_id, request.traceparent, request.trace_id, request.deadline};
-}
 
 http::Outcome<boost::json::object> json_body(const http::Request& request) {
   auto body = http::read_json_object(request);

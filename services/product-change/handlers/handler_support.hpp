@@ -1,23 +1,21 @@
 // What every product-change handler shares beyond src/http and
-// src/security/request_authentication.hpp: the RequestInfo of a request, JSON body
-// reading, and a domain Result rendered (a value by its view, a refusal by the table in
-// product_answers.hpp).
+// src/security/request_authentication.hpp: JSON body reading, and a domain Result rendered (a value
+// by its view, a refusal by the table in product_answers.hpp).
 #pragma once
 #include <boost/json/object.hpp>
 
-#include "core/request_info.hpp"
 #include "handlers/product_answers.hpp"
 #include "http/outcome.hpp"
 #include "http/request.hpp"
+#include "http/request_info.hpp"
 #include "http/response.hpp"
 #include "product_service.hpp"
 #include "security/request_authentication.hpp"
 
 namespace phonebill::product {
 
+using http::request_info;
 using security::authenticate;
-
-RequestInfo request_info(const http::Request& request);
 
 // The body as a JSON object (an empty body is an empty object), or INVALID_JSON /
 // VALIDATION_ERROR.

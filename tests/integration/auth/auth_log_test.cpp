@@ -69,3 +69,35 @@ TEST_F(AuthTest, LogsNeverContainPasswordsOrTokens) {
     }
   }
 }
+
+// SPEC §13 logs: the permission check's line carries the request's id and the trace the
+// caller's traceparent names (with this hop's span), so it joins the caller's trace.
+TEST_F(AuthTest, PermissionCheckLineCarriesTheCallersTrace) {
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  auto tokens = login_ok("user01", "Passw0rd!01");
+  auto checked = call(port(), "POST", "/api/v1/auth/permissions/check",
+                      json::serialize(json::object{{"serviceType", "BILL_INQUIRY"}}),
+                      {{"Authorization", "Bearer " + tokens.access},
+                       {"X-Request-Id", "permission-log-1"},
+                       {"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}});
+  ASSERT_EQ(checked.status, 200) << checked.body;
+
+  auto logs = stop_all_and_collect_logs();
+  auto line_start = logs.find("\"requestId\":\"permission-log-1\"");
+  std::string line;
+  for (; line_start != std::string::npos;
+       line_start = logs.find("\"requestId\":\"permission-log-1\"", line_start + 1)) {
+    auto begin = logs.rfind('\n', line_start);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    auto candidate = logs.substr(begin, logs.find('\n', line_start) - begin);
+    if (candidate.find("\"event\":\"permission_checked\"") != std::string::npos) {
+      line = candidate;
+      break;
+    }
+  }
+  ASSERT_FALSE(line.empty()) << "no permission_checked line for the request";
+  auto fields = json::parse(line).as_object();
+  EXPECT_EQ(fields.at("traceId").as_string(), trace_id) << line;
+  ASSERT_TRUE(fields.contains("spanId")) << line;
+  EXPECT_EQ(fields.at("spanId").as_string().size(), 16u) << line;
+}

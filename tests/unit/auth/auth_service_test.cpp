@@ -40,13 +40,14 @@ class AuthServiceTest : public ::testing::Test {
   }
 
   static Deadline deadline() { return deadline_after(10s); }
+  static RequestInfo request_info() { return RequestInfo{"request-1", {}, {}, deadline()}; }
   static ClientInfo client() { return ClientInfo{"192.0.2.10", "unit-test", "request-1"}; }
 
   // (Requests are built before the co_await: g++ 12 mishandles braced temporaries in a
   // co_await expression, see storage/pg_result.hpp.)
   boost::asio::awaitable<AuthResult<IssuedTokens>> refresh(std::string refresh_token) {
     RefreshRequest request{std::move(refresh_token)};
-    co_return co_await service.refresh(std::move(request), deadline());
+    co_return co_await service.refresh(std::move(request), request_info());
   }
   boost::asio::awaitable<LoginOutcome<LoginResult>> login(std::string password,
                                                           std::string user_id = kUser) {
@@ -232,7 +233,7 @@ CO_TEST_F(AuthServiceTest, LogoutCommitsTheRevocationBeforeAnswering) {
   auto logged_in = co_await login(kPassword);
   CO_ASSERT_TRUE(logged_in);
   const auto caller = caller_of(logged_in->tokens);
-  auto ended = co_await service.logout(caller, deadline());
+  auto ended = co_await service.logout(caller, request_info());
   CO_ASSERT_TRUE(ended);
   EXPECT_EQ(sessions.end_reasons[caller.session_id], "LOGOUT");
   CO_ASSERT_EQ(sessions.outbox.size(), 2u);  // the session and the presented token
@@ -250,7 +251,7 @@ CO_TEST_F(AuthServiceTest, PermissionChangeEndsTheUsersSessions) {
   auto second = co_await login(kPassword);
   CO_ASSERT_TRUE(first && second);
   std::vector<std::string> reduced{"BILL_INQUIRY"};
-  auto changed = co_await service.set_permissions(kUser, reduced, deadline());
+  auto changed = co_await service.set_permissions(kUser, reduced, request_info());
   CO_ASSERT_TRUE(changed);
   EXPECT_EQ(changed->permissions, std::vector<std::string>{"BILL_INQUIRY"});
   for (const auto* login_result : {&first, &second}) {
@@ -267,19 +268,19 @@ CO_TEST_F(AuthServiceTest, PermissionChangeEndsTheUsersSessions) {
 
 CO_TEST_F(AuthServiceTest, PermissionChangeForUnknownUserIsNotFound) {
   std::vector<std::string> permissions{"BILL_INQUIRY"};
-  auto refused = co_await service.set_permissions("nobody", permissions, deadline());
+  auto refused = co_await service.set_permissions("nobody", permissions, request_info());
   CO_ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, AuthStatus::kUserNotFound);
 }
 
 CO_TEST_F(AuthServiceTest, CreatingAnExistingUserIsRefusedAsExists) {
   CreateUserRequest request{kUser, "Another!Pass1", "다른 사람", "C0002", "01011112222", {}};
-  auto refused = co_await service.create_user(request, deadline());
+  auto refused = co_await service.create_user(request, request_info());
   CO_ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, AuthStatus::kUserAlreadyExists);
   EXPECT_EQ(users.users.at(kUser).record.user_name, "홍길동");
   request.user_id = "user09";
-  auto created = co_await service.create_user(request, deadline());
+  auto created = co_await service.create_user(request, request_info());
   CO_ASSERT_TRUE(created);
   EXPECT_EQ(created->user_id, "user09");
   EXPECT_EQ(users.users.at("user09").password_hash,
@@ -291,7 +292,7 @@ CO_TEST_F(AuthServiceTest, UnlockClearsTheLock) {
   auto locked = co_await service.find_user(kUser, deadline());
   CO_ASSERT_TRUE(locked);
   EXPECT_TRUE(is_locked(locked->attempts, clock.now()));
-  auto unlocked = co_await service.unlock(kUser, deadline());
+  auto unlocked = co_await service.unlock(kUser, request_info());
   CO_ASSERT_TRUE(unlocked);
   EXPECT_FALSE(is_locked(unlocked->attempts, clock.now()));
   auto accepted = co_await login(kPassword);
@@ -315,8 +316,8 @@ CO_TEST_F(AuthServiceTest, ExpiresInIsTheConfiguredLifetime) {
 CO_TEST_F(AuthServiceTest, PermissionCheckAnswersFromCurrentPermissionsAndIsLogged) {
   auto logged_in = co_await login(kPassword);
   CO_ASSERT_TRUE(logged_in);
-  auto granted = co_await service.check_permission(caller_of(logged_in->tokens), "ADMIN",
-                                                   "request-2", deadline());
+  RequestInfo request{"request-2", {}, {}, deadline()};  // (not braced in the co_await: g++ 12)
+  auto granted = co_await service.check_permission(caller_of(logged_in->tokens), "ADMIN", request);
   CO_ASSERT_TRUE(granted);
   EXPECT_FALSE(*granted);
   CO_ASSERT_EQ(checks.logged.size(), 1u);

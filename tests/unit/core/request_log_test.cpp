@@ -24,5 +24,16 @@ TEST(RequestLogTest, LeavesOutWhatIsMissingOrMalformed) {
   EXPECT_TRUE(no_id.contains("traceId"));
 }
 
+TEST(RequestLogTest, ADomainCallsLineAddsItsFieldsToTheRequestsIds) {
+  RequestInfo request{"req-3", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", {}, {}};
+  auto fields = request_log_fields(request, {{"changeId", "c-1"}, {"granted", true}});
+  EXPECT_EQ(fields.size(), 5u);
+  EXPECT_EQ(fields.at("requestId").as_string(), "req-3");
+  EXPECT_EQ(fields.at("traceId").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(fields.at("spanId").as_string(), "00f067aa0ba902b7");
+  EXPECT_EQ(fields.at("changeId").as_string(), "c-1");
+  EXPECT_TRUE(fields.at("granted").as_bool());
+}
+
 }  // namespace
 }  // namespace phonebill::log
