@@ -40,6 +40,13 @@ ha_patroni_configure() {
   superuser=$(ensure_secret "$SECRETS_DIR/postgres.password")
   replication=$(ensure_secret "$SECRETS_DIR/ha-replication.password")
   rewind=$(ensure_secret "$SECRETS_DIR/ha-rewind.password")
+  # The members' TLS certificate (one for all: its name is 127.0.0.1), made or renewed
+  # here, and a copy of the CA's certificate the agents (the PostgreSQL owner, who cannot
+  # read .run/secrets) verify it with.
+  local tls
+  tls=$(ha_pg_home)/tls
+  pg_tls_settings "$(ha_pg_home)" >/dev/null || exit 1
+  install -m 644 "$SECRETS_DIR/pg-ca.crt" "$tls/ca.crt"
   # The secrets are hex (ensure_secret), so sed sees no special character in them.
   (umask 077 && sed -e "s|@NAME@|$name|g" \
     -e "s|@REST_PORT@|$(ha_port "$HA_PATRONI_PORT" "$i")|g" \
@@ -49,6 +56,7 @@ ha_patroni_configure() {
     -e "s|@SUPERUSER_PASSWORD@|$superuser|g" \
     -e "s|@REPLICATION_PASSWORD@|$replication|g" \
     -e "s|@REWIND_PASSWORD@|$rewind|g" \
+    -e "s|@TLS_DIR@|$tls|g" -e "s|@TLS_CA@|$tls/ca.crt|g" \
     -e "s|@ARCHIVE_COMMAND@|$(ha_backup_archive_command "$i")|g" \
     "$ROOT/deploy/ha/patroni.yml.in" >"$dir/patroni.yml")
   chown_to_pg_owner "$dir"
@@ -101,7 +109,10 @@ ha_patroni_start() {
     touch "$log"
     chown_to_pg_owner "$log"
     ln -sfn "$log" "$LOGS_DIR/ha-$name.log"
-    ha_spawn "$HA_PIDS/$name.pid" "$log" pg patroni "$(ha_pg_home)/$name/patroni.yml"
+    # HOME is the member's directory: libpq (TLS) looks for ~/.postgresql/postgresql.crt,
+    # and the PostgreSQL owner may not read the HOME of whoever ran ./phonebill.
+    ha_spawn "$HA_PIDS/$name.pid" "$log" pg env "HOME=$(ha_pg_home)/$name" \
+      patroni "$(ha_pg_home)/$name/patroni.yml"
     info "started $name: PostgreSQL 127.0.0.1:$(ha_port "$HA_PG_PORT" "$i"), Patroni $(ha_patroni_url "$i") (log .run/logs/ha-$name.log)"
   done
   # A first bootstrap (initdb, then two base backups) takes a while on 2 cores.
@@ -161,7 +172,8 @@ ha_patroni_status() {
 }
 
 # The services' libpq URI for <database> with its role's password: every member, libpq
-# picks the one that takes writes (target_session_attrs=read-write).
+# picks the one that takes writes (target_session_attrs=read-write), and verifies the
+# member's certificate as on the single-copy cluster (sslmode=verify-full).
 ha_database_url() {
   local db=$1 hosts='' i
   if ha_kos_database "$db"; then
@@ -169,5 +181,5 @@ ha_database_url() {
     return
   fi
   for ((i = 1; i <= HA_MEMBERS; i++)); do hosts+=${hosts:+,}127.0.0.1:$(ha_port "$HA_PG_PORT" "$i"); done
-  echo "postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@$hosts/$db?target_session_attrs=read-write&connect_timeout=2"
+  echo "postgresql://$db:$(<"$SECRETS_DIR/db-$db.password")@$hosts/$db?target_session_attrs=read-write&connect_timeout=2&$(pg_tls_client_parameters)"
 }

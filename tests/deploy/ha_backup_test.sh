@@ -17,6 +17,7 @@ export PHONEBILL_HA_PG_PORT=${PHONEBILL_HA_PG_PORT:-35432}
 export PHONEBILL_HA_PATRONI_PORT=${PHONEBILL_HA_PATRONI_PORT:-38008}
 export PHONEBILL_HA_REDIS_PORT=${PHONEBILL_HA_REDIS_PORT:-36390}
 export PHONEBILL_HA_SENTINEL_PORT=${PHONEBILL_HA_SENTINEL_PORT:-36400}
+export PHONEBILL_HA_KOS_PG_PORT=${PHONEBILL_HA_KOS_PG_PORT:-35442}
 WORK=$(mktemp -d -t phonebill-ha-backup.XXXXXX)
 chmod 755 "$WORK" # the PostgreSQL owner (unprivileged when we are root) must reach it
 export PHONEBILL_RUN_DIR=$WORK/run
@@ -76,6 +77,30 @@ for service in bill auth product; do
       fail "migration $file on phonebill_$service"
   done
 done
+
+# TLS (issue 19 item 5): each member answers a client that verifies its certificate
+# against the generated CA (sslmode=verify-full) over TLS, the replicas stream over TLS,
+# and a client given another CA is refused.
+CA=$PHONEBILL_RUN_DIR/secrets/pg-ca.crt
+verified() { # <port> <sslrootcert> <sql>
+  psql -X -q -At -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$1 user=postgres dbname=postgres
+    sslmode=verify-full sslrootcert=$2 connect_timeout=5" -c "$3"
+}
+for member in 1 2 3; do
+  [[ $(verified $((PHONEBILL_HA_PG_PORT + member - 1)) "$CA" \
+    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") == t ]] ||
+    fail "pg$member: no TLS for a verify-full client"
+done
+[[ $(verified $((PHONEBILL_HA_PG_PORT + first - 1)) "$CA" "SELECT count(*) FILTER (WHERE s.ssl), count(*)
+      FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)") == '2|2' ]] ||
+  fail "the replicas do not all stream over TLS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=another CA" \
+  -keyout "$WORK/other-ca.key" -out "$WORK/other-ca.crt" >/dev/null 2>&1
+if refusal=$(verified "$PHONEBILL_HA_PG_PORT" "$WORK/other-ca.crt" "SELECT 1" 2>&1); then
+  fail "a client trusting another CA was let in"
+fi
+[[ $refusal == *"certificate verify failed"* ]] || fail "another CA: $refusal"
+
 # Plan changes 6 years old and now, in their own months.
 as_role "$first" phonebill_product >/dev/null <<'SQL'
 SELECT partman.create_partition_time('public.product_changes',
