@@ -3,8 +3,8 @@
 # deploy/ha/datastores-ha.sh — the datastores of the --ha topology (SPEC §11): etcd (3),
 # PostgreSQL 15 under Patroni (3, synchronous_mode, WAL archived with pgBackRest), Redis
 # (master + 2 replicas, AOF) and 3 sentinels, all on loopback under .run/ha. Sourced by
-# ./phonebill (ha_up, ha_down, ha_collect_status, ha_database_url, ha_redis_url; `up
-# --ha`) or run on its own:
+# ./phonebill (ha_up, ha_down, ha_collect_status, ha_database_url, ha_redis_url, ha_restore;
+# `up --ha`, `restore` under --ha) or run on its own:
 #   deploy/ha/datastores-ha.sh up|down|status
 # Ports: PHONEBILL_HA_{ETCD,PG,PATRONI,REDIS,SENTINEL}_PORT (docs/reliability.md).
 
@@ -15,6 +15,7 @@ source "$HA_SCRIPT_DIR/patroni.sh"
 source "$HA_SCRIPT_DIR/pgbackrest.sh"
 source "$HA_SCRIPT_DIR/redis_sentinel.sh"
 source "$HA_SCRIPT_DIR/kos_postgres.sh"
+source "$HA_SCRIPT_DIR/restore.sh"
 
 # Starts whatever is not running, in dependency order, and creates each service's role
 # and database on the primary (provision_databases, as for the single cluster). Idempotent.

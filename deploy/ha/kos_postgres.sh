@@ -25,7 +25,11 @@ ha_kos_pg_up() {
   if pg_running "$data"; then
     info "kos-sim's PostgreSQL already runs on 127.0.0.1:$port"
   else
-    pg_configure "$data" "$port"
+    # TLS like every other cluster of ours: the services verify it (ha_kos_database_url).
+    local -a tls_lines
+    mapfile -t tls_lines < <(pg_tls_settings "$(dirname "$data")")
+    ((${#tls_lines[@]} > 0)) || die "no TLS settings for kos-sim's PostgreSQL"
+    pg_configure "$data" "$port" "${tls_lines[@]}"
     pg_start "$data" "$port" "$log"
     info "kos-sim's PostgreSQL started on 127.0.0.1:$port (log .run/logs/ha-kos-postgres.log)"
   fi
@@ -63,5 +67,5 @@ ha_kos_database() {
 }
 
 ha_kos_database_url() {
-  echo "postgresql://$1:$(<"$SECRETS_DIR/db-$1.password")@127.0.0.1:$(ha_kos_pg_port)/$1?connect_timeout=2"
+  echo "postgresql://$1:$(<"$SECRETS_DIR/db-$1.password")@127.0.0.1:$(ha_kos_pg_port)/$1?connect_timeout=2&$(pg_tls_client_parameters)"
 }

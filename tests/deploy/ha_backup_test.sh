@@ -7,7 +7,8 @@
 # applied, then: a full backup from the primary; a switchover to another member; the
 # history maintenance pass on the new primary (a 6-year-old month of plan changes
 # archived); an incremental backup from the new primary, with the WAL of the new timeline
-# archived. Prints the numbers and exits non-zero on any mismatch. Not in ctest: a
+# archived; TLS on every member (issue 19 item 5); then a point-in-time restore under
+# --ha (`./phonebill restore --time`). Prints the numbers and exits non-zero on any mismatch. Not in ctest: a
 # Patroni bootstrap alone takes longer than the suite's budget on 2 cores.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ export PHONEBILL_HA_PG_PORT=${PHONEBILL_HA_PG_PORT:-35432}
 export PHONEBILL_HA_PATRONI_PORT=${PHONEBILL_HA_PATRONI_PORT:-38008}
 export PHONEBILL_HA_REDIS_PORT=${PHONEBILL_HA_REDIS_PORT:-36390}
 export PHONEBILL_HA_SENTINEL_PORT=${PHONEBILL_HA_SENTINEL_PORT:-36400}
+export PHONEBILL_HA_KOS_PG_PORT=${PHONEBILL_HA_KOS_PG_PORT:-35442}
 WORK=$(mktemp -d -t phonebill-ha-backup.XXXXXX)
 chmod 755 "$WORK" # the PostgreSQL owner (unprivileged when we are root) must reach it
 export PHONEBILL_RUN_DIR=$WORK/run
@@ -76,6 +78,30 @@ for service in bill auth product; do
       fail "migration $file on phonebill_$service"
   done
 done
+
+# TLS (issue 19 item 5): each member answers a client that verifies its certificate
+# against the generated CA (sslmode=verify-full) over TLS, the replicas stream over TLS,
+# and a client given another CA is refused.
+CA=$PHONEBILL_RUN_DIR/secrets/pg-ca.crt
+verified() { # <port> <sslrootcert> <sql>
+  psql -X -q -At -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$1 user=postgres dbname=postgres
+    sslmode=verify-full sslrootcert=$2 connect_timeout=5" -c "$3"
+}
+for member in 1 2 3; do
+  [[ $(verified $((PHONEBILL_HA_PG_PORT + member - 1)) "$CA" \
+    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") == t ]] ||
+    fail "pg$member: no TLS for a verify-full client"
+done
+[[ $(verified $((PHONEBILL_HA_PG_PORT + first - 1)) "$CA" "SELECT count(*) FILTER (WHERE s.ssl), count(*)
+      FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)") == '2|2' ]] ||
+  fail "the replicas do not all stream over TLS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=another CA" \
+  -keyout "$WORK/other-ca.key" -out "$WORK/other-ca.crt" >/dev/null 2>&1
+if refusal=$(verified "$PHONEBILL_HA_PG_PORT" "$WORK/other-ca.crt" "SELECT 1" 2>&1); then
+  fail "a client trusting another CA was let in"
+fi
+[[ $refusal == *"certificate verify failed"* ]] || fail "another CA: $refusal"
+
 # Plan changes 6 years old and now, in their own months.
 as_role "$first" phonebill_product >/dev/null <<'SQL'
 SELECT partman.create_partition_time('public.product_changes',
@@ -134,8 +160,57 @@ mapfile -t backups < <(repository_info)
   fail "the incremental is not on a later timeline: ${backups[*]}"
 repo_bytes=$(du -sb "$PHONEBILL_RUN_DIR/ha/postgres/backups/repo" | cut -f1)
 
+
+# 4. Point-in-time restore under --ha: rows A, a backup, rows B, the time, rows C (their
+#    WAL archived); the whole stack down, `./phonebill restore --time`; exactly A and B
+#    are back, on a leader with two replicas streaming (over TLS) that hold them too.
+sql "$second" postgres -c "CREATE TABLE restore_marks (batch text, i int);
+                           INSERT INTO restore_marks SELECT 'A', i FROM generate_series(1, 5000) i" >/dev/null
+(cd "$ROOT" && ./phonebill backup --incremental) >"$WORK/backup-before-restore.log" 2>&1 ||
+  { cat "$WORK/backup-before-restore.log"; fail "backup --incremental before the restore"; }
+sql "$second" postgres -c "INSERT INTO restore_marks SELECT 'B', i FROM generate_series(1, 1000) i"
+sleep 1
+target=$(sql "$second" postgres -c "SELECT clock_timestamp()::text")
+sleep 1
+sql "$second" postgres -c "INSERT INTO restore_marks SELECT 'C', i FROM generate_series(1, 1000) i"
+segment=$(sql "$second" postgres -c "SELECT pg_walfile_name(pg_switch_wal())")
+for _ in $(seq 120); do
+  [[ $(sql "$second" postgres -c "SELECT coalesce(last_archived_wal >= '$segment', false) FROM pg_stat_archiver") == t ]] && break
+  sleep 0.5
+done
+[[ $(sql "$second" postgres -c "SELECT last_archived_wal >= '$segment' FROM pg_stat_archiver") == t ]] ||
+  fail "the WAL holding rows C ($segment) was not archived"
+"$ROOT/deploy/ha/datastores-ha.sh" down >>"$WORK/datastores.log" 2>&1 || fail "datastores-ha.sh down"
+started=$(milliseconds)
+(cd "$ROOT" && ./phonebill restore --time "$target") >"$WORK/restore.log" 2>&1 ||
+  { cat "$WORK/restore.log"; fail "restore --time under --ha"; }
+restore_ms=$(($(milliseconds) - started))
+leader=$(primary_member) || fail "no leader after the restore"
+found=$(sql "$leader" postgres -c "SELECT string_agg(batch || n, ',' ORDER BY batch)
+         FROM (SELECT batch, count(*) n FROM restore_marks GROUP BY batch) r")
+[[ $found == A5000,B1000 ]] || fail "after the restore: $found (expected A5000,B1000)"
+streaming=''
+for _ in $(seq 60); do
+  streaming=$(sql "$leader" postgres -c "SELECT count(*) FILTER (WHERE r.state = 'streaming' AND s.ssl)
+                FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)")
+  [[ $streaming == 2 ]] && break
+  sleep 0.5
+done
+[[ $streaming == 2 ]] || fail "after the restore $streaming replicas stream over TLS, not 2"
+sql "$leader" postgres -c "INSERT INTO restore_marks VALUES ('D', 1)" || fail "the restored leader takes no writes"
+for member in 1 2 3; do
+  [[ $member == "$leader" ]] && continue
+  for _ in $(seq 60); do
+    [[ $(sql "$member" postgres -c "SELECT count(*) FROM restore_marks" 2>/dev/null) == 6001 ]] && break
+    sleep 0.5
+  done
+  [[ $(sql "$member" postgres -c "SELECT count(*) FROM restore_marks") == 6001 ]] ||
+    fail "replica pg$member does not hold the restored rows"
+done
+
 echo "ha_backup_test: up ${up_ms} ms; full backup from pg$first ${full_ms} ms;" \
   "switchover to pg$second; maintain archived the 6-year-old month;" \
   "incremental from pg$second ${incr_ms} ms; repository ${repo_bytes} bytes;" \
-  "backups ${backups[*]}"
+  "backups ${backups[*]}; restore to $target under --ha ${restore_ms} ms" \
+  "(leader pg$leader, 2 replicas streaming, A 5000 + B 1000 rows, none of C)"
 echo "PASS"
