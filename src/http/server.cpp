@@ -122,29 +122,47 @@ std::string content_length(const Request& request, const Response& response) {
   return std::to_string(response.body.size());
 }
 
-// What shutdown needs to reach a connection: its strand, and whether it is between
-// requests (then its pending read can be cancelled without losing work).
+// When a connection's current wait must end: moved by its session (a relaxed store, so the
+// hot path arms no timer), read by the server's sweep on another thread.
+class ConnectionDeadline {
+ public:
+  ConnectionDeadline& operator=(std::chrono::steady_clock::time_point at) {
+    ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+    return *this;
+  }
+  bool passed(std::chrono::steady_clock::time_point now) const {
+    return now.time_since_epoch().count() >= ticks_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::chrono::steady_clock::rep> ticks_{0};
+};
+
+// One client connection: its socket, read buffer and deadline, and whether it is between
+// requests (then shutdown may cancel its wait without losing work).
 struct Connection {
-  explicit Connection(tcp::socket accepted)
-      : socket(std::move(accepted)), watchdog(socket.get_executor()) {}
+  explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
   tcp::socket socket;
   // TLS over `socket` when the server terminates TLS; closing the socket ends it too.
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
-  asio::steady_timer watchdog;
-  std::chrono::steady_clock::time_point deadline;
+  ConnectionDeadline deadline;
   beast::flat_buffer buffer;  // unbounded: the parser's header and body limits bound it
   std::string remote;         // the TCP peer, or the client its PROXY header named
   bool peer_trusted = false;  // the TCP peer is a trusted proxy
   bool proxied = false;       // `remote` came from a PROXY header: X-Forwarded-For is moot
-  bool open = true;
-  bool idle = false;  // waiting for the next request: shutdown may close it
+  bool open = true;           // false once the session ended or the deadline closed the socket
+  bool idle = false;          // waiting for the next request: shutdown may close it
   // What the deadline is waiting for, counted when it passes; nullopt: not worth counting
   // (the lingering close after an error answer).
   std::optional<Metrics::TimeoutPhase> phase = Metrics::TimeoutPhase::kIdle;
 };
 
+// What shutdown and the deadline sweep need to reach a connection, kept in Impl::sessions.
 struct SessionState {
   asio::any_io_executor executor;
+  // Set before the session is registered and alive until it is forgotten: the sweep reads
+  // its deadline (only that) under sessions_mutex.
+  const Connection* watched = nullptr;
   std::string address;               // the peer, for the per-address count
   bool counted = false;              // counted under `address` (a trusted proxy is not)
   bool trusted = false;              // the peer is a trusted proxy
@@ -240,6 +258,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     acceptor.listen(asio::socket_base::max_listen_connections);
     auto port = acceptor.local_endpoint().port();
     asio::co_spawn(acceptor_strand, accept_loop(shared_from_this()), asio::detached);
+    asio::co_spawn(acceptor_strand, sweep(shared_from_this()), asio::detached);
     log::info("listening",
               {{"address", options.address}, {"port", port}, {"tls", tls_context != nullptr}});
     return port;
@@ -268,24 +287,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       state->executor = socket.get_executor();
       state->address = socket.remote_endpoint(error).address().to_string();
       state->trusted = options.trusted_proxies.contains(state->address);
-      std::uint64_t id = 0;
-      if (auto over = admit(state, id)) {
-        metrics.record_connection_rejected(*over);
-        socket.close(error);
-        continue;
-      }
-      socket.set_option(tcp::no_delay(true), error);
-      // serve_connection and read_request read without blocking before they wait.
-      socket.non_blocking(true, error);
       auto connection = std::make_shared<Connection>(std::move(socket));
       connection->remote = state->address;
       connection->peer_trusted = state->trusted;
       connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-      // On the connection's executor, like everything else that touches it later.
-      asio::post(connection->socket.get_executor(), [this, connection, state] {
-        state->connection = connection.get();
-        watch(this, connection);
-      });
+      // Both set before admit() publishes the state under sessions_mutex.
+      state->connection = connection.get();
+      state->watched = connection.get();
+      std::uint64_t id = 0;
+      if (auto over = admit(state, id)) {
+        metrics.record_connection_rejected(*over);
+        connection->socket.close(error);
+        continue;
+      }
+      connection->socket.set_option(tcp::no_delay(true), error);
+      // serve_connection and read_request read without blocking before they wait.
+      connection->socket.non_blocking(true, error);
       serve_on(self, std::move(connection), std::move(state), id, true);
     }
   }
@@ -651,27 +668,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
-  // Closes the socket once its deadline has passed. The session only moves the
-  // deadline (a clock read), so the hot path never arms or cancels a timer. A completion
-  // handler rather than a coroutine: an idle connection then holds one pending timer
-  // wait, not a second coroutine frame (issue 17 item 4). Static, with `impl` read only
-  // while the connection is open: the last wake-up (the session's cancel) may come after
-  // the session, which keeps the server alive, has ended.
-  static void watch(Impl* impl, std::shared_ptr<Connection> connection) {
-    if (!connection->open) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= connection->deadline) {
-      if (connection->phase) impl->metrics.record_connection_timed_out(*connection->phase);
-      boost::system::error_code ignored;
-      connection->socket.close(ignored);
-      return;
+  // Every watchdog_tick, closes the sockets whose deadline has passed (on their own
+  // executors). One timer for the whole server instead of one per connection: an idle
+  // connection then holds no timer and no pending timer wait, and wakes nothing until its
+  // deadline (issue 17 item 4). A deadline is met within one tick.
+  asio::awaitable<void> sweep(std::shared_ptr<Impl> self) {
+    asio::steady_timer timer{acceptor_strand};
+    for (;;) {
+      timer.expires_after(watchdog_tick);
+      auto [error] = co_await timer.async_wait(kUseTuple);
+      if (error) co_return;
+      auto now = std::chrono::steady_clock::now();
+      std::lock_guard lock{sessions_mutex};
+      for (const auto& [id, state] : sessions) {
+        if (state->watched->deadline.passed(now))
+          asio::post(state->executor, [this, state] { expire(*state); });
+      }
     }
-    auto& watchdog = connection->watchdog;
-    watchdog.expires_at(std::min(connection->deadline, now + impl->watchdog_tick));
-    watchdog.async_wait(
-        [impl, connection = std::move(connection)](const boost::system::error_code&) mutable {
-          watch(impl, std::move(connection));
-        });
+    (void)self;
+  }
+
+  // On the connection's executor: closes it if its deadline (perhaps moved since the
+  // sweep saw it) has passed; its pending operation then ends the session.
+  void expire(SessionState& state) {
+    auto* connection = state.connection;
+    if (connection == nullptr || !connection->open) return;
+    if (!connection->deadline.passed(std::chrono::steady_clock::now())) return;
+    if (connection->phase) metrics.record_connection_timed_out(*connection->phase);
+    connection->open = false;
+    boost::system::error_code ignored;
+    connection->socket.close(ignored);
   }
 
   // What a session's coroutine asks of its caller when it returns.
@@ -682,8 +708,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   };
 
   // Runs the connection's coroutine (serve_connection) until it ends or goes idle. An
-  // idle plain connection then holds no coroutine at all, only its Connection, the
-  // watchdog's pending wait and this socket wait, whose handler starts the coroutine
+  // idle plain connection then holds no coroutine at all, only its Connection, its
+  // SessionState and this socket wait, whose handler starts the coroutine
   // again when the next request arrives (issue 17 item 4: memory per idle connection).
   void serve_on(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
                 std::shared_ptr<SessionState> state, std::uint64_t id, bool opening) {
@@ -711,7 +737,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   // The keep-alive wait of a plain connection: a socket wait with a completion handler.
-  // Shutdown cancels it (connection.idle), the watchdog closes the socket.
+  // Shutdown cancels it (connection.idle), the sweep closes the socket.
   void wait_idle(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
                  std::shared_ptr<SessionState> state, std::uint64_t id) {
     connection->idle = true;
@@ -733,7 +759,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     boost::system::error_code ignored;
     state.connection = nullptr;
     connection.open = false;
-    connection.watchdog.cancel();
     if (step == SessionStep::kClose) {
       connection.socket.close(ignored);
     } else {
