@@ -740,6 +740,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // Shutdown cancels it (connection.idle), the sweep closes the socket.
   void wait_idle(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
                  std::shared_ptr<SessionState> state, std::uint64_t id) {
+    // Shutdown's cancel may have run between the coroutine's last look at `stopping` and
+    // now (it cancels only waits already marked idle): then end here.
+    if (stopping) {
+      end_session(*connection, *state, SessionStep::kFinish);
+      forget(id);
+      return;
+    }
     connection->idle = true;
     auto& socket = connection->socket;
     socket.async_wait(tcp::socket::wait_read,
