@@ -25,13 +25,17 @@
 # in the order off, 1 %, 100 %, 100 %, 1 %, off (drift cancels): req/s, p50/p99, CPU
 # µs per request, and the spans each exported or dropped.
 #
-# Usage: bench/gateway.sh [--front | --memory | --tracing] [seconds per run, default 10]
+# The default run ends with malloc calls per request of the gateway and of nginx
+# (bench/tools/mallocs_per_request.sh; needs root and perf, skipped otherwise);
+# --mallocs: only those counts, no throughput runs.
+#
+# Usage: bench/gateway.sh [--front | --memory | --tracing | --mallocs] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
 #   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-FRONT=false MEMORY=false TRACING=false
+FRONT=false MEMORY=false TRACING=false MALLOCS_ONLY=false
 if [[ ${1:-} == --front ]]; then
   FRONT=true
   shift
@@ -44,6 +48,9 @@ elif [[ ${1:-} == --memory ]]; then
   (($(ulimit -n) >= 12000)) || die "--memory needs a descriptor limit of at least 12000 (ulimit -Hn: $(ulimit -Hn))"
 elif [[ ${1:-} == --tracing ]]; then
   TRACING=true
+  shift
+elif [[ ${1:-} == --mallocs ]]; then
+  MALLOCS_ONLY=true
   shift
 fi
 TRACING_ENV=()
@@ -242,9 +249,13 @@ CONF
 haproxy -f "$B/haproxy.cfg" -db >"$B/haproxy.log" 2>&1 &
 HA_PID=$!
 BENCH_PIDS+=("$HA_PID")
-sleep 0.5
-[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HA_PORT$URL_PATH") == 200 ]] ||
-  die "HAProxy does not accept the token (log: $(cat "$B/haproxy.log"))"
+# Up to 10 s for HAProxy to listen (a loaded machine starts it slowly).
+for ((i = 0; i < 100; i++)); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HA_PORT$URL_PATH" || true)
+  [[ $code == 000 ]] || break
+  sleep 0.1
+done
+[[ $code == 200 ]] || die "HAProxy does not accept the token (answered $code; log: $(cat "$B/haproxy.log"))"
 # A forgery: the signature's first character changed (the last one may only carry padding bits).
 FIRST=${SIGNATURE:0:1}
 FORGED=$HEADER.$PAYLOAD.$([[ $FIRST == A ]] && echo B || echo A)${SIGNATURE:1}
@@ -332,17 +343,25 @@ if [[ $MEMORY == true ]]; then
   exit 0
 fi
 
-step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
-echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
-echo "|---|---|---|---|---|---|---|"
-for connections in 100 1000; do
-  for port in "$GW_PORT" "$HA_PORT" "$NX_PORT"; do
-    wrk -t1 -c"$connections" -d2s -H "$AUTH" "http://127.0.0.1:$port$URL_PATH" >/dev/null
+if [[ $MALLOCS_ONLY == false ]]; then
+  step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
+  echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
+  echo "|---|---|---|---|---|---|---|"
+  for connections in 100 1000; do
+    for port in "$GW_PORT" "$HA_PORT" "$NX_PORT"; do
+      wrk -t1 -c"$connections" -d2s -H "$AUTH" "http://127.0.0.1:$port$URL_PATH" >/dev/null
+    done
+    bench_wrk "phonebill gateway" "$GW_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$GW_PORT$URL_PATH" -H "$AUTH"
+    bench_wrk "HAProxy 2.6 (jwt_verify)" "$HA_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$HA_PORT$URL_PATH" -H "$AUTH"
+    bench_wrk "nginx (plain proxy)" "$NX_WORKER" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$NX_PORT$URL_PATH" -H "$AUTH"
   done
-  bench_wrk "phonebill gateway" "$GW_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$GW_PORT$URL_PATH" -H "$AUTH"
-  bench_wrk "HAProxy 2.6 (jwt_verify)" "$HA_PID" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$HA_PORT$URL_PATH" -H "$AUTH"
-  bench_wrk "nginx (plain proxy)" "$NX_WORKER" "$connections" "$SECONDS_PER_RUN" "http://127.0.0.1:$NX_PORT$URL_PATH" -H "$AUTH"
-done
-echo
+  echo
+fi
+if [[ $(id -u) == 0 ]] && command -v perf >/dev/null; then
+  step "malloc calls per request (a count: the machine's load does not change it)"
+  echo "phonebill gateway: $("$ROOT/bench/tools/mallocs_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 -H "$AUTH")"
+  echo "nginx (plain proxy): $("$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')"

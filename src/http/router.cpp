@@ -1,13 +1,18 @@
 // Router: method + path pattern → handler, with path parameters and 405 allow lists.
 #include "http/router.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/url/decode_view.hpp>
 
 namespace phonebill::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
+// Inline room for this many segments: matching a request's path then allocates nothing
+// (a growing vector cost up to four allocations per request, issue 17).
+using PathSegments = boost::container::small_vector<std::string_view, 12>;
+
+PathSegments split_path(std::string_view path) {
+  PathSegments segments;
   std::size_t start = 0;
   if (!path.empty() && path[0] == '/') start = 1;
   while (start <= path.size()) {
@@ -48,7 +53,7 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(route));
 }
 
-bool Router::matches(const Route& route, const std::vector<std::string_view>& path_segments,
+bool Router::matches(const Route& route, std::span<const std::string_view> path_segments,
                      std::vector<std::pair<std::string, std::string>>* parameters) const {
   if (route.prefix ? path_segments.size() < route.segments.size()
                    : path_segments.size() != route.segments.size())
@@ -75,7 +80,8 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
 
 RouteMatch Router::match(std::string_view method, std::string_view path,
                          std::vector<std::pair<std::string, std::string>>& parameters) const {
-  auto path_segments = split_path(path);
+  auto split = split_path(path);
+  std::span<const std::string_view> path_segments{split.data(), split.size()};
   RouteMatch result;
   for (std::size_t index = 0; index < routes_.size(); ++index) {
     const auto& route = routes_[index];

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,7 @@ class Router {
     bool prefix = false;  // ends in **
     Handler handler;
   };
-  bool matches(const Route& route, const std::vector<std::string_view>& path_segments,
+  bool matches(const Route& route, std::span<const std::string_view> path_segments,
                std::vector<std::pair<std::string, std::string>>* parameters) const;
   std::vector<Route> routes_;
 };

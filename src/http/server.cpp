@@ -122,29 +122,47 @@ std::string content_length(const Request& request, const Response& response) {
   return std::to_string(response.body.size());
 }
 
-// What shutdown needs to reach a connection: its strand, and whether it is between
-// requests (then its pending read can be cancelled without losing work).
+// When a connection's current wait must end: moved by its session (a relaxed store, so the
+// hot path arms no timer), read by the server's sweep on another thread.
+class ConnectionDeadline {
+ public:
+  ConnectionDeadline& operator=(std::chrono::steady_clock::time_point at) {
+    ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+    return *this;
+  }
+  bool passed(std::chrono::steady_clock::time_point now) const {
+    return now.time_since_epoch().count() >= ticks_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::chrono::steady_clock::rep> ticks_{0};
+};
+
+// One client connection: its socket, read buffer and deadline, and whether it is between
+// requests (then shutdown may cancel its wait without losing work).
 struct Connection {
-  explicit Connection(tcp::socket accepted)
-      : socket(std::move(accepted)), watchdog(socket.get_executor()) {}
+  explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
   tcp::socket socket;
   // TLS over `socket` when the server terminates TLS; closing the socket ends it too.
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
-  asio::steady_timer watchdog;
-  std::chrono::steady_clock::time_point deadline;
+  ConnectionDeadline deadline;
   beast::flat_buffer buffer;  // unbounded: the parser's header and body limits bound it
   std::string remote;         // the TCP peer, or the client its PROXY header named
   bool peer_trusted = false;  // the TCP peer is a trusted proxy
   bool proxied = false;       // `remote` came from a PROXY header: X-Forwarded-For is moot
-  bool open = true;
-  bool idle = false;  // waiting for the next request: shutdown may close it
+  bool open = true;           // false once the session ended or the deadline closed the socket
+  bool idle = false;          // waiting for the next request: shutdown may close it
   // What the deadline is waiting for, counted when it passes; nullopt: not worth counting
   // (the lingering close after an error answer).
   std::optional<Metrics::TimeoutPhase> phase = Metrics::TimeoutPhase::kIdle;
 };
 
+// What shutdown and the deadline sweep need to reach a connection, kept in Impl::sessions.
 struct SessionState {
   asio::any_io_executor executor;
+  // Set before the session is registered and alive until it is forgotten: the sweep reads
+  // its deadline (only that) under sessions_mutex.
+  const Connection* watched = nullptr;
   std::string address;               // the peer, for the per-address count
   bool counted = false;              // counted under `address` (a trusted proxy is not)
   bool trusted = false;              // the peer is a trusted proxy
@@ -240,6 +258,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     acceptor.listen(asio::socket_base::max_listen_connections);
     auto port = acceptor.local_endpoint().port();
     asio::co_spawn(acceptor_strand, accept_loop(shared_from_this()), asio::detached);
+    asio::co_spawn(acceptor_strand, sweep(shared_from_this()), asio::detached);
     log::info("listening",
               {{"address", options.address}, {"port", port}, {"tls", tls_context != nullptr}});
     return port;
@@ -268,30 +287,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       state->executor = socket.get_executor();
       state->address = socket.remote_endpoint(error).address().to_string();
       state->trusted = options.trusted_proxies.contains(state->address);
-      std::uint64_t id = 0;
-      if (auto over = admit(state, id)) {
-        metrics.record_connection_rejected(*over);
-        socket.close(error);
-        continue;
-      }
-      socket.set_option(tcp::no_delay(true), error);
-      // read_request reads plain sockets without blocking before it waits (see there).
-      socket.non_blocking(true, error);
-      auto executor = socket.get_executor();
       auto connection = std::make_shared<Connection>(std::move(socket));
       connection->remote = state->address;
       connection->peer_trusted = state->trusted;
-      asio::co_spawn(executor, run_session(self, std::move(connection), state),
-                     [self, id](std::exception_ptr failure) {
-                       if (failure) {
-                         try {
-                           std::rethrow_exception(failure);
-                         } catch (const std::exception& exception) {
-                           log::error("session_failed", {{"error", exception.what()}});
-                         }
-                       }
-                       self->forget(id);
-                     });
+      connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+      // Both set before admit() publishes the state under sessions_mutex.
+      state->connection = connection.get();
+      state->watched = connection.get();
+      std::uint64_t id = 0;
+      if (auto over = admit(state, id)) {
+        metrics.record_connection_rejected(*over);
+        connection->socket.close(error);
+        continue;
+      }
+      connection->socket.set_option(tcp::no_delay(true), error);
+      // serve_connection and read_request read without blocking before they wait.
+      connection->socket.non_blocking(true, error);
+      serve_on(self, std::move(connection), std::move(state), id, true);
     }
   }
 
@@ -584,10 +596,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       if (connection.tls) {
         std::tie(error, bytes) = co_await connection.tls->async_read_some(space, kUseTuple);
       } else {
-        // Plain TCP: read what has arrived without waiting (a keep-alive client's next
-        // request usually has); only when nothing has, wait for readability with no buffer
-        // held. An idle keep-alive connection then costs about 1 KiB instead of the 8 KiB
-        // read buffer (bench/gateway.sh --memory, issue 17), as nginx does.
+        // Plain TCP: read what has arrived without waiting; only when nothing has, wait
+        // for readability with no buffer held (as serve_connection does between requests).
         bytes = connection.socket.read_some(space, error);
         if (error == asio::error::would_block) {
           if (buffer.size() == 0) buffer.shrink_to_fit();
@@ -658,92 +668,207 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
-  // Closes the socket once its deadline has passed. The session only moves the
-  // deadline (a clock read), so the hot path never arms or cancels a timer.
-  asio::awaitable<void> watch(std::shared_ptr<Connection> connection) {
-    while (connection->open) {
+  // Every watchdog_tick, closes the sockets whose deadline has passed (on their own
+  // executors). One timer for the whole server instead of one per connection: an idle
+  // connection then holds no timer and no pending timer wait, and wakes nothing until its
+  // deadline (issue 17 item 4). A deadline is met within one tick.
+  asio::awaitable<void> sweep(std::shared_ptr<Impl> self) {
+    asio::steady_timer timer{acceptor_strand};
+    for (;;) {
+      timer.expires_after(watchdog_tick);
+      auto [error] = co_await timer.async_wait(kUseTuple);
+      if (error) co_return;
       auto now = std::chrono::steady_clock::now();
-      if (now >= connection->deadline) {
-        if (connection->phase) metrics.record_connection_timed_out(*connection->phase);
-        boost::system::error_code ignored;
-        connection->socket.close(ignored);
-        co_return;
+      std::lock_guard lock{sessions_mutex};
+      for (const auto& [id, state] : sessions) {
+        if (state->watched->deadline.passed(now))
+          asio::post(state->executor, [this, state] { expire(*state); });
       }
-      connection->watchdog.expires_at(std::min(connection->deadline, now + watchdog_tick));
-      co_await connection->watchdog.async_wait(kUseTuple);
+    }
+    (void)self;
+  }
+
+  // On the connection's executor: closes it if its deadline (perhaps moved since the
+  // sweep saw it) has passed; its pending operation then ends the session.
+  void expire(SessionState& state) {
+    auto* connection = state.connection;
+    if (connection == nullptr || !connection->open) return;
+    if (!connection->deadline.passed(std::chrono::steady_clock::now())) return;
+    if (connection->phase) metrics.record_connection_timed_out(*connection->phase);
+    connection->open = false;
+    boost::system::error_code ignored;
+    connection->socket.close(ignored);
+  }
+
+  // What a session's coroutine asks of its caller when it returns.
+  enum class SessionStep {
+    kIdle,    // nothing to read: wait for readability without a coroutine (serve_on)
+    kFinish,  // done: stop sending, the client closes (or the watchdog does)
+    kClose,   // refused before any request (PROXY header, TLS handshake): close at once
+  };
+
+  // Runs the connection's coroutine (serve_connection) until it ends or goes idle. An
+  // idle plain connection then holds no coroutine at all, only its Connection, its
+  // SessionState and this socket wait, whose handler starts the coroutine
+  // again when the next request arrives (issue 17 item 4: memory per idle connection).
+  void serve_on(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
+                std::shared_ptr<SessionState> state, std::uint64_t id, bool opening) {
+    auto executor = connection->socket.get_executor();
+    auto& serving = *connection;
+    SessionState* opening_state = opening ? state.get() : nullptr;
+    asio::co_spawn(executor, serve_connection(serving, opening_state),
+                   [self, connection = std::move(connection), state = std::move(state), id](
+                       std::exception_ptr failure, SessionStep step) mutable {
+                     if (failure) {
+                       try {
+                         std::rethrow_exception(failure);
+                       } catch (const std::exception& exception) {
+                         log::error("session_failed", {{"error", exception.what()}});
+                       }
+                       step = SessionStep::kFinish;
+                     }
+                     if (step == SessionStep::kIdle) {
+                       self->wait_idle(self, std::move(connection), std::move(state), id);
+                       return;
+                     }
+                     self->end_session(*connection, *state, step);
+                     self->forget(id);
+                   });
+  }
+
+  // The keep-alive wait of a plain connection: a socket wait with a completion handler.
+  // Shutdown cancels it (connection.idle), the sweep closes the socket.
+  void wait_idle(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
+                 std::shared_ptr<SessionState> state, std::uint64_t id) {
+    // Shutdown's cancel may have run between the coroutine's last look at `stopping` and
+    // now (it cancels only waits already marked idle): then end here.
+    if (stopping) {
+      end_session(*connection, *state, SessionStep::kFinish);
+      forget(id);
+      return;
+    }
+    connection->idle = true;
+    auto& socket = connection->socket;
+    socket.async_wait(tcp::socket::wait_read,
+                      [self, connection = std::move(connection), state = std::move(state),
+                       id](const boost::system::error_code& error) mutable {
+                        connection->idle = false;
+                        if (error || self->stopping) {
+                          self->end_session(*connection, *state, SessionStep::kFinish);
+                          self->forget(id);
+                          return;
+                        }
+                        self->serve_on(self, std::move(connection), std::move(state), id, false);
+                      });
+  }
+
+  void end_session(Connection& connection, SessionState& state, SessionStep step) {
+    boost::system::error_code ignored;
+    state.connection = nullptr;
+    connection.open = false;
+    if (step == SessionStep::kClose) {
+      connection.socket.close(ignored);
+    } else {
+      connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
     }
   }
 
-  asio::awaitable<void> run_session(std::shared_ptr<Impl> self,
-                                    std::shared_ptr<Connection> connection,
-                                    std::shared_ptr<SessionState> state) {
-    boost::system::error_code ignored;
-    state->connection = connection.get();
-    connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-    asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
-    bool go_on = co_await read_proxy_header(*connection, *state);
-    if (go_on && tls_context) {
-      // The handshake must finish within the header timeout, like a request's headers.
-      connection->phase = Metrics::TimeoutPhase::kHead;
-      connection->deadline = std::chrono::steady_clock::now() + options.header_timeout;
-      connection->tls =
-          std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, *tls_context);
-      // The bytes read while looking for a PROXY header start the handshake.
-      auto [error, used] = co_await connection->tls->async_handshake(
-          asio::ssl::stream_base::server, connection->buffer.data(), kUseTuple);
-      connection->buffer.consume(used);
-      go_on = !error && connection->buffer.size() == 0;
-      connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-    }
-    if (!go_on) {
-      state->connection = nullptr;
-      connection->open = false;
-      connection->watchdog.cancel();
-      connection->socket.close(ignored);
-      co_return;
-    }
+  // The connection's requests until it ends or has nothing to read: first (`opening`, the
+  // session's state, which a PROXY header's client may be counted under) a
+  // PROXY header and the TLS handshake, then request after request. Between requests the
+  // coroutine holds no per-request state (serve_request has its own frame), and a plain
+  // connection that has nothing to read returns kIdle instead of waiting.
+  asio::awaitable<SessionStep> serve_connection(Connection& connection, SessionState* opening) {
+    if (opening && !co_await open_connection(connection, *opening)) co_return SessionStep::kClose;
+    auto& buffer = connection.buffer;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      auto outcome = co_await read_request(*connection, parser);
-      if (outcome == ReadOutcome::kTooLarge)
-        co_await reject(*connection, CommonError::kPayloadTooLarge);
-      if (outcome == ReadOutcome::kHeadersTooLarge)
-        co_await reject(*connection, CommonError::kHeadersTooLarge);
-      if (outcome == ReadOutcome::kMalformed)
-        co_await reject(*connection, CommonError::kValidationError);
-      if (outcome != ReadOutcome::kRequest) {
-        if (outcome != ReadOutcome::kClosed) co_await linger(*connection);
-        break;
+      while (buffer.size() == 0) {
+        if (stopping) co_return SessionStep::kFinish;
+        connection.phase = Metrics::TimeoutPhase::kIdle;
+        connection.deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+        auto space = buffer.prepare(std::max<std::size_t>(8192, buffer.capacity()));
+        boost::system::error_code error;
+        std::size_t bytes = 0;
+        if (connection.tls) {
+          // OpenSSL may hold decrypted bytes the socket no longer shows: a TLS connection
+          // waits in a read, holding its buffers (and its coroutine).
+          connection.idle = true;
+          std::tie(error, bytes) = co_await connection.tls->async_read_some(space, kUseTuple);
+          connection.idle = false;
+        } else {
+          // A keep-alive client's next request has usually arrived; if not, the buffer is
+          // released and the caller waits for readability with none.
+          bytes = connection.socket.read_some(space, error);
+          if (error == asio::error::would_block) {
+            buffer.shrink_to_fit();
+            co_return SessionStep::kIdle;
+          }
+        }
+        if (error) co_return SessionStep::kFinish;
+        buffer.commit(bytes);
       }
-      auto started = std::chrono::steady_clock::now();
-      auto message = parser.release();
-      bool keep_alive = message.keep_alive();
-      auto request = make_request(std::move(message), *connection);
-      // This hop's span: its id is the one request.traceparent carries downstream.
-      auto span = tracing::Span::for_hop(request.method, request.traceparent,
-                                         request.header("traceparent"));
-      // The handler's first Redis/PostgreSQL call (made before it suspends) hangs under it.
-      if (span.recording()) tracing::hand_over(request.traceparent);
-      // The handler's own deadline bounds its waits; the watchdog only backs it up.
-      connection->phase = Metrics::TimeoutPhase::kResponse;
-      connection->deadline = request.deadline + options.header_timeout;
-      std::size_t route_index = 0;
-      auto response = co_await dispatch(request, route_index);
-      tracing::clear_handed_over();
-      keep_alive = keep_alive && !stopping;
-      bool written = co_await write_response(*connection, request, response, keep_alive);
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      finish_span(span, request, response.status);
-      metrics.record_request(route_index, response.status, seconds);
-      if (options.access_log) log_access(request, response, seconds);
-      if (!keep_alive || !written) break;
+      if (!co_await serve_request(connection)) co_return SessionStep::kFinish;
     }
-    state->connection = nullptr;
-    connection->open = false;
-    connection->watchdog.cancel();
-    connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
-    (void)self;
+  }
+
+  // Before the first request: the PROXY header if any, then the TLS handshake if the
+  // server terminates TLS. false: close the connection without an answer.
+  asio::awaitable<bool> open_connection(Connection& connection, SessionState& state) {
+    if (!co_await read_proxy_header(connection, state)) co_return false;
+    if (!tls_context) co_return true;
+    // The handshake must finish within the header timeout, like a request's headers.
+    connection.phase = Metrics::TimeoutPhase::kHead;
+    connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
+    connection.tls =
+        std::make_unique<asio::ssl::stream<tcp::socket&>>(connection.socket, *tls_context);
+    // The bytes read while looking for a PROXY header start the handshake.
+    auto [error, used] = co_await connection.tls->async_handshake(
+        asio::ssl::stream_base::server, connection.buffer.data(), kUseTuple);
+    connection.buffer.consume(used);
+    connection.deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+    co_return !error && connection.buffer.size() == 0;
+  }
+
+  // One request, from its first byte to its answer (or to the error answer that ends the
+  // connection). A coroutine of its own so that the parser, the request and the response
+  // are allocated per request, not held by every idle connection. Pipelined requests
+  // stay in connection.buffer for the next call. false: close the connection.
+  asio::awaitable<bool> serve_request(Connection& connection) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    auto outcome = co_await read_request(connection, parser);
+    if (outcome == ReadOutcome::kTooLarge)
+      co_await reject(connection, CommonError::kPayloadTooLarge);
+    if (outcome == ReadOutcome::kHeadersTooLarge)
+      co_await reject(connection, CommonError::kHeadersTooLarge);
+    if (outcome == ReadOutcome::kMalformed)
+      co_await reject(connection, CommonError::kValidationError);
+    if (outcome != ReadOutcome::kRequest) {
+      if (outcome != ReadOutcome::kClosed) co_await linger(connection);
+      co_return false;
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto message = parser.release();
+    bool keep_alive = message.keep_alive();
+    auto request = make_request(std::move(message), connection);
+    // This hop's span: its id is the one request.traceparent carries downstream.
+    auto span =
+        tracing::Span::for_hop(request.method, request.traceparent, request.header("traceparent"));
+    // The handler's first Redis/PostgreSQL call (made before it suspends) hangs under it.
+    if (span.recording()) tracing::hand_over(request.traceparent);
+    // The handler's own deadline bounds its waits; the watchdog only backs it up.
+    connection.phase = Metrics::TimeoutPhase::kResponse;
+    connection.deadline = request.deadline + options.header_timeout;
+    std::size_t route_index = 0;
+    auto response = co_await dispatch(request, route_index);
+    tracing::clear_handed_over();
+    keep_alive = keep_alive && !stopping;
+    bool written = co_await write_response(connection, request, response, keep_alive);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    finish_span(span, request, response.status);
+    metrics.record_request(route_index, response.status, seconds);
+    if (options.access_log) log_access(request, response, seconds);
+    co_return keep_alive&& written;
   }
 
   // Names the hop's span by its route (never the raw path: paths carry line numbers) and
