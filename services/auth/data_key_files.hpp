@@ -2,7 +2,7 @@
 // Kubernetes Secret as environment), else the files of $PHONEBILL_DATA_KEYS_DIR (default
 // <secrets directory>/data-keys). Only a local run creates a ring when none exists; in
 // production a missing ring is a start-up error. `auth rotate-data-key` adds a new
-// current key. Start-up and command-line only: blocking file I/O.
+// current key. Both are crypto/data_keys.hpp's, with auth's settings.
 // Entry points: load_data_keys, rotate_data_key_command.
 #pragma once
 #include "auth_config.hpp"

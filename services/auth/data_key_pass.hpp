@@ -1,26 +1,19 @@
 // auth's background re-encryption pass (issue 19 items 3 and 4, docs/security.md "Data
-// protection"): seals the clear rows left from before db/auth/004 and re-seals values of
-// older keys under the current one, in batches while auth serves. Each table is walked
-// in key order from a cursor saved in data_key_passes after every batch, so a restarted
-// instance resumes where it stopped; no lock or transaction spans a batch, and each
-// row's UPDATE is guarded by the value read (a concurrent change wins). When every table
-// is done under the current key, the other keys are marked retired in data_key_checks:
-// they may then leave the ring. Entry points: DataKeyPass::run, run_data_key_pass.
+// protection"): users and login_history as tables of crypto::ResealPass (batched,
+// resumable, guarded updates, keys retired when done). Here: which rows each batch reads
+// and how one row is re-sealed. Entry points: DataKeyPass::run, run_data_key_pass.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
-#include <chrono>
 #include <cstdint>
 
+#include "crypto/reseal_pass.hpp"
 #include "sealed_fields.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::auth {
 
-struct DataKeyPassOptions {
-  std::int64_t batch_size = 200;
-  std::chrono::milliseconds pause{20};  // between batches: serving goes first
-};
+using DataKeyPassOptions = crypto::ResealOptions;
 
 struct DataKeyPassReport {
   std::uint64_t users_sealed = 0;
@@ -37,12 +30,14 @@ class DataKeyPass {
   boost::asio::awaitable<PgResult<DataKeyPassReport>> run();
 
  private:
-  boost::asio::awaitable<PgResult<std::uint64_t>> seal_users();
-  boost::asio::awaitable<PgResult<std::uint64_t>> seal_logins();
+  boost::asio::awaitable<PgResult<crypto::ResealedRow>> reseal_user(const storage::PgRows& rows,
+                                                                    std::size_t row);
+  boost::asio::awaitable<PgResult<crypto::ResealedRow>> reseal_login(const storage::PgRows& rows,
+                                                                     std::size_t row);
 
   storage::PgPool& pool_;
   const SealedFields& fields_;
-  DataKeyPassOptions options_;
+  crypto::ResealPass pass_;
 };
 
 // DataKeyPass::run until it finishes, retrying a minute after a database error; logs

@@ -343,19 +343,4 @@ UPDATE login_history SET client_ip = NULL, client_ip_sealed = $3::bytea
 WHERE id = $1::bigint AND attempted_at = $2::timestamptz
   AND client_ip_sealed IS NOT DISTINCT FROM $4::bytea)SQL";
 
-// Where pass $1 got to under key $2 (no row: not started under this key).
-inline constexpr const char* kLoadPassName = "auth.load_pass";
-inline constexpr const char* kLoadPass = R"SQL(
-SELECT cursor, finished_at IS NOT NULL AS finished
-FROM data_key_passes WHERE name = $1 AND key_id = $2::integer)SQL";
-
-// $1 pass, $2 key id, $3 cursor, $4 finished.
-inline constexpr const char* kSavePassName = "auth.save_pass";
-inline constexpr const char* kSavePass = R"SQL(
-INSERT INTO data_key_passes (name, key_id, cursor, finished_at, updated_at)
-VALUES ($1, $2::integer, $3, CASE WHEN $4::boolean THEN now() END, now())
-ON CONFLICT (name) DO UPDATE
-SET key_id = EXCLUDED.key_id, cursor = EXCLUDED.cursor, finished_at = EXCLUDED.finished_at,
-    updated_at = EXCLUDED.updated_at)SQL";
-
 }  // namespace phonebill::auth::queries

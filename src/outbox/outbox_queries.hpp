@@ -9,10 +9,21 @@
 namespace phonebill::outbox::queries {
 
 // $1 [{event_id, event_type, order_key, body}, ...]: sequence follows the array's order.
+// For a service whose outbox table has no body_sealed column yet.
 inline constexpr std::string_view kInsertName = "outbox.insert";
 inline constexpr std::string_view kInsert = R"SQL(
 INSERT INTO outbox_events (event_id, event_type, order_key, body)
 SELECT e.item->>'event_id', e.item->>'event_type', e.item->>'order_key', e.item->'body'
+FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(item, position)
+ORDER BY e.position
+)SQL";
+
+// $1 [{event_id, event_type, order_key, body_sealed (hex)}, ...], in the same order.
+inline constexpr std::string_view kInsertSealedName = "outbox.insert_sealed";
+inline constexpr std::string_view kInsertSealed = R"SQL(
+INSERT INTO outbox_events (event_id, event_type, order_key, body_sealed)
+SELECT e.item->>'event_id', e.item->>'event_type', e.item->>'order_key',
+       decode(e.item->>'body_sealed', 'hex')
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(item, position)
 ORDER BY e.position
 )SQL";
@@ -33,6 +44,9 @@ UPDATE outbox_events o
  WHERE o.sequence = due.sequence
 RETURNING o.sequence, o.event_id, o.event_type, o.body::text AS body, o.attempts
 )SQL";
+// The same for a table with sealed bodies (OutboxStore's register_statements appends
+// ", o.body_sealed" to kClaim's RETURNING list under this name).
+inline constexpr std::string_view kClaimSealedName = "outbox.claim_sealed";
 
 // $1 sequence.
 inline constexpr std::string_view kDeliveredName = "outbox.delivered";
@@ -88,6 +102,24 @@ DELETE FROM outbox_events WHERE sequence IN (
   SELECT sequence FROM outbox_events
   WHERE status = 'DELIVERED' AND delivered_at < now() - ($1::bigint * interval '1 millisecond')
   LIMIT 1000)
+)SQL";
+
+// ---- the re-encryption pass (OutboxStore::reseal_table, crypto/reseal_pass.hpp) ----
+// $1 cursor (sequence, 0 to start), $2 current key id bytes, $3 batch size.
+inline constexpr std::string_view kToSealName = "outbox.to_seal";
+inline constexpr std::string_view kToSeal = R"SQL(
+SELECT sequence, event_id, body::text AS body, body_sealed FROM outbox_events
+WHERE sequence > $1::bigint
+  AND (body IS NOT NULL OR substring(body_sealed FROM 2 FOR 2) <> $2::bytea)
+ORDER BY sequence
+LIMIT $3
+)SQL";
+
+// $1 sequence, $2 sealed body, $3 the sealed body as read (NULL: it was clear).
+inline constexpr std::string_view kResealName = "outbox.reseal";
+inline constexpr std::string_view kReseal = R"SQL(
+UPDATE outbox_events SET body = NULL, body_sealed = $2::bytea
+WHERE sequence = $1::bigint AND body_sealed IS NOT DISTINCT FROM $3::bytea
 )SQL";
 
 }  // namespace phonebill::outbox::queries

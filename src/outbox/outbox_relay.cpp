@@ -140,6 +140,12 @@ asio::awaitable<void> OutboxRelay::deliver_all(const std::vector<ClaimedEvent>& 
 }
 
 asio::awaitable<void> OutboxRelay::deliver(const ClaimedEvent& event) {
+  if (event.unreadable) {
+    // Nothing to send: it waits, backing off, for the key that opens it, or goes DEAD.
+    failed_.fetch_add(1);
+    co_await record_failure(event, "sealed body does not open");
+    co_return;
+  }
   auto sent_at =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   http::ClientRequest request;
@@ -166,7 +172,11 @@ asio::awaitable<void> OutboxRelay::deliver(const ClaimedEvent& event) {
     co_return;
   }
   failed_.fetch_add(1);
-  auto failure = failure_text(result);
+  co_await record_failure(event, failure_text(result));
+}
+
+asio::awaitable<void> OutboxRelay::record_failure(const ClaimedEvent& event, std::string failure) {
+  auto statement_deadline = deadline_after(kStatementBudget, clock_.steady_now());
   auto retry_after = backoff_.delay_before(std::min(event.attempts, 30), random_);
   auto dead = co_await store_.failed(event.sequence, retry_after, failure, options_.dead_after,
                                      statement_deadline);

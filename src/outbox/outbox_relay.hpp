@@ -67,6 +67,8 @@ class OutboxRelay {
   boost::asio::awaitable<void> housekeeping();
   boost::asio::awaitable<void> deliver_all(const std::vector<ClaimedEvent>& events);
   boost::asio::awaitable<void> deliver(const ClaimedEvent& event);
+  // Reschedules (or dead-letters) a failed event and logs it.
+  boost::asio::awaitable<void> record_failure(const ClaimedEvent& event, std::string failure);
 
   OutboxStore& store_;
   const RelayOptions options_;

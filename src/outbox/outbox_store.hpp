@@ -3,7 +3,11 @@
 // writes the record the events describe (so both commit or neither does), or with insert
 // for events that describe no row (a breaker's transition). The relay claims, then marks
 // each claimed event delivered or failed; admins re-drive dead letters. The SQL is in
-// outbox_queries.hpp. Entry points: OutboxStore::register_statements, insert_in, claim.
+// outbox_queries.hpp. Bodies are sealed at rest (SPEC §14: an event names the line and
+// shows the bill): written as body_sealed, bound to the event id, and opened by claim for
+// the relay, so the MVNO receives the same document; a row from before the sealing
+// migration is read clear and sealed by the service's re-encryption pass (reseal_table).
+// Entry points: OutboxStore::register_statements, insert_in, claim, reseal_table.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -12,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/reseal_pass.hpp"
+#include "crypto/sealed_columns.hpp"
 #include "outbox_event.hpp"
 #include "storage/pg_result.hpp"
 
@@ -29,6 +35,8 @@ struct ClaimedEvent {
   std::string event_type;
   std::string body;  // JSON text, sent as it is
   int attempts = 0;  // including this one
+  // The sealed body did not open (a key missing from the ring): never sent, failed.
+  bool unreadable = false;
 };
 
 struct OutboxStats {
@@ -39,12 +47,25 @@ struct OutboxStats {
 
 enum class Redrive { kRedriven, kNotFound, kNotDead };
 
+// The associated data's field of a sealed body; the row part is the event id.
+inline constexpr std::string_view kBodyField = "outbox_events.body";
+
 class OutboxStore {
  public:
+  // Keeps references: the pool and `sealer` (its key ring) must outlive the store. Bodies
+  // are sealed; the table must have body_sealed (db/bill/004).
+  OutboxStore(storage::PgPool& pool, const crypto::SealedColumns& sealer)
+      : pool_(pool), sealer_(&sealer) {}
+  // Clear bodies, for a service whose outbox table has no body_sealed column yet.
   explicit OutboxStore(storage::PgPool& pool) : pool_(pool) {}
   static void register_statements(storage::PgPool& pool);
 
-  // Inserts `events` on `lease`, in the caller's open transaction. No events: no statement.
+  // Inserts `events` on `lease`, in the caller's open transaction, their bodies sealed by
+  // `sealer`. No events: no statement.
+  static boost::asio::awaitable<storage::PgResult<void>> insert_in(
+      storage::PgLease& lease, const std::vector<OutboxEvent>& events,
+      const crypto::SealedColumns& sealer, Deadline deadline);
+  // The same with clear bodies (no body_sealed column yet).
   static boost::asio::awaitable<storage::PgResult<void>> insert_in(
       storage::PgLease& lease, const std::vector<OutboxEvent>& events, Deadline deadline);
   // Inserts `events` in a statement of their own.
@@ -52,7 +73,7 @@ class OutboxStore {
                                                          Deadline deadline);
 
   // Up to `batch` due events, each the oldest undelivered one of its order key, leased
-  // for `lease`.
+  // for `lease`, their bodies opened (a body that does not open: `unreadable`, logged).
   boost::asio::awaitable<storage::PgResult<std::vector<ClaimedEvent>>> claim(
       int batch, std::chrono::milliseconds lease, Deadline deadline);
   boost::asio::awaitable<storage::PgResult<void>> delivered(std::int64_t sequence,
@@ -70,8 +91,17 @@ class OutboxStore {
   boost::asio::awaitable<storage::PgResult<std::uint64_t>> purge(
       std::chrono::milliseconds retention, Deadline deadline);
 
+  // outbox_events as a table of the service's re-encryption pass: clear bodies from
+  // before the sealing migration and bodies of older keys sealed under the current key.
+  // Only for a store made with a sealer.
+  crypto::ResealTable reseal_table();
+
  private:
+  boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> reseal_row(
+      const storage::PgRows& rows, std::size_t row);
+
   storage::PgPool& pool_;
+  const crypto::SealedColumns* sealer_ = nullptr;  // null: clear bodies
 };
 
 }  // namespace phonebill::outbox
