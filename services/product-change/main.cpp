@@ -10,13 +10,14 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
 #include "cache/redis_fill_lock.hpp"
 #include "change_seal_pass.hpp"
 #include "core/log.hpp"
-#include "crypto/key_files.hpp"
+#include "crypto/data_keys.hpp"
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
@@ -44,21 +45,12 @@ using phonebill::kos::KosOperation;
 using namespace phonebill;
 using namespace phonebill::product;
 
-namespace {
-
-// The data-key ring (docs/security.md "Data protection"): the environment's, else the
-// directory's, created there only for a local run. Throws crypto::DataKeyError.
-crypto::KeyRing load_data_keys(const Environment& environment, const ProductConfig& config) {
-  if (environment.get("PHONEBILL_DATA_KEYS")) return crypto::KeyRing::from_environment(environment);
-  return crypto::load_or_create_key_ring(
-      crypto::KeyRing::directory_of(environment, config.secrets_directory), config.local);
-}
-
-}  // namespace
-
-int main() {
-  ProductConfig config;
+int main(int argc, char** argv) {
   const auto environment = Environment::from_process();
+  // `product-change rotate-data-key`: the shared ring's rotation (docs/security.md).
+  if (argc == 2 && std::string_view{argv[1]} == "rotate-data-key")
+    return crypto::rotate_data_key_command(environment, "product-change");
+  ProductConfig config;
   try {
     config = ProductConfig::load(environment);
   } catch (const ConfigError& error) {
@@ -68,7 +60,8 @@ int main() {
   log::init("product-change", config.log_level);
   std::optional<crypto::KeyRing> data_keys;
   try {
-    data_keys.emplace(load_data_keys(environment, config));
+    data_keys.emplace(
+        crypto::load_data_keys(environment, config.secrets_directory, /*may_create=*/config.local));
   } catch (const crypto::DataKeyError& error) {
     log::error("data_keys_failed", {{"error", error.what()}});
     log::flush();

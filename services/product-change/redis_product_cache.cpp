@@ -25,7 +25,7 @@ std::optional<T> parse_cached(const std::optional<std::string>& text, Parse pars
 
 RedisProductCache::RedisProductCache(cache::RedisClient& redis, CachePolicy policy,
                                      const Clock& clock, const crypto::KeyRing& data_keys)
-    : redis_(redis), policy_(policy), clock_(clock), cipher_(data_keys), index_(data_keys) {}
+    : redis_(redis), policy_(policy), clock_(clock), columns_(data_keys), index_(data_keys) {}
 
 std::string RedisProductCache::catalogue_key() { return "product:v1:catalogue"; }
 // v2: since the values are sealed and the keys carry no line number (v1 entries, clear,
@@ -42,15 +42,12 @@ std::string RedisProductCache::line_fill_key(const std::string& line) const {
 }
 
 std::string RedisProductCache::seal(const std::string& key, std::string_view text) const {
-  return crypto::to_text(cipher_.seal(text, crypto::associated_data(kCacheValueField, key)));
+  return columns_.seal_text(kCacheValueField, key, text);
 }
 
 std::optional<std::string> RedisProductCache::open(const std::string& key,
                                                    std::string_view value) const {
-  auto sealed = crypto::from_text(value);
-  auto opened =
-      sealed ? cipher_.open(*sealed, crypto::associated_data(kCacheValueField, key))
-             : boost::system::result<std::string, crypto::OpenError>{crypto::OpenError::kMalformed};
+  auto opened = columns_.open_text(value, kCacheValueField, key);
   if (opened) return std::move(*opened);
   log::warn("sealed_value_refused",
             {{"field", kCacheValueField}, {"reason", crypto::to_string(opened.error())}});

@@ -16,7 +16,7 @@
 #include "core/clock.hpp"
 #include "core/deadline.hpp"
 #include "crypto/blind_index.hpp"
-#include "crypto/field_cipher.hpp"
+#include "crypto/sealed_columns.hpp"
 #include "product_cache.hpp"
 
 namespace phonebill::cache {
@@ -54,8 +54,8 @@ class RedisProductCache final : public ProductCache {
   cache::RedisClient& redis_;
   CachePolicy policy_;
   const Clock& clock_;
-  crypto::FieldCipher cipher_;
-  crypto::BlindIndex index_;
+  crypto::SealedColumns columns_;  // values: seal_text / open_text
+  crypto::BlindIndex index_;       // keys: the index in hex
 };
 
 // The blind index purpose of the line in a cache key, and the field of the associated

@@ -15,11 +15,11 @@ std::string_view after_line(std::string_view fingerprint) {
 
 }  // namespace
 
-SealedChanges::SealedChanges(const crypto::KeyRing& ring) : cipher_(ring), index_(ring) {}
+SealedChanges::SealedChanges(const crypto::KeyRing& ring) : columns_(ring), index_(ring) {}
 
 std::string SealedChanges::seal(std::string_view field, std::string_view request_id,
                                 std::string_view value) const {
-  return crypto::pg_bytea_text(cipher_.seal(value, crypto::associated_data(field, request_id)));
+  return columns_.seal(field, request_id, value);
 }
 
 std::string SealedChanges::line_index_bytes(std::string_view line_number) const {
@@ -27,7 +27,7 @@ std::string SealedChanges::line_index_bytes(std::string_view line_number) const 
 }
 
 std::string SealedChanges::line_index(std::string_view line_number) const {
-  return crypto::pg_bytea_text(line_index_bytes(line_number));
+  return columns_.index(kLineNumberField, line_number);
 }
 
 std::string SealedChanges::stored_fingerprint(std::string_view fingerprint,
@@ -48,7 +48,7 @@ std::optional<std::string> SealedChanges::open(std::string_view bytea_text, std:
                                                std::string_view request_id) const {
   auto sealed = crypto::from_pg_bytea_text(bytea_text);
   auto opened =
-      sealed ? cipher_.open(*sealed, crypto::associated_data(field, request_id))
+      sealed ? columns_.cipher().open(*sealed, crypto::associated_data(field, request_id))
              : boost::system::result<std::string, crypto::OpenError>{crypto::OpenError::kMalformed};
   if (opened) return std::move(*opened);
   log::error("sealed_value_refused",

@@ -5,14 +5,14 @@
 // part is that index in hex. Stores seal on every write and read either form: the sealed
 // column when set, else the clear one (a row the re-encryption pass has not reached since
 // db/product/006). Entry points: SealedChanges::seal, line_index, stored_fingerprint,
-// read_line, read_message, domain_fingerprint.
+// read_line, read_message, domain_fingerprint. Built on crypto::SealedColumns.
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "crypto/blind_index.hpp"
-#include "crypto/field_cipher.hpp"
+#include "crypto/sealed_columns.hpp"
 #include "storage/pg_result.hpp"
 
 namespace phonebill::product {
@@ -50,14 +50,16 @@ class SealedChanges {
   std::optional<std::string> read_message(const storage::PgRows& rows, std::size_t row,
                                           std::string_view request_id, bool& refused) const;
 
-  const crypto::FieldCipher& cipher() const { return cipher_; }
+  const crypto::FieldCipher& cipher() const { return columns_.cipher(); }
+  // The shared sealing helper these columns use (crypto/sealed_columns.hpp).
+  const crypto::SealedColumns& columns() const { return columns_; }
 
  private:
   std::optional<std::string> open(std::string_view bytea_text, std::string_view field,
                                   std::string_view request_id) const;
 
-  crypto::FieldCipher cipher_;
-  crypto::BlindIndex index_;
+  crypto::SealedColumns columns_;
+  crypto::BlindIndex index_;  // raw index bytes, for the fingerprint's hex
 };
 
 }  // namespace phonebill::product
