@@ -212,7 +212,7 @@ YAML
           secret:
             secretName: data-protection
             defaultMode: 0440
-            optional: $([[ $name == auth ]] && echo false || echo true)
+            optional: $([[ $name == auth || $name == bill-inquiry ]] && echo false || echo true)
 YAML
   cat <<YAML
 ---

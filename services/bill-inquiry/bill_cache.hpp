@@ -33,6 +33,11 @@ std::string bill_key(const std::string& line_number, const BillingMonth& month);
 class BillCache {
  public:
   virtual ~BillCache() = default;
+  // The name concurrent misses of this line and month share across the fleet (the fill
+  // lock's key): bill_key by default; a shared store names it as it names the bill.
+  virtual std::string fleet_key(const std::string& line_number, const BillingMonth& month) const {
+    return bill_key(line_number, month);
+  }
   virtual boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) = 0;
   // Keeps `bill` fresh for its month's time (`current_month`: shorter) and stale longer.
   virtual boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) = 0;

@@ -34,6 +34,11 @@ struct BillConfig {
   CachePolicy cache;
   HistoryPolicy history;
   outbox::RelayOptions outbox;  // PHONEBILL_MVNO_AP_*, PHONEBILL_OUTBOX_* (docs/events.md)
+  // The data-key ring (crypto/data_keys.hpp): PHONEBILL_DATA_KEYS, else the files under
+  // PHONEBILL_DATA_KEYS_DIR or <PHONEBILL_SECRETS_DIR>/data-keys, auth's. Only a local
+  // run (PHONEBILL_ENVIRONMENT=local) creates a ring when there is none.
+  std::string secrets_directory = ".run/secrets";
+  bool creates_data_keys = false;
 
   // Throws ConfigError naming the bad variable.
   static BillConfig load(const Environment& environment);

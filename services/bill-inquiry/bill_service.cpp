@@ -179,8 +179,8 @@ boost::asio::awaitable<BillService::Fetched> BillService::fetch_across_fleet(Tar
   };
   tracing::hand_over(info.traceparent);  // the fill lock's first command
   auto outcome = co_await resilience::coalesce_across_fleet<Fetched>(
-      *fleet_.lock, fleet_.options, bill_key(target.line_number, target.month), info.deadline,
-      fetch, probe, fleet_.pause, fleet_.now);
+      *fleet_.lock, fleet_.options, cache_.fleet_key(target.line_number, target.month),
+      info.deadline, fetch, probe, fleet_.pause, fleet_.now);
   if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kBillInquiry, outcome.role);
   if (outcome.value) co_return std::move(*outcome.value);
   Fetched timed_out;

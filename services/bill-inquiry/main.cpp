@@ -3,12 +3,17 @@
 // (with the fleet's KOS budget in Redis), client → cache, history, fill lock → service →
 // routes → server (+ metrics, shutdown flush); with PHONEBILL_MVNO_AP_URL, the outbox
 // (events in the history transaction, the relay, breaker events, the re-drive route).
+// The data-key ring (auth's, crypto/data_keys.hpp) seals history, cache values and event
+// bodies; start-up checks it against the database, then the re-encryption pass runs.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
 #include <memory>
 
 #include "bill_config.hpp"
+#include "bill_data_key_pass.hpp"
 #include "bill_kos_observer.hpp"
 #include "bill_metrics.hpp"
 #include "bill_service.hpp"
@@ -16,6 +21,8 @@
 #include "cache/redis_client.hpp"
 #include "cache/redis_fill_lock.hpp"
 #include "core/log.hpp"
+#include "crypto/data_keys.hpp"
+#include "crypto/database_key_check.hpp"
 #include "group_commit_writer.hpp"
 #include "history/time_ordered_id.hpp"
 #include "http/server.hpp"
@@ -60,9 +67,27 @@ asio::awaitable<http::Readiness> check_readiness(storage::PgPool& pool, cache::R
   co_return readiness;
 }
 
+// Migrations, then the proof that the ring fits this database (a wrong or lost key stops
+// the start here, before anything is read or sealed).
+asio::awaitable<bool> prepare_database(storage::PgPool& pool, const BillConfig& config,
+                                       const crypto::SealedColumns& sealed) {
+  using namespace std::chrono_literals;
+  if (!co_await storage::migrate_at_start(pool, config.migrations_directory, 60s)) co_return false;
+  auto refused = co_await crypto::check_keys_against_database(pool, sealed.cipher(),
+                                                              phonebill::deadline_after(60s));
+  if (refused) log::error("data_keys_refused", {{"reason", *refused}});
+  co_return !refused;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view{argv[1]} == "rotate-data-key")
+    return crypto::rotate_data_key_command(Environment::from_process(), "bill-inquiry");
+  if (argc != 1) {
+    std::cerr << "bill-inquiry: unknown arguments (it takes none, or rotate-data-key)\n";
+    return 2;
+  }
   BillConfig config;
   try {
     config = BillConfig::load(Environment::from_process());
@@ -71,18 +96,29 @@ int main() {
     return 2;
   }
   log::init("bill-inquiry", config.log_level);
+  std::optional<crypto::KeyRing> data_keys;
+  try {
+    data_keys.emplace(crypto::load_data_keys(Environment::from_process(), config.secrets_directory,
+                                             config.creates_data_keys));
+  } catch (const crypto::DataKeyError& error) {
+    log::error("data_keys_failed", {{"error", error.what()}});
+    return 1;
+  }
+  crypto::SealedColumns sealed{*data_keys};
 
   asio::io_context io{config.server.io_threads};
   SystemClock clock;
   SystemRandom random;
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
   PgHistoryStore::register_statements(pool);
-  PgHistoryStore store{pool};
+  PgHistoryStore store{pool, sealed};
   GroupCommitWriter writer{io, store, config.history};
-  outbox::OutboxStore outbox_store{pool};
+  outbox::OutboxStore outbox_store{pool, sealed};
+  outbox::OutboxStore::register_statements(pool);  // the pass reseals its bodies too
+  BillDataKeyPass::register_statements(pool);
+  BillDataKeyPass data_key_pass{pool, sealed, outbox_store};
   std::unique_ptr<outbox::OutboxRelay> relay;
   if (config.outbox.enabled()) {
-    outbox::OutboxStore::register_statements(pool);
     relay = std::make_unique<outbox::OutboxRelay>(io, outbox_store, config.outbox, clock, random);
     store.write_events([relay = relay.get()] { relay->notify(); });
   }
@@ -98,7 +134,7 @@ int main() {
   cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
   kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
-  RedisBillCache bill_cache{redis, config.cache, clock};
+  RedisBillCache bill_cache{redis, config.cache, clock, sealed};
   cache::RedisFillLock fill_lock{redis, config.resilience.fleet_redis_timeout};
   BillService service{kos,
                       bill_cache,
@@ -139,11 +175,11 @@ int main() {
     if (relay) co_await relay->stop();
   });
 
-  server.prepare(
-      storage::migrate_at_start(pool, config.migrations_directory, std::chrono::seconds{60}), [&] {
-        writer.start();
-        if (relay) relay->start();
-      });
+  server.prepare(prepare_database(pool, config, sealed), [&] {
+    writer.start();
+    if (relay) relay->start();
+    asio::co_spawn(io, crypto::run_reseal_pass_until_done(data_key_pass.pass()), asio::detached);
+  });
   jwks.start();
   return server.serve();
 }

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "bill_events.hpp"
+#include "bill_sealing.hpp"
 #include "bill_views.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -20,16 +21,26 @@ namespace {
 
 using storage::pg_params;
 
-boost::json::value optional_json(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return boost::json::value(*text);
+// A sealed value as the insert statements take it: plain hex (they decode it; the "\x"
+// text form of a bytea does not survive jsonb_to_recordset's text).
+std::string hex_of(const std::string& bytea_text) { return bytea_text.substr(2); }
+
+std::int64_t epoch_ms(SystemTime at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-boost::json::object request_row(const HistoryEntry& entry) {
+boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedColumns& sealed) {
   boost::json::object row;
   row["request_id"] = entry.request_id;
   row["user_id"] = entry.user_id;
-  row["line_number"] = optional_json(entry.line_number);
+  if (entry.line_number) {
+    row["line_number_sealed"] =
+        hex_of(sealed.seal(kLineNumberField, entry.request_id, *entry.line_number));
+    row["line_index"] = hex_of(sealed.index(kLineIndexPurpose, *entry.line_number));
+  } else {
+    row["line_number_sealed"] = nullptr;
+    row["line_index"] = nullptr;
+  }
   row["billing_month"] = entry.billing_month ? boost::json::value(entry.billing_month->api_form())
                                              : boost::json::value(nullptr);
   row["requested_at"] = iso8601_utc_millis(entry.requested_at);
@@ -38,19 +49,26 @@ boost::json::object request_row(const HistoryEntry& entry) {
   row["source"] =
       entry.source ? boost::json::value(to_string(*entry.source)) : boost::json::value(nullptr);
   row["result_code"] = entry.result_code;
-  row["result_summary"] = entry.result_summary;
+  row["result_summary_sealed"] =
+      hex_of(sealed.seal(kResultSummaryField, entry.request_id, entry.result_summary));
   // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was.
-  row["bill"] =
-      entry.bill ? boost::json::value(bill_info(*entry.bill)) : boost::json::value(nullptr);
+  if (entry.bill) {
+    row["bill_sealed"] =
+        hex_of(sealed.seal(kBillField, entry.request_id, to_json_text(bill_info(*entry.bill))));
+  } else {
+    row["bill_sealed"] = nullptr;
+  }
   row["http_request_id"] = entry.http_request_id;
   row["trace_id"] = entry.trace_id;
   return row;
 }
 
-boost::json::object call_row(const std::string& request_id, const KosCallRecord& call) {
+boost::json::object call_row(const std::string& request_id, const KosCallRecord& call,
+                             const crypto::SealedColumns& sealed) {
   boost::json::object row;
+  const auto operation = kos::to_string(call.operation);
   row["request_id"] = request_id;
-  row["operation"] = kos::to_string(call.operation);
+  row["operation"] = operation;
   row["attempt"] = call.attempt.number;
   row["requested_at"] = iso8601_utc_millis(call.attempt.started_at);
   row["responded_at"] = iso8601_utc_millis(call.attempt.finished_at);
@@ -59,7 +77,11 @@ boost::json::object call_row(const std::string& request_id, const KosCallRecord&
   } else {
     row["result_code"] = nullptr;
   }
-  row["result_message"] = call.attempt.result_message;
+  // KOS's message may echo the line: sealed like the request's own values.
+  row["result_message_sealed"] = hex_of(sealed.seal(
+      kKosMessageField,
+      kos_call_row(request_id, operation, call.attempt.number, epoch_ms(call.attempt.started_at)),
+      call.attempt.result_message));
   if (call.attempt.failure) {
     row["failure"] = kos::to_string(*call.attempt.failure);
   } else {
@@ -74,22 +96,6 @@ SystemTime from_ms(std::int64_t ms) {
       std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
 
-HistoryRecord read_record(const storage::PgRows& rows, std::size_t row) {
-  HistoryRecord record;
-  record.request_id = std::string{rows.text(row, "request_id")};
-  record.user_id = std::string{rows.text(row, "user_id")};
-  record.line_number = rows.optional_text(row, "line_number");
-  record.billing_month = rows.optional_text(row, "billing_month");
-  record.requested_at = from_ms(rows.int64(row, "requested_ms"));
-  record.finished_at = from_ms(rows.int64(row, "finished_ms"));
-  record.status = std::string{rows.text(row, "status")};
-  record.source = rows.optional_text(row, "source");
-  record.result_code = std::string{rows.text(row, "result_code")};
-  record.result_summary = std::string{rows.text(row, "result_summary")};
-  record.bill_info = rows.optional_text(row, "bill");
-  return record;
-}
-
 template <typename T>
 Result<T, BillStatus> unavailable(const char* what, const storage::PgError& error) {
   log::warn(what, {{"error", storage::describe(error)}});
@@ -100,6 +106,31 @@ constexpr history::ListStatements kListStatements{queries::kCountRequestsName,
                                                   queries::kListRequestsName};
 
 }  // namespace
+
+// Each sealed value opened, or the clear one of a row from before db/bill/004; a value
+// that does not open fails the read (logged by SealedColumns), never shows as data.
+storage::PgResult<HistoryRecord> PgHistoryStore::read_record(const storage::PgRows& rows,
+                                                             std::size_t row) const {
+  HistoryRecord record;
+  record.request_id = std::string{rows.text(row, "request_id")};
+  record.user_id = std::string{rows.text(row, "user_id")};
+  auto line = sealed_.read_optional(rows, row, "line_number", kLineNumberField, record.request_id);
+  if (!line) return line.error();
+  record.line_number = std::move(*line);
+  auto summary = sealed_.read(rows, row, "result_summary", kResultSummaryField, record.request_id);
+  if (!summary) return summary.error();
+  record.result_summary = std::move(*summary);
+  auto bill = sealed_.read_optional(rows, row, "bill", kBillField, record.request_id);
+  if (!bill) return bill.error();
+  record.bill_info = std::move(*bill);
+  record.billing_month = rows.optional_text(row, "billing_month");
+  record.requested_at = from_ms(rows.int64(row, "requested_ms"));
+  record.finished_at = from_ms(rows.int64(row, "finished_ms"));
+  record.status = std::string{rows.text(row, "status")};
+  record.source = rows.optional_text(row, "source");
+  record.result_code = std::string{rows.text(row, "result_code")};
+  return record;
+}
 
 void PgHistoryStore::register_statements(storage::PgPool& pool) {
   for (auto [name, sql] : {std::pair{queries::kInsertRequestsName, queries::kInsertRequests},
@@ -116,8 +147,9 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
   boost::json::array requests;
   boost::json::array calls;
   for (const auto* entry : entries) {
-    requests.push_back(request_row(*entry));
-    for (const auto& call : entry->kos_calls) calls.push_back(call_row(entry->request_id, call));
+    requests.push_back(request_row(*entry, sealed_));
+    for (const auto& call : entry->kos_calls)
+      calls.push_back(call_row(entry->request_id, call, sealed_));
   }
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
@@ -135,7 +167,7 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
   if (events_committed_) {
     for (const auto* entry : entries)
       if (auto event = inquiry_event(*entry)) events.push_back(std::move(*event));
-    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, deadline);
+    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, sealed_, deadline);
     if (!queued) co_return queued.error();
   }
   auto committed = co_await lease->commit(deadline);
@@ -155,21 +187,41 @@ boost::asio::awaitable<Result<std::optional<HistoryRecord>, BillStatus>> PgHisto
     auto rows = co_await pool_.execute(queries::kFindRequestName, params, deadline);
     if (!rows)
       co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", rows.error());
-    if (!rows->empty()) co_return std::optional<HistoryRecord>{read_record(*rows, 0)};
+    if (!rows->empty()) {
+      auto record = read_record(*rows, 0);
+      if (!record)
+        co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed",
+                                                            record.error());
+      co_return std::optional<HistoryRecord>{std::move(*record)};
+    }
   }
   auto params = pg_params(request_id);
   auto rows = co_await pool_.execute(queries::kFindLegacyRequestName, params, deadline);
   if (!rows)
     co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", rows.error());
   if (rows->empty()) co_return std::optional<HistoryRecord>{};
-  co_return std::optional<HistoryRecord>{read_record(*rows, 0)};
+  auto record = read_record(*rows, 0);
+  if (!record)
+    co_return unavailable<std::optional<HistoryRecord>>("bill_history_find_failed", record.error());
+  co_return std::optional<HistoryRecord>{std::move(*record)};
 }
 
 boost::asio::awaitable<Result<HistoryPage, BillStatus>> PgHistoryStore::list(
     history::HistoryFilter filter, Deadline deadline) {
+  // "History of this line" matches the blind index (plain hex: the statements decode it).
+  if (filter.line_number)
+    filter.line_number = hex_of(sealed_.index(kLineIndexPurpose, *filter.line_number));
   auto rows = co_await history::count_then_page(pool_, kListStatements, filter, deadline);
   if (!rows) co_return unavailable<HistoryPage>("bill_history_list_failed", rows.error());
-  co_return history::read_page(*rows, filter, read_record);
+  HistoryPage page;
+  page.request = filter.page;
+  page.total = rows->total;
+  for (std::size_t row = 0; row < rows->rows.row_count(); ++row) {
+    auto record = read_record(rows->rows, row);
+    if (!record) co_return unavailable<HistoryPage>("bill_history_list_failed", record.error());
+    page.items.push_back(std::move(*record));
+  }
+  co_return page;
 }
 
 }  // namespace phonebill::bill

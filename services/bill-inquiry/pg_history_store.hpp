@@ -1,11 +1,14 @@
 // bill-inquiry's history in PostgreSQL (SPEC §5, db/bill): the rows of one request and
 // its KOS calls, batch inserts for the group-commit writer, and the reads behind
-// /inquiry/{requestId} and /history. Entry points: PgHistoryStore::register_statements,
-// insert_batch, find, list.
+// /inquiry/{requestId} and /history. A request's line, result summary and bill and a KOS
+// call's message are sealed (bill_sealing.hpp; rows from before db/bill/004 are read
+// clear), and "history of this line" goes through the line's blind index.
+// Entry points: PgHistoryStore::register_statements, insert_batch, find, list.
 #pragma once
 #include <functional>
 #include <vector>
 
+#include "crypto/sealed_columns.hpp"
 #include "history_store.hpp"
 #include "storage/pg_result.hpp"
 
@@ -17,7 +20,9 @@ namespace phonebill::bill {
 
 class PgHistoryStore final : public HistoryStore {
  public:
-  explicit PgHistoryStore(storage::PgPool& pool) : pool_(pool) {}
+  // Keeps references: the pool and `sealed` (its key ring) must outlive the store.
+  PgHistoryStore(storage::PgPool& pool, const crypto::SealedColumns& sealed)
+      : pool_(pool), sealed_(sealed) {}
   static void register_statements(storage::PgPool& pool);
 
   // From now on each entry's event (bill_events.hpp) is written to the outbox in the
@@ -35,7 +40,10 @@ class PgHistoryStore final : public HistoryStore {
                                                                Deadline deadline) override;
 
  private:
+  storage::PgResult<HistoryRecord> read_record(const storage::PgRows& rows, std::size_t row) const;
+
   storage::PgPool& pool_;
+  const crypto::SealedColumns& sealed_;
   std::function<void()> events_committed_;  // set: the outbox is on
 };
 

@@ -1,6 +1,9 @@
 // bill-inquiry's SQL (STYLE §7), prepared by name. Batches are inserted with one
 // statement per table from a JSON array (jsonb_to_recordset), so a group commit of N
 // requests costs two statements, not 2·N.
+// Sealed values (db/bill/004) travel in that JSON as plain hex and are decoded here;
+// reads return both forms of each sealed column (the clear one is set only on rows from
+// before db/bill/004 that the re-encryption pass has not reached).
 #pragma once
 #include <string_view>
 
@@ -8,38 +11,39 @@ namespace phonebill::bill::queries {
 
 inline constexpr std::string_view kInsertRequestsName = "bill.insert_requests";
 inline constexpr std::string_view kInsertRequests = R"SQL(
-INSERT INTO bill_inquiry_requests (request_id, user_id, line_number, billing_month,
-  requested_at, finished_at, status, source, result_code, result_summary, bill,
-  http_request_id, trace_id)
-SELECT r.request_id, r.user_id, r.line_number, r.billing_month, r.requested_at,
-  r.finished_at, r.status, r.source, r.result_code, r.result_summary, r.bill,
-  r.http_request_id, r.trace_id
-FROM jsonb_to_recordset($1::jsonb) AS r(request_id text, user_id text, line_number text,
-  billing_month text, requested_at timestamptz, finished_at timestamptz, status text,
-  source text, result_code text, result_summary text, bill jsonb, http_request_id text,
-  trace_id text)
+INSERT INTO bill_inquiry_requests (request_id, user_id, line_number_sealed, line_index,
+  billing_month, requested_at, finished_at, status, source, result_code,
+  result_summary_sealed, bill_sealed, http_request_id, trace_id)
+SELECT r.request_id, r.user_id, decode(r.line_number_sealed, 'hex'), decode(r.line_index, 'hex'),
+  r.billing_month, r.requested_at, r.finished_at, r.status, r.source, r.result_code,
+  decode(r.result_summary_sealed, 'hex'), decode(r.bill_sealed, 'hex'), r.http_request_id,
+  r.trace_id
+FROM jsonb_to_recordset($1::jsonb) AS r(request_id text, user_id text,
+  line_number_sealed text, line_index text, billing_month text, requested_at timestamptz,
+  finished_at timestamptz, status text, source text, result_code text,
+  result_summary_sealed text, bill_sealed text, http_request_id text, trace_id text)
 ON CONFLICT (request_id, requested_at) DO NOTHING
 )SQL";
 
 inline constexpr std::string_view kInsertCallsName = "bill.insert_calls";
 inline constexpr std::string_view kInsertCalls = R"SQL(
 INSERT INTO bill_kos_calls (request_id, operation, attempt, requested_at, responded_at,
-  result_code, result_message, failure, circuit_state)
+  result_code, result_message_sealed, failure, circuit_state)
 SELECT c.request_id, c.operation, c.attempt, c.requested_at, c.responded_at,
-  c.result_code, c.result_message, c.failure, c.circuit_state
+  c.result_code, decode(c.result_message_sealed, 'hex'), c.failure, c.circuit_state
 FROM jsonb_to_recordset($1::jsonb) AS c(request_id text, operation text, attempt integer,
   requested_at timestamptz, responded_at timestamptz, result_code text,
-  result_message text, failure text, circuit_state text)
+  result_message_sealed text, failure text, circuit_state text)
 )SQL";
 
 // One request by a time-ordered id: $2, $3 the window its id allows (history/
 // time_ordered_id.hpp), so only the one or two monthly partitions it spans are read.
 inline constexpr std::string_view kFindRequestName = "bill.find_request";
 inline constexpr std::string_view kFindRequest = R"SQL(
-SELECT request_id, user_id, line_number, billing_month,
+SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
   (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
-  source, result_code, result_summary, bill::text AS bill
+  source, result_code, result_summary, result_summary_sealed, bill::text AS bill, bill_sealed
 FROM bill_inquiry_requests
 WHERE request_id = $1 AND requested_at >= $2::timestamptz AND requested_at < $3::timestamptz
 )SQL";
@@ -49,26 +53,28 @@ WHERE request_id = $1 AND requested_at >= $2::timestamptz AND requested_at < $3:
 // statement runs (to none when the id is unknown).
 inline constexpr std::string_view kFindLegacyRequestName = "bill.find_legacy_request";
 inline constexpr std::string_view kFindLegacyRequest = R"SQL(
-SELECT request_id, user_id, line_number, billing_month,
+SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
   (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
-  source, result_code, result_summary, bill::text AS bill
+  source, result_code, result_summary, result_summary_sealed, bill::text AS bill, bill_sealed
 FROM bill_inquiry_requests
 WHERE request_id = $1
   AND requested_at = (SELECT requested_at FROM bill_inquiry_legacy_ids WHERE request_id = $1)
 )SQL";
 
-// $1 user, $2 line or NULL, $3 from date or NULL, $4 to date or NULL (inclusive, Seoul
-// days), $5 status or NULL, $6 limit, $7 offset.
+// $1 user, $2 the line's blind index (hex, bill_sealing.hpp) or NULL: rows sealed since
+// db/bill/004 only, the pass gives every older row its index; $3 from date or NULL, $4 to date or
+// NULL (inclusive, Seoul days), $5 status or NULL, $6 limit, $7 offset.
 inline constexpr std::string_view kListRequestsName = "bill.list_requests";
 inline constexpr std::string_view kListRequests = R"SQL(
-SELECT request_id, user_id, line_number, billing_month,
+SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
   (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
-  source, result_code, result_summary, NULL::text AS bill
+  source, result_code, result_summary, result_summary_sealed, NULL::text AS bill,
+  NULL::bytea AS bill_sealed
 FROM bill_inquiry_requests
 WHERE user_id = $1
-  AND ($2::text IS NULL OR line_number = $2)
+  AND ($2::text IS NULL OR line_index = decode($2, 'hex'))
   AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul')
   AND ($4::date IS NULL OR requested_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul')
   AND ($5::text IS NULL OR status = $5)
@@ -80,10 +86,65 @@ inline constexpr std::string_view kCountRequestsName = "bill.count_requests";
 inline constexpr std::string_view kCountRequests = R"SQL(
 SELECT count(*) AS total FROM bill_inquiry_requests
 WHERE user_id = $1
-  AND ($2::text IS NULL OR line_number = $2)
+  AND ($2::text IS NULL OR line_index = decode($2, 'hex'))
   AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul')
   AND ($4::date IS NULL OR requested_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul')
   AND ($5::text IS NULL OR status = $5)
+)SQL";
+
+// ---- the re-encryption pass (BillDataKeyPass) ----------------------------------------------
+// Each batch reads rows after a cursor that hold a clear value or one not sealed under the
+// current key ($2, its two id bytes: bytes 2-3 of a sealed value), then re-seals them one
+// UPDATE each, guarded by the values it read. No transaction spans a batch.
+
+// $1 cursor (request id, '' to start), $2 current key id bytes, $3 batch size.
+// requested_at as text finds the row's partition again exactly.
+inline constexpr std::string_view kRequestsToSealName = "bill.requests_to_seal";
+inline constexpr std::string_view kRequestsToSeal = R"SQL(
+SELECT request_id, requested_at::text AS requested_at, line_number, line_number_sealed,
+  result_summary, result_summary_sealed, bill::text AS bill, bill_sealed
+FROM bill_inquiry_requests
+WHERE request_id > $1
+  AND (line_number IS NOT NULL OR result_summary IS NOT NULL OR bill IS NOT NULL
+       OR substring(line_number_sealed FROM 2 FOR 2) <> $2::bytea
+       OR substring(result_summary_sealed FROM 2 FOR 2) <> $2::bytea
+       OR substring(bill_sealed FROM 2 FOR 2) <> $2::bytea)
+ORDER BY request_id
+LIMIT $3
+)SQL";
+
+// $1 request, $2 requested_at, $3 sealed line or NULL, $4 line index or NULL, $5 sealed
+// summary, $6 sealed bill or NULL, $7 / $8 / $9 the sealed line / summary / bill as read.
+inline constexpr std::string_view kResealRequestName = "bill.reseal_request";
+inline constexpr std::string_view kResealRequest = R"SQL(
+UPDATE bill_inquiry_requests
+SET line_number = NULL, result_summary = NULL, bill = NULL, line_number_sealed = $3::bytea,
+    line_index = $4::bytea, result_summary_sealed = $5::bytea, bill_sealed = $6::bytea
+WHERE request_id = $1 AND requested_at = $2::timestamptz
+  AND line_number_sealed IS NOT DISTINCT FROM $7::bytea
+  AND result_summary_sealed IS NOT DISTINCT FROM $8::bytea
+  AND bill_sealed IS NOT DISTINCT FROM $9::bytea
+)SQL";
+
+// $1 cursor (id, 0 to start), $2 current key id bytes, $3 batch size.
+inline constexpr std::string_view kCallsToSealName = "bill.calls_to_seal";
+inline constexpr std::string_view kCallsToSeal = R"SQL(
+SELECT id, requested_at::text AS requested_at,
+  (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, request_id, operation,
+  attempt, result_message, result_message_sealed
+FROM bill_kos_calls
+WHERE id > $1::bigint
+  AND (result_message IS NOT NULL OR substring(result_message_sealed FROM 2 FOR 2) <> $2::bytea)
+ORDER BY id
+LIMIT $3
+)SQL";
+
+// $1 id, $2 requested_at, $3 sealed message, $4 the sealed message as read (NULL: clear).
+inline constexpr std::string_view kResealCallName = "bill.reseal_call";
+inline constexpr std::string_view kResealCall = R"SQL(
+UPDATE bill_kos_calls SET result_message = NULL, result_message_sealed = $3::bytea
+WHERE id = $1::bigint AND requested_at = $2::timestamptz
+  AND result_message_sealed IS NOT DISTINCT FROM $4::bytea
 )SQL";
 
 }  // namespace phonebill::bill::queries

@@ -1,6 +1,7 @@
-// RedisBillCache: the bill cache in Redis (see redis_bill_cache.hpp). Bill value:
+// RedisBillCache: the bill cache in Redis (see redis_bill_cache.hpp). Bill value, sealed:
 // {"cachedAt": ms, "freshUntil": ms, "bill": <KOS wire form>} (the codec of src/kos reads
-// it back, so the format cannot drift); menu value: {"forMonth": "YYYYMM", "menu": {...}}.
+// it back, so the format cannot drift); menu value, sealed: {"forMonth": "YYYYMM",
+// "menu": {...}}.
 #include "redis_bill_cache.hpp"
 
 #include <boost/json/array.hpp>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 
+#include "bill_sealing.hpp"
 #include "cache/redis_client.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -24,8 +26,6 @@ SystemTime from_epoch_ms(std::int64_t ms) {
   return SystemTime{
       std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
 }
-
-std::string menu_key(const std::string& line_number) { return "bill:v1:menu:" + line_number; }
 
 // The stored copy, or nullopt when it is not one of ours (then it is a miss).
 std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime now) {
@@ -95,8 +95,33 @@ std::string bill_key(const std::string& line_number, const BillingMonth& month) 
   return "bill:v1:" + line_number + ":" + month.kos_form();
 }
 
-RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock)
-    : redis_(redis), policy_(policy), clock_(clock) {}
+RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock,
+                               const crypto::SealedColumns& sealed)
+    : redis_(redis), policy_(policy), clock_(clock), sealed_(sealed) {}
+
+// v2: sealed values under blind-indexed keys; v1 keys (clear) are never read again and
+// expire with their TTL (docs/security.md says how to drop them at once).
+std::string RedisBillCache::key_of(const std::string& line_number,
+                                   const BillingMonth& month) const {
+  return "bill:v2:" + sealed_.index_text(kCacheLinePurpose, line_number) + ":" + month.kos_form();
+}
+
+std::string RedisBillCache::menu_key_of(const std::string& line_number) const {
+  return "bill:v2:menu:" + sealed_.index_text(kCacheLinePurpose, line_number);
+}
+
+std::string RedisBillCache::fleet_key(const std::string& line_number,
+                                      const BillingMonth& month) const {
+  return key_of(line_number, month);
+}
+
+std::optional<std::string> RedisBillCache::open(const std::string& key,
+                                                std::string_view value) const {
+  auto opened = sealed_.open_text(value, kCacheValueField, key);
+  if (opened) return std::move(*opened);
+  log::warn("bill_cache_value_refused", {{"reason", crypto::to_string(opened.error())}});
+  return std::nullopt;
+}
 
 Deadline RedisBillCache::redis_deadline() const {
   return clock_.steady_now() + policy_.redis_timeout;
@@ -104,10 +129,13 @@ Deadline RedisBillCache::redis_deadline() const {
 
 boost::asio::awaitable<CacheRead> RedisBillCache::load(std::string line_number,
                                                        BillingMonth month) {
-  auto reply = co_await redis_.get(bill_key(line_number, month), redis_deadline());
+  const auto key = key_of(line_number, month);
+  auto reply = co_await redis_.get(key, redis_deadline());
   if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
   if (!reply->has_value()) co_return CacheRead{};
-  auto copy = parse_cached_bill(**reply, clock_.now());
+  auto text = open(key, **reply);
+  if (!text) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+  auto copy = parse_cached_bill(*text, clock_.now());
   if (!copy) co_return CacheRead{};
   auto lookup = copy->fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
   co_return CacheRead{std::move(copy), lookup};
@@ -120,19 +148,22 @@ boost::asio::awaitable<void> RedisBillCache::store(kos::Bill bill, bool current_
   value["cachedAt"] = epoch_ms(now);
   value["freshUntil"] = epoch_ms(now + fresh_for);
   value["bill"] = kos::to_json(bill);
-  auto text = to_json_text(value);
-  auto name = bill_key(bill.line_number, bill.billing_month);
+  auto name = key_of(bill.line_number, bill.billing_month);
+  auto text = sealed_.seal_text(kCacheValueField, name, to_json_text(value));
   auto keep_for = std::max(policy_.stale_ttl, fresh_for);
   auto stored = co_await redis_.set(name, text, keep_for, redis_deadline());
-  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v1:*"}});
+  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v2:*"}});
 }
 
 boost::asio::awaitable<std::optional<BillMenu>> RedisBillCache::load_menu(std::string line_number,
                                                                           BillingMonth month) {
   if (policy_.menu_ttl.count() <= 0) co_return std::nullopt;
-  auto reply = co_await redis_.get(menu_key(line_number), redis_deadline());
+  const auto key = menu_key_of(line_number);
+  auto reply = co_await redis_.get(key, redis_deadline());
   if (!reply || !reply->has_value()) co_return std::nullopt;
-  auto document = parse_json(**reply);
+  auto text = open(key, **reply);
+  if (!text) co_return std::nullopt;
+  auto document = parse_json(*text);
   if (!document || !document->is_object()) co_return std::nullopt;
   const auto& object = document->as_object();
   auto* menu = object.if_contains("menu");
@@ -144,8 +175,9 @@ boost::asio::awaitable<std::optional<BillMenu>> RedisBillCache::load_menu(std::s
 boost::asio::awaitable<void> RedisBillCache::store_menu(BillMenu menu, BillingMonth month) {
   if (policy_.menu_ttl.count() <= 0) co_return;
   boost::json::object value{{"forMonth", month.kos_form()}, {"menu", menu_json(menu)}};
-  auto text = to_json_text(value);
-  co_await redis_.set(menu_key(menu.line_number), text, policy_.menu_ttl, redis_deadline());
+  const auto key = menu_key_of(menu.line_number);
+  auto text = sealed_.seal_text(kCacheValueField, key, to_json_text(value));
+  co_await redis_.set(key, text, policy_.menu_ttl, redis_deadline());
 }
 
 }  // namespace phonebill::bill

@@ -1,16 +1,21 @@
 // The bill cache in Redis (SPEC §5), BillCache's production implementation. One key per
-// line and month, `bill:v1:<line>:<YYYYMM>`, holds the bill with the time it was cached
+// line and month, `bill:v2:<line index>:<YYYYMM>`, holds the bill with the time it was cached
 // and until when it is fresh (closed months 24 h, the current month 1 h); the key itself
 // lives for the stale period (7 days) so the last good copy can be served while KOS is
 // down. Every Redis error is a miss: a Redis outage only costs the short command
-// deadline. The menu's KOS data of a line is kept under `bill:v1:menu:<line>` for
+// deadline. The menu's KOS data of a line is kept under `bill:v2:menu:<line index>` for
 // CachePolicy::menu_ttl, and only within the Seoul month it was fetched in (a new month
-// brings a new bill). Entry points: RedisBillCache, CachePolicy.
+// brings a new bill). Personal data (SPEC §14): a key names its line by a blind index
+// (base64url), never the number; every value is sealed with the Redis key as associated
+// data, so a value copied under another key does not open. A value that does not open is
+// a miss counted as a cache error (logged without the value), never shown.
+// Entry points: RedisBillCache, CachePolicy.
 #pragma once
 #include <chrono>
 
 #include "bill_cache.hpp"
 #include "core/deadline.hpp"
+#include "crypto/sealed_columns.hpp"
 
 namespace phonebill::cache {
 class RedisClient;
@@ -29,9 +34,11 @@ struct CachePolicy {
 
 class RedisBillCache final : public BillCache {
  public:
-  // `redis` and `clock` must outlive the cache.
-  RedisBillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock);
+  // `redis`, `clock` and `sealed` (its key ring) must outlive the cache.
+  RedisBillCache(cache::RedisClient& redis, CachePolicy policy, const Clock& clock,
+                 const crypto::SealedColumns& sealed);
 
+  std::string fleet_key(const std::string& line_number, const BillingMonth& month) const override;
   boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) override;
   boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) override;
   boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
@@ -40,10 +47,15 @@ class RedisBillCache final : public BillCache {
 
  private:
   Deadline redis_deadline() const;
+  std::string key_of(const std::string& line_number, const BillingMonth& month) const;
+  std::string menu_key_of(const std::string& line_number) const;
+  // The value under `key` opened; nullopt (logged) when it does not open.
+  std::optional<std::string> open(const std::string& key, std::string_view value) const;
 
   cache::RedisClient& redis_;
   CachePolicy policy_;
   const Clock& clock_;
+  const crypto::SealedColumns& sealed_;
 };
 
 }  // namespace phonebill::bill

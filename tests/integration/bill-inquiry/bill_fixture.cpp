@@ -112,7 +112,8 @@ void start_bill(const std::string& redis) {
        {"DATABASE_URL", s.bill_database},
        {"REDIS_URL", redis},
        {"KOS_SIM_URL", loopback_url(s.kos_port)},
-       {"AUTH_URL", s.auth->url()}},
+       {"AUTH_URL", s.auth->url()},
+       {"SECRETS_DIR", s.log_directory + "/secrets"}},
       {{"PHONEBILL_ACCESS_LOG", "false"},
        {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
        // Long enough for the outage test's fail-fast rounds, short enough to wait out.

@@ -1,9 +1,13 @@
 // bill-inquiry through the real gateway, against real kos-sim, PostgreSQL and Redis:
 // defaults, month formats, every validation error, ownership, KOS code mapping, cache,
 // history and menu. Each request goes client → gateway → bill-inquiry → kos-sim.
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
 #include "bill_fixture.hpp"
+#include "cache/redis_client.hpp"
+#include "support/coroutine_test.hpp"
+#include "support/test_environment.hpp"
 
 namespace phonebill::test_support {
 namespace {
@@ -145,6 +149,49 @@ TEST_F(BillInquiry, KosCodesAreMapped) {
   EXPECT_EQ(system_error.header("retry-after"), "1");
   // A success resets the breaker's count of consecutive failures for later tests.
   EXPECT_EQ(inquire(token("user01", kUser01Line), boost::json::object{}).status, 200);
+}
+
+// Redis holds the bills sealed under keys that name no line (SPEC §14): a value copied
+// under another line's key does not open there, so each line's next inquiry is a miss
+// (KOS again) counted as a cache error, never the other line's bill.
+TEST_F(BillInquiry, CachedBillsAreSealedAndBoundToTheirKey) {
+  auto month = current_month().plus_months(-5);
+  auto body = boost::json::object{{"inquiryMonth", month.api_form()}};
+  auto mine = token("sealed1", kUser01Line);
+  auto theirs = token("sealed2", "01087654321");
+  ASSERT_EQ(inquire(mine, body).status, 200);
+  ASSERT_EQ(inquire(theirs, body).status, 200);
+
+  boost::asio::io_context io;
+  cache::RedisClient redis{io, redis_url()};
+  auto deadline = [] { return deadline_after(std::chrono::seconds{5}); };
+  std::vector<std::string> keys;
+  auto scanned = run_coroutine(
+      io, redis.command(cache::redis_args("KEYS", "bill:v2:*:" + month.kos_form()), deadline()));
+  ASSERT_TRUE(scanned);
+  for (const auto& key : scanned->elements()) keys.push_back(key.text());
+  ASSERT_EQ(keys.size(), 2u);
+  std::vector<std::string> values;
+  for (const auto& key : keys) {
+    EXPECT_EQ(key.find("5678"), std::string::npos) << key;
+    EXPECT_EQ(key.find("4321"), std::string::npos) << key;
+    auto value = run_coroutine(io, redis.get(key, deadline()));
+    ASSERT_TRUE(value && value->has_value());
+    EXPECT_EQ((*value)->find("Amount"), std::string::npos) << "a bill in clear: " << **value;
+    values.push_back(**value);
+  }
+  for (std::size_t i = 0; i < 2; ++i)  // swapped
+    ASSERT_TRUE(
+        run_coroutine(io, redis.set(keys[i], values[1 - i], std::chrono::hours{1}, deadline())));
+
+  double errors = metric("bill_cache_lookups_total{result=\"error\"");
+  auto again = inquire(mine, body);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.source(), "KOS");
+  EXPECT_EQ(text(bill_of(again), "lineNumber"), kUser01Line);
+  EXPECT_EQ(metric("bill_cache_lookups_total{result=\"error\""), errors + 1);
+  // The KOS answer was cached again, sealed for its own key: the next one is a hit.
+  EXPECT_EQ(inquire(mine, body).source(), "CACHE");
 }
 
 // An inquiry can be read back by its owner only; its history rows are committed.

@@ -100,7 +100,8 @@ void start_bill() {
                                              {"DATABASE_URL", s.bill_database},
                                              {"REDIS_URL", redis_url()},
                                              {"KOS_SIM_URL", loopback_url(s.kos_port)},
-                                             {"AUTH_URL", s.auth->url()}},
+                                             {"AUTH_URL", s.auth->url()},
+                                             {"SECRETS_DIR", (s.directory / "secrets").string()}},
                                             overrides);
   options.log_path = (s.directory / "bill-inquiry.log").string();
   s.bill = std::make_unique<ChildProcess>(options);
