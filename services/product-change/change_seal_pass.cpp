@@ -31,8 +31,13 @@ struct Resealed {
 }  // namespace
 
 ChangeSealPass::ChangeSealPass(storage::PgPool& pool, const SealedChanges& sealed,
-                               ChangeSealPassOptions options)
-    : pool_(pool), sealed_(sealed), options_(options) {}
+                               crypto::ResealTable outbox, ChangeSealPassOptions options)
+    : pool_(pool),
+      sealed_(sealed),
+      options_(options),
+      outbox_(outbox),
+      outbox_pass_(pool, sealed.cipher().ring(), {std::move(outbox)},
+                   crypto::ResealOptions{options.batch_size, options.pause}) {}
 
 void ChangeSealPass::register_statements(storage::PgPool& pool) {
   pool.register_statement(std::string{queries::kChangesToSealName},
@@ -43,6 +48,9 @@ void ChangeSealPass::register_statements(storage::PgPool& pool) {
                           std::string{queries::kResealChange});
   pool.register_statement(std::string{queries::kLoadPassName}, std::string{queries::kLoadPass});
   pool.register_statement(std::string{queries::kSavePassName}, std::string{queries::kSavePass});
+  pool.register_statement(std::string{queries::kClearEventsToSealName},
+                          std::string{queries::kClearEventsToSeal});
+  crypto::ResealPass::register_statements(pool);  // the outbox table's cursor
 }
 
 namespace {
@@ -128,10 +136,39 @@ boost::asio::awaitable<PgResult<std::uint64_t>> ChangeSealPass::run() {
     }
     if (!finished) co_await http::sleep_for(options_.pause);
   }
+  // The outbox's bodies too before any key is retired: a key may leave the ring only when
+  // nothing in this database is sealed with it (its cursor is "outbox_events").
+  auto bodies = co_await outbox_pass_.run_table(outbox_);
+  if (!bodies) co_return bodies.error();
+  sealed += *bodies;
+  // ResealPass does not look again once finished under this key: the clear bodies left
+  // (a previous release's instance during a rolling upgrade) are swept here, every start.
+  auto clear_bodies = co_await seal_clear_bodies();
+  if (!clear_bodies) co_return clear_bodies.error();
+  sealed += *clear_bodies;
   auto retired =
       co_await crypto::retire_keys_other_than(pool_, key, phonebill::deadline_after(30s));
   if (!retired) co_return retired.error();
   co_return sealed;
+}
+
+boost::asio::awaitable<PgResult<std::uint64_t>> ChangeSealPass::seal_clear_bodies() {
+  std::uint64_t sealed = 0;
+  std::string cursor = "0";
+  for (;;) {
+    auto rows = co_await pool_.execute(queries::kClearEventsToSealName,
+                                       pg_params(cursor, options_.batch_size),
+                                       phonebill::deadline_after(30s));
+    if (!rows) co_return rows.error();
+    for (std::size_t row = 0; row < rows->row_count(); ++row) {
+      auto done = co_await outbox_.reseal_row(*rows, row);
+      if (!done) co_return done.error();
+      sealed += done->updated;  // 0: purged meanwhile
+      cursor = done->cursor;
+    }
+    if (rows->row_count() < std::size_t(options_.batch_size)) co_return sealed;
+    co_await http::sleep_for(options_.pause);
+  }
 }
 
 boost::asio::awaitable<void> run_change_seal_pass(ChangeSealPass& pass) {

@@ -76,11 +76,13 @@ int main(int argc, char** argv) {
   PgChangeStore::register_statements(pool);
   ChangeSealPass::register_statements(pool);
   PgChangeStore store{pool, sealed};
-  ChangeSealPass seal_pass{pool, sealed};
-  outbox::OutboxStore outbox_store{pool};
+  // Event bodies sealed at rest (db/product/007); the pass seals the older ones too, so
+  // its statements are registered even with the outbox off.
+  outbox::OutboxStore outbox_store{pool, sealed.columns()};
+  outbox::OutboxStore::register_statements(pool);
+  ChangeSealPass seal_pass{pool, sealed, outbox_store.reseal_table()};
   std::unique_ptr<outbox::OutboxRelay> relay;
   if (config.outbox.enabled()) {
-    outbox::OutboxStore::register_statements(pool);
     relay = std::make_unique<outbox::OutboxRelay>(io, outbox_store, config.outbox, clock, random);
     store.write_events([relay = relay.get()] { relay->notify(); });
   }

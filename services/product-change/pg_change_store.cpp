@@ -257,7 +257,8 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
     std::vector<outbox::OutboxEvent> events;
     if (settled)
       events = change_events(*settled, settled->processed_at.value_or(SystemTime::clock::now()));
-    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, deadline);
+    auto queued =
+        co_await outbox::OutboxStore::insert_in(*lease, events, sealed_.columns(), deadline);
     if (!queued) co_return store_error(queued.error());
     auto committed = co_await lease->commit(deadline);
     if (!committed) co_return store_error(committed.error());

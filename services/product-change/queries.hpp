@@ -169,6 +169,16 @@ inline constexpr std::string_view kClearChangesToSeal =
     "AND (line_number IS NOT NULL OR result_message IS NOT NULL) "
     "ORDER BY request_id LIMIT $3";
 
+// Outbox events whose body is still clear, after sequence $1 ($2 the batch size), through
+// the partial index outbox_events_clear of db/product/007: what the pass sweeps on every
+// start after crypto::ResealPass has finished outbox_events under the current key (an
+// instance of the previous release may have written clear bodies during a rolling
+// upgrade). The columns are what OutboxStore::reseal_table()'s row function reads.
+inline constexpr std::string_view kClearEventsToSealName = "product.clear_events_to_seal";
+inline constexpr std::string_view kClearEventsToSeal =
+    "SELECT sequence, event_id, body::text AS body, body_sealed FROM outbox_events "
+    "WHERE sequence > $1::bigint AND body IS NOT NULL ORDER BY sequence LIMIT $2::bigint";
+
 // $1 request id, $2 requested_at (as read), $3 sealed line, $4 line index, $5 sealed
 // message or NULL, $6 fingerprint (stored form); guarded by the values read: $7/$8 the
 // sealed line / message, $9 the clear message (a concurrent settle wins, and the pass

@@ -1,15 +1,18 @@
 // Personal data of plan changes at rest (SPEC §14, issue 19): a pg_dump of product-change's
 // database and every Redis value of its keys show no line number or customer name in
-// clear after plan changes; a line's cache entries are sealed and keyed by the blind
-// index, and one that does not open is a miss counted as an error; clear rows from before
-// db/product/006 answer at once and are sealed while the service serves; rotation keeps
-// old and new changes readable and lets the old key go after the pass.
+// clear (nor masked, as event bodies name it) after plan changes; a line's cache entries
+// are sealed and keyed by the blind index, and one that does not open is a miss counted
+// as an error; clear rows (and event bodies) from before db/product/006 and 007 answer at
+// once and are sealed while the service serves; rotation keeps old and new changes
+// readable and lets the old key go after the pass.
 #include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "cache/redis_client.hpp"
+#include "core/line_number.hpp"
 #include "crypto/key_files.hpp"
+#include "outbox/outbox_event.hpp"
 #include "product_fixture.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/test_environment.hpp"
@@ -101,6 +104,14 @@ std::string key_prefix(int key) {
 // the pre-check) and menus of the demo lines, neither the database dump nor any Redis
 // value or key of the service holds a line number or a customer name in clear.
 TEST_F(ProductDataProtection, DumpAndCacheHaveNoLineOrNameInClear) {
+  // The outbox on, towards a receiver nobody listens on: the change's events stay in
+  // outbox_events, so the dump holds them too (db/product/007 seals their bodies).
+  struct Restore {
+    ~Restore() { ProductChangeTest::restart_service_with({}); }
+  } restore;
+  restart_service_with(
+      {{"PHONEBILL_MVNO_AP_URL", "http://127.0.0.1:" + std::to_string(find_free_port())},
+       {"PHONEBILL_MVNO_AP_SECRETS", "dump-test-signing-secret"}});
   auto line = fresh_line();
   auto bearer = token("dumped", line);
   auto current = current_plan(bearer);
@@ -122,14 +133,27 @@ TEST_F(ProductDataProtection, DumpAndCacheHaveNoLineOrNameInClear) {
   ASSERT_EQ(history.data().at("items").as_array().size(), 1u) << history.body;
   EXPECT_EQ(text_of(history.data().at("items").as_array().at(0).at("lineNumber")), line);
 
+  const auto events_of_line =
+      "FROM outbox_events WHERE order_key = '" + outbox::line_order_key(line) + "'";
+  ASSERT_TRUE(eventually_sql("SELECT count(*) > 0 " + events_of_line, "t"));
+  const auto event_id = product_sql("SELECT min(event_id) " + events_of_line);
+  ASSERT_TRUE(event_id);
+
   auto dump = pg_dump(product_database_url());
   ASSERT_NE(dump.find("COPY public.product_changes"), std::string::npos) << dump.substr(0, 2000);
   ASSERT_NE(dump.find("COPY public.product_change_guards"), std::string::npos);
   ASSERT_NE(dump.find("dump-key"), std::string::npos) << "the change is not in the dump";
+  ASSERT_NE(dump.find("COPY public.outbox_events"), std::string::npos);
+  ASSERT_NE(dump.find(*event_id), std::string::npos) << "the change's event is not in the dump";
   EXPECT_EQ(dump.find(line), std::string::npos) << "the changed line in clear";
+  // An event's body names its line masked (010-****-5678): still part of the number.
+  EXPECT_EQ(dump.find(masked_line_number(line)), std::string::npos)
+      << "the changed line, masked, in clear";
   EXPECT_EQ(dump.find(name), std::string::npos) << "a customer name in clear";
   for (const auto& demo : kDemoCustomers) {
     EXPECT_EQ(dump.find(demo.line), std::string::npos) << demo.line << " in clear";
+    EXPECT_EQ(dump.find(masked_line_number(demo.line)), std::string::npos)
+        << demo.line << ", masked, in clear";
     EXPECT_EQ(dump.find(demo.name), std::string::npos) << demo.name << " in clear";
   }
 
@@ -192,6 +216,13 @@ TEST_F(ProductDataProtection, ClearRowsFromBeforeTheUpgradeAreSealedWhileServing
                   "', NULL, NULL, '0000', now(), now(), now()) "
                   "RETURNING 1"),
       "1");
+  // An event of that change from before db/product/007: its body in clear.
+  ASSERT_EQ(product_sql("INSERT INTO outbox_events (event_id, event_type, order_key, body) "
+                        "VALUES (md5('" +
+                        id + "'), 'product.change.failed', '" + outbox::line_order_key(line) +
+                        "', jsonb_build_object('line', '" + line + "', 'requestId', '" + id +
+                        "')) RETURNING 1"),
+            "1");
   // Restarted: its pass runs (a new instance of an upgraded deployment).
   restart_service_with({});
   ASSERT_TRUE(
@@ -216,6 +247,14 @@ TEST_F(ProductDataProtection, ClearRowsFromBeforeTheUpgradeAreSealedWhileServing
   auto history = call("GET", "/api/v1/products/history?lineNumber=" + line, bearer);
   ASSERT_EQ(history.status, 200) << history.body;
   EXPECT_EQ(history.data().at("items").as_array().size(), 1u) << history.body;
+  // The pass's second table: the old event's body sealed too.
+  EXPECT_TRUE(
+      eventually_sql("SELECT body IS NULL AND body_sealed IS NOT NULL FROM outbox_events "
+                     "WHERE event_id = md5('" +
+                         id + "')",
+                     "t"))
+      << service_log();
+
   auto dump = pg_dump(product_database_url());
   EXPECT_EQ(dump.find(line), std::string::npos) << "the upgraded line in clear";
   EXPECT_EQ(dump.find(busy_line), std::string::npos) << "the upgraded line in clear";
