@@ -1,17 +1,23 @@
 // product-change: plan change, its cache, history and reconciliation (SPEC §6). Wiring
-// only: configuration → pool, Redis, revocations, JWKS, verifier → KOS transport,
+// only: configuration → data keys → pool, Redis, revocations, JWKS, verifier → KOS transport,
 // resilience (with the fleet's KOS budget in Redis), client → cache, store, fill lock → service,
 // reconciler → routes → server; with PHONEBILL_MVNO_AP_URL, the outbox (events in the
 // settle's transaction, the relay, breaker events, the re-drive route).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "cache/redis_budget_counter.hpp"
 #include "cache/redis_client.hpp"
 #include "cache/redis_fill_lock.hpp"
+#include "change_seal_pass.hpp"
 #include "core/log.hpp"
+#include "crypto/data_keys.hpp"
 #include "http/server.hpp"
 #include "kos/http_kos_transport.hpp"
 #include "kos/kos_metrics.hpp"
@@ -25,6 +31,7 @@
 #include "reconciler.hpp"
 #include "redis_product_cache.hpp"
 #include "routes.hpp"
+#include "sealed_changes.hpp"
 #include "security/jwks_source.hpp"
 #include "security/revocation_metrics.hpp"
 #include "security/revocation_set.hpp"
@@ -38,26 +45,44 @@ using phonebill::kos::KosOperation;
 using namespace phonebill;
 using namespace phonebill::product;
 
-int main() {
+int main(int argc, char** argv) {
+  const auto environment = Environment::from_process();
+  // `product-change rotate-data-key`: the shared ring's rotation (docs/security.md).
+  if (argc == 2 && std::string_view{argv[1]} == "rotate-data-key")
+    return crypto::rotate_data_key_command(environment, "product-change");
   ProductConfig config;
   try {
-    config = ProductConfig::load(Environment::from_process());
+    config = ProductConfig::load(environment);
   } catch (const ConfigError& error) {
     std::cerr << "product-change: " << error.what() << '\n';
     return 2;
   }
   log::init("product-change", config.log_level);
+  std::optional<crypto::KeyRing> data_keys;
+  try {
+    data_keys.emplace(
+        crypto::load_data_keys(environment, config.secrets_directory, /*may_create=*/config.local));
+  } catch (const crypto::DataKeyError& error) {
+    log::error("data_keys_failed", {{"error", error.what()}});
+    log::flush();
+    return 2;
+  }
+  SealedChanges sealed{*data_keys};
 
   asio::io_context io{config.server.io_threads};
   SystemClock clock;
   SystemRandom random;
   storage::PgPool pool{io, {config.database_url, config.database_pool_size}};
   PgChangeStore::register_statements(pool);
-  PgChangeStore store{pool};
-  outbox::OutboxStore outbox_store{pool};
+  ChangeSealPass::register_statements(pool);
+  PgChangeStore store{pool, sealed};
+  // Event bodies sealed at rest (db/product/007); the pass seals the older ones too, so
+  // its statements are registered even with the outbox off.
+  outbox::OutboxStore outbox_store{pool, sealed.columns()};
+  outbox::OutboxStore::register_statements(pool);
+  ChangeSealPass seal_pass{pool, sealed, outbox_store.reseal_table()};
   std::unique_ptr<outbox::OutboxRelay> relay;
   if (config.outbox.enabled()) {
-    outbox::OutboxStore::register_statements(pool);
     relay = std::make_unique<outbox::OutboxRelay>(io, outbox_store, config.outbox, clock, random);
     store.write_events([relay = relay.get()] { relay->notify(); });
   }
@@ -73,7 +98,7 @@ int main() {
   cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
   kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
-  RedisProductCache product_cache{redis, config.cache, clock};
+  RedisProductCache product_cache{redis, config.cache, clock, *data_keys};
   cache::RedisFillLock fill_lock{redis, config.resilience.fleet_redis_timeout};
   ProductService service{
       kos,
@@ -123,8 +148,9 @@ int main() {
   });
 
   // Reconciler's start-up pass first: changes a crash left behind settle at once.
-  server.prepare(prepare_service(pool, service, config), [&] {
+  server.prepare(prepare_service(pool, service, config, sealed.cipher()), [&] {
     reconciler.start();
+    asio::co_spawn(io, run_change_seal_pass(seal_pass), asio::detached);
     if (relay) relay->start();
   });
   jwks.start();

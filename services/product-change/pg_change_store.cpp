@@ -12,6 +12,7 @@
 #include "history/time_ordered_id.hpp"
 #include "outbox/outbox_store.hpp"
 #include "queries.hpp"
+#include "sealed_changes.hpp"
 #include "storage/pg_pool.hpp"
 
 namespace phonebill::product {
@@ -55,21 +56,28 @@ std::optional<std::vector<Check>> read_checks(const std::optional<std::string>& 
   return checks;
 }
 
-ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
+// A row as a record: sealed values opened (either form read, sealed_changes.hpp); a
+// sealed value that does not open is an error, never shown as data.
+StoreResult<ChangeRecord> read_record(const storage::PgRows& rows, std::size_t row,
+                                      const SealedChanges& sealed) {
   ChangeRecord record;
   record.request_id = std::string{rows.text(row, "request_id")};
+  auto line = sealed.read_line(rows, row, record.request_id);
+  bool refused = !line;
   record.user_id = std::string{rows.text(row, "user_id")};
-  record.line_number = std::string{rows.text(row, "line_number")};
+  record.line_number = line.value_or("");
   record.previous_product_code = std::string{rows.text(row, "previous_product_code")};
   record.previous_product_name = std::string{rows.text(row, "previous_product_name")};
   record.target_product_code = std::string{rows.text(row, "target_product_code")};
   record.target_product_name = std::string{rows.text(row, "target_product_name")};
   record.status = parse_change_status(rows.text(row, "status")).value_or(ChangeStatus::kFailed);
   record.idempotency_key = rows.optional_text(row, "idempotency_key");
-  record.fingerprint = std::string{rows.text(row, "fingerprint")};
+  record.fingerprint = sealed.domain_fingerprint(rows.text(row, "fingerprint"), record.line_number);
   if (auto reason = rows.optional_text(row, "failure_reason"))
     record.failure_reason = parse_product_status(*reason).value_or(ProductStatus::kInternal);
-  record.result_message = rows.optional_text(row, "result_message");
+  record.result_message = sealed.read_message(rows, row, record.request_id, refused);
+  if (refused)
+    return StoreError{"a sealed value of change " + record.request_id + " does not open"};
   record.kos_result_code = rows.optional_text(row, "kos_result_code");
   record.checks = read_checks(rows.optional_text(row, "checks"));
   record.kos_order_number = rows.optional_text(row, "kos_order_number");
@@ -84,32 +92,48 @@ ChangeRecord read_record(const storage::PgRows& rows, std::size_t row) {
   return record;
 }
 
-std::optional<ChangeRecord> first(const storage::PgRows& rows) {
-  if (rows.empty()) return std::nullopt;
-  return read_record(rows, 0);
+StoreResult<std::optional<ChangeRecord>> first(const storage::PgRows& rows,
+                                               const SealedChanges& sealed) {
+  if (rows.empty()) return std::optional<ChangeRecord>{};
+  auto record = read_record(rows, 0, sealed);
+  if (!record) return record.error();
+  return std::optional<ChangeRecord>{std::move(*record)};
 }
 
 storage::PgParams settle_params(const std::string& request_id, const ChangeOutcome& outcome,
                                 const std::optional<std::string>& previous_name,
-                                const std::optional<std::vector<Check>>& checks) {
+                                const std::optional<std::vector<Check>>& checks,
+                                const SealedChanges& sealed) {
   std::optional<std::string> reason;
   if (outcome.failure_reason) reason = std::string{to_text(*outcome.failure_reason)};
   std::optional<std::string> checks_json;
   if (checks) checks_json = checks_text(*checks);
-  return pg_params(request_id, to_text(outcome.status), reason, outcome.kos_message,
-                   outcome.kos_result_code, outcome.kos_order_number, outcome.effective_date,
-                   outcome.previous_product_code,
+  std::optional<std::string> message;
+  if (outcome.kos_message)
+    message = sealed.seal(kResultMessageField, request_id, *outcome.kos_message);
+  return pg_params(request_id, to_text(outcome.status), reason, message, outcome.kos_result_code,
+                   outcome.kos_order_number, outcome.effective_date, outcome.previous_product_code,
                    outcome.previous_product_code ? previous_name : std::nullopt, checks_json);
 }
 
-// The history page through the one count-then-page query (history/page_query.hpp).
-boost::asio::awaitable<storage::PgResult<ChangePage>> page_of(storage::PgPool& pool,
-                                                              const HistoryFilter& filter,
-                                                              phonebill::Deadline deadline) {
+// The history page through the one count-then-page query (history/page_query.hpp); a
+// line filter compares the line's blind index.
+boost::asio::awaitable<StoreResult<ChangePage>> page_of(storage::PgPool& pool, HistoryFilter filter,
+                                                        const SealedChanges& sealed,
+                                                        phonebill::Deadline deadline) {
   static constexpr history::ListStatements kStatements{queries::kCountName, queries::kListName};
+  if (filter.line_number) filter.line_number = sealed.line_index(*filter.line_number);
   auto rows = co_await history::count_then_page(pool, kStatements, filter, deadline);
-  if (!rows) co_return rows.error();
-  co_return history::read_page(*rows, filter, read_record);
+  if (!rows) co_return store_error(rows.error());
+  ChangePage page;
+  page.request = filter.page;
+  page.total = rows->total;
+  for (std::size_t row = 0; row < rows->rows.row_count(); ++row) {
+    auto record = read_record(rows->rows, row, sealed);
+    if (!record) co_return record.error();
+    page.items.push_back(std::move(*record));
+  }
+  co_return page;
 }
 
 }  // namespace
@@ -132,14 +156,20 @@ void PgChangeStore::register_statements(storage::PgPool& pool) {
 
 boost::asio::awaitable<StoreResult<InsertResult>> PgChangeStore::insert(ChangeRecord record,
                                                                         Deadline deadline) {
-  auto params = pg_params(
-      record.request_id, record.user_id, record.line_number, record.previous_product_code,
-      record.previous_product_name, record.target_product_code, record.target_product_name,
-      record.idempotency_key, record.fingerprint, record.http_request_id, record.trace_id);
+  auto params = pg_params(record.request_id, record.user_id,
+                          sealed_.seal(kLineNumberField, record.request_id, record.line_number),
+                          sealed_.line_index(record.line_number), record.previous_product_code,
+                          record.previous_product_name, record.target_product_code,
+                          record.target_product_name, record.idempotency_key,
+                          sealed_.stored_fingerprint(record.fingerprint, record.line_number),
+                          record.http_request_id, record.trace_id, record.line_number);
   auto inserted = co_await pool_.execute(queries::kInsertName, params, deadline);
-  if (inserted) co_return InsertResult::kInserted;
+  // Nothing written: a change from before db/product/006 is in flight for the line.
+  if (inserted)
+    co_return inserted->affected_rows() == 0 ? InsertResult::kLineBusy : InsertResult::kInserted;
   const auto& error = inserted.error();
-  if (error.is_unique_violation() && error.constraint == "product_changes_one_in_flight")
+  if (error.is_unique_violation() && (error.constraint == "product_changes_one_in_flight" ||
+                                      error.constraint == "product_changes_one_in_flight_clear"))
     co_return InsertResult::kLineBusy;
   if (error.is_unique_violation() && error.constraint == "product_changes_idempotency")
     co_return InsertResult::kKeyTaken;
@@ -149,12 +179,12 @@ boost::asio::awaitable<StoreResult<InsertResult>> PgChangeStore::insert(ChangeRe
 boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::settle(
     std::string request_id, ChangeOutcome outcome, std::optional<std::string> previous_name,
     std::optional<std::vector<Check>> checks, Deadline deadline) {
-  auto params = settle_params(request_id, outcome, previous_name, checks);
+  auto params = settle_params(request_id, outcome, previous_name, checks, sealed_);
   if (events_committed_)
     co_return co_await settle_with_events(std::move(request_id), std::move(params), deadline);
   auto updated = co_await pool_.execute(queries::kSettleName, params, deadline);
   if (!updated) co_return store_error(updated.error());
-  if (!updated->empty()) co_return first(*updated);
+  if (!updated->empty()) co_return first(*updated, sealed_);
   co_return co_await find(std::move(request_id), deadline);
 }
 
@@ -168,12 +198,12 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
         pg_params(request_id, iso8601_utc_millis(window->from), iso8601_utc_millis(window->to));
     auto rows = co_await pool_.execute(queries::kFindName, params, deadline);
     if (!rows) co_return store_error(rows.error());
-    if (!rows->empty()) co_return first(*rows);
+    if (!rows->empty()) co_return first(*rows, sealed_);
   }
   auto params = pg_params(request_id);
   auto rows = co_await pool_.execute(queries::kFindLegacyName, params, deadline);
   if (!rows) co_return store_error(rows.error());
-  co_return first(*rows);
+  co_return first(*rows, sealed_);
 }
 
 boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::find_by_key(
@@ -181,7 +211,7 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
   auto params = pg_params(user_id, key);
   auto rows = co_await pool_.execute(queries::kFindByKeyName, params, deadline);
   if (!rows) co_return store_error(rows.error());
-  co_return first(*rows);
+  co_return first(*rows, sealed_);
 }
 
 boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_key(std::string request_id,
@@ -194,9 +224,7 @@ boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_key(std::string
 
 boost::asio::awaitable<StoreResult<ChangePage>> PgChangeStore::list(HistoryFilter filter,
                                                                     Deadline deadline) {
-  auto page = co_await page_of(pool_, std::move(filter), deadline);
-  if (!page) co_return store_error(page.error());
-  co_return std::move(*page);
+  co_return co_await page_of(pool_, std::move(filter), sealed_, deadline);
 }
 
 boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::claim_next(
@@ -204,7 +232,7 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
   auto params = pg_params(std::int64_t(stale_after.count()), std::int64_t(lease.count()));
   auto rows = co_await pool_.execute(queries::kClaimNextName, params, deadline);
   if (!rows) co_return store_error(rows.error());
-  co_return first(*rows);
+  co_return first(*rows, sealed_);
 }
 
 boost::asio::awaitable<StoreResult<void>> PgChangeStore::release_claim(
@@ -226,11 +254,14 @@ boost::asio::awaitable<StoreResult<std::optional<ChangeRecord>>> PgChangeStore::
     if (!begun) co_return store_error(begun.error());
     auto updated = co_await lease->execute(queries::kSettleName, params, deadline);
     if (!updated) co_return store_error(updated.error());
-    settled = first(*updated);
+    auto read = first(*updated, sealed_);
+    if (!read) co_return read.error();
+    settled = std::move(*read);
     std::vector<outbox::OutboxEvent> events;
     if (settled)
       events = change_events(*settled, settled->processed_at.value_or(SystemTime::clock::now()));
-    auto queued = co_await outbox::OutboxStore::insert_in(*lease, events, deadline);
+    auto queued =
+        co_await outbox::OutboxStore::insert_in(*lease, events, sealed_.columns(), deadline);
     if (!queued) co_return store_error(queued.error());
     auto committed = co_await lease->commit(deadline);
     if (!committed) co_return store_error(committed.error());

@@ -2,8 +2,10 @@
 // two unique indexes of the small guard table (kept in step by a trigger) refuse a second
 // change in flight per line and a second use of an Idempotency-Key, the settle UPDATE's
 // WHERE clause encodes the state machine (a late writer never moves a settled change),
-// and the reconciler's lease is a claimed_until column taken with SKIP LOCKED. The SQL is
-// in queries.hpp. Entry points: PgChangeStore, register_statements.
+// and the reconciler's lease is a claimed_until column taken with SKIP LOCKED. The line
+// and KOS's message are sealed on every write and read in either form (sealed_changes.hpp,
+// db/product/006). The SQL is in queries.hpp. Entry points: PgChangeStore,
+// register_statements.
 #pragma once
 #include <functional>
 
@@ -16,9 +18,13 @@ class PgPool;
 
 namespace phonebill::product {
 
+class SealedChanges;
+
 class PgChangeStore final : public ChangeStore {
  public:
-  explicit PgChangeStore(storage::PgPool& pool) : pool_(pool) {}
+  // `pool` and `sealed` must outlive the store.
+  PgChangeStore(storage::PgPool& pool, const SealedChanges& sealed)
+      : pool_(pool), sealed_(sealed) {}
   static void register_statements(storage::PgPool& pool);
 
   // From now on a settle writes the record's events (change_events.hpp) to the outbox in
@@ -52,6 +58,7 @@ class PgChangeStore final : public ChangeStore {
       std::string request_id, storage::PgParams params, Deadline deadline);
 
   storage::PgPool& pool_;
+  const SealedChanges& sealed_;
   std::function<void()> events_committed_;  // set: the outbox is on
 };
 

@@ -29,6 +29,11 @@ class ProductCache {
   virtual boost::asio::awaitable<bool> store_line(const kos::ProductInquiryResult& line) = 0;
   // Drops the line's entries (after a completed change). False if not confirmed.
   virtual boost::asio::awaitable<bool> forget_line(std::string line_number) = 0;
+  // The name the fleet's fill lock of a line's entries goes by (a Redis key: the Redis
+  // cache names the line by its blind index, never by its number).
+  virtual std::string line_fill_key(const std::string& line_number) const {
+    return "product:line:" + line_number;
+  }
 };
 
 }  // namespace phonebill::product

@@ -22,6 +22,11 @@ ProductConfig ProductConfig::load(const Environment& environment) {
   config.migrations_directory = environment.string("PHONEBILL_MIGRATIONS_DIR", "db/product");
   config.redis_url = environment.string("PHONEBILL_REDIS_URL", config.redis_url);
   config.log_level = environment.string("PHONEBILL_LOG_LEVEL", "info");
+  config.secrets_directory = environment.string("PHONEBILL_SECRETS_DIR", ".run/secrets");
+  const auto deployment = environment.string("PHONEBILL_ENVIRONMENT", "production");
+  if (deployment != "local" && deployment != "production")
+    throw ConfigError{"PHONEBILL_ENVIRONMENT must be local or production"};
+  config.local = deployment == "local";
   config.kos =
       kos::HttpKosOptions::from_base_url(environment.required_string("PHONEBILL_UPSTREAM_KOS_SIM"));
   config.resilience = kos::KosResilienceOptions::from_environment(environment);

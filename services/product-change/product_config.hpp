@@ -1,7 +1,8 @@
 // product-change's settings: the common server, database and Redis variables, KOS's base
 // URL (PHONEBILL_UPSTREAM_KOS_SIM), auth's JWKS (PHONEBILL_UPSTREAM_AUTH), the token and
 // KOS resilience settings, and PHONEBILL_PRODUCT_* (cache TTLs, Redis deadline,
-// reconciler, idempotency window). Reference: docs/product-change.md. Entry: load.
+// reconciler, idempotency window), PHONEBILL_SECRETS_DIR and PHONEBILL_ENVIRONMENT (the
+// data keys). Reference: docs/product-change.md. Entry: load.
 #pragma once
 #include <chrono>
 #include <string>
@@ -25,6 +26,11 @@ struct ProductConfig {
   std::string migrations_directory = "db/product";
   std::string redis_url = "redis://127.0.0.1:56379";
   std::string log_level = "info";
+  // The data-key ring (docs/security.md "Data protection"): PHONEBILL_DATA_KEYS, else
+  // $PHONEBILL_DATA_KEYS_DIR (default <secrets directory>/data-keys); only a local run
+  // (PHONEBILL_ENVIRONMENT=local) creates one when there is none.
+  std::string secrets_directory = ".run/secrets";
+  bool local = false;
   kos::HttpKosOptions kos;
   kos::KosResilienceOptions resilience;
   security::HttpJwksOptions jwks;

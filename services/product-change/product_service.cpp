@@ -85,7 +85,7 @@ boost::asio::awaitable<ProductService::LineFetch> ProductService::fetch_line(std
     co_return filled;
   };
   auto outcome = co_await resilience::coalesce_across_fleet<LineFetch>(
-      *fleet_.lock, fleet_.options, "product:line:" + line, info.deadline, fetch, probe,
+      *fleet_.lock, fleet_.options, cache_.line_fill_key(line), info.deadline, fetch, probe,
       fleet_.pause, fleet_.now);
   if (kos_observer_) kos_observer_->on_coalesced(kos::KosOperation::kProductInquiry, outcome.role);
   if (outcome.value) co_return std::move(*outcome.value);

@@ -4,6 +4,8 @@
 // statement on one record names its month — from the record's guard row (a change in
 // flight or holding a key), from its time-ordered id, or from the legacy-id table — so
 // PostgreSQL reads one partition, not every month of five years (docs/history.md).
+// The line number and KOS's message are sealed (db/product/006, sealed_changes.hpp):
+// parameters carry them as bytea text ("\\x..."); rows return both forms of each.
 #pragma once
 #include <string_view>
 
@@ -11,7 +13,8 @@ namespace phonebill::product::queries {
 
 // Every read returns these columns (times as epoch milliseconds).
 #define PRODUCT_CHANGE_COLUMNS                                                       \
-  "request_id, user_id, line_number, previous_product_code, previous_product_name, " \
+  "request_id, user_id, line_number, line_number_sealed, result_message_sealed, "    \
+  "previous_product_code, previous_product_name, "                                   \
   "target_product_code, target_product_name, status, idempotency_key, fingerprint, " \
   "failure_reason, result_message, kos_result_code, checks::text AS checks, "        \
   "kos_order_number, effective_date, "                                               \
@@ -19,17 +22,23 @@ namespace phonebill::product::queries {
   "(extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms, "              \
   "(extract(epoch FROM processed_at) * 1000)::bigint AS processed_ms "
 
-// $1 request id, $2 user, $3 line, $4/$5 previous code/name, $6/$7 target code/name,
-// $8 idempotency key or NULL, $9 fingerprint, $10 X-Request-Id, $11 trace id. The
+// $1 request id, $2 user, $3 sealed line, $4 line index, $5/$6 previous code/name,
+// $7/$8 target code/name, $9 idempotency key or NULL, $10 fingerprint (stored form),
+// $11 X-Request-Id, $12 trace id, $13 the clear line (compared, never stored). The
 // table's trigger writes the change's guard row in the same statement; a line with a
 // change in flight or a key already used fails it with product_changes_one_in_flight or
-// product_changes_idempotency (indexes of product_change_guards).
+// product_changes_idempotency (indexes of product_change_guards). No row is written
+// (0 affected) while a change written before db/product/006, with a clear guard, is in
+// flight for the line.
 inline constexpr std::string_view kInsertName = "product.insert_change";
 inline constexpr std::string_view kInsert =
-    "INSERT INTO product_changes (request_id, user_id, line_number, previous_product_code, "
-    "previous_product_name, target_product_code, target_product_name, status, idempotency_key, "
-    "fingerprint, requested_at, updated_at, http_request_id, trace_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'REQUESTED', $8, $9, now(), now(), $10, $11)";
+    "INSERT INTO product_changes (request_id, user_id, line_number_sealed, line_index, "
+    "previous_product_code, previous_product_name, target_product_code, target_product_name, "
+    "status, idempotency_key, fingerprint, requested_at, updated_at, http_request_id, trace_id) "
+    "SELECT $1::text, $2::text, $3::bytea, $4::bytea, $5::text, $6::text, $7::text, $8::text, "
+    "'REQUESTED', $9::text, $10::text, now(), now(), $11::text, $12::text "
+    "WHERE NOT EXISTS (SELECT 1 FROM product_change_guards "
+    "                   WHERE in_flight AND line_number = $13::text)";
 
 // The month of a change in flight or holding a key (its guard row), for `requested_at =`.
 #define PRODUCT_CHANGE_GUARDED_TIME \
@@ -53,11 +62,12 @@ inline constexpr std::string_view kReleaseKey =
     "WHERE request_id = $1 AND requested_at = " PRODUCT_CHANGE_GUARDED_TIME;
 
 // $1 request id, $2 new status, $3 failure reason (a ProductStatus name) or NULL, $4 KOS's
-// message, $5 KOS code, $6 order number, $7 effective date, $8/$9 previous code/name
-// (NULL: keep), $10 checks (NULL: keep).
+// message sealed (bytea text) or NULL, $5 KOS code, $6 order number, $7 effective date, $8/$9
+// previous code/name (NULL: keep), $10 checks (NULL: keep).
 inline constexpr std::string_view kSettleName = "product.settle_change";
 inline constexpr std::string_view kSettle =
-    "UPDATE product_changes SET status = $2, failure_reason = $3, result_message = $4, "
+    "UPDATE product_changes SET status = $2, failure_reason = $3, result_message = NULL, "
+    "result_message_sealed = $4::bytea, "
     "kos_result_code = $5, kos_order_number = $6, effective_date = $7, "
     "previous_product_code = COALESCE($8, previous_product_code), "
     "previous_product_name = COALESCE($9, previous_product_name), "
@@ -117,10 +127,10 @@ inline constexpr std::string_view kReleaseClaim =
     "updated_at = now() WHERE request_id = $1 AND requested_at = " PRODUCT_CHANGE_GUARDED_TIME
     " AND status IN ('REQUESTED', 'PENDING')";
 
-// $1 user, $2 line or NULL, $3 from date, $4 to date (inclusive, Seoul days), $5 status,
-// $6 limit, $7 offset.
+// $1 user, $2 the line's index (bytea text) or NULL, $3 from date, $4 to date (inclusive, Seoul
+// days), $5 status, $6 limit, $7 offset.
 #define PRODUCT_CHANGE_FILTER                                                                     \
-  "WHERE user_id = $1 AND ($2::text IS NULL OR line_number = $2) "                                \
+  "WHERE user_id = $1 AND ($2::text IS NULL OR line_index = $2::bytea) "                          \
   "AND ($3::date IS NULL OR requested_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Seoul') "    \
   "AND ($4::date IS NULL OR requested_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') " \
   "AND ($5::text IS NULL OR status = $5) "
@@ -135,6 +145,69 @@ inline constexpr std::string_view kCount =
     "SELECT count(*) AS total FROM product_changes " PRODUCT_CHANGE_FILTER;
 
 #undef PRODUCT_CHANGE_FILTER
+// The re-encryption pass (change_seal_pass.hpp). $1 cursor (request id, '' to start),
+// $2 the current key id's two bytes, $3 batch size: the next changes in request-id order
+// with a clear value or one sealed by another key. requested_at as text finds the row's
+// partition again exactly.
+inline constexpr std::string_view kChangesToSealName = "product.changes_to_seal";
+inline constexpr std::string_view kChangesToSeal =
+    "SELECT request_id, requested_at::text AS requested_at, line_number, line_number_sealed, "
+    "result_message, result_message_sealed, fingerprint FROM product_changes "
+    "WHERE request_id > $1 "
+    "AND (line_number IS NOT NULL OR result_message IS NOT NULL OR line_index IS NULL "
+    "  OR substring(line_number_sealed FROM 2 FOR 2) <> $2::bytea "
+    "  OR substring(result_message_sealed FROM 2 FOR 2) <> $2::bytea) "
+    "ORDER BY request_id LIMIT $3";
+
+// The same for clear rows only (the partial index product_changes_clear of
+// db/product/006): what a start-up after a finished pass still sweeps, in case an
+// instance of the previous release wrote clear rows during a rolling upgrade. $2 unused.
+inline constexpr std::string_view kClearChangesToSealName = "product.clear_changes_to_seal";
+inline constexpr std::string_view kClearChangesToSeal =
+    "SELECT request_id, requested_at::text AS requested_at, line_number, line_number_sealed, "
+    "result_message, result_message_sealed, fingerprint FROM product_changes "
+    "WHERE request_id > $1 AND $2::bytea IS NOT NULL "
+    "AND (line_number IS NOT NULL OR result_message IS NOT NULL) "
+    "ORDER BY request_id LIMIT $3";
+
+// Outbox events whose body is still clear, after sequence $1 ($2 the batch size), through
+// the partial index outbox_events_clear of db/product/007: what the pass sweeps on every
+// start after crypto::ResealPass has finished outbox_events under the current key (an
+// instance of the previous release may have written clear bodies during a rolling
+// upgrade). The columns are what OutboxStore::reseal_table()'s row function reads.
+inline constexpr std::string_view kClearEventsToSealName = "product.clear_events_to_seal";
+inline constexpr std::string_view kClearEventsToSeal =
+    "SELECT sequence, event_id, body::text AS body, body_sealed FROM outbox_events "
+    "WHERE sequence > $1::bigint AND body IS NOT NULL ORDER BY sequence LIMIT $2::bigint";
+
+// $1 request id, $2 requested_at (as read), $3 sealed line, $4 line index, $5 sealed
+// message or NULL, $6 fingerprint (stored form); guarded by the values read: $7/$8 the
+// sealed line / message, $9 the clear message (a concurrent settle wins, and the pass
+// reads the row again).
+inline constexpr std::string_view kResealChangeName = "product.reseal_change";
+inline constexpr std::string_view kResealChange =
+    "UPDATE product_changes SET line_number = NULL, line_number_sealed = $3::bytea, "
+    "line_index = $4::bytea, result_message = NULL, result_message_sealed = $5::bytea, "
+    "fingerprint = $6 "
+    "WHERE request_id = $1 AND requested_at = $2::timestamptz "
+    "AND line_number_sealed IS NOT DISTINCT FROM $7::bytea "
+    "AND result_message_sealed IS NOT DISTINCT FROM $8::bytea "
+    "AND result_message IS NOT DISTINCT FROM $9::text";
+
+// $1 pass name, $2 key id: where the pass got to under this key.
+inline constexpr std::string_view kLoadPassName = "product.load_pass";
+inline constexpr std::string_view kLoadPass =
+    "SELECT cursor, finished_at IS NOT NULL AS finished "
+    "FROM data_key_passes WHERE name = $1 AND key_id = $2::integer";
+
+// $1 pass, $2 key id, $3 cursor, $4 finished.
+inline constexpr std::string_view kSavePassName = "product.save_pass";
+inline constexpr std::string_view kSavePass =
+    "INSERT INTO data_key_passes (name, key_id, cursor, finished_at, updated_at) "
+    "VALUES ($1, $2::integer, $3, CASE WHEN $4::boolean THEN now() END, now()) "
+    "ON CONFLICT (name) DO UPDATE SET key_id = EXCLUDED.key_id, cursor = EXCLUDED.cursor, "
+    "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at";
+
 #undef PRODUCT_CHANGE_GUARDED_TIME
 #undef PRODUCT_CHANGE_COLUMNS
 

@@ -12,6 +12,7 @@
 #include "partition_test_support.hpp"
 #include "product-change/pg_change_store.hpp"
 #include "product-change/queries.hpp"
+#include "product-change/sealed_changes.hpp"
 #include "storage/migrations.hpp"
 #include "support/child_process.hpp"
 
@@ -27,6 +28,13 @@ using product::InsertResult;
 using product::PgChangeStore;
 
 class ProductPartitionTest : public HistoryPartitionTest {};
+
+// A fixed data-key ring for the store's sealed columns (db/product/006).
+const crypto::KeyRing& partition_test_keys() {
+  static const crypto::KeyRing ring{
+      {{1, std::string(crypto::kKeyBytes, 'p')}}, 1, std::string(crypto::kKeyBytes, 'q')};
+  return ring;
+}
 
 // Named for its table: the bill history test beside it (one unity file) has its own.
 int change_partitions_read(const std::string& plan) {
@@ -114,7 +122,8 @@ CO_TEST_F(ProductPartitionTest, UniquenessHoldsAcrossMonths) {
   PgPool pool{co_await net::this_coro::executor, options()};
   CO_ASSERT_PG_OK(co_await run_migrations(pool, directory_, test_deadline()));
   PgChangeStore::register_statements(pool);
-  PgChangeStore store{pool};
+  product::SealedChanges sealed{partition_test_keys()};
+  PgChangeStore store{pool, sealed};
   co_await run(pool, make_months_back(13, 13));
   co_await run(pool, std::string{kInsertChangeSql} +
                          change_row("year-old", "u1", "01011112222", "PENDING", "same-key", 13));

@@ -12,6 +12,7 @@
 
 #include "core/json.hpp"
 #include "gateway_fixture.hpp"
+#include "outbox/outbox_event.hpp"
 #include "outbox/webhook_signature.hpp"
 #include "outbox_fixture.hpp"
 
@@ -83,8 +84,9 @@ TEST_F(OutboxFailure, KilledBetweenCommitAndDeliveryDeliversAfterRestart) {
   auto reply = change(bearer, plan, other_plan(plan));
   ASSERT_EQ(reply.status, 200) << reply.body;
   auto request_id = reply.text("requestId");
-  EXPECT_EQ(product_sql("SELECT count(*) FROM outbox_events WHERE body->>'requestId' = '" +
-                        request_id + "' AND status = 'PENDING'"),
+  // Bodies are sealed (db/product/007): the change's events by its fresh line's order key.
+  EXPECT_EQ(product_sql("SELECT count(*) FROM outbox_events WHERE order_key = '" +
+                        outbox::line_order_key(line) + "' AND status = 'PENDING'"),
             "2");
   kill_and_restart_product();
   reset_receiver_faults();
@@ -109,12 +111,10 @@ TEST_F(OutboxFailure, DeadLetterIsShownAndRedrivenByAnAdmin) {
   auto plan = current_plan(bearer);
   auto reply = change(bearer, plan, other_plan(plan));
   ASSERT_EQ(reply.status, 200) << reply.body;
-  auto request_id = reply.text("requestId");
   auto dead_count = [&] {
     return product_sql(
-        "SELECT count(*) FROM outbox_events WHERE status = 'DEAD' AND "
-        "body->>'requestId' = '" +
-        request_id + "'");
+        "SELECT count(*) FROM outbox_events WHERE status = 'DEAD' AND order_key = '" +
+        outbox::line_order_key(line) + "'");
   };
   ASSERT_TRUE(eventually([&] { return dead_count() == "2"; }, 15s)) << product_log();
   EXPECT_TRUE(eventually(
@@ -129,8 +129,8 @@ TEST_F(OutboxFailure, DeadLetterIsShownAndRedrivenByAnAdmin) {
 
   auto completed_id = product_sql(
       "SELECT event_id FROM outbox_events WHERE event_type = 'product.change.completed' AND "
-      "body->>'requestId' = '" +
-      request_id + "'");
+      "order_key = '" +
+      outbox::line_order_key(line) + "'");
   ASSERT_TRUE(completed_id);
   auto admin = token("admin", line, {"ADMIN"});
   auto path = "/api/v1/admin/events/" + *completed_id + "/redeliver";

@@ -88,11 +88,9 @@ TEST_F(ProductFailure, KosProductCodesAreMapped) {
     auto reply = change(bearer, current, target);
     EXPECT_EQ(reply.status, status) << reply.body;
     EXPECT_EQ(reply.error_code(), code) << reply.body;
-    EXPECT_EQ(
-        product_sql(
-            "SELECT status || ' ' || kos_result_code FROM product_changes WHERE line_number = '" +
-            line + "'"),
-        std::string{"FAILED "} + kos_code);
+    EXPECT_EQ(product_sql("SELECT status || ' ' || kos_result_code FROM product_changes WHERE " +
+                          line_is(line)),
+              std::string{"FAILED "} + kos_code);
     EXPECT_EQ(current_plan(bearer), current);
   }
 }
@@ -102,7 +100,8 @@ TEST_F(ProductFailure, KosLineCodesAreMapped) {
   // 2002: the suspended demo line, its cached status rewritten to ACTIVE.
   auto suspended = token("user03", "01055554444");
   ASSERT_EQ(call("GET", "/api/v1/products/menu", suspended).status, 200);
-  redis_set("product:v1:status:01055554444", "ACTIVE");
+  redis_set(cache_status_key("01055554444"),
+            seal_cache_value(cache_status_key("01055554444"), "ACTIVE"));
   auto inactive = change(suspended, "LTE-PREMIUM-001", "LTE-BASIC-001");
   EXPECT_EQ(inactive.status, 409) << inactive.body;
   EXPECT_EQ(inactive.error_code(), "LINE_INACTIVE");
@@ -110,20 +109,21 @@ TEST_F(ProductFailure, KosLineCodesAreMapped) {
   // 2001: a line KOS has never had, cached as a copy of a real one.
   auto real = fresh_line();
   ASSERT_EQ(call("GET", "/api/v1/products/menu", token("copy", real)).status, 200);
-  auto cached = redis_get("product:v1:line:" + real);
-  ASSERT_TRUE(cached);
+  auto sealed = redis_get(cache_line_key(real));
+  ASSERT_TRUE(sealed);
+  auto cached = open_cache_value(cache_line_key(real), *sealed);
+  ASSERT_TRUE(cached) << "the cached line does not open";
   auto copy = parse_json(*cached);
   ASSERT_TRUE(copy);
   const std::string ghost = "01000000009";
   copy->at("customer").as_object()["lineNumber"] = ghost;
-  redis_set("product:v1:line:" + ghost, to_json_text(*copy));
-  redis_set("product:v1:status:" + ghost, "ACTIVE");
+  redis_set(cache_line_key(ghost), seal_cache_value(cache_line_key(ghost), to_json_text(*copy)));
+  redis_set(cache_status_key(ghost), seal_cache_value(cache_status_key(ghost), "ACTIVE"));
   std::string current(std::string_view(copy->at("currentProduct").at("productCode").as_string()));
   auto missing = change(token("ghost", ghost), current, other_kt_plan(current));
   EXPECT_EQ(missing.status, 404) << missing.body;
   EXPECT_EQ(missing.error_code(), "LINE_NOT_FOUND");
-  EXPECT_EQ(product_sql("SELECT kos_result_code FROM product_changes WHERE line_number = '" +
-                        ghost + "'"),
+  EXPECT_EQ(product_sql("SELECT kos_result_code FROM product_changes WHERE " + line_is(ghost)),
             "2001");
 }
 
@@ -142,8 +142,7 @@ TEST_F(ProductFailure, SystemErrorAndOutageAre503WithNothingChanged) {
     EXPECT_EQ(reply.error_code(), "KOS_UNAVAILABLE");
     reset_kos_faults();
     EXPECT_EQ(kos_sql("SELECT count(*) FROM orders WHERE line_number = '" + line + "'"), "0");
-    EXPECT_EQ(product_sql("SELECT status FROM product_changes WHERE line_number = '" + line + "'"),
-              "FAILED");
+    EXPECT_EQ(product_sql("SELECT status FROM product_changes WHERE " + line_is(line)), "FAILED");
     EXPECT_EQ(current_plan(bearer), current);
     EXPECT_EQ(change(bearer, current, other_kt_plan(current)).status, 200);
   }
@@ -202,15 +201,14 @@ TEST_F(ProductFailure, KilledAfterKosAcceptedIsCompletedAfterRestart) {
   kill_and_restart_service();
   request.join();
   reset_kos_faults();
-  EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE line_number = '" + line + "'"),
-            "1");
+  EXPECT_EQ(product_sql("SELECT count(*) FROM product_changes WHERE " + line_is(line)), "1");
   auto until = std::chrono::steady_clock::now() + 20s;
   std::optional<std::string> settled;
   while (std::chrono::steady_clock::now() < until) {
     settled = product_sql(
         "SELECT status || ' ' || coalesce(kos_order_number, '') FROM product_changes "
-        "WHERE line_number = '" +
-        line + "'");
+        "WHERE " +
+        line_is(line));
     if (settled && settled->rfind("COMPLETED", 0) == 0) break;
     std::this_thread::sleep_for(200ms);
   }
@@ -279,7 +277,7 @@ TEST_F(ProductFailure, RedisDownStillAnswersFromKos) {
     EXPECT_EQ(metrics.body.find(series + "hit\"}"), std::string::npos) << metrics.body;
   }
   EXPECT_EQ(redis_get("product:v1:catalogue"), std::nullopt);
-  EXPECT_EQ(redis_get("product:v1:line:" + line), std::nullopt);
+  EXPECT_EQ(redis_get(cache_line_key(line)), std::nullopt);
 }
 
 }  // namespace

@@ -12,8 +12,12 @@
 
 #include "cache/redis_client.hpp"
 #include "core/json.hpp"
+#include "crypto/key_ring.hpp"
 #include "gateway_fixture.hpp"
 #include "http/client.hpp"
+#include "product-change/redis_product_cache.hpp"
+#include "product-change/sealed_changes.hpp"
+#include "security/encoding.hpp"
 #include "storage/pg_pool.hpp"
 #include "support/child_process.hpp"
 #include "support/coroutine_test.hpp"
@@ -46,6 +50,11 @@ Suite& suite() {
   return instance;
 }
 
+// The ring product-change created in this suite's directory (each test suite has its own).
+crypto::KeyRing service_keys() {
+  return crypto::KeyRing::from_directory(suite().directory / "secrets" / "data-keys");
+}
+
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
 // `overrides` replace (or add to) the defaults below.
@@ -59,7 +68,8 @@ void start_product(const std::string& redis = redis_url(), const Environment& ov
                            {"DATABASE_URL", s.product_database},
                            {"REDIS_URL", redis},
                            {"KOS_SIM_URL", loopback_url(s.kos_port)},
-                           {"AUTH_URL", s.auth->url()}},
+                           {"AUTH_URL", s.auth->url()},
+                           {"SECRETS_DIR", (s.directory / "secrets").string()}},
                           {{"PHONEBILL_ACCESS_LOG", "false"},
                            {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
                            {"PHONEBILL_KOS_INQUIRY_TIMEOUT_MS", "1000"},
@@ -261,6 +271,49 @@ std::optional<std::string> ProductChangeTest::redis_get(const std::string& key) 
     return std::nullopt;
   }
   return *value;
+}
+
+std::string ProductChangeTest::product_database_url() { return suite().product_database; }
+
+std::optional<std::string> ProductChangeTest::sql_on(const std::string& dsn,
+                                                     const std::string& sql) {
+  return first_value(dsn, sql);
+}
+
+std::string ProductChangeTest::line_is(const std::string& line) {
+  auto ring = service_keys();
+  product::SealedChanges sealed{ring};
+  return "line_index = '\\x" + security::to_hex(sealed.line_index_bytes(line)) + "'::bytea";
+}
+
+std::string ProductChangeTest::cache_line_key(const std::string& line) {
+  auto ring = service_keys();
+  return "product:v2:line:" +
+         security::to_hex(crypto::BlindIndex{ring}.compute(product::kCacheLineIndex, line));
+}
+
+std::string ProductChangeTest::cache_status_key(const std::string& line) {
+  auto ring = service_keys();
+  return "product:v2:status:" +
+         security::to_hex(crypto::BlindIndex{ring}.compute(product::kCacheLineIndex, line));
+}
+
+std::string ProductChangeTest::seal_cache_value(const std::string& key, const std::string& text) {
+  auto ring = service_keys();
+  crypto::FieldCipher cipher{ring};
+  return crypto::to_text(
+      cipher.seal(text, crypto::associated_data(product::kCacheValueField, key)));
+}
+
+std::optional<std::string> ProductChangeTest::open_cache_value(const std::string& key,
+                                                               const std::string& value) {
+  auto ring = service_keys();
+  crypto::FieldCipher cipher{ring};
+  auto sealed = crypto::from_text(value);
+  if (!sealed) return std::nullopt;
+  auto opened = cipher.open(*sealed, crypto::associated_data(product::kCacheValueField, key));
+  if (!opened) return std::nullopt;
+  return *opened;
 }
 
 void ProductChangeTest::redis_set(const std::string& key, const std::string& value) {

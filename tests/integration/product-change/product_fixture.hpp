@@ -58,8 +58,21 @@ class ProductChangeTest : public ::testing::Test {
   // The first column of the first row of `sql` on the KOS / product database, as text.
   static std::optional<std::string> kos_sql(const std::string& sql);
   static std::optional<std::string> product_sql(const std::string& sql);
+  // The suite's product database (its DSN), and `sql` on any database.
+  static std::string product_database_url();
+  static std::optional<std::string> sql_on(const std::string& dsn, const std::string& sql);
   static std::optional<std::string> redis_get(const std::string& key);
   static void redis_set(const std::string& key, const std::string& value);
+  // The service's data keys (it creates them in the suite's secrets directory at its first
+  // start): a change's line is sealed, so SQL finds its rows by `line_is(line)` (a
+  // condition on the blind index); a line's cache keys name its index, and their values
+  // are sealed for the key.
+  static std::string line_is(const std::string& line);
+  static std::string cache_line_key(const std::string& line);
+  static std::string cache_status_key(const std::string& line);
+  static std::string seal_cache_value(const std::string& key, const std::string& text);
+  static std::optional<std::string> open_cache_value(const std::string& key,
+                                                     const std::string& value);
   // SIGKILLs product-change and starts it again on the same port.
   static void kill_and_restart_service();
   // Stops product-change and starts it again on the same port with `redis_url` (the
