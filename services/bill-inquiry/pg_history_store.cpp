@@ -7,6 +7,7 @@
 #include "bill_events.hpp"
 #include "bill_sealing.hpp"
 #include "bill_views.hpp"
+#include "core/epoch_milliseconds.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
@@ -24,10 +25,6 @@ using storage::pg_params;
 // A sealed value as the insert statements take it: plain hex (they decode it; the "\x"
 // text form of a bytea does not survive jsonb_to_recordset's text).
 std::string hex_of(const std::string& bytea_text) { return bytea_text.substr(2); }
-
-std::int64_t epoch_ms(SystemTime at) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
 
 boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedColumns& sealed) {
   boost::json::object row;
@@ -78,10 +75,11 @@ boost::json::object call_row(const std::string& request_id, const KosCallRecord&
     row["result_code"] = nullptr;
   }
   // KOS's message may echo the line: sealed like the request's own values.
-  row["result_message_sealed"] = hex_of(sealed.seal(
-      kKosMessageField,
-      kos_call_row(request_id, operation, call.attempt.number, epoch_ms(call.attempt.started_at)),
-      call.attempt.result_message));
+  row["result_message_sealed"] =
+      hex_of(sealed.seal(kKosMessageField,
+                         kos_call_row(request_id, operation, call.attempt.number,
+                                      epoch_milliseconds(call.attempt.started_at)),
+                         call.attempt.result_message));
   if (call.attempt.failure) {
     row["failure"] = kos::to_string(*call.attempt.failure);
   } else {

@@ -11,21 +11,13 @@
 
 #include "bill_sealing.hpp"
 #include "cache/redis_client.hpp"
+#include "core/epoch_milliseconds.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "kos/codec.hpp"
 
 namespace phonebill::bill {
 namespace {
-
-std::int64_t epoch_ms(SystemTime time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-SystemTime from_epoch_ms(std::int64_t ms) {
-  return SystemTime{
-      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{ms})};
-}
 
 // The stored copy, or nullopt when it is not one of ours (then it is a miss).
 std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime now) {
@@ -40,8 +32,8 @@ std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime no
   FieldErrors errors;
   auto parsed = kos::parse_bill(*bill, errors);
   if (!parsed) return std::nullopt;
-  return CachedBill{std::move(*parsed), from_epoch_ms(cached_at->as_int64()),
-                    epoch_ms(now) < fresh_until->as_int64()};
+  return CachedBill{std::move(*parsed), from_epoch_milliseconds(cached_at->as_int64()),
+                    epoch_milliseconds(now) < fresh_until->as_int64()};
 }
 
 boost::json::object menu_json(const BillMenu& menu) {
@@ -145,8 +137,8 @@ boost::asio::awaitable<void> RedisBillCache::store(kos::Bill bill, bool current_
   auto now = clock_.now();
   auto fresh_for = current_month ? policy_.current_month_ttl : policy_.closed_month_ttl;
   boost::json::object value;
-  value["cachedAt"] = epoch_ms(now);
-  value["freshUntil"] = epoch_ms(now + fresh_for);
+  value["cachedAt"] = epoch_milliseconds(now);
+  value["freshUntil"] = epoch_milliseconds(now + fresh_for);
   value["bill"] = kos::to_json(bill);
   auto name = key_of(bill.line_number, bill.billing_month);
   auto text = sealed_.seal_text(kCacheValueField, name, to_json_text(value));

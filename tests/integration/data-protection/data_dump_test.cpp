@@ -1,10 +1,11 @@
 // The dump test of issue 19 ("must show", SPEC §14): after a run that logs in through the
 // gateway, creates users with generated KOS customers' names and lines, inquires bills
-// (a cache miss, then a hit), reads history by line and has the outbox deliver its
-// events, a pg_dump of every service database in kDumpedDatabases and a dump of every
-// Redis key and value hold no user's name, no line number (canonical, dashed) and no
-// amount of a bill that was shown. Everything is real: gateway, auth, bill-inquiry,
-// kos-sim, mvno-ap-sim, PostgreSQL, Redis. PHONEBILL_DUMP_TEST_BINARIES points it at
+// (a cache miss, then a hit), reads history by line, changes plans and has the outbox
+// deliver its events, a pg_dump of every service database (auth, bill, product: the
+// fixture's databases_) and a dump of every Redis key and value hold no user's name, no
+// line number (canonical, dashed) and no amount of a bill that was shown. Everything is
+// real: gateway, auth, bill-inquiry, product-change, kos-sim, mvno-ap-sim, PostgreSQL,
+// Redis. PHONEBILL_DUMP_TEST_BINARIES points it at
 // another build tree's binaries (to show that it fails where values are stored clear).
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -168,9 +169,10 @@ class DataDumpTest : public ::testing::Test {
     kos_ = start_kos_sim({.port = kos_port_, .database_url = kos_dsn_, .log_path = log("kos-sim")});
     ASSERT_TRUE(wait_for_http_ok(kos_port_, "/readyz", 180s)) << kos_->read_log();
 
-    // The service databases the dump reads, in one place: each service that seals adds
-    // its own here (product-change: with its plan change in the run below).
-    databases_ = {{"auth", create_database("dumpauth")}, {"bill", create_database("dumpbill")}};
+    // The service databases the dump reads, in one place.
+    databases_ = {{"auth", create_database("dumpauth")},
+                  {"bill", create_database("dumpbill")},
+                  {"product", create_database("dumpproduct")}};
 
     auth_port_ = find_free_port();
     ChildProcessOptions auth;
@@ -196,44 +198,41 @@ class DataDumpTest : public ::testing::Test {
     mvno_ = std::make_unique<ChildProcess>(mvno);
     ASSERT_TRUE(wait_for_http_ok(mvno_port_, "/readyz", 30s)) << mvno_->read_log();
 
+    // bill-inquiry and product-change deliver their events to the MVNO stand-in.
+    const std::map<std::string, std::string> outbox{
+        {"PHONEBILL_MVNO_AP_URL", loopback_url(mvno_port_)},
+        {"PHONEBILL_MVNO_AP_SECRETS", "dump-test-secret"},
+        {"PHONEBILL_OUTBOX_POLL_MS", "100"}};
     bill_port_ = find_free_port();
-    ChildProcessOptions bill;
-    bill.executable = binaries() + "/services/bill-inquiry/bill-inquiry";
-    bill.environment = service_environment("bill-inquiry",
-                                           {{"PORT", std::to_string(bill_port_)},
-                                            {"DATABASE_URL", databases_.at("bill")},
-                                            {"REDIS_URL", redis_url()},
-                                            {"KOS_SIM_URL", loopback_url(kos_port_)},
-                                            {"AUTH_URL", loopback_url(auth_port_)},
-                                            {"SECRETS_DIR", secrets.string()}},
-                                           {{"PHONEBILL_MVNO_AP_URL", loopback_url(mvno_port_)},
-                                            {"PHONEBILL_MVNO_AP_SECRETS", "dump-test-secret"},
-                                            {"PHONEBILL_OUTBOX_POLL_MS", "100"},
-                                            {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"}});
-    bill.log_path = log("bill-inquiry");
-    bill_ = std::make_unique<ChildProcess>(bill);
+    bill_ = service_on("bill-inquiry", databases_.at("bill"), bill_port_, "bill-inquiry", outbox);
     ASSERT_TRUE(wait_for_http_ok(bill_port_, "/readyz", 120s)) << bill_->read_log();
+    product_port_ = find_free_port();
+    product_ = service_on("product-change", databases_.at("product"), product_port_,
+                          "product-change", outbox);
+    ASSERT_TRUE(wait_for_http_ok(product_port_, "/readyz", 120s)) << product_->read_log();
 
     gateway_ = start_gateway({{"PHONEBILL_UPSTREAM_AUTH", loopback_url(auth_port_)},
-                              {"PHONEBILL_UPSTREAM_BILL_INQUIRY", loopback_url(bill_port_)}},
+                              {"PHONEBILL_UPSTREAM_BILL_INQUIRY", loopback_url(bill_port_)},
+                              {"PHONEBILL_UPSTREAM_PRODUCT_CHANGE", loopback_url(product_port_)}},
                              directory_);
     ASSERT_TRUE(gateway_.process);
   }
 
   void TearDown() override {
     if (gateway_.process) gateway_.process->stop(5s);
-    for (auto* process : {&bill_, &mvno_, &auth_, &kos_})
+    for (auto* process : {&product_, &bill_, &mvno_, &auth_, &kos_})
       if (*process) (*process)->stop(10s);
   }
 
-  // A bill-inquiry on `dsn` (its own port), sharing the ring; `environment` on top.
-  std::unique_ptr<ChildProcess> bill_on(const std::string& dsn, std::uint16_t port,
-                                        const std::string& name,
-                                        std::map<std::string, std::string> environment = {}) {
+  // `service` (bill-inquiry or product-change) on `dsn` and its own port, sharing the
+  // ring, KOS and auth; `environment` on top of the service's own settings.
+  std::unique_ptr<ChildProcess> service_on(const std::string& service, const std::string& dsn,
+                                           std::uint16_t port, const std::string& name,
+                                           std::map<std::string, std::string> environment = {}) {
     ChildProcessOptions options;
-    options.executable = binaries() + "/services/bill-inquiry/bill-inquiry";
+    options.executable = binaries() + "/services/" + service + "/" + service;
     environment.emplace("PHONEBILL_SHUTDOWN_GRACE_MS", "2000");
-    options.environment = service_environment("bill-inquiry",
+    options.environment = service_environment(service,
                                               {{"PORT", std::to_string(port)},
                                                {"DATABASE_URL", dsn},
                                                {"REDIS_URL", redis_url()},
@@ -277,12 +276,13 @@ class DataDumpTest : public ::testing::Test {
       Person person{"gen" + std::to_string(i), kGeneratedPassword, rows[i][2], rows[i][1],
                     rows[i][0]};
       auto created = call("POST", "/api/v1/admin/users", admin,
-                          to_json_text(json::object{{"userId", person.user_id},
-                                                    {"password", person.password},
-                                                    {"userName", person.name},
-                                                    {"customerId", person.customer_id},
-                                                    {"lineNumber", dashed(person.line)},
-                                                    {"permissions", json::array{"BILL_INQUIRY"}}}));
+                          to_json_text(json::object{
+                              {"userId", person.user_id},
+                              {"password", person.password},
+                              {"userName", person.name},
+                              {"customerId", person.customer_id},
+                              {"lineNumber", dashed(person.line)},
+                              {"permissions", json::array{"BILL_INQUIRY", "PRODUCT_CHANGE"}}}));
       EXPECT_EQ(created.status, 201) << created.body;
       people.push_back(std::move(person));
     }
@@ -290,10 +290,10 @@ class DataDumpTest : public ::testing::Test {
   }
 
   fs::path directory_;
-  std::uint16_t kos_port_ = 0, auth_port_ = 0, mvno_port_ = 0, bill_port_ = 0;
+  std::uint16_t kos_port_ = 0, auth_port_ = 0, mvno_port_ = 0, bill_port_ = 0, product_port_ = 0;
   std::string kos_dsn_;
   std::map<std::string, std::string> databases_;
-  std::unique_ptr<ChildProcess> kos_, auth_, mvno_, bill_;
+  std::unique_ptr<ChildProcess> kos_, auth_, mvno_, bill_, product_;
   GatewayInstance gateway_;
 };
 
@@ -306,6 +306,7 @@ TEST_F(DataDumpTest, DatabaseAndRedisDumpsHoldNoNameLineOrBillAmountInClear) {
 
   std::set<std::int64_t> amounts;
   int inquiries = 0;
+  int changes = 0;
   for (const auto& person : people) {
     SCOPED_TRACE(person.user_id);
     auto token = login(person.user_id, person.password);
@@ -333,7 +334,24 @@ TEST_F(DataDumpTest, DatabaseAndRedisDumpsHoldNoNameLineOrBillAmountInClear) {
     auto history = call("GET", "/api/v1/bills/history?lineNumber=" + dashed(person.line), token);
     ASSERT_EQ(history.status, 200) << history.body;
     EXPECT_EQ(history.json.at("data").at("items").as_array().size(), 2u) << history.body;
+    if (person.user_id == "user02") continue;  // no PRODUCT_CHANGE permission
+    // A plan change (completed, or refused by a pre-check: either is a stored record).
+    auto available = call("GET", "/api/v1/products/available", token);
+    ASSERT_EQ(available.status, 200) << available.body;
+    const auto& data = available.json.at("data");
+    std::string current{data.at("currentProductCode").as_string()};
+    for (const auto& product : data.at("products").as_array()) {
+      std::string code{product.at("productCode").as_string()};
+      if (code == current) continue;
+      auto changed = call(
+          "POST", "/api/v1/products/change", token,
+          to_json_text(json::object{{"currentProductCode", current}, {"targetProductCode", code}}));
+      EXPECT_TRUE(changed.status == 200 || changed.status == 409) << changed.body;
+      if (changed.status == 200) ++changes;
+      break;
+    }
   }
+  EXPECT_GT(changes, 0) << "no plan change completed";
   ASSERT_FALSE(amounts.empty());
 
   // The outbox delivered every inquiry's event: the relay opened the sealed bodies.
@@ -357,6 +375,7 @@ TEST_F(DataDumpTest, DatabaseAndRedisDumpsHoldNoNameLineOrBillAmountInClear) {
   EXPECT_NE(dumps["pg_dump bill"].find("bill_inquiry_requests"), std::string::npos);
   EXPECT_NE(dumps["pg_dump bill"].find("outbox_events"), std::string::npos);
   EXPECT_NE(dumps["pg_dump auth"].find("gen0"), std::string::npos);
+  EXPECT_NE(dumps["pg_dump product"].find("product_changes"), std::string::npos);
   EXPECT_NE(dumps["redis"].find("bill:"), std::string::npos) << "no bill was cached";
 
   std::vector<std::string> secrets = kOtherDemoValues;
@@ -389,8 +408,8 @@ TEST_F(DataDumpTest, ClearHistoryFromBeforeTheUpgradeIsSealedWhileServing) {
     fs::copy_file(fs::path{source_directory()} / "db/bill" / file, old_migrations / file);
   // The previous release's schema: the start stops at the key check (no table for it yet).
   const auto old_port = find_free_port();
-  auto old_start =
-      bill_on(dsn, old_port, "bill-003", {{"PHONEBILL_MIGRATIONS_DIR", old_migrations.string()}});
+  auto old_start = service_on("bill-inquiry", dsn, old_port, "bill-003",
+                              {{"PHONEBILL_MIGRATIONS_DIR", old_migrations.string()}});
   auto old_status = old_start->wait_for_exit(120s);
   ASSERT_TRUE(old_status) << "the old schema's start did not stop";
   EXPECT_NE(*old_status, 0);
@@ -417,7 +436,7 @@ TEST_F(DataDumpTest, ClearHistoryFromBeforeTheUpgradeIsSealedWhileServing) {
     ASSERT_EQ(sql_rows(dsn, sql).size(), 1u) << sql;
 
   const auto port = find_free_port();
-  auto upgraded = bill_on(dsn, port, "bill-upgraded");
+  auto upgraded = service_on("bill-inquiry", dsn, port, "bill-upgraded");
   ASSERT_TRUE(wait_for_http_ok(port, "/readyz", 120s)) << upgraded->read_log();
   const std::string clear_left =
       "SELECT (SELECT count(*) FROM bill_inquiry_requests WHERE line_number IS NOT NULL OR"
