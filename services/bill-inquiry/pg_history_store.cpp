@@ -189,8 +189,8 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
   for (const auto* entry : entries) {
     std::optional<std::string> document;
     if (entry->bill)
-      document = document_of(*entry, to_json_text(bill_info(*entry->bill)), sealed_,
-                             written_documents_, to_remember, documents);
+      document = document_of(*entry, *entry->bill->info_json, sealed_, written_documents_,
+                             to_remember, documents);
     requests.push_back(request_row(*entry, sealed_, document));
     for (const auto& call : entry->kos_calls)
       calls.push_back(call_row(entry->request_id, call, sealed_));
