@@ -233,6 +233,8 @@ TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
   old.line_number = kUser01Line;
   old.billing_month = month;
   old.customer_name = "구형식";
+  old.product_code = "5G-STANDARD-001";
+  old.product_name = "5G 스탠다드 플랜";
   old.total_amount = 12345;
   old.payment_info =
       kos::PaymentInfo{"2026-01-01", "2026-01-25", kos::PaymentStatus::kPaid, "카드"};

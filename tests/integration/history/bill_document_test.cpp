@@ -86,7 +86,7 @@ HistoryEntry shown(const kos::Bill& bill, SystemTime at) {
   entry.completed = true;
   entry.source = bill::BillSource::kCache;
   entry.result_summary = "totalAmount=" + std::to_string(bill.total_amount);
-  entry.bill = bill;
+  entry.bill = bill::shown_bill(bill);
   return entry;
 }
 
@@ -108,7 +108,7 @@ net::awaitable<void> expect_reads_back(PgHistoryStore& store, const HistoryEntry
   EXPECT_EQ(record.result_summary, entry.result_summary);
   EXPECT_EQ(record.status, "COMPLETED");
   CO_ASSERT_TRUE(record.bill_info.has_value()) << entry.request_id;
-  EXPECT_EQ(*record.bill_info, to_json_text(bill::bill_info(*entry.bill)));
+  EXPECT_EQ(*record.bill_info, *entry.bill->info_json);
 }
 
 // Two inquiries of one cached bill (and a third by a restarted process, which has not
