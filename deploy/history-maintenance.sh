@@ -53,6 +53,15 @@ SQL
   [[ $updated == 1 ]] || die "$table is not a partitioned history table of $database"
 done
 
+# bill-inquiry's bill documents (db/bill/005) are referenced by the requests of their
+# month: they keep exactly the requests' retention, whatever was configured for either.
+sql <<'SQL'
+UPDATE partman.part_config AS documents SET retention = requests.retention
+  FROM partman.part_config AS requests
+ WHERE documents.parent_table = 'public.bill_documents'
+   AND requests.parent_table = 'public.bill_inquiry_requests';
+SQL
+
 sql -v ttl="$idempotency_ttl" >/dev/null 2>&1 <<'SQL' || die "--idempotency-ttl wants an interval, got '$idempotency_ttl'"
 SELECT (:'ttl')::interval;
 SQL

@@ -17,7 +17,7 @@
 namespace phonebill::bill {
 
 struct CachedBill {
-  kos::Bill bill;
+  ShownBill bill;
   SystemTime cached_at;
   bool fresh = false;  // false: only good for STALE_CACHE
 };
@@ -39,8 +39,10 @@ class BillCache {
     return bill_key(line_number, month);
   }
   virtual boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) = 0;
-  // Keeps `bill` fresh for its month's time (`current_month`: shorter) and stale longer.
-  virtual boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) = 0;
+  // Keeps `bill`, the line's bill of `month`, fresh for its month's time (`current_month`:
+  // shorter) and stale longer.
+  virtual boost::asio::awaitable<void> store(std::string line_number, BillingMonth month,
+                                             ShownBill bill, bool current_month) = 0;
   // The menu cached for `line_number` in `month` (the current Seoul month), if any.
   virtual boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
                                                                     BillingMonth month) = 0;

@@ -23,6 +23,11 @@ BillDataKeyPass::BillDataKeyPass(storage::PgPool& pool, const crypto::SealedColu
                                  [this](const storage::PgRows& rows, std::size_t row) {
                                    return reseal_call(rows, row);
                                  }},
+             crypto::ResealTable{"bill_documents", "/-infinity",
+                                 std::string{queries::kDocumentsToSealName},
+                                 [this](const storage::PgRows& rows, std::size_t row) {
+                                   return reseal_document(rows, row);
+                                 }},
              outbox.reseal_table()},
             options) {}
 
@@ -31,7 +36,9 @@ void BillDataKeyPass::register_statements(storage::PgPool& pool) {
   for (auto [name, sql] : {std::pair{queries::kRequestsToSealName, queries::kRequestsToSeal},
                            std::pair{queries::kResealRequestName, queries::kResealRequest},
                            std::pair{queries::kCallsToSealName, queries::kCallsToSeal},
-                           std::pair{queries::kResealCallName, queries::kResealCall}})
+                           std::pair{queries::kResealCallName, queries::kResealCall},
+                           std::pair{queries::kDocumentsToSealName, queries::kDocumentsToSeal},
+                           std::pair{queries::kResealDocumentName, queries::kResealDocument}})
     pool.register_statement(std::string{name}, std::string{sql});
 }
 
@@ -75,6 +82,22 @@ boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> BillDataKeyPass::
       co_await pool_.execute(queries::kResealCallName, params, phonebill::deadline_after(30s));
   if (!updated) co_return updated.error();
   co_return crypto::ResealedRow{updated->affected_rows(), id};
+}
+
+// A document is only ever sealed (db/bill/005): re-sealed under the current key, with its
+// key as associated data as before; the cursor is "<key hex>/<month_start>".
+boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> BillDataKeyPass::reseal_document(
+    const storage::PgRows& rows, std::size_t row) {
+  const std::string key{rows.text(row, "document_key")};
+  auto bill = sealed_.read(rows, row, "bill", kBillDocumentField, key);
+  if (!bill) co_return bill.error();
+  const std::string month{rows.text(row, "month_start")};
+  auto params = pg_params(key, month, sealed_.seal(kBillDocumentField, key, *bill),
+                          rows.text(row, "bill_sealed"));
+  auto updated =
+      co_await pool_.execute(queries::kResealDocumentName, params, phonebill::deadline_after(30s));
+  if (!updated) co_return updated.error();
+  co_return crypto::ResealedRow{updated->affected_rows(), key + "/" + month};
 }
 
 }  // namespace phonebill::bill

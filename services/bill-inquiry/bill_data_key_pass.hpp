@@ -1,6 +1,7 @@
 // bill-inquiry's background re-encryption pass (issue 19 items 3 and 4, docs/security.md
-// "Data protection"): bill_inquiry_requests, bill_kos_calls and outbox_events as tables of
-// crypto::ResealPass (batched, resumable, guarded updates, older keys retired when done),
+// "Data protection"): bill_inquiry_requests, bill_kos_calls, bill_documents and
+// outbox_events as tables of crypto::ResealPass (batched, resumable, guarded updates,
+// older keys retired when done),
 // so a database from before db/bill/004 is sealed in place while the service serves.
 // Here: which rows each batch reads and how one row is re-sealed. Entry point:
 // BillDataKeyPass (run through crypto::run_reseal_pass_until_done).
@@ -28,6 +29,8 @@ class BillDataKeyPass {
   boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> reseal_request(
       const storage::PgRows& rows, std::size_t row);
   boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> reseal_call(
+      const storage::PgRows& rows, std::size_t row);
+  boost::asio::awaitable<storage::PgResult<crypto::ResealedRow>> reseal_document(
       const storage::PgRows& rows, std::size_t row);
 
   storage::PgPool& pool_;

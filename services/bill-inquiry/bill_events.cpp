@@ -3,6 +3,7 @@
 
 #include "bill_status.hpp"
 #include "bill_views.hpp"
+#include "core/json.hpp"
 #include "core/line_number.hpp"
 
 namespace phonebill::bill {
@@ -21,9 +22,10 @@ std::optional<outbox::OutboxEvent> inquiry_event(const HistoryEntry& entry) {
     type = outbox::event_type::kBillInquiryCompleted;
     payload["source"] =
         entry.source ? boost::json::value(to_string(*entry.source)) : boost::json::value(nullptr);
-    if (entry.bill) {
+    auto shown = entry.bill ? parse_json(*entry.bill->info_json) : std::nullopt;
+    if (shown && shown->is_object()) {
       // The bill as shown, but its line masked like the envelope's (SPEC §14).
-      auto info = bill_info(*entry.bill);
+      auto& info = shown->as_object();
       info["lineNumber"] = masked_line_number(*entry.line_number);
       payload["billInfo"] = std::move(info);
     } else {

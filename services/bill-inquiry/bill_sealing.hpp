@@ -15,11 +15,17 @@ inline constexpr std::string_view kLineNumberField = "bill.bill_inquiry_requests
 inline constexpr std::string_view kResultSummaryField = "bill.bill_inquiry_requests.result_summary";
 inline constexpr std::string_view kBillField = "bill.bill_inquiry_requests.bill";
 inline constexpr std::string_view kKosMessageField = "bill.bill_kos_calls.result_message";
+// A bill document (db/bill/005): the row part of its associated data is its document key
+// (hex), so a document copied under another key does not open.
+inline constexpr std::string_view kBillDocumentField = "bill.bill_documents.bill";
 
 // Blind-index purposes: the history's line_index column, and the line's part of a Redis
 // key (a different purpose, so a key does not show the column's value).
 inline constexpr std::string_view kLineIndexPurpose = "bill.line_number";
 inline constexpr std::string_view kCacheLinePurpose = "bill.cache.line_number";
+// A bill document's key: the keyed hash of its line, month and billInfo bytes, so the same
+// bill shown again finds its document and another version of it makes a new one.
+inline constexpr std::string_view kBillDocumentPurpose = "bill.bill_documents.document_key";
 
 // Redis values: the row part of their associated data is the Redis key itself.
 inline constexpr std::string_view kCacheValueField = "bill.redis";

@@ -5,6 +5,7 @@
 #include "bill_service.hpp"
 
 #include "bill_metrics.hpp"
+#include "bill_views.hpp"
 #include "core/line_number.hpp"
 #include "core/log.hpp"
 #include "core/request_log.hpp"
@@ -149,7 +150,8 @@ boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::answer_fr
     for (const auto& attempt : reply.attempts)
       entry.kos_calls.push_back(KosCallRecord{kos::KosOperation::kBillInquiry, attempt});
   }
-  if (reply.ok()) co_return answered(entry, *reply.data, BillSource::kKos, std::nullopt);
+  if (reply.ok())
+    co_return answered(entry, shown_bill(*reply.data), BillSource::kKos, std::nullopt);
   if (reply.business_error()) co_return refuse(bill_inquiry_status(reply.code));
   if (!reply.failure) co_return refuse(BillStatus::kInternal);
   if (stale) co_return answered(entry, stale->bill, BillSource::kStaleCache, stale->cached_at);
@@ -199,12 +201,12 @@ boost::asio::awaitable<kos::KosReply<kos::Bill>> BillService::fetch_bill(Target 
   if (reply.ok()) {
     bool current = target.month == seoul_month(clock_.now());
     tracing::hand_over(info.traceparent);
-    co_await cache_.store(*reply.data, current);
+    co_await cache_.store(target.line_number, target.month, shown_bill(*reply.data), current);
   }
   co_return reply;
 }
 
-InquiryAnswer BillService::answered(HistoryEntry& entry, const kos::Bill& bill, BillSource source,
+InquiryAnswer BillService::answered(HistoryEntry& entry, const ShownBill& bill, BillSource source,
                                     std::optional<SystemTime> cached_at) const {
   entry.bill = bill;
   entry.source = source;

@@ -98,7 +98,7 @@ class BillService {
                                                      RequestInfo info);
   boost::asio::awaitable<kos::KosReply<kos::Bill>> fetch_bill(Target target, std::string request_id,
                                                               RequestInfo info);
-  InquiryAnswer answered(HistoryEntry& entry, const kos::Bill& bill, BillSource source,
+  InquiryAnswer answered(HistoryEntry& entry, const ShownBill& bill, BillSource source,
                          std::optional<SystemTime> cached_at) const;
   HistoryEntry start_entry(const security::VerifiedToken& caller, const RequestInfo& info) const;
   void finish_entry(HistoryEntry& entry, const Result<InquiryAnswer, BillStatus>& answer) const;

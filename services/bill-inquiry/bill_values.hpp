@@ -2,6 +2,8 @@
 // at the edge (bill_views.hpp): the menu, an inquiry's answer and where it came from.
 // Entry points: BillMenu, InquiryAnswer, BillSource.
 #pragma once
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,11 +20,24 @@ namespace phonebill::bill {
 enum class BillSource { kCache, kKos, kStaleCache };
 std::string_view to_string(BillSource source);  // "CACHE", "KOS", "STALE_CACHE"
 
+// A bill as shown (SPEC §5 billInfo): its billInfo JSON bytes, rendered once (bill_views'
+// shown_bill, from KOS's answer) or read as the cache holds them, then shared, immutable,
+// by the answer, the history entry and the cache: the hit path never parses or re-renders
+// the bill (issue 17). Plus the one value the domain reads of it.
+struct ShownBill {
+  std::shared_ptr<const std::string> info_json;  // never null
+  std::int64_t total_amount = 0;
+
+  bool operator==(const ShownBill& other) const {
+    return total_amount == other.total_amount && *info_json == *other.info_json;
+  }
+};
+
 struct InquiryAnswer {
   std::string request_id;
   BillSource source = BillSource::kKos;
   std::optional<SystemTime> cached_at;  // CACHE and STALE_CACHE
-  kos::Bill bill;
+  ShownBill bill;
 };
 
 // Where the menu's months came from: KOS, or the last months computed locally.

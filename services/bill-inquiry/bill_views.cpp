@@ -67,14 +67,33 @@ boost::json::object bill_info(const kos::Bill& bill) {
   return info;
 }
 
+ShownBill shown_bill(const kos::Bill& bill) {
+  return ShownBill{std::make_shared<const std::string>(to_json_text(bill_info(bill))),
+                   bill.total_amount};
+}
+
 boost::json::object inquiry_view(const InquiryAnswer& answer) {
   boost::json::object data;
   data["requestId"] = answer.request_id;
   data["status"] = "COMPLETED";
   data["source"] = to_string(answer.source);
   if (answer.cached_at) data["cachedAt"] = iso8601_seoul(*answer.cached_at);
-  data["billInfo"] = bill_info(answer.bill);
   return data;
+}
+
+bool embed_bill_info(std::string& envelope, const std::string& info_json) {
+  // The data object is the envelope's last member (http::success_response), never empty
+  // here: its closing brace is the one before the envelope's.
+  constexpr std::string_view kMember = R"(,"billInfo":)";
+  if (envelope.size() < 4 || !envelope.ends_with("}}")) return false;
+  std::string embedded;
+  embedded.reserve(envelope.size() + kMember.size() + info_json.size());
+  embedded.append(envelope, 0, envelope.size() - 2);
+  embedded.append(kMember);
+  embedded.append(info_json);
+  embedded.append("}}");
+  envelope = std::move(embedded);
+  return true;
 }
 
 boost::json::object menu_view(const BillMenu& menu) {

@@ -29,7 +29,7 @@ struct HistoryEntry {
   std::optional<BillSource> source;  // set when completed
   std::string result_code = "OK";    // OK, or the BillStatus name (to_string)
   std::string result_summary;
-  std::optional<kos::Bill> bill;  // the bill shown
+  std::optional<ShownBill> bill;  // the bill shown (its billInfo bytes, shared with the answer)
   std::string http_request_id;
   std::string trace_id;
   std::vector<KosCallRecord> kos_calls;

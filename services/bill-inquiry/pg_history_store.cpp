@@ -4,6 +4,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <unordered_set>
+
 #include "bill_events.hpp"
 #include "bill_sealing.hpp"
 #include "bill_views.hpp"
@@ -16,6 +18,7 @@
 #include "outbox/outbox_store.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
+#include "written_documents.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -26,7 +29,9 @@ using storage::pg_params;
 // text form of a bytea does not survive jsonb_to_recordset's text).
 std::string hex_of(const std::string& bytea_text) { return bytea_text.substr(2); }
 
-boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedColumns& sealed) {
+// `document`: the hex key of the bill document the request showed (none: no bill).
+boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedColumns& sealed,
+                                const std::optional<std::string>& document) {
   boost::json::object row;
   row["request_id"] = entry.request_id;
   row["user_id"] = entry.user_id;
@@ -48,13 +53,9 @@ boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedC
   row["result_code"] = entry.result_code;
   row["result_summary_sealed"] =
       hex_of(sealed.seal(kResultSummaryField, entry.request_id, entry.result_summary));
-  // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was.
-  if (entry.bill) {
-    row["bill_sealed"] =
-        hex_of(sealed.seal(kBillField, entry.request_id, to_json_text(bill_info(*entry.bill))));
-  } else {
-    row["bill_sealed"] = nullptr;
-  }
+  // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was:
+  // by reference to its document (db/bill/005).
+  row["bill_document"] = document ? boost::json::value(*document) : boost::json::value(nullptr);
   row["http_request_id"] = entry.http_request_id;
   row["trace_id"] = entry.trace_id;
   return row;
@@ -100,6 +101,32 @@ Result<T, BillStatus> unavailable(const char* what, const storage::PgError& erro
   return refuse(BillStatus::kStorageUnavailable);
 }
 
+// The bill document of a request that showed `bill_text`: its key (plain hex); its row is
+// added to `documents` unless this process committed it for the month already (`written`)
+// or the batch holds it (`batch`: what to remember once the batch committed).
+std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
+                        const crypto::SealedColumns& sealed, WrittenDocuments& written,
+                        std::unordered_set<std::string>& batch, boost::json::array& documents) {
+  std::string identity = entry.line_number.value_or("");
+  identity.push_back('\0');
+  identity.append(entry.billing_month ? entry.billing_month->kos_form() : std::string{});
+  identity.push_back('\0');
+  identity.append(bill_text);
+  auto key_hex = hex_of(sealed.index(kBillDocumentPurpose, identity));
+  // Near a month's edge the database's month is not known here: always sent (the insert
+  // leaves a document already there alone).
+  if (auto month = unambiguous_month(entry.requested_at)) {
+    std::string written_key = key_hex + "/" + std::to_string(*month);
+    if (batch.contains(written_key) || written.contains(written_key)) return key_hex;
+    batch.insert(std::move(written_key));
+  }
+  documents.push_back(boost::json::object{
+      {"document_key", key_hex},
+      {"requested_at", iso8601_utc_millis(entry.requested_at)},
+      {"bill_sealed", hex_of(sealed.seal(kBillDocumentField, key_hex, bill_text))}});
+  return key_hex;
+}
+
 constexpr history::ListStatements kListStatements{queries::kCountRequestsName,
                                                   queries::kListRequestsName};
 
@@ -118,9 +145,21 @@ storage::PgResult<HistoryRecord> PgHistoryStore::read_record(const storage::PgRo
   auto summary = sealed_.read(rows, row, "result_summary", kResultSummaryField, record.request_id);
   if (!summary) return summary.error();
   record.result_summary = std::move(*summary);
-  auto bill = sealed_.read_optional(rows, row, "bill", kBillField, record.request_id);
-  if (!bill) return bill.error();
-  record.bill_info = std::move(*bill);
+  // The bill: its document's (db/bill/005), else the row's own (rows from before it).
+  if (auto document = rows.optional_text(row, "bill_document")) {
+    if (rows.is_null(row, "document_bill_sealed")) {
+      log::error("bill_document_missing", {{"requestId", record.request_id}});
+      return storage::local_error(storage::PgErrorKind::kQuery,
+                                  "a request's bill document is missing");
+    }
+    auto bill = sealed_.read(rows, row, "document_bill", kBillDocumentField, *document);
+    if (!bill) return bill.error();
+    record.bill_info = std::move(*bill);
+  } else {
+    auto bill = sealed_.read_optional(rows, row, "bill", kBillField, record.request_id);
+    if (!bill) return bill.error();
+    record.bill_info = std::move(*bill);
+  }
   record.billing_month = rows.optional_text(row, "billing_month");
   record.requested_at = from_ms(rows.int64(row, "requested_ms"));
   record.finished_at = from_ms(rows.int64(row, "finished_ms"));
@@ -132,6 +171,7 @@ storage::PgResult<HistoryRecord> PgHistoryStore::read_record(const storage::PgRo
 
 void PgHistoryStore::register_statements(storage::PgPool& pool) {
   for (auto [name, sql] : {std::pair{queries::kInsertRequestsName, queries::kInsertRequests},
+                           std::pair{queries::kInsertDocumentsName, queries::kInsertDocuments},
                            std::pair{queries::kInsertCallsName, queries::kInsertCalls},
                            std::pair{queries::kFindRequestName, queries::kFindRequest},
                            std::pair{queries::kFindLegacyRequestName, queries::kFindLegacyRequest},
@@ -143,16 +183,41 @@ void PgHistoryStore::register_statements(storage::PgPool& pool) {
 boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
     const std::vector<const HistoryEntry*>& entries, Deadline deadline) {
   boost::json::array requests;
+  boost::json::array documents;
   boost::json::array calls;
+  std::unordered_set<std::string> to_remember;
   for (const auto* entry : entries) {
-    requests.push_back(request_row(*entry, sealed_));
+    std::optional<std::string> document;
+    if (entry->bill)
+      document = document_of(*entry, *entry->bill->info_json, sealed_, written_documents_,
+                             to_remember, documents);
+    requests.push_back(request_row(*entry, sealed_, document));
     for (const auto& call : entry->kos_calls)
       calls.push_back(call_row(entry->request_id, call, sealed_));
   }
+  auto written = co_await insert_in_transaction(requests, documents, calls, entries, deadline);
+  if (!written) {
+    // A failover may have lost documents this process remembers: send them all again.
+    written_documents_.forget_all();
+    co_return written.error();
+  }
+  for (const auto& key : to_remember) written_documents_.remember(key);
+  co_return storage::PgResult<void>{};
+}
+
+boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_in_transaction(
+    const boost::json::array& requests, const boost::json::array& documents,
+    const boost::json::array& calls, const std::vector<const HistoryEntry*>& entries,
+    Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
   auto begun = co_await lease->begin(deadline);
   if (!begun) co_return begun.error();
+  if (!documents.empty()) {
+    auto document_params = pg_params(to_json_text(documents));
+    auto stored = co_await lease->execute(queries::kInsertDocumentsName, document_params, deadline);
+    if (!stored) co_return stored.error();
+  }
   auto request_params = pg_params(to_json_text(requests));
   auto inserted = co_await lease->execute(queries::kInsertRequestsName, request_params, deadline);
   if (!inserted) co_return inserted.error();

@@ -11,6 +11,11 @@
 #include "crypto/sealed_columns.hpp"
 #include "history_store.hpp"
 #include "storage/pg_result.hpp"
+#include "written_documents.hpp"
+
+namespace boost::json {
+class array;
+}
 
 namespace phonebill::storage {
 class PgPool;
@@ -20,6 +25,10 @@ namespace phonebill::bill {
 
 class PgHistoryStore final : public HistoryStore {
  public:
+  // Bill documents remembered as committed (about 100 bytes each): a line's bill of a
+  // month is one; more than this many hot ones at once cost one skipped insert each.
+  static constexpr std::size_t kRememberedDocuments = 65'536;
+
   // Keeps references: the pool and `sealed` (its key ring) must outlive the store.
   PgHistoryStore(storage::PgPool& pool, const crypto::SealedColumns& sealed)
       : pool_(pool), sealed_(sealed) {}
@@ -30,7 +39,8 @@ class PgHistoryStore final : public HistoryStore {
   // (the relay looks at once). Unset: the outbox is off.
   void write_events(std::function<void()> committed) { events_committed_ = std::move(committed); }
 
-  // Inserts every entry (requests, then KOS calls, then their events) in one transaction.
+  // Inserts every entry (the bill documents they showed that this process has not
+  // committed yet, requests, KOS calls, then their events) in one transaction.
   boost::asio::awaitable<storage::PgResult<void>> insert_batch(
       const std::vector<const HistoryEntry*>& entries, Deadline deadline);
 
@@ -40,11 +50,16 @@ class PgHistoryStore final : public HistoryStore {
                                                                Deadline deadline) override;
 
  private:
+  boost::asio::awaitable<storage::PgResult<void>> insert_in_transaction(
+      const boost::json::array& requests, const boost::json::array& documents,
+      const boost::json::array& calls, const std::vector<const HistoryEntry*>& entries,
+      Deadline deadline);
   storage::PgResult<HistoryRecord> read_record(const storage::PgRows& rows, std::size_t row) const;
 
   storage::PgPool& pool_;
   const crypto::SealedColumns& sealed_;
   std::function<void()> events_committed_;  // set: the outbox is on
+  WrittenDocuments written_documents_{kRememberedDocuments};
 };
 
 }  // namespace phonebill::bill

@@ -13,16 +13,29 @@ inline constexpr std::string_view kInsertRequestsName = "bill.insert_requests";
 inline constexpr std::string_view kInsertRequests = R"SQL(
 INSERT INTO bill_inquiry_requests (request_id, user_id, line_number_sealed, line_index,
   billing_month, requested_at, finished_at, status, source, result_code,
-  result_summary_sealed, bill_sealed, http_request_id, trace_id)
+  result_summary_sealed, bill_document, http_request_id, trace_id)
 SELECT r.request_id, r.user_id, decode(r.line_number_sealed, 'hex'), decode(r.line_index, 'hex'),
   r.billing_month, r.requested_at, r.finished_at, r.status, r.source, r.result_code,
-  decode(r.result_summary_sealed, 'hex'), decode(r.bill_sealed, 'hex'), r.http_request_id,
+  decode(r.result_summary_sealed, 'hex'), decode(r.bill_document, 'hex'), r.http_request_id,
   r.trace_id
 FROM jsonb_to_recordset($1::jsonb) AS r(request_id text, user_id text,
   line_number_sealed text, line_index text, billing_month text, requested_at timestamptz,
   finished_at timestamptz, status text, source text, result_code text,
-  result_summary_sealed text, bill_sealed text, http_request_id text, trace_id text)
+  result_summary_sealed text, bill_document text, http_request_id text, trace_id text)
 ON CONFLICT (request_id, requested_at) DO NOTHING
+)SQL";
+
+// The bills the batch's requests showed (db/bill/005), each in the month of a request that
+// references it (the database's date_trunc, the one its partitions are cut by); one
+// already there — shown before this month, or by a concurrent batch — is left as it is.
+inline constexpr std::string_view kInsertDocumentsName = "bill.insert_documents";
+inline constexpr std::string_view kInsertDocuments = R"SQL(
+INSERT INTO bill_documents (document_key, month_start, bill_sealed)
+SELECT decode(d.document_key, 'hex'), date_trunc('month', d.requested_at),
+  decode(d.bill_sealed, 'hex')
+FROM jsonb_to_recordset($1::jsonb) AS d(document_key text, requested_at timestamptz,
+  bill_sealed text)
+ON CONFLICT (document_key, month_start) DO NOTHING
 )SQL";
 
 inline constexpr std::string_view kInsertCallsName = "bill.insert_calls";
@@ -36,16 +49,26 @@ FROM jsonb_to_recordset($1::jsonb) AS c(request_id text, operation text, attempt
   result_message_sealed text, failure text, circuit_state text)
 )SQL";
 
+// A request row with its bill: the row's own (bill, bill_sealed: rows from before
+// db/bill/005) or its document's (bill_document, document_bill_sealed; a document's month
+// starts at most 31 days before any request that references it, whatever the time zone).
 // One request by a time-ordered id: $2, $3 the window its id allows (history/
 // time_ordered_id.hpp), so only the one or two monthly partitions it spans are read.
 inline constexpr std::string_view kFindRequestName = "bill.find_request";
 inline constexpr std::string_view kFindRequest = R"SQL(
-SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
-  (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
-  (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
-  source, result_code, result_summary, result_summary_sealed, bill::text AS bill, bill_sealed
-FROM bill_inquiry_requests
-WHERE request_id = $1 AND requested_at >= $2::timestamptz AND requested_at < $3::timestamptz
+SELECT r.request_id, r.user_id, r.line_number, r.line_number_sealed, r.billing_month,
+  (extract(epoch FROM r.requested_at) * 1000)::bigint AS requested_ms,
+  (extract(epoch FROM r.finished_at) * 1000)::bigint AS finished_ms, r.status, r.source,
+  r.result_code, r.result_summary, r.result_summary_sealed, r.bill::text AS bill, r.bill_sealed,
+  encode(r.bill_document, 'hex') AS bill_document, NULL::text AS document_bill,
+  d.bill_sealed AS document_bill_sealed
+FROM bill_inquiry_requests r
+LEFT JOIN LATERAL (
+  SELECT bill_sealed FROM bill_documents
+  WHERE document_key = r.bill_document AND month_start <= r.requested_at
+    AND month_start > r.requested_at - interval '32 days'
+  ORDER BY month_start DESC LIMIT 1) d ON r.bill_document IS NOT NULL
+WHERE r.request_id = $1 AND r.requested_at >= $2::timestamptz AND r.requested_at < $3::timestamptz
 )SQL";
 
 // One request by an id written before ids were time-ordered: its time comes from
@@ -53,13 +76,20 @@ WHERE request_id = $1 AND requested_at >= $2::timestamptz AND requested_at < $3:
 // statement runs (to none when the id is unknown).
 inline constexpr std::string_view kFindLegacyRequestName = "bill.find_legacy_request";
 inline constexpr std::string_view kFindLegacyRequest = R"SQL(
-SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
-  (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
-  (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
-  source, result_code, result_summary, result_summary_sealed, bill::text AS bill, bill_sealed
-FROM bill_inquiry_requests
-WHERE request_id = $1
-  AND requested_at = (SELECT requested_at FROM bill_inquiry_legacy_ids WHERE request_id = $1)
+SELECT r.request_id, r.user_id, r.line_number, r.line_number_sealed, r.billing_month,
+  (extract(epoch FROM r.requested_at) * 1000)::bigint AS requested_ms,
+  (extract(epoch FROM r.finished_at) * 1000)::bigint AS finished_ms, r.status, r.source,
+  r.result_code, r.result_summary, r.result_summary_sealed, r.bill::text AS bill, r.bill_sealed,
+  encode(r.bill_document, 'hex') AS bill_document, NULL::text AS document_bill,
+  d.bill_sealed AS document_bill_sealed
+FROM bill_inquiry_requests r
+LEFT JOIN LATERAL (
+  SELECT bill_sealed FROM bill_documents
+  WHERE document_key = r.bill_document AND month_start <= r.requested_at
+    AND month_start > r.requested_at - interval '32 days'
+  ORDER BY month_start DESC LIMIT 1) d ON r.bill_document IS NOT NULL
+WHERE r.request_id = $1
+  AND r.requested_at = (SELECT requested_at FROM bill_inquiry_legacy_ids WHERE request_id = $1)
 )SQL";
 
 // $1 user, $2 the line's blind index (hex, bill_sealing.hpp) or NULL: rows sealed since
@@ -71,7 +101,8 @@ SELECT request_id, user_id, line_number, line_number_sealed, billing_month,
   (extract(epoch FROM requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, status,
   source, result_code, result_summary, result_summary_sealed, NULL::text AS bill,
-  NULL::bytea AS bill_sealed
+  NULL::bytea AS bill_sealed, NULL::text AS bill_document, NULL::text AS document_bill,
+  NULL::bytea AS document_bill_sealed
 FROM bill_inquiry_requests
 WHERE user_id = $1
   AND ($2::text IS NULL OR line_index = decode($2, 'hex'))
@@ -145,6 +176,28 @@ inline constexpr std::string_view kResealCall = R"SQL(
 UPDATE bill_kos_calls SET result_message = NULL, result_message_sealed = $3::bytea
 WHERE id = $1::bigint AND requested_at = $2::timestamptz
   AND result_message_sealed IS NOT DISTINCT FROM $4::bytea
+)SQL";
+
+// $1 cursor ("<key hex>/<month_start>", "/-infinity" to start), $2 current key id bytes,
+// $3 batch size: the documents (db/bill/005) after the cursor not sealed under the key.
+inline constexpr std::string_view kDocumentsToSealName = "bill.documents_to_seal";
+inline constexpr std::string_view kDocumentsToSeal = R"SQL(
+SELECT encode(document_key, 'hex') AS document_key, month_start::text AS month_start,
+  NULL::text AS bill, bill_sealed
+FROM bill_documents
+WHERE (document_key, month_start) >
+      (decode(split_part($1, '/', 1), 'hex'), split_part($1, '/', 2)::timestamptz)
+  AND substring(bill_sealed FROM 2 FOR 2) <> $2::bytea
+ORDER BY document_key, month_start
+LIMIT $3
+)SQL";
+
+// $1 document key (hex), $2 month_start, $3 sealed bill, $4 the sealed bill as read.
+inline constexpr std::string_view kResealDocumentName = "bill.reseal_document";
+inline constexpr std::string_view kResealDocument = R"SQL(
+UPDATE bill_documents SET bill_sealed = $3::bytea
+WHERE document_key = decode($1, 'hex') AND month_start = $2::timestamptz
+  AND bill_sealed = $4::bytea
 )SQL";
 
 }  // namespace phonebill::bill::queries

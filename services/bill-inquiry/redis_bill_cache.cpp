@@ -1,6 +1,7 @@
 // RedisBillCache: the bill cache in Redis (see redis_bill_cache.hpp). Bill value, sealed:
-// {"cachedAt": ms, "freshUntil": ms, "bill": <KOS wire form>} (the codec of src/kos reads
-// it back, so the format cannot drift); menu value, sealed: {"forMonth": "YYYYMM",
+// bill:v3 — cached_bill_value.hpp (the billInfo bytes as shown, after one line of times
+// and total); bill:v2, read only — {"cachedAt": ms, "freshUntil": ms, "bill": <KOS wire
+// form>} (the codec of src/kos reads it back). Menu value, sealed: {"forMonth": "YYYYMM",
 // "menu": {...}}.
 #include "redis_bill_cache.hpp"
 
@@ -10,7 +11,9 @@
 #include <algorithm>
 
 #include "bill_sealing.hpp"
+#include "bill_views.hpp"
 #include "cache/redis_client.hpp"
+#include "cached_bill_value.hpp"
 #include "core/epoch_milliseconds.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
@@ -19,8 +22,9 @@
 namespace phonebill::bill {
 namespace {
 
-// The stored copy, or nullopt when it is not one of ours (then it is a miss).
-std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime now) {
+// A bill:v2 copy (written by the binary before bill:v3), or nullopt when it is not one of
+// ours (then it is a miss).
+std::optional<CachedBill> parse_v2_cached_bill(std::string_view text, SystemTime now) {
   auto document = parse_json(text);
   if (!document || !document->is_object()) return std::nullopt;
   const auto& object = document->as_object();
@@ -32,7 +36,7 @@ std::optional<CachedBill> parse_cached_bill(std::string_view text, SystemTime no
   FieldErrors errors;
   auto parsed = kos::parse_bill(*bill, errors);
   if (!parsed) return std::nullopt;
-  return CachedBill{std::move(*parsed), from_epoch_milliseconds(cached_at->as_int64()),
+  return CachedBill{shown_bill(*parsed), from_epoch_milliseconds(cached_at->as_int64()),
                     epoch_milliseconds(now) < fresh_until->as_int64()};
 }
 
@@ -91,10 +95,18 @@ RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, co
                                const crypto::SealedColumns& sealed)
     : redis_(redis), policy_(policy), clock_(clock), sealed_(sealed) {}
 
-// v2: sealed values under blind-indexed keys; v1 keys (clear) are never read again and
-// expire with their TTL (docs/security.md says how to drop them at once).
+// v3: the billInfo bytes as shown (cached_bill_value.hpp). v2 (the same sealing, the KOS
+// wire form): read when a line has no v3 copy yet, so a rolling upgrade costs KOS no
+// refill; the old binary never reads v3 (another key), so the two formats never meet.
+// v2 keys expire with their stale TTL; v1 keys (clear) are never read again
+// (docs/security.md says how to drop them at once).
 std::string RedisBillCache::key_of(const std::string& line_number,
                                    const BillingMonth& month) const {
+  return "bill:v3:" + sealed_.index_text(kCacheLinePurpose, line_number) + ":" + month.kos_form();
+}
+
+std::string RedisBillCache::v2_key_of(const std::string& line_number,
+                                      const BillingMonth& month) const {
   return "bill:v2:" + sealed_.index_text(kCacheLinePurpose, line_number) + ":" + month.kos_form();
 }
 
@@ -124,27 +136,40 @@ boost::asio::awaitable<CacheRead> RedisBillCache::load(std::string line_number,
   const auto key = key_of(line_number, month);
   auto reply = co_await redis_.get(key, redis_deadline());
   if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+  if (!reply->has_value()) co_return co_await load_v2(line_number, month);
+  auto text = open(key, **reply);
+  if (!text) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+  auto value = decode_cached_bill(std::move(*text));
+  if (!value) co_return CacheRead{};
+  const bool fresh = clock_.now() < value->fresh_until;
+  auto lookup = fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
+  co_return CacheRead{CachedBill{std::move(value->bill), value->cached_at, fresh}, lookup};
+}
+
+boost::asio::awaitable<CacheRead> RedisBillCache::load_v2(const std::string& line_number,
+                                                          const BillingMonth& month) {
+  const auto key = v2_key_of(line_number, month);
+  auto reply = co_await redis_.get(key, redis_deadline());
+  if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
   if (!reply->has_value()) co_return CacheRead{};
   auto text = open(key, **reply);
   if (!text) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
-  auto copy = parse_cached_bill(*text, clock_.now());
+  auto copy = parse_v2_cached_bill(*text, clock_.now());
   if (!copy) co_return CacheRead{};
   auto lookup = copy->fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
   co_return CacheRead{std::move(copy), lookup};
 }
 
-boost::asio::awaitable<void> RedisBillCache::store(kos::Bill bill, bool current_month) {
+boost::asio::awaitable<void> RedisBillCache::store(std::string line_number, BillingMonth month,
+                                                   ShownBill bill, bool current_month) {
   auto now = clock_.now();
   auto fresh_for = current_month ? policy_.current_month_ttl : policy_.closed_month_ttl;
-  boost::json::object value;
-  value["cachedAt"] = epoch_milliseconds(now);
-  value["freshUntil"] = epoch_milliseconds(now + fresh_for);
-  value["bill"] = kos::to_json(bill);
-  auto name = key_of(bill.line_number, bill.billing_month);
-  auto text = sealed_.seal_text(kCacheValueField, name, to_json_text(value));
+  auto name = key_of(line_number, month);
+  auto text =
+      sealed_.seal_text(kCacheValueField, name, encode_cached_bill(bill, now, now + fresh_for));
   auto keep_for = std::max(policy_.stale_ttl, fresh_for);
   auto stored = co_await redis_.set(name, text, keep_for, redis_deadline());
-  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v2:*"}});
+  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v3:*"}});
 }
 
 boost::asio::awaitable<std::optional<BillMenu>> RedisBillCache::load_menu(std::string line_number,

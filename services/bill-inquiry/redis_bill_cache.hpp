@@ -1,5 +1,7 @@
 // The bill cache in Redis (SPEC §5), BillCache's production implementation. One key per
-// line and month, `bill:v2:<line index>:<YYYYMM>`, holds the bill with the time it was cached
+// line and month, `bill:v3:<line index>:<YYYYMM>`, holds the bill (its billInfo bytes as
+// shown, cached_bill_value.hpp; a `bill:v2` copy of the binary before is read when there is
+// no v3 one) with the time it was cached
 // and until when it is fresh (closed months 24 h, the current month 1 h); the key itself
 // lives for the stale period (7 days) so the last good copy can be served while KOS is
 // down. Every Redis error is a miss: a Redis outage only costs the short command
@@ -40,7 +42,8 @@ class RedisBillCache final : public BillCache {
 
   std::string fleet_key(const std::string& line_number, const BillingMonth& month) const override;
   boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) override;
-  boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) override;
+  boost::asio::awaitable<void> store(std::string line_number, BillingMonth month, ShownBill bill,
+                                     bool current_month) override;
   boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
                                                             BillingMonth month) override;
   boost::asio::awaitable<void> store_menu(BillMenu menu, BillingMonth month) override;
@@ -48,6 +51,10 @@ class RedisBillCache final : public BillCache {
  private:
   Deadline redis_deadline() const;
   std::string key_of(const std::string& line_number, const BillingMonth& month) const;
+  std::string v2_key_of(const std::string& line_number, const BillingMonth& month) const;
+  // The copy the binary before bill:v3 cached (read only).
+  boost::asio::awaitable<CacheRead> load_v2(const std::string& line_number,
+                                            const BillingMonth& month);
   std::string menu_key_of(const std::string& line_number) const;
   // The value under `key` opened; nullopt (logged) when it does not open.
   std::optional<std::string> open(const std::string& key, std::string_view value) const;

@@ -24,7 +24,11 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   auto answer =
       co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
-  co_return respond_bill(request, answer, inquiry_view);
+  auto response = respond_bill(request, answer, inquiry_view);
+  // The bill as it was rendered once (from KOS, or as cached): its bytes, not a new tree.
+  if (answer && !embed_bill_info(response.body, *answer->bill.info_json))
+    co_return respond(request, http::Failure{bill_answer(BillStatus::kInternal)});
+  co_return response;
 }
 
 boost::asio::awaitable<http::Response> handle_inquiry_lookup(BillContext& context,

@@ -353,6 +353,7 @@ void BillInquiryTest::restart_service_with_redis(const std::string& redis) {
 }
 
 std::uint16_t BillInquiryTest::port() { return suite().bill_port; }
+std::string BillInquiryTest::secrets_directory() { return suite().log_directory + "/secrets"; }
 std::uint16_t BillInquiryTest::gateway_port() { return suite().gateway.port; }
 std::uint16_t BillInquiryTest::kos_port() { return suite().kos_port; }
 

@@ -87,8 +87,9 @@ class BillInquiryTest : public ::testing::Test {
   // Where the gateway, bill-inquiry and kos-sim export their spans (sampling 100 %).
   static const StandInCollector& collector();
 
-  static std::uint16_t port();          // bill-inquiry
-  static std::uint16_t gateway_port();  // the gateway's public listener
+  static std::uint16_t port();             // bill-inquiry
+  static std::string secrets_directory();  // bill-inquiry's SECRETS_DIR (data-keys/ in it)
+  static std::uint16_t gateway_port();     // the gateway's public listener
   static std::uint16_t kos_port();
   static BillingMonth current_month();
 };

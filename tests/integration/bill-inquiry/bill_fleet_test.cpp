@@ -409,7 +409,7 @@ TEST_F(BillFleetTest, LockOfADeadHolderFreesByItsTtl) {
     // The fill lock's key is the cache key: the line by its blind index (bill_sealing.hpp).
     auto ring = crypto::KeyRing::from_directory(suite().log_directory + "/secrets/data-keys");
     crypto::SealedColumns sealed{ring};
-    auto key = "lock:bill:v2:" + sealed.index_text("bill.cache.line_number", line) + ":" +
+    auto key = "lock:bill:v3:" + sealed.index_text("bill.cache.line_number", line) + ":" +
                month.kos_form();
     auto set = run_coroutine(io, redis.set(key, "dead-holder", 1500ms, deadline_after(5s)));
     ASSERT_TRUE(set);

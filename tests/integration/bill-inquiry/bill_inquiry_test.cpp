@@ -6,6 +6,10 @@
 
 #include "bill_fixture.hpp"
 #include "cache/redis_client.hpp"
+#include "core/epoch_milliseconds.hpp"
+#include "core/json.hpp"
+#include "crypto/sealed_columns.hpp"
+#include "kos/codec.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/test_environment.hpp"
 
@@ -167,7 +171,7 @@ TEST_F(BillInquiry, CachedBillsAreSealedAndBoundToTheirKey) {
   auto deadline = [] { return deadline_after(std::chrono::seconds{5}); };
   std::vector<std::string> keys;
   auto scanned = run_coroutine(
-      io, redis.command(cache::redis_args("KEYS", "bill:v2:*:" + month.kos_form()), deadline()));
+      io, redis.command(cache::redis_args("KEYS", "bill:v3:*:" + month.kos_form()), deadline()));
   ASSERT_TRUE(scanned);
   for (const auto& key : scanned->elements()) keys.push_back(key.text());
   ASSERT_EQ(keys.size(), 2u);
@@ -192,6 +196,62 @@ TEST_F(BillInquiry, CachedBillsAreSealedAndBoundToTheirKey) {
   EXPECT_EQ(metric("bill_cache_lookups_total{result=\"error\""), errors + 1);
   // The KOS answer was cached again, sealed for its own key: the next one is a hit.
   EXPECT_EQ(inquire(mine, body).source(), "CACHE");
+}
+
+// The cached value is the billInfo as shown (bill:v3, issue 17): opened with the service's
+// key, it ends with exactly the bytes the answer embedded. A copy in the format of the
+// binary before (bill:v2, KOS's wire form), left by it during a rolling upgrade, is a
+// cache hit with its own billInfo, and no KOS call.
+TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
+  auto month = current_month().plus_months(-7);
+  auto body = boost::json::object{{"inquiryMonth", month.api_form()}};
+  auto bearer = token("bytes1", kUser01Line);
+  auto first = inquire(bearer, body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string member = "\"billInfo\":";
+  auto at = first.body.find(member);
+  ASSERT_NE(at, std::string::npos) << first.body;
+  ASSERT_TRUE(first.body.ends_with("}}")) << first.body;
+  const std::string shown =
+      first.body.substr(at + member.size(), first.body.size() - at - member.size() - 2);
+
+  auto ring = crypto::KeyRing::from_directory(secrets_directory() + "/data-keys");
+  crypto::SealedColumns sealed{ring};
+  const auto line_key = sealed.index_text("bill.cache.line_number", kUser01Line);
+  const auto key = "bill:v3:" + line_key + ":" + month.kos_form();
+  boost::asio::io_context io;
+  cache::RedisClient redis{io, redis_url()};
+  auto deadline = [] { return deadline_after(std::chrono::seconds{5}); };
+  auto value = run_coroutine(io, redis.get(key, deadline()));
+  ASSERT_TRUE(value && value->has_value()) << key;
+  auto opened = sealed.open_text(**value, "bill.redis", key);
+  ASSERT_TRUE(opened);
+  EXPECT_TRUE(opened->ends_with("\n" + shown)) << *opened;
+
+  // The old binary's copy of a corrected bill, and no v3 one.
+  kos::Bill old;
+  old.line_number = kUser01Line;
+  old.billing_month = month;
+  old.customer_name = "구형식";
+  old.product_code = "5G-STANDARD-001";
+  old.product_name = "5G 스탠다드 플랜";
+  old.total_amount = 12345;
+  old.payment_info =
+      kos::PaymentInfo{"2026-01-01", "2026-01-25", kos::PaymentStatus::kPaid, "카드"};
+  const auto now = epoch_milliseconds(std::chrono::system_clock::now());
+  const auto v2_key = "bill:v2:" + line_key + ":" + month.kos_form();
+  const auto v2_value = sealed.seal_text(
+      "bill.redis", v2_key,
+      to_json_text(boost::json::object{
+          {"cachedAt", now}, {"freshUntil", now + 3'600'000}, {"bill", kos::to_json(old)}}));
+  ASSERT_TRUE(run_coroutine(io, redis.command(cache::redis_args("DEL", key), deadline())));
+  ASSERT_TRUE(run_coroutine(io, redis.set(v2_key, v2_value, std::chrono::hours{1}, deadline())));
+  double kos_calls = metric("kos_calls_total{operation=\"bill.inquiry\"");
+  auto second = inquire(bearer, body);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.source(), "CACHE");
+  EXPECT_EQ(bill_of(second).at("totalAmount"), 12345) << second.body;
+  EXPECT_EQ(metric("kos_calls_total{operation=\"bill.inquiry\""), kos_calls);
 }
 
 // An inquiry can be read back by its owner only; its history rows are committed.

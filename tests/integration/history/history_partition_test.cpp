@@ -62,7 +62,7 @@ CO_TEST_F(HistoryPartitionTest, BillMigrationMovesExistingRowsIntoMonthlyPartiti
   EXPECT_EQ(co_await scalar(pool,
                             "SELECT count(*) FROM partman.part_config WHERE retention IS "
                             "NOT NULL AND retention_schema = 'history_archive'"),
-            "2");
+            "3");  // requests, KOS calls, bill documents (db/bill/005)
   EXPECT_EQ(co_await scalar(pool,
                             "INSERT INTO bill_kos_calls (request_id, operation, attempt, "
                             "requested_at, responded_at, circuit_state) VALUES ('after', "

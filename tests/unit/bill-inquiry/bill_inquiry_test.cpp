@@ -23,7 +23,7 @@ TEST_F(BillServiceTest, FreshCacheHitAnswersCacheWithoutKos) {
   ASSERT_TRUE(answer) << to_string(answer.error().status);
   EXPECT_EQ(answer->source, BillSource::kCache);
   EXPECT_EQ(answer->cached_at, cached_at);
-  EXPECT_EQ(answer->bill, sample_bill());
+  EXPECT_EQ(answer->bill, shown_bill(sample_bill()));
   EXPECT_EQ(kos_bill_calls(), 0);
 }
 
@@ -34,7 +34,7 @@ TEST_F(BillServiceTest, MissCallsKosOnceAndCachesTheBill) {
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->source, BillSource::kKos);
   EXPECT_FALSE(answer->cached_at);
-  EXPECT_EQ(answer->bill, sample_bill());
+  EXPECT_EQ(answer->bill, shown_bill(sample_bill()));
   EXPECT_EQ(kos_bill_calls(), 1);
   EXPECT_EQ(cache_.stores, 1);
   EXPECT_TRUE(cache_.stored_current_month);
@@ -65,7 +65,7 @@ TEST_F(BillServiceTest, ConcurrentMissesForOneKeyMakeOneKosCall) {
   for (const auto& answer : answers) {
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->source, BillSource::kKos);
-    EXPECT_EQ(answer->bill, sample_bill());
+    EXPECT_EQ(answer->bill, shown_bill(sample_bill()));
   }
   EXPECT_EQ(kos_bill_calls(), 1);
   int recorded_calls = 0;
@@ -169,7 +169,7 @@ TEST_F(BillServiceTest, BothMonthFormsAreAccepted) {
   kos_.push(kos::KosOperation::kBillInquiry, bill_answer_from_kos(sample_bill(october)));
   auto answer = inquire(InquiryInput{std::nullopt, october.kos_form()});
   ASSERT_TRUE(answer);
-  EXPECT_EQ(answer->bill.billing_month, october);
+  EXPECT_EQ(answer->bill, shown_bill(sample_bill(october)));
   EXPECT_FALSE(cache_.stored_current_month);
   EXPECT_EQ(inquire(month(october))->source, BillSource::kCache);
 }
@@ -221,7 +221,7 @@ TEST_F(BillServiceTest, AnsweredInquiryIsRecorded) {
   EXPECT_EQ(entry.request_id, answer->request_id);
   EXPECT_TRUE(entry.completed);
   EXPECT_EQ(entry.source, BillSource::kKos);
-  EXPECT_EQ(entry.bill, sample_bill());
+  EXPECT_EQ(entry.bill, shown_bill(sample_bill()));
   EXPECT_EQ(entry.billing_month, kCurrentMonth);
   EXPECT_EQ(entry.http_request_id, "http-req");
   EXPECT_EQ(entry.kos_calls.size(), 1u);

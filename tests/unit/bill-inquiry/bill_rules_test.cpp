@@ -4,6 +4,9 @@
 
 #include "bill_service.hpp"
 #include "bill_views.hpp"
+#include "cached_bill_value.hpp"
+#include "core/epoch_milliseconds.hpp"
+#include "core/json.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -46,6 +49,51 @@ TEST(BillInfoTest, ShowsUnlimitedAllowances) {
   EXPECT_EQ(info.at("billingMonth").as_string(), "2026-11");
   EXPECT_EQ(info.at("usage").at("data").at("allowance").as_string(), "무제한");
   EXPECT_EQ(info.at("totalAmount").as_int64(), 89000);
+}
+
+// The cache keeps the billInfo bytes as shown (issue 17): they come back byte for byte,
+// with the times and the total, and the same object is shared, not copied, by every holder.
+TEST(CachedBillValueTest, KeepsTheShownBytes) {
+  kos::Bill bill;
+  bill.line_number = "01012345678";
+  bill.billing_month = kCurrent;
+  bill.customer_name = "홍길동";
+  bill.total_amount = 45210;
+  const auto shown = shown_bill(bill);
+  EXPECT_EQ(*shown.info_json, to_json_text(bill_info(bill)));
+  EXPECT_EQ(shown.total_amount, 45210);
+  const auto cached_at = from_epoch_milliseconds(1'795'000'000'123);
+  const auto fresh_until = from_epoch_milliseconds(1'795'003'600'123);
+  auto text = encode_cached_bill(shown, cached_at, fresh_until);
+  EXPECT_EQ(text, "1795000000123 1795003600123 45210\n" + *shown.info_json);
+  auto value = decode_cached_bill(text);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->bill, shown);
+  EXPECT_EQ(value->cached_at, cached_at);
+  EXPECT_EQ(value->fresh_until, fresh_until);
+  // Not one of ours: a miss, never a bill.
+  for (const char* bad : {"", "{\"cachedAt\":1}", "1 2\n{}", "1 2 3\n", "1 2 x\n{}", "1 2 3 4\n{}",
+                          "1 2 3\nnot json"})
+    EXPECT_FALSE(decode_cached_bill(bad)) << bad;
+}
+
+// The answer embeds the billInfo bytes as the data's last member: the same document as
+// a tree with billInfo in it would serialise to.
+TEST(CachedBillValueTest, EmbedsTheBytesInTheEnvelope) {
+  kos::Bill bill;
+  bill.line_number = "01012345678";
+  bill.billing_month = kCurrent;
+  bill.total_amount = 45210;
+  InquiryAnswer answer{"r-1", BillSource::kCache, std::nullopt, shown_bill(bill)};
+  auto data = inquiry_view(answer);
+  std::string body = to_json_text(boost::json::object{{"success", true}, {"data", data}});
+  ASSERT_TRUE(embed_bill_info(body, *answer.bill.info_json));
+  data["billInfo"] = bill_info(bill);
+  EXPECT_EQ(parse_json(body),
+            boost::json::value(boost::json::object{{"success", true}, {"data", data}}));
+  std::string broken = "not an envelope";
+  EXPECT_FALSE(embed_bill_info(broken, *answer.bill.info_json));
+  EXPECT_EQ(broken, "not an envelope");
 }
 
 }  // namespace

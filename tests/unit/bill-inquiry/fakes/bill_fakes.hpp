@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bill_cache.hpp"
+#include "bill_views.hpp"
 #include "history_store.hpp"
 #include "history_writer.hpp"
 #include "kos/kos_client.hpp"
@@ -28,11 +29,11 @@ class FakeBillCache final : public BillCache {
     auto lookup = found->second.fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
     co_return CacheRead{found->second, lookup};
   }
-  boost::asio::awaitable<void> store(kos::Bill bill, bool current_month) override {
+  boost::asio::awaitable<void> store(std::string line_number, BillingMonth month, ShownBill bill,
+                                     bool current_month) override {
     ++stores;
     stored_current_month = current_month;
-    auto key = bill_key(bill.line_number, bill.billing_month);
-    bills[key] = CachedBill{std::move(bill), clock_.now(), true};
+    bills[bill_key(line_number, month)] = CachedBill{std::move(bill), clock_.now(), true};
     co_return;
   }
   boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
@@ -48,7 +49,7 @@ class FakeBillCache final : public BillCache {
 
   // A copy of `bill` as cached at `at`, fresh or only good for STALE_CACHE.
   void put(const kos::Bill& bill, SystemTime at, bool fresh) {
-    bills[bill_key(bill.line_number, bill.billing_month)] = CachedBill{bill, at, fresh};
+    bills[bill_key(bill.line_number, bill.billing_month)] = CachedBill{shown_bill(bill), at, fresh};
   }
 
   std::map<std::string, CachedBill> bills;

@@ -1,0 +1,25 @@
+// The bill cache's value (bill:v3, issue 17 item 3): the times and the total a hit needs on
+// one short line, then the billInfo bytes exactly as an answer embeds them, so a hit reads
+// one line and never parses or re-renders the bill:
+//   "<cachedAt epoch ms> <freshUntil epoch ms> <totalAmount>\n<billInfo JSON>"
+// RedisBillCache seals it like every value. Entry points: encode_cached_bill,
+// decode_cached_bill.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "bill_values.hpp"
+
+namespace phonebill::bill {
+
+struct CachedBillValue {
+  ShownBill bill;
+  SystemTime cached_at;
+  SystemTime fresh_until;
+};
+
+std::string encode_cached_bill(const ShownBill& bill, SystemTime cached_at, SystemTime fresh_until);
+// nullopt when `text` is not such a value (then it is a miss).
+std::optional<CachedBillValue> decode_cached_bill(std::string text);
+
+}  // namespace phonebill::bill
