@@ -1,34 +1,18 @@
-// The server's read buffers across keep-alive requests (issue 17 item 1): an idle
-// connection holds no read buffer, yet a closed loop of requests on one connection must
-// not allocate a fresh 8 KiB block for each request. A binary of its own because it
-// replaces the global operator new to count those blocks.
+// Allocations per request of the HTTP core (issue 17 items 1-2), counted with a replaced
+// global operator new (hence a binary of its own): an idle connection holds no read
+// buffer, yet keep-alive requests must not allocate a fresh 8 KiB block each; a client
+// exchange must not allocate per header field or per pool look-up.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "allocation_counter.hpp"
 #include "http/recycled_blocks.hpp"
 #include "server_fixture.hpp"
-
-namespace {
-// Read blocks the process allocated while `counting` was on.
-std::atomic<bool> counting{false};
-std::atomic<long> read_blocks_allocated{0};
-}  // namespace
-
-void* operator new(std::size_t bytes) {
-  if (bytes == phonebill::http::kReadBlockBytes && counting.load(std::memory_order_relaxed))
-    read_blocks_allocated.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(bytes == 0 ? 1 : bytes)) return memory;
-  throw std::bad_alloc{};
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 
 namespace phonebill::http::testing {
 namespace {
@@ -72,18 +56,45 @@ TEST_F(ServerTest, KeepAliveRequestsReuseReadBlocks) {
   answer.reserve(4096);
   ASSERT_TRUE(exchange(descriptor, answer));  // warms the caches
   constexpr int kRequests = 50;
-  counting = true;
+  start_counting_allocations();
   // Each request after a pause: the server has answered and found nothing more to read,
   // so the connection went idle and released its buffer before the next one arrives.
   for (int i = 0; i < kRequests; ++i) {
     std::this_thread::sleep_for(3ms);
     ASSERT_TRUE(exchange(descriptor, answer)) << "request " << i;
   }
-  counting = false;
+  auto counted = stop_counting_allocations();
   ::close(descriptor);
   // Before the blocks were recycled: one per request (50).
-  EXPECT_LE(read_blocks_allocated.load(), 2)
+  EXPECT_LE(counted.read_blocks, 2)
       << "8 KiB read blocks allocated for " << kRequests << " keep-alive requests";
+}
+
+// One HttpClient exchange with the server in the same process, both sides counted: the
+// answer's header fields go to an arena and the pool look-up allocates nothing.
+TEST_F(ServerTest, ClientExchangeAllocationsStayBounded) {
+  ServerOptions options;
+  options.io_threads = 1;
+  start(demo_routes(), options);
+  ClientRequest warm;
+  warm.target = "/items/7";
+  ASSERT_TRUE(send(warm).ok());
+  constexpr int kRequests = 40;
+  start_counting_allocations();
+  for (int i = 0; i < kRequests; ++i) {
+    ClientRequest request;
+    request.target = "/items/7";
+    request.headers.emplace_back("authorization", "Bearer " + std::string(300, 'a'));
+    auto result = send(std::move(request));
+    ASSERT_TRUE(result.ok()) << "request " << i;
+    ASSERT_EQ(result.response->status, 200);
+  }
+  auto counted = stop_counting_allocations();
+  // 53 per exchange before the arenas and the pool fix, 41 after.
+  double per_request = double(counted.all) / kRequests;
+  std::printf("allocations per client exchange (client and server): %.1f\n", per_request);
+  RecordProperty("allocations_per_exchange", int(per_request));
+  EXPECT_LE(per_request, 46) << "operator new calls per exchange, client and server";
 }
 
 TEST(ReadBlockCache, RecyclesBlocksUpToItsBound) {
