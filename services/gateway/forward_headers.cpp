@@ -85,6 +85,9 @@ http::Response client_response(http::ClientResponse&& upstream, std::string_view
   response.status = upstream.status;
   response.body = std::move(upstream.body);
   response.content_type.clear();
+  // Room for what the gateway adds after (Server-Timing, the two rate-limit headers, CORS):
+  // the list then never grows on the way out.
+  response.headers.reserve(upstream.headers.size() + 6);
   for (auto& [name, value] : upstream.headers) {
     if (name == "content-type") {
       response.content_type = std::move(value);

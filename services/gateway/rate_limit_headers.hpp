@@ -7,9 +7,9 @@
 // (the Retry-After), since the draft wants no Retry-After earlier than the window's end.
 // Entry points: RateLimitHeaders::add, RateLimitHeaders::apply.
 #pragma once
+#include <array>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "http/response.hpp"
 #include "rate_limiter.hpp"
@@ -18,7 +18,8 @@ namespace phonebill::gateway {
 
 class RateLimitHeaders {
  public:
-  // One policy the request was checked against, with its decision.
+  // One policy the request was checked against, with its decision. `policy` (a limiter's
+  // name) must outlive this object; past kMaxPolicies, further policies are left out.
   void add(std::string_view policy, const BucketSettings& settings, const RateDecision& decision);
   // Sets both headers on `response` (nothing when no policy was added).
   void apply(http::Response& response) const;
@@ -27,12 +28,16 @@ class RateLimitHeaders {
   std::string limit_value() const;
 
  private:
+  // A request passes at most three limits (login or refresh, IP, user): a fixed array
+  // keeps the per-request headers free of a vector and of copied names.
+  static constexpr std::size_t kMaxPolicies = 4;
   struct Item {
-    std::string policy;
+    std::string_view policy;
     BucketSettings settings;
     RateDecision decision;
   };
-  std::vector<Item> items_;
+  std::array<Item, kMaxPolicies> items_{};
+  std::size_t count_ = 0;
 };
 
 }  // namespace phonebill::gateway

@@ -20,8 +20,12 @@
 
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <deque>
+#include <iterator>
+#include <memory_resource>
 #include <mutex>
+#include <vector>
 
 namespace phonebill::http {
 
@@ -85,7 +89,9 @@ struct HttpClient::Impl {
   // The most recently used idle connection (warm, least likely closed by the peer);
   // connections idle beyond max_idle_time, which collect at the front, are closed here.
   std::unique_ptr<PooledConnection> take_idle() {
-    std::deque<std::unique_ptr<PooledConnection>> expired;  // closed outside the lock
+    // Closed outside the lock. A vector: an empty one allocates nothing, where a deque
+    // allocates its map and a chunk on construction, on every call.
+    std::vector<std::unique_ptr<PooledConnection>> expired;
     std::unique_ptr<PooledConnection> connection;
     {
       std::lock_guard lock{idle_mutex};
@@ -154,7 +160,13 @@ struct HttpClient::Impl {
       co_return ClientResult{{},
                              ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
     }
-    bhttp::response_parser<bhttp::string_body> parser;
+    // The answer's header fields go to an arena in this exchange's frame, not one malloc
+    // each; they are copied into the ClientResponse below.
+    std::array<std::byte, 1024> field_space;
+    std::pmr::monotonic_buffer_resource fields{field_space.data(), field_space.size()};
+    bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser{
+        std::piecewise_construct, std::make_tuple(),
+        std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields})};
     parser.body_limit(options.response_body_limit);
     // A response to HEAD announces a length but carries no body.
     if (head_request) parser.skip(true);
@@ -173,6 +185,8 @@ struct HttpClient::Impl {
     keep_alive = response_message.keep_alive();
     ClientResponse response;
     response.status = int(response_message.result_int());
+    response.headers.reserve(
+        std::size_t(std::distance(response_message.begin(), response_message.end())));
     for (const auto& field : response_message) {
       std::string name{field.name_string()};
       for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -188,8 +202,11 @@ struct HttpClient::Impl {
     auto clean = [](std::string_view text) {
       return text.find_first_of("\r\n") == std::string_view::npos;
     };
+    std::size_t size =
+        96 + request.target.size() + host_header.size() + request.content_type.size();
+    for (const auto& [name, value] : request.headers) size += name.size() + value.size() + 4;
     std::string head;
-    head.reserve(256 + request.target.size() + 64 * request.headers.size());
+    head.reserve(size);  // once: a forwarded bearer token alone outgrows any guess
     head.append(request.method).push_back(' ');
     head.append(clean(request.target) ? request.target : std::string{"/"});
     head.append(" HTTP/1.1\r\nHost: ").append(host_header);
