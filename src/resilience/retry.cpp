@@ -23,6 +23,10 @@ RetryPolicy RetryPolicy::from_environment(const Environment& environment, const 
       int(environment.integer(prefix + "_MAX_RETRIES", defaults.max_retries, 0, 10));
   policy.base_delay = environment.milliseconds(prefix + "_BASE_DELAY_MS", defaults.base_delay);
   policy.max_delay = environment.milliseconds(prefix + "_MAX_DELAY_MS", defaults.max_delay);
+  // Also what a fleet budget grant must leave (resilience/shared_budget.hpp): set it to the
+  // KOS call time an operator expects, so no call is sent that cannot finish in time.
+  policy.minimum_attempt_time =
+      environment.milliseconds(prefix + "_MINIMUM_ATTEMPT_MS", defaults.minimum_attempt_time);
   return policy;
 }
 

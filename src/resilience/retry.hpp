@@ -27,7 +27,8 @@ struct RetryPolicy {
   // a draw from [1 - jitter, 1]. Never negative.
   std::chrono::milliseconds delay_before(int retry, Random& random) const;
 
-  // <prefix>_MAX_RETRIES, <prefix>_BASE_DELAY_MS, <prefix>_MAX_DELAY_MS. Throws ConfigError.
+  // <prefix>_MAX_RETRIES, <prefix>_BASE_DELAY_MS, <prefix>_MAX_DELAY_MS,
+  // <prefix>_MINIMUM_ATTEMPT_MS. Throws ConfigError.
   static RetryPolicy from_environment(const Environment& environment, const std::string& prefix,
                                       RetryPolicy defaults);
 };

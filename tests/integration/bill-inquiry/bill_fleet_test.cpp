@@ -137,7 +137,10 @@ void ensure_instances(const EnvironmentMap& settings) {
                            {"PHONEBILL_SHUTDOWN_GRACE_MS", "2000"},
                            {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
                            {"PHONEBILL_KOS_FLEET_REDIS_TIMEOUT_MS", "1000"},
-                           {"PHONEBILL_BILL_REDIS_TIMEOUT_MS", "1000"}};
+                           {"PHONEBILL_BILL_REDIS_TIMEOUT_MS", "1000"},
+                           // kos-sim answers in 200 ms here: a budget grant with less time
+                           // left would be a call that times out (504) after KOS did the work.
+                           {"PHONEBILL_KOS_RETRY_MINIMUM_ATTEMPT_MS", "300"}};
   for (const auto& [name, value] : settings) overrides[name] = value;
   for (int i = 0; i < 2; ++i) {
     ChildProcessOptions options;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "core/config.hpp"
 #include "core/deadline.hpp"
 #include "resilience/retry.hpp"
 #include "support/coroutine_test.hpp"
@@ -27,6 +28,21 @@ TEST(RetryPolicyTest, ExponentialBackoffWithJitter) {
   EXPECT_EQ(policy.delay_before(2, bottom), 100ms);
   policy.jitter = 0.0;
   EXPECT_EQ(policy.delay_before(2, bottom), 200ms);
+}
+
+// The time a retry (or a budget grant after a wait) must leave is an operator's setting:
+// a KOS that answers in 200 ms needs more than the 50 ms default.
+TEST(RetryPolicyTest, MinimumAttemptTimeComesFromTheEnvironment) {
+  auto unset = RetryPolicy::from_environment(Environment::from_map({}), "PHONEBILL_KOS_RETRY", {});
+  EXPECT_EQ(unset.minimum_attempt_time, 50ms);
+  auto set = RetryPolicy::from_environment(
+      Environment::from_map({{"PHONEBILL_KOS_RETRY_MINIMUM_ATTEMPT_MS", "300"}}),
+      "PHONEBILL_KOS_RETRY", {});
+  EXPECT_EQ(set.minimum_attempt_time, 300ms);
+  EXPECT_THROW(RetryPolicy::from_environment(
+                   Environment::from_map({{"PHONEBILL_KOS_RETRY_MINIMUM_ATTEMPT_MS", "-1"}}),
+                   "PHONEBILL_KOS_RETRY", {}),
+               ConfigError);
 }
 
 // Deadline helpers narrow, never widen.
