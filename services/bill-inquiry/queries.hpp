@@ -7,6 +7,8 @@
 #pragma once
 #include <string_view>
 
+#include "core/joined_text.hpp"
+
 namespace phonebill::bill::queries {
 
 inline constexpr std::string_view kInsertRequestsName = "bill.insert_requests";
@@ -52,10 +54,8 @@ FROM jsonb_to_recordset($1::jsonb) AS c(request_id text, operation text, attempt
 // A request row with its bill: the row's own (bill, bill_sealed: rows from before
 // db/bill/005) or its document's (bill_document, document_bill_sealed; a document's month
 // starts at most 31 days before any request that references it, whatever the time zone).
-// One request by a time-ordered id: $2, $3 the window its id allows (history/
-// time_ordered_id.hpp), so only the one or two monthly partitions it spans are read.
-inline constexpr std::string_view kFindRequestName = "bill.find_request";
-inline constexpr std::string_view kFindRequest = R"SQL(
+// Both look-ups below share this select list and join; each adds its own WHERE.
+inline constexpr char kOneRequestSelect[] = R"SQL(
 SELECT r.request_id, r.user_id, r.line_number, r.line_number_sealed, r.billing_month,
   (extract(epoch FROM r.requested_at) * 1000)::bigint AS requested_ms,
   (extract(epoch FROM r.finished_at) * 1000)::bigint AS finished_ms, r.status, r.source,
@@ -68,29 +68,26 @@ LEFT JOIN LATERAL (
   WHERE document_key = r.bill_document AND month_start <= r.requested_at
     AND month_start > r.requested_at - interval '32 days'
   ORDER BY month_start DESC LIMIT 1) d ON r.bill_document IS NOT NULL
-WHERE r.request_id = $1 AND r.requested_at >= $2::timestamptz AND r.requested_at < $3::timestamptz
 )SQL";
+
+// One request by a time-ordered id: $2, $3 the window its id allows (history/
+// time_ordered_id.hpp), so only the one or two monthly partitions it spans are read.
+inline constexpr std::string_view kFindRequestName = "bill.find_request";
+inline constexpr auto kFindRequestText = core::join_text(
+    kOneRequestSelect,
+    R"SQL(WHERE r.request_id = $1 AND r.requested_at >= $2::timestamptz AND r.requested_at < $3::timestamptz
+)SQL");
+inline constexpr std::string_view kFindRequest = core::joined_view(kFindRequestText);
 
 // One request by an id written before ids were time-ordered: its time comes from
 // bill_inquiry_legacy_ids (db/bill/002), which prunes the scan to its partition when the
 // statement runs (to none when the id is unknown).
 inline constexpr std::string_view kFindLegacyRequestName = "bill.find_legacy_request";
-inline constexpr std::string_view kFindLegacyRequest = R"SQL(
-SELECT r.request_id, r.user_id, r.line_number, r.line_number_sealed, r.billing_month,
-  (extract(epoch FROM r.requested_at) * 1000)::bigint AS requested_ms,
-  (extract(epoch FROM r.finished_at) * 1000)::bigint AS finished_ms, r.status, r.source,
-  r.result_code, r.result_summary, r.result_summary_sealed, r.bill::text AS bill, r.bill_sealed,
-  encode(r.bill_document, 'hex') AS bill_document, NULL::text AS document_bill,
-  d.bill_sealed AS document_bill_sealed
-FROM bill_inquiry_requests r
-LEFT JOIN LATERAL (
-  SELECT bill_sealed FROM bill_documents
-  WHERE document_key = r.bill_document AND month_start <= r.requested_at
-    AND month_start > r.requested_at - interval '32 days'
-  ORDER BY month_start DESC LIMIT 1) d ON r.bill_document IS NOT NULL
-WHERE r.request_id = $1
+inline constexpr auto kFindLegacyRequestText =
+    core::join_text(kOneRequestSelect, R"SQL(WHERE r.request_id = $1
   AND r.requested_at = (SELECT requested_at FROM bill_inquiry_legacy_ids WHERE request_id = $1)
-)SQL";
+)SQL");
+inline constexpr std::string_view kFindLegacyRequest = core::joined_view(kFindLegacyRequestText);
 
 // $1 user, $2 the line's blind index (hex, bill_sealing.hpp) or NULL: rows sealed since
 // db/bill/004 only, the pass gives every older row its index; $3 from date or NULL, $4 to date or
