@@ -24,7 +24,14 @@ template <class T>
 using PasswordResult = boost::system::result<T, PasswordError>;
 
 void ensure_sodium_initialized() {
-  static const bool initialized = [] { return sodium_init() >= 0; }();
+  // libsodium's in-process generator (ChaCha20, per-thread state, keyed from getrandom() and
+  // re-keyed after a fork) instead of one getrandom() system call per draw: every sealed
+  // column takes a fresh 24-byte nonce, several per answered request. Set before
+  // sodium_init(), which keys it.
+  static const bool initialized = [] {
+    randombytes_set_implementation(&randombytes_internal_implementation);
+    return sodium_init() >= 0;
+  }();
   if (!initialized) throw std::runtime_error("libsodium could not initialise");
 }
 

@@ -24,7 +24,8 @@ namespace detail {
 struct PasswordPool;  // the worker threads and their job count (password_hasher.cpp)
 }
 
-// libsodium's sodium_init(), once per process (thread-safe; later calls are free).
+// libsodium's sodium_init(), once per process (thread-safe; later calls are free), with its
+// in-process random generator (no system call per random draw).
 // Throws std::runtime_error if libsodium cannot initialise.
 void ensure_sodium_initialized();
 

@@ -1,6 +1,12 @@
 // Sealing personal data: round trip, the associated data that pins a value to its row,
 // tampering, unknown keys, rotation, and the stored forms (bytea text, base64url).
 #include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "crypto/field_cipher.hpp"
 #include "test_keys.hpp"
@@ -107,6 +113,27 @@ TEST(FieldCipherTest, StoredFormsRoundTrip) {
   EXPECT_EQ(from_pg_bytea_text("\\x"), std::string{});
   EXPECT_EQ(from_text(to_text(sealed)), sealed);
   EXPECT_EQ(to_text(sealed).find('='), std::string::npos);
+}
+
+// Nonces come from libsodium's in-process generator (no getrandom() system call per seal,
+// several of which each answered request used to pay), and they still never repeat, in one
+// thread or across threads (each thread has its own generator state).
+TEST(FieldCipherTest, NoncesComeFromTheInProcessGeneratorAndNeverRepeat) {
+  auto ring = ring_with({{1, key_of('a')}}, 1);
+  FieldCipher cipher{ring};
+  EXPECT_STREQ(randombytes_implementation_name(), "internal");
+  constexpr int kSealsPerThread = 5000;
+  std::vector<std::string> first(kSealsPerThread), second(kSealsPerThread);
+  auto seal_all = [&](std::vector<std::string>& out) {
+    for (auto& sealed : out) sealed = cipher.seal(kName, kRowA);
+  };
+  std::thread other{seal_all, std::ref(second)};
+  seal_all(first);
+  other.join();
+  std::set<std::string> distinct(first.begin(), first.end());
+  distinct.insert(second.begin(), second.end());
+  EXPECT_EQ(distinct.size(), std::size_t{2 * kSealsPerThread});
+  EXPECT_EQ(cipher.open(second.back(), kRowA).value(), kName);
 }
 
 }  // namespace
