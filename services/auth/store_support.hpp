@@ -1,7 +1,6 @@
 // Small pieces auth's stores share: times as epoch milliseconds for the SQL of
 // queries.hpp, permission lists in PostgreSQL array text, and row readers.
 #pragma once
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/epoch_milliseconds.hpp"
 #include "storage/pg_result.hpp"
 
 namespace phonebill::auth {
@@ -16,9 +16,8 @@ namespace phonebill::auth {
 using phonebill::Deadline;
 using storage::PgResult;
 
-inline std::int64_t to_epoch_ms(SystemTime time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
+// The core conversions (core/epoch_milliseconds.hpp) under the names auth's stores use.
+inline std::int64_t to_epoch_ms(SystemTime time) { return epoch_milliseconds(time); }
 
 inline std::optional<std::int64_t> to_epoch_ms(const std::optional<SystemTime>& time) {
   if (!time) return std::nullopt;
@@ -26,8 +25,7 @@ inline std::optional<std::int64_t> to_epoch_ms(const std::optional<SystemTime>& 
 }
 
 inline SystemTime from_epoch_ms(std::int64_t milliseconds) {
-  return SystemTime{
-      std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds{milliseconds})};
+  return from_epoch_milliseconds(milliseconds);
 }
 
 inline std::optional<SystemTime> optional_time(const storage::PgRows& rows, std::size_t row,
