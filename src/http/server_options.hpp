@@ -22,7 +22,7 @@ struct ServerOptions {
   std::string instance = "local";
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (tests); listen() returns the real one
-  int io_threads = 2;
+  int io_threads = 1;  // one event loop per process; scale by instances (docs/decisions.md)
   std::size_t body_limit = 64 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
