@@ -25,9 +25,10 @@
 # in the order off, 1 %, 100 %, 100 %, 1 %, off (drift cancels): req/s, p50/p99, CPU
 # µs per request, and the spans each exported or dropped.
 #
-# The default run ends with malloc calls per request of the gateway and of nginx
+# The default run ends with malloc and system calls per request of the gateway and of nginx
 # (bench/tools/mallocs_per_request.sh; needs root and perf, skipped otherwise);
-# --mallocs: only those counts, no throughput runs.
+# --mallocs: only those counts (and system calls per request, bench/tools/syscalls_per_request.sh),
+# no throughput runs.
 #
 # Usage: bench/gateway.sh [--front | --memory | --tracing | --mallocs] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
@@ -361,6 +362,9 @@ if [[ $(id -u) == 0 ]] && command -v perf >/dev/null; then
   step "malloc calls per request (a count: the machine's load does not change it)"
   echo "phonebill gateway: $("$ROOT/bench/tools/mallocs_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 -H "$AUTH")"
   echo "nginx (plain proxy): $("$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
+  step "system calls per request (perf trace -s, 100 connections; also a count)"
+  echo "phonebill gateway: $("$ROOT/bench/tools/syscalls_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 100 -H "$AUTH")"
+  echo "nginx (plain proxy): $("$ROOT/bench/tools/syscalls_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 100 -H "$AUTH")"
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
