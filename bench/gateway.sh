@@ -25,17 +25,31 @@
 # in the order off, 1 %, 100 %, 100 %, 1 %, off (drift cancels): req/s, p50/p99, CPU
 # µs per request, and the spans each exported or dropped.
 #
-# The default run ends with malloc calls per request of the gateway and of nginx
+# The default run ends with malloc and system calls per request of the gateway and of nginx
 # (bench/tools/mallocs_per_request.sh; needs root and perf, skipped otherwise);
-# --mallocs: only those counts, no throughput runs.
+# --mallocs: only those counts (and system calls per request, bench/tools/syscalls_per_request.sh),
+# no throughput runs.
 #
-# Usage: bench/gateway.sh [--front | --memory | --tracing | --mallocs] [seconds per run, default 10]
+# --everything (first, before any other option): the gateway with every per-request feature
+# production runs (issue 17 goal 2): the access log on (JSON lines through the async
+# logger, to the gateway's log file) and the rate limits shared through Redis (sync
+# rounds on, limits too high to refuse); the table names the features. Without it the
+# access log is off (the limits are still shared, as by default).
+#
+# Usage: bench/gateway.sh [--everything] [--front | --memory | --tracing | --mallocs] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
 #   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 FRONT=false MEMORY=false TRACING=false MALLOCS_ONLY=false
+EVERYTHING_ENV=()
+GATEWAY_FEATURES="token cache, permission, rate limits shared via Redis, metrics; access log off"
+if [[ ${1:-} == --everything ]]; then
+  EVERYTHING_ENV=(PHONEBILL_ACCESS_LOG=true PHONEBILL_LOG_LEVEL=info PHONEBILL_GATEWAY_RATE_SHARED=true)
+  GATEWAY_FEATURES="token cache, permission, rate limits shared via Redis, metrics, access log"
+  shift
+fi
 if [[ ${1:-} == --front ]]; then
   FRONT=true
   shift
@@ -126,7 +140,7 @@ start_gateway() {
     PRODUCT_CHANGE_URL="http://127.0.0.1:$UP_PORT" TRUSTED_PROXIES="$([[ $FRONT == true ]] && echo 127.0.0.1/32)"
   env "${SERVICE_ENV[@]}" PHONEBILL_IO_THREADS=1 PHONEBILL_GATEWAY_RATE_IP_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_IP_BURST=1000000000 \
     PHONEBILL_GATEWAY_RATE_USER_PER_SECOND=1000000000 PHONEBILL_GATEWAY_RATE_USER_BURST=1000000000 \
-    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "${TRACING_ENV[@]}" "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &
+    PHONEBILL_MAX_CONNECTIONS_PER_ADDRESS=0 "${TRACING_ENV[@]}" "${EVERYTHING_ENV[@]}" "$GATEWAY_BIN" >"$B/$1.log" 2>&1 &
   GW_PID=$!
   BENCH_PIDS+=("$GW_PID")
   bench_wait_http "http://127.0.0.1:$GW_PORT/readyz" 20
@@ -343,6 +357,7 @@ if [[ $MEMORY == true ]]; then
   exit 0
 fi
 
+echo "phonebill gateway: $GATEWAY_FEATURES"
 if [[ $MALLOCS_ONLY == false ]]; then
   step "wrk, ${SECONDS_PER_RUN}s per run, same token, GET $URL_PATH"
   echo "| proxy | connections | requests/s | p50 | p99 | errors | CPU s |"
@@ -361,7 +376,13 @@ if [[ $(id -u) == 0 ]] && command -v perf >/dev/null; then
   step "malloc calls per request (a count: the machine's load does not change it)"
   echo "phonebill gateway: $("$ROOT/bench/tools/mallocs_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 -H "$AUTH")"
   echo "nginx (plain proxy): $("$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
+  step "system calls per request (perf trace -s, 100 connections; also a count)"
+  echo "phonebill gateway: $("$ROOT/bench/tools/syscalls_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 100 -H "$AUTH")"
+  echo "nginx (plain proxy): $("$ROOT/bench/tools/syscalls_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 100 -H "$AUTH")"
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
+# The shared limiter's rounds (Lua scripts) and the access lines the gateway wrote.
+echo "Redis script calls (rate-limit sync): $(redis-cli -p "$REDIS_PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|fcall):' | cut -d, -f1 | tr '\r\n' '  ')"
+echo "gateway access lines: $(grep -c '"event":"access"' "$B/gateway.log" || true)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')"

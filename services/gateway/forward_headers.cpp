@@ -38,42 +38,56 @@ bool is_identity_header(std::string_view name) {
   return false;
 }
 
-http::ClientRequest upstream_request(const http::Request& request, bool tls) {
+http::ClientRequest upstream_request(const http::Request& request, bool tls,
+                                     std::string_view traceparent) {
+  if (traceparent.empty()) traceparent = request.traceparent;
   http::ClientRequest upstream;
   upstream.method = request.method;
   upstream.target = request.path;
   if (!request.query.empty()) upstream.target.append("?").append(request.query);
   upstream.body = request.body;
-  upstream.headers.reserve(request.headers.size() + 4);
+  // Every forwarded field goes into one string, sized once: no std::string per name and
+  // value (a bearer token alone outgrows any guess, hence the sum).
+  std::size_t size =
+      128 + request.request_id.size() + traceparent.size() + request.remote_address.size();
+  for (const auto& [name, value] : request.headers) size += name.size() + value.size() + 4;
+  auto& lines = upstream.header_lines;
+  lines.reserve(size);
   std::string_view host;
+  bool forwarded_for = false;
   for (const auto& [name, value] : request.headers) {
     if (name == "content-type") {
       upstream.content_type = value;
       continue;
     }
-    if (name == "x-forwarded-for") continue;  // rebuilt below
+    if (name == "x-forwarded-for") {  // rebuilt below
+      forwarded_for = true;
+      continue;
+    }
     if (name == "host") host = value;
     if (is_hop_by_hop(name) || is_identity_header(name) || name == "x-request-id" ||
         name == "traceparent" || name == "x-forwarded-proto" || name == "x-forwarded-host")
       continue;
-    upstream.headers.emplace_back(name, value);
+    http::append_header_line(lines, name, value);
   }
-  upstream.headers.emplace_back("x-request-id", request.request_id);
-  upstream.headers.emplace_back("traceparent", request.traceparent);
+  http::append_header_line(lines, "x-request-id", request.request_id);
+  http::append_header_line(lines, "traceparent", traceparent);
   // What the client claimed (every field; the server already dropped the trusted
   // proxies' entries, SPEC §4), then the client: upstreams read the rightmost entry.
   std::string chain;
-  for (auto entry : http::forwarded_for_entries(request.headers)) {
-    if (!chain.empty()) chain.append(", ");
-    chain.append(entry);
+  if (forwarded_for) {
+    for (auto entry : http::forwarded_for_entries(request.headers)) {
+      if (!chain.empty()) chain.append(", ");
+      chain.append(entry);
+    }
   }
   if (!request.remote_address.empty()) {
     if (!chain.empty()) chain.append(", ");
     chain.append(request.remote_address);
   }
-  if (!chain.empty()) upstream.headers.emplace_back("x-forwarded-for", std::move(chain));
-  upstream.headers.emplace_back("x-forwarded-proto", tls ? "https" : "http");
-  if (!host.empty()) upstream.headers.emplace_back("x-forwarded-host", std::string{host});
+  if (!chain.empty()) http::append_header_line(lines, "x-forwarded-for", chain);
+  http::append_header_line(lines, "x-forwarded-proto", tls ? "https" : "http");
+  if (!host.empty()) http::append_header_line(lines, "x-forwarded-host", host);
   return upstream;
 }
 

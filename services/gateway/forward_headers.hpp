@@ -19,9 +19,12 @@ bool is_hop_by_hop(std::string_view lowercase_name);
 // Headers that assert an identity or a decision only the gateway or auth may make.
 bool is_identity_header(std::string_view lowercase_name);
 
-// The upstream request for `request` (method, target with query, body, headers).
-// `tls`: the client spoke HTTPS (X-Forwarded-Proto).
-http::ClientRequest upstream_request(const http::Request& request, bool tls);
+// The upstream request for `request` (method, target with query, body, headers; the
+// headers rendered into header_lines, one string for all of them).
+// `tls`: the client spoke HTTPS (X-Forwarded-Proto). `traceparent`: the one the upstream
+// sees (the attempt's span); empty: request.traceparent.
+http::ClientRequest upstream_request(const http::Request& request, bool tls,
+                                     std::string_view traceparent = {});
 
 // Copies status, content type, body and the passable headers of `upstream` into a
 // Response (moving the body). For the answer to a HEAD (`method`), which has no body,

@@ -9,6 +9,7 @@
 #include "forward_headers.hpp"
 #include "http/api_error.hpp"
 #include "tracing/span.hpp"
+#include "tracing/tracer.hpp"
 
 namespace phonebill::gateway {
 namespace {
@@ -46,12 +47,6 @@ http::Response with_upstream_timing(http::Response response,
   return response;
 }
 
-// The traceparent the upstream sees names this attempt's span, not the gateway's.
-void propagate(http::ClientRequest& outgoing, const std::string& traceparent) {
-  for (auto& [name, value] : outgoing.headers)
-    if (name == "traceparent") value = traceparent;
-}
-
 }  // namespace
 
 boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request& request,
@@ -70,25 +65,31 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (instance == nullptr) break;
     if (attempt == 2) metrics.record_retry(upstream);
     auto started = std::chrono::steady_clock::now();
-    // One client span per attempt; the upstream's own span hangs under it.
-    auto span = tracing::Span::child_of("upstream " + std::string{upstream.name()},
-                                        tracing::SpanKind::kClient, request.traceparent);
-    span.set_attribute("phonebill.upstream.instance", instance->label());
-    span.set_attribute("phonebill.attempt", std::int64_t{attempt});
+    // One client span per attempt; the upstream's own span hangs under it. Its name and
+    // attribute keys are strings: built only when tracing is on (issue 17, mallocs).
+    auto span = tracing::tracer() == nullptr
+                    ? tracing::Span{}
+                    : tracing::Span::child_of("upstream " + std::string{upstream.name()},
+                                              tracing::SpanKind::kClient, request.traceparent);
+    if (span.recording()) {
+      span.set_attribute("phonebill.upstream.instance", instance->label());
+      span.set_attribute("phonebill.attempt", std::int64_t{attempt});
+    }
     {
       UpstreamInstance::InFlight counted{*instance};
-      auto outgoing = upstream_request(request, options.tls);
-      if (span.recording()) propagate(outgoing, span.context().traceparent());
+      // The traceparent the upstream sees names this attempt's span, not the gateway's.
+      auto attempt_traceparent = span.recording() ? span.context().traceparent() : std::string{};
+      auto outgoing = upstream_request(request, options.tls, attempt_traceparent);
       // The client's own retry of a stale pooled connection follows the same rule.
       if (options.replay_safe) outgoing.idempotent = true;
       result = co_await instance->client().send(std::move(outgoing), deadline);
     }
     auto outcome = outcome_of(result);
-    if (result.ok()) {
+    if (span.recording() && result.ok()) {
       span.set_attribute("http.response.status_code", std::int64_t{result.response->status});
       if (result.response->status >= 500)
         span.set_error("HTTP " + std::to_string(result.response->status));
-    } else {
+    } else if (span.recording()) {
       span.set_error(result.error->message);
     }
     span.end();

@@ -7,8 +7,10 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <string>
 
 #include "core/instance.hpp"
+#include "core/request_log.hpp"
 #include "core/seoul_time.hpp"
 
 namespace phonebill::log {
@@ -83,6 +85,19 @@ void write(Level level, std::string_view event, boost::json::object fields) {
   line["event"] = event;
   for (auto& field : fields) line[field.key()] = std::move(field.value());
   logger()->info(boost::json::serialize(line));
+}
+
+void write_rendered(Level level, std::string_view event, std::string_view rendered_fields) {
+  // One buffer per thread, reused line after line; the async logger copies it.
+  thread_local std::string line;
+  line.assign(R"({"time":")");
+  line.append(iso8601_utc_millis(std::chrono::system_clock::now())).push_back('"');
+  append_field(line, "level", level_name(level));
+  append_field(line, "service", g_service);
+  append_field(line, "instance", process_instance());
+  append_field(line, "event", event);
+  line.append(rendered_fields).push_back('}');
+  logger()->info(std::string_view{line});
 }
 
 }  // namespace phonebill::log

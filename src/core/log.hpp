@@ -19,6 +19,9 @@ void flush();
 
 bool enabled(Level level);
 void write(Level level, std::string_view event, boost::json::object fields = {});
+// The same line from fields the caller rendered (`,"key":value`..., see
+// request_log.hpp's append_field), for a line per request: no JSON object, one buffer.
+void write_rendered(Level level, std::string_view event, std::string_view rendered_fields);
 
 inline void debug(std::string_view event, boost::json::object fields = {}) {
   if (enabled(Level::kDebug)) write(Level::kDebug, event, std::move(fields));

@@ -1,6 +1,7 @@
 // The request ids of a log line (see request_log.hpp).
 #include "core/request_log.hpp"
 
+#include <charconv>
 #include <utility>
 
 namespace phonebill::log {
@@ -26,6 +27,98 @@ boost::json::object request_log_fields(const RequestInfo& request, boost::json::
   auto line = request_log_fields(request);
   for (auto& field : fields) line[field.key()] = std::move(field.value());
   return line;
+}
+
+namespace {
+
+// A JSON string literal: quotes, backslashes and control characters escaped, every other
+// byte as it is (what boost::json::serialize does).
+void append_json_string(std::string& line, std::string_view text) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  line.push_back('"');
+  for (char character : text) {
+    auto byte = static_cast<unsigned char>(character);
+    switch (character) {
+      case '"':
+        line.append("\\\"");
+        break;
+      case '\\':
+        line.append("\\\\");
+        break;
+      case '\b':
+        line.append("\\b");
+        break;
+      case '\f':
+        line.append("\\f");
+        break;
+      case '\n':
+        line.append("\\n");
+        break;
+      case '\r':
+        line.append("\\r");
+        break;
+      case '\t':
+        line.append("\\t");
+        break;
+      default:
+        if (byte < 0x20) {
+          line.append("\\u00");
+          line.push_back(kHex[byte >> 4]);
+          line.push_back(kHex[byte & 15]);
+        } else {
+          line.push_back(character);
+        }
+    }
+  }
+  line.push_back('"');
+}
+
+void append_key(std::string& line, std::string_view key) {
+  line.push_back(',');
+  append_json_string(line, key);
+  line.push_back(':');
+}
+
+template <class Number>
+void append_number(std::string& line, Number value) {
+  char digits[32];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  line.append(digits, end);
+}
+
+}  // namespace
+
+void append_request_ids(std::string& line, std::string_view request_id,
+                        std::string_view traceparent) {
+  // As request_log_fields: the trace ids only from a well-formed traceparent.
+  if (!request_id.empty()) append_field(line, "requestId", request_id);
+  if (traceparent.size() == 55 && traceparent[2] == '-' && traceparent[35] == '-' &&
+      traceparent[52] == '-') {
+    append_field(line, "traceId", traceparent.substr(3, 32));
+    append_field(line, "spanId", traceparent.substr(36, 16));
+  }
+}
+
+void append_field(std::string& line, std::string_view key, std::string_view value) {
+  append_key(line, key);
+  append_json_string(line, value);
+}
+
+void append_field(std::string& line, std::string_view key, std::int64_t value) {
+  append_key(line, key);
+  append_number(line, value);
+}
+
+void append_field(std::string& line, std::string_view key, std::uint64_t value) {
+  append_key(line, key);
+  append_number(line, value);
+}
+
+void append_field(std::string& line, std::string_view key, double value) {
+  append_key(line, key);
+  char digits[64];
+  auto end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, 3).ptr;
+  line.append(digits, end);
 }
 
 }  // namespace phonebill::log

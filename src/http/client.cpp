@@ -40,6 +40,19 @@ std::string_view ClientResponse::header(std::string_view lowercase_name) const {
   return {};
 }
 
+bool append_header_line(std::string& lines, std::string_view name, std::string_view value) {
+  auto clean = [](std::string_view text) {
+    return text.find_first_of("\r\n") == std::string_view::npos;
+  };
+  if (name.empty() || !clean(name) || !clean(value) || name.find(':') != std::string_view::npos)
+    return false;
+  if (beast::iequals(name, "host") || beast::iequals(name, "content-length") ||
+      beast::iequals(name, "transfer-encoding"))
+    return false;
+  lines.append("\r\n").append(name).append(": ").append(value);
+  return true;
+}
+
 bool is_idempotent_method(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
          method == "OPTIONS" || method == "TRACE";
@@ -57,13 +70,24 @@ ClientError timeout_error(bool sent) {
   return {ClientErrorKind::kTimeout, "deadline exceeded", sent};
 }
 
+// A pooled connection idle for less than this is reused by a request that may be sent
+// twice without asking the kernel first (see still_usable).
+constexpr auto kUncheckedReuseWindow = std::chrono::seconds{1};
+
 // Whether an idle pooled connection can still carry a request: the peer has not closed
-// it (a FIN waits to be read) and sent nothing unasked. Checked before each reuse so a
+// it (a FIN waits to be read) and sent nothing unasked. Checked before reuse so a
 // connection the server closed while idle is never written to; writing to it would leave
-// a non-idempotent request in doubt.
-bool still_usable(PooledConnection& connection) {
+// a non-idempotent request in doubt. The check is a recv(MSG_PEEK) that finds nothing on
+// a healthy connection: one failed system call per proxied request (issue 17, a fifth of
+// the gateway's). A request that may be sent twice (`replayable`) skips it on a connection
+// idle for less than kUncheckedReuseWindow: no idle timeout closes a connection that
+// soon, and one the peer closed anyway (a restart) fails with nothing answered and is
+// replaced by a fresh connection (send's stale retry).
+bool still_usable(PooledConnection& connection, bool replayable,
+                  std::chrono::steady_clock::time_point now) {
   if (connection.buffer.size() != 0) return false;  // bytes beyond the last answer
   auto& socket = connection.stream.socket();
+  if (replayable && now - connection.idle_since < kUncheckedReuseWindow) return socket.is_open();
   if (!socket.is_open()) return false;
   char byte = 0;
   auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -88,14 +112,16 @@ struct HttpClient::Impl {
 
   // The most recently used idle connection (warm, least likely closed by the peer);
   // connections idle beyond max_idle_time, which collect at the front, are closed here.
-  std::unique_ptr<PooledConnection> take_idle() {
+  // `replayable`: the request may be sent twice (see still_usable).
+  std::unique_ptr<PooledConnection> take_idle(bool replayable) {
     // Closed outside the lock. A vector: an empty one allocates nothing, where a deque
     // allocates its map and a chunk on construction, on every call.
     std::vector<std::unique_ptr<PooledConnection>> expired;
     std::unique_ptr<PooledConnection> connection;
     {
       std::lock_guard lock{idle_mutex};
-      auto oldest_allowed = std::chrono::steady_clock::now() - options.max_idle_time;
+      auto now = std::chrono::steady_clock::now();
+      auto oldest_allowed = now - options.max_idle_time;
       while (!idle.empty() && idle.front()->idle_since < oldest_allowed) {
         expired.push_back(std::move(idle.front()));
         idle.pop_front();
@@ -103,7 +129,7 @@ struct HttpClient::Impl {
       while (!idle.empty() && !connection) {
         connection = std::move(idle.back());
         idle.pop_back();
-        if (!still_usable(*connection)) expired.push_back(std::move(connection));
+        if (!still_usable(*connection, replayable, now)) expired.push_back(std::move(connection));
       }
     }
     return connection;
@@ -205,10 +231,12 @@ struct HttpClient::Impl {
     std::size_t size =
         96 + request.target.size() + host_header.size() + request.content_type.size();
     for (const auto& [name, value] : request.headers) size += name.size() + value.size() + 4;
+    size += request.header_lines.size();
     std::string head;
     head.reserve(size);  // once: a forwarded bearer token alone outgrows any guess
     head.append(request.method).push_back(' ');
-    head.append(clean(request.target) ? request.target : std::string{"/"});
+    // A view: a ternary of the target and a literal string would copy the target.
+    head.append(clean(request.target) ? std::string_view{request.target} : std::string_view{"/"});
     head.append(" HTTP/1.1\r\nHost: ").append(host_header);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
         request.method == "PATCH") {
@@ -216,15 +244,8 @@ struct HttpClient::Impl {
         head.append("\r\nContent-Type: ").append(request.content_type);
       head.append("\r\nContent-Length: ").append(std::to_string(request.body.size()));
     }
-    for (const auto& [name, value] : request.headers) {
-      if (name.empty() || !clean(name) || !clean(value) || name.find(':') != std::string::npos)
-        continue;
-      // Framing is ours alone.
-      if (beast::iequals(name, "host") || beast::iequals(name, "content-length") ||
-          beast::iequals(name, "transfer-encoding"))
-        continue;
-      head.append("\r\n").append(name).append(": ").append(value);
-    }
+    for (const auto& [name, value] : request.headers) append_header_line(head, name, value);
+    head.append(request.header_lines);
     head.append("\r\n\r\n");
     return head;
   }
@@ -237,7 +258,7 @@ struct HttpClient::Impl {
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The second attempt follows a stale pooled connection: a fresh one, not another
       // pooled one of the same age.
-      auto connection = attempt == 0 ? take_idle() : nullptr;
+      auto connection = attempt == 0 ? take_idle(request.is_idempotent()) : nullptr;
       bool reused = connection != nullptr;
       if (!connection) {
         connection = std::make_unique<PooledConnection>(io);

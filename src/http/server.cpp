@@ -915,22 +915,29 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   void log_access(const Request& request, const Response& response, double seconds) {
-    // Route patterns, never raw paths: paths can carry line numbers.
-    auto fields = log::request_log_fields(request.request_id, request.traceparent);
-    fields["method"] = request.method;
-    fields["route"] = request.route;
-    fields["status"] = response.status;
-    fields["latencyMs"] = seconds * 1000.0;
-    fields["remote"] = request.remote_address;
+    if (!log::enabled(log::Level::kInfo)) return;
+    // Rendered straight into one reused buffer, not a JSON object per request (issue 17:
+    // the access log stays on under load). Route patterns, never raw paths: paths can
+    // carry line numbers.
+    thread_local std::string fields;
+    fields.clear();
+    log::append_request_ids(fields, request.request_id, request.traceparent);
+    log::append_field(fields, "method", request.method);
+    log::append_field(fields, "route", request.route);
+    log::append_field(fields, "status", std::int64_t{response.status});
+    log::append_field(fields, "latencyMs", seconds * 1000.0);
+    log::append_field(fields, "remote", request.remote_address);
     // Bodies only: the heads are bounded by the header limit and not worth a count.
-    fields["bytesIn"] = request.body.size();
-    fields["bytesOut"] = request.method == "HEAD" ? std::size_t{0} : response.body.size();
+    log::append_field(fields, "bytesIn", std::uint64_t{request.body.size()});
+    log::append_field(fields, "bytesOut",
+                      std::uint64_t{request.method == "HEAD" ? 0 : response.body.size()});
     if (auto agent = request.header("user-agent"); !agent.empty())
-      fields["userAgent"] = agent.substr(0, kLoggedUserAgentLength);
-    if (!request.upstream.empty()) fields["upstream"] = request.upstream;
-    if (auto upstream = upstream_milliseconds(response)) fields["upstreamMs"] = *upstream;
-    if (!request.user_id.empty()) fields["user"] = request.user_id;
-    log::info("access", std::move(fields));
+      log::append_field(fields, "userAgent", agent.substr(0, kLoggedUserAgentLength));
+    if (!request.upstream.empty()) log::append_field(fields, "upstream", request.upstream);
+    if (auto upstream = upstream_milliseconds(response))
+      log::append_field(fields, "upstreamMs", *upstream);
+    if (!request.user_id.empty()) log::append_field(fields, "user", request.user_id);
+    log::write_rendered(log::Level::kInfo, "access", fields);
   }
 
   void begin_shutdown() {

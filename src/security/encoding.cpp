@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 
 namespace phonebill::security {
 namespace {
@@ -81,6 +82,21 @@ std::string sha256(std::string_view bytes) {
          reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
 }
+
+// OpenSSL 3's EVP digests allocate a provider context on every init, even on a reused
+// EVP_MD_CTX; the low-level SHA-256 (deprecated in 3.0, still built) keeps its state on
+// the stack.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+Sha256Digest sha256_digest(std::string_view bytes) {
+  Sha256Digest digest{};
+  SHA256_CTX context;
+  if (SHA256_Init(&context) != 1 || SHA256_Update(&context, bytes.data(), bytes.size()) != 1 ||
+      SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context) != 1)
+    throw std::runtime_error{"SHA-256 failed"};
+  return digest;
+}
+#pragma GCC diagnostic pop
 
 std::string to_hex(std::string_view bytes) {
   constexpr std::string_view kDigits = "0123456789abcdef";

@@ -2,6 +2,7 @@
 // padding, strict), SHA-256 and hex. Entry points: base64url_encode/_decode, sha256,
 // to_hex, from_hex.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,12 @@ std::optional<std::string> base64url_decode(std::string_view text);
 
 // The 32-byte SHA-256 digest of `bytes`.
 std::string sha256(std::string_view bytes);
+
+using Sha256Digest = std::array<char, 32>;
+// The same digest without a single allocation, for a per-request hash (the verified-token
+// cache's key): OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a
+// context on every call.
+Sha256Digest sha256_digest(std::string_view bytes);
 
 // Lower-case hex of `bytes`.
 std::string to_hex(std::string_view bytes);

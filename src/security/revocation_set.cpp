@@ -3,6 +3,7 @@
 #include "security/revocation_set.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace phonebill::security {
 namespace {
@@ -58,8 +59,15 @@ void RevocationSet::revoke(RevocationKind kind, std::string_view id,
 }
 
 bool RevocationSet::is_revoked(RevocationKind kind, std::string_view id) const {
-  if (id.empty()) return false;
-  const auto key = entry_key(kind, id);
+  // An overlong id is never stored (valid_id), so it cannot be revoked.
+  if (id.empty() || id.size() > kMaxRevokedIdLength) return false;
+  // entry_key's text on the stack: checked on every request, so no allocation (issue 17).
+  std::array<char, kMaxRevokedIdLength + 8> buffer;
+  const auto kind_name = to_string(kind);
+  auto end = std::copy(kind_name.begin(), kind_name.end(), buffer.begin());
+  *end++ = ':';
+  end = std::copy(id.begin(), id.end(), end);
+  const std::string_view key{buffer.data(), std::size_t(end - buffer.begin())};
   const auto now = clock_.now();
   std::lock_guard lock{mutex_};
   const auto found = entries_.find(key);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -75,7 +76,15 @@ class RevocationSet {
  private:
   const Clock& clock_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, SystemTime> entries_;  // "<kind>:<id>" → until
+  // Looked up by string_view: the per-request check builds its key on the stack.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  // "<kind>:<id>" → until
+  std::unordered_map<std::string, SystemTime, KeyHash, std::equal_to<>> entries_;
   std::size_t revokes_since_purge_ = 0;
 };
 

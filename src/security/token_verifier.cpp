@@ -198,10 +198,12 @@ TokenResult TokenVerifier::evaluate(std::string_view token) const {
   const auto now = clock_.now();
   const SystemTime::duration leeway = options_.leeway;
 
-  std::string digest;
+  Sha256Digest digest{};
+  const std::string_view digest_bytes{digest.data(), digest.size()};
   if (options_.cache_capacity > 0) {
-    digest = sha256(token);
-    if (auto cached = cache_->find(digest, now, leeway); cached && keys_.find(cached->key_id)) {
+    digest = sha256_digest(token);
+    if (auto cached = cache_->find(digest_bytes, now, leeway);
+        cached && keys_.find(cached->key_id)) {
       cache_hits_.fetch_add(1, std::memory_order_relaxed);
       if (revocations_ != nullptr && revocations_->is_revoked(*cached)) {
         return TokenStatus::kRevoked;
@@ -211,7 +213,7 @@ TokenResult TokenVerifier::evaluate(std::string_view token) const {
   }
   auto result = check_uncached(token);
   if (!result) return result;
-  if (options_.cache_capacity > 0) cache_->insert(std::move(digest), *result, now, leeway);
+  if (options_.cache_capacity > 0) cache_->insert(std::string{digest_bytes}, *result, now, leeway);
   if (revocations_ != nullptr && revocations_->is_revoked(*result)) {
     return TokenStatus::kRevoked;
   }

@@ -6,7 +6,7 @@ namespace phonebill::security {
 std::optional<VerifiedToken> VerifiedTokenCache::find(std::string_view digest, SystemTime now,
                                                       SystemTime::duration leeway) {
   std::lock_guard lock{mutex_};
-  const auto found = entries_.find(std::string{digest});
+  const auto found = entries_.find(digest);
   if (found == entries_.end()) return std::nullopt;
   if (found->second.token.expires_at + leeway <= now) {
     insertion_order_.erase(found->second.position);

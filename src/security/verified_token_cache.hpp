@@ -4,6 +4,7 @@
 // oldest. Thread-safe. Entry points: find, insert.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -35,9 +36,17 @@ class VerifiedTokenCache {
   // Drops expired entries from the front, then the oldest until there is room for one.
   void make_room(SystemTime now, SystemTime::duration leeway);
 
+  // Looked up by string_view: a hit copies no key (issue 17, one malloc per request).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
   std::list<std::string> insertion_order_;  // oldest first
 };
 

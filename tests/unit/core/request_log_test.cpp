@@ -2,6 +2,8 @@
 // the request's traceparent (left out when it is not a well-formed one).
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include "core/request_log.hpp"
 
 namespace phonebill::log {
@@ -33,6 +35,35 @@ TEST(RequestLogTest, ADomainCallsLineAddsItsFieldsToTheRequestsIds) {
   EXPECT_EQ(fields.at("spanId").as_string(), "00f067aa0ba902b7");
   EXPECT_EQ(fields.at("changeId").as_string(), "c-1");
   EXPECT_TRUE(fields.at("granted").as_bool());
+}
+
+// The access log renders its fields without a JSON object: the same ids, and every
+// string escaped so that the line parses back to exactly what was logged.
+TEST(RequestLogTest, RenderedFieldsParseBackToTheSameValues) {
+  std::string line = R"({"event":"access")";
+  append_request_ids(line, "req-4", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  const std::string agent = "curl \"quoted\" back\\slash\nnew\tline\x01\x1f \xea\xb0\x80";
+  append_field(line, "userAgent", agent);
+  append_field(line, "status", std::int64_t{201});
+  append_field(line, "bytesOut", std::uint64_t{12345});
+  append_field(line, "latencyMs", 1.5);
+  append_field(line, "upstreamMs", 0.0);
+  line.push_back('}');
+  auto parsed = boost::json::parse(line).as_object();
+  EXPECT_EQ(parsed.at("requestId").as_string(), "req-4");
+  EXPECT_EQ(parsed.at("traceId").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(parsed.at("spanId").as_string(), "00f067aa0ba902b7");
+  EXPECT_EQ(std::string(parsed.at("userAgent").as_string()), agent);
+  EXPECT_EQ(parsed.at("status").as_int64(), 201);
+  EXPECT_EQ(parsed.at("bytesOut").to_number<std::int64_t>(), 12345);
+  // Always a double, even when whole: a reader's as_double() must not fail.
+  EXPECT_TRUE(parsed.at("latencyMs").is_double());
+  EXPECT_DOUBLE_EQ(parsed.at("latencyMs").as_double(), 1.5);
+  EXPECT_TRUE(parsed.at("upstreamMs").is_double());
+  // A malformed traceparent leaves the trace ids out, as request_log_fields does.
+  std::string bare;
+  append_request_ids(bare, "req-5", "garbage");
+  EXPECT_EQ(bare, R"(,"requestId":"req-5")");
 }
 
 }  // namespace

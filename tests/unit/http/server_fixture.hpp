@@ -35,7 +35,7 @@ class ServerTest : public ::testing::Test {
   }
 
   void start(Router router, ServerOptions options = {}) {
-    options.access_log = false;
+    options.access_log = access_log_;
     server_ = std::make_unique<Server>(io_, options, std::move(router));
     port_ = server_->listen();
     client_ = std::make_unique<HttpClient>(io_, ClientOptions{"127.0.0.1", port_});
@@ -92,6 +92,7 @@ class ServerTest : public ::testing::Test {
   asio::executor_work_guard<asio::io_context::executor_type> guard_{io_.get_executor()};
   std::unique_ptr<Server> server_;
   std::unique_ptr<HttpClient> client_;
+  bool access_log_ = false;  // tests of the access log itself turn it on before start()
   std::uint16_t port_ = 0;
   std::thread thread_;
 };

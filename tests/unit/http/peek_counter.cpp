@@ -1,0 +1,36 @@
+// The interposed recv behind peek_counter.hpp: counts calls with MSG_PEEK, then makes
+// the system call itself (libc's recv is recvfrom without an address; going through
+// dlsym(RTLD_NEXT) instead would land in the sanitizer's interceptor, which breaks).
+#include "peek_counter.hpp"
+
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> peeks{0};
+}  // namespace
+
+extern "C" ssize_t recv(int descriptor, void* buffer, size_t length, int flags) {
+  if ((flags & MSG_PEEK) != 0 && counting.load(std::memory_order_relaxed))
+    peeks.fetch_add(1, std::memory_order_relaxed);
+  return ::syscall(SYS_recvfrom, descriptor, buffer, length, flags, nullptr, nullptr);
+}
+
+namespace phonebill::http::testing {
+
+void start_counting_peeks() {
+  peeks = 0;
+  counting = true;
+}
+
+long stop_counting_peeks() {
+  counting = false;
+  return peeks.load();
+}
+
+}  // namespace phonebill::http::testing
