@@ -1,12 +1,10 @@
 // base64url, SHA-256 and hex for the JWS/JWK code (see encoding.hpp).
 #include "security/encoding.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include <array>
 #include <cstdint>
-#include <stdexcept>
 
 namespace phonebill::security {
 namespace {
@@ -76,27 +74,21 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-std::string sha256(std::string_view bytes) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
+// libsodium's SHA-256 keeps its state on the stack: OpenSSL 3's one-shot SHA256() and its
+// EVP digests fetch the algorithm and allocate a context on every call, which the
+// verified-token cache would pay on every request.
+Sha256Digest sha256_digest(std::string_view bytes) {
+  static_assert(std::tuple_size_v<Sha256Digest> == crypto_hash_sha256_BYTES);
+  Sha256Digest digest{};
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   return digest;
 }
 
-// OpenSSL 3's EVP digests allocate a provider context on every init, even on a reused
-// EVP_MD_CTX; the low-level SHA-256 (deprecated in 3.0, still built) keeps its state on
-// the stack.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-Sha256Digest sha256_digest(std::string_view bytes) {
-  Sha256Digest digest{};
-  SHA256_CTX context;
-  if (SHA256_Init(&context) != 1 || SHA256_Update(&context, bytes.data(), bytes.size()) != 1 ||
-      SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context) != 1)
-    throw std::runtime_error{"SHA-256 failed"};
-  return digest;
+std::string sha256(std::string_view bytes) {
+  auto digest = sha256_digest(bytes);
+  return std::string(digest.data(), digest.size());
 }
-#pragma GCC diagnostic pop
 
 std::string to_hex(std::string_view bytes) {
   constexpr std::string_view kDigits = "0123456789abcdef";

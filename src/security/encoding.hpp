@@ -21,9 +21,8 @@ std::optional<std::string> base64url_decode(std::string_view text);
 std::string sha256(std::string_view bytes);
 
 using Sha256Digest = std::array<char, 32>;
-// The same digest without a single allocation, for a per-request hash (the verified-token
-// cache's key): OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a
-// context on every call.
+// The same digest without an allocation, for a per-request hash (the verified-token
+// cache's key).
 Sha256Digest sha256_digest(std::string_view bytes);
 
 // Lower-case hex of `bytes`.
