@@ -24,10 +24,11 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   if (!errors.empty()) co_return http::error_response(request, http::validation_error(errors));
   auto answer =
       co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
-  auto response = respond_bill(request, answer, inquiry_view);
+  if (!answer) co_return http::respond_refusal(request, answer.error(), bill_answer);
   // The bill as it was rendered once (from KOS, or as cached): its bytes, not a new tree.
-  if (answer && !embed_bill_info(response.body, *answer->bill.info_json))
-    co_return respond(request, http::Failure{bill_answer(BillStatus::kInternal)});
+  http::Response response;
+  response.body = inquiry_answer_body(*answer);
+  response.set_header("Cache-Control", "no-store");  // as http::respond sets on a success
   co_return response;
 }
 
