@@ -31,6 +31,10 @@
 #                one gateway direct, the same run through HAProxy 2.6 (the deployment's
 #                deploy/haproxy/haproxy.cfg.in, PROXY protocol v2) in front of two gateways;
 #                one table with both, CPU µs per request of the gateway(s) and HAProxy
+#   --mallocs    after the measured run, 8 s more of the same load with bill-inquiry's malloc
+#                calls counted (a perf uprobe on libc's malloc, root only): mallocs per answered
+#                request, and those of 1 KiB or more (glibc's tcache stops at 1,032 bytes).
+#                A count, independent of the machine's load; the measured run is not probed
 #   --tracing    instead of the one measured run, the cost of tracing (issue 18): after the
 #                warm-up, bill-inquiry (and the gateway) restarted three times on the warm
 #                cache — tracing off, at 1 %, at 100 % (spans to a stand-in collector that
@@ -44,6 +48,7 @@ source "$(dirname "$0")/lib.sh"
 
 RUN_SECONDS=30 WARM_SECONDS=90 CONNS=1000 LINES=10000 ZIPF_S=1.0 MONTHS=12 THINK_MS=0
 KOS_LATENCY=100 KOS_JITTER=50 THREADS=1 DIRECT=false PREWARM=false FRONT=false TRACING=false
+MALLOCS=false
 TRACING_ENV=()
 BILL_EXTRA=() GATEWAY_EXTRA=() POSITIONAL=()
 while (($#)); do
@@ -63,6 +68,7 @@ while (($#)); do
     --direct) DIRECT=true; shift ;;
     --front) FRONT=true; shift ;;
     --tracing) TRACING=true; shift ;;
+    --mallocs) MALLOCS=true; shift ;;
     -P) PREWARM=true; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
@@ -391,6 +397,28 @@ awk -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}')" -v b="$(awk -v a="$b0
 echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
 echo "settings:$([[ $PREWARM == true ]] && echo " -P")$([[ $FRONT == true ]] && echo " --front") -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -s $ZIPF_S -m $MONTHS -k $THINK_MS -L $KOS_LATENCY -J $KOS_JITTER -t $THREADS${BILL_EXTRA[*]:+ -e ${BILL_EXTRA[*]}}${GATEWAY_EXTRA[*]:+ -g ${GATEWAY_EXTRA[*]}} (build: ${BUILD_DIR#"$ROOT"/})"
+if [[ $MALLOCS == true ]]; then
+  # The same load for 8 s more, bill-inquiry's malloc calls counted by size (a uprobe with
+  # the size argument; the filter keeps the second event to 1 KiB or more).
+  step "bill-inquiry's mallocs per answered request: 8 s of the same load, malloc probed"
+  libc=$(awk '$6 ~ /\/libc\.so/ { print $6; exit }' "/proc/$BILL_PID/maps")
+  probe_added=false
+  if ! perf probe -l 2>/dev/null | grep -q 'probe_libc:bench_malloc\b'; then
+    perf probe -q -x "$libc" --add 'bench_malloc=malloc size=%di:u64' && probe_added=true
+  fi
+  run_wrk mallocs 10 &
+  mallocs_wrk=$!
+  sleep 1
+  answered_before=$(metric 'bill_inquiries_total')
+  perf stat -x, -o "$BENCH_TMP/mallocs.perf" -e probe_libc:bench_malloc \
+    -e probe_libc:bench_malloc --filter 'size >= 1024' -p "$BILL_PID" -- sleep 8
+  answered_after=$(metric 'bill_inquiries_total')
+  wait "$mallocs_wrk" || true
+  [[ $probe_added == true ]] && perf probe -q -d probe_libc:bench_malloc
+  awk -F, -v r=$((answered_after - answered_before)) '/probe_libc:bench_malloc/ { c[++n] = $1 }
+    END { printf "bill-inquiry: %.1f mallocs per answered request, %.2f of 1 KiB or more (%d mallocs, %d large, %d requests)\n", c[1] / r, c[2] / r, c[1], c[2], r }' \
+    "$BENCH_TMP/mallocs.perf"
+fi
 if [[ $FRONT == true ]]; then
   # The same run through HAProxy → 2 gateways, on the cache the direct run left warm.
   step "Measured run through HAProxy → 2 gateways: ${RUN_SECONDS} s at $CONNS connections"

@@ -5,6 +5,7 @@
 
 #include "core/json.hpp"
 #include "core/seoul_time.hpp"
+#include "json_text.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -81,19 +82,24 @@ boost::json::object inquiry_view(const InquiryAnswer& answer) {
   return data;
 }
 
-bool embed_bill_info(std::string& envelope, const std::string& info_json) {
-  // The data object is the envelope's last member (http::success_response), never empty
-  // here: its closing brace is the one before the envelope's.
-  constexpr std::string_view kMember = R"(,"billInfo":)";
-  if (envelope.size() < 4 || !envelope.ends_with("}}")) return false;
-  std::string embedded;
-  embedded.reserve(envelope.size() + kMember.size() + info_json.size());
-  embedded.append(envelope, 0, envelope.size() - 2);
-  embedded.append(kMember);
-  embedded.append(info_json);
-  embedded.append("}}");
-  envelope = std::move(embedded);
-  return true;
+std::string inquiry_answer_body(const InquiryAnswer& answer) {
+  constexpr std::string_view kOpening = R"({"success":true,"data":{"requestId":)";
+  constexpr std::size_t kMembersBytes = 128;  // status, source, cachedAt and their names
+  const auto& info = *answer.bill.info_json;
+  std::string body;
+  body.reserve(kOpening.size() + answer.request_id.size() + kMembersBytes + info.size());
+  body.append(kOpening);
+  append_json_string(body, answer.request_id);
+  body.append(R"(,"status":"COMPLETED","source":)");
+  append_json_string(body, to_string(answer.source));
+  if (answer.cached_at) {
+    body.append(R"(,"cachedAt":)");
+    append_json_string(body, iso8601_seoul(*answer.cached_at));
+  }
+  body.append(R"(,"billInfo":)");
+  body.append(info);
+  body.append("}}");
+  return body;
 }
 
 boost::json::object menu_view(const BillMenu& menu) {

@@ -1,20 +1,15 @@
 // PgHistoryStore: bill-inquiry's history rows in PostgreSQL (see pg_history_store.hpp).
 #include "pg_history_store.hpp"
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
-#include <unordered_set>
-
 #include "bill_events.hpp"
 #include "bill_sealing.hpp"
 #include "bill_views.hpp"
 #include "core/epoch_milliseconds.hpp"
-#include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/seoul_time.hpp"
 #include "history/page_query.hpp"
 #include "history/time_ordered_id.hpp"
+#include "history_rows.hpp"
 #include "outbox/outbox_store.hpp"
 #include "queries.hpp"
 #include "storage/pg_pool.hpp"
@@ -25,70 +20,8 @@ namespace {
 
 using storage::pg_params;
 
-// A sealed value as the insert statements take it: plain hex (they decode it; the "\x"
-// text form of a bytea does not survive jsonb_to_recordset's text).
+// A sealed value as the look-ups take it: plain hex (the statements decode it).
 std::string hex_of(const std::string& bytea_text) { return bytea_text.substr(2); }
-
-// `document`: the hex key of the bill document the request showed (none: no bill).
-boost::json::object request_row(const HistoryEntry& entry, const crypto::SealedColumns& sealed,
-                                const std::optional<std::string>& document) {
-  boost::json::object row;
-  row["request_id"] = entry.request_id;
-  row["user_id"] = entry.user_id;
-  if (entry.line_number) {
-    row["line_number_sealed"] =
-        hex_of(sealed.seal(kLineNumberField, entry.request_id, *entry.line_number));
-    row["line_index"] = hex_of(sealed.index(kLineIndexPurpose, *entry.line_number));
-  } else {
-    row["line_number_sealed"] = nullptr;
-    row["line_index"] = nullptr;
-  }
-  row["billing_month"] = entry.billing_month ? boost::json::value(entry.billing_month->api_form())
-                                             : boost::json::value(nullptr);
-  row["requested_at"] = iso8601_utc_millis(entry.requested_at);
-  row["finished_at"] = iso8601_utc_millis(entry.finished_at);
-  row["status"] = entry.completed ? "COMPLETED" : "FAILED";
-  row["source"] =
-      entry.source ? boost::json::value(to_string(*entry.source)) : boost::json::value(nullptr);
-  row["result_code"] = entry.result_code;
-  row["result_summary_sealed"] =
-      hex_of(sealed.seal(kResultSummaryField, entry.request_id, entry.result_summary));
-  // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was:
-  // by reference to its document (db/bill/005).
-  row["bill_document"] = document ? boost::json::value(*document) : boost::json::value(nullptr);
-  row["http_request_id"] = entry.http_request_id;
-  row["trace_id"] = entry.trace_id;
-  return row;
-}
-
-boost::json::object call_row(const std::string& request_id, const KosCallRecord& call,
-                             const crypto::SealedColumns& sealed) {
-  boost::json::object row;
-  const auto operation = kos::to_string(call.operation);
-  row["request_id"] = request_id;
-  row["operation"] = operation;
-  row["attempt"] = call.attempt.number;
-  row["requested_at"] = iso8601_utc_millis(call.attempt.started_at);
-  row["responded_at"] = iso8601_utc_millis(call.attempt.finished_at);
-  if (call.attempt.result_code) {
-    row["result_code"] = kos::to_text(*call.attempt.result_code);
-  } else {
-    row["result_code"] = nullptr;
-  }
-  // KOS's message may echo the line: sealed like the request's own values.
-  row["result_message_sealed"] =
-      hex_of(sealed.seal(kKosMessageField,
-                         kos_call_row(request_id, operation, call.attempt.number,
-                                      epoch_milliseconds(call.attempt.started_at)),
-                         call.attempt.result_message));
-  if (call.attempt.failure) {
-    row["failure"] = kos::to_string(*call.attempt.failure);
-  } else {
-    row["failure"] = nullptr;
-  }
-  row["circuit_state"] = call.attempt.circuit_state.empty() ? "closed" : call.attempt.circuit_state;
-  return row;
-}
 
 SystemTime from_ms(std::int64_t ms) {
   return SystemTime{
@@ -99,32 +32,6 @@ template <typename T>
 Result<T, BillStatus> unavailable(const char* what, const storage::PgError& error) {
   log::warn(what, {{"error", storage::describe(error)}});
   return refuse(BillStatus::kStorageUnavailable);
-}
-
-// The bill document of a request that showed `bill_text`: its key (plain hex); its row is
-// added to `documents` unless this process committed it for the month already (`written`)
-// or the batch holds it (`batch`: what to remember once the batch committed).
-std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
-                        const crypto::SealedColumns& sealed, WrittenDocuments& written,
-                        std::unordered_set<std::string>& batch, boost::json::array& documents) {
-  std::string identity = entry.line_number.value_or("");
-  identity.push_back('\0');
-  identity.append(entry.billing_month ? entry.billing_month->kos_form() : std::string{});
-  identity.push_back('\0');
-  identity.append(bill_text);
-  auto key_hex = hex_of(sealed.index(kBillDocumentPurpose, identity));
-  // Near a month's edge the database's month is not known here: always sent (the insert
-  // leaves a document already there alone).
-  if (auto month = unambiguous_month(entry.requested_at)) {
-    std::string written_key = key_hex + "/" + std::to_string(*month);
-    if (batch.contains(written_key) || written.contains(written_key)) return key_hex;
-    batch.insert(std::move(written_key));
-  }
-  documents.push_back(boost::json::object{
-      {"document_key", key_hex},
-      {"requested_at", iso8601_utc_millis(entry.requested_at)},
-      {"bill_sealed", hex_of(sealed.seal(kBillDocumentField, key_hex, bill_text))}});
-  return key_hex;
 }
 
 constexpr history::ListStatements kListStatements{queries::kCountRequestsName,
@@ -182,47 +89,44 @@ void PgHistoryStore::register_statements(storage::PgPool& pool) {
 
 boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
     const std::vector<const HistoryEntry*>& entries, Deadline deadline) {
-  boost::json::array requests;
-  boost::json::array documents;
-  boost::json::array calls;
-  std::unordered_set<std::string> to_remember;
-  for (const auto* entry : entries) {
-    std::optional<std::string> document;
-    if (entry->bill)
-      document = document_of(*entry, *entry->bill->info_json, sealed_, written_documents_,
-                             to_remember, documents);
-    requests.push_back(request_row(*entry, sealed_, document));
-    for (const auto& call : entry->kos_calls)
-      calls.push_back(call_row(entry->request_id, call, sealed_));
-  }
-  auto written = co_await insert_in_transaction(requests, documents, calls, entries, deadline);
+  auto batch = render_history_batch(entries, sealed_, written_documents_);
+  auto written = co_await insert_in_transaction(batch, entries, deadline);
   if (!written) {
     // A failover may have lost documents this process remembers: send them all again.
     written_documents_.forget_all();
     co_return written.error();
   }
-  for (const auto& key : to_remember) written_documents_.remember(key);
+  for (const auto& key : batch.to_remember) written_documents_.remember(key);
   co_return storage::PgResult<void>{};
 }
 
+namespace {
+
+// One statement parameter that takes `text` over (the batch's JSON is not copied again).
+storage::PgParams taking(std::string& text) {
+  storage::PgParams params;
+  params.emplace_back(std::move(text));
+  return params;
+}
+
+}  // namespace
+
 boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_in_transaction(
-    const boost::json::array& requests, const boost::json::array& documents,
-    const boost::json::array& calls, const std::vector<const HistoryEntry*>& entries,
-    Deadline deadline) {
+    HistoryBatchText& batch, const std::vector<const HistoryEntry*>& entries, Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
   auto begun = co_await lease->begin(deadline);
   if (!begun) co_return begun.error();
-  if (!documents.empty()) {
-    auto document_params = pg_params(to_json_text(documents));
+  if (batch.document_count > 0) {
+    auto document_params = taking(batch.documents);
     auto stored = co_await lease->execute(queries::kInsertDocumentsName, document_params, deadline);
     if (!stored) co_return stored.error();
   }
-  auto request_params = pg_params(to_json_text(requests));
+  auto request_params = taking(batch.requests);
   auto inserted = co_await lease->execute(queries::kInsertRequestsName, request_params, deadline);
   if (!inserted) co_return inserted.error();
-  if (!calls.empty()) {
-    auto call_params = pg_params(to_json_text(calls));
+  if (batch.call_count > 0) {
+    auto call_params = taking(batch.calls);
     auto logged = co_await lease->execute(queries::kInsertCallsName, call_params, deadline);
     if (!logged) co_return logged.error();
   }

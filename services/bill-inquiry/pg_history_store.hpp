@@ -13,15 +13,13 @@
 #include "storage/pg_result.hpp"
 #include "written_documents.hpp"
 
-namespace boost::json {
-class array;
-}
-
 namespace phonebill::storage {
 class PgPool;
 }
 
 namespace phonebill::bill {
+
+struct HistoryBatchText;
 
 class PgHistoryStore final : public HistoryStore {
  public:
@@ -51,9 +49,7 @@ class PgHistoryStore final : public HistoryStore {
 
  private:
   boost::asio::awaitable<storage::PgResult<void>> insert_in_transaction(
-      const boost::json::array& requests, const boost::json::array& documents,
-      const boost::json::array& calls, const std::vector<const HistoryEntry*>& entries,
-      Deadline deadline);
+      HistoryBatchText& batch, const std::vector<const HistoryEntry*>& entries, Deadline deadline);
   storage::PgResult<HistoryRecord> read_record(const storage::PgRows& rows, std::size_t row) const;
 
   storage::PgPool& pool_;

@@ -87,6 +87,13 @@ std::optional<BillMenu> parse_menu(const boost::json::object& json) {
 
 }  // namespace
 
+boost::system::result<std::optional<CachedBillValue>, crypto::OpenError> open_cached_bill(
+    const crypto::SealedColumns& sealed, std::string_view key, std::string value) {
+  auto opened = sealed.open_text_in_place(value, kCacheValueField, key);
+  if (!opened) return opened.error();
+  return decode_cached_bill(std::move(value));
+}
+
 std::string bill_key(const std::string& line_number, const BillingMonth& month) {
   return "bill:v1:" + line_number + ":" + month.kos_form();
 }
@@ -102,7 +109,15 @@ RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, co
 // (docs/security.md says how to drop them at once).
 std::string RedisBillCache::key_of(const std::string& line_number,
                                    const BillingMonth& month) const {
-  return "bill:v3:" + sealed_.index_text(kCacheLinePurpose, line_number) + ":" + month.kos_form();
+  constexpr std::string_view kPrefix = "bill:v3:";
+  constexpr std::size_t kIndexTextBytes = 43;  // base64url of 32 bytes
+  std::string key;
+  key.reserve(kPrefix.size() + kIndexTextBytes + 1 + 6);  // one allocation per look-up
+  key.append(kPrefix);
+  key.append(sealed_.index_text(kCacheLinePurpose, line_number));
+  key.push_back(':');
+  key.append(month.kos_form());
+  return key;
 }
 
 std::string RedisBillCache::v2_key_of(const std::string& line_number,
@@ -137,9 +152,12 @@ boost::asio::awaitable<CacheRead> RedisBillCache::load(std::string line_number,
   auto reply = co_await redis_.get(key, redis_deadline());
   if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
   if (!reply->has_value()) co_return co_await load_v2(line_number, month);
-  auto text = open(key, **reply);
-  if (!text) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
-  auto value = decode_cached_bill(std::move(*text));
+  auto opened = open_cached_bill(sealed_, key, std::move(**reply));
+  if (!opened) {
+    log::warn("bill_cache_value_refused", {{"reason", crypto::to_string(opened.error())}});
+    co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+  }
+  auto& value = *opened;
   if (!value) co_return CacheRead{};
   const bool fresh = clock_.now() < value->fresh_until;
   auto lookup = fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;

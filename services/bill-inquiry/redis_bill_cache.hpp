@@ -16,6 +16,7 @@
 #include <chrono>
 
 #include "bill_cache.hpp"
+#include "cached_bill_value.hpp"
 #include "core/deadline.hpp"
 #include "crypto/sealed_columns.hpp"
 
@@ -33,6 +34,12 @@ struct CachePolicy {
   std::chrono::milliseconds menu_ttl{60 * 60 * 1000};  // menu's customer + months; 0: off
   std::chrono::milliseconds redis_timeout{250};  // per Redis command (see docs/bill-inquiry.md)
 };
+
+// A bill:v3 value as Redis gave it for `key`, opened and decoded where it lies (issue 17:
+// the hit path's only copy of the bill is the reply itself, which becomes the billInfo
+// the answer embeds). Error: it does not open; nullopt: it opens but is not one of ours.
+boost::system::result<std::optional<CachedBillValue>, crypto::OpenError> open_cached_bill(
+    const crypto::SealedColumns& sealed, std::string_view key, std::string value);
 
 class RedisBillCache final : public BillCache {
  public:

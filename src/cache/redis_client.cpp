@@ -126,7 +126,7 @@ asio::awaitable<RedisResult<std::optional<std::string>>> RedisClient::get(std::s
   auto reply = co_await command(redis_args("GET", key), deadline);
   if (!reply) co_return reply.error();
   if (reply->is_nil()) co_return std::optional<std::string>{};
-  if (reply->is_string()) co_return std::optional<std::string>{reply->text()};
+  if (reply->is_string()) co_return std::optional<std::string>{reply->take_text()};
   co_return unexpected_reply("GET", *reply);
 }
 

@@ -38,6 +38,8 @@ class RedisReply {
   std::int64_t integer() const { return integer_; }
   // The bytes of a string, status or error reply; empty for any other kind.
   const std::string& text() const { return text_; }
+  // The same bytes moved out (this reply's text is then empty): a GET's value is not copied.
+  std::string take_text() { return std::move(text_); }
   // The elements of an array reply; empty for any other kind.
   const std::vector<RedisReply>& elements() const { return elements_; }
 

@@ -6,6 +6,7 @@
 // changing it means recomputing every index column (docs/security.md).
 // Entry point: BlindIndex::compute.
 #pragma once
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ class BlindIndex {
   // 32 bytes for `value` under `purpose` ("auth.users.line_number"): purposes keep one
   // column's index from matching another's. Normalise the value first (canonical line).
   std::string compute(std::string_view purpose, std::string_view value) const;
+  // compute(purpose, the parts one after another), hashed part by part: a value made of a
+  // large part (a bill) costs no concatenated copy.
+  std::string compute_parts(std::string_view purpose,
+                            std::initializer_list<std::string_view> parts) const;
 
  private:
   const KeyRing& ring_;

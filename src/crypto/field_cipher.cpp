@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <ostream>
 #include <stdexcept>
 
@@ -14,6 +16,16 @@ namespace {
 
 const unsigned char* bytes_of(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+// The value of one base64url character (RFC 4648 §5), -1 for any other.
+int base64url_value(char character) {
+  if (character >= 'A' && character <= 'Z') return character - 'A';
+  if (character >= 'a' && character <= 'z') return character - 'a' + 26;
+  if (character >= '0' && character <= '9') return character - '0' + 52;
+  if (character == '-') return 62;
+  if (character == '_') return 63;
+  return -1;
 }
 
 std::string header_of(KeyId id) {
@@ -63,19 +75,28 @@ FieldCipher::FieldCipher(const KeyRing& ring) : ring_(ring) {
 }
 
 std::string FieldCipher::seal(std::string_view plaintext, std::string_view associated) const {
+  std::string sealed;
+  seal_into(sealed, plaintext, associated);
+  return sealed;
+}
+
+void FieldCipher::seal_into(std::string& sealed, std::string_view plaintext,
+                            std::string_view associated) const {
   const auto header = header_of(ring_.current_id());
-  std::string sealed(kSealedOverhead + plaintext.size(), '\0');
+  sealed.resize(kSealedOverhead + plaintext.size());
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());
   std::copy(header.begin(), header.end(), sealed.begin());
   unsigned char* nonce = out + kSealedHeaderBytes;
   randombytes_buf(nonce, kNonceBytes);
-  const std::string authenticated = header + std::string{associated};
+  // The header and the caller's text, in a buffer this thread reuses.
+  thread_local std::string authenticated;
+  authenticated.assign(header);
+  authenticated.append(associated);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       out + kSealedHeaderBytes + kNonceBytes, &written, bytes_of(plaintext), plaintext.size(),
       bytes_of(authenticated), authenticated.size(), nullptr, nonce, bytes_of(ring_.current_key()));
   sealed.resize(kSealedHeaderBytes + kNonceBytes + written);
-  return sealed;
 }
 
 boost::system::result<std::string, OpenError> FieldCipher::open(std::string_view sealed,
@@ -99,6 +120,31 @@ boost::system::result<std::string, OpenError> FieldCipher::open(std::string_view
   return plaintext;
 }
 
+boost::system::result<void, OpenError> FieldCipher::open_in_place(
+    std::string& sealed, std::string_view associated) const {
+  auto id = sealed_key_id(sealed);
+  if (!id) return OpenError::kMalformed;
+  const std::string* key = ring_.find(*id);
+  if (key == nullptr) return OpenError::kUnknownKey;
+  // The header and the caller's text, in a buffer this thread reuses (no allocation per hit).
+  thread_local std::string authenticated;
+  authenticated.assign(sealed, 0, kSealedHeaderBytes);
+  authenticated.append(associated);
+  unsigned char nonce[kNonceBytes];
+  std::copy_n(bytes_of(sealed) + kSealedHeaderBytes, kNonceBytes, nonce);
+  auto* text = reinterpret_cast<unsigned char*>(sealed.data()) + kSealedHeaderBytes + kNonceBytes;
+  const std::size_t ciphertext_size = sealed.size() - kSealedHeaderBytes - kNonceBytes;
+  unsigned long long length = 0;
+  // libsodium decrypts in place when the message and the ciphertext start at one address.
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(text, &length, nullptr, text, ciphertext_size,
+                                                 bytes_of(authenticated), authenticated.size(),
+                                                 nonce, bytes_of(*key)) != 0)
+    return OpenError::kRefused;
+  sealed.erase(0, kSealedHeaderBytes + kNonceBytes);
+  sealed.resize(length);
+  return {};
+}
+
 bool FieldCipher::needs_reseal(std::string_view sealed) const {
   auto id = sealed_key_id(sealed);
   return !id || *id != ring_.current_id();
@@ -115,6 +161,28 @@ std::string to_text(std::string_view sealed) { return security::base64url_encode
 
 std::optional<std::string> from_text(std::string_view text) {
   return security::base64url_decode(text);
+}
+
+bool from_text_in_place(std::string& text) {
+  // security::base64url_decode's rules (no padding, canonical trailing bits), writing each
+  // byte behind the character being read: four characters give three bytes.
+  if (text.size() % 4 == 1) return false;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  std::size_t written = 0;
+  for (char character : text) {
+    const int value = base64url_value(character);
+    if (value < 0) return false;
+    buffer = (buffer << 6 | static_cast<std::uint32_t>(value)) & 0xFFFFFF;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      text[written++] = static_cast<char>(buffer >> bits & 0xFF);
+    }
+  }
+  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return false;
+  text.resize(written);
+  return true;
 }
 
 }  // namespace phonebill::crypto

@@ -54,9 +54,16 @@ class FieldCipher {
 
   // A new sealed value under the current key, with a fresh random nonce.
   std::string seal(std::string_view plaintext, std::string_view associated_data) const;
+  // The same into `sealed`, whose capacity is reused (a writer sealing row after row).
+  void seal_into(std::string& sealed, std::string_view plaintext,
+                 std::string_view associated_data) const;
   // The plaintext, or why not. Never returns unauthenticated bytes.
   boost::system::result<std::string, OpenError> open(std::string_view sealed,
                                                      std::string_view associated_data) const;
+  // The same, where `sealed` lies (issue 17: a cache hit allocates no second copy of a
+  // value): on success `sealed` holds the plaintext; on failure its bytes are unspecified.
+  boost::system::result<void, OpenError> open_in_place(std::string& sealed,
+                                                       std::string_view associated_data) const;
   // True when `sealed` was sealed by a key other than the current one (or is malformed):
   // the re-encryption pass seals it again.
   bool needs_reseal(std::string_view sealed) const;
@@ -75,5 +82,7 @@ std::optional<std::string> from_pg_bytea_text(std::string_view text);
 // base64url (no padding) of a sealed value, for JSON and Redis values.
 std::string to_text(std::string_view sealed);
 std::optional<std::string> from_text(std::string_view text);
+// from_text where `text` lies: false (bytes unspecified) when it is not base64url.
+bool from_text_in_place(std::string& text);
 
 }  // namespace phonebill::crypto

@@ -44,6 +44,17 @@ boost::system::result<std::string, OpenError> SealedColumns::open_text(std::stri
   return cipher_.open(*sealed, associated_data(field, row));
 }
 
+boost::system::result<void, OpenError> SealedColumns::open_text_in_place(
+    std::string& text, std::string_view field, std::string_view row) const {
+  if (!from_text_in_place(text)) return OpenError::kMalformed;
+  // The associated data in a buffer this thread reuses.
+  thread_local std::string associated;
+  associated.assign(field);
+  associated.push_back('\0');
+  associated.append(row);
+  return cipher_.open_in_place(text, associated);
+}
+
 storage::PgResult<std::string> SealedColumns::read(const storage::PgRows& rows, std::size_t row,
                                                    std::string_view column, std::string_view field,
                                                    std::string_view row_identity) const {

@@ -27,6 +27,12 @@ class SealedColumns {
   std::string seal(std::string_view field, std::string_view row, std::string_view value) const;
   // The blind index of `value` (normalised first) under `purpose`, as a bytea parameter.
   std::string index(std::string_view purpose, std::string_view value) const;
+  // The raw 32 bytes of the blind index of the parts one after another (BlindIndex::
+  // compute_parts).
+  std::string index_bytes(std::string_view purpose,
+                          std::initializer_list<std::string_view> parts) const {
+    return index_.compute_parts(purpose, parts);
+  }
   // The same two as base64url text (JSON documents, Redis values and keys).
   std::string seal_text(std::string_view field, std::string_view row, std::string_view value) const;
   std::string index_text(std::string_view purpose, std::string_view value) const;
@@ -35,6 +41,11 @@ class SealedColumns {
   boost::system::result<std::string, OpenError> open_text(std::string_view text,
                                                           std::string_view field,
                                                           std::string_view row) const;
+  // open_text where `text` lies: on success `text` holds the value (a cache hit opens its
+  // value without a second or third copy of it).
+  boost::system::result<void, OpenError> open_text_in_place(std::string& text,
+                                                            std::string_view field,
+                                                            std::string_view row) const;
 
   // Column `column` of `rows[row]`: `<column>_sealed` opened when it is not NULL, else
   // the clear `<column>`. A value that does not open is logged (sealed_value_refused, no

@@ -77,23 +77,26 @@ TEST(CachedBillValueTest, KeepsTheShownBytes) {
     EXPECT_FALSE(decode_cached_bill(bad)) << bad;
 }
 
-// The answer embeds the billInfo bytes as the data's last member: the same document as
-// a tree with billInfo in it would serialise to.
-TEST(CachedBillValueTest, EmbedsTheBytesInTheEnvelope) {
+// The answer embeds the billInfo bytes as the data's last member: byte for byte the
+// document a tree with billInfo in it serialises to (with and without cachedAt, and with
+// a request id that needs escaping).
+TEST(CachedBillValueTest, AnswerBodyIsTheEnvelopeWithTheBillBytes) {
   kos::Bill bill;
   bill.line_number = "01012345678";
   bill.billing_month = kCurrent;
+  bill.customer_name = "홍길동 \"quoted\"";
   bill.total_amount = 45210;
-  InquiryAnswer answer{"r-1", BillSource::kCache, std::nullopt, shown_bill(bill)};
-  auto data = inquiry_view(answer);
-  std::string body = to_json_text(boost::json::object{{"success", true}, {"data", data}});
-  ASSERT_TRUE(embed_bill_info(body, *answer.bill.info_json));
-  data["billInfo"] = bill_info(bill);
-  EXPECT_EQ(parse_json(body),
-            boost::json::value(boost::json::object{{"success", true}, {"data", data}}));
-  std::string broken = "not an envelope";
-  EXPECT_FALSE(embed_bill_info(broken, *answer.bill.info_json));
-  EXPECT_EQ(broken, "not an envelope");
+  for (std::optional<SystemTime> cached_at :
+       {std::optional<SystemTime>{},
+        std::optional<SystemTime>{SystemTime{} + std::chrono::milliseconds{1700000000123}}}) {
+    for (std::string id : {"r-1", "odd \"id\"\n\x01"}) {
+      InquiryAnswer answer{id, BillSource::kCache, cached_at, shown_bill(bill)};
+      auto data = inquiry_view(answer);
+      data["billInfo"] = bill_info(bill);
+      EXPECT_EQ(inquiry_answer_body(answer),
+                to_json_text(boost::json::object{{"success", true}, {"data", data}}));
+    }
+  }
 }
 
 }  // namespace

@@ -64,3 +64,50 @@ TEST(SealedColumnsTest, SealedParametersAreByteaTextThatOpens) {
 
 }  // namespace
 }  // namespace phonebill::crypto
+
+namespace phonebill::crypto {
+namespace {
+
+// Issue 17: a cache hit opens its value where Redis's reply lies. Same answers as
+// open_text, for every value and every refusal.
+TEST(SealedColumnsTest, OpeningInPlaceAgreesWithOpenText) {
+  auto ring = test_keys::ring_with({{1, test_keys::key_of('a')}}, 1);
+  SealedColumns sealed{ring};
+  for (std::size_t size : {0, 1, 2, 3, 4, 5, 100, 2047, 2048, 2049}) {
+    std::string plain(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) plain[i] = char('a' + i % 26);
+    auto value = sealed.seal_text("bill.redis", "bill:v3:abc:202611", plain);
+    auto in_place = value;
+    ASSERT_TRUE(sealed.open_text_in_place(in_place, "bill.redis", "bill:v3:abc:202611"));
+    EXPECT_EQ(in_place, plain) << size;
+    auto moved = value;
+    EXPECT_EQ(sealed.open_text_in_place(moved, "bill.redis", "bill:v3:xyz:202611").error(),
+              OpenError::kRefused);
+  }
+  std::string garbled = "not base64url!";
+  EXPECT_EQ(sealed.open_text_in_place(garbled, "bill.redis", "k").error(), OpenError::kMalformed);
+  std::string clear = R"({"totalAmount":45000})";
+  EXPECT_EQ(sealed.open_text_in_place(clear, "bill.redis", "k").error(), OpenError::kMalformed);
+  // A non-canonical last character (leftover bits set) is not base64url, as for from_text.
+  std::string loose = "AB";
+  EXPECT_FALSE(from_text(loose));
+  EXPECT_FALSE(from_text_in_place(loose));
+  std::string tight = "AA";
+  ASSERT_TRUE(from_text_in_place(tight));
+  EXPECT_EQ(tight, std::string(1, '\0'));
+}
+
+TEST(SealedColumnsTest, IndexOfPartsIsTheIndexOfTheirConcatenation) {
+  auto ring = test_keys::ring_with({{1, test_keys::key_of('a')}}, 1);
+  SealedColumns sealed{ring};
+  const std::string_view separator{"\0", 1};
+  const std::string bill(2000, 'b');
+  std::string whole = "01012345678";
+  whole.append(separator).append("202611").append(separator).append(bill);
+  EXPECT_EQ(sealed.index("purpose", whole),
+            pg_bytea_text(sealed.index_bytes(
+                "purpose", {"01012345678", separator, "202611", separator, bill})));
+}
+
+}  // namespace
+}  // namespace phonebill::crypto
