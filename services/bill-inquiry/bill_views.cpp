@@ -4,8 +4,8 @@
 #include <boost/json/array.hpp>
 
 #include "core/json.hpp"
+#include "core/json_text.hpp"
 #include "core/seoul_time.hpp"
-#include "json_text.hpp"
 
 namespace phonebill::bill {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
-#include "json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace phonebill::bill {
 namespace {

@@ -1,6 +1,8 @@
 // The request ids of a log line (see request_log.hpp).
 #include "core/request_log.hpp"
 
+#include "core/json_text.hpp"
+
 #include <charconv>
 #include <utility>
 
@@ -30,48 +32,6 @@ boost::json::object request_log_fields(const RequestInfo& request, boost::json::
 }
 
 namespace {
-
-// A JSON string literal: quotes, backslashes and control characters escaped, every other
-// byte as it is (what boost::json::serialize does).
-void append_json_string(std::string& line, std::string_view text) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  line.push_back('"');
-  for (char character : text) {
-    auto byte = static_cast<unsigned char>(character);
-    switch (character) {
-      case '"':
-        line.append("\\\"");
-        break;
-      case '\\':
-        line.append("\\\\");
-        break;
-      case '\b':
-        line.append("\\b");
-        break;
-      case '\f':
-        line.append("\\f");
-        break;
-      case '\n':
-        line.append("\\n");
-        break;
-      case '\r':
-        line.append("\\r");
-        break;
-      case '\t':
-        line.append("\\t");
-        break;
-      default:
-        if (byte < 0x20) {
-          line.append("\\u00");
-          line.push_back(kHex[byte >> 4]);
-          line.push_back(kHex[byte & 15]);
-        } else {
-          line.push_back(character);
-        }
-    }
-  }
-  line.push_back('"');
-}
 
 void append_key(std::string& line, std::string_view key) {
   line.push_back(',');

@@ -13,13 +13,16 @@
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
 #include "history_rows.hpp"
-#include "hit_allocation_counter.hpp"
 #include "redis_bill_cache.hpp"
 #include "security/encoding.hpp"
+#include "support/allocation_counter.hpp"
 #include "written_documents.hpp"
 
 namespace phonebill::bill::testing {
 namespace {
+
+using test_support::start_counting_allocations;
+using test_support::stop_counting_allocations;
 
 using namespace std::chrono_literals;
 

@@ -1,5 +1,5 @@
 // Allocations of the gateway's per-request steps (issue 17 item 2), counted with the
-// replaced global operator new of tests/unit/http/allocation_counter.cpp and OpenSSL's own
+// replaced global operator new of tests/support/allocation_counter.cpp and OpenSSL's own
 // allocator hooks (hence a binary of its own): the upstream request renders the forwarded
 // headers into one string, and a cached token costs no hash context, digest or key copy.
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "forward_headers.hpp"
-#include "unit/http/allocation_counter.hpp"
+#include "support/allocation_counter.hpp"
 #include "unit/security/security_test_support.hpp"
 
 namespace phonebill::gateway {
@@ -52,12 +52,12 @@ http::Request proxied_request() {
 TEST(ProxyAllocationTest, UpstreamRequestRendersItsHeadersInOneString) {
   const auto request = proxied_request();
   constexpr int kRequests = 20;
-  http::testing::start_counting_allocations();
+  test_support::start_counting_allocations();
   for (int i = 0; i < kRequests; ++i) {
     auto upstream = upstream_request(request, false);
     ASSERT_EQ(upstream.target, "/api/v1/bills/menu");
   }
-  auto counted = http::testing::stop_counting_allocations();
+  auto counted = test_support::stop_counting_allocations();
   double per_request = double(counted.all) / kRequests;
   std::printf("allocations per upstream request: %.1f\n", per_request);
   // Before: a std::string per forwarded value and long name, and the list (11). Now the
@@ -74,13 +74,13 @@ TEST(ProxyAllocationTest, CachedTokenCostsNoHashContextOrKeyCopy) {
   constexpr int kRequests = 20;
   openssl_allocations = 0;
   counting_openssl = true;
-  http::testing::start_counting_allocations();
+  test_support::start_counting_allocations();
   for (int i = 0; i < kRequests; ++i) {
     auto result = fixture.verifier.verify(token);
     ASSERT_TRUE(result);
     ASSERT_TRUE(result->has_permission("BILL_INQUIRY"));
   }
-  auto counted = http::testing::stop_counting_allocations();
+  auto counted = test_support::stop_counting_allocations();
   counting_openssl = false;
   double openssl_per_request = double(openssl_allocations.load()) / kRequests;
   double per_request = double(counted.all) / kRequests;

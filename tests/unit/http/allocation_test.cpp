@@ -10,13 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "allocation_counter.hpp"
 #include "http/recycled_blocks.hpp"
 #include "peek_counter.hpp"
 #include "server_fixture.hpp"
+#include "support/allocation_counter.hpp"
 
 namespace phonebill::http::testing {
 namespace {
+
+using test_support::start_counting_allocations;
+using test_support::stop_counting_allocations;
 
 // Sends one GET on a blocking loopback socket and reads its whole answer; false on any
 // failure.
@@ -57,7 +60,7 @@ TEST_F(ServerTest, KeepAliveRequestsReuseReadBlocks) {
   answer.reserve(4096);
   ASSERT_TRUE(exchange(descriptor, answer));  // warms the caches
   constexpr int kRequests = 50;
-  start_counting_allocations();
+  start_counting_allocations(kReadBlockBytes);
   // Each request after a pause: the server has answered and found nothing more to read,
   // so the connection went idle and released its buffer before the next one arrives.
   for (int i = 0; i < kRequests; ++i) {
@@ -67,8 +70,8 @@ TEST_F(ServerTest, KeepAliveRequestsReuseReadBlocks) {
   auto counted = stop_counting_allocations();
   ::close(descriptor);
   // Before the blocks were recycled: one per request (50).
-  EXPECT_LE(counted.read_blocks, 2)
-      << "8 KiB read blocks allocated for " << kRequests << " keep-alive requests";
+  EXPECT_LE(counted.watched, 2) << "8 KiB read blocks allocated for " << kRequests
+                                << " keep-alive requests";
 }
 
 // One HttpClient exchange with the server in the same process, both sides counted: the

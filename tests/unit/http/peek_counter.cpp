@@ -11,26 +11,26 @@
 #include <atomic>
 
 namespace {
-std::atomic<bool> counting{false};
-std::atomic<long> peeks{0};
+std::atomic<bool> counting_peeks_now{false};
+std::atomic<long> peeks_counted{0};
 }  // namespace
 
 extern "C" ssize_t recv(int descriptor, void* buffer, size_t length, int flags) {
-  if ((flags & MSG_PEEK) != 0 && counting.load(std::memory_order_relaxed))
-    peeks.fetch_add(1, std::memory_order_relaxed);
+  if ((flags & MSG_PEEK) != 0 && counting_peeks_now.load(std::memory_order_relaxed))
+    peeks_counted.fetch_add(1, std::memory_order_relaxed);
   return ::syscall(SYS_recvfrom, descriptor, buffer, length, flags, nullptr, nullptr);
 }
 
 namespace phonebill::http::testing {
 
 void start_counting_peeks() {
-  peeks = 0;
-  counting = true;
+  peeks_counted = 0;
+  counting_peeks_now = true;
 }
 
 long stop_counting_peeks() {
-  counting = false;
-  return peeks.load();
+  counting_peeks_now = false;
+  return peeks_counted.load();
 }
 
 }  // namespace phonebill::http::testing

@@ -1,5 +1,5 @@
-// The replaced global operator new behind hit_allocation_counter.hpp.
-#include "hit_allocation_counter.hpp"
+// The replaced global operator new behind allocation_counter.hpp.
+#include "support/allocation_counter.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -7,15 +7,19 @@
 
 namespace {
 std::atomic<bool> counting{false};
+std::atomic<std::size_t> watched_size{0};
 std::atomic<long> all_allocations{0};
 std::atomic<long> large_allocations{0};
+std::atomic<long> watched_allocations{0};
 }  // namespace
 
 void* operator new(std::size_t bytes) {
   if (counting.load(std::memory_order_relaxed)) {
     all_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (bytes >= phonebill::bill::testing::kLargeAllocationBytes)
+    if (bytes >= phonebill::test_support::kLargeAllocationBytes)
       large_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (bytes == watched_size.load(std::memory_order_relaxed))
+      watched_allocations.fetch_add(1, std::memory_order_relaxed);
   }
   if (void* memory = std::malloc(bytes == 0 ? 1 : bytes)) return memory;
   throw std::bad_alloc{};
@@ -23,17 +27,19 @@ void* operator new(std::size_t bytes) {
 void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 
-namespace phonebill::bill::testing {
+namespace phonebill::test_support {
 
-void start_counting_allocations() {
+void start_counting_allocations(std::size_t watched_bytes) {
   all_allocations = 0;
   large_allocations = 0;
+  watched_allocations = 0;
+  watched_size = watched_bytes;
   counting = true;
 }
 
 AllocationCount stop_counting_allocations() {
   counting = false;
-  return {all_allocations.load(), large_allocations.load()};
+  return {all_allocations.load(), large_allocations.load(), watched_allocations.load()};
 }
 
-}  // namespace phonebill::bill::testing
+}  // namespace phonebill::test_support

@@ -1,7 +1,7 @@
 // A JSON string value appended to text (see json_text.hpp).
-#include "json_text.hpp"
+#include "core/json_text.hpp"
 
-namespace phonebill::bill {
+namespace phonebill {
 
 void append_json_string(std::string& out, std::string_view value) {
   constexpr std::string_view kDigits = "0123456789abcdef";
@@ -43,4 +43,4 @@ void append_json_string(std::string& out, std::string_view value) {
   out.push_back('"');
 }
 
-}  // namespace phonebill::bill
+}  // namespace phonebill
