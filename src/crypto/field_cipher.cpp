@@ -18,16 +18,6 @@ const unsigned char* bytes_of(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-// The value of one base64url character (RFC 4648 §5), -1 for any other.
-int base64url_value(char character) {
-  if (character >= 'A' && character <= 'Z') return character - 'A';
-  if (character >= 'a' && character <= 'z') return character - 'a' + 26;
-  if (character >= '0' && character <= '9') return character - '0' + 52;
-  if (character == '-') return 62;
-  if (character == '_') return 63;
-  return -1;
-}
-
 std::string header_of(KeyId id) {
   return std::string{char(kSealedFormat), char(id >> 8), char(id & 0xff)};
 }
@@ -163,26 +153,6 @@ std::optional<std::string> from_text(std::string_view text) {
   return security::base64url_decode(text);
 }
 
-bool from_text_in_place(std::string& text) {
-  // security::base64url_decode's rules (no padding, canonical trailing bits), writing each
-  // byte behind the character being read: four characters give three bytes.
-  if (text.size() % 4 == 1) return false;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  std::size_t written = 0;
-  for (char character : text) {
-    const int value = base64url_value(character);
-    if (value < 0) return false;
-    buffer = (buffer << 6 | static_cast<std::uint32_t>(value)) & 0xFFFFFF;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      text[written++] = static_cast<char>(buffer >> bits & 0xFF);
-    }
-  }
-  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return false;
-  text.resize(written);
-  return true;
-}
+bool from_text_in_place(std::string& text) { return security::base64url_decode_in_place(text); }
 
 }  // namespace phonebill::crypto

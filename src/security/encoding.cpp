@@ -53,24 +53,41 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char character : text) {
-    const int value = kDecodeTable[static_cast<unsigned char>(character)];
-    if (value < 0) return std::nullopt;
-    buffer = (buffer << 6 | static_cast<std::uint32_t>(value)) & 0xFFFFFF;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>(buffer >> bits & 0xFF);
-    }
+bool base64url_decode_in_place(std::string& text) {
+  const std::size_t size = text.size();
+  if (size % 4 == 1) return false;
+  auto* data = reinterpret_cast<unsigned char*>(text.data());
+  auto value = [&](std::size_t at) { return std::int32_t{kDecodeTable[data[at]]}; };
+  std::size_t read = 0;
+  std::size_t written = 0;
+  // Four characters give three bytes, written behind the characters already read.
+  for (; read + 4 <= size; read += 4) {
+    const std::int32_t a = value(read), b = value(read + 1), c = value(read + 2),
+                       d = value(read + 3);
+    if ((a | b | c | d) < 0) return false;
+    const auto group = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    data[written++] = static_cast<unsigned char>(group >> 16);
+    data[written++] = static_cast<unsigned char>(group >> 8 & 0xFF);
+    data[written++] = static_cast<unsigned char>(group & 0xFF);
   }
-  // Leftover bits (2 or 4) must be zero: a canonical encoding.
-  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  // Two or three characters left give one or two bytes; the bits beyond them must be zero
+  // (a canonical encoding).
+  const std::size_t rest = size - read;
+  if (rest >= 2) {
+    const std::int32_t a = value(read), b = value(read + 1), c = rest == 3 ? value(read + 2) : 0;
+    if ((a | b | c) < 0) return false;
+    const auto group = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6);
+    if ((group & (rest == 2 ? 0xFFFFu : 0xFFu)) != 0) return false;
+    data[written++] = static_cast<unsigned char>(group >> 16);
+    if (rest == 3) data[written++] = static_cast<unsigned char>(group >> 8 & 0xFF);
+  }
+  text.resize(written);
+  return true;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out{text};
+  if (!base64url_decode_in_place(out)) return std::nullopt;
   return out;
 }
 

@@ -16,6 +16,9 @@ std::string base64url_encode(std::string_view bytes);
 // alphabet, an impossible length, or non-zero unused trailing bits (so every byte string
 // has exactly one accepted encoding).
 std::optional<std::string> base64url_decode(std::string_view text);
+// The same decoding where `text` lies (the bytes take its first three quarters): false, with
+// `text` unspecified, when it is not canonical base64url. No allocation.
+bool base64url_decode_in_place(std::string& text);
 
 // The 32-byte SHA-256 digest of `bytes`.
 std::string sha256(std::string_view bytes);

@@ -52,6 +52,22 @@ TEST(Base64UrlTest, RejectsNonCanonicalText) {
   EXPECT_TRUE(base64url_decode(""));
 }
 
+// Decoding where the text lies gives the same bytes for every length (whole groups of four
+// and the two- and three-character tails) and refuses the same texts, a bad character in
+// the tail included.
+TEST(Base64UrlTest, DecodesInPlaceLikeACopy) {
+  std::string bytes;
+  for (int value = 0; value < 256; ++value) bytes += static_cast<char>(255 - value);
+  for (std::size_t length = 0; length <= 70; ++length) {
+    std::string text = base64url_encode(bytes.substr(0, length));
+    ASSERT_TRUE(base64url_decode_in_place(text)) << length;
+    EXPECT_EQ(text, bytes.substr(0, length)) << length;
+  }
+  for (std::string bad : {"Zg==", "+/8", "Z", "Zh", "Zm9", "Zm 9v", "Zm9vY.", "Zm9vYm!"}) {
+    EXPECT_FALSE(base64url_decode_in_place(bad)) << bad;
+  }
+}
+
 // SHA-256 of "abc" (FIPS 180-2), as hex.
 TEST(Sha256Test, MatchesTheKnownDigest) {
   EXPECT_EQ(to_hex(sha256("abc")),
