@@ -32,7 +32,8 @@
 #                deploy/haproxy/haproxy.cfg.in, PROXY protocol v2) in front of two gateways;
 #                one table with both, CPU µs per request of the gateway(s) and HAProxy
 #   --mallocs    after the measured run, 8 s more of the same load with bill-inquiry's malloc
-#                calls counted (a perf uprobe on libc's malloc, root only): mallocs per answered
+#                calls counted (perf uprobes on its allocator, bench/tools/malloc_probes.sh;
+#                root only): mallocs per answered
 #                request, and those of 1 KiB or more (glibc's tcache stops at 1,032 bytes).
 #                A count, independent of the machine's load; the measured run is not probed
 #   --tracing    instead of the one measured run, the cost of tracing (issue 18): after the
@@ -401,21 +402,20 @@ if [[ $MALLOCS == true ]]; then
   # The same load for 8 s more, bill-inquiry's malloc calls counted by size (a uprobe with
   # the size argument; the filter keeps the second event to 1 KiB or more).
   step "bill-inquiry's mallocs per answered request: 8 s of the same load, malloc probed"
-  libc=$(awk '$6 ~ /\/libc\.so/ { print $6; exit }' "/proc/$BILL_PID/maps")
-  probe_added=false
-  if ! perf probe -l 2>/dev/null | grep -q 'probe_libc:bench_malloc\b'; then
-    perf probe -q -x "$libc" --add 'bench_malloc=malloc size=%di:u64' && probe_added=true
-  fi
+  source "$ROOT/bench/tools/malloc_probes.sh"
+  malloc_probes_add "$BILL_PID" || die "could not probe bill-inquiry's allocator"
+  mapfile -t malloc_events < <(malloc_probes_stat_args 'size >= 1024')
   run_wrk mallocs 10 &
   mallocs_wrk=$!
   sleep 1
   answered_before=$(metric 'bill_inquiries_total')
-  perf stat -x, -o "$BENCH_TMP/mallocs.perf" -e probe_libc:bench_malloc \
-    -e probe_libc:bench_malloc --filter 'size >= 1024' -p "$BILL_PID" -- sleep 8
+  perf stat -x, -o "$BENCH_TMP/mallocs.perf" "${malloc_events[@]}" -p "$BILL_PID" -- sleep 8
   answered_after=$(metric 'bill_inquiries_total')
   wait "$mallocs_wrk" || true
-  [[ $probe_added == true ]] && perf probe -q -d probe_libc:bench_malloc
-  awk -F, -v r=$((answered_after - answered_before)) '/probe_libc:bench_malloc/ { c[++n] = $1 }
+  malloc_probes_remove
+  # The events' lines: every entry point, then every entry point again at 1 KiB or more.
+  awk -F, -v r=$((answered_after - answered_before)) -v k=${#MALLOC_PROBE_EVENTS[@]} \
+    -v g="$MALLOC_PROBE_GROUP:" 'index($0, g) { if (++n <= k) c[1] += $1; else c[2] += $1 }
     END { printf "bill-inquiry: %.1f mallocs per answered request, %.2f of 1 KiB or more (%d mallocs, %d large, %d requests)\n", c[1] / r, c[2] / r, c[1], c[2], r }' \
     "$BENCH_TMP/mallocs.perf"
 fi

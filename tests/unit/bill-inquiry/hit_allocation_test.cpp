@@ -67,6 +67,23 @@ TEST(BillHitAllocationTest, CachedValueOpensWithoutACopyOfTheBill) {
   EXPECT_LE(count.all, 2);  // the shared bill's control block (and at most one more)
 }
 
+// An answered request for line 01012345678's November 2026 bill, as the hit path records it.
+HistoryEntry answered_entry(std::string request_id, BillSource source, SystemTime at,
+                            ShownBill bill) {
+  HistoryEntry entry;
+  entry.request_id = std::move(request_id);
+  entry.user_id = "user-1";
+  entry.line_number = "01012345678";
+  entry.billing_month = BillingMonth::parse("2026-11");
+  entry.requested_at = at;
+  entry.finished_at = at + 2ms;
+  entry.completed = true;
+  entry.source = source;
+  entry.result_summary = "totalAmount=45000";
+  entry.bill = std::move(bill);
+  return entry;
+}
+
 TEST(BillHitAllocationTest, HotBillHistoryRowsDoNotCopyTheBill) {
   auto ring = test_ring();
   crypto::SealedColumns sealed{ring};
@@ -79,16 +96,7 @@ TEST(BillHitAllocationTest, HotBillHistoryRowsDoNotCopyTheBill) {
   std::vector<const HistoryEntry*> batch;
   for (int i = 0; i < kEntries; ++i) {
     auto& entry = entries[i];
-    entry.request_id = "req-" + std::to_string(i);
-    entry.user_id = "user-1";
-    entry.line_number = "01012345678";
-    entry.billing_month = BillingMonth::parse("2026-11");
-    entry.requested_at = at;
-    entry.finished_at = at + 2ms;
-    entry.completed = true;
-    entry.source = BillSource::kCache;
-    entry.result_summary = "totalAmount=45000";
-    entry.bill = bill;
+    entry = answered_entry("req-" + std::to_string(i), BillSource::kCache, at, bill);
     entry.http_request_id = "http-" + std::to_string(i);
     entry.trace_id = "0af7651916cd43dd8448eb211c80319c";
     batch.push_back(&entry);
@@ -131,17 +139,8 @@ TEST(BillHistoryRowsTest, RowsCarryEveryFieldTheStatementsRead) {
   crypto::SealedColumns sealed{ring};
   WrittenDocuments written{64};
   const SystemTime at{std::chrono::sys_days{std::chrono::year{2026} / 11 / 20}};
-  HistoryEntry answered;
-  answered.request_id = "req-1";
+  HistoryEntry answered = answered_entry("req-1", BillSource::kKos, at, two_kilobyte_bill());
   answered.user_id = "user \"quoted\"\n\x01";
-  answered.line_number = "01012345678";
-  answered.billing_month = BillingMonth::parse("2026-11");
-  answered.requested_at = at;
-  answered.finished_at = at + 2ms;
-  answered.completed = true;
-  answered.source = BillSource::kKos;
-  answered.result_summary = "totalAmount=45000";
-  answered.bill = two_kilobyte_bill();
   answered.http_request_id = "http-1";
   answered.trace_id = "trace-1";
   kos::KosAttempt attempt;

@@ -47,6 +47,11 @@ class ServerTest : public ::testing::Test {
     return asio::co_spawn(io_, client_->send(std::move(request), deadline), asio::use_future).get();
   }
 
+  // send() as a callable, for helpers outside the fixture.
+  auto sender() {
+    return [this](ClientRequest request) { return send(std::move(request)); };
+  }
+
   // Writes raw bytes on a fresh connection and reads until the server closes it.
   std::string raw_exchange(const std::string& bytes, std::chrono::milliseconds pause_after = 0ms) {
     asio::io_context local;
