@@ -11,6 +11,7 @@ namespace {
 
 constexpr const char* kLookups[] = {"hit", "stale", "miss", "error"};
 constexpr const char* kGateOutcomes[] = {"immediate", "waited", "queue_full", "timed_out"};
+constexpr std::string_view kSources[] = {"CACHE", "KOS", "STALE_CACHE", "FAILED"};
 
 }  // namespace
 
@@ -41,9 +42,20 @@ void BillMetrics::kos_gate(resilience::Admission admission) {
   gate_series_[std::size_t(admission)]->Increment();
 }
 
-void BillMetrics::inquiry_answered(const std::string& source) {
+void BillMetrics::inquiry_answered(std::string_view source) {
+  for (std::size_t i = 0; i < std::size(kSources); ++i) {
+    if (source != kSources[i]) continue;
+    auto* series = inquiry_series_[i].load(std::memory_order_acquire);
+    if (series == nullptr) {
+      std::lock_guard lock{mutex_};
+      series = &inquiries_.Add({{"source", std::string{source}}});
+      inquiry_series_[i].store(series, std::memory_order_release);
+    }
+    series->Increment();
+    return;
+  }
   std::lock_guard lock{mutex_};
-  inquiries_.Add({{"source", source}}).Increment();
+  inquiries_.Add({{"source", std::string{source}}}).Increment();
 }
 
 std::vector<http::ScrapedFamily> BillMetrics::history_families(

@@ -8,10 +8,12 @@
 //     (the history writer's own counters, read at scrape time: history_families())
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cache/cache_lookup.hpp"
@@ -34,7 +36,7 @@ class BillMetrics {
   explicit BillMetrics(prometheus::Registry& registry);
 
   void cache_lookup(cache::CacheLookup lookup);
-  void inquiry_answered(const std::string& source);  // CACHE, KOS, STALE_CACHE, FAILED
+  void inquiry_answered(std::string_view source);  // CACHE, KOS, STALE_CACHE, FAILED
   void kos_gate(resilience::Admission admission);
   // The bill_history_* counters, read from `counters` whenever /metrics is scraped (for
   // http::Metrics::add_scraped).
@@ -46,6 +48,9 @@ class BillMetrics {
   prometheus::Family<prometheus::Counter>& inquiries_;
   std::array<prometheus::Counter*, 4> cache_series_{};
   std::array<prometheus::Counter*, 4> gate_series_{};
+  // bill_inquiries_total's series of the four sources, each created when first counted
+  // (Family::Add builds a label map per call: a few mallocs and the mutex per inquiry).
+  std::array<std::atomic<prometheus::Counter*>, 4> inquiry_series_{};
   std::mutex mutex_;  // guards lazy creation of labelled series
 };
 

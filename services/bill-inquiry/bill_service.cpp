@@ -66,13 +66,13 @@ BillService::BillService(kos::KosClient& kos, BillCache& cache, HistoryWriter& w
 BillService::~BillService() = default;
 
 boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> BillService::inquire(
-    security::VerifiedToken caller, InquiryInput input, RequestInfo info) {
+    const security::VerifiedToken& caller, const InquiryInput& input, const RequestInfo& info) {
   auto entry = start_entry(caller, info);
   auto answer = co_await answer_inquiry(caller, input, info, entry);
   finish_entry(entry, answer);
-  std::string source{answer ? to_string(answer->source) : "FAILED"};
-  bool durable = co_await writer_.write(std::move(entry));
-  if (metrics_) metrics_->inquiry_answered(durable ? source : "FAILED");
+  std::string_view source = answer ? to_string(answer->source) : "FAILED";
+  bool durable = co_await writer_.write(entry);
+  if (metrics_) metrics_->inquiry_answered(durable ? source : std::string_view{"FAILED"});
   // No answer without its history (SPEC §5): a crash must not lose an answered request.
   if (!durable) co_return refuse(BillStatus::kStorageUnavailable);
   co_return answer;

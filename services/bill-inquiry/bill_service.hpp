@@ -69,9 +69,11 @@ class BillService {
 
   boost::asio::awaitable<Result<BillMenu, BillStatus>> menu(security::VerifiedToken caller,
                                                             RequestInfo info);
-  boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> inquire(security::VerifiedToken caller,
-                                                                    InquiryInput input,
-                                                                    RequestInfo info);
+  // The arguments must outlive the call (co_await it at once): copies of them in the
+  // handler's and this coroutine's frames would take both past the 1,020 bytes Asio's
+  // per-thread frame cache keeps (a malloc in glibc's bins per inquiry, issue 17 item 3).
+  boost::asio::awaitable<Result<InquiryAnswer, BillStatus>> inquire(
+      const security::VerifiedToken& caller, const InquiryInput& input, const RequestInfo& info);
   boost::asio::awaitable<Result<HistoryRecord, BillStatus>> find_inquiry(
       security::VerifiedToken caller, std::string request_id, RequestInfo info);
   boost::asio::awaitable<Result<HistoryPage, BillStatus>> history(security::VerifiedToken caller,

@@ -42,7 +42,7 @@ void GroupCommitWriter::start() {
   }
 }
 
-asio::awaitable<bool> GroupCommitWriter::write(HistoryEntry entry) {
+asio::awaitable<bool> GroupCommitWriter::write(const HistoryEntry& entry) {
   if (stopping_.load()) co_return false;
   auto done = std::make_shared<Done>(co_await asio::this_coro::executor, 1);
   {

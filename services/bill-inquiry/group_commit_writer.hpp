@@ -48,7 +48,7 @@ class GroupCommitWriter final : public HistoryWriter {
   // Spawns the flushers on `io`. Call once.
   void start();
   // Queues `entry` and resumes once its batch committed (true) or failed (false).
-  boost::asio::awaitable<bool> write(HistoryEntry entry) override;
+  boost::asio::awaitable<bool> write(const HistoryEntry& entry) override;
   // Stops taking entries, lets the flushers drain the queue, waits (bounded) for them.
   boost::asio::awaitable<void> stop();
 

@@ -12,7 +12,9 @@ namespace phonebill::bill {
 class HistoryWriter {
  public:
   virtual ~HistoryWriter() = default;
-  virtual boost::asio::awaitable<bool> write(HistoryEntry entry) = 0;
+  // `entry` must outlive the call (co_await it at once): a copy in every caller's and
+  // writer's coroutine frame would cost each frame its place in Asio's frame cache.
+  virtual boost::asio::awaitable<bool> write(const HistoryEntry& entry) = 0;
 };
 
 }  // namespace phonebill::bill

@@ -15,6 +15,11 @@ struct AllocationCount {
   long all = 0;      // every operator new
   long large = 0;    // of kLargeAllocationBytes or more
   long watched = 0;  // of exactly the size passed to start_counting_allocations
+  // std::aligned_alloc, apart: how Asio allocates coroutine frames and handlers that its
+  // per-thread cache did not serve (boost/asio/detail/memory.hpp, aligned_new). Those of
+  // kLargeAllocationBytes or more are frames past the 1,020 bytes that cache keeps.
+  long aligned = 0;
+  long aligned_large = 0;
 };
 
 // Starts counting from zero (on every thread); `watched_bytes` names one block size to

@@ -46,8 +46,8 @@ boost::asio::awaitable<http::Response> handle_inquiry(BillContext& context,
   if (!caller) co_return respond(request, caller.error());
   InquiryInput input;
   if (auto refused = read_inquiry_input(request, input)) co_return std::move(*refused);
-  auto answer =
-      co_await context.service.inquire(std::move(*caller), std::move(input), request_info(request));
+  auto info = request_info(request);
+  auto answer = co_await context.service.inquire(*caller, input, info);
   co_return answer_response(request, answer);
 }
 

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <prometheus/registry.h>
+
+#include "bill_metrics.hpp"
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
 #include "history_rows.hpp"
@@ -117,6 +120,31 @@ TEST(BillHitAllocationTest, HotBillHistoryRowsDoNotCopyTheBill) {
   // JSON text grown by doubling. Now only the batch's reserved text is large.
   EXPECT_LE(count.large, 2);
   EXPECT_LT(count.all, kEntries * 12);
+}
+
+// Counting an answered inquiry finds its series without building a label map (and
+// without the metrics mutex) once the series exists.
+TEST(BillHitAllocationTest, CountingAnInquiryAllocatesNothing) {
+  prometheus::Registry registry;
+  BillMetrics metrics{registry};
+  metrics.inquiry_answered("CACHE");  // creates the series
+  constexpr int kInquiries = 100;
+  start_counting_allocations();
+  for (int i = 0; i < kInquiries; ++i) metrics.inquiry_answered("CACHE");
+  auto count = stop_counting_allocations();
+  // Before: Family::Add's label map per call (4 allocations each).
+  EXPECT_EQ(count.all, 0);
+  metrics.inquiry_answered("KOS");
+  metrics.inquiry_answered("SOMETHING_NEW");  // any other source still counts
+  bool found = false;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "bill_inquiries_total") continue;
+    found = true;
+    EXPECT_EQ(family.metric.size(), 3u);
+    for (const auto& metric : family.metric)
+      if (metric.label.at(0).value == "CACHE") EXPECT_EQ(metric.counter.value, kInquiries + 1);
+  }
+  EXPECT_TRUE(found);
 }
 
 std::string text_of(const boost::json::value& value) {

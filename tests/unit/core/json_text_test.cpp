@@ -22,3 +22,15 @@ TEST(JsonTextTest, EscapesAsBoostJsonDoes) {
   append_json_string(empty, "");
   EXPECT_EQ(empty, "\"\"");
 }
+
+// Escapes first, last, back to back and between long plain runs (the escaper appends the
+// runs whole).
+TEST(JsonTextTest, EscapesBetweenRunsAsBoostJsonDoes) {
+  const std::string run(300, 'a');
+  for (std::string value : {"\"" + run, run + "\n", run + "\"\\\t" + run, "\x01\x02" + run + "\x1f",
+                            run, std::string{"\""}}) {
+    std::string out;
+    append_json_string(out, value);
+    EXPECT_EQ(out, boost::json::serialize(boost::json::string(value))) << value.size();
+  }
+}

@@ -64,8 +64,8 @@ class FakeBillCache final : public BillCache {
 
 class FakeHistoryWriter final : public HistoryWriter {
  public:
-  boost::asio::awaitable<bool> write(HistoryEntry entry) override {
-    entries.push_back(std::move(entry));
+  boost::asio::awaitable<bool> write(const HistoryEntry& entry) override {
+    entries.push_back(entry);
     co_return durable;
   }
   std::vector<HistoryEntry> entries;
