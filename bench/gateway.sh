@@ -31,8 +31,8 @@
 # no throughput runs.
 #
 # --everything (first, before any other option): the gateway with every per-request feature
-# production runs (issue 17 goal 2): the access log on (JSON lines through the async
-# logger, to the gateway's log file) and the rate limits shared through Redis (sync
+# production runs (issue 17 goal 2): the access log on (JSON lines gathered in a buffer
+# written when full and every second, to the gateway's log file) and the rate limits shared through Redis (sync
 # rounds on, limits too high to refuse); the table names the features. Without it the
 # access log is off (the limits are still shared, as by default).
 #
@@ -384,5 +384,6 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
 # The shared limiter's rounds (Lua scripts) and the access lines the gateway wrote.
 echo "Redis script calls (rate-limit sync): $(redis-cli -p "$REDIS_PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|fcall):' | cut -d, -f1 | tr '\r\n' '  ')"
+sleep 1.2  # the log's last lines reach the file within a second
 echo "gateway access lines: $(grep -c '"event":"access"' "$B/gateway.log" || true)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')"
