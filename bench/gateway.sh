@@ -375,7 +375,8 @@ fi
 if [[ $(id -u) == 0 ]] && command -v perf >/dev/null; then
   step "malloc calls per request (a count: the machine's load does not change it)"
   echo "phonebill gateway: $("$ROOT/bench/tools/mallocs_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 -H "$AUTH")"
-  echo "nginx (plain proxy): $("$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
+  # MALLOC_CALLERS (bench/tools/mallocs_per_request.sh) profiles the gateway's callers only.
+  echo "nginx (plain proxy): $(MALLOC_CALLERS='' "$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
   step "system calls per request (perf trace -s, 100 connections; also a count)"
   echo "phonebill gateway: $("$ROOT/bench/tools/syscalls_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 100 -H "$AUTH")"
   echo "nginx (plain proxy): $("$ROOT/bench/tools/syscalls_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 100 -H "$AUTH")"
