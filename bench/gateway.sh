@@ -31,8 +31,8 @@
 # no throughput runs.
 #
 # --everything (first, before any other option): the gateway with every per-request feature
-# production runs (issue 17 goal 2): the access log on (JSON lines through the async
-# logger, to the gateway's log file) and the rate limits shared through Redis (sync
+# production runs (issue 17 goal 2): the access log on (JSON lines gathered in a buffer
+# written when full and every second, to the gateway's log file) and the rate limits shared through Redis (sync
 # rounds on, limits too high to refuse); the table names the features. Without it the
 # access log is off (the limits are still shared, as by default).
 #
@@ -375,7 +375,8 @@ fi
 if [[ $(id -u) == 0 ]] && command -v perf >/dev/null; then
   step "malloc calls per request (a count: the machine's load does not change it)"
   echo "phonebill gateway: $("$ROOT/bench/tools/mallocs_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 -H "$AUTH")"
-  echo "nginx (plain proxy): $("$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
+  # MALLOC_CALLERS (bench/tools/mallocs_per_request.sh) profiles the gateway's callers only.
+  echo "nginx (plain proxy): $(MALLOC_CALLERS='' "$ROOT/bench/tools/mallocs_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 -H "$AUTH")"
   step "system calls per request (perf trace -s, 100 connections; also a count)"
   echo "phonebill gateway: $("$ROOT/bench/tools/syscalls_per_request.sh" "$GW_PID" "http://127.0.0.1:$GW_PORT$URL_PATH" 3 100 -H "$AUTH")"
   echo "nginx (plain proxy): $("$ROOT/bench/tools/syscalls_per_request.sh" "$NX_WORKER" "http://127.0.0.1:$NX_PORT$URL_PATH" 3 100 -H "$AUTH")"
@@ -384,5 +385,6 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateway token checks: $(curl -s "http://127.0.0.1:$GW_ADMIN/metrics" | grep '^gateway_token_verifications' | tr '\n' ' ')"
 # The shared limiter's rounds (Lua scripts) and the access lines the gateway wrote.
 echo "Redis script calls (rate-limit sync): $(redis-cli -p "$REDIS_PORT" info commandstats | grep -E '^cmdstat_(evalsha|eval|fcall):' | cut -d, -f1 | tr '\r\n' '  ')"
+sleep 1.2  # the log's last lines reach the file within a second
 echo "gateway access lines: $(grep -c '"event":"access"' "$B/gateway.log" || true)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')"

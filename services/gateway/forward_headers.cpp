@@ -2,6 +2,7 @@
 #include "forward_headers.hpp"
 
 #include <array>
+#include <vector>
 
 #include "http/trusted_proxies.hpp"
 
@@ -38,6 +39,13 @@ bool is_identity_header(std::string_view name) {
   return false;
 }
 
+bool may_reach_client(std::string_view name) {
+  // Content-Length stays for a HEAD answer (client_response decides, knowing the method).
+  if (name == "content-length") return true;
+  return !is_hop_by_hop(name) && name != "x-request-id" && name != "traceparent" &&
+         name != "date" && name != "server";
+}
+
 http::ClientRequest upstream_request(const http::Request& request, bool tls,
                                      std::string_view traceparent) {
   if (traceparent.empty()) traceparent = request.traceparent;
@@ -46,10 +54,17 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls,
   upstream.target = request.path;
   if (!request.query.empty()) upstream.target.append("?").append(request.query);
   upstream.body = request.body;
+  // The answer's fields the client would drop are not copied at all, and its list has
+  // room for what the gateway adds (Server-Timing, the two rate-limit headers, CORS).
+  upstream.keep_response_header = may_reach_client;
+  upstream.response_header_room = kGatewayResponseHeaders;
   // Every forwarded field goes into one string, sized once: no std::string per name and
-  // value (a bearer token alone outgrows any guess, hence the sum).
+  // value (a bearer token alone outgrows any guess, hence the sum). The client finishes
+  // the request's head in it (the request line, Host, framing: the second line of
+  // figures), so that needs no string of its own either.
   std::size_t size =
       128 + request.request_id.size() + traceparent.size() + request.remote_address.size();
+  size += 192 + request.method.size() + request.path.size() + request.query.size();
   for (const auto& [name, value] : request.headers) size += name.size() + value.size() + 4;
   auto& lines = upstream.header_lines;
   lines.reserve(size);
@@ -92,32 +107,32 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls,
 }
 
 http::Response client_response(http::ClientResponse&& upstream, std::string_view method) {
-  http::Response response;
   // A HEAD answer's Content-Length frames nothing: it is the GET's length, which ours
   // must announce too (the server writes it instead of the empty body's size).
   bool head = method == "HEAD";
-  response.status = upstream.status;
-  response.body = std::move(upstream.body);
-  response.content_type.clear();
-  // Room for what the gateway adds after (Server-Timing, the two rate-limit headers, CORS):
-  // the list then never grows on the way out.
-  response.headers.reserve(upstream.headers.size() + 6);
-  for (auto& [name, value] : upstream.headers) {
+  // The upstream's list itself, filtered in place: the client already left out what
+  // upstream_request's filter refused and gave it room for what the gateway adds after
+  // (Server-Timing, the two rate-limit headers, CORS), so it never grows on the way out.
+  auto headers = std::move(upstream.headers);
+  if (headers.capacity() < headers.size() + kGatewayResponseHeaders)
+    headers.reserve(headers.size() + kGatewayResponseHeaders);
+  std::string content_type;
+  bool typed = false;
+  std::erase_if(headers, [&](auto& field) {
+    auto& [name, value] = field;
     if (name == "content-type") {
-      response.content_type = std::move(value);
-      continue;
+      if (!typed) content_type = std::move(value);
+      typed = true;
+      return true;
     }
-    if (head && name == "content-length") {
-      response.headers.emplace_back(std::move(name), std::move(value));
-      continue;
-    }
-    if (is_hop_by_hop(name) || name == "x-request-id" || name == "traceparent" || name == "date" ||
-        name == "server")
-      continue;
-    response.headers.emplace_back(std::move(name), std::move(value));
-  }
-  if (response.content_type.empty()) response.content_type = "application/octet-stream";
-  return response;
+    if (name == "content-length") return !head;
+    return !may_reach_client(name);
+  });
+  if (!typed) content_type = "application/octet-stream";
+  // Every member given: Response's default content type (16 characters, a malloc) is
+  // never built only to be replaced.
+  return http::Response{upstream.status, std::move(content_type), std::move(upstream.body),
+                        std::move(headers)};
 }
 
 }  // namespace phonebill::gateway

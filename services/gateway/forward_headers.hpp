@@ -6,6 +6,7 @@
 // X-Forwarded-Proto and X-Forwarded-Host. Back to the client: the upstream's headers
 // minus hop-by-hop ones and those the server writes itself. Pure functions.
 #pragma once
+#include <cstddef>
 #include <string_view>
 
 #include "http/client_message.hpp"
@@ -18,6 +19,16 @@ namespace phonebill::gateway {
 bool is_hop_by_hop(std::string_view lowercase_name);
 // Headers that assert an identity or a decision only the gateway or auth may make.
 bool is_identity_header(std::string_view lowercase_name);
+
+// The headers the gateway may add to a proxied answer after client_response: the list
+// is made with room for them.
+inline constexpr std::size_t kGatewayResponseHeaders = 6;
+
+// Whether an upstream answer's field (lower-case name) may go back to the client: not a
+// hop-by-hop one (Content-Length aside: a HEAD answer keeps it), nor one the server
+// writes itself. Given to the client (ClientRequest::keep_response_header), so refused
+// fields are never copied.
+bool may_reach_client(std::string_view lowercase_name);
 
 // The upstream request for `request` (method, target with query, body, headers; the
 // headers rendered into header_lines, one string for all of them).

@@ -11,10 +11,12 @@ namespace phonebill::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
 
-// Call once from main(); `level` is debug|info|warn|error. Writes to stdout through a
-// background thread so request paths never wait on the terminal or a file.
+// Call once from main(); `level` is debug|info|warn|error. Lines gather in a buffer that
+// reaches stdout when full, at once for warn and error lines, every second, and at
+// log::flush() and exit (a terminal gets every line at once), so a request's line costs no
+// system call; a SIGKILL loses at most about a second of info lines.
 void init(std::string service, std::string_view level);
-// Flushes pending lines (shutdown, tests).
+// Writes pending lines (shutdown, before exiting, tests).
 void flush();
 
 bool enabled(Level level);

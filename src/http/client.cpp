@@ -18,8 +18,11 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstddef>
 #include <deque>
 #include <iterator>
@@ -64,11 +67,49 @@ struct PooledConnection {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
+  // The answer's header fields are parsed into this arena (not one malloc each). It lives
+  // here, not in the sending coroutine's frame: Asio recycles frames of at most 1,020
+  // bytes, so a frame holding it would be a malloc and a free per request.
+  std::array<std::byte, 1024> field_space;
 };
 
 ClientError timeout_error(bool sent) {
   return {ClientErrorKind::kTimeout, "deadline exceeded", sent};
 }
+
+// The parsed answer as a ClientResponse: names lower-cased (in a stack buffer first, so a
+// field the request's filter refuses costs nothing), values copied, the body moved.
+template <class Message>
+ClientResponse copy_response(Message& message, const ClientRequest& request) {
+  ClientResponse response;
+  response.status = int(message.result_int());
+  response.headers.reserve(std::size_t(std::distance(message.begin(), message.end())) +
+                           request.response_header_room);
+  char lowered[64];
+  for (const auto& field : message) {
+    auto name = field.name_string();
+    std::string long_name;
+    std::string_view lower_name;
+    if (name.size() <= sizeof lowered) {
+      for (std::size_t i = 0; i < name.size(); ++i)
+        lowered[i] = char(std::tolower(static_cast<unsigned char>(name[i])));
+      lower_name = std::string_view{lowered, name.size()};
+    } else {
+      long_name.assign(name.data(), name.size());
+      for (auto& c : long_name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      lower_name = long_name;
+    }
+    if (request.keep_response_header != nullptr && !request.keep_response_header(lower_name))
+      continue;
+    response.headers.emplace_back(long_name.empty() ? std::string{lower_name} : std::move(long_name),
+                                  std::string{field.value()});
+  }
+  response.body = std::move(message.body());
+  return response;
+}
+
+// A request's Content-Type when it names none.
+constexpr std::string_view kDefaultContentType = "application/json";
 
 // A pooled connection idle for less than this is reused by a request that may be sent
 // twice without asking the kernel first (see still_usable).
@@ -166,123 +207,135 @@ struct HttpClient::Impl {
     co_return std::nullopt;
   }
 
-  // One exchange on one connection. `stale` reports a reused connection the peer had
-  // already closed (nothing of the answer arrived), which the caller may replace.
-  // `sent` becomes true once any byte of the request is written (it is never reset: it
-  // covers every connection of one send).
-  asio::awaitable<ClientResult> exchange(PooledConnection& connection, const std::string& head,
-                                         const std::string& body, bool head_request,
-                                         Deadline deadline, bool reused, bool& stale,
-                                         bool& keep_alive, bool& sent) {
-    stale = false;
-    keep_alive = false;
-    connection.stream.expires_at(deadline);
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
-    auto [write_error, written] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
-    if (written > 0) sent = true;
-    if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
-    if (write_error) {
-      stale = reused;
-      co_return ClientResult{{},
-                             ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
-    }
-    // The answer's header fields go to an arena in this exchange's frame, not one malloc
-    // each; they are copied into the ClientResponse below.
-    std::array<std::byte, 1024> field_space;
-    std::pmr::monotonic_buffer_resource fields{field_space.data(), field_space.size()};
-    bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser{
-        std::piecewise_construct, std::make_tuple(),
-        std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields})};
-    parser.body_limit(options.response_body_limit);
-    // A response to HEAD announces a length but carries no body.
-    if (head_request) parser.skip(true);
-    auto [read_error, read] =
-        co_await bhttp::async_read(connection.stream, connection.buffer, parser, kUseTuple);
-    if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
-    if (read_error) {
-      bool nothing_arrived = !parser.got_some() && (read_error == bhttp::error::end_of_stream ||
-                                                    read_error == asio::error::connection_reset ||
-                                                    read_error == asio::error::eof);
-      stale = reused && nothing_arrived;
-      co_return ClientResult{{},
-                             ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
-    }
-    auto response_message = parser.release();
-    keep_alive = response_message.keep_alive();
-    ClientResponse response;
-    response.status = int(response_message.result_int());
-    response.headers.reserve(
-        std::size_t(std::distance(response_message.begin(), response_message.end())));
-    for (const auto& field : response_message) {
-      std::string name{field.name_string()};
-      for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-      response.headers.emplace_back(std::move(name), std::string{field.value()});
-    }
-    response.body = std::move(response_message.body());
-    co_return ClientResult{std::move(response), {}};
-  }
-
   // The request line and headers, written by hand (cheaper than Beast's serializer, as in
   // the server). Header lines holding CR or LF are dropped: they could smuggle a request.
-  std::string request_head(const ClientRequest& request) const {
+  // A proxy's request (header_lines only) is finished in header_lines' own storage, which
+  // its builder sized for the whole head: no second string (issue 17).
+  std::string request_head(ClientRequest& request) const {
     auto clean = [](std::string_view text) {
       return text.find_first_of("\r\n") == std::string_view::npos;
     };
-    std::size_t size =
-        96 + request.target.size() + host_header.size() + request.content_type.size();
+    std::string_view content_type =
+        request.content_type.empty() ? kDefaultContentType : std::string_view{request.content_type};
+    bool framed = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+                  request.method == "PATCH";
+    // A view: a ternary of the target and a literal string would copy the target.
+    std::string_view target = clean(request.target) ? std::string_view{request.target} : "/";
+    char length[24];
+    std::string_view length_text{length, std::size_t(std::to_chars(length, length + sizeof length,
+                                                                   request.body.size())
+                                                         .ptr -
+                                                     length)};
+    // Everything before the header fields, in the order written.
+    std::array<std::string_view, 10> opening{request.method, " ", target, " HTTP/1.1\r\nHost: ",
+                                             host_header};
+    std::size_t pieces = 5;
+    if (framed) {
+      if (clean(content_type)) {
+        opening[pieces++] = "\r\nContent-Type: ";
+        opening[pieces++] = content_type;
+      }
+      opening[pieces++] = "\r\nContent-Length: ";
+      opening[pieces++] = length_text;
+    }
+    std::size_t opening_size = 0;
+    for (std::size_t i = 0; i < pieces; ++i) opening_size += opening[i].size();
+
+    char opening_text[512];
+    if (request.headers.empty() && !request.header_lines.empty() &&
+        opening_size <= sizeof opening_text &&
+        request.header_lines.capacity() >= request.header_lines.size() + opening_size + 4) {
+      char* out = opening_text;
+      for (std::size_t i = 0; i < pieces; ++i)
+        out = std::copy(opening[i].begin(), opening[i].end(), out);
+      std::string head = std::move(request.header_lines);
+      head.insert(0, opening_text, opening_size);  // the room is there: no reallocation
+      head.append("\r\n\r\n");
+      return head;
+    }
+    std::size_t size = opening_size + 4 + request.header_lines.size();
     for (const auto& [name, value] : request.headers) size += name.size() + value.size() + 4;
-    size += request.header_lines.size();
     std::string head;
     head.reserve(size);  // once: a forwarded bearer token alone outgrows any guess
-    head.append(request.method).push_back(' ');
-    // A view: a ternary of the target and a literal string would copy the target.
-    head.append(clean(request.target) ? std::string_view{request.target} : std::string_view{"/"});
-    head.append(" HTTP/1.1\r\nHost: ").append(host_header);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
-      if (clean(request.content_type))
-        head.append("\r\nContent-Type: ").append(request.content_type);
-      head.append("\r\nContent-Length: ").append(std::to_string(request.body.size()));
-    }
+    for (std::size_t i = 0; i < pieces; ++i) head.append(opening[i]);
     for (const auto& [name, value] : request.headers) append_header_line(head, name, value);
     head.append(request.header_lines);
     head.append("\r\n\r\n");
     return head;
   }
 
-  asio::awaitable<ClientResult> send(ClientRequest request, Deadline deadline) {
-    auto head = request_head(request);
+  // The whole call in one coroutine (the exchange is not a coroutine of its own: every
+  // nested frame is an allocation once Asio's two-frame cache per thread is in use).
+  // `self` keeps the pool alive for the duration of the call.
+  static asio::awaitable<ClientResult> send(std::shared_ptr<Impl> self, ClientRequest request,
+                                            Deadline deadline) {
+    auto head = self->request_head(request);
     bool head_request = request.method == "HEAD";
     bool sent = false;  // any byte of this request written, on any connection
 
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The second attempt follows a stale pooled connection: a fresh one, not another
       // pooled one of the same age.
-      auto connection = attempt == 0 ? take_idle(request.is_idempotent()) : nullptr;
+      auto connection = attempt == 0 ? self->take_idle(request.is_idempotent()) : nullptr;
       bool reused = connection != nullptr;
       if (!connection) {
-        connection = std::make_unique<PooledConnection>(io);
-        if (auto error = co_await connect(*connection, deadline)) {
+        connection = std::make_unique<PooledConnection>(self->io);
+        if (auto error = co_await self->connect(*connection, deadline)) {
           error->request_sent = sent;  // a failed replacement does not unsend the first write
           co_return ClientResult{{}, *error};
         }
       }
-      bool stale = false;
-      bool keep_alive = false;
-      auto result = co_await exchange(*connection, head, request.body, head_request, deadline,
-                                      reused, stale, keep_alive, sent);
-      if (result.ok()) {
-        if (keep_alive) {
-          connection->stream.expires_never();
-          give_back(std::move(connection));
-        }
-        co_return result;
+      // A reused connection the peer had already closed (nothing of the answer arrived) is
+      // stale: the peer may still have read and acted on what was written (a server that
+      // processed the request, then died), so only a request that never left, or may
+      // safely arrive twice, goes out again on a fresh connection.
+      auto may_retry = [&](bool stale) { return stale && (!sent || request.is_idempotent()); };
+      connection->stream.expires_at(deadline);
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(request.body)};
+      auto [write_error, written] =
+          co_await asio::async_write(connection->stream, buffers, kUseTuple);
+      if (written > 0) sent = true;
+      if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
+      if (write_error) {
+        if (may_retry(reused)) continue;
+        co_return ClientResult{
+            {}, ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
       }
-      if (!stale) co_return result;
-      // The pooled connection had been closed by the peer. The peer may still have read
-      // and acted on what was written (a server that processed the request, then died):
-      // only a request that never left, or may safely arrive twice, goes out again.
-      if (sent && !request.is_idempotent()) co_return result;
+      std::optional<ClientResponse> response;
+      bool keep_alive = false;
+      {
+        // The parser and the message it hands over live in this block: they point into
+        // the connection's field arena, which must be free before the connection goes
+        // back to the pool (another request, on another thread, may take it at once).
+        std::pmr::monotonic_buffer_resource fields{connection->field_space.data(),
+                                                   connection->field_space.size()};
+        bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser{
+            std::piecewise_construct, std::make_tuple(),
+            std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields})};
+        parser.body_limit(self->options.response_body_limit);
+        // A response to HEAD announces a length but carries no body.
+        if (head_request) parser.skip(true);
+        auto [read_error, read] =
+            co_await bhttp::async_read(connection->stream, connection->buffer, parser, kUseTuple);
+        if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
+        if (read_error) {
+          bool nothing_arrived =
+              !parser.got_some() &&
+              (read_error == bhttp::error::end_of_stream ||
+               read_error == asio::error::connection_reset || read_error == asio::error::eof);
+          if (may_retry(reused && nothing_arrived)) continue;
+          co_return ClientResult{
+              {}, ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
+        }
+        auto message = parser.release();
+        keep_alive = message.keep_alive();
+        response.emplace(copy_response(message, request));
+      }
+      if (keep_alive) {
+        connection->stream.expires_never();
+        self->give_back(std::move(connection));
+      }
+      co_return ClientResult{std::move(response), {}};
     }
     co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, "connection closed", sent}};
   }
@@ -294,8 +347,8 @@ HttpClient::HttpClient(asio::io_context& io, ClientOptions options)
 HttpClient::~HttpClient() = default;
 
 asio::awaitable<ClientResult> HttpClient::send(ClientRequest request, Deadline deadline) {
-  auto impl = impl_;  // keeps the pool alive for the duration of the call
-  co_return co_await impl->send(std::move(request), deadline);
+  // Not a coroutine: the call's one frame is Impl::send's, which holds the pool alive.
+  return Impl::send(impl_, std::move(request), deadline);
 }
 
 std::size_t HttpClient::idle_connections() const {

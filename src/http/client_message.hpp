@@ -31,12 +31,20 @@ struct ClientRequest {
   std::string method = "GET";
   std::string target = "/";
   std::string body;
-  std::string content_type = "application/json";
+  // Empty: application/json (a default of 16 characters would be a malloc per request:
+  // std::string keeps at most 15 in place).
+  std::string content_type;
   HeaderList headers;
   // More header fields, already rendered by append_header_line and written after
   // `headers`: a proxy forwards a whole set in one string instead of a std::string per
   // name and per value (issue 17: those were a fifth of the gateway's mallocs).
   std::string header_lines;
+  // A proxy's choice of the answer's header fields: those `keep_response_header` refuses
+  // (given the lower-case name) are not copied into ClientResponse::headers, and the list
+  // gets room for `response_header_room` more that the caller will add (issue 17: each
+  // copied value and each regrowth of the list was a malloc). nullptr: every field.
+  bool (*keep_response_header)(std::string_view lowercase_name) = nullptr;
+  std::size_t response_header_room = 0;
   // Unset: decided by the method. Set to true when the receiver makes a repeat harmless
   // (KOS is idempotent on requestId); only such a request is written again on a fresh
   // connection after a pooled one failed once bytes of it had gone out.

@@ -5,6 +5,10 @@
 // lines and /readyz carry PHONEBILL_INSTANCE.
 #include <boost/json/parse.hpp>
 
+#include <chrono>
+#include <string>
+#include <thread>
+
 #include "gateway_fixture.hpp"
 
 namespace phonebill::test_support {
@@ -106,7 +110,14 @@ TEST_F(ClientAddressTest, LogLinesAndReadyzNameTheInstance) {
   auto ready = http_call(trusting_->port, "GET", "/readyz");
   ASSERT_EQ(ready.status, 200) << ready.body;
   EXPECT_EQ(ready.json.at("instance"), "gateway-trusting");
-  auto log = trusting_->process->read_log();
+  // Info lines reach the log within a second (log::init's buffer and its timer).
+  std::string log;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+       std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(std::chrono::milliseconds{100})) {
+    log = trusting_->process->read_log();
+    if (log.find(R"("instance":"gateway-trusting")") != std::string::npos) break;
+  }
   EXPECT_NE(log.find(R"("instance":"gateway-trusting")"), std::string::npos) << log;
   auto metrics = http_call(trusting_->admin_port, "GET", "/metrics");
   EXPECT_NE(metrics.body.find(R"(service_instance="gateway-trusting")"), std::string::npos);

@@ -52,7 +52,12 @@ TEST_F(ProductLog, AChangesLogLineCarriesItsRequestsTraceAndSpan) {
   ASSERT_TRUE(recorded_trace.has_value());
   ASSERT_EQ(recorded_trace->size(), 32u);
 
-  auto line = log_line_where(service_log(), "product_change", "changeId", change_id);
+  // Info lines reach the log within a second (log::init's buffer and its timer).
+  boost::json::object line;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+       line.empty() && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(std::chrono::milliseconds{100}))
+    line = log_line_where(service_log(), "product_change", "changeId", change_id);
   ASSERT_FALSE(line.empty()) << "no product_change line for " << change_id;
   ASSERT_TRUE(is_hex(line.if_contains("traceId"), 32)) << boost::json::serialize(line);
   EXPECT_EQ(line.at("traceId").as_string(), *recorded_trace);

@@ -1,0 +1,38 @@
+// The sink every service's log lines go through: lines gather in memory and reach stdout in
+// large blocks, so a line (the access log's, one per request) costs no system call.
+#pragma once
+#include <spdlog/details/log_msg.h>
+#include <spdlog/sinks/base_sink.h>
+
+#include <cstddef>
+#include <mutex>
+
+namespace phonebill::log {
+
+// Lines are formatted straight into one reused buffer, written to stdout when it holds
+// `capacity` bytes or more and whenever the logger flushes (its flush_on level, the
+// registry's flush_every timer, log::flush()), and at destruction. Nothing is written
+// while the buffer is empty, so an idle process makes no system call for its log.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit BufferedStdoutSink(std::size_t capacity);
+  ~BufferedStdoutSink() override;
+
+  BufferedStdoutSink(const BufferedStdoutSink&) = delete;
+  BufferedStdoutSink& operator=(const BufferedStdoutSink&) = delete;
+
+  // Bytes waiting in the buffer (tests).
+  std::size_t pending_bytes();
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override;
+  void flush_() override;
+
+ private:
+  void write_out();
+
+  std::size_t capacity_;
+  spdlog::memory_buf_t buffer_;
+};
+
+}  // namespace phonebill::log
