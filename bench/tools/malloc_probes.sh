@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/tools/malloc_probes.sh — sourced by the benches that count allocations per request:
 # perf uprobes on the allocator a running process calls, each recording the size asked for
 # (so a filter such as 'size >= 1024' counts the large ones). glibc's operator new calls
