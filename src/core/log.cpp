@@ -84,7 +84,7 @@ void init(std::string service, std::string_view level) {
     g_level = int(Level::kInfo);
   // Synchronous: a line is formatted into the sink's buffer on the caller's thread (no
   // queue, no wake-up of a logging thread); the buffer reaches stdout when full, on a warn
-  // or error line, every second and at shutdown (docs/decisions.md "Buffered log lines").
+  // or error line, every second and at shutdown (docs/decisions.md "Log lines are written in blocks").
   g_logger = std::make_shared<spdlog::logger>(
       g_service, std::make_shared<BufferedStdoutSink>(kLogBufferBytes));
   g_logger->set_pattern("%v");
