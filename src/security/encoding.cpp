@@ -1,10 +1,12 @@
 // base64url, SHA-256 and hex for the JWS/JWK code (see encoding.hpp).
 #include "security/encoding.hpp"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 namespace phonebill::security {
 namespace {
@@ -91,14 +93,26 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-// libsodium's SHA-256 keeps its state on the stack: OpenSSL 3's one-shot SHA256() and its
-// EVP digests fetch the algorithm and allocate a context on every call, which the
-// verified-token cache would pay on every request.
+// SHA-256 runs on every request (the verified-token cache's key is the token's digest):
+// OpenSSL's uses the CPU's SHA extensions, about 5x libsodium's portable code on a
+// 700-byte token (docs/benchmarks.md, issue 17 session 12). OpenSSL 3's one-shot SHA256()
+// would fetch the algorithm and allocate a context on every call, so the algorithm is
+// fetched once and each thread keeps one context. libsodium's (the same function) is the
+// fallback should OpenSSL refuse.
 Sha256Digest sha256_digest(std::string_view bytes) {
   static_assert(std::tuple_size_v<Sha256Digest> == crypto_hash_sha256_BYTES);
+  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free};
   Sha256Digest digest{};
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
-                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  auto* out = reinterpret_cast<unsigned char*>(digest.data());
+  unsigned int length = 0;
+  if (algorithm != nullptr && context &&
+      EVP_DigestInit_ex2(context.get(), algorithm, nullptr) == 1 &&
+      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) == 1 &&
+      EVP_DigestFinal_ex(context.get(), out, &length) == 1 && length == digest.size())
+    return digest;
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   return digest;
 }
 

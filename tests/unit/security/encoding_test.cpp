@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "security/encoding.hpp"
 #include "security/random_token.hpp"
@@ -70,6 +71,23 @@ TEST(Base64UrlTest, DecodesInPlaceLikeACopy) {
 
 // SHA-256 of "abc" (FIPS 180-2), as hex.
 TEST(Sha256Test, MatchesTheKnownDigest) {
+  EXPECT_EQ(to_hex(sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Many blocks, the empty input, and another thread's context (each thread keeps its own):
+// the FIPS 180-2 million-'a' digest and the empty-string digest.
+TEST(Sha256Test, MatchesTheKnownDigestsOnEveryThread) {
+  const std::string million(1'000'000, 'a');
+  constexpr std::string_view kMillion =
+      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+  constexpr std::string_view kEmpty =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  EXPECT_EQ(to_hex(sha256(million)), kMillion);
+  EXPECT_EQ(to_hex(sha256("")), kEmpty);
+  std::string on_other_thread;
+  std::thread([&] { on_other_thread = to_hex(sha256(million)); }).join();
+  EXPECT_EQ(on_other_thread, kMillion);
   EXPECT_EQ(to_hex(sha256("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
