@@ -112,7 +112,9 @@ int serve(const AuthConfig& config, const security::SigningKeyRing& keys,
   PgStores stores{pool, sealed};
 
   // Redis carries only revocations for auth: reconnect as eagerly as the verifiers do.
-  cache::RedisClient redis{io, config.redis_url, security::revocation_redis_options()};
+  auto redis_options = security::revocation_redis_options();
+  redis_options.one_io_thread = config.server.io_threads == 1;
+  cache::RedisClient redis{io, config.redis_url, redis_options};
   security::RevocationSet revocations{clock};
   security::RevocationListener listener{io, config.redis_url, redis, revocations};
   security::LocalJwksSource key_source{keys};

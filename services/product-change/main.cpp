@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
     store.write_events([relay = relay.get()] { relay->notify(); });
   }
 
-  cache::RedisClient redis{io, config.redis_url};
+  cache::RedisOptions redis_options;
+  redis_options.one_io_thread = config.server.io_threads == 1;
+  cache::RedisClient redis{io, config.redis_url, redis_options};
   security::RevocationSet revocations{clock};
   security::RevocationListener listener{io, config.redis_url, redis, revocations};
   security::HttpJwksSource jwks{io, config.jwks, clock};

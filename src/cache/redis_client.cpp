@@ -1,5 +1,6 @@
 // RedisClient over one RedisConnection. A command hops onto the connection's strand
-// (co_spawn), queues itself in hiredis with a weak token to its PendingCommand, and
+// (co_spawn; it runs inline when one thread runs the io_context: RedisOptions::
+// one_io_thread), queues itself in hiredis with a weak token to its PendingCommand, and
 // waits on a per-command timer set to its deadline: the reply callback stores the
 // result and cancels the timer, the deadline simply fires it. One wait, so the caller
 // resumes exactly once whichever comes first; a late reply finds the token expired.
@@ -51,6 +52,9 @@ asio::awaitable<RedisResult<RedisReply>> execute(std::shared_ptr<RedisConnection
   if (args.empty()) co_return RedisError{RedisErrorKind::kServer, "empty command"};
   if (std::chrono::steady_clock::now() >= deadline)
     co_return RedisError{RedisErrorKind::kTimeout, args.front() + ": deadline already passed"};
+  // co_spawn dispatches: on the connection's own executor this can run before the posted
+  // start(), which would leave no context yet.
+  connection->ensure_started();
   if (connection->command_context() == nullptr)
     co_return RedisError{RedisErrorKind::kDisconnected, "redis is unavailable"};
 
@@ -90,9 +94,22 @@ asio::awaitable<RedisResult<std::int64_t>> integer_command(RedisClient& client,
 RedisClient::RedisClient(asio::io_context& io, std::string_view url, RedisOptions options)
     : RedisClient(io, require_redis_url(url), options) {}
 
+namespace {
+
+// The executor that serialises the connection's handlers: the io_context's own when one
+// thread runs it (nothing runs concurrently there), else a strand.
+asio::any_io_executor connection_executor(asio::io_context& io, const RedisOptions& options) {
+  if (options.one_io_thread) return io.get_executor();
+  return asio::make_strand(io);
+}
+
+}  // namespace
+
 RedisClient::RedisClient(asio::io_context& io, RedisEndpoint endpoint, RedisOptions options)
-    : connection_(RedisConnection::create(asio::make_strand(io), std::move(endpoint), options,
-                                          "client", {})) {
+    : io_(io),
+      inline_commands_(options.one_io_thread),
+      connection_(RedisConnection::create(connection_executor(io, options), std::move(endpoint),
+                                          options, "client", {})) {
   connection_->start();
 }
 
@@ -113,10 +130,17 @@ asio::awaitable<RedisResult<RedisReply>> RedisClient::command(std::vector<std::s
     span.set_attribute("db.system.name", std::string{"redis"});
     span.set_attribute("db.operation.name", args.front());
   }
-  auto result = co_await asio::co_spawn(
-      connection->strand(), execute(connection, std::move(args), deadline), asio::use_awaitable);
-  if (!result) span.set_error(std::string{to_string(result.error().kind)});
-  co_return std::move(result);
+  // On the io_context's only thread nothing else can touch the connection meanwhile: run
+  // the command here. Otherwise hop onto the connection's strand for it, and back.
+  std::optional<RedisResult<RedisReply>> result;
+  if (inline_commands_ && io_.get_executor().running_in_this_thread()) {
+    result.emplace(co_await execute(connection, std::move(args), deadline));
+  } else {
+    result.emplace(co_await asio::co_spawn(
+        connection->strand(), execute(connection, std::move(args), deadline), asio::use_awaitable));
+  }
+  if (!*result) span.set_error(std::string{to_string(result->error().kind)});
+  co_return std::move(*result);
 }
 
 // ---- helpers ------------------------------------------------------------------------------

@@ -107,6 +107,8 @@ class RedisClient {
   bool is_connected() const;
 
  private:
+  boost::asio::io_context& io_;
+  const bool inline_commands_;                           // RedisOptions::one_io_thread
   std::shared_ptr<detail::RedisConnection> connection_;  // pimpl; shared with its handlers
 };
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 
 #include "cache/redis_asio_adapter.hpp"
@@ -73,9 +74,11 @@ RedisConnection::~RedisConnection() {
 }
 
 void RedisConnection::start() {
-  asio::post(strand_, [self = shared_from_this()] {
-    if (self->state_ == State::kIdle) self->resolve();
-  });
+  asio::post(strand_, [self = shared_from_this()] { self->ensure_started(); });
+}
+
+void RedisConnection::ensure_started() {
+  if (state_ == State::kIdle) resolve();
 }
 
 void RedisConnection::stop() {
@@ -99,16 +102,27 @@ redisAsyncContext* RedisConnection::command_context() const {
 bool RedisConnection::send(const std::vector<std::string>& args, ReplyCallback callback,
                            void* privdata) {
   if (context_ == nullptr || args.empty()) return false;
-  std::vector<const char*> pointers;
-  std::vector<std::size_t> lengths;
-  pointers.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const auto& arg : args) {
-    pointers.push_back(arg.data());
-    lengths.push_back(arg.size());
+  // hiredis wants two arrays: on the stack for the usual few arguments (every command of
+  // a request path), on the heap only for long ones (EVAL with many keys, SUBSCRIBE).
+  constexpr std::size_t kOnStack = 8;
+  std::array<const char*, kOnStack> stack_pointers;
+  std::array<std::size_t, kOnStack> stack_lengths;
+  std::vector<const char*> heap_pointers;
+  std::vector<std::size_t> heap_lengths;
+  const char** pointers = stack_pointers.data();
+  std::size_t* lengths = stack_lengths.data();
+  if (args.size() > kOnStack) {
+    heap_pointers.resize(args.size());
+    heap_lengths.resize(args.size());
+    pointers = heap_pointers.data();
+    lengths = heap_lengths.data();
+  }
+  for (std::size_t index = 0; index < args.size(); ++index) {
+    pointers[index] = args[index].data();
+    lengths[index] = args[index].size();
   }
   return redisAsyncCommandArgv(context_, callback, privdata, static_cast<int>(args.size()),
-                               pointers.data(), lengths.data()) == REDIS_OK;
+                               pointers, lengths) == REDIS_OK;
 }
 
 bool RedisConnection::subscribe(const std::vector<std::string>& channels) {

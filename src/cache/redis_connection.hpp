@@ -38,7 +38,8 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
     std::function<void(const RedisReply&)> on_subscription_reply;
   };
 
-  // `strand` must serialise handlers; every member except is_connected() runs on it.
+  // `strand` must serialise handlers (a strand, or the io_context's executor when one
+  // thread runs it); every member except is_connected() runs on it.
   static std::shared_ptr<RedisConnection> create(boost::asio::any_io_executor strand,
                                                  RedisEndpoint endpoint, RedisOptions options,
                                                  std::string name, Listener listener);
@@ -54,6 +55,10 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // or the first attempt after start or after a drop is still connecting (hiredis buffers
   // the command until the socket is up). Once an attempt failed, null until one succeeds.
   redisAsyncContext* command_context() const;
+  // Does start()'s work now if its posted handler has not run yet: a command that reaches
+  // the connection first (dispatched inline on the io_context's only thread) still finds a
+  // context. On the strand.
+  void ensure_started();
   // Queues `args` (binary-safe) with `callback(context, reply, privdata)`. False if the
   // context refused it; then the callback will never run.
   bool send(const std::vector<std::string>& args, ReplyCallback callback, void* privdata);

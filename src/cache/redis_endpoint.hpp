@@ -39,6 +39,11 @@ struct RedisOptions {
   // the path to it) hangs: the connection is dropped and rebuilt, and commands fail fast
   // meanwhile instead of each waiting out its deadline. 0 disables the rule.
   int unresponsive_after_timeouts = 3;
+  // RedisClient only: the io_context is run by one thread (PHONEBILL_IO_THREADS=1, the
+  // services' default). Then the connection needs no strand, and a command issued on that
+  // thread runs inline instead of hopping onto the strand and back (a co_spawn and two
+  // posts per command: issue 17). Commands from any other thread still hop.
+  bool one_io_thread = false;
 };
 
 // Parses `redis://host[:port][/db]`, optionally with `user:password@` or `:password@`

@@ -1,12 +1,10 @@
 // base64url, SHA-256 and hex for the JWS/JWK code (see encoding.hpp).
 #include "security/encoding.hpp"
 
-#include <openssl/evp.h>
-#include <sodium.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstdint>
-#include <memory>
 
 namespace phonebill::security {
 namespace {
@@ -94,25 +92,22 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 // SHA-256 runs on every request (the verified-token cache's key is the token's digest):
-// OpenSSL's uses the CPU's SHA extensions, about 5x libsodium's portable code on a
-// 700-byte token (docs/benchmarks.md, issue 17 session 12). OpenSSL 3's one-shot SHA256()
-// would fetch the algorithm and allocate a context on every call, so the algorithm is
-// fetched once and each thread keeps one context. libsodium's (the same function) is the
-// fallback should OpenSSL refuse.
+// OpenSSL's block function uses the CPU's SHA extensions, 5x libsodium's portable code
+// (a 530-byte token here: 320 against 1,700 ns; docs/benchmarks.md, issue 17 session 12).
+// Its low-level SHA256_Init/Update/Final keep the state on the stack; OpenSSL 3 marks them
+// deprecated in favour of EVP, whose one-shot SHA256() fetches the algorithm and whose
+// EVP_DigestInit_ex2 (3.0) allocates a provider context on every call, even on a reused
+// EVP_MD_CTX (ProxyAllocationTest.CachedTokenCostsNoHashContextOrKeyCopy counts them).
 Sha256Digest sha256_digest(std::string_view bytes) {
-  static_assert(std::tuple_size_v<Sha256Digest> == crypto_hash_sha256_BYTES);
-  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{
-      EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+  static_assert(std::tuple_size_v<Sha256Digest> == SHA256_DIGEST_LENGTH);
   Sha256Digest digest{};
-  auto* out = reinterpret_cast<unsigned char*>(digest.data());
-  unsigned int length = 0;
-  if (algorithm != nullptr && context &&
-      EVP_DigestInit_ex2(context.get(), algorithm, nullptr) == 1 &&
-      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) == 1 &&
-      EVP_DigestFinal_ex(context.get(), out, &length) == 1 && length == digest.size())
-    return digest;
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, bytes.data(), bytes.size());
+  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &context);
+#pragma GCC diagnostic pop
   return digest;
 }
 

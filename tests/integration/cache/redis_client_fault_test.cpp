@@ -26,6 +26,15 @@ using testing::wait_until;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+// The services' setting with one I/O thread (the default): commands run inline on the
+// io_context's thread instead of hopping onto a strand. The tests below that take
+// RedisOptions run in both modes.
+RedisOptions one_io_thread() {
+  RedisOptions options;
+  options.one_io_thread = true;
+  return options;
+}
+
 // Accepts TCP connections and never answers: a hung server, or a black-holed path.
 class SilentServer {
  public:
@@ -52,11 +61,11 @@ class SilentServer {
 
 // While Redis is blocked (DEBUG SLEEP from another connection) a command ends at its
 // deadline; its reply, arriving later, is dropped and the next command gets its own.
-CO_TEST(RedisClientFaults, BlockedServerTimesOutAtTheDeadline) {
+asio::awaitable<void> blocked_server_times_out_at_the_deadline(RedisOptions options) {
   PrivateRedisServer server;
   auto& io = *co_await current_io_context();
-  RedisClient client{io, server.url()};
-  RedisClient blocker{io, server.url()};
+  RedisClient client{io, server.url(), options};
+  RedisClient blocker{io, server.url(), options};
   CO_ASSERT_TRUE((co_await client.set("a", "first", 0ms, deadline_in(2s))).has_value());
   CO_ASSERT_TRUE((co_await client.set("b", "second", 0ms, deadline_in(2s))).has_value());
   CO_ASSERT_TRUE((co_await blocker.command(redis_args("PING"), deadline_in(2s))).has_value());
@@ -84,6 +93,13 @@ CO_TEST(RedisClientFaults, BlockedServerTimesOutAtTheDeadline) {
   // The late "first" was the reply to the abandoned GET a: it must not leak into this one.
   EXPECT_EQ((co_await client.get("b", deadline_in(2s))).value(), "second");
   EXPECT_TRUE(client.is_connected());
+}
+
+CO_TEST(RedisClientFaults, BlockedServerTimesOutAtTheDeadline) {
+  co_await blocked_server_times_out_at_the_deadline({});
+}
+CO_TEST(RedisClientFaultsOnOneIoThread, BlockedServerTimesOutAtTheDeadline) {
+  co_await blocked_server_times_out_at_the_deadline(one_io_thread());
 }
 
 // A listener whose accept queue is full: a new connect hangs (its SYN is dropped) as
@@ -135,10 +151,10 @@ CO_TEST(RedisClientFaults, ServerKilledFailsFastThenReconnects) {
 }
 
 // A command in flight when the server dies completes with kDisconnected, not at its deadline.
-CO_TEST(RedisClientFaults, CommandInFlightWhenServerDiesIsDisconnected) {
+asio::awaitable<void> command_in_flight_when_server_dies(RedisOptions options) {
   PrivateRedisServer server;
   auto& io = *co_await current_io_context();
-  RedisClient client{io, server.url()};
+  RedisClient client{io, server.url(), options};
   CO_ASSERT_TRUE((co_await client.command(redis_args("PING"), deadline_in(2s))).has_value());
 
   // BLPOP holds the reply back until we kill the server underneath it.
@@ -156,6 +172,13 @@ CO_TEST(RedisClientFaults, CommandInFlightWhenServerDiesIsDisconnected) {
   EXPECT_LT(Clock::now() - killed_at, 2s);
   CO_ASSERT_FALSE(outcome->has_value());
   EXPECT_EQ(outcome->error().kind, RedisErrorKind::kDisconnected);
+}
+
+CO_TEST(RedisClientFaults, CommandInFlightWhenServerDiesIsDisconnected) {
+  co_await command_in_flight_when_server_dies({});
+}
+CO_TEST(RedisClientFaultsOnOneIoThread, CommandInFlightWhenServerDiesIsDisconnected) {
+  co_await command_in_flight_when_server_dies(one_io_thread());
 }
 
 // Credentials in the URL are sent (AUTH) before anything else; without them the server's
@@ -242,10 +265,10 @@ CO_TEST(RedisClientFaults, HangingConnectIsAbandoned) {
 }
 
 // Destroying the client completes its in-flight commands with kDisconnected.
-CO_TEST(RedisClientFaults, DestroyedClientCompletesCommandsInFlight) {
+asio::awaitable<void> destroyed_client_completes_commands_in_flight(RedisOptions options) {
   auto& io = *co_await current_io_context();
   SilentServer silent{io};
-  auto client = std::make_unique<RedisClient>(io, silent.url());
+  auto client = std::make_unique<RedisClient>(io, silent.url(), options);
   std::optional<RedisResult<std::optional<std::string>>> outcome;
   asio::co_spawn(
       io,
@@ -261,13 +284,20 @@ CO_TEST(RedisClientFaults, DestroyedClientCompletesCommandsInFlight) {
   EXPECT_EQ(outcome->error().kind, RedisErrorKind::kDisconnected);
 }
 
+CO_TEST(RedisClientFaults, DestroyedClientCompletesCommandsInFlight) {
+  co_await destroyed_client_completes_commands_in_flight({});
+}
+CO_TEST(RedisClientFaultsOnOneIoThread, DestroyedClientCompletesCommandsInFlight) {
+  co_await destroyed_client_completes_commands_in_flight(one_io_thread());
+}
+
 // The caller gives up first (its wait is cancelled by `||`): it resumes at once, the reply
 // that comes later is dropped, and the next command still gets its own reply.
-CO_TEST(RedisClientFaults, CancelledCallerResumesAndTheLateReplyIsDropped) {
+asio::awaitable<void> cancelled_caller_resumes_and_the_late_reply_is_dropped(RedisOptions options) {
   using namespace boost::asio::experimental::awaitable_operators;
   test_support::flush_redis();
   auto& io = *co_await current_io_context();
-  RedisClient client{io, test_support::redis_url()};
+  RedisClient client{io, test_support::redis_url(), options};
   CO_ASSERT_TRUE((co_await client.set("after", "mine", 10s, deadline_in(2s))).has_value());
 
   const auto started = Clock::now();
@@ -278,6 +308,13 @@ CO_TEST(RedisClientFaults, CancelledCallerResumesAndTheLateReplyIsDropped) {
 
   // Queued behind the BLPOP on the same connection: answered once it returns.
   EXPECT_EQ((co_await client.get("after", deadline_in(3s))).value(), "mine");
+}
+
+CO_TEST(RedisClientFaults, CancelledCallerResumesAndTheLateReplyIsDropped) {
+  co_await cancelled_caller_resumes_and_the_late_reply_is_dropped({});
+}
+CO_TEST(RedisClientFaultsOnOneIoThread, CancelledCallerResumesAndTheLateReplyIsDropped) {
+  co_await cancelled_caller_resumes_and_the_late_reply_is_dropped(one_io_thread());
 }
 
 // A client destroyed while its io_context is not running leaves nothing behind

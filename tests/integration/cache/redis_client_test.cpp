@@ -8,9 +8,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 
 #include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -43,6 +45,58 @@ CO_TEST_F(RedisClientTest, SetGetDelRoundTrip) {
   EXPECT_EQ((co_await client.del("bill:1", deadline_in(2s))).value(), 1);
   EXPECT_EQ((co_await client.del("bill:1", deadline_in(2s))).value(), 0);
   EXPECT_EQ((co_await client.get("bill:1", deadline_in(2s))).value(), std::nullopt);
+}
+
+// With one I/O thread (RedisOptions::one_io_thread, the services' default) a command runs
+// inline on that thread: the same replies as through the strand, in the same order.
+CO_TEST_F(RedisClientTest, OnOneIoThreadCommandsRunInlineWithTheSameReplies) {
+  RedisOptions options;
+  options.one_io_thread = true;
+  RedisClient client{*co_await current_io_context(), test_support::redis_url(), options};
+  CO_ASSERT_TRUE((co_await client.set("bill:1", "42000", 10s, deadline_in(2s))).has_value());
+  EXPECT_EQ((co_await client.get("bill:1", deadline_in(2s))).value(), "42000");
+  EXPECT_EQ((co_await client.incr("count", deadline_in(2s))).value(), 1);
+  EXPECT_EQ((co_await client.incrby("count", 41, deadline_in(2s))).value(), 42);
+  EXPECT_EQ((co_await client.incr("bill:1", deadline_in(2s))).value(), 42001);
+  auto listed = co_await client.command(redis_args("LPUSH", "list", "a"), deadline_in(2s));
+  CO_ASSERT_TRUE(listed.has_value());
+  auto not_a_string = co_await client.get("list", deadline_in(2s));
+  CO_ASSERT_FALSE(not_a_string.has_value());
+  EXPECT_EQ(not_a_string.error().kind, RedisErrorKind::kServer);
+  EXPECT_EQ((co_await client.del("bill:1", deadline_in(2s))).value(), 1);
+  EXPECT_EQ((co_await client.get("bill:1", deadline_in(2s))).value(), std::nullopt);
+}
+
+// one_io_thread, but the caller runs on another thread (another io_context): its command
+// still hops onto the client's io_context, so hiredis is never touched from two threads.
+TEST_F(RedisClientTest, OnOneIoThreadACommandFromAnotherThreadStillHops) {
+  asio::io_context client_io{1};
+  auto guard = asio::make_work_guard(client_io);
+  RedisOptions options;
+  options.one_io_thread = true;
+  std::optional<RedisClient> client_holder;
+  client_holder.emplace(client_io, test_support::redis_url(), options);
+  auto& client = *client_holder;
+  std::thread client_thread{[&] { client_io.run(); }};
+
+  asio::io_context caller_io{1};
+  std::set<std::thread::id> reply_threads;
+  auto body = [&]() -> asio::awaitable<void> {
+    for (int round = 0; round < 50; ++round) {
+      auto key = "foreign:" + std::to_string(round);
+      auto stored = co_await client.set(key, std::to_string(round), 10s, deadline_in(5s));
+      EXPECT_TRUE(stored.has_value());
+      auto read = co_await client.get(key, deadline_in(5s));
+      EXPECT_EQ(read.value(), std::to_string(round));
+      reply_threads.insert(std::this_thread::get_id());
+    }
+  };
+  test_support::run_coroutine(caller_io, body());
+  client_holder.reset();  // stops the connection on its thread; then run() can return
+  guard.reset();
+  client_thread.join();
+  // The caller resumed on its own thread every time.
+  EXPECT_EQ(reply_threads, std::set<std::thread::id>{std::this_thread::get_id()});
 }
 
 // A key set with a TTL is gone after it; one set with ttl 0 has no expiry.
