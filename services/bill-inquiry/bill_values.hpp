@@ -2,6 +2,7 @@
 // at the edge (bill_views.hpp): the menu, an inquiry's answer and where it came from.
 // Entry points: BillMenu, InquiryAnswer, BillSource.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,9 +25,16 @@ std::string_view to_string(BillSource source);  // "CACHE", "KOS", "STALE_CACHE"
 // shown_bill, from KOS's answer) or read as the cache holds them, then shared, immutable,
 // by the answer, the history entry and the cache: the hit path never parses or re-renders
 // the bill (issue 17). Plus the one value the domain reads of it.
+// The key of its bill document (bill_document_key.hpp): 32 bytes, kept inline so copying
+// a ShownBill allocates nothing.
+using DocumentKey = std::array<char, 32>;
+
 struct ShownBill {
   std::shared_ptr<const std::string> info_json;  // never null
   std::int64_t total_amount = 0;
+  // Carried by a cached copy (bill:v4); otherwise computed where a history row needs it.
+  // Not part of the bill's identity (equality), only a memo of a hash of it.
+  std::optional<DocumentKey> document_key;
 
   bool operator==(const ShownBill& other) const {
     return total_amount == other.total_amount && *info_json == *other.info_json;

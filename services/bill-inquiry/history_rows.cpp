@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "bill_document_key.hpp"
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
 #include "core/json_text.hpp"
@@ -109,12 +110,14 @@ std::string hex_text(std::string_view bytes) {
 std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
                         const crypto::SealedColumns& sealed, WrittenDocuments& written,
                         HistoryBatchText& batch, RowsWriter& documents) {
-  const std::string month = entry.billing_month ? entry.billing_month->kos_form() : std::string{};
-  // The key of line, month and bytes, hashed part by part (the bill is not copied).
-  const std::string_view separator{"\0", 1};
-  auto key_hex =
-      hex_text(sealed.index_bytes(kBillDocumentPurpose, {entry.line_number.value_or(""), separator,
-                                                         month, separator, bill_text}));
+  // A cached bill carries its key (bill:v4); else it is hashed here.
+  const DocumentKey key =
+      entry.bill && entry.bill->document_key
+          ? *entry.bill->document_key
+          : bill_document_key(sealed, entry.line_number.value_or(""),
+                              entry.billing_month ? entry.billing_month->kos_form() : std::string{},
+                              bill_text);
+  auto key_hex = hex_text({key.data(), key.size()});
   // Near a month's edge the database's month is not known here: always sent (the insert
   // leaves a document already there alone).
   if (auto database_month = unambiguous_month(entry.requested_at)) {

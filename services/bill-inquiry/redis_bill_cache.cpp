@@ -1,15 +1,17 @@
 // RedisBillCache: the bill cache in Redis (see redis_bill_cache.hpp). Bill value, sealed:
-// bill:v3 — cached_bill_value.hpp (the billInfo bytes as shown, after one line of times
-// and total); bill:v2, read only — {"cachedAt": ms, "freshUntil": ms, "bill": <KOS wire
-// form>} (the codec of src/kos reads it back). Menu value, sealed: {"forMonth": "YYYYMM",
-// "menu": {...}}.
+// bill:v4 (v3, read only) — cached_bill_value.hpp (the billInfo bytes as shown, after one
+// line of times, total and document key); bill:v2, read only — {"cachedAt": ms, "freshUntil": ms,
+// "bill": <KOS wire form>} (the codec of src/kos reads it back). Menu value, sealed: {"forMonth":
+// "YYYYMM", "menu": {...}}.
 #include "redis_bill_cache.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <algorithm>
+#include <array>
 
+#include "bill_document_key.hpp"
 #include "bill_sealing.hpp"
 #include "bill_views.hpp"
 #include "cache/redis_client.hpp"
@@ -107,17 +109,30 @@ RedisBillCache::RedisBillCache(cache::RedisClient& redis, CachePolicy policy, co
 // refill; the old binary never reads v3 (another key), so the two formats never meet.
 // v2 keys expire with their stale TTL; v1 keys (clear) are never read again
 // (docs/security.md says how to drop them at once).
-std::string RedisBillCache::key_of(const std::string& line_number,
-                                   const BillingMonth& month) const {
-  constexpr std::string_view kPrefix = "bill:v3:";
+// v4 adds the bill's document key to the v3 value (cached_bill_value.hpp). v4 is read
+// first, then v3 (a copy the binary before left; the history computes its document key),
+// then v2; only v4 is written.
+namespace {
+constexpr std::string_view kV4Prefix = "bill:v4:";
+constexpr std::string_view kV3Prefix = "bill:v3:";
+constexpr std::array<std::string_view, 2> kReadPrefixes{kV4Prefix, kV3Prefix};
+}  // namespace
+
+std::string RedisBillCache::versioned_key(std::string_view prefix, const std::string& line_number,
+                                          const BillingMonth& month) const {
   constexpr std::size_t kIndexTextBytes = 43;  // base64url of 32 bytes
   std::string key;
-  key.reserve(kPrefix.size() + kIndexTextBytes + 1 + 6);  // one allocation per look-up
-  key.append(kPrefix);
+  key.reserve(prefix.size() + kIndexTextBytes + 1 + 6);  // one allocation per look-up
+  key.append(prefix);
   key.append(sealed_.index_text(kCacheLinePurpose, line_number));
   key.push_back(':');
   key.append(month.kos_form());
   return key;
+}
+
+std::string RedisBillCache::key_of(const std::string& line_number,
+                                   const BillingMonth& month) const {
+  return versioned_key(kV4Prefix, line_number, month);
 }
 
 std::string RedisBillCache::v2_key_of(const std::string& line_number,
@@ -129,9 +144,11 @@ std::string RedisBillCache::menu_key_of(const std::string& line_number) const {
   return "bill:v2:menu:" + sealed_.index_text(kCacheLinePurpose, line_number);
 }
 
+// Still named after v3: the fleet's locks and KOS budget stay shared with instances of
+// the binary before during a rolling upgrade.
 std::string RedisBillCache::fleet_key(const std::string& line_number,
                                       const BillingMonth& month) const {
-  return key_of(line_number, month);
+  return versioned_key(kV3Prefix, line_number, month);
 }
 
 std::optional<std::string> RedisBillCache::open(const std::string& key,
@@ -148,20 +165,26 @@ Deadline RedisBillCache::redis_deadline() const {
 
 boost::asio::awaitable<CacheRead> RedisBillCache::load(std::string line_number,
                                                        BillingMonth month) {
-  const auto key = key_of(line_number, month);
-  auto reply = co_await redis_.get(key, redis_deadline());
-  if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
-  if (!reply->has_value()) co_return co_await load_v2(line_number, month);
-  auto opened = open_cached_bill(sealed_, key, std::move(**reply));
+  for (auto prefix : kReadPrefixes) {
+    const auto key = versioned_key(prefix, line_number, month);
+    auto reply = co_await redis_.get(key, redis_deadline());
+    if (!reply) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+    if (reply->has_value()) co_return read_of(key, std::move(**reply));
+  }
+  co_return co_await load_v2(line_number, month);
+}
+
+CacheRead RedisBillCache::read_of(const std::string& key, std::string value) const {
+  auto opened = open_cached_bill(sealed_, key, std::move(value));
   if (!opened) {
     log::warn("bill_cache_value_refused", {{"reason", crypto::to_string(opened.error())}});
-    co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
+    return CacheRead{std::nullopt, cache::CacheLookup::kError};
   }
-  auto& value = *opened;
-  if (!value) co_return CacheRead{};
-  const bool fresh = clock_.now() < value->fresh_until;
+  auto& read = *opened;
+  if (!read) return CacheRead{};
+  const bool fresh = clock_.now() < read->fresh_until;
   auto lookup = fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
-  co_return CacheRead{CachedBill{std::move(value->bill), value->cached_at, fresh}, lookup};
+  return CacheRead{CachedBill{std::move(read->bill), read->cached_at, fresh}, lookup};
 }
 
 boost::asio::awaitable<CacheRead> RedisBillCache::load_v2(const std::string& line_number,
@@ -183,11 +206,12 @@ boost::asio::awaitable<void> RedisBillCache::store(std::string line_number, Bill
   auto now = clock_.now();
   auto fresh_for = current_month ? policy_.current_month_ttl : policy_.closed_month_ttl;
   auto name = key_of(line_number, month);
+  bill.document_key = bill_document_key(sealed_, line_number, month.kos_form(), *bill.info_json);
   auto text =
       sealed_.seal_text(kCacheValueField, name, encode_cached_bill(bill, now, now + fresh_for));
   auto keep_for = std::max(policy_.stale_ttl, fresh_for);
   auto stored = co_await redis_.set(name, text, keep_for, redis_deadline());
-  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v3:*"}});
+  if (!stored) log::debug("bill_cache_store_failed", {{"key", "bill:v4:*"}});
 }
 
 boost::asio::awaitable<std::optional<BillMenu>> RedisBillCache::load_menu(std::string line_number,

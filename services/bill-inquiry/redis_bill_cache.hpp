@@ -1,7 +1,7 @@
 // The bill cache in Redis (SPEC §5), BillCache's production implementation. One key per
-// line and month, `bill:v3:<line index>:<YYYYMM>`, holds the bill (its billInfo bytes as
-// shown, cached_bill_value.hpp; a `bill:v2` copy of the binary before is read when there is
-// no v3 one) with the time it was cached
+// line and month, `bill:v4:<line index>:<YYYYMM>`, holds the bill (its billInfo bytes as
+// shown and their document key, cached_bill_value.hpp; the `bill:v3` and `bill:v2` copies
+// of the binaries before are read when there is no v4 one) with the time it was cached
 // and until when it is fresh (closed months 24 h, the current month 1 h); the key itself
 // lives for the stale period (7 days) so the last good copy can be served while KOS is
 // down. Every Redis error is a miss: a Redis outage only costs the short command
@@ -35,7 +35,7 @@ struct CachePolicy {
   std::chrono::milliseconds redis_timeout{250};  // per Redis command (see docs/bill-inquiry.md)
 };
 
-// A bill:v3 value as Redis gave it for `key`, opened and decoded where it lies (issue 17:
+// A bill:v4 (or v3) value as Redis gave it for `key`, opened and decoded where it lies (issue 17:
 // the hit path's only copy of the bill is the reply itself, which becomes the billInfo
 // the answer embeds). Error: it does not open; nullopt: it opens but is not one of ours.
 boost::system::result<std::optional<CachedBillValue>, crypto::OpenError> open_cached_bill(
@@ -57,7 +57,11 @@ class RedisBillCache final : public BillCache {
 
  private:
   Deadline redis_deadline() const;
-  std::string key_of(const std::string& line_number, const BillingMonth& month) const;
+  std::string versioned_key(std::string_view prefix, const std::string& line_number,
+                            const BillingMonth& month) const;
+  std::string key_of(const std::string& line_number, const BillingMonth& month) const;  // v4
+  // A bill:v4 or v3 value under `key` as a cache read (a refused value is a cache error).
+  CacheRead read_of(const std::string& key, std::string value) const;
   std::string v2_key_of(const std::string& line_number, const BillingMonth& month) const;
   // The copy the binary before bill:v3 cached (read only).
   boost::asio::awaitable<CacheRead> load_v2(const std::string& line_number,

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "crypto/sealed_columns.hpp"
 #include "kos/codec.hpp"
+#include "security/encoding.hpp"
 #include "support/coroutine_test.hpp"
 #include "support/test_environment.hpp"
 
@@ -171,7 +172,7 @@ TEST_F(BillInquiry, CachedBillsAreSealedAndBoundToTheirKey) {
   auto deadline = [] { return deadline_after(std::chrono::seconds{5}); };
   std::vector<std::string> keys;
   auto scanned = run_coroutine(
-      io, redis.command(cache::redis_args("KEYS", "bill:v3:*:" + month.kos_form()), deadline()));
+      io, redis.command(cache::redis_args("KEYS", "bill:v4:*:" + month.kos_form()), deadline()));
   ASSERT_TRUE(scanned);
   for (const auto& key : scanned->elements()) keys.push_back(key.text());
   ASSERT_EQ(keys.size(), 2u);
@@ -198,10 +199,11 @@ TEST_F(BillInquiry, CachedBillsAreSealedAndBoundToTheirKey) {
   EXPECT_EQ(inquire(mine, body).source(), "CACHE");
 }
 
-// The cached value is the billInfo as shown (bill:v3, issue 17): opened with the service's
-// key, it ends with exactly the bytes the answer embedded. A copy in the format of the
-// binary before (bill:v2, KOS's wire form), left by it during a rolling upgrade, is a
-// cache hit with its own billInfo, and no KOS call.
+// The cached value is the billInfo as shown (bill:v4, issue 17): opened with the service's
+// key, it ends with exactly the bytes the answer embedded, and its first line ends with
+// their document key (the keyed hash of line, month and bytes). Copies in the formats of
+// the binaries before (bill:v3 without the key; bill:v2, KOS's wire form), left by them
+// during a rolling upgrade, are cache hits with their own billInfo, and no KOS call.
 TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
   auto month = current_month().plus_months(-7);
   auto body = boost::json::object{{"inquiryMonth", month.api_form()}};
@@ -218,7 +220,7 @@ TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
   auto ring = crypto::KeyRing::from_directory(secrets_directory() + "/data-keys");
   crypto::SealedColumns sealed{ring};
   const auto line_key = sealed.index_text("bill.cache.line_number", kUser01Line);
-  const auto key = "bill:v3:" + line_key + ":" + month.kos_form();
+  const auto key = "bill:v4:" + line_key + ":" + month.kos_form();
   boost::asio::io_context io;
   cache::RedisClient redis{io, redis_url()};
   auto deadline = [] { return deadline_after(std::chrono::seconds{5}); };
@@ -227,8 +229,33 @@ TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
   auto opened = sealed.open_text(**value, "bill.redis", key);
   ASSERT_TRUE(opened);
   EXPECT_TRUE(opened->ends_with("\n" + shown)) << *opened;
+  const std::string_view separator{"\0", 1};
+  const auto document_key = security::to_hex(
+      sealed.index_bytes("bill.bill_documents.document_key",
+                         {kUser01Line, separator, month.kos_form(), separator, shown}));
+  const auto first_line = opened->substr(0, opened->find('\n'));
+  EXPECT_TRUE(first_line.ends_with(" " + document_key)) << first_line;
 
-  // The old binary's copy of a corrected bill, and no v3 one.
+  // The binary before's copy (bill:v3: no document key) of a corrected bill, and no v4 one.
+  const auto v3_key = "bill:v3:" + line_key + ":" + month.kos_form();
+  std::string corrected = shown;
+  const auto total_at = corrected.find("\"totalAmount\":");
+  ASSERT_NE(total_at, std::string::npos) << shown;
+  corrected.insert(total_at + std::string_view{"\"totalAmount\":"}.size(), "9");
+  const auto now_ms = epoch_milliseconds(std::chrono::system_clock::now());
+  const auto v3_value = sealed.seal_text(
+      "bill.redis", v3_key,
+      std::to_string(now_ms) + " " + std::to_string(now_ms + 3'600'000) + " 12345\n" + corrected);
+  ASSERT_TRUE(run_coroutine(io, redis.command(cache::redis_args("DEL", key), deadline())));
+  ASSERT_TRUE(run_coroutine(io, redis.set(v3_key, v3_value, std::chrono::hours{1}, deadline())));
+  double kos_before_v3 = metric("kos_calls_total{operation=\"bill.inquiry\"");
+  auto from_v3 = inquire(bearer, body);
+  ASSERT_EQ(from_v3.status, 200) << from_v3.body;
+  EXPECT_EQ(from_v3.source(), "CACHE");
+  EXPECT_TRUE(from_v3.body.ends_with(corrected + "}}")) << from_v3.body;
+  EXPECT_EQ(metric("kos_calls_total{operation=\"bill.inquiry\""), kos_before_v3);
+
+  // The oldest binary's copy (bill:v2) of a corrected bill, and no v4 or v3 one.
   kos::Bill old;
   old.line_number = kUser01Line;
   old.billing_month = month;
@@ -244,7 +271,7 @@ TEST_F(BillInquiry, CacheHoldsTheShownBytesAndReadsTheOldFormat) {
       "bill.redis", v2_key,
       to_json_text(boost::json::object{
           {"cachedAt", now}, {"freshUntil", now + 3'600'000}, {"bill", kos::to_json(old)}}));
-  ASSERT_TRUE(run_coroutine(io, redis.command(cache::redis_args("DEL", key), deadline())));
+  ASSERT_TRUE(run_coroutine(io, redis.command(cache::redis_args("DEL", v3_key), deadline())));
   ASSERT_TRUE(run_coroutine(io, redis.set(v2_key, v2_value, std::chrono::hours{1}, deadline())));
   double kos_calls = metric("kos_calls_total{operation=\"bill.inquiry\"");
   auto second = inquire(bearer, body);

@@ -77,6 +77,41 @@ TEST(CachedBillValueTest, KeepsTheShownBytes) {
     EXPECT_FALSE(decode_cached_bill(bad)) << bad;
 }
 
+// bill:v4 (issue 17, session 12): the document key rides after the total as 64 hex digits
+// and comes back as the same 32 bytes; a v3 line (no key) still reads, without one.
+TEST(CachedBillValueTest, CarriesTheDocumentKey) {
+  kos::Bill bill;
+  bill.line_number = "01012345678";
+  bill.billing_month = *BillingMonth::parse("2026-11");
+  bill.total_amount = 45210;
+  auto shown = shown_bill(bill);
+  DocumentKey key{};
+  for (std::size_t index = 0; index < key.size(); ++index)
+    key[index] = static_cast<char>(index * 9 + 250);  // bytes above 0x7f too
+  shown.document_key = key;
+  const auto cached_at = from_epoch_milliseconds(1'795'000'000'123);
+  const auto fresh_until = from_epoch_milliseconds(1'795'003'600'123);
+  auto text = encode_cached_bill(shown, cached_at, fresh_until);
+  const auto line = text.substr(0, text.find('\n'));
+  ASSERT_EQ(line.size(), std::string_view{"1795000000123 1795003600123 45210 "}.size() + 64)
+      << line;
+  auto value = decode_cached_bill(text);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(*value->bill.info_json, *shown.info_json);
+  ASSERT_TRUE(value->bill.document_key);
+  EXPECT_EQ(*value->bill.document_key, key);
+
+  shown.document_key.reset();
+  auto v3 = decode_cached_bill(encode_cached_bill(shown, cached_at, fresh_until));
+  ASSERT_TRUE(v3);
+  EXPECT_FALSE(v3->bill.document_key);
+  // A key that is not exactly 64 lower-case hex digits: not one of ours.
+  const std::string json = *shown.info_json;
+  for (const std::string bad : {std::string(63, 'a'), std::string(65, 'a'), std::string(64, 'A'),
+                                std::string(63, 'a') + "g", std::string(64, 'a') + " 1"})
+    EXPECT_FALSE(decode_cached_bill("1 2 3 " + bad + "\n" + json)) << bad;
+}
+
 // The answer embeds the billInfo bytes as the data's last member: byte for byte the
 // document a tree with billInfo in it serialises to (with and without cachedAt, and with
 // a request id that needs escaping).

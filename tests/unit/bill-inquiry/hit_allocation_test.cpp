@@ -12,6 +12,7 @@
 
 #include <prometheus/registry.h>
 
+#include "bill_document_key.hpp"
 #include "bill_metrics.hpp"
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
@@ -120,6 +121,38 @@ TEST(BillHitAllocationTest, HotBillHistoryRowsDoNotCopyTheBill) {
   // JSON text grown by doubling. Now only the batch's reserved text is large.
   EXPECT_LE(count.large, 2);
   EXPECT_LT(count.all, kEntries * 12);
+}
+
+// A cached bill carries its document key (bill:v4): the history row takes it as it is,
+// without hashing the bill again; a bill without one gets the key hashed from its line,
+// month and bytes, the same bill_document_key the cache stores.
+TEST(HistoryDocumentKeyTest, ACachedBillsKeyIsTakenAsItIs) {
+  auto ring = test_ring();
+  crypto::SealedColumns sealed{ring};
+  const SystemTime at{std::chrono::sys_days{std::chrono::year{2026} / 11 / 20}};
+  auto remembered_with_prefix = [](const HistoryBatchText& batch, const std::string& prefix) {
+    for (const auto& key : batch.to_remember)
+      if (key.starts_with(prefix)) return true;
+    return false;
+  };
+  auto bill = two_kilobyte_bill();
+  const auto computed = bill_document_key(sealed, "01012345678", "202611", *bill.info_json);
+  const auto computed_hex = security::to_hex({computed.data(), computed.size()});
+
+  WrittenDocuments written{64};
+  auto plain = answered_entry("req-plain", BillSource::kCache, at, bill);
+  auto hashed = render_history_batch({&plain}, sealed, written);
+  EXPECT_EQ(hashed.document_count, 1u);
+  EXPECT_TRUE(remembered_with_prefix(hashed, computed_hex + "/"));
+
+  DocumentKey carried{};
+  carried.fill('k');
+  bill.document_key = carried;
+  auto cached = answered_entry("req-cached", BillSource::kCache, at, bill);
+  auto taken = render_history_batch({&cached}, sealed, written);
+  EXPECT_EQ(taken.document_count, 1u);
+  EXPECT_TRUE(remembered_with_prefix(taken, security::to_hex(std::string(32, 'k')) + "/"));
+  EXPECT_FALSE(remembered_with_prefix(taken, computed_hex));
 }
 
 // Counting an answered inquiry finds its series without building a label map (and
