@@ -3,15 +3,22 @@
 
 #include "core/base_url.hpp"
 #include "http/completion_token.hpp"
+#include "http/connection_deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -62,11 +69,23 @@ bool is_idempotent_method(std::string_view method) {
 }
 
 namespace {
+// A plain socket, not beast::tcp_stream: that arms and cancels a timer around every read
+// and write (issue 17: a tenth of the gateway's CPU went to timers and clock reads). The
+// client's watchdog (HttpClient::Impl::watch) closes a busy connection once `deadline`
+// has passed instead.
 struct PooledConnection {
-  explicit PooledConnection(asio::io_context& io) : stream(io) {}
-  beast::tcp_stream stream;
+  explicit PooledConnection(asio::io_context& io) : socket(io) {}
+  tcp::socket socket;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
+  ConnectionDeadline deadline;  // the current call's
+  // The rest is guarded by Impl::idle_mutex.
+  asio::any_io_executor caller;  // the current call's executor: the watchdog closes there
+  std::uint64_t call = 0;        // counts the calls that used it: a late close misses a new one
+  std::size_t busy_slot = 0;     // its index in Impl::busy while a call uses it
+  bool busy = false;
+  bool expiring = false;   // the watchdog has posted its close for this call
+  bool timed_out = false;  // the watchdog closed it: the call's error is a timeout
   // The answer's header fields are parsed into this arena (not one malloc each). It lives
   // here, not in the sending coroutine's frame: Asio recycles frames of at most 1,020
   // bytes, so a frame holding it would be a malloc and a free per request.
@@ -108,6 +127,9 @@ ClientResponse copy_response(Message& message, const ClientRequest& request) {
   return response;
 }
 
+// The longest sleep of the client's watchdog (HttpClient::Impl::watch).
+constexpr auto kWatchAtMost = std::chrono::seconds{1};
+
 // A request's Content-Type when it names none.
 constexpr std::string_view kDefaultContentType = "application/json";
 
@@ -127,7 +149,7 @@ constexpr auto kUncheckedReuseWindow = std::chrono::seconds{1};
 bool still_usable(PooledConnection& connection, bool replayable,
                   std::chrono::steady_clock::time_point now) {
   if (connection.buffer.size() != 0) return false;  // bytes beyond the last answer
-  auto& socket = connection.stream.socket();
+  auto& socket = connection.socket;
   if (replayable && now - connection.idle_since < kUncheckedReuseWindow) return socket.is_open();
   if (!socket.is_open()) return false;
   char byte = 0;
@@ -142,23 +164,31 @@ struct HttpClient::Impl {
   Impl(asio::io_context& io_context, ClientOptions client_options)
       : io(io_context),
         options(std::move(client_options)),
-        host_header(authority(options.host, options.port)) {}
+        host_header(authority(options.host, options.port)),
+        watch_strand(asio::make_strand(io_context)) {}
 
   asio::io_context& io;
   ClientOptions options;
   std::string host_header;  // "host:port", "[::1]:port"
   mutable std::mutex idle_mutex;
-  std::deque<std::unique_ptr<PooledConnection>> idle;
+  std::deque<std::shared_ptr<PooledConnection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
+  // The watchdog: connections a call is using, and when the watch wakes next (all guarded
+  // by idle_mutex). Shared: a close the watch posted keeps its connection alive.
+  std::vector<std::shared_ptr<PooledConnection>> busy;
+  bool watching = false;                       // a watch coroutine runs
+  std::chrono::steady_clock::time_point watch_wakes;
+  asio::steady_timer* watch_timer = nullptr;   // the running watch's, touched on watch_strand
+  asio::strand<asio::io_context::executor_type> watch_strand;
 
   // The most recently used idle connection (warm, least likely closed by the peer);
   // connections idle beyond max_idle_time, which collect at the front, are closed here.
   // `replayable`: the request may be sent twice (see still_usable).
-  std::unique_ptr<PooledConnection> take_idle(bool replayable) {
+  std::shared_ptr<PooledConnection> take_idle(bool replayable) {
     // Closed outside the lock. A vector: an empty one allocates nothing, where a deque
     // allocates its map and a chunk on construction, on every call.
-    std::vector<std::unique_ptr<PooledConnection>> expired;
-    std::unique_ptr<PooledConnection> connection;
+    std::vector<std::shared_ptr<PooledConnection>> expired;
+    std::shared_ptr<PooledConnection> connection;
     {
       std::lock_guard lock{idle_mutex};
       auto now = std::chrono::steady_clock::now();
@@ -176,10 +206,139 @@ struct HttpClient::Impl {
     return connection;
   }
 
-  void give_back(std::unique_ptr<PooledConnection> connection) {
-    connection->idle_since = std::chrono::steady_clock::now();
+  // The watchdog. One coroutine per client, running while calls are in flight: it sleeps
+  // until the earliest deadline of the busy connections, then closes (on each call's own
+  // executor) those whose deadline has passed; their pending operation then fails and the
+  // call reports a timeout. The mechanism is the server's (a ConnectionDeadline per
+  // connection, one timer for all of them, the close posted to the owner's executor), but
+  // the wake-up is the earliest deadline, not a fixed tick: a call's deadline is exact.
+  // A call therefore arms no timer; the watch's timer is re-armed at most about once a
+  // second (kWatchAtMost) under load, and moved earlier only for a call whose deadline
+  // comes before the watch's next wake-up.
+
+  // Makes `connection` busy for a call with `deadline` on `caller`; under idle_mutex.
+  // Says whether the watch must be started, or woken earlier than it planned, for it.
+  enum class WatchChange { kNone, kStart, kEarlier };
+  WatchChange watch_locked(const std::shared_ptr<PooledConnection>& connection,
+                           Deadline deadline, const asio::any_io_executor& caller) {
+    connection->deadline = deadline;
+    connection->caller = caller;
+    ++connection->call;
+    connection->busy = true;
+    connection->expiring = false;
+    connection->timed_out = false;
+    connection->busy_slot = busy.size();
+    busy.push_back(connection);
+    if (!watching) {
+      watching = true;
+      watch_wakes = std::min(deadline, std::chrono::steady_clock::now() + kWatchAtMost);
+      return WatchChange::kStart;
+    }
+    if (deadline < watch_wakes) {
+      watch_wakes = deadline;
+      return WatchChange::kEarlier;
+    }
+    return WatchChange::kNone;
+  }
+
+  void unwatch_locked(PooledConnection& connection) {
+    if (!connection.busy) return;
+    connection.busy = false;
+    auto slot = connection.busy_slot;
+    if (slot + 1 != busy.size()) {
+      busy[slot] = std::move(busy.back());
+      busy[slot]->busy_slot = slot;
+    }
+    busy.pop_back();
+  }
+
+  static void apply(std::shared_ptr<Impl> self, WatchChange change) {
+    if (change == WatchChange::kStart) {
+      asio::co_spawn(self->watch_strand, watch(self), asio::detached);
+    } else if (change == WatchChange::kEarlier) {
+      asio::post(self->watch_strand, [weak = std::weak_ptr<Impl>{self}] {
+        auto impl = weak.lock();
+        if (!impl) return;
+        std::lock_guard lock{impl->idle_mutex};
+        if (impl->watch_timer != nullptr) impl->watch_timer->expires_at(impl->watch_wakes);
+      });
+    }
+  }
+
+  // Registers the call's connection with the watchdog (see above).
+  static void start_call(const std::shared_ptr<Impl>& self,
+                         const std::shared_ptr<PooledConnection>& connection, Deadline deadline,
+                         const asio::any_io_executor& caller) {
+    WatchChange change;
+    {
+      std::lock_guard lock{self->idle_mutex};
+      change = self->watch_locked(connection, deadline, caller);
+    }
+    apply(self, change);
+  }
+
+  // Holds only a weak reference between wake-ups: a client destroyed meanwhile is not kept
+  // alive (its idle connections close at once); the watch then ends at its next wake-up.
+  static asio::awaitable<void> watch(std::shared_ptr<Impl> started_by) {
+    std::weak_ptr<Impl> weak = started_by;
+    started_by.reset();
+    asio::steady_timer timer{co_await asio::this_coro::executor};
+    for (;;) {
+      {
+        auto self = weak.lock();
+        if (!self) co_return;
+        std::lock_guard lock{self->idle_mutex};
+        self->watch_timer = &timer;
+        timer.expires_at(self->watch_wakes);
+      }
+      co_await timer.async_wait(kUseTuple);  // aborted: moved earlier, look again
+      auto self = weak.lock();
+      if (!self) co_return;
+      auto now = std::chrono::steady_clock::now();
+      std::lock_guard lock{self->idle_mutex};
+      auto earliest = std::chrono::steady_clock::time_point::max();
+      for (const auto& connection : self->busy) {
+        if (connection->expiring) continue;
+        if (connection->deadline.passed(now)) {
+          connection->expiring = true;
+          asio::post(connection->caller, [weak, connection, call = connection->call] {
+            if (auto impl = weak.lock()) impl->expire(*connection, call);
+          });
+        } else {
+          earliest = std::min(earliest, connection->deadline.at());
+        }
+      }
+      if (self->busy.empty()) {
+        // Nothing to watch: a new call starts another watch.
+        self->watching = false;
+        self->watch_timer = nullptr;
+        co_return;
+      }
+      // At least once a second: the watch ends (and its timer stops holding the
+      // io_context's run() open) within a second of the last call, without a wake-up
+      // posted by every call that leaves it idle.
+      self->watch_wakes = std::min(earliest, now + kWatchAtMost);
+    }
+  }
+
+  // On the call's executor: closes the connection if the call it was posted for still uses
+  // it; the call's pending operation then fails and reports a timeout.
+  void expire(PooledConnection& connection, std::uint64_t call) {
     std::lock_guard lock{idle_mutex};
-    if (idle.size() < options.max_idle_connections) idle.push_back(std::move(connection));
+    if (!connection.busy || connection.call != call) return;
+    connection.timed_out = true;
+    boost::system::error_code ignored;
+    connection.socket.close(ignored);
+  }
+
+  // The end of a call: the connection leaves the watch, and goes back to the pool if
+  // `reusable`.
+  void finish_call(std::shared_ptr<PooledConnection> connection, bool reusable) {
+    if (reusable) connection->idle_since = std::chrono::steady_clock::now();
+    std::lock_guard lock{idle_mutex};
+    unwatch_locked(*connection);
+    if (reusable && !connection->timed_out && idle.size() < options.max_idle_connections)
+      idle.push_back(std::move(connection));
   }
 
   asio::awaitable<std::optional<ClientError>> connect(PooledConnection& connection,
@@ -198,12 +357,12 @@ struct HttpClient::Impl {
       std::lock_guard lock{idle_mutex};
       endpoints = results;
     }
-    connection.stream.expires_at(deadline);
-    auto [error, endpoint] = co_await connection.stream.async_connect(*known, kUseTuple);
-    if (error == beast::error::timeout) co_return timeout_error(false);
+    if (connection.timed_out) co_return timeout_error(false);  // the resolve took it all
+    auto [error, endpoint] = co_await asio::async_connect(connection.socket, *known, kUseTuple);
+    if (connection.timed_out) co_return timeout_error(false);
     if (error) co_return ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
     boost::system::error_code ignored;
-    connection.stream.socket().set_option(tcp::no_delay(true), ignored);
+    connection.socket.set_option(tcp::no_delay(true), ignored);
     co_return std::nullopt;
   }
 
@@ -272,15 +431,19 @@ struct HttpClient::Impl {
     auto head = self->request_head(request);
     bool head_request = request.method == "HEAD";
     bool sent = false;  // any byte of this request written, on any connection
+    auto caller = co_await asio::this_coro::executor;
 
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The second attempt follows a stale pooled connection: a fresh one, not another
       // pooled one of the same age.
       auto connection = attempt == 0 ? self->take_idle(request.is_idempotent()) : nullptr;
       bool reused = connection != nullptr;
-      if (!connection) {
-        connection = std::make_unique<PooledConnection>(self->io);
+      if (!connection) connection = std::make_shared<PooledConnection>(self->io);
+      // Every path below ends the call with finish_call: the connection leaves the watch.
+      start_call(self, connection, deadline, caller);
+      if (!reused) {
         if (auto error = co_await self->connect(*connection, deadline)) {
+          self->finish_call(std::move(connection), false);
           error->request_sent = sent;  // a failed replacement does not unsend the first write
           co_return ClientResult{{}, *error};
         }
@@ -290,19 +453,24 @@ struct HttpClient::Impl {
       // processed the request, then died), so only a request that never left, or may
       // safely arrive twice, goes out again on a fresh connection.
       auto may_retry = [&](bool stale) { return stale && (!sent || request.is_idempotent()); };
-      connection->stream.expires_at(deadline);
       std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(request.body)};
       auto [write_error, written] =
-          co_await asio::async_write(connection->stream, buffers, kUseTuple);
+          co_await asio::async_write(connection->socket, buffers, kUseTuple);
       if (written > 0) sent = true;
-      if (write_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
+      if (connection->timed_out) {
+        self->finish_call(std::move(connection), false);
+        co_return ClientResult{{}, timeout_error(sent)};
+      }
       if (write_error) {
+        self->finish_call(std::move(connection), false);
         if (may_retry(reused)) continue;
         co_return ClientResult{
             {}, ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
       }
       std::optional<ClientResponse> response;
       bool keep_alive = false;
+      bool retry = false;
+      boost::system::error_code read_failure;
       {
         // The parser and the message it hands over live in this block: they point into
         // the connection's field arena, which must be free before the connection goes
@@ -316,24 +484,29 @@ struct HttpClient::Impl {
         // A response to HEAD announces a length but carries no body.
         if (head_request) parser.skip(true);
         auto [read_error, read] =
-            co_await bhttp::async_read(connection->stream, connection->buffer, parser, kUseTuple);
-        if (read_error == beast::error::timeout) co_return ClientResult{{}, timeout_error(sent)};
-        if (read_error) {
+            co_await bhttp::async_read(connection->socket, connection->buffer, parser, kUseTuple);
+        if (read_error && !connection->timed_out) {
           bool nothing_arrived =
               !parser.got_some() &&
               (read_error == bhttp::error::end_of_stream ||
                read_error == asio::error::connection_reset || read_error == asio::error::eof);
-          if (may_retry(reused && nothing_arrived)) continue;
-          co_return ClientResult{
-              {}, ClientError{ClientErrorKind::kTransport, read_error.message(), sent}};
+          retry = may_retry(reused && nothing_arrived);
+          read_failure = read_error;
+        } else if (!read_error) {
+          auto message = parser.release();
+          keep_alive = message.keep_alive();
+          response.emplace(copy_response(message, request));
         }
-        auto message = parser.release();
-        keep_alive = message.keep_alive();
-        response.emplace(copy_response(message, request));
       }
-      if (keep_alive) {
-        connection->stream.expires_never();
-        self->give_back(std::move(connection));
+      // Only here, after the parser is gone: the connection (its field arena) may die now.
+      bool timed_out = connection->timed_out;
+      self->finish_call(std::move(connection), keep_alive);
+      // A complete answer counts even if the watchdog closed the socket just after it came.
+      if (timed_out && !response) co_return ClientResult{{}, timeout_error(sent)};
+      if (read_failure) {
+        if (retry) continue;
+        co_return ClientResult{
+            {}, ClientError{ClientErrorKind::kTransport, read_failure.message(), sent}};
       }
       co_return ClientResult{std::move(response), {}};
     }

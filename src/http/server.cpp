@@ -41,6 +41,7 @@
 #include "core/log.hpp"
 #include "core/request_log.hpp"
 #include "http/completion_token.hpp"
+#include "http/connection_deadline.hpp"
 #include "http/proxy_protocol.hpp"
 #include "http/recycled_blocks.hpp"
 #include "http/request_head.hpp"
@@ -177,22 +178,6 @@ std::string content_length(const Request& request, const Response& response) {
   }
   return std::to_string(response.body.size());
 }
-
-// When a connection's current wait must end: moved by its session (a relaxed store, so the
-// hot path arms no timer), read by the server's sweep on another thread.
-class ConnectionDeadline {
- public:
-  ConnectionDeadline& operator=(std::chrono::steady_clock::time_point at) {
-    ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
-    return *this;
-  }
-  bool passed(std::chrono::steady_clock::time_point now) const {
-    return now.time_since_epoch().count() >= ticks_.load(std::memory_order_relaxed);
-  }
-
- private:
-  std::atomic<std::chrono::steady_clock::rep> ticks_{0};
-};
 
 // One client connection: its socket, read buffer and deadline, and whether it is between
 // requests (then shutdown may cancel its wait without losing work).
