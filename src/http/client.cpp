@@ -27,7 +27,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -50,10 +49,17 @@ std::string_view ClientResponse::header(std::string_view lowercase_name) const {
   return {};
 }
 
+namespace {
+// No CR or LF in `text` (they could smuggle a request). Two scans of the whole text, not
+// find_first_of("\r\n"), which calls memchr on the two-character set once per character
+// of the text (issue 17 item 2: 3.4 % of the gateway in memchr, a bearer token is 400).
+bool has_no_line_break(std::string_view text) {
+  return text.find('\r') == std::string_view::npos && text.find('\n') == std::string_view::npos;
+}
+}  // namespace
+
 bool append_header_line(std::string& lines, std::string_view name, std::string_view value) {
-  auto clean = [](std::string_view text) {
-    return text.find_first_of("\r\n") == std::string_view::npos;
-  };
+  auto clean = has_no_line_break;
   if (name.empty() || !clean(name) || !clean(value) || name.find(':') != std::string_view::npos)
     return false;
   if (beast::iequals(name, "host") || beast::iequals(name, "content-length") ||
@@ -69,6 +75,9 @@ bool is_idempotent_method(std::string_view method) {
 }
 
 namespace {
+using ResponseParser =
+    bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>>;
+
 // A plain socket, not beast::tcp_stream: that arms and cancels a timer around every read
 // and write (issue 17: a tenth of the gateway's CPU went to timers and clock reads). The
 // client's watchdog (HttpClient::Impl::watch) closes a busy connection once `deadline`
@@ -86,11 +95,41 @@ struct PooledConnection {
   bool busy = false;
   bool expiring = false;   // the watchdog has posted its close for this call
   bool timed_out = false;  // the watchdog closed it: the call's error is a timeout
-  // The answer's header fields are parsed into this arena (not one malloc each). It lives
-  // here, not in the sending coroutine's frame: Asio recycles frames of at most 1,020
-  // bytes, so a frame holding it would be a malloc and a free per request.
+  // The answer's parser, and the arena its header fields are parsed into (not one malloc
+  // each). They live here, not in the sending coroutine's frame: Asio recycles frames of
+  // at most 1,020 bytes, so a frame holding them would be a malloc and a free per request.
   std::array<std::byte, 1024> field_space;
+  std::pmr::monotonic_buffer_resource fields{field_space.data(), field_space.size()};
+  std::optional<ResponseParser> parser;  // the current call's; reset before the call ends
+
+  ResponseParser& new_parser() {
+    parser.reset();
+    fields.release();  // back to field_space
+    return parser.emplace(std::piecewise_construct, std::make_tuple(),
+                          std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields}));
+  }
 };
+
+// What of a ClientRequest shapes the answer's copy (ClientRequest's fields of the same names).
+struct AnswerFilter {
+  bool (*keep_response_header)(std::string_view lowercase_name) = nullptr;
+  std::size_t response_header_room = 0;
+};
+
+// One call as Impl::send needs it: the request's head already rendered and the little
+// else the exchange reads, instead of the whole ClientRequest (its strings and lists, in
+// the coroutine's frame: issue 17 item 2, frames past 1,020 bytes are a malloc each).
+struct Call {
+  std::string head;
+  std::string body;
+  AnswerFilter filter;
+  bool idempotent = false;
+  bool head_request = false;  // HEAD: the answer announces a length but carries no body
+};
+
+// Whether a call may go out again on a fresh connection: its connection was `stale` (a
+// reused one the peer had closed) and no byte of it was `sent`, or it is `idempotent`.
+bool may_retry(bool stale, bool sent, bool idempotent) { return stale && (!sent || idempotent); }
 
 ClientError timeout_error(bool sent) {
   return {ClientErrorKind::kTimeout, "deadline exceeded", sent};
@@ -99,11 +138,11 @@ ClientError timeout_error(bool sent) {
 // The parsed answer as a ClientResponse: names lower-cased (in a stack buffer first, so a
 // field the request's filter refuses costs nothing), values copied, the body moved.
 template <class Message>
-ClientResponse copy_response(Message& message, const ClientRequest& request) {
+ClientResponse copy_response(Message& message, const AnswerFilter& filter) {
   ClientResponse response;
   response.status = int(message.result_int());
   response.headers.reserve(std::size_t(std::distance(message.begin(), message.end())) +
-                           request.response_header_room);
+                           filter.response_header_room);
   char lowered[64];
   for (const auto& field : message) {
     auto name = field.name_string();
@@ -111,14 +150,14 @@ ClientResponse copy_response(Message& message, const ClientRequest& request) {
     std::string_view lower_name;
     if (name.size() <= sizeof lowered) {
       for (std::size_t i = 0; i < name.size(); ++i)
-        lowered[i] = char(std::tolower(static_cast<unsigned char>(name[i])));
+        lowered[i] = lower_ascii(name[i]);
       lower_name = std::string_view{lowered, name.size()};
     } else {
       long_name.assign(name.data(), name.size());
-      for (auto& c : long_name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& c : long_name) c = lower_ascii(c);
       lower_name = long_name;
     }
-    if (request.keep_response_header != nullptr && !request.keep_response_header(lower_name))
+    if (filter.keep_response_header != nullptr && !filter.keep_response_header(lower_name))
       continue;
     response.headers.emplace_back(long_name.empty() ? std::string{lower_name} : std::move(long_name),
                                   std::string{field.value()});
@@ -129,6 +168,16 @@ ClientResponse copy_response(Message& message, const ClientRequest& request) {
 
 // The longest sleep of the client's watchdog (HttpClient::Impl::watch).
 constexpr auto kWatchAtMost = std::chrono::seconds{1};
+
+// The parsed answer as a ClientResponse in `response`; whether the connection may carry
+// another request. A function apart: the message it takes from the parser stays out of
+// the sending coroutine's frame.
+bool take_response(ResponseParser& parser, const AnswerFilter& filter,
+                   std::optional<ClientResponse>& response) {
+  auto message = parser.release();
+  response.emplace(copy_response(message, filter));
+  return message.keep_alive();
+}
 
 // A request's Content-Type when it names none.
 constexpr std::string_view kDefaultContentType = "application/json";
@@ -341,8 +390,9 @@ struct HttpClient::Impl {
       idle.push_back(std::move(connection));
   }
 
-  asio::awaitable<std::optional<ClientError>> connect(PooledConnection& connection,
-                                                      Deadline deadline) {
+  // Connects `connection`; an error (nothing was sent on it) goes to `failure`, not into
+  // the caller's frame as an optional of its own. Deadline: the watchdog's.
+  asio::awaitable<void> connect(PooledConnection& connection, std::optional<ClientError>& failure) {
     std::optional<tcp::resolver::results_type> known;
     {
       std::lock_guard lock{idle_mutex};
@@ -352,18 +402,27 @@ struct HttpClient::Impl {
       tcp::resolver resolver{io};
       auto [error, results] =
           co_await resolver.async_resolve(options.host, std::to_string(options.port), kUseTuple);
-      if (error) co_return ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
+      if (error) {
+        failure = ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
+        co_return;
+      }
       known = results;
       std::lock_guard lock{idle_mutex};
       endpoints = results;
     }
-    if (connection.timed_out) co_return timeout_error(false);  // the resolve took it all
-    auto [error, endpoint] = co_await asio::async_connect(connection.socket, *known, kUseTuple);
-    if (connection.timed_out) co_return timeout_error(false);
-    if (error) co_return ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
-    boost::system::error_code ignored;
-    connection.socket.set_option(tcp::no_delay(true), ignored);
-    co_return std::nullopt;
+    if (connection.timed_out) {  // the resolve took it all
+      failure = timeout_error(false);
+      co_return;
+    }
+    auto [error, endpoint] = co_await asio::async_connect(connection.socket, *known, kDeferredTuple);
+    if (connection.timed_out) {
+      failure = timeout_error(false);
+    } else if (error) {
+      failure = ClientError{ClientErrorKind::kConnectFailed, error.message(), false};
+    } else {
+      boost::system::error_code ignored;
+      connection.socket.set_option(tcp::no_delay(true), ignored);
+    }
   }
 
   // The request line and headers, written by hand (cheaper than Beast's serializer, as in
@@ -371,9 +430,7 @@ struct HttpClient::Impl {
   // A proxy's request (header_lines only) is finished in header_lines' own storage, which
   // its builder sized for the whole head: no second string (issue 17).
   std::string request_head(ClientRequest& request) const {
-    auto clean = [](std::string_view text) {
-      return text.find_first_of("\r\n") == std::string_view::npos;
-    };
+    auto clean = has_no_line_break;
     std::string_view content_type =
         request.content_type.empty() ? kDefaultContentType : std::string_view{request.content_type};
     bool framed = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
@@ -424,93 +481,81 @@ struct HttpClient::Impl {
   }
 
   // The whole call in one coroutine (the exchange is not a coroutine of its own: every
-  // nested frame is an allocation once Asio's two-frame cache per thread is in use).
+  // nested frame is an allocation once Asio's two-frame cache per thread is in use), with
+  // one exit: each `co_return ClientResult{...}` was a temporary of its own in the frame.
   // `self` keeps the pool alive for the duration of the call.
-  static asio::awaitable<ClientResult> send(std::shared_ptr<Impl> self, ClientRequest request,
+  static asio::awaitable<ClientResult> send(std::shared_ptr<Impl> self, Call call,
                                             Deadline deadline) {
-    auto head = self->request_head(request);
-    bool head_request = request.method == "HEAD";
+    ClientResult result;
     bool sent = false;  // any byte of this request written, on any connection
     auto caller = co_await asio::this_coro::executor;
 
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The second attempt follows a stale pooled connection: a fresh one, not another
       // pooled one of the same age.
-      auto connection = attempt == 0 ? self->take_idle(request.is_idempotent()) : nullptr;
+      auto connection = attempt == 0 ? self->take_idle(call.idempotent) : nullptr;
       bool reused = connection != nullptr;
       if (!connection) connection = std::make_shared<PooledConnection>(self->io);
       // Every path below ends the call with finish_call: the connection leaves the watch.
       start_call(self, connection, deadline, caller);
       if (!reused) {
-        if (auto error = co_await self->connect(*connection, deadline)) {
+        co_await self->connect(*connection, result.error);
+        if (result.error) {
           self->finish_call(std::move(connection), false);
-          error->request_sent = sent;  // a failed replacement does not unsend the first write
-          co_return ClientResult{{}, *error};
+          result.error->request_sent = sent;  // a failed replacement does not unsend the first
+          break;                              // write
         }
       }
       // A reused connection the peer had already closed (nothing of the answer arrived) is
       // stale: the peer may still have read and acted on what was written (a server that
       // processed the request, then died), so only a request that never left, or may
-      // safely arrive twice, goes out again on a fresh connection.
-      auto may_retry = [&](bool stale) { return stale && (!sent || request.is_idempotent()); };
-      std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(request.body)};
+      // safely arrive twice, goes out again on a fresh connection (`may_retry`).
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(call.head), asio::buffer(call.body)};
       auto [write_error, written] =
-          co_await asio::async_write(connection->socket, buffers, kUseTuple);
+          co_await asio::async_write(connection->socket, buffers, kDeferredTuple);
       if (written > 0) sent = true;
-      if (connection->timed_out) {
+      if (connection->timed_out || write_error) {
+        bool timed_out = connection->timed_out;
         self->finish_call(std::move(connection), false);
-        co_return ClientResult{{}, timeout_error(sent)};
+        if (!timed_out && may_retry(reused, sent, call.idempotent)) continue;
+        result.error = timed_out
+                           ? timeout_error(sent)
+                           : ClientError{ClientErrorKind::kTransport, write_error.message(), sent};
+        break;
       }
-      if (write_error) {
-        self->finish_call(std::move(connection), false);
-        if (may_retry(reused)) continue;
-        co_return ClientResult{
-            {}, ClientError{ClientErrorKind::kTransport, write_error.message(), sent}};
-      }
-      std::optional<ClientResponse> response;
       bool keep_alive = false;
       bool retry = false;
-      boost::system::error_code read_failure;
-      {
-        // The parser and the message it hands over live in this block: they point into
-        // the connection's field arena, which must be free before the connection goes
-        // back to the pool (another request, on another thread, may take it at once).
-        std::pmr::monotonic_buffer_resource fields{connection->field_space.data(),
-                                                   connection->field_space.size()};
-        bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>> parser{
-            std::piecewise_construct, std::make_tuple(),
-            std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields})};
-        parser.body_limit(self->options.response_body_limit);
-        // A response to HEAD announces a length but carries no body.
-        if (head_request) parser.skip(true);
-        auto [read_error, read] =
-            co_await bhttp::async_read(connection->socket, connection->buffer, parser, kUseTuple);
-        if (read_error && !connection->timed_out) {
-          bool nothing_arrived =
-              !parser.got_some() &&
-              (read_error == bhttp::error::end_of_stream ||
-               read_error == asio::error::connection_reset || read_error == asio::error::eof);
-          retry = may_retry(reused && nothing_arrived);
-          read_failure = read_error;
-        } else if (!read_error) {
-          auto message = parser.release();
-          keep_alive = message.keep_alive();
-          response.emplace(copy_response(message, request));
-        }
-      }
-      // Only here, after the parser is gone: the connection (its field arena) may die now.
+      auto& parser = connection->new_parser();
+      parser.body_limit(self->options.response_body_limit);
+      if (call.head_request) parser.skip(true);
+      auto [read_error, read] = co_await bhttp::async_read(connection->socket, connection->buffer,
+                                                           parser, kDeferredTuple);
       bool timed_out = connection->timed_out;
+      if (read_error && !timed_out) {
+        bool nothing_arrived =
+            !parser.got_some() &&
+            (read_error == bhttp::error::end_of_stream ||
+             read_error == asio::error::connection_reset || read_error == asio::error::eof);
+        retry = may_retry(reused && nothing_arrived, sent, call.idempotent);
+        result.error = ClientError{ClientErrorKind::kTransport, read_error.message(), sent};
+      } else if (!read_error) {
+        keep_alive = take_response(parser, call.filter, result.response);
+      }
+      // The parser's fields point into the connection's arena: gone before the connection
+      // goes back to the pool (another request, on another thread, may take it at once).
+      connection->parser.reset();
       self->finish_call(std::move(connection), keep_alive);
       // A complete answer counts even if the watchdog closed the socket just after it came.
-      if (timed_out && !response) co_return ClientResult{{}, timeout_error(sent)};
-      if (read_failure) {
-        if (retry) continue;
-        co_return ClientResult{
-            {}, ClientError{ClientErrorKind::kTransport, read_failure.message(), sent}};
+      if (timed_out && !result.response) result.error = timeout_error(sent);
+      if (retry) {
+        result.error.reset();
+        continue;
       }
-      co_return ClientResult{std::move(response), {}};
+      break;
     }
-    co_return ClientResult{{}, ClientError{ClientErrorKind::kTransport, "connection closed", sent}};
+    if (!result.response && !result.error)  // both attempts ended stale: cannot happen twice
+      result.error = ClientError{ClientErrorKind::kTransport, "connection closed", sent};
+    co_return result;
   }
 };
 
@@ -521,7 +566,13 @@ HttpClient::~HttpClient() = default;
 
 asio::awaitable<ClientResult> HttpClient::send(ClientRequest request, Deadline deadline) {
   // Not a coroutine: the call's one frame is Impl::send's, which holds the pool alive.
-  return Impl::send(impl_, std::move(request), deadline);
+  Call call;
+  call.head = impl_->request_head(request);
+  call.body = std::move(request.body);
+  call.filter = {request.keep_response_header, request.response_header_room};
+  call.idempotent = request.is_idempotent();
+  call.head_request = request.method == "HEAD";
+  return Impl::send(impl_, std::move(call), deadline);
 }
 
 std::size_t HttpClient::idle_connections() const {
