@@ -143,49 +143,61 @@ void finish(GatewayContext& context, std::size_t index, const http::Request& req
       request.request_id, request.trace_id);
 }
 
+// How a route's request is proxied.
+ProxyOptions proxy_options(const GatewayContext& context, const GatewayRoute& route,
+                           const http::Request& request) {
+  ProxyOptions options;
+  options.tls = context.tls;
+  options.replay_safe = replay_allowed(route.replay, !request.header("idempotency-key").empty());
+  return options;
+}
+
+// The upstream a proxied route names, or nullptr (the answer is then a 503).
+Upstream* upstream_of(GatewayContext& context, const std::string& name) {
+  auto found = context.upstreams.find(name);
+  return found == context.upstreams.end() ? nullptr : found->second;
+}
+
+// The upstream to ask after `response` from the route's own: its fallback on a 404.
+Upstream* fallback_for(GatewayContext& context, const GatewayRoute& route,
+                       const http::Response& response) {
+  if (response.status != 404 || route.fallback_upstream.empty()) return nullptr;
+  return upstream_of(context, route.fallback_upstream);
+}
+
+// One answer variable and one exit: every `auto response` of a branch and every
+// co_return's temporary was frame space of its own (1,424 bytes in the Release build).
 asio::awaitable<http::Response> handle(GatewayContext& context, std::size_t index,
                                        http::Request& request) {
   auto started = std::chrono::steady_clock::now();
   const GatewayRoute& route = context.routes[index];
   RateLimitHeaders limits;
-  std::optional<http::Response> early;
-  if (!is_canonical_path(request.path)) early = error(request, CommonError::kNotFound);
-  if (!early && (route.rate_class == RateClass::kLogin || route.rate_class == RateClass::kRefresh))
-    early = co_await take_login_limit(context, route, request, limits);
+  std::optional<http::Response> answer;
+  if (!is_canonical_path(request.path)) answer = error(request, CommonError::kNotFound);
+  if (!answer && (route.rate_class == RateClass::kLogin || route.rate_class == RateClass::kRefresh))
+    answer = co_await take_login_limit(context, route, request, limits);
   bool refresh_keys = false;
-  if (!early) early = check_client(context, route, request, limits, refresh_keys);
-  if (!early && refresh_keys) early = co_await check_with_fresh_keys(context, route, request, limits);
-  if (early) {
-    finish(context, index, request, limits, started, *early);
-    co_return std::move(*early);
+  if (!answer) answer = check_client(context, route, request, limits, refresh_keys);
+  if (!answer && refresh_keys)
+    answer = co_await check_with_fresh_keys(context, route, request, limits);
+  if (!answer) {
+    if (route.target == Target::kUpstream) {
+      auto* upstream = upstream_of(context, route.upstream);
+      auto options = proxy_options(context, route, request);
+      if (upstream == nullptr)
+        answer = error(request, CommonError::kServiceUnavailable);
+      else
+        answer = co_await forward(*upstream, request, context.metrics, options);
+      if (auto* fallback = upstream ? fallback_for(context, route, *answer) : nullptr)
+        answer = co_await forward(*fallback, request, context.metrics, options);
+    } else if (route.target == Target::kOpsStatus) {
+      answer = co_await context.ops.answer(request);
+    } else {
+      answer = local_answer(context, route, request);
+    }
   }
-  if (route.target == Target::kOpsStatus) {
-    auto response = co_await context.ops.answer(request);
-    finish(context, index, request, limits, started, response);
-    co_return response;
-  }
-  if (route.target != Target::kUpstream) {
-    auto response = local_answer(context, route, request);
-    finish(context, index, request, limits, started, response);
-    co_return response;
-  }
-  auto found = context.upstreams.find(route.upstream);
-  if (found == context.upstreams.end()) {
-    auto response = error(request, CommonError::kServiceUnavailable);
-    finish(context, index, request, limits, started, response);
-    co_return response;
-  }
-  ProxyOptions options;  // built first: GCC 12 miscompiles braced temporaries in co_await
-  options.tls = context.tls;
-  options.replay_safe = replay_allowed(route.replay, !request.header("idempotency-key").empty());
-  auto response = co_await forward(*found->second, request, context.metrics, options);
-  if (response.status == 404 && !route.fallback_upstream.empty()) {
-    auto fallback = context.upstreams.find(route.fallback_upstream);
-    if (fallback != context.upstreams.end())
-      response = co_await forward(*fallback->second, request, context.metrics, options);
-  }
-  finish(context, index, request, limits, started, response);
-  co_return response;
+  finish(context, index, request, limits, started, *answer);
+  co_return std::move(*answer);
 }
 
 }  // namespace
