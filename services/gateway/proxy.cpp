@@ -47,8 +47,91 @@ http::Response with_upstream_timing(http::Response response,
   return response;
 }
 
+// One attempt's client span (not recording when tracing is off): the upstream's own span
+// hangs under it. Its name and attribute keys are strings: built only when tracing is on
+// (issue 17, mallocs).
+tracing::Span attempt_span(const Upstream& upstream, const UpstreamInstance& instance,
+                           const http::Request& request, int attempt) {
+  if (tracing::tracer() == nullptr) return tracing::Span{};
+  auto span = tracing::Span::child_of("upstream " + std::string{upstream.name()},
+                                      tracing::SpanKind::kClient, request.traceparent);
+  if (span.recording()) {
+    span.set_attribute("phonebill.upstream.instance", instance.label());
+    span.set_attribute("phonebill.attempt", std::int64_t{attempt});
+  }
+  return span;
+}
+
+// One attempt's call to `instance`: the traceparent the upstream sees names this attempt's
+// span, not the gateway's; the client's own retry of a stale pooled connection follows
+// the route's replay rule. Not a coroutine: the upstream request is built here and moved
+// into the client's call, not held in forward()'s frame.
+boost::asio::awaitable<http::ClientResult> send_attempt(UpstreamInstance& instance,
+                                                        const http::Request& request,
+                                                        const ProxyOptions& options,
+                                                        const tracing::Span& span,
+                                                        Deadline deadline) {
+  auto attempt_traceparent = span.recording() ? span.context().traceparent() : std::string{};
+  auto outgoing = upstream_request(request, options.tls, attempt_traceparent);
+  if (options.replay_safe) outgoing.idempotent = true;
+  return instance.client().send(std::move(outgoing), deadline);
+}
+
+// The upstream's answer for the client, with the time spent on the upstream.
+http::Response upstream_answer(http::ClientResult& result, const http::Request& request,
+                               std::chrono::steady_clock::time_point upstream_started) {
+  return with_upstream_timing(client_response(std::move(*result.response), request.method),
+                              upstream_started);
+}
+
+// After an attempt: its span ended, its metrics and the instance's health recorded, a
+// failure logged. Its outcome.
+AttemptOutcome finish_attempt(Upstream& upstream, UpstreamInstance& instance,
+                              http::Request& request, GatewayMetrics& metrics,
+                              const http::ClientResult& result, tracing::Span& span,
+                              std::chrono::steady_clock::time_point started, int attempt) {
+  auto outcome = outcome_of(result);
+  if (span.recording() && result.ok()) {
+    span.set_attribute("http.response.status_code", std::int64_t{result.response->status});
+    if (result.response->status >= 500)
+      span.set_error("HTTP " + std::to_string(result.response->status));
+  } else if (span.recording()) {
+    span.set_error(result.error->message);
+  }
+  span.end();
+  metrics.record_attempt(
+      upstream, instance, outcome,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  upstream.report_result(instance, outcome != AttemptOutcome::kResponse);
+  request.upstream = instance.label();
+  if (outcome == AttemptOutcome::kResponse) return outcome;
+  // The gateway's span for this request: the attempt's own span has ended.
+  auto fields = log::request_log_fields(request.request_id, request.traceparent);
+  fields["upstream"] = upstream.name();
+  fields["upstreamInstance"] = instance.label();  // "instance" is this gateway's
+  fields["error"] = result.error->message;
+  fields["attempt"] = attempt;
+  log::warn("upstream_failed", std::move(fields));
+  return outcome;
+}
+
+// The gateway's answer when no attempt got one: 504 after a timeout, else 503.
+http::Response failure_answer(Upstream& upstream, const http::Request& request,
+                              GatewayMetrics& metrics, const http::ClientResult& result,
+                              std::chrono::steady_clock::time_point upstream_started) {
+  if (!result.ok() && result.error && result.error->kind == http::ClientErrorKind::kTimeout)
+    return with_upstream_timing(
+        http::error_response(request, http::common_error(http::CommonError::kUpstreamTimeout)),
+        upstream_started);
+  if (!result.error) metrics.record_rejected(upstream, "no_instance");
+  return with_upstream_timing(unavailable(request, std::chrono::seconds{1}), upstream_started);
+}
+
 }  // namespace
 
+// A coroutine holding only what lives across the upstream call; the rest is in the plain
+// functions above, so the frame stays small (issue 17 item 2: 1,152 bytes, past the 1,020
+// bytes of Asio's per-thread frame cache, a malloc per request).
 boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request& request,
                                                GatewayMetrics& metrics, ProxyOptions options) {
   auto permit = upstream.breaker().try_acquire();
@@ -65,52 +148,17 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     if (instance == nullptr) break;
     if (attempt == 2) metrics.record_retry(upstream);
     auto started = std::chrono::steady_clock::now();
-    // One client span per attempt; the upstream's own span hangs under it. Its name and
-    // attribute keys are strings: built only when tracing is on (issue 17, mallocs).
-    auto span = tracing::tracer() == nullptr
-                    ? tracing::Span{}
-                    : tracing::Span::child_of("upstream " + std::string{upstream.name()},
-                                              tracing::SpanKind::kClient, request.traceparent);
-    if (span.recording()) {
-      span.set_attribute("phonebill.upstream.instance", instance->label());
-      span.set_attribute("phonebill.attempt", std::int64_t{attempt});
-    }
+    auto span = attempt_span(upstream, *instance, request, attempt);
     {
       UpstreamInstance::InFlight counted{*instance};
-      // The traceparent the upstream sees names this attempt's span, not the gateway's.
-      auto attempt_traceparent = span.recording() ? span.context().traceparent() : std::string{};
-      auto outgoing = upstream_request(request, options.tls, attempt_traceparent);
-      // The client's own retry of a stale pooled connection follows the same rule.
-      if (options.replay_safe) outgoing.idempotent = true;
-      result = co_await instance->client().send(std::move(outgoing), deadline);
+      result = co_await send_attempt(*instance, request, options, span, deadline);
     }
-    auto outcome = outcome_of(result);
-    if (span.recording() && result.ok()) {
-      span.set_attribute("http.response.status_code", std::int64_t{result.response->status});
-      if (result.response->status >= 500)
-        span.set_error("HTTP " + std::to_string(result.response->status));
-    } else if (span.recording()) {
-      span.set_error(result.error->message);
-    }
-    span.end();
-    metrics.record_attempt(
-        upstream, *instance, outcome,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    upstream.report_result(*instance, outcome != AttemptOutcome::kResponse);
+    auto outcome =
+        finish_attempt(upstream, *instance, request, metrics, result, span, started, attempt);
     if (outcome == AttemptOutcome::kResponse) {
-      request.upstream = instance->label();
       permit.succeed();
-      co_return with_upstream_timing(client_response(std::move(*result.response), request.method),
-                                     upstream_started);
+      co_return upstream_answer(result, request, upstream_started);
     }
-    // The gateway's span for this request: the attempt's own span has ended.
-    auto fields = log::request_log_fields(request.request_id, request.traceparent);
-    fields["upstream"] = upstream.name();
-    fields["upstreamInstance"] = instance->label();  // "instance" is this gateway's
-    fields["error"] = result.error->message;
-    fields["attempt"] = attempt;
-    log::warn("upstream_failed", std::move(fields));
-    request.upstream = instance->label();
     if (outcome == AttemptOutcome::kTimeout) break;  // the deadline is spent
     // Retry elsewhere only what cannot have had an effect, or may safely have one twice.
     // request_sent covers every connection the client used (a stale pooled one included):
@@ -121,12 +169,7 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     previous = instance;
   }
   permit.fail();
-  if (!result.ok() && result.error && result.error->kind == http::ClientErrorKind::kTimeout)
-    co_return with_upstream_timing(
-        http::error_response(request, http::common_error(http::CommonError::kUpstreamTimeout)),
-        upstream_started);
-  if (!result.error) metrics.record_rejected(upstream, "no_instance");
-  co_return with_upstream_timing(unavailable(request, std::chrono::seconds{1}), upstream_started);
+  co_return failure_answer(upstream, request, metrics, result, upstream_started);
 }
 
 }  // namespace phonebill::gateway

@@ -29,8 +29,9 @@ class RateLimitHeaders {
 
  private:
   // A request passes at most three limits (login or refresh, IP, user): a fixed array
-  // keeps the per-request headers free of a vector and of copied names.
-  static constexpr std::size_t kMaxPolicies = 4;
+  // keeps the per-request headers free of a vector and of copied names (and no larger
+  // than that: it is in the gateway's per-request coroutine frame).
+  static constexpr std::size_t kMaxPolicies = 3;
   struct Item {
     std::string_view policy;
     BucketSettings settings;

@@ -1,5 +1,6 @@
-// Per-thread free lists of fixed-size blocks (BlockCache), and an allocator for the
-// server's read buffers that recycles their 8 KiB blocks through one (issue 17 item 1).
+// Per-thread free lists of fixed-size blocks (BlockCache) and of built objects
+// (ObjectCache), and an allocator for the server's read buffers that recycles their
+// 8 KiB blocks through one (issue 17 item 1).
 // An idle keep-alive connection holds no read buffer (its memory is what idle
 // connections cost); without recycling, a closed loop of keep-alive requests freed that
 // block after every answer and allocated it again for the next request: one large malloc
@@ -50,6 +51,41 @@ class BlockCache {
     return cache;
   }
   void* blocks_[MaxBlocks] = {};
+  std::size_t count_ = 0;
+};
+
+// Objects of type T freed on this thread, kept built for the next taker (who resets what
+// must start afresh): BlockCache for objects whose members keep storage worth reusing.
+// Bounded like BlockCache; the objects left at thread exit are destroyed.
+template <class T, std::size_t MaxObjects>
+class ObjectCache {
+ public:
+  static T* take() {
+    auto& cache = local();
+    if (cache.count_ == 0) return new T;
+    return cache.objects_[--cache.count_];
+  }
+  static void give_back(T* object) noexcept {
+    auto& cache = local();
+    if (cache.count_ == MaxObjects) {
+      delete object;
+      return;
+    }
+    cache.objects_[cache.count_++] = object;
+  }
+  // Objects cached on the calling thread (for tests).
+  static std::size_t cached() { return local().count_; }
+
+  ~ObjectCache() {
+    for (std::size_t i = 0; i < count_; ++i) delete objects_[i];
+  }
+
+ private:
+  static ObjectCache& local() {
+    thread_local ObjectCache cache;
+    return cache;
+  }
+  T* objects_[MaxObjects] = {};
   std::size_t count_ = 0;
 };
 

@@ -41,6 +41,7 @@
 #include "core/log.hpp"
 #include "core/request_log.hpp"
 #include "http/completion_token.hpp"
+#include "http/connection_deadline.hpp"
 #include "http/proxy_protocol.hpp"
 #include "http/recycled_blocks.hpp"
 #include "http/request_head.hpp"
@@ -68,43 +69,50 @@ using RequestMessage = bhttp::request<bhttp::string_body, bhttp::basic_fields<Fi
 struct FieldArena {
   std::array<std::byte, 3072> space;
   std::pmr::monotonic_buffer_resource resource{space.data(), space.size()};
-  RequestParser parser() {
-    return RequestParser{std::piecewise_construct, std::make_tuple(),
-                         std::make_tuple(FieldAllocator{&resource})};
-  }
 };
 
 // What one request holds from its first byte to its answer: the parser with its field
-// arena, and the Request handlers see. Not in serve_request's coroutine frame: that
-// frame would then be 2.3 KB, past the 1,020 bytes Asio's per-thread frame cache keeps
-// and past glibc's tcache, a trip into malloc's bins per request (issue 17 item 3).
-// Instead a block recycled per thread (ExchangeBlocks) that is built afresh per request.
+// arena, the Request handlers see, and the answer's head. Not in serve_request's
+// coroutine frame: that frame would then be 2.3 KB, past the 1,020 bytes Asio's
+// per-thread frame cache keeps and past glibc's tcache, a trip into malloc's bins per
+// request (issue 17 item 3). Instead kept built per thread (ExchangeCache) between
+// requests: the parser and its arena start afresh per request, while the request's
+// strings and the head keep their storage, so filling them allocates nothing (issue 17
+// item 3, session 12: nine mallocs per request).
 struct Exchange {
   FieldArena fields;
-  RequestParser parser = fields.parser();
+  std::optional<RequestParser> parser;
   Request request;
+  std::string head;  // the answer's status line and header fields (write_response)
+
+  void start() {
+    fields.resource.release();  // back to its own space
+    parser.emplace(std::piecewise_construct, std::make_tuple(),
+                   std::make_tuple(FieldAllocator{&fields.resource}));
+  }
+  void finish() noexcept {
+    parser.reset();
+    clear_keeping_storage(request);
+    head.clear();
+  }
 };
 
-// Bounded at 512 blocks (about 2 MB) per thread: a group commit wakes hundreds of
-// requests at once, and each block freed past the bound is a malloc for the next burst.
-using ExchangeBlocks = BlockCache<sizeof(Exchange), 512>;
+// Bounded at 512 per thread: a group commit wakes hundreds of requests at once, and each
+// exchange freed past the bound is a malloc for the next burst.
+using ExchangeCache = ObjectCache<Exchange, 512>;
 
 struct ExchangeRelease {
   void operator()(Exchange* exchange) const noexcept {
-    exchange->~Exchange();
-    ExchangeBlocks::give_back(exchange);
+    exchange->finish();
+    ExchangeCache::give_back(exchange);
   }
 };
 using ExchangePointer = std::unique_ptr<Exchange, ExchangeRelease>;
 
 ExchangePointer new_exchange() {
-  void* block = ExchangeBlocks::take();
-  try {
-    return ExchangePointer{new (block) Exchange};
-  } catch (...) {
-    ExchangeBlocks::give_back(block);
-    throw;
-  }
+  ExchangePointer exchange{ExchangeCache::take()};
+  exchange->start();
+  return exchange;
 }
 
 ServerOptions ServerOptions::from_environment(const Environment& environment,
@@ -177,22 +185,6 @@ std::string content_length(const Request& request, const Response& response) {
   }
   return std::to_string(response.body.size());
 }
-
-// When a connection's current wait must end: moved by its session (a relaxed store, so the
-// hot path arms no timer), read by the server's sweep on another thread.
-class ConnectionDeadline {
- public:
-  ConnectionDeadline& operator=(std::chrono::steady_clock::time_point at) {
-    ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
-    return *this;
-  }
-  bool passed(std::chrono::steady_clock::time_point now) const {
-    return now.time_since_epoch().count() >= ticks_.load(std::memory_order_relaxed);
-  }
-
- private:
-  std::atomic<std::chrono::steady_clock::rep> ticks_{0};
-};
 
 // One client connection: its socket, read buffer and deadline, and whether it is between
 // requests (then shutdown may cancel its wait without losing work).
@@ -414,29 +406,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   // Fills `request` (as constructed) from the parsed message.
+  // `request` is a new one or one cleared by clear_keeping_storage: every string is
+  // assigned into the storage it kept, and the header fields overwrite the previous
+  // request's in place (a field's name and value keep their room too).
   void make_request(RequestMessage&& message, const Connection& connection, Request& request) {
-    request.method = std::string{message.method_string()};
+    request.method.assign(message.method_string());
     auto target = split_target(message.target());
-    request.path = std::string{target.path};
-    request.query = std::string{target.query};
+    request.path.assign(target.path);
+    request.query.assign(target.query);
     // Sized once: a request through the gateway has a dozen fields, and growing past 8
     // cost a 1 KiB vector on every request.
     request.headers.reserve(std::size_t(std::distance(message.begin(), message.end())));
+    std::size_t fields = 0;
     for (const auto& field : message) {
-      std::string name{field.name_string()};
-      for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string{field.value()});
+      if (fields == request.headers.size()) request.headers.emplace_back();
+      auto& [name, value] = request.headers[fields++];
+      name.assign(field.name_string());
+      for (auto& c : name) c = lower_ascii(c);
+      value.assign(field.value());
     }
+    request.headers.resize(fields);
     request.body = std::move(message.body());
     auto incoming_id = request.header("x-request-id");
-    request.request_id =
-        is_acceptable_request_id(incoming_id) ? std::string{incoming_id} : generate_request_id();
-    auto trace = continue_trace(request.header("traceparent"));
-    request.trace_id = std::move(trace.trace_id);
-    request.traceparent = std::move(trace.traceparent);
+    if (is_acceptable_request_id(incoming_id))
+      request.request_id.assign(incoming_id);
+    else
+      generate_request_id(request.request_id);
+    continue_trace(request.header("traceparent"), request.trace_id, request.traceparent);
     // SPEC §4: a PROXY header's client is final; else a trusted peer's X-Forwarded-For.
     if (connection.proxied || !connection.peer_trusted) {
-      request.remote_address = connection.remote;
+      request.remote_address.assign(connection.remote);
     } else {
       auto client = options.trusted_proxies.resolve(connection.remote,
                                                     forwarded_for_entries(request.headers));
@@ -470,56 +469,62 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_return Response{};
   }
 
-  // Routes one request; never throws (a handler's exception becomes a 500).
-  asio::awaitable<Response> dispatch(Request& request, std::size_t& route_index) {
+  // Routes one request without running its handler (a coroutine of its own was a frame
+  // per request, issue 17 item 2): the answer when no route handler runs (404, 405), or
+  // nullopt with `handler` set.
+  std::optional<Response> route(Request& request, std::size_t& route_index,
+                                const Handler*& handler) {
     route_index = router.size();
-    // A malformed target or header value is the client's error, whichever route it names.
-    FieldErrors malformed;
-    check_request_head({request.path, request.query}, request.headers, malformed);
-    if (!malformed.empty()) {
-      request.route = "unmatched";
-      co_return error_renderer(request, validation_error(malformed));
-    }
-    if (request.path.size() < 9 || request.path[1] != 'a') {
-      // Built-ins live outside /api, so API routes skip the comparisons.
-      bool handled = false;
-      auto builtin = co_await answer_builtin(request, handled);
-      if (handled) co_return builtin;
-    }
     auto match = router.match(request.method, request.path, request.path_parameters);
     if (match.status == MatchStatus::kNotFound) {
       request.route = "unmatched";
-      co_return error_renderer(request, common_error(CommonError::kNotFound));
+      return error_renderer(request, common_error(CommonError::kNotFound));
     }
     if (match.status == MatchStatus::kMethodNotAllowed) {
       request.route = "unmatched";
       auto response = error_renderer(request, common_error(CommonError::kMethodNotAllowed));
       response.set_header("Allow", match.allowed_methods);
-      co_return response;
+      return response;
     }
     route_index = match.route_index;
-    request.route = std::string{match.pattern};
-    try {
-      co_return co_await (*match.handler)(request);
-    } catch (const std::exception& exception) {
-      auto fields = log::request_log_fields(request.request_id, request.traceparent);
-      fields["route"] = request.route;
-      fields["error"] = exception.what();
-      log::error("handler_failed", std::move(fields));
-    }
-    co_return error_renderer(request, common_error(CommonError::kInternalError));
+    request.route.assign(match.pattern);
+    handler = match.handler;
+    return std::nullopt;
   }
 
-  // Serialises the status line and headers by hand: cheaper than Beast's serializer
-  // and the format is fully ours.
-  std::string response_head(const Request& request, const Response& response,
-                            bool keep_alive) const {
+  // A malformed target or header value is the client's error, whichever route it names.
+  std::optional<Response> malformed_head(Request& request) {
+    FieldErrors malformed;
+    check_request_head({request.path, request.query}, request.headers, malformed);
+    if (malformed.empty()) return std::nullopt;
+    request.route = "unmatched";
+    return error_renderer(request, validation_error(malformed));
+  }
+
+  // Built-ins live outside /api, so API routes skip the comparisons.
+  static bool may_be_builtin(const Request& request) {
+    return request.path.size() < 9 || request.path[1] != 'a';
+  }
+
+  // A handler's exception, logged; its answer is a 500.
+  Response handler_failed(Request& request, const std::exception& exception) {
+    auto fields = log::request_log_fields(request.request_id, request.traceparent);
+    fields["route"] = request.route;
+    fields["error"] = exception.what();
+    log::error("handler_failed", std::move(fields));
+    return error_renderer(request, common_error(CommonError::kInternalError));
+  }
+
+  // Serialises the status line and headers by hand into `head` (emptied first; its
+  // storage reused): cheaper than Beast's serializer and the format is fully ours.
+  void response_head(const Request& request, const Response& response, bool keep_alive,
+                     std::string& head) const {
     // Sized once: a gateway answer carries a dozen headers (the security policy alone is
     // 250 bytes), and growing the string on the way costs a malloc and a copy each time.
     std::size_t size = 160 + request.request_id.size() + request.traceparent.size() +
                        response.content_type.size() + fixed_headers.size();
     for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
-    std::string head;
+    head.clear();
     head.reserve(size);
     head.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
     head.append(bhttp::obsolete_reason(static_cast<bhttp::status>(response.status)));
@@ -534,12 +539,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     head.append(fixed_headers);
     if (!keep_alive) head.append("\r\nConnection: close");
     head.append("\r\n\r\n");
-    return head;
   }
 
+  // `head`: storage for the answer's head, alive until the write ends.
   asio::awaitable<bool> write_response(Connection& connection, const Request& request,
-                                       const Response& response, bool keep_alive) {
-    auto head = response_head(request, response, keep_alive);
+                                       const Response& response, bool keep_alive,
+                                       std::string& head) {
+    response_head(request, response, keep_alive, head);
     connection.phase = Metrics::TimeoutPhase::kResponse;
     connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
@@ -564,7 +570,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     request.route = "unmatched";
     auto api_error = common_error(error);
     metrics.record_request(router.size(), api_error.status, 0);
-    co_await write_response(connection, request, error_renderer(request, api_error), false);
+    std::string head;
+    co_await write_response(connection, request, error_renderer(request, api_error), false, head);
   }
 
   enum class ReadOutcome { kRequest, kClosed, kTooLarge, kHeadersTooLarge, kMalformed };
@@ -896,7 +903,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // stay in connection.buffer for the next call. false: close the connection.
   asio::awaitable<bool> serve_request(Connection& connection) {
     auto exchange = new_exchange();
-    auto outcome = co_await read_request(connection, exchange->parser);
+    auto outcome = co_await read_request(connection, *exchange->parser);
     if (outcome == ReadOutcome::kTooLarge)
       co_await reject(connection, CommonError::kPayloadTooLarge);
     if (outcome == ReadOutcome::kHeadersTooLarge)
@@ -912,9 +919,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // handled, not held by each of the hundreds of requests waiting on Redis or a commit
     // (they came back in bursts, past the cache's bound: an 8 KiB malloc per request).
     if (connection.buffer.size() == 0) connection.buffer.shrink_to_fit();
-    bool keep_alive = exchange->parser.get().keep_alive();
+    bool keep_alive = exchange->parser->get().keep_alive();
     auto& request = exchange->request;
-    make_request(exchange->parser.release(), connection, request);
+    make_request(exchange->parser->release(), connection, request);
     // This hop's span: its id is the one request.traceparent carries downstream.
     auto span =
         tracing::Span::for_hop(request.method, request.traceparent, request.header("traceparent"));
@@ -923,11 +930,28 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // The handler's own deadline bounds its waits; the watchdog only backs it up.
     connection.phase = Metrics::TimeoutPhase::kResponse;
     connection.deadline = request.deadline + options.header_timeout;
-    std::size_t route_index = 0;
-    auto response = co_await dispatch(request, route_index);
+    // Routing, then the handler; never throws (a handler's exception becomes a 500).
+    std::size_t route_index = router.size();
+    auto answer = malformed_head(request);
+    if (!answer && may_be_builtin(request)) {
+      bool handled = false;
+      auto builtin = co_await answer_builtin(request, handled);
+      if (handled) answer = std::move(builtin);
+    }
+    const Handler* handler = nullptr;
+    if (!answer) answer = route(request, route_index, handler);
+    if (!answer) {
+      try {
+        answer = co_await (*handler)(request);
+      } catch (const std::exception& exception) {
+        answer = handler_failed(request, exception);
+      }
+    }
+    auto& response = *answer;
     tracing::clear_handed_over();
     keep_alive = keep_alive && !stopping;
-    bool written = co_await write_response(connection, request, response, keep_alive);
+    bool written =
+        co_await write_response(connection, request, response, keep_alive, exchange->head);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     finish_span(span, request, response.status);

@@ -20,24 +20,34 @@ bool is_acceptable_request_id(std::string_view candidate) {
 // generated here can also start the trace.
 std::string generate_request_id() { return tracing::new_trace_id(); }
 
-TraceContext continue_trace(std::string_view incoming) {
-  TraceContext context;
-  std::string flags = "01";
-  if (auto parent = tracing::parse_traceparent(incoming)) {
-    context.trace_id = std::move(parent->trace_id);
-    flags = std::string{incoming.substr(53, 2)};
+void generate_request_id(std::string& request_id) {
+  request_id.clear();
+  tracing::append_trace_id(request_id);
+}
+
+void continue_trace(std::string_view incoming, std::string& trace_id, std::string& traceparent) {
+  trace_id.clear();
+  std::string_view flags = "01";
+  if (tracing::is_valid_traceparent(incoming)) {
+    trace_id.append(incoming.substr(3, 32));
+    flags = incoming.substr(53, 2);
   } else {
-    context.trace_id = tracing::new_trace_id();
+    tracing::append_trace_id(trace_id);
     // A new trace: recorded or not as the sampler decides (parent-based: the flag then
     // decides for every hop downstream). With tracing off the flag stays 01 as before.
-    if (auto* tracer = tracing::tracer();
-        tracer && !tracer->sampler().sample_root(context.trace_id))
+    if (auto* tracer = tracing::tracer(); tracer && !tracer->sampler().sample_root(trace_id))
       flags = "00";
   }
-  context.traceparent.reserve(55);
-  context.traceparent.append("00-").append(context.trace_id).append("-");
-  context.traceparent.append(tracing::new_span_id());
-  context.traceparent.append("-").append(flags);
+  traceparent.clear();
+  traceparent.reserve(55);
+  traceparent.append("00-").append(trace_id).append("-");
+  tracing::append_span_id(traceparent);
+  traceparent.append("-").append(flags);
+}
+
+TraceContext continue_trace(std::string_view incoming) {
+  TraceContext context;
+  continue_trace(incoming, context.trace_id, context.traceparent);
   return context;
 }
 

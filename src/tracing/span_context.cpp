@@ -39,12 +39,15 @@ std::string SpanContext::traceparent() const {
   return text;
 }
 
+bool is_valid_traceparent(std::string_view text) {
+  return text.size() == 55 && text.substr(0, 3) == "00-" && text[35] == '-' &&
+         text[52] == '-' && is_lower_hex(text.substr(3, 32)) &&
+         is_lower_hex(text.substr(36, 16)) && is_lower_hex(text.substr(53, 2)) &&
+         !all_zero(text.substr(3, 32)) && !all_zero(text.substr(36, 16));
+}
+
 std::optional<SpanContext> parse_traceparent(std::string_view text) {
-  bool valid = text.size() == 55 && text.substr(0, 3) == "00-" && text[35] == '-' &&
-               text[52] == '-' && is_lower_hex(text.substr(3, 32)) &&
-               is_lower_hex(text.substr(36, 16)) && is_lower_hex(text.substr(53, 2)) &&
-               !all_zero(text.substr(3, 32)) && !all_zero(text.substr(36, 16));
-  if (!valid) return std::nullopt;
+  if (!is_valid_traceparent(text)) return std::nullopt;
   SpanContext context;
   context.trace_id = std::string{text.substr(3, 32)};
   context.span_id = std::string{text.substr(36, 16)};
@@ -52,18 +55,24 @@ std::optional<SpanContext> parse_traceparent(std::string_view text) {
   return context;
 }
 
+void append_span_id(std::string& out) { append_hex(out, next_random() | 1, 16); }
+
+void append_trace_id(std::string& out) {
+  append_hex(out, next_random(), 16);
+  append_hex(out, next_random() | 1, 16);
+}
+
 std::string new_span_id() {
   std::string id;
   id.reserve(16);
-  append_hex(id, next_random() | 1, 16);
+  append_span_id(id);
   return id;
 }
 
 std::string new_trace_id() {
   std::string id;
   id.reserve(32);
-  append_hex(id, next_random(), 16);
-  append_hex(id, next_random() | 1, 16);
+  append_trace_id(id);
   return id;
 }
 

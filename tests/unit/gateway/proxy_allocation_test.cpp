@@ -221,6 +221,12 @@ TEST(ProxyAllocationTest, AProxiedExchangeStaysWithinItsAllocations) {
   // Content-Type and body, and the Server-Timing value.
   EXPECT_LE(per_request, 6) << "operator new calls per forward()";
   EXPECT_EQ(counted.large, 0) << "allocations of 1 KiB or more per forward()";
+  // The frames: forward()'s and the client call's each within the 1,020 bytes of Asio's
+  // per-thread frame cache. Before (Release build): 1,152 and 1,456 bytes, two mallocs per
+  // proxied request that no cache could serve.
+  std::printf("coroutine frames of 1 KiB or more per proxied exchange: %.1f (aligned %.1f)\n",
+              double(counted.aligned_large) / kRequests, double(counted.aligned) / kRequests);
+  EXPECT_EQ(counted.aligned_large, 0) << "coroutine frames of 1 KiB or more per forward()";
 }
 
 }  // namespace

@@ -93,8 +93,8 @@ TEST_F(ServerTest, KeepAliveRequestsReuseReadBlocks) {
                                 << " keep-alive requests";
 }
 
-// The server's coroutine frames per request (serve_request, read_request, dispatch,
-// write_response) each stay within the 1,020 bytes Asio's per-thread frame cache keeps:
+// The server's coroutine frames per request (serve_request, read_request, write_response;
+// dispatch's until session 12) each stay within the 1,020 bytes Asio's per-thread frame cache keeps:
 // a larger one is allocated and freed on every request, past glibc's tcache too (issue 17
 // item 3). serve_request's frame held the parser, its field arena and the Request: 2.3 KB.
 TEST_F(ServerTest, RequestFramesStayWithinAsiosFrameCache) {
@@ -240,6 +240,79 @@ TEST_F(ServerTest, ClientReusesAWarmConnectionWithoutAPeek) {
   post.body = "{}";
   ASSERT_TRUE(send(std::move(post)).ok());
   EXPECT_EQ(stop_counting_peeks(), 1) << "a POST checks its pooled connection first";
+}
+
+// A request's strings (method, path, route, path parameters, request id, trace id,
+// traceparent, header names and values) and the answer's head are written into the
+// storage the previous request on this thread left in its Exchange: a request allocates
+// nothing of its own (issue 17 item 3, session 12). Before: ten per request here (the
+// path, the header list, the bearer token, the user agent, the path parameters, the
+// request id, the trace id, a span id, the traceparent, the route) and the head.
+TEST_F(ServerTest, ARequestsStringsReuseThePreviousRequestsStorage) {
+  Router router;
+  router.add("GET", "/api/v1/allocations/{line}", [](Request&) -> asio::awaitable<Response> {
+    Response response{200, "text/plain", "ok", {}};  // nothing on the heap
+    co_return response;
+  });
+  ServerOptions options;
+  options.io_threads = 1;
+  start(std::move(router), options);
+  int descriptor = connect_to(port_);
+  ASSERT_GE(descriptor, 0);
+  // As wrk sends it through bench/gateway.sh: no request id, no traceparent (both made).
+  std::string head = "GET /api/v1/allocations/01012345678 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n";
+  head += "Authorization: Bearer " + std::string(300, 'a') + "\r\n";
+  head += "User-Agent: Mozilla/5.0 (X11; Linux x86_64) phonebill-test/1.0\r\n\r\n";
+  auto ask = [&](std::string& answer) {
+    if (::send(descriptor, head.data(), head.size(), 0) != ssize_t(head.size())) return false;
+    answer.clear();
+    char chunk[2048];
+    while (!answer.ends_with("\r\n\r\nok")) {
+      auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
+      if (got <= 0) return false;
+      answer.append(chunk, std::size_t(got));
+    }
+    return answer.starts_with("HTTP/1.1 200");
+  };
+  std::string answer;
+  answer.reserve(4096);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(ask(answer));  // warms the caches
+  constexpr int kRequests = 30;
+  start_counting_allocations();
+  for (int i = 0; i < kRequests; ++i) ASSERT_TRUE(ask(answer)) << "request " << i;
+  auto counted = stop_counting_allocations();
+  ::close(descriptor);
+  double per_request = double(counted.all) / kRequests;
+  std::printf("operator new calls per keep-alive request (server side): %.1f\n", per_request);
+  EXPECT_LE(per_request, 1) << "operator new calls per request";
+}
+
+// A client call is one coroutine frame within the 1,020 bytes of Asio's per-thread frame
+// cache: the answer's parser lives in the pooled connection, the socket operations are
+// awaited without a frame each (deferred), and no timer is armed per read and write (the
+// client's watchdog). Before (beast::tcp_stream, use_awaitable): the call's frame was
+// 1,456 bytes in the Release build, a malloc on every call.
+TEST_F(ServerTest, AClientCallsFrameStaysWithinAsiosFrameCache) {
+  ServerOptions options;
+  options.io_threads = 1;
+  start(demo_routes(), options);
+  ClientRequest warm;
+  warm.target = "/items/7";
+  ASSERT_TRUE(send(warm).ok());
+  constexpr int kRequests = 40;
+  start_counting_allocations();
+  for (int i = 0; i < kRequests; ++i) {
+    ClientRequest request;
+    request.target = "/items/7";
+    auto result = send(std::move(request));
+    ASSERT_TRUE(result.ok()) << "request " << i;
+  }
+  auto counted = stop_counting_allocations();
+  std::printf("client and server: frames of 1 KiB or more per exchange %.2f, aligned "
+              "allocations %.2f\n",
+              double(counted.aligned_large) / kRequests, double(counted.aligned) / kRequests);
+  EXPECT_EQ(counted.aligned_large, 0) << "coroutine frames of 1 KiB or more for " << kRequests
+                                      << " client calls";
 }
 
 TEST(ReadBlockCache, RecyclesBlocksUpToItsBound) {

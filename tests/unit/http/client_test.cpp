@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -37,6 +38,9 @@ enum class Reaction {
   kAnswerThenClose,                  // 200 "ok" announced keep-alive, then close while idle
   kCloseUnanswered,                  // read it, close the connection without a word
   kCloseUnansweredAndStopListening,  // the same, and refuse every connection from now on
+  kSilent,                           // read it, never answer, keep the connection open
+  kStallMidAnswer,                   // the status line and part of the head, then nothing
+  kHalfClose,                        // shut down its sending side unanswered, keep reading
 };
 
 // A loopback upstream that reads each request with Beast and reacts as `script` says;
@@ -93,6 +97,24 @@ class ScriptedUpstream {
       if (reaction == Reaction::kCloseUnanswered ||
           reaction == Reaction::kCloseUnansweredAndStopListening)
         co_return;  // the socket closes here
+      if (reaction == Reaction::kStallMidAnswer) {
+        std::string part = "HTTP/1.1 200 OK\r\nContent-Type: text/pl";
+        co_await asio::async_write(socket, asio::buffer(part), asio::as_tuple(asio::use_awaitable));
+      }
+      if (reaction == Reaction::kHalfClose) {
+        boost::system::error_code ignored;
+        socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+      }
+      if (reaction == Reaction::kSilent || reaction == Reaction::kStallMidAnswer ||
+          reaction == Reaction::kHalfClose) {
+        // Holds the connection until the client closes it.
+        char sink[256];
+        for (;;) {
+          auto [read_error, got] = co_await socket.async_read_some(
+              asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+          if (read_error) co_return;
+        }
+      }
       std::string answer =
           "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
       co_await asio::async_write(socket, asio::buffer(answer), asio::as_tuple(asio::use_awaitable));
@@ -124,14 +146,21 @@ class ClientTest : public ::testing::Test {
     thread_ = std::thread([this] { io_.run(); });
   }
 
-  ClientResult send(std::string method, std::optional<bool> idempotent = std::nullopt) {
+  ClientResult send(std::string method, std::optional<bool> idempotent = std::nullopt,
+                    std::chrono::milliseconds timeout = 2000ms) {
+    return send_later(std::move(method), idempotent, timeout).get();
+  }
+
+  std::future<ClientResult> send_later(std::string method,
+                                       std::optional<bool> idempotent = std::nullopt,
+                                       std::chrono::milliseconds timeout = 2000ms) {
     ClientRequest request;
     request.method = std::move(method);
     request.target = "/api/v1/auth/refresh";
     if (request.method == "POST") request.body = R"({"refreshToken":"abc"})";
     request.idempotent = idempotent;
-    auto deadline = std::chrono::steady_clock::now() + 2s;
-    return asio::co_spawn(io_, client_->send(std::move(request), deadline), asio::use_future).get();
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    return asio::co_spawn(io_, client_->send(std::move(request), deadline), asio::use_future);
   }
 
   asio::io_context io_;
@@ -209,6 +238,89 @@ TEST_F(ClientTest, ConnectionClosedWhileIdleIsNotUsed) {
   auto result = send("POST");
   ASSERT_TRUE(result.ok()) << result.error->message;
   EXPECT_EQ(upstream_->methods_read(), (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_EQ(upstream_->connections(), 2);
+}
+
+// Deadlines (STYLE §6). The client arms no timer per read or write: a watchdog closes a
+// connection whose call is past its deadline (HttpClient::Impl::watch). Each kind of
+// stuck upstream must still end in a timeout at the deadline, never a hang.
+
+// An upstream that reads the request and never answers: a timeout, the request was sent,
+// and the connection is not pooled (its answer may still come and would be out of step).
+TEST_F(ClientTest, SilentUpstreamTimesOutAtTheDeadline) {
+  start([](const std::string&) { return Reaction::kSilent; });
+  auto started = std::chrono::steady_clock::now();
+  auto result = send("GET", std::nullopt, 200ms);
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTimeout);
+  EXPECT_TRUE(result.error->request_sent);
+  EXPECT_GE(took, 200ms);  // not before its deadline
+  EXPECT_LT(took, 1900ms);  // nor only when a longer wait would have ended it
+  EXPECT_EQ(client_->idle_connections(), 0u);
+}
+
+// Part of the answer's head, then nothing: still a timeout, not a hang or a parse error.
+TEST_F(ClientTest, AnswerStalledMidHeadTimesOut) {
+  start([](const std::string&) { return Reaction::kStallMidAnswer; });
+  auto result = send("GET", std::nullopt, 200ms);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTimeout);
+  EXPECT_EQ(client_->idle_connections(), 0u);
+}
+
+// The upstream half-closes without answering: the end of the stream is a transport error
+// at once (the POST went out), not a wait for the deadline.
+TEST_F(ClientTest, HalfClosedUpstreamIsATransportErrorBeforeTheDeadline) {
+  start([](const std::string&) { return Reaction::kHalfClose; });
+  auto started = std::chrono::steady_clock::now();
+  auto result = send("POST", std::nullopt, 5000ms);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTransport);
+  EXPECT_TRUE(result.error->request_sent);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4000ms);
+}
+
+// A call whose deadline comes before every other call's in flight ends at its own
+// deadline: the watchdog wakes earlier for it, and the longer call goes on.
+TEST_F(ClientTest, ShorterDeadlineEndsFirst) {
+  start([](const std::string&) { return Reaction::kSilent; });
+  auto longer = send_later("GET", std::nullopt, 3000ms);
+  std::this_thread::sleep_for(50ms);  // the watchdog now waits for the longer deadline
+  auto shorter = send("GET", std::nullopt, 100ms);
+  ASSERT_FALSE(shorter.ok());
+  EXPECT_EQ(shorter.error->kind, ClientErrorKind::kTimeout);
+  EXPECT_EQ(longer.wait_for(0ms), std::future_status::timeout) << "the longer call ended too";
+  auto result = longer.get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTimeout);
+}
+
+// A pooled connection outlives the deadline of the call that used it: a later call on it
+// (with a later deadline) is not closed when the earlier deadline passes.
+TEST_F(ClientTest, PooledConnectionOutlivesAnEarlierCallsDeadline) {
+  start([](const std::string&) { return Reaction::kAnswer; });
+  ASSERT_TRUE(send("GET", std::nullopt, 100ms).ok());
+  ASSERT_EQ(client_->idle_connections(), 1u);
+  std::this_thread::sleep_for(250ms);  // the first call's deadline has passed
+  for (int i = 0; i < 3; ++i) {
+    auto result = send("GET", std::nullopt, 2000ms);
+    ASSERT_TRUE(result.ok()) << result.error->message;
+  }
+  EXPECT_EQ(upstream_->connections(), 1);  // the same connection throughout
+}
+
+// After a timeout the next call gets a fresh connection and succeeds.
+TEST_F(ClientTest, CallAfterATimeoutSucceeds) {
+  int calls = 0;
+  start([&calls](const std::string&) {
+    return ++calls == 1 ? Reaction::kSilent : Reaction::kAnswer;
+  });
+  auto first = send("GET", std::nullopt, 100ms);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error->kind, ClientErrorKind::kTimeout);
+  auto second = send("GET");
+  ASSERT_TRUE(second.ok()) << second.error->message;
   EXPECT_EQ(upstream_->connections(), 2);
 }
 
