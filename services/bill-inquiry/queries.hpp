@@ -11,7 +11,12 @@
 
 namespace phonebill::bill::queries {
 
-// The columns in the order of render_history_batch's RequestColumns.
+// The columns in the order of render_history_batch's RequestColumns. No ON CONFLICT: each
+// entry is written once (GroupCommitWriter never sends an entry again, a failed batch
+// answers 503), ids are time-ordered 128-bit values, and the primary key still refuses a
+// duplicate (failing the batch, so no answer leaves without its own row). The clause cost
+// an arbiter-index probe, a speculative-insertion lock and a confirm record per row
+// (docs/decisions.md "History rows as binary arrays").
 inline constexpr std::string_view kInsertRequestsName = "bill.insert_requests";
 inline constexpr std::string_view kInsertRequests = R"SQL(
 INSERT INTO bill_inquiry_requests (request_id, user_id, line_number_sealed, line_index,
@@ -20,7 +25,6 @@ INSERT INTO bill_inquiry_requests (request_id, user_id, line_number_sealed, line
 SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[],
   $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::bytea[],
   $12::bytea[], $13::text[], $14::text[])
-ON CONFLICT (request_id, requested_at) DO NOTHING
 )SQL";
 
 // The bills the batch's requests showed (db/bill/005), each in the month of a request that
