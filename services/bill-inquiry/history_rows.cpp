@@ -70,10 +70,9 @@ struct RequestColumns {
   storage::PgBinaryParams finish() && {
     storage::PgBinaryParams params;
     params.values.reserve(14);
-    for (auto* column :
-         {&request_id, &user_id, &line_number_sealed, &line_index, &billing_month, &requested_at,
-          &finished_at, &status, &source, &result_code, &result_summary_sealed, &bill_document,
-          &http_request_id, &trace_id})
+    for (auto* column : {&request_id, &user_id, &line_number_sealed, &line_index, &billing_month,
+                         &requested_at, &finished_at, &status, &source, &result_code,
+                         &result_summary_sealed, &bill_document, &http_request_id, &trace_id})
       params.values.push_back(std::move(*column).finish());
     return params;
   }

@@ -50,8 +50,7 @@ class PgLease {
                                                    Deadline deadline);
   // The same with binary-format parameters (batches as arrays: pg_binary_array.hpp).
   boost::asio::awaitable<PgResult<PgRows>> execute(std::string_view name,
-                                                   const PgBinaryParams& params,
-                                                   Deadline deadline);
+                                                   const PgBinaryParams& params, Deadline deadline);
   // Runs unnamed SQL with $1..$n parameters.
   boost::asio::awaitable<PgResult<PgRows>> query(std::string_view sql, PgParams params,
                                                  Deadline deadline);

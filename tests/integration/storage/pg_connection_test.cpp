@@ -118,7 +118,8 @@ SELECT label, encode(payload, 'hex') AS payload, amount,
   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at
 FROM unnest($1::text[], $2::bytea[], $3::integer[], $4::timestamptz[])
   AS r(label, payload, amount, at)
-)SQL", test_deadline()));
+)SQL",
+                                      test_deadline()));
   PgBinaryArray labels{PgArrayOf::kText};
   labels.text("청구서");
   labels.null();

@@ -143,8 +143,8 @@ TEST(BillHitAllocationTest, HotHitRequestRowsAreSentAsTheirBytes) {
   entries.reserve(kEntries);
   for (int i = 0; i < kEntries; ++i) {
     // Ids, user and trace ids of production's length.
-    entries.push_back(answered_entry("0192f3a47b5c7d8e9f00112233445566", BillSource::kCache,
-                                     at, two_kilobyte_bill()));
+    entries.push_back(answered_entry("0192f3a47b5c7d8e9f00112233445566", BillSource::kCache, at,
+                                     two_kilobyte_bill()));
     entries.back().user_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
     entries.back().http_request_id = "5f1c0d9e8b7a46352413f2e1d0c9b8a7";
     entries.back().trace_id = "0af7651916cd43dd8448eb211c80319c";
@@ -289,8 +289,8 @@ TEST(BillHistoryRowsTest, RowsCarryEveryFieldTheStatementsRead) {
   constexpr auto kBytea = PgArrayOf::kBytea;
   constexpr auto kTime = PgArrayOf::kTimestamptz;
   // kInsertRequests' columns, in its order.
-  auto rows = columns_of(batch.requests, {kText, kText, kBytea, kBytea, kText, kTime, kTime,
-                                          kText, kText, kText, kBytea, kBytea, kText, kText});
+  auto rows = columns_of(batch.requests, {kText, kText, kBytea, kBytea, kText, kTime, kTime, kText,
+                                          kText, kText, kBytea, kBytea, kText, kText});
   ASSERT_EQ(rows.size(), 14u);
   for (const auto& column : rows) ASSERT_EQ(column.size(), 2u);
   auto cell = [&](std::size_t column, std::size_t row) { return rows[column][row]; };
@@ -331,8 +331,8 @@ TEST(BillHistoryRowsTest, RowsCarryEveryFieldTheStatementsRead) {
             *answered.bill->info_json);
 
   ASSERT_EQ(batch.call_count, 1u);
-  auto calls = columns_of(batch.calls, {kText, kText, PgArrayOf::kInt4, kTime, kTime, kText,
-                                        kBytea, kText, kText});
+  auto calls = columns_of(
+      batch.calls, {kText, kText, PgArrayOf::kInt4, kTime, kTime, kText, kBytea, kText, kText});
   ASSERT_EQ(calls.size(), 9u);
   for (const auto& column : calls) ASSERT_EQ(column.size(), 1u);
   EXPECT_EQ(calls[0][0], "req-1");

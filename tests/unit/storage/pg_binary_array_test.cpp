@@ -19,14 +19,14 @@ TEST(PgBinaryArrayTest, TextElementsAndANull) {
   EXPECT_EQ(array.size(), 3u);
   const auto bytes = std::move(array).finish();
   EXPECT_EQ(bytes,
-            "\0\0\0\1"s           // one dimension
-            "\0\0\0\1"s           // some element is NULL
-            "\0\0\0\x19"s         // text (OID 25)
-            "\0\0\0\3"s           // three elements
-            "\0\0\0\1"s           // from index 1
-            "\0\0\0\2ab"s         // "ab"
-            "\xff\xff\xff\xff"s   // NULL
-            "\0\0\0\0"s);         // ""
+            "\0\0\0\1"s          // one dimension
+            "\0\0\0\1"s          // some element is NULL
+            "\0\0\0\x19"s        // text (OID 25)
+            "\0\0\0\3"s          // three elements
+            "\0\0\0\1"s          // from index 1
+            "\0\0\0\2ab"s        // "ab"
+            "\xff\xff\xff\xff"s  // NULL
+            "\0\0\0\0"s);        // ""
 }
 
 TEST(PgBinaryArrayTest, IntegersAndTimesBigEndian) {
