@@ -1,89 +1,25 @@
-// A history batch's statement parameters, written as JSON text (see history_rows.hpp).
+// A history batch's statement parameters, one binary array per column (see
+// history_rows.hpp).
 #include "history_rows.hpp"
 
-#include <fmt/format.h>
-
 #include <chrono>
-#include <iterator>
 
 #include "bill_document_key.hpp"
 #include "bill_sealing.hpp"
 #include "core/epoch_milliseconds.hpp"
-#include "core/json_text.hpp"
+#include "storage/pg_binary_array.hpp"
 
 namespace phonebill::bill {
 namespace {
 
-// `bytes` as lowercase hex at the end of `out`, with one resize.
-void append_hex(std::string& out, std::string_view bytes) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  const auto start = out.size();
-  out.resize(start + 2 * bytes.size());
-  char* at = out.data() + start;
-  for (char byte : bytes) {
-    const auto value = static_cast<unsigned char>(byte);
-    *at++ = kDigits[value >> 4];
-    *at++ = kDigits[value & 15];
-  }
+using storage::PgArrayOf;
+using storage::PgBinaryArray;
+
+// Stored to the millisecond, as the JSON rendering wrote them (request ids and the KOS
+// calls' sealing rows carry milliseconds too).
+std::chrono::sys_time<std::chrono::milliseconds> stored_time(SystemTime at) {
+  return std::chrono::floor<std::chrono::milliseconds>(at);
 }
-
-// One JSON array of objects, written member by member.
-class RowsWriter {
- public:
-  explicit RowsWriter(std::string& out) : out_(out) { out_.push_back('['); }
-  void finish() { out_.push_back(']'); }
-
-  void begin_row() {
-    if (rows_++ > 0) out_.push_back(',');
-    out_.push_back('{');
-    members_ = 0;
-  }
-  void end_row() { out_.push_back('}'); }
-
-  void text(std::string_view name, std::string_view value) {
-    member(name);
-    quoted(value);
-  }
-  // `at` as core/seoul_time's iso8601_utc_millis writes it, without a string of its own.
-  void time(std::string_view name, SystemTime at) {
-    member(name);
-    auto millis = std::chrono::floor<std::chrono::milliseconds>(at);
-    auto days = std::chrono::floor<std::chrono::days>(millis);
-    std::chrono::year_month_day date{days};
-    std::chrono::hh_mm_ss clock{millis - days};
-    fmt::format_to(std::back_inserter(out_), "\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z\"",
-                   int(date.year()), unsigned(date.month()), unsigned(date.day()),
-                   clock.hours().count(), clock.minutes().count(), clock.seconds().count(),
-                   clock.subseconds().count());
-  }
-  void null(std::string_view name) {
-    member(name);
-    out_.append("null");
-  }
-  void integer(std::string_view name, std::int64_t value) {
-    member(name);
-    fmt::format_to(std::back_inserter(out_), "{}", value);
-  }
-  // `bytes` as plain hex (the statements decode it; see queries.hpp).
-  void hex(std::string_view name, std::string_view bytes) {
-    member(name);
-    out_.push_back('"');
-    append_hex(out_, bytes);
-    out_.push_back('"');
-  }
-
- private:
-  void member(std::string_view name) {
-    if (members_++ > 0) out_.push_back(',');
-    quoted(name);
-    out_.push_back(':');
-  }
-  void quoted(std::string_view value) { append_json_string(out_, value); }
-
-  std::string& out_;
-  std::size_t rows_ = 0;
-  std::size_t members_ = 0;
-};
 
 // `value` sealed for `field` of `row`, in a buffer this thread reuses for every value of
 // every row it writes (valid until the next call).
@@ -99,126 +35,195 @@ std::string_view sealed_bytes(const crypto::SealedColumns& sealed, std::string_v
 }
 
 std::string hex_text(std::string_view bytes) {
+  constexpr std::string_view kDigits = "0123456789abcdef";
   std::string text;
-  append_hex(text, bytes);
+  text.reserve(2 * bytes.size());
+  for (char byte : bytes) {
+    const auto value = static_cast<unsigned char>(byte);
+    text.push_back(kDigits[value >> 4]);
+    text.push_back(kDigits[value & 15]);
+  }
   return text;
 }
 
-// The bill document of a request that showed `bill_text`: its key (plain hex); its row is
+// Bytes reserved per element (its 4-byte length included) for `rows` rows: about one
+// request's worth, so each array is allocated once per batch.
+std::size_t bytes_for(std::size_t rows, std::size_t per_element) { return rows * per_element; }
+
+// kInsertRequests' columns, in its order.
+struct RequestColumns {
+  explicit RequestColumns(std::size_t rows)
+      : request_id{PgArrayOf::kText, bytes_for(rows, 40)},
+        user_id{PgArrayOf::kText, bytes_for(rows, 48)},
+        line_number_sealed{PgArrayOf::kBytea, bytes_for(rows, 64)},
+        line_index{PgArrayOf::kBytea, bytes_for(rows, 36)},
+        billing_month{PgArrayOf::kText, bytes_for(rows, 12)},
+        requested_at{PgArrayOf::kTimestamptz, bytes_for(rows, 12)},
+        finished_at{PgArrayOf::kTimestamptz, bytes_for(rows, 12)},
+        status{PgArrayOf::kText, bytes_for(rows, 13)},
+        source{PgArrayOf::kText, bytes_for(rows, 15)},
+        result_code{PgArrayOf::kText, bytes_for(rows, 8)},
+        result_summary_sealed{PgArrayOf::kBytea, bytes_for(rows, 80)},
+        bill_document{PgArrayOf::kBytea, bytes_for(rows, 36)},
+        http_request_id{PgArrayOf::kText, bytes_for(rows, 40)},
+        trace_id{PgArrayOf::kText, bytes_for(rows, 36)} {}
+
+  storage::PgBinaryParams finish() && {
+    storage::PgBinaryParams params;
+    params.values.reserve(14);
+    for (auto* column : {&request_id, &user_id, &line_number_sealed, &line_index, &billing_month,
+                         &requested_at, &finished_at, &status, &source, &result_code,
+                         &result_summary_sealed, &bill_document, &http_request_id, &trace_id})
+      params.values.push_back(std::move(*column).finish());
+    return params;
+  }
+
+  PgBinaryArray request_id, user_id, line_number_sealed, line_index, billing_month, requested_at,
+      finished_at, status, source, result_code, result_summary_sealed, bill_document,
+      http_request_id, trace_id;
+};
+
+// kInsertDocuments' columns.
+struct DocumentColumns {
+  PgBinaryArray document_key{PgArrayOf::kBytea};
+  PgBinaryArray requested_at{PgArrayOf::kTimestamptz};
+  PgBinaryArray bill_sealed{PgArrayOf::kBytea};
+
+  storage::PgBinaryParams finish() && {
+    storage::PgBinaryParams params;
+    for (auto* column : {&document_key, &requested_at, &bill_sealed})
+      params.values.push_back(std::move(*column).finish());
+    return params;
+  }
+};
+
+// kInsertCalls' columns.
+struct CallColumns {
+  PgBinaryArray request_id{PgArrayOf::kText};
+  PgBinaryArray operation{PgArrayOf::kText};
+  PgBinaryArray attempt{PgArrayOf::kInt4};
+  PgBinaryArray requested_at{PgArrayOf::kTimestamptz};
+  PgBinaryArray responded_at{PgArrayOf::kTimestamptz};
+  PgBinaryArray result_code{PgArrayOf::kText};
+  PgBinaryArray result_message_sealed{PgArrayOf::kBytea};
+  PgBinaryArray failure{PgArrayOf::kText};
+  PgBinaryArray circuit_state{PgArrayOf::kText};
+
+  storage::PgBinaryParams finish() && {
+    storage::PgBinaryParams params;
+    for (auto* column : {&request_id, &operation, &attempt, &requested_at, &responded_at,
+                         &result_code, &result_message_sealed, &failure, &circuit_state})
+      params.values.push_back(std::move(*column).finish());
+    return params;
+  }
+};
+
+// The bill document of a request that showed `bill_text`: its key (32 bytes); its row is
 // written to `documents` unless this process committed it for the month already
 // (`written`) or the batch holds it (`batch`: what to remember once the batch committed).
+// The document's associated data and remembered key use the key's hex, as the reads do.
 std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
                         const crypto::SealedColumns& sealed, WrittenDocuments& written,
-                        HistoryBatchText& batch, RowsWriter& documents) {
+                        HistoryBatchParams& batch, DocumentColumns& documents) {
   // A cached bill carries its key (bill:v4); else it is hashed here.
-  const DocumentKey key =
+  const DocumentKey document_key =
       entry.bill && entry.bill->document_key
           ? *entry.bill->document_key
           : bill_document_key(sealed, entry.line_number.value_or(""),
                               entry.billing_month ? entry.billing_month->kos_form() : std::string{},
                               bill_text);
-  auto key_hex = hex_text({key.data(), key.size()});
+  std::string key{document_key.data(), document_key.size()};
+  auto key_hex = hex_text(key);
   // Near a month's edge the database's month is not known here: always sent (the insert
   // leaves a document already there alone).
   if (auto database_month = unambiguous_month(entry.requested_at)) {
     std::string written_key = key_hex + "/" + std::to_string(*database_month);
-    if (batch.to_remember.contains(written_key) || written.contains(written_key)) return key_hex;
+    if (batch.to_remember.contains(written_key) || written.contains(written_key)) return key;
     batch.to_remember.insert(std::move(written_key));
   }
-  documents.begin_row();
-  documents.text("document_key", key_hex);
-  documents.time("requested_at", entry.requested_at);
-  documents.hex("bill_sealed", sealed_bytes(sealed, kBillDocumentField, key_hex, bill_text));
-  documents.end_row();
+  documents.document_key.text(key);
+  documents.requested_at.timestamptz(stored_time(entry.requested_at));
+  documents.bill_sealed.text(sealed_bytes(sealed, kBillDocumentField, key_hex, bill_text));
   ++batch.document_count;
-  return key_hex;
+  return key;
 }
 
-void request_row(RowsWriter& row, const HistoryEntry& entry, const crypto::SealedColumns& sealed,
-                 const std::optional<std::string>& document) {
-  row.begin_row();
-  row.text("request_id", entry.request_id);
-  row.text("user_id", entry.user_id);
+void request_row(RequestColumns& row, const HistoryEntry& entry,
+                 const crypto::SealedColumns& sealed, const std::optional<std::string>& document) {
+  row.request_id.text(entry.request_id);
+  row.user_id.text(entry.user_id);
   if (entry.line_number) {
-    row.hex("line_number_sealed",
-            sealed_bytes(sealed, kLineNumberField, entry.request_id, *entry.line_number));
-    row.hex("line_index", sealed.index_bytes(kLineIndexPurpose, {*entry.line_number}));
+    row.line_number_sealed.text(
+        sealed_bytes(sealed, kLineNumberField, entry.request_id, *entry.line_number));
+    row.line_index.text(sealed.index_bytes(kLineIndexPurpose, {*entry.line_number}));
   } else {
-    row.null("line_number_sealed");
-    row.null("line_index");
+    row.line_number_sealed.null();
+    row.line_index.null();
   }
   if (entry.billing_month) {
-    row.text("billing_month", entry.billing_month->api_form());
+    row.billing_month.text(entry.billing_month->api_form());
   } else {
-    row.null("billing_month");
+    row.billing_month.null();
   }
-  row.time("requested_at", entry.requested_at);
-  row.time("finished_at", entry.finished_at);
-  row.text("status", entry.completed ? "COMPLETED" : "FAILED");
+  row.requested_at.timestamptz(stored_time(entry.requested_at));
+  row.finished_at.timestamptz(stored_time(entry.finished_at));
+  row.status.text(entry.completed ? "COMPLETED" : "FAILED");
   if (entry.source) {
-    row.text("source", to_string(*entry.source));
+    row.source.text(to_string(*entry.source));
   } else {
-    row.null("source");
+    row.source.null();
   }
-  row.text("result_code", entry.result_code);
-  row.hex("result_summary_sealed",
-          sealed_bytes(sealed, kResultSummaryField, entry.request_id, entry.result_summary));
+  row.result_code.text(entry.result_code);
+  row.result_summary_sealed.text(
+      sealed_bytes(sealed, kResultSummaryField, entry.request_id, entry.result_summary));
   // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was:
   // by reference to its document (db/bill/005).
   if (document) {
-    row.text("bill_document", *document);
+    row.bill_document.text(*document);
   } else {
-    row.null("bill_document");
+    row.bill_document.null();
   }
-  row.text("http_request_id", entry.http_request_id);
-  row.text("trace_id", entry.trace_id);
-  row.end_row();
+  row.http_request_id.text(entry.http_request_id);
+  row.trace_id.text(entry.trace_id);
 }
 
-void call_row(RowsWriter& row, const std::string& request_id, const KosCallRecord& call,
+void call_row(CallColumns& row, const std::string& request_id, const KosCallRecord& call,
               const crypto::SealedColumns& sealed) {
   const auto operation = kos::to_string(call.operation);
-  row.begin_row();
-  row.text("request_id", request_id);
-  row.text("operation", operation);
-  row.integer("attempt", call.attempt.number);
-  row.time("requested_at", call.attempt.started_at);
-  row.time("responded_at", call.attempt.finished_at);
+  row.request_id.text(request_id);
+  row.operation.text(operation);
+  row.attempt.int4(call.attempt.number);
+  row.requested_at.timestamptz(stored_time(call.attempt.started_at));
+  row.responded_at.timestamptz(stored_time(call.attempt.finished_at));
   if (call.attempt.result_code) {
-    row.text("result_code", kos::to_text(*call.attempt.result_code));
+    row.result_code.text(kos::to_text(*call.attempt.result_code));
   } else {
-    row.null("result_code");
+    row.result_code.null();
   }
   // KOS's message may echo the line: sealed like the request's own values.
-  row.hex("result_message_sealed",
-          sealed_bytes(sealed, kKosMessageField,
-                       kos_call_row(request_id, operation, call.attempt.number,
-                                    epoch_milliseconds(call.attempt.started_at)),
-                       call.attempt.result_message));
+  row.result_message_sealed.text(
+      sealed_bytes(sealed, kKosMessageField,
+                   kos_call_row(request_id, operation, call.attempt.number,
+                                epoch_milliseconds(call.attempt.started_at)),
+                   call.attempt.result_message));
   if (call.attempt.failure) {
-    row.text("failure", kos::to_string(*call.attempt.failure));
+    row.failure.text(kos::to_string(*call.attempt.failure));
   } else {
-    row.null("failure");
+    row.failure.null();
   }
-  row.text("circuit_state",
-           call.attempt.circuit_state.empty() ? "closed" : call.attempt.circuit_state);
-  row.end_row();
+  row.circuit_state.text(call.attempt.circuit_state.empty() ? "closed"
+                                                            : call.attempt.circuit_state);
 }
-
-// About one request row's bytes (its sealed values in hex included): the text is reserved
-// once for the batch instead of growing by doubling.
-constexpr std::size_t kRequestRowBytes = 700;
 
 }  // namespace
 
-HistoryBatchText render_history_batch(const std::vector<const HistoryEntry*>& entries,
-                                      const crypto::SealedColumns& sealed,
-                                      WrittenDocuments& written) {
-  HistoryBatchText batch;
-  batch.requests.reserve(2 + entries.size() * kRequestRowBytes);
-  RowsWriter requests{batch.requests};
-  RowsWriter documents{batch.documents};
-  RowsWriter calls{batch.calls};
+HistoryBatchParams render_history_batch(const std::vector<const HistoryEntry*>& entries,
+                                        const crypto::SealedColumns& sealed,
+                                        WrittenDocuments& written) {
+  HistoryBatchParams batch;
+  RequestColumns requests{entries.size()};
+  DocumentColumns documents;
+  CallColumns calls;
   for (const auto* entry : entries) {
     std::optional<std::string> document;
     if (entry->bill)
@@ -229,9 +234,9 @@ HistoryBatchText render_history_batch(const std::vector<const HistoryEntry*>& en
       ++batch.call_count;
     }
   }
-  requests.finish();
-  documents.finish();
-  calls.finish();
+  batch.requests = std::move(requests).finish();
+  batch.documents = std::move(documents).finish();
+  batch.calls = std::move(calls).finish();
   return batch;
 }
 

@@ -100,34 +100,21 @@ boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_batch(
   co_return storage::PgResult<void>{};
 }
 
-namespace {
-
-// One statement parameter that takes `text` over (the batch's JSON is not copied again).
-storage::PgParams taking(std::string& text) {
-  storage::PgParams params;
-  params.emplace_back(std::move(text));
-  return params;
-}
-
-}  // namespace
-
 boost::asio::awaitable<storage::PgResult<void>> PgHistoryStore::insert_in_transaction(
-    HistoryBatchText& batch, const std::vector<const HistoryEntry*>& entries, Deadline deadline) {
+    const HistoryBatchParams& batch, const std::vector<const HistoryEntry*>& entries,
+    Deadline deadline) {
   auto lease = co_await pool_.acquire(deadline);
   if (!lease) co_return lease.error();
   auto begun = co_await lease->begin(deadline);
   if (!begun) co_return begun.error();
   if (batch.document_count > 0) {
-    auto document_params = taking(batch.documents);
-    auto stored = co_await lease->execute(queries::kInsertDocumentsName, document_params, deadline);
+    auto stored = co_await lease->execute(queries::kInsertDocumentsName, batch.documents, deadline);
     if (!stored) co_return stored.error();
   }
-  auto request_params = taking(batch.requests);
-  auto inserted = co_await lease->execute(queries::kInsertRequestsName, request_params, deadline);
+  auto inserted = co_await lease->execute(queries::kInsertRequestsName, batch.requests, deadline);
   if (!inserted) co_return inserted.error();
   if (batch.call_count > 0) {
-    auto call_params = taking(batch.calls);
-    auto logged = co_await lease->execute(queries::kInsertCallsName, call_params, deadline);
+    auto logged = co_await lease->execute(queries::kInsertCallsName, batch.calls, deadline);
     if (!logged) co_return logged.error();
   }
   std::vector<outbox::OutboxEvent> events;

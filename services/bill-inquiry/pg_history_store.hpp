@@ -19,7 +19,7 @@ class PgPool;
 
 namespace phonebill::bill {
 
-struct HistoryBatchText;
+struct HistoryBatchParams;
 
 class PgHistoryStore final : public HistoryStore {
  public:
@@ -49,7 +49,8 @@ class PgHistoryStore final : public HistoryStore {
 
  private:
   boost::asio::awaitable<storage::PgResult<void>> insert_in_transaction(
-      HistoryBatchText& batch, const std::vector<const HistoryEntry*>& entries, Deadline deadline);
+      const HistoryBatchParams& batch, const std::vector<const HistoryEntry*>& entries,
+      Deadline deadline);
   storage::PgResult<HistoryRecord> read_record(const storage::PgRows& rows, std::size_t row) const;
 
   storage::PgPool& pool_;

@@ -1,8 +1,8 @@
 // bill-inquiry's SQL (STYLE §7), prepared by name. Batches are inserted with one
-// statement per table from a JSON array (jsonb_to_recordset), so a group commit of N
-// requests costs two statements, not 2·N.
-// Sealed values (db/bill/004) travel in that JSON as plain hex and are decoded here;
-// reads return both forms of each sealed column (the clear one is set only on rows from
+// statement per table from one array per column, sent in binary format (history_rows.hpp)
+// and unnest'ed into rows, so a group commit of N requests costs two statements, not 2·N,
+// and the server neither parses JSON nor decodes hex or timestamp text per row.
+// Reads return both forms of each sealed column (the clear one is set only on rows from
 // before db/bill/004 that the re-encryption pass has not reached).
 #pragma once
 #include <string_view>
@@ -11,20 +11,20 @@
 
 namespace phonebill::bill::queries {
 
+// The columns in the order of render_history_batch's RequestColumns. No ON CONFLICT: each
+// entry is written once (GroupCommitWriter never sends an entry again, a failed batch
+// answers 503), ids are time-ordered 128-bit values, and the primary key still refuses a
+// duplicate (failing the batch, so no answer leaves without its own row). The clause cost
+// an arbiter-index probe, a speculative-insertion lock and a confirm record per row
+// (docs/decisions.md "History rows as binary arrays").
 inline constexpr std::string_view kInsertRequestsName = "bill.insert_requests";
 inline constexpr std::string_view kInsertRequests = R"SQL(
 INSERT INTO bill_inquiry_requests (request_id, user_id, line_number_sealed, line_index,
   billing_month, requested_at, finished_at, status, source, result_code,
   result_summary_sealed, bill_document, http_request_id, trace_id)
-SELECT r.request_id, r.user_id, decode(r.line_number_sealed, 'hex'), decode(r.line_index, 'hex'),
-  r.billing_month, r.requested_at, r.finished_at, r.status, r.source, r.result_code,
-  decode(r.result_summary_sealed, 'hex'), decode(r.bill_document, 'hex'), r.http_request_id,
-  r.trace_id
-FROM jsonb_to_recordset($1::jsonb) AS r(request_id text, user_id text,
-  line_number_sealed text, line_index text, billing_month text, requested_at timestamptz,
-  finished_at timestamptz, status text, source text, result_code text,
-  result_summary_sealed text, bill_document text, http_request_id text, trace_id text)
-ON CONFLICT (request_id, requested_at) DO NOTHING
+SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[],
+  $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::bytea[],
+  $12::bytea[], $13::text[], $14::text[])
 )SQL";
 
 // The bills the batch's requests showed (db/bill/005), each in the month of a request that
@@ -33,10 +33,9 @@ ON CONFLICT (request_id, requested_at) DO NOTHING
 inline constexpr std::string_view kInsertDocumentsName = "bill.insert_documents";
 inline constexpr std::string_view kInsertDocuments = R"SQL(
 INSERT INTO bill_documents (document_key, month_start, bill_sealed)
-SELECT decode(d.document_key, 'hex'), date_trunc('month', d.requested_at),
-  decode(d.bill_sealed, 'hex')
-FROM jsonb_to_recordset($1::jsonb) AS d(document_key text, requested_at timestamptz,
-  bill_sealed text)
+SELECT d.document_key, date_trunc('month', d.requested_at), d.bill_sealed
+FROM unnest($1::bytea[], $2::timestamptz[], $3::bytea[]) AS d(document_key, requested_at,
+  bill_sealed)
 ON CONFLICT (document_key, month_start) DO NOTHING
 )SQL";
 
@@ -44,11 +43,8 @@ inline constexpr std::string_view kInsertCallsName = "bill.insert_calls";
 inline constexpr std::string_view kInsertCalls = R"SQL(
 INSERT INTO bill_kos_calls (request_id, operation, attempt, requested_at, responded_at,
   result_code, result_message_sealed, failure, circuit_state)
-SELECT c.request_id, c.operation, c.attempt, c.requested_at, c.responded_at,
-  c.result_code, decode(c.result_message_sealed, 'hex'), c.failure, c.circuit_state
-FROM jsonb_to_recordset($1::jsonb) AS c(request_id text, operation text, attempt integer,
-  requested_at timestamptz, responded_at timestamptz, result_code text,
-  result_message_sealed text, failure text, circuit_state text)
+SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::timestamptz[],
+  $5::timestamptz[], $6::text[], $7::bytea[], $8::text[], $9::text[])
 )SQL";
 
 // A request row with its bill: the row's own (bill, bill_sealed: rows from before

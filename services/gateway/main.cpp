@@ -66,11 +66,19 @@ http::ServerOptions admin_options(const GatewayConfig& config) {
   return options;
 }
 
+// With one I/O thread the Redis client needs no strand: its commands (the shared rate
+// limits) run inline (docs/decisions.md "Strands only when needed").
+cache::RedisOptions redis_options(const GatewayConfig& config) {
+  cache::RedisOptions options;
+  options.one_io_thread = config.server.io_threads == 1;
+  return options;
+}
+
 // Everything a bearer token is checked against: the signing keys fetched from auth and
 // the revocations published on Redis.
 struct TokenChecks {
   TokenChecks(asio::io_context& io, const GatewayConfig& config, const Clock& clock)
-      : redis{io, config.redis_url},
+      : redis{io, config.redis_url, redis_options(config)},
         revocations{clock},
         listener{io, config.redis_url, redis, revocations},
         keys{io, config.jwks, clock},

@@ -19,6 +19,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <limits>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -94,6 +95,33 @@ class ParamArray {
 
  private:
   std::vector<const char*> values_;
+};
+
+// Binary-format parameter values, lengths and formats for PQsendQueryPrepared; valid()
+// is false when a value is too long for libpq's int lengths.
+class BinaryParamArray {
+ public:
+  explicit BinaryParamArray(const PgBinaryParams& params) {
+    values_.reserve(params.values.size());
+    lengths_.reserve(params.values.size());
+    for (const auto& value : params.values) {
+      if (value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) valid_ = false;
+      values_.push_back(value.data());
+      lengths_.push_back(static_cast<int>(value.size()));
+    }
+    formats_.assign(params.values.size(), 1);
+  }
+  bool valid() const { return valid_; }
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return values_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+  bool valid_ = true;
 };
 
 }  // namespace
@@ -363,6 +391,22 @@ awaitable<PgResult<PgRows>> PgConnection::execute_prepared(std::string_view name
   auto send = [&] {
     return PQsendQueryPrepared(impl.connection, statement_name.c_str(), values.size(),
                                values.data(), nullptr, nullptr, 0);
+  };
+  co_return co_await net::co_spawn(
+      impl.strand, impl.run_call(send, "PQsendQueryPrepared", deadline), net::use_awaitable);
+}
+
+awaitable<PgResult<PgRows>> PgConnection::execute_prepared(std::string_view name,
+                                                           const PgBinaryParams& params,
+                                                           Deadline deadline) {
+  const std::string statement_name{name};
+  const BinaryParamArray values{params};
+  if (!values.valid())
+    co_return local_error(PgErrorKind::kUsage, "a binary parameter is over 2 GiB");
+  Impl& impl = *impl_;
+  auto send = [&] {
+    return PQsendQueryPrepared(impl.connection, statement_name.c_str(), values.size(),
+                               values.values(), values.lengths(), values.formats(), 0);
   };
   co_return co_await net::co_spawn(
       impl.strand, impl.run_call(send, "PQsendQueryPrepared", deadline), net::use_awaitable);

@@ -45,6 +45,11 @@ class PgConnection {
   boost::asio::awaitable<PgResult<PgRows>> execute_prepared(std::string_view name,
                                                             const PgParams& params,
                                                             Deadline deadline);
+  // The same with every parameter in binary format (PgBinaryParams); kUsage for a value
+  // over 2 GiB.
+  boost::asio::awaitable<PgResult<PgRows>> execute_prepared(std::string_view name,
+                                                            const PgBinaryParams& params,
+                                                            Deadline deadline);
   // PQsendQuery: the simple protocol, for scripts of several ';'-separated statements
   // without parameters (migrations). Gives the last statement's rows or the first error.
   boost::asio::awaitable<PgResult<PgRows>> execute_script(std::string_view sql, Deadline deadline);

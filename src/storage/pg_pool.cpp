@@ -191,15 +191,25 @@ void PgLease::release() {
   if (connection_) pool_->give_back(std::move(connection_));
 }
 
+awaitable<PgResult<void>> PgLease::prepare_once(std::string_view name, Deadline deadline) {
+  if (!connection_) co_return local_error(PgErrorKind::kUsage, "lease already released");
+  if (connection_->is_prepared(name)) co_return PgResult<void>{};
+  auto sql = pool_->statement_sql(name);
+  if (!sql) co_return local_error(PgErrorKind::kUsage, "unknown statement " + std::string{name});
+  co_return co_await connection_->prepare(name, *sql, deadline);
+}
+
 awaitable<PgResult<PgRows>> PgLease::execute(std::string_view name, PgParams params,
                                              Deadline deadline) {
-  if (!connection_) co_return local_error(PgErrorKind::kUsage, "lease already released");
-  if (!connection_->is_prepared(name)) {
-    auto sql = pool_->statement_sql(name);
-    if (!sql) co_return local_error(PgErrorKind::kUsage, "unknown statement " + std::string{name});
-    auto prepared = co_await connection_->prepare(name, *sql, deadline);
-    if (!prepared) co_return prepared.error();
-  }
+  auto prepared = co_await prepare_once(name, deadline);
+  if (!prepared) co_return prepared.error();
+  co_return co_await connection_->execute_prepared(name, params, deadline);
+}
+
+awaitable<PgResult<PgRows>> PgLease::execute(std::string_view name, const PgBinaryParams& params,
+                                             Deadline deadline) {
+  auto prepared = co_await prepare_once(name, deadline);
+  if (!prepared) co_return prepared.error();
   co_return co_await connection_->execute_prepared(name, params, deadline);
 }
 

@@ -48,6 +48,9 @@ class PgLease {
   // Runs a registered statement, preparing it on this connection first if needed.
   boost::asio::awaitable<PgResult<PgRows>> execute(std::string_view name, PgParams params,
                                                    Deadline deadline);
+  // The same with binary-format parameters (batches as arrays: pg_binary_array.hpp).
+  boost::asio::awaitable<PgResult<PgRows>> execute(std::string_view name,
+                                                   const PgBinaryParams& params, Deadline deadline);
   // Runs unnamed SQL with $1..$n parameters.
   boost::asio::awaitable<PgResult<PgRows>> query(std::string_view sql, PgParams params,
                                                  Deadline deadline);
@@ -66,6 +69,9 @@ class PgLease {
  private:
   friend class PgPool;
   PgLease(std::shared_ptr<detail::PoolState> pool, std::unique_ptr<PgConnection> connection);
+
+  // Prepares the registered statement `name` on this connection unless it was already.
+  boost::asio::awaitable<PgResult<void>> prepare_once(std::string_view name, Deadline deadline);
 
   std::shared_ptr<detail::PoolState> pool_;
   std::unique_ptr<PgConnection> connection_;

@@ -1,6 +1,7 @@
 // What a PostgreSQL call gives back: PgRows (a read-only view of one libpq result) or a
 // PgError value (STYLE §5: errors are values). Entry points: PgResult<T>, PgRows,
-// PgError (kind + SQLSTATE), Deadline and PgParams shared by the whole storage library.
+// PgError (kind + SQLSTATE), Deadline, PgParams and PgBinaryParams shared by the whole
+// storage library.
 // No libpq or Asio header is needed to use these types.
 #pragma once
 #include <boost/system/result.hpp>
@@ -23,6 +24,13 @@ namespace phonebill::storage {
 
 // Statement parameters in text format; std::nullopt is SQL NULL.
 using PgParams = std::vector<std::optional<std::string>>;
+
+// Statement parameters all in PostgreSQL's binary format, none NULL: each value the bytes
+// its type's receive function reads (arrays: storage/pg_binary_array.hpp). Results still
+// come back as text.
+struct PgBinaryParams {
+  std::vector<std::string> values;
+};
 
 // One parameter in PostgreSQL's text format: strings as they are, integers in decimal,
 // bools as true/false, std::nullopt (or an empty optional) as NULL.

@@ -1,9 +1,10 @@
 // The bill stored once (issue 17 item 3, db/bill/005) against a real PostgreSQL with
 // pg_partman, through bill-inquiry's own store (PgHistoryStore) and re-encryption pass:
 // requests that showed the same bill write one sealed document and a request row each,
-// every row reads back complete by id; another version of the bill makes another
-// document; a key rotation re-seals the documents before the old key is retired; a
-// maintenance pass drops an expired month's documents with its requests.
+// every row reads back complete by id; an entry sent twice fails its batch; another
+// version of the bill makes another document; a key rotation re-seals the documents
+// before the old key is retired; a maintenance pass drops an expired month's documents
+// with its requests.
 #include <filesystem>
 
 #include "../storage/storage_test_support.hpp"
@@ -141,6 +142,34 @@ CO_TEST_F(BillDocumentTest, TheSameBillShownTwiceIsStoredOnce) {
             "0");
   for (const auto* entry : {&first[0], &second[0], &third[0]})
     co_await expect_reads_back(store, *entry);
+}
+
+// A request row is never skipped silently (the insert has no ON CONFLICT, docs/
+// decisions.md "History rows as binary arrays"): an entry sent again, which the
+// group-commit writer never does, fails its whole batch on the primary key, so none of
+// that batch's requests counts as recorded; the first batch's row stays as it was, and
+// the next batch writes the other request (its document again: the failed commit made
+// the store forget what it had written).
+CO_TEST_F(BillDocumentTest, AnEntrySentAgainFailsItsBatch) {
+  PgPool pool{co_await net::this_coro::executor, options()};
+  co_await migrate(pool);
+  crypto::SealedColumns sealed{first_keys()};
+  PgHistoryStore store{pool, sealed};
+  const auto now = std::chrono::system_clock::now();
+  std::vector<HistoryEntry> first{shown(a_bill(89000), now)};
+  CO_ASSERT_TRUE(co_await write_batch(store, first));
+  std::vector<HistoryEntry> later{shown(a_bill(89000), now + std::chrono::milliseconds{4})};
+  std::vector<const HistoryEntry*> again{&first[0], &later[0]};
+  auto written = co_await store.insert_batch(again, test_deadline());
+  CO_ASSERT_FALSE(written.has_value());
+  EXPECT_TRUE(written.error().is_unique_violation()) << describe(written.error());
+  EXPECT_EQ(co_await scalar(pool, "SELECT count(*) FROM bill_inquiry_requests"), "1");
+
+  CO_ASSERT_TRUE(co_await write_batch(store, later));
+  EXPECT_EQ(co_await scalar(pool, "SELECT count(*) FROM bill_inquiry_requests"), "2");
+  EXPECT_EQ(co_await scalar(pool, "SELECT count(*) FROM bill_documents"), "1");
+  co_await expect_reads_back(store, first[0]);
+  co_await expect_reads_back(store, later[0]);
 }
 
 // Another version of the bill for the same line and month (KOS corrected an amount) is

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "storage/pg_binary_array.hpp"
 #include "storage/pg_connection.hpp"
 #include "storage_test_support.hpp"
 
@@ -102,6 +103,69 @@ CO_TEST_F(PgConnectionTest, PreparedStatementRunsByName) {
   CO_ASSERT_PG_OK(updated);
   EXPECT_EQ(updated->affected_rows(), 3u);
   EXPECT_EQ(updated->command_tag(), "UPDATE 3");
+}
+
+// Binary-format array parameters (PgBinaryArray) arrive as the values written: text with
+// Korean and NULLs, bytea with zero bytes, int4, timestamptz to the microsecond; unnest
+// turns one array per column into rows, and an array of the wrong element type is refused.
+CO_TEST_F(PgConnectionTest, BinaryArrayParametersUnnestIntoRows) {
+  auto connection =
+      co_await PgConnection::connect(co_await net::this_coro::executor, dsn(), test_deadline());
+  CO_ASSERT_PG_OK(connection);
+  auto& db = **connection;
+  CO_ASSERT_PG_OK(co_await db.prepare("arrays.rows", R"SQL(
+SELECT label, encode(payload, 'hex') AS payload, amount,
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at
+FROM unnest($1::text[], $2::bytea[], $3::integer[], $4::timestamptz[])
+  AS r(label, payload, amount, at)
+)SQL",
+                                      test_deadline()));
+  PgBinaryArray labels{PgArrayOf::kText};
+  labels.text("청구서");
+  labels.null();
+  PgBinaryArray payloads{PgArrayOf::kBytea};
+  payloads.text(std::string{"\0\x01\xff", 3});
+  payloads.text("");
+  PgBinaryArray amounts{PgArrayOf::kInt4};
+  amounts.int4(-7);
+  amounts.int4(2'147'483'647);
+  PgBinaryArray times{PgArrayOf::kTimestamptz};
+  const auto at = std::chrono::sys_days{std::chrono::year{2026} / 12 / 7} +
+                  std::chrono::microseconds{3'723'000'123};  // 01:02:03.000123
+  times.timestamptz(at);
+  times.null();
+  PgBinaryParams params;
+  for (auto* array : {&labels, &payloads, &amounts, &times})
+    params.values.push_back(std::move(*array).finish());
+  auto rows = co_await db.execute_prepared("arrays.rows", params, test_deadline());
+  CO_ASSERT_PG_OK(rows);
+  CO_ASSERT_EQ(rows->row_count(), 2u);
+  EXPECT_EQ(rows->text(0, "label"), "청구서");
+  EXPECT_EQ(rows->text(0, "payload"), "0001ff");
+  EXPECT_EQ(rows->int64(0, "amount"), -7);
+  EXPECT_EQ(rows->text(0, "at"), "2026-12-07 01:02:03.000123");
+  EXPECT_TRUE(rows->is_null(1, "label"));
+  EXPECT_EQ(rows->text(1, "payload"), "");
+  EXPECT_EQ(rows->int64(1, "amount"), 2'147'483'647);
+  EXPECT_TRUE(rows->is_null(1, "at"));
+
+  // Empty arrays: no rows. The connection stays usable after each call.
+  PgBinaryParams empty;
+  for (auto type : {PgArrayOf::kText, PgArrayOf::kBytea, PgArrayOf::kInt4, PgArrayOf::kTimestamptz})
+    empty.values.push_back(PgBinaryArray{type}.finish());
+  auto none = co_await db.execute_prepared("arrays.rows", empty, test_deadline());
+  CO_ASSERT_PG_OK(none);
+  EXPECT_EQ(none->row_count(), 0u);
+
+  // A bytea array where text[] is expected: the server says so, nothing is half-read.
+  PgBinaryParams wrong = empty;
+  wrong.values[0] = PgBinaryArray{PgArrayOf::kBytea}.finish();
+  auto refused = co_await db.execute_prepared("arrays.rows", wrong, test_deadline());
+  CO_ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, PgErrorKind::kQuery);
+  EXPECT_FALSE(db.is_broken());
+  auto again = co_await db.execute_prepared("arrays.rows", empty, test_deadline());
+  CO_ASSERT_PG_OK(again);
 }
 
 // A parameter far larger than the socket buffers goes out through the PQflush loop.
