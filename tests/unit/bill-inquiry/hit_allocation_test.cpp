@@ -16,6 +16,7 @@
 #include "core/epoch_milliseconds.hpp"
 #include "history_rows.hpp"
 #include "redis_bill_cache.hpp"
+#include "security/encoding.hpp"
 #include "storage/pg_binary_array.hpp"
 #include "support/allocation_counter.hpp"
 #include "written_documents.hpp"
