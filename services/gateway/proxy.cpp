@@ -2,7 +2,8 @@
 #include "proxy.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
+#include <string_view>
 
 #include "core/log.hpp"
 #include "core/request_log.hpp"
@@ -41,9 +42,15 @@ http::Response with_upstream_timing(http::Response response,
                                     std::chrono::steady_clock::time_point started) {
   auto milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // std::to_chars, not snprintf: the same digits as "%.1f" without printf's format
+  // parsing and locale (issue 17 item 2: ~1 % of the gateway's CPU per request).
+  static constexpr std::string_view kPrefix = "upstream;dur=";
   char value[64];
-  std::snprintf(value, sizeof value, "upstream;dur=%.1f", milliseconds);
-  response.set_header("Server-Timing", value);
+  kPrefix.copy(value, kPrefix.size());
+  auto end = std::to_chars(value + kPrefix.size(), value + sizeof value, milliseconds,
+                           std::chars_format::fixed, 1)
+                 .ptr;
+  response.set_header("Server-Timing", std::string{value, end});
   return response;
 }
 
@@ -139,15 +146,17 @@ boost::asio::awaitable<http::Response> forward(Upstream& upstream, http::Request
     metrics.record_rejected(upstream, "breaker_open");
     co_return unavailable(request, std::chrono::ceil<std::chrono::seconds>(permit.retry_after()));
   }
-  auto deadline = std::min(request.deadline, std::chrono::steady_clock::now() + upstream.timeout());
+  // One clock reading for the deadline, the upstream time and the first attempt's start
+  // (each reading is a vDSO call: issue 17 item 2 counted a dozen per proxied request).
   auto upstream_started = std::chrono::steady_clock::now();
+  auto deadline = std::min(request.deadline, upstream_started + upstream.timeout());
   UpstreamInstance* previous = nullptr;
   http::ClientResult result;
   for (int attempt = 1; attempt <= 2; ++attempt) {
     auto* instance = upstream.pick(previous);
     if (instance == nullptr) break;
     if (attempt == 2) metrics.record_retry(upstream);
-    auto started = std::chrono::steady_clock::now();
+    auto started = attempt == 1 ? upstream_started : std::chrono::steady_clock::now();
     auto span = attempt_span(upstream, *instance, request, attempt);
     {
       UpstreamInstance::InFlight counted{*instance};

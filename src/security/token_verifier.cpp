@@ -192,7 +192,21 @@ TokenVerifier::~TokenVerifier() = default;
 
 TokenResult TokenVerifier::verify(std::string_view token) const { return finish(evaluate(token)); }
 
+std::optional<TokenStatus> TokenVerifier::verify_into(std::string_view token,
+                                                     VerifiedToken& into) const {
+  auto status = evaluate_into(token, into);
+  (status ? rejected_ : accepted_).fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
 TokenResult TokenVerifier::evaluate(std::string_view token) const {
+  VerifiedToken verified;
+  if (auto status = evaluate_into(token, verified)) return *status;
+  return std::move(verified);
+}
+
+std::optional<TokenStatus> TokenVerifier::evaluate_into(std::string_view token,
+                                                        VerifiedToken& into) const {
   if (token.empty()) return TokenStatus::kMissing;
   if (token.size() > options_.max_token_bytes) return TokenStatus::kMalformed;
   const auto now = clock_.now();
@@ -202,22 +216,22 @@ TokenResult TokenVerifier::evaluate(std::string_view token) const {
   const std::string_view digest_bytes{digest.data(), digest.size()};
   if (options_.cache_capacity > 0) {
     digest = sha256_digest(token);
-    if (auto cached = cache_->find(digest_bytes, now, leeway);
-        cached && keys_.find(cached->key_id)) {
+    if (cache_->find_into(digest_bytes, now, leeway, into) && keys_.find(into.key_id)) {
       cache_hits_.fetch_add(1, std::memory_order_relaxed);
-      if (revocations_ != nullptr && revocations_->is_revoked(*cached)) {
+      if (revocations_ != nullptr && revocations_->is_revoked(into)) {
         return TokenStatus::kRevoked;
       }
-      return std::move(*cached);
+      return std::nullopt;
     }
   }
   auto result = check_uncached(token);
-  if (!result) return result;
+  if (!result) return result.error();
   if (options_.cache_capacity > 0) cache_->insert(std::string{digest_bytes}, *result, now, leeway);
   if (revocations_ != nullptr && revocations_->is_revoked(*result)) {
     return TokenStatus::kRevoked;
   }
-  return result;
+  into = std::move(*result);
+  return std::nullopt;
 }
 
 TokenResult TokenVerifier::check_uncached(std::string_view token) const {

@@ -53,6 +53,11 @@ class TokenVerifier {
   // Checks `token` (the compact JWS, without "Bearer "). An empty token is kMissing. No
   // I/O; any thread. Never logs the token.
   TokenResult verify(std::string_view token) const;
+  // verify(), with an accepted token copied into `into` by assignment (its strings and
+  // permission list keep their storage: a caller that keeps one VerifiedToken per thread
+  // pays no allocation for a cached token — the gateway, issue 17 item 2). nullopt when
+  // accepted; otherwise the status, and `into` holds no meaning.
+  std::optional<TokenStatus> verify_into(std::string_view token, VerifiedToken& into) const;
 
   // verify(); when that says kUnknownKey, asks the JwksSource to refresh (rate-limited)
   // and verifies once more. Use this on request paths.
@@ -64,6 +69,8 @@ class TokenVerifier {
  private:
   // verify() without counting the outcome; check_uncached() is the full check.
   TokenResult evaluate(std::string_view token) const;
+  // evaluate() into `into`; nullopt when accepted.
+  std::optional<TokenStatus> evaluate_into(std::string_view token, VerifiedToken& into) const;
   TokenResult check_uncached(std::string_view token) const;
   TokenResult finish(TokenResult result) const;
 

@@ -5,15 +5,23 @@ namespace phonebill::security {
 
 std::optional<VerifiedToken> VerifiedTokenCache::find(std::string_view digest, SystemTime now,
                                                       SystemTime::duration leeway) {
+  std::optional<VerifiedToken> found{std::in_place};
+  if (!find_into(digest, now, leeway, *found)) found.reset();
+  return found;
+}
+
+bool VerifiedTokenCache::find_into(std::string_view digest, SystemTime now,
+                                   SystemTime::duration leeway, VerifiedToken& into) {
   std::lock_guard lock{mutex_};
   const auto found = entries_.find(digest);
-  if (found == entries_.end()) return std::nullopt;
+  if (found == entries_.end()) return false;
   if (found->second.token.expires_at + leeway <= now) {
     insertion_order_.erase(found->second.position);
     entries_.erase(found);
-    return std::nullopt;
+    return false;
   }
-  return found->second.token;
+  into = found->second.token;
+  return true;
 }
 
 void VerifiedTokenCache::insert(std::string digest, VerifiedToken token, SystemTime now,

@@ -24,6 +24,11 @@ class VerifiedTokenCache {
   // not yet passed); an expired entry is dropped.
   std::optional<VerifiedToken> find(std::string_view digest, SystemTime now,
                                     SystemTime::duration leeway);
+  // find(), copying a hit into `into` by assignment: its strings and permission list keep
+  // their storage, so a caller that reuses one VerifiedToken pays no allocation on a hit
+  // (issue 17 item 2). False on a miss (`into` is then unchanged).
+  bool find_into(std::string_view digest, SystemTime now, SystemTime::duration leeway,
+                 VerifiedToken& into);
   // Remembers `token` under `digest`, evicting if full. No effect with capacity 0.
   void insert(std::string digest, VerifiedToken token, SystemTime now, SystemTime::duration leeway);
   std::size_t size() const;
