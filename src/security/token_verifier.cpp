@@ -162,9 +162,14 @@ std::optional<std::string_view> extract_bearer(std::string_view authorization) {
   auto token = authorization.substr(kScheme.size());
   while (!token.empty() && is_blank(token.front())) token.remove_prefix(1);
   if (token.empty()) return std::nullopt;
+  // Blanks and controls (all below 0x21) and DEL: one pass without a branch per byte (a
+  // token is 400 characters, checked on every request: issue 17 item 2).
+  unsigned refused = 0;
   for (char c : token) {
-    if (is_blank(c) || static_cast<unsigned char>(c) < 0x21 || c == 0x7f) return std::nullopt;
+    auto byte = static_cast<unsigned char>(c);
+    refused |= unsigned(byte < 0x21) | unsigned(byte == 0x7f);
   }
+  if (refused != 0) return std::nullopt;
   return token;
 }
 
@@ -202,7 +207,7 @@ std::optional<TokenStatus> TokenVerifier::verify_into(std::string_view token,
 TokenResult TokenVerifier::evaluate(std::string_view token) const {
   VerifiedToken verified;
   if (auto status = evaluate_into(token, verified)) return *status;
-  return std::move(verified);
+  return verified;
 }
 
 std::optional<TokenStatus> TokenVerifier::evaluate_into(std::string_view token,
