@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detail/thread_info_base.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
@@ -109,6 +110,16 @@ TEST(ProxyAllocationTest, CachedTokenCostsNoHashContextOrKeyCopy) {
   // What is left is the copy of the claims handed back: the permission list and the
   // claims longer than a string's inline buffer (here the jti and the kid).
   EXPECT_LE(per_request, 3) << "operator new calls per cached token check";
+}
+
+// A proxied request nests four coroutine frames (the server's request, the gateway's
+// handle and forward, the client's call), and 100 connections keep many chains in flight:
+// with Asio's default of two cached frames per thread most of them were an aligned_alloc
+// per request (3.3 per request under bench/gateway.sh, 1.0 with eight). The setting is
+// tree-wide (top-level CMakeLists.txt): every translation unit must agree on it.
+TEST(ProxyAllocationTest, AsioKeepsEightFramesPerThread) {
+  EXPECT_GE(int(boost::asio::detail::thread_info_base::awaitable_frame_tag::cache_size), 8);
+  EXPECT_GE(int(boost::asio::detail::thread_info_base::default_tag::cache_size), 8);
 }
 
 TEST(ProxyAllocationTest, CachedTokenIntoAReusedTokenCostsNoAllocation) {

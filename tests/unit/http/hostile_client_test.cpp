@@ -280,6 +280,36 @@ TEST_F(MalformedRequestTest, MalformedPathIs400) {
   EXPECT_TRUE(absolute.starts_with("HTTP/1.1 400")) << absolute;
 }
 
+// A long header value (a bearer token: checked in 32-byte blocks, http/byte_scan.hpp) is
+// refused for a control or a bad UTF-8 byte anywhere in it, the tail included; a tab
+// passes (RFC 9110 field-value).
+TEST_F(MalformedRequestTest, LongHeaderValueIsCheckedToItsLastByte) {
+  start(history_routes());
+  auto exchange = [this](const std::string& value) {
+    return raw_exchange("GET /items/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + value +
+                        "\r\nConnection: close\r\n\r\n");
+  };
+  const std::string token(70, 'a');  // with "Bearer ": two whole blocks and a tail
+  auto plain = exchange(token);
+  EXPECT_TRUE(plain.starts_with("HTTP/1.1 200")) << plain;
+  for (std::size_t at : {3u, 40u, token.size() - 1}) {
+    auto with_control = token;
+    with_control[at] = '\x01';
+    auto answer = exchange(with_control);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << at << ": " << answer;
+    EXPECT_NE(answer.find("authorization: control character"), std::string::npos) << answer;
+    auto not_utf8 = token;
+    not_utf8[at] = '\xff';
+    answer = exchange(not_utf8);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << at << ": " << answer;
+    EXPECT_NE(answer.find("authorization: not valid UTF-8"), std::string::npos) << answer;
+    auto with_tab = token;
+    with_tab[at] = '\t';
+    answer = exchange(with_tab);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << at << ": " << answer;
+  }
+}
+
 // Header values that are not UTF-8 are refused before a handler sees them; the answer
 // names the header but never echoes its value.
 TEST_F(MalformedRequestTest, NonUtf8HeaderValueIs400) {
