@@ -9,6 +9,7 @@
 // Entry point: BlindIndex::compute.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>

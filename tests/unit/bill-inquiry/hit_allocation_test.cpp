@@ -130,6 +130,44 @@ TEST(BillHitAllocationTest, HotBillHistoryRowsDoNotCopyTheBill) {
   EXPECT_LT(count.all, kEntries * 12);
 }
 
+// Issue 17 item 3: a hot hit's history row allocates nothing of its own — its line index
+// comes as an array (from the memo once the line was seen), its document is looked up by
+// its key's bytes — so a batch's allocations do not grow with its rows. Before: the line
+// index and the document key as strings, the key's hex and its "hex/month" text, about
+// four per row.
+TEST(BillHitAllocationTest, HotHitHistoryRowsAllocateNothingPerRow) {
+  auto ring = test_ring();
+  crypto::SealedColumns sealed{ring};
+  WrittenDocuments written{64};
+  const SystemTime at{std::chrono::sys_days{std::chrono::year{2026} / 11 / 20}};
+  auto bill = two_kilobyte_bill();
+  // As a bill:v4 cached copy carries it (a bill without one is hashed, 2 KB, per row).
+  bill.document_key = bill_document_key(sealed, "01012345678", "202611", *bill.info_json);
+  auto allocations_for = [&](int rows) {
+    std::vector<HistoryEntry> entries(rows);
+    std::vector<const HistoryEntry*> batch;
+    for (int i = 0; i < rows; ++i) {
+      entries[i] = answered_entry("0192f3a47b5c7d8e9f001122334455" + std::to_string(10 + i % 90),
+                                  BillSource::kCache, at, bill);
+      entries[i].user_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+      entries[i].http_request_id = "5f1c0d9e8b7a46352413f2e1d0c9b8a7";
+      entries[i].trace_id = "0af7651916cd43dd8448eb211c80319c";
+      batch.push_back(&entries[i]);
+    }
+    auto first = render_history_batch(batch, sealed, written);
+    for (const auto& document : first.to_remember) written.remember(document);
+    start_counting_allocations();
+    auto hot = render_history_batch(batch, sealed, written);
+    auto count = stop_counting_allocations();
+    EXPECT_EQ(hot.document_count, 0u);
+    return count.all;
+  };
+  const long small = allocations_for(32);
+  const long large = allocations_for(96);
+  std::cout << "hot history rows: " << small << " allocations for 32, " << large << " for 96\n";
+  EXPECT_LE(large - small, 4) << "allocations that grow with the rows";  // before: ~250
+}
+
 // A cached bill carries its document key (bill:v4): the history row takes it as it is,
 // without hashing the bill again; a bill without one gets the key hashed from its line,
 // month and bytes, the same bill_document_key the cache stores.
