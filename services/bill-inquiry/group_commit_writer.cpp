@@ -3,10 +3,12 @@
 #include "group_commit_writer.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -19,14 +21,9 @@ namespace phonebill::bill {
 namespace asio = boost::asio;
 
 using DoorbellChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
-using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, bool)>;
 
 struct GroupCommitWriter::Doorbell : DoorbellChannel {
   using DoorbellChannel::DoorbellChannel;
-};
-
-struct GroupCommitWriter::Done : DoneChannel {
-  using DoneChannel::DoneChannel;
 };
 
 GroupCommitWriter::GroupCommitWriter(asio::io_context& io, PgHistoryStore& store,
@@ -44,14 +41,16 @@ void GroupCommitWriter::start() {
 
 asio::awaitable<bool> GroupCommitWriter::write(const HistoryEntry& entry) {
   if (stopping_.load()) co_return false;
-  auto done = std::make_shared<Done>(co_await asio::this_coro::executor, 1);
-  {
-    std::lock_guard lock{mutex_};
-    queue_.push_back(Pending{&entry, done});
-  }
-  doorbell_->try_send(boost::system::error_code{});
-  auto [error, committed] = co_await done->async_receive(asio::as_tuple(asio::use_awaitable));
-  co_return !error && committed;
+  auto executor = co_await asio::this_coro::executor;
+  auto enqueue = [this, &entry, &executor](asio::any_completion_handler<void(bool)> handler) {
+    {
+      std::lock_guard lock{mutex_};
+      queue_.push_back(Pending{&entry, executor, std::move(handler)});
+    }
+    doorbell_->try_send(boost::system::error_code{});
+  };
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(bool)>(
+      enqueue, asio::use_awaitable);
 }
 
 std::vector<GroupCommitWriter::Pending> GroupCommitWriter::take_batch() {
@@ -97,7 +96,13 @@ asio::awaitable<void> GroupCommitWriter::commit(std::vector<Pending> batch) {
   auto largest = largest_batch_.load();
   while (batch.size() > largest && !largest_batch_.compare_exchange_weak(largest, batch.size())) {
   }
-  for (auto& pending : batch) pending.done->try_send(boost::system::error_code{}, bool(committed));
+  const bool outcome = bool(committed);
+  // Each waiter resumes on its own coroutine's executor.
+  for (auto& pending : batch) {
+    asio::post(pending.executor, [done = std::move(pending.done), outcome]() mutable {
+      std::move(done)(outcome);
+    });
+  }
 }
 
 asio::awaitable<void> GroupCommitWriter::stop() {

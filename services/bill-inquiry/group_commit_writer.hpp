@@ -5,6 +5,8 @@
 // N concurrent requests cost one commit, not N. Entry points: start, write, stop
 // (graceful shutdown flushes the queue), HistoryPolicy.
 #pragma once
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
@@ -56,10 +58,15 @@ class GroupCommitWriter final : public HistoryWriter {
 
  private:
   struct Doorbell;  // wakes a flusher (a channel)
-  struct Done;      // wakes one writer with its batch's outcome (a channel)
+  // A queued entry and its waiting write()'s completion handler, kept as it is (issue 17
+  // item 3): a channel per entry cost a block for the channel, its registration with the
+  // channel service (a mutex, twice) and a receive operation; the handler is one block
+  // from Asio's recycling allocator, posted back to its coroutine's executor with the
+  // batch's outcome.
   struct Pending {
     const HistoryEntry* entry;
-    std::shared_ptr<Done> done;
+    boost::asio::any_io_executor executor;  // the waiting coroutine's
+    boost::asio::any_completion_handler<void(bool)> done;
   };
 
   boost::asio::awaitable<void> run_flusher();

@@ -121,8 +121,8 @@ struct CallColumns {
 // The bill document of a request that showed `bill_text`: its key (32 bytes); its row is
 // written to `documents` unless this process committed it for the month already
 // (`written`) or the batch holds it (`batch`: what to remember once the batch committed).
-// The document's associated data and remembered key use the key's hex, as the reads do.
-std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
+// The document's associated data uses the key's hex, as the reads do.
+DocumentKey document_of(const HistoryEntry& entry, const std::string& bill_text,
                         const crypto::SealedColumns& sealed, WrittenDocuments& written,
                         HistoryBatchParams& batch, DocumentColumns& documents) {
   // A cached bill carries its key (bill:v4); else it is hashed here.
@@ -132,30 +132,31 @@ std::string document_of(const HistoryEntry& entry, const std::string& bill_text,
           : bill_document_key(sealed, entry.line_number.value_or(""),
                               entry.billing_month ? entry.billing_month->kos_form() : std::string{},
                               bill_text);
-  std::string key{document_key.data(), document_key.size()};
-  auto key_hex = hex_text(key);
+  const std::string_view key{document_key.data(), document_key.size()};
   // Near a month's edge the database's month is not known here: always sent (the insert
   // leaves a document already there alone).
   if (auto database_month = unambiguous_month(entry.requested_at)) {
-    std::string written_key = key_hex + "/" + std::to_string(*database_month);
-    if (batch.to_remember.contains(written_key) || written.contains(written_key)) return key;
-    batch.to_remember.insert(std::move(written_key));
+    const WrittenDocument written_document{document_key, *database_month};
+    if (batch.to_remember.contains(written_document) || written.contains(written_document))
+      return document_key;
+    batch.to_remember.insert(written_document);
   }
   documents.document_key.text(key);
   documents.requested_at.timestamptz(stored_time(entry.requested_at));
-  documents.bill_sealed.text(sealed_bytes(sealed, kBillDocumentField, key_hex, bill_text));
+  documents.bill_sealed.text(sealed_bytes(sealed, kBillDocumentField, hex_text(key), bill_text));
   ++batch.document_count;
-  return key;
+  return document_key;
 }
 
 void request_row(RequestColumns& row, const HistoryEntry& entry,
-                 const crypto::SealedColumns& sealed, const std::optional<std::string>& document) {
+                 const crypto::SealedColumns& sealed, const std::optional<DocumentKey>& document) {
   row.request_id.text(entry.request_id);
   row.user_id.text(entry.user_id);
   if (entry.line_number) {
     row.line_number_sealed.text(
         sealed_bytes(sealed, kLineNumberField, entry.request_id, *entry.line_number));
-    row.line_index.text(sealed.index_bytes(kLineIndexPurpose, {*entry.line_number}));
+    const auto line_index = sealed.index_digest(kLineIndexPurpose, *entry.line_number);
+    row.line_index.text({line_index.data(), line_index.size()});
   } else {
     row.line_number_sealed.null();
     row.line_index.null();
@@ -179,7 +180,7 @@ void request_row(RequestColumns& row, const HistoryEntry& entry,
   // The billInfo the caller was shown, so /inquiry/{requestId} shows it again as it was:
   // by reference to its document (db/bill/005).
   if (document) {
-    row.bill_document.text(*document);
+    row.bill_document.text({document->data(), document->size()});
   } else {
     row.bill_document.null();
   }
@@ -225,7 +226,7 @@ HistoryBatchParams render_history_batch(const std::vector<const HistoryEntry*>& 
   DocumentColumns documents;
   CallColumns calls;
   for (const auto* entry : entries) {
-    std::optional<std::string> document;
+    std::optional<DocumentKey> document;
     if (entry->bill)
       document = document_of(*entry, *entry->bill->info_json, sealed, written, batch, documents);
     request_row(requests, *entry, sealed, document);

@@ -25,7 +25,7 @@ struct HistoryBatchParams {
   std::size_t document_count = 0;     // 0: don't run kInsertDocuments
   std::size_t call_count = 0;         // 0: don't run kInsertCalls
   // WrittenDocuments keys to remember once the batch committed.
-  std::unordered_set<std::string> to_remember;
+  std::unordered_set<WrittenDocument, WrittenDocumentHash> to_remember;
 };
 
 // `written`: the documents this process committed already (their rows are left out).

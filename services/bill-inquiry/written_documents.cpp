@@ -16,7 +16,7 @@ std::optional<int> unambiguous_month(SystemTime at) {
   return static_cast<int>(day.year()) * 12 + static_cast<int>(unsigned{day.month()}) - 1;
 }
 
-bool WrittenDocuments::contains(const std::string& key) {
+bool WrittenDocuments::contains(const WrittenDocument& key) {
   std::lock_guard lock{mutex_};
   auto found = entries_.find(key);
   if (found == entries_.end()) return false;
@@ -24,7 +24,7 @@ bool WrittenDocuments::contains(const std::string& key) {
   return true;
 }
 
-void WrittenDocuments::remember(const std::string& key) {
+void WrittenDocuments::remember(const WrittenDocument& key) {
   std::lock_guard lock{mutex_};
   if (auto found = entries_.find(key); found != entries_.end()) {
     order_.splice(order_.begin(), order_, found->second);

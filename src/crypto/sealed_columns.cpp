@@ -24,7 +24,8 @@ std::string SealedColumns::seal(std::string_view field, std::string_view row,
 }
 
 std::string SealedColumns::index(std::string_view purpose, std::string_view value) const {
-  return pg_bytea_text(index_.compute(purpose, value));
+  const auto digest = index_.digest(purpose, value);
+  return pg_bytea_text({digest.data(), digest.size()});
 }
 
 std::string SealedColumns::seal_text(std::string_view field, std::string_view row,
@@ -33,7 +34,8 @@ std::string SealedColumns::seal_text(std::string_view field, std::string_view ro
 }
 
 std::string SealedColumns::index_text(std::string_view purpose, std::string_view value) const {
-  return to_text(index_.compute(purpose, value));
+  const auto digest = index_.digest(purpose, value);
+  return to_text({digest.data(), digest.size()});
 }
 
 boost::system::result<std::string, OpenError> SealedColumns::open_text(std::string_view text,

@@ -33,6 +33,11 @@ class SealedColumns {
                           std::initializer_list<std::string_view> parts) const {
     return index_.compute_parts(purpose, parts);
   }
+  // The raw 32 bytes of the blind index of `value`, in an array (no allocation; a line
+  // indexed lately is not hashed again: BlindIndexMemo).
+  BlindIndexDigest index_digest(std::string_view purpose, std::string_view value) const {
+    return index_.digest(purpose, value);
+  }
   // The same two as base64url text (JSON documents, Redis values and keys).
   std::string seal_text(std::string_view field, std::string_view row, std::string_view value) const;
   std::string index_text(std::string_view purpose, std::string_view value) const;
@@ -62,6 +67,7 @@ class SealedColumns {
 
   const FieldCipher& cipher() const { return cipher_; }
   const KeyRing& ring() const { return cipher_.ring(); }
+  const BlindIndex& blind_index() const { return index_; }
 
  private:
   FieldCipher cipher_;
