@@ -9,5 +9,9 @@ namespace phonebill::http::testing {
 void start_counting_peeks();
 // Stops and returns the recv calls with MSG_PEEK since start_counting_peeks().
 long stop_counting_peeks();
+// The same for every recv call, peeks or not: a read buffer that stays small costs one
+// system call per 512 bytes of an answer.
+void start_counting_receives();
+long stop_counting_receives();
 
 }  // namespace phonebill::http::testing
