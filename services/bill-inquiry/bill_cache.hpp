@@ -20,6 +20,9 @@ struct CachedBill {
   ShownBill bill;
   SystemTime cached_at;
   bool fresh = false;  // false: only good for STALE_CACHE
+  // When the copy stops being fresh, where the cache knows it (the near cache holds a
+  // fresh copy no longer than this).
+  std::optional<SystemTime> fresh_until;
 };
 
 struct CacheRead {

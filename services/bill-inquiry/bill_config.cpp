@@ -38,6 +38,12 @@ BillConfig BillConfig::load(const Environment& environment) {
   cache.menu_ttl = environment.milliseconds("PHONEBILL_BILL_CACHE_MENU_MS", cache.menu_ttl,
                                             std::chrono::milliseconds{0}, kLongest);
   cache.redis_timeout = duration("PHONEBILL_BILL_REDIS_TIMEOUT_MS", cache.redis_timeout);
+  auto& near = config.near_cache;
+  near.hold = environment.milliseconds("PHONEBILL_BILL_NEAR_CACHE_MS", near.hold,
+                                       std::chrono::milliseconds{0},
+                                       std::chrono::milliseconds{600'000});
+  near.entries = std::size_t(environment.integer("PHONEBILL_BILL_NEAR_CACHE_ENTRIES",
+                                                 std::int64_t(near.entries), 0, 1'000'000));
 
   auto& history = config.history;
   history.max_batch = std::size_t(environment.integer("PHONEBILL_BILL_HISTORY_BATCH",

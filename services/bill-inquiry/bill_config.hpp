@@ -1,7 +1,7 @@
 // bill-inquiry's settings: the common server, database and Redis variables, KOS's base
 // URL (PHONEBILL_UPSTREAM_KOS_SIM), auth's JWKS (PHONEBILL_UPSTREAM_AUTH), the token
 // settings, the KOS resilience settings (PHONEBILL_KOS_*) and PHONEBILL_BILL_* (cache
-// TTLs, Redis deadline, group commit). Reference: docs/bill-inquiry.md. Entry: load.
+// TTLs, the in-process near cache, Redis deadline, group commit). Reference: docs/bill-inquiry.md. Entry: load.
 #pragma once
 #include <chrono>
 #include <string>
@@ -12,6 +12,7 @@
 #include "kos/http_kos_options.hpp"
 #include "kos/resilient_kos_transport.hpp"
 #include "outbox/relay_options.hpp"
+#include "near_bill_cache.hpp"
 #include "redis_bill_cache.hpp"
 #include "security/jwks_options.hpp"
 #include "security/token_verifier_options.hpp"
@@ -32,6 +33,7 @@ struct BillConfig {
   security::HttpJwksOptions jwks;
   security::TokenVerifierOptions verifier;
   CachePolicy cache;
+  NearCachePolicy near_cache;  // PHONEBILL_BILL_NEAR_CACHE_{MS,ENTRIES}
   HistoryPolicy history;
   outbox::RelayOptions outbox;  // PHONEBILL_MVNO_AP_*, PHONEBILL_OUTBOX_* (docs/events.md)
   // The data-key ring (crypto/data_keys.hpp): PHONEBILL_DATA_KEYS, else the files under

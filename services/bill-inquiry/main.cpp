@@ -1,8 +1,9 @@
 // bill-inquiry: bill inquiry, its cache and history (SPEC §5). Wiring only:
 // configuration → pool, Redis, revocations, JWKS, verifier → KOS transport, resilience
-// (with the fleet's KOS budget in Redis), client → cache, history, fill lock → service →
-// routes → server (+ metrics, shutdown flush); with PHONEBILL_MVNO_AP_URL, the outbox
-// (events in the history transaction, the relay, breaker events, the re-drive route).
+// (with the fleet's KOS budget in Redis), client → cache (Redis, the near cache in front),
+// history, fill lock → service → routes → server (+ metrics, shutdown flush); with
+// PHONEBILL_MVNO_AP_URL, the outbox (events in the history transaction, the relay,
+// breaker events, the re-drive route).
 // The data-key ring (auth's, crypto/data_keys.hpp) seals history, cache values and event
 // bodies; start-up checks it against the database, then the re-encryption pass runs.
 #include <boost/asio/co_spawn.hpp>
@@ -32,6 +33,7 @@
 #include "outbox/outbox_relay.hpp"
 #include "outbox/redeliver_route.hpp"
 #include "pg_history_store.hpp"
+#include "near_bill_cache.hpp"
 #include "redis_bill_cache.hpp"
 #include "routes.hpp"
 #include "security/jwks_source.hpp"
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
   cache::RedisBudgetCounter kos_budget{redis, config.resilience.fleet_redis_timeout};
   kos_resilient.set_budget_counter(&kos_budget);
   kos::KosClient kos{kos_resilient};
-  RedisBillCache bill_cache{redis, config.cache, clock, sealed};
+  RedisBillCache shared_bill_cache{redis, config.cache, clock, sealed};
+  NearBillCache bill_cache{shared_bill_cache, config.near_cache, clock};
   cache::RedisFillLock fill_lock{redis, config.resilience.fleet_redis_timeout};
   BillService service{kos,
                       bill_cache,

@@ -184,7 +184,8 @@ CacheRead RedisBillCache::read_of(const std::string& key, std::string value) con
   if (!read) return CacheRead{};
   const bool fresh = clock_.now() < read->fresh_until;
   auto lookup = fresh ? cache::CacheLookup::kHit : cache::CacheLookup::kStale;
-  return CacheRead{CachedBill{std::move(read->bill), read->cached_at, fresh}, lookup};
+  return CacheRead{CachedBill{std::move(read->bill), read->cached_at, fresh, read->fresh_until},
+                   lookup};
 }
 
 boost::asio::awaitable<CacheRead> RedisBillCache::load_v2(const std::string& line_number,

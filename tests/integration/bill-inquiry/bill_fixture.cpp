@@ -122,7 +122,11 @@ void start_bill(const std::string& redis) {
        {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
        // Short freshness so the stale-copy test need not wait a day.
        {"PHONEBILL_BILL_CACHE_CLOSED_MONTH_MS", "4000"},
-       {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"}});
+       {"PHONEBILL_BILL_CACHE_CURRENT_MONTH_MS", "4000"},
+       // These tests rewrite and swap cached values in Redis under the running service
+       // and expect the next inquiry to read them; the near cache (on in production,
+       // tested in bill_fleet_test.cpp) would answer from what it held.
+       {"PHONEBILL_BILL_NEAR_CACHE_MS", "0"}});
   for (auto& [name, value] : tracing_environment()) options.environment[name] = value;
   options.log_path = s.log_directory + "/bill-inquiry-" + std::to_string(s.restarts++) + ".log";
   s.bill = std::make_unique<ChildProcess>(options);

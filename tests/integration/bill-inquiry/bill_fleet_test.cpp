@@ -3,7 +3,8 @@
 // tokens signed here: a cold burst of 1,000 requests over 100 keys split across both
 // instances makes about 100 KOS calls (counted at kos-sim); with a budget of B calls/s
 // the calls KOS gets in every second stay ≤ B (counted by the history's timestamps);
-// a lock left by a holder that died frees by its ttl and the instances go on.
+// a lock left by a holder that died frees by its ttl and the instances go on; each
+// instance's near cache answers a hot bill without Redis for its hold, and no longer.
 // Client concurrency is bounded (100 in flight) so it runs on 2 cores under sanitizers.
 #include <gtest/gtest.h>
 
@@ -47,6 +48,8 @@ struct Answer {
   int status = 0;  // 0: no answer
   std::chrono::microseconds elapsed{0};
   std::string source;
+  std::string cached_at;  // of a CACHE or STALE_CACHE answer
+  std::string bill_info;  // the billInfo as sent
   std::string error_code;
   std::string retry_after;
 };
@@ -130,6 +133,8 @@ void ensure_instances(const EnvironmentMap& settings) {
       s.bill_settings == settings)
     return;
   stop_instances();
+  // The near cache is off (each test flushes Redis and expects the next look-up to miss),
+  // but for the test of the near cache itself.
   // Redis deadlines of 1 s instead of 100-250 ms: on a shared 2-core machine under the
   // sanitizers a Redis reply can take longer, and a command given up makes the instance
   // call KOS directly — correct, but it would blur the count this suite asserts.
@@ -138,6 +143,7 @@ void ensure_instances(const EnvironmentMap& settings) {
                            {"PHONEBILL_KOS_RETRY_BASE_DELAY_MS", "20"},
                            {"PHONEBILL_KOS_FLEET_REDIS_TIMEOUT_MS", "1000"},
                            {"PHONEBILL_BILL_REDIS_TIMEOUT_MS", "1000"},
+                           {"PHONEBILL_BILL_NEAR_CACHE_MS", "0"},
                            // kos-sim answers in 200 ms here: a budget grant with less time
                            // left would be a call that times out (504) after KOS did the work.
                            {"PHONEBILL_KOS_RETRY_MINIMUM_ATTEMPT_MS", "300"}};
@@ -251,8 +257,14 @@ class BillFleetTest : public ::testing::Test {
               auto json = parse_json(result.response->body);
               if (!json || !json->is_object()) continue;
               if (auto* data = json->as_object().if_contains("data"); data && data->is_object())
+              {
                 if (auto* source = data->as_object().if_contains("source"))
                   answer.source = std::string{source->as_string()};
+                if (auto* cached_at = data->as_object().if_contains("cachedAt"))
+                  answer.cached_at = boost::json::serialize(*cached_at);
+                if (auto* bill_info = data->as_object().if_contains("billInfo"))
+                  answer.bill_info = boost::json::serialize(*bill_info);
+              }
               if (auto* error = json->as_object().if_contains("error"); error && error->is_object())
                 answer.error_code = std::string{error->as_object().at("code").as_string()};
             }
@@ -470,6 +482,53 @@ TEST_F(BillFleetTest, FillLockAddsLittleToAMiss) {
             << "fill lock, " << without.count() / 1000.0 << " ms without: +"
             << (with_lock - without).count() / 1000.0 << " ms\n";
   EXPECT_LT(with_lock - without, 50ms);
+}
+
+// The near cache (issue 17 item 3) on both instances: once each has read a fresh bill
+// from Redis it answers that line and month from what it holds — the same billInfo bytes
+// and cachedAt, no Redis look-up, no KOS call — even with Redis emptied under it; after
+// its hold (3 s here) it reads the shared cache again, finds nothing and asks KOS once.
+TEST_F(BillFleetTest, EachInstanceAnswersAHotBillFromItsNearCacheForItsHoldOnly) {
+  ensure_instances({{"PHONEBILL_BILL_NEAR_CACHE_MS", "3000"}});
+  auto line = lines_with_bills(1, 1).at(0);
+  auto bearer = suite().auth->sign("n" + line, line, {"BILL_INQUIRY"});
+  auto body = inquiry_body(months_back(1));
+  auto first = send_all({Request{0, bearer, body}}, 1).at(0);
+  ASSERT_EQ(first.status, 200) << first.error_code;
+  EXPECT_EQ(first.source, "KOS");
+  auto read = send_all({Request{0, bearer, body}, Request{1, bearer, body}}, 1);
+  auto held_since = std::chrono::steady_clock::now();
+  for (const auto& answer : read) {
+    ASSERT_EQ(answer.status, 200) << answer.error_code;
+    EXPECT_EQ(answer.source, "CACHE");
+    EXPECT_EQ(answer.bill_info, first.bill_info);
+  }
+  const auto cached_at = read.at(0).cached_at;
+  EXPECT_FALSE(cached_at.empty());
+
+  flush_redis();  // the shared copy is gone; each instance still holds its own
+  auto before = kos_bill_calls();
+  std::vector<Request> hot;
+  for (int i = 0; i < 10; ++i) hot.push_back(Request{i % 2, bearer, body});
+  auto answers = send_all(hot, 2);
+  ASSERT_LT(std::chrono::steady_clock::now() - held_since, 3s) << "too slow to test the hold";
+  for (const auto& answer : answers) {
+    EXPECT_EQ(answer.status, 200) << answer.error_code;
+    EXPECT_EQ(answer.source, "CACHE");
+    EXPECT_EQ(answer.cached_at, cached_at);
+    EXPECT_EQ(answer.bill_info, first.bill_info);
+  }
+  EXPECT_EQ(kos_bill_calls() - before, 0) << "a held bill must not cost a KOS call";
+
+  std::this_thread::sleep_until(held_since + 3100ms);
+  auto after_hold = send_all({Request{0, bearer, body}, Request{1, bearer, body}}, 2);
+  for (const auto& answer : after_hold) {
+    EXPECT_EQ(answer.status, 200) << answer.error_code;
+    EXPECT_EQ(answer.bill_info, first.bill_info);
+  }
+  auto calls = kos_bill_calls() - before;
+  EXPECT_GE(calls, 1) << "after its hold an instance must read the shared cache again";
+  EXPECT_LE(calls, 2);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <vector>
 
@@ -23,6 +24,7 @@ class FakeBillCache final : public BillCache {
   explicit FakeBillCache(const Clock& clock) : clock_(clock) {}
 
   boost::asio::awaitable<CacheRead> load(std::string line_number, BillingMonth month) override {
+    ++loads;
     if (down) co_return CacheRead{std::nullopt, cache::CacheLookup::kError};
     auto found = bills.find(bill_key(line_number, month));
     if (found == bills.end()) co_return CacheRead{};
@@ -33,7 +35,9 @@ class FakeBillCache final : public BillCache {
                                      bool current_month) override {
     ++stores;
     stored_current_month = current_month;
-    bills[bill_key(line_number, month)] = CachedBill{std::move(bill), clock_.now(), true};
+    auto fresh_for = current_month ? std::chrono::hours{1} : std::chrono::hours{24};
+    bills[bill_key(line_number, month)] =
+        CachedBill{std::move(bill), clock_.now(), true, clock_.now() + fresh_for};
     co_return;
   }
   boost::asio::awaitable<std::optional<BillMenu>> load_menu(std::string line_number,
@@ -47,13 +51,17 @@ class FakeBillCache final : public BillCache {
     co_return;
   }
 
-  // A copy of `bill` as cached at `at`, fresh or only good for STALE_CACHE.
-  void put(const kos::Bill& bill, SystemTime at, bool fresh) {
-    bills[bill_key(bill.line_number, bill.billing_month)] = CachedBill{shown_bill(bill), at, fresh};
+  // A copy of `bill` as cached at `at`, fresh (until `fresh_until`, when known) or only
+  // good for STALE_CACHE.
+  void put(const kos::Bill& bill, SystemTime at, bool fresh,
+           std::optional<SystemTime> fresh_until = std::nullopt) {
+    bills[bill_key(bill.line_number, bill.billing_month)] =
+        CachedBill{shown_bill(bill), at, fresh, fresh_until};
   }
 
   std::map<std::string, CachedBill> bills;
   std::map<std::string, BillMenu> menus;
+  int loads = 0;
   int stores = 0;
   bool stored_current_month = false;
   bool down = false;
