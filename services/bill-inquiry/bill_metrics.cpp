@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include "group_commit_writer.hpp"
+#include "near_bill_cache.hpp"
 
 namespace phonebill::bill {
 namespace {
@@ -73,6 +74,22 @@ std::vector<http::ScrapedFamily> BillMetrics::history_families(
        http::ScrapedKind::kCounter, one(&Counters::entries)},
       {"bill_history_failed_total", "History entries whose batch failed",
        http::ScrapedKind::kCounter, one(&Counters::failed_entries)},
+  };
+}
+
+std::vector<http::ScrapedFamily> BillMetrics::near_cache_families(
+    std::function<NearCacheCounters()> counters) {
+  return {
+      {"bill_near_cache_hits_total", "Bill look-ups answered from this instance's near cache",
+       http::ScrapedKind::kCounter,
+       [counters] {
+         return std::vector<http::ScrapedSample>{{{}, double(counters().hits)}};
+       }},
+      {"bill_near_cache_bills", "Bills this instance's near cache holds",
+       http::ScrapedKind::kGauge,
+       [counters] {
+         return std::vector<http::ScrapedSample>{{{}, double(counters().held)}};
+       }},
   };
 }
 

@@ -6,6 +6,8 @@
 //     admitted to KOS at once or after queueing, or refused; told by BillKosObserver)
 //   bill_history_batches_total, bill_history_entries_total, bill_history_failed_total
 //     (the history writer's own counters, read at scrape time: history_families())
+//   bill_near_cache_hits_total, bill_near_cache_bills (the near cache's, read at scrape
+//     time: near_cache_families())
 #pragma once
 #include <array>
 #include <atomic>
@@ -30,6 +32,7 @@ class Family;
 namespace phonebill::bill {
 
 struct HistoryWriterCounters;
+struct NearCacheCounters;
 
 class BillMetrics {
  public:
@@ -42,6 +45,9 @@ class BillMetrics {
   // http::Metrics::add_scraped).
   static std::vector<http::ScrapedFamily> history_families(
       std::function<HistoryWriterCounters()> counters);
+  // The bill_near_cache_* series, read from `counters` whenever /metrics is scraped.
+  static std::vector<http::ScrapedFamily> near_cache_families(
+      std::function<NearCacheCounters()> counters);
 
  private:
   prometheus::Family<prometheus::Counter>& cache_;

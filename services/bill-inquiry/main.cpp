@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
   service.set_metrics(&metrics, &kos_observer);
   for (auto& family : BillMetrics::history_families([&writer] { return writer.counters(); }))
     server.metrics().add_scraped(std::move(family));
+  for (auto& family :
+       BillMetrics::near_cache_families([&bill_cache] { return bill_cache.counters(); }))
+    server.metrics().add_scraped(std::move(family));
   if (relay)
     for (auto& family : relay->families()) server.metrics().add_scraped(std::move(family));
   server.set_readiness_check([&]() -> asio::awaitable<http::Readiness> {

@@ -1,6 +1,8 @@
 // NearBillCache: the bill cache's in-process layer (see near_bill_cache.hpp). One table
-// from (line, month) to the held copy and until when it answers; full, it drops an
-// arbitrary entry (the hot lines come back on their next hit).
+// from (line, month) to the held copy and until when it answers. Full, it first drops
+// every expired copy (at most once per quarter of the hold, so a table full of live
+// copies is not scanned on every insert), then an arbitrary one (a hot line comes back
+// on its next hit).
 #include "near_bill_cache.hpp"
 
 #include <algorithm>
@@ -28,6 +30,8 @@ struct NearBillCache::Held {
 
   mutable std::mutex mutex;
   std::unordered_map<Key, Bill, KeyHash> bills;
+  SystemTime swept{};      // when expired copies were last dropped
+  std::uint64_t hits = 0;  // under the mutex: it is taken for every hit anyway
 };
 
 NearBillCache::NearBillCache(BillCache& shared, NearCachePolicy policy, const Clock& clock)
@@ -56,6 +60,7 @@ std::optional<CachedBill> NearBillCache::find(const std::string& line_number,
   std::lock_guard lock{held_->mutex};
   auto found = held_->bills.find(Held::Key{line_number, month});
   if (found == held_->bills.end() || now >= found->second.until) return std::nullopt;
+  ++held_->hits;
   return found->second.copy;
 }
 
@@ -70,6 +75,10 @@ void NearBillCache::hold(const std::string& line_number, const BillingMonth& mon
     found->second = Held::Bill{copy, until};
     return;
   }
+  if (bills.size() >= policy_.entries && now - held_->swept >= policy_.hold / 4) {
+    std::erase_if(bills, [now](const auto& entry) { return now >= entry.second.until; });
+    held_->swept = now;
+  }
   if (bills.size() >= policy_.entries) bills.erase(bills.begin());
   bills.emplace(std::move(key), Held::Bill{copy, until});
 }
@@ -77,6 +86,11 @@ void NearBillCache::hold(const std::string& line_number, const BillingMonth& mon
 std::size_t NearBillCache::held() const {
   std::lock_guard lock{held_->mutex};
   return held_->bills.size();
+}
+
+NearCacheCounters NearBillCache::counters() const {
+  std::lock_guard lock{held_->mutex};
+  return NearCacheCounters{held_->hits, held_->bills.size()};
 }
 
 // A new copy comes from KOS only after the held one stopped being fresh, but the old one

@@ -11,6 +11,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "bill_cache.hpp"
@@ -20,7 +21,13 @@ namespace phonebill::bill {
 // PHONEBILL_BILL_NEAR_CACHE_MS and PHONEBILL_BILL_NEAR_CACHE_ENTRIES (bill_config.cpp).
 struct NearCachePolicy {
   std::chrono::milliseconds hold{5'000};  // 0: off, every look-up asks the shared cache
-  std::size_t entries = 4'096;            // at most this many bills held (~1.5 KB each)
+  std::size_t entries = 8'192;            // at most this many bills held (~1.5 KB each)
+};
+
+// What /metrics shows of it (BillMetrics::near_cache_families).
+struct NearCacheCounters {
+  std::uint64_t hits = 0;  // look-ups answered from a held copy
+  std::size_t held = 0;    // bills held now (expired ones until swept)
 };
 
 class NearBillCache final : public BillCache {
@@ -37,7 +44,8 @@ class NearBillCache final : public BillCache {
                                                             BillingMonth month) override;
   boost::asio::awaitable<void> store_menu(BillMenu menu, BillingMonth month) override;
 
-  std::size_t held() const;  // bills held now (tests, metrics)
+  std::size_t held() const;  // bills held now, expired ones until swept
+  NearCacheCounters counters() const;
 
  private:
   struct Held;  // the table, behind a mutex: any io thread may look up

@@ -1,7 +1,8 @@
 // NearBillCache (issue 17 item 3) on a ManualClock in front of the in-memory shared cache:
 // a fresh copy answers again without the shared cache for at most the hold and never
 // after it stops being fresh; stale copies, misses and errors always ask the shared cache;
-// a store drops the held copy; the table stays within its entries. And BillService with
+// a store drops the held copy; the table stays within its entries, dropping expired copies
+// first; hits are counted. And BillService with
 // the near cache in front answers a repeated inquiry exactly as the shared cache would.
 #include <gtest/gtest.h>
 
@@ -116,6 +117,29 @@ TEST_F(NearBillCacheTest, TheTableHoldsAtMostItsEntries) {
     load(small, line);
   }
   EXPECT_EQ(small.held(), 2u);
+}
+
+TEST_F(NearBillCacheTest, AFullTableDropsItsExpiredCopiesFirst) {
+  NearBillCache small{cache_, NearCachePolicy{5s, 2}, clock_};
+  put_fresh(1h, "01000000001");
+  put_fresh(1h, "01000000002");
+  load(small, "01000000001");
+  clock_.advance(3s);
+  load(small, "01000000002");
+  clock_.advance(2s);  // the first copy's hold is over, the second's is not
+  put_fresh(1h, "01000000003");
+  load(small, "01000000003");
+  EXPECT_EQ(small.held(), 2u);
+  load(small, "01000000002");
+  EXPECT_EQ(cache_.loads, 3) << "the live copy was dropped instead of the expired one";
+}
+
+TEST_F(NearBillCacheTest, CountsItsHitsAndHeldBills) {
+  put_fresh(1h);
+  for (int i = 0; i < 4; ++i) load(near_);
+  auto counters = near_.counters();
+  EXPECT_EQ(counters.hits, 3u);
+  EXPECT_EQ(counters.held, 1u);
 }
 
 TEST_F(NearBillCacheTest, AHoldOfZeroPassesEveryLookUpThrough) {
