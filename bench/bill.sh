@@ -399,7 +399,7 @@ awk -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN{print b-a}')" -v b="$(awk -v a="$b0
            # Per answered request from the CPU seconds themselves (the rounded rates above
            # lose ~1 µs per request at 10,000 req/s).
            if (n > 0) printf "CPU µs per answered request: gateway %.1f, bill-inquiry %.1f, PostgreSQL %.1f, Redis %.1f, total %.1f (kos-sim %.1f not counted)\n", g*1e6/n, b*1e6/n, p*1e6/n, d*1e6/n, (g+b+p+d)*1e6/n, k*1e6/n }'
-echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
+echo "cache lookups since start: $(curl -fsS "http://127.0.0.1:$BILL_PORT/metrics" | awk -F'[{}" ]' '/^bill_cache_lookups_total\{/ { printf "%s %.0f, ", $3, $NF } /^bill_near_cache_hits_total / { printf "of the hits from the near cache %.0f, ", $NF }')Redis keys $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
 echo "settings:$([[ $PREWARM == true ]] && echo " -P")$([[ $FRONT == true ]] && echo " --front") -d $RUN_SECONDS -w $WARM_SECONDS -c $CONNS -l $LINES -s $ZIPF_S -m $MONTHS -k $THINK_MS -L $KOS_LATENCY -J $KOS_JITTER -t $THREADS${BILL_EXTRA[*]:+ -e ${BILL_EXTRA[*]}}${GATEWAY_EXTRA[*]:+ -g ${GATEWAY_EXTRA[*]}} (build: ${BUILD_DIR#"$ROOT"/})"
 if [[ $MALLOCS == true ]]; then
