@@ -24,9 +24,10 @@ template <class T>
 using PasswordResult = boost::system::result<T, PasswordError>;
 
 void ensure_sodium_initialized() {
-  // libsodium's in-process generator (ChaCha20, per-thread state, keyed from getrandom() and
-  // re-keyed after a fork) instead of one getrandom() system call per draw: every sealed
-  // column takes a fresh 24-byte nonce, several per answered request. Set before
+  // libsodium's in-process generator (ChaCha20, per-thread state, keyed from getrandom(); it
+  // checks getpid() on every draw and aborts in a forked child) instead of one getrandom()
+  // system call per draw: every sealed column takes a fresh 24-byte nonce, several per
+  // answered request (src/crypto/nonce_source.hpp draws them in bulk). Set before
   // sodium_init(), which keys it.
   static const bool initialized = [] {
     randombytes_set_implementation(&randombytes_internal_implementation);
