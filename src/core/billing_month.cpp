@@ -1,7 +1,7 @@
 // BillingMonth parsing (YYYY-MM, YYYYMM), arithmetic and its API/KOS forms (SPEC §0).
 #include "core/billing_month.hpp"
 
-#include <fmt/format.h>
+#include "core/padded_digits.hpp"
 
 namespace phonebill {
 namespace {
@@ -33,9 +33,20 @@ std::optional<BillingMonth> BillingMonth::parse(std::string_view input) {
   return BillingMonth{*year, *month};
 }
 
-std::string BillingMonth::api_form() const { return fmt::format("{:04}-{:02}", year, month); }
+// parse() admits years 1900..2999 and months 1..12; plus_months keeps four-digit years
+// for any month a person could ask for.
+std::string BillingMonth::api_form() const {
+  std::string text(7, '-');
+  put_padded(text.data(), unsigned(year), 4);
+  put_padded(text.data() + 5, unsigned(month), 2);
+  return text;
+}
 
-std::string BillingMonth::kos_form() const { return fmt::format("{:04}{:02}", year, month); }
+std::string BillingMonth::kos_form() const {
+  std::string text(6, '0');
+  put_padded(put_padded(text.data(), unsigned(year), 4), unsigned(month), 2);
+  return text;
+}
 
 BillingMonth BillingMonth::plus_months(int months) const {
   int index = year * 12 + (month - 1) + months;

@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "core/padded_digits.hpp"
+
 namespace phonebill {
 namespace {
 constexpr auto kSeoulOffset = std::chrono::hours{9};
@@ -26,9 +28,19 @@ std::string iso8601_seoul(SystemTime at) {
   auto days = std::chrono::floor<std::chrono::days>(local);
   std::chrono::year_month_day date{days};
   std::chrono::hh_mm_ss time{local - days};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+09:00", int(date.year()),
-                     unsigned(date.month()), unsigned(date.day()), time.hours().count(),
-                     time.minutes().count(), time.seconds().count());
+  const int year = int(date.year());
+  if (year < 0 || year > 9999)  // outside what four digits show: leave it to fmt
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+09:00", year, unsigned(date.month()),
+                       unsigned(date.day()), time.hours().count(), time.minutes().count(),
+                       time.seconds().count());
+  std::string text = "0000-00-00T00:00:00+09:00";
+  char* out = put_padded(text.data(), unsigned(year), 4) + 1;
+  out = put_padded(out, unsigned(date.month()), 2) + 1;
+  out = put_padded(out, unsigned(date.day()), 2) + 1;
+  out = put_padded(out, unsigned(time.hours().count()), 2) + 1;
+  out = put_padded(out, unsigned(time.minutes().count()), 2) + 1;
+  put_padded(out, unsigned(time.seconds().count()), 2);
+  return text;
 }
 
 std::string iso8601_utc_millis(SystemTime at) {

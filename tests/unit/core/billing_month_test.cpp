@@ -13,6 +13,9 @@ TEST(BillingMonth, ParsesBothForms) {
   EXPECT_EQ(*dashed, *compact);
   EXPECT_EQ(dashed->api_form(), "2026-11");
   EXPECT_EQ(dashed->kos_form(), "202611");
+  EXPECT_EQ((BillingMonth{1905, 3}).api_form(), "1905-03");
+  EXPECT_EQ((BillingMonth{1905, 3}).kos_form(), "190503");
+  EXPECT_EQ((BillingMonth{2999, 12}).api_form(), "2999-12");
 }
 
 // Month 00, 13, short years and stray characters are rejected.
