@@ -62,8 +62,8 @@ using FieldAllocator = std::pmr::polymorphic_allocator<char>;
 using RequestParser = bhttp::request_parser<bhttp::string_body, FieldAllocator>;
 using RequestMessage = bhttp::request<bhttp::string_body, bhttp::basic_fields<FieldAllocator>>;
 
-// The arena of one request's header fields: room for the usual heads in the request's
-// Exchange, spilling to the heap beyond. 3 KiB: a head through the gateway (a bearer
+// The arena of one request's header fields: room for the usual heads in its Parsing,
+// spilling to the heap beyond. 3 KiB: a head through the gateway (a bearer
 // token, trace and forwarding headers, each field with Beast's own element) took 1-2.6
 // KB, and 1 KiB spilled on every request into a 1.6 KB malloc (issue 17 item 3).
 struct FieldArena {
@@ -71,48 +71,64 @@ struct FieldArena {
   std::pmr::monotonic_buffer_resource resource{space.data(), space.size()};
 };
 
-// What one request holds from its first byte to its answer: the parser with its field
-// arena, the Request handlers see, and the answer's head. Not in serve_request's
-// coroutine frame: that frame would then be 2.3 KB, past the 1,020 bytes Asio's
-// per-thread frame cache keeps and past glibc's tcache, a trip into malloc's bins per
-// request (issue 17 item 3). Instead kept built per thread (ExchangeCache) between
-// requests: the parser and its arena start afresh per request, while the request's
-// strings and the head keep their storage, so filling them allocates nothing (issue 17
-// item 3, session 12: nine mallocs per request).
-struct Exchange {
+// What reading one request's head takes: the parser with its field arena. Apart from
+// the Exchange because it is needed only until make_request has copied the request out:
+// a request waiting on its handler (an upstream, Redis, a commit) then holds 0.5 KB
+// instead of 4 KB, and the per-thread cache of exchanges, which keeps as many as were
+// once in flight at the same time (up to its bound), stays that much smaller: 3 MB in a
+// gateway after a burst of 500 proxied requests (issue 17 item 4).
+struct Parsing {
   FieldArena fields;
   std::optional<RequestParser> parser;
-  Request request;
-  std::string head;  // the answer's status line and header fields (write_response)
 
   void start() {
     fields.resource.release();  // back to its own space
     parser.emplace(std::piecewise_construct, std::make_tuple(),
                    std::make_tuple(FieldAllocator{&fields.resource}));
   }
+  void finish() noexcept { parser.reset(); }
+};
+
+// What one request holds from its parsed head to its answer: the Request handlers see
+// and the answer's head. Not in serve_request's coroutine frame: that frame would then
+// be past the 1,020 bytes Asio's per-thread frame cache keeps and past glibc's tcache, a
+// trip into malloc's bins per request (issue 17 item 3). Instead kept built per thread
+// (ExchangeCache) between requests: the request's strings and the head keep their
+// storage, so filling them allocates nothing (issue 17 item 3, session 12: nine mallocs
+// per request). The parser starts afresh per request (Parsing, ParsingCache).
+struct Exchange {
+  Request request;
+  std::string head;  // the answer's status line and header fields (write_response)
+
+  void start() {}
   void finish() noexcept {
-    parser.reset();
     clear_keeping_storage(request);
     head.clear();
   }
 };
 
 // Bounded at 512 per thread: a group commit wakes hundreds of requests at once, and each
-// exchange freed past the bound is a malloc for the next burst.
+// exchange freed past the bound is a malloc for the next burst. A request parses its head
+// without waiting when it has arrived whole, so few Parsings are in use at once.
 using ExchangeCache = ObjectCache<Exchange, 512>;
+using ParsingCache = ObjectCache<Parsing, 64>;
 
-struct ExchangeRelease {
-  void operator()(Exchange* exchange) const noexcept {
-    exchange->finish();
-    ExchangeCache::give_back(exchange);
+// Hands a cached object back to its cache, reset.
+template <class T, class Cache>
+struct CachedRelease {
+  void operator()(T* object) const noexcept {
+    object->finish();
+    Cache::give_back(object);
   }
 };
-using ExchangePointer = std::unique_ptr<Exchange, ExchangeRelease>;
+template <class T, class Cache>
+using CachedPointer = std::unique_ptr<T, CachedRelease<T, Cache>>;
 
-ExchangePointer new_exchange() {
-  ExchangePointer exchange{ExchangeCache::take()};
-  exchange->start();
-  return exchange;
+template <class T, class Cache>
+CachedPointer<T, Cache> take_cached() {
+  CachedPointer<T, Cache> object{Cache::take()};
+  object->start();
+  return object;
 }
 
 ServerOptions ServerOptions::from_environment(const Environment& environment,
@@ -218,6 +234,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   Connection* previous_session = nullptr;
   Connection* next_session = nullptr;
 };
+
 
 // The open connections (Impl::sessions): an intrusive list, so registering a connection
 // allocates nothing and its memory goes when it closes (a hash map kept a node per
@@ -845,16 +862,19 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
     connection->idle = true;
     auto& socket = connection->socket;
-    socket.async_wait(tcp::socket::wait_read,
-                      [self, connection = std::move(connection)](
-                          const boost::system::error_code& error) mutable {
-                        connection->idle = false;
-                        if (error || self->stopping) {
-                          self->end_session(*connection, SessionStep::kFinish);
-                          return;
-                        }
-                        self->serve_on(self, std::move(connection), false);
-                      });
+    // No read before this wait (serve_connection): epoll_ctl(EPOLL_CTL_MOD), which arms
+    // it, also reports bytes that are there already. A queued read (or a peek) would cost
+    // the same one system call: Asio tries every receive at once before it queues it.
+    socket.async_wait(
+        tcp::socket::wait_read,
+        [self, connection = std::move(connection)](const boost::system::error_code& error) mutable {
+          connection->idle = false;
+          if (error || self->stopping) {
+            self->end_session(*connection, SessionStep::kFinish);
+            return;
+          }
+          self->serve_on(self, std::move(connection), false);
+        });
   }
 
   // Ends the session and unregisters the connection; what is left of it goes with the
@@ -877,11 +897,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::awaitable<SessionStep> serve_connection(Connection& connection, bool opening) {
     if (opening && !co_await open_connection(connection)) co_return SessionStep::kClose;
     auto& buffer = connection.buffer;
+    // Just opened, or woken by bytes to read: read them. After an answer, a plain
+    // connection instead goes straight to its idle wait, which also wakes at once for a
+    // request that has already arrived (wait_idle): a read here would usually fail (the
+    // client waits for the answer it was just sent), a system call per request.
+    bool bytes_expected = true;
     for (;;) {
       while (buffer.size() == 0) {
         if (stopping) co_return SessionStep::kFinish;
         connection.phase = Metrics::TimeoutPhase::kIdle;
         connection.deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+        if (!bytes_expected && !connection.tls) {
+          buffer.shrink_to_fit();
+          co_return SessionStep::kIdle;
+        }
         auto space = buffer.prepare(std::max(kReadBlockBytes, buffer.capacity()));
         boost::system::error_code error;
         std::size_t bytes = 0;
@@ -904,6 +933,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         buffer.commit(bytes);
       }
       if (!co_await serve_request(connection)) co_return SessionStep::kFinish;
+      bytes_expected = false;
     }
   }
 
@@ -930,8 +960,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // are allocated per request, not held by every idle connection. Pipelined requests
   // stay in connection.buffer for the next call. false: close the connection.
   asio::awaitable<bool> serve_request(Connection& connection) {
-    auto exchange = new_exchange();
-    auto outcome = co_await read_request(connection, *exchange->parser);
+    auto parsing = take_cached<Parsing, ParsingCache>();
+    auto outcome = co_await read_request(connection, *parsing->parser);
     if (outcome == ReadOutcome::kTooLarge)
       co_await reject(connection, CommonError::kPayloadTooLarge);
     if (outcome == ReadOutcome::kHeadersTooLarge)
@@ -947,9 +977,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // handled, not held by each of the hundreds of requests waiting on Redis or a commit
     // (they came back in bursts, past the cache's bound: an 8 KiB malloc per request).
     if (connection.buffer.size() == 0) connection.buffer.shrink_to_fit();
-    bool keep_alive = exchange->parser->get().keep_alive();
+    bool keep_alive = parsing->parser->get().keep_alive();
+    auto exchange = take_cached<Exchange, ExchangeCache>();
     auto& request = exchange->request;
-    make_request(exchange->parser->release(), connection, request);
+    make_request(parsing->parser->release(), connection, request);
+    parsing.reset();  // back to the cache while the handler runs
     // This hop's span: its id is the one request.traceparent carries downstream.
     auto span =
         tracing::Span::for_hop(request.method, request.traceparent, request.header("traceparent"));
