@@ -862,9 +862,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
     connection->idle = true;
     auto& socket = connection->socket;
-    // No read before this wait (serve_connection): epoll_ctl(EPOLL_CTL_MOD), which arms
-    // it, also reports bytes that are there already. A queued read (or a peek) would cost
-    // the same one system call: Asio tries every receive at once before it queues it.
+    // async_wait costs an epoll_ctl(EPOLL_CTL_MOD) per wait; a queued receive (a peek into
+    // a shared buffer, say) would cost a recv instead, as Asio tries every receive at once
+    // before it queues it. Under load the wait is rare: the read before it (serve_connection)
+    // runs after the answer's write completion went through the queue, by when the
+    // client's next request has usually arrived (docs/decisions.md, issue 17 item 4).
     socket.async_wait(
         tcp::socket::wait_read,
         [self, connection = std::move(connection)](const boost::system::error_code& error) mutable {
@@ -897,20 +899,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::awaitable<SessionStep> serve_connection(Connection& connection, bool opening) {
     if (opening && !co_await open_connection(connection)) co_return SessionStep::kClose;
     auto& buffer = connection.buffer;
-    // Just opened, or woken by bytes to read: read them. After an answer, a plain
-    // connection instead goes straight to its idle wait, which also wakes at once for a
-    // request that has already arrived (wait_idle): a read here would usually fail (the
-    // client waits for the answer it was just sent), a system call per request.
-    bool bytes_expected = true;
     for (;;) {
       while (buffer.size() == 0) {
         if (stopping) co_return SessionStep::kFinish;
         connection.phase = Metrics::TimeoutPhase::kIdle;
         connection.deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-        if (!bytes_expected && !connection.tls) {
-          buffer.shrink_to_fit();
-          co_return SessionStep::kIdle;
-        }
         auto space = buffer.prepare(std::max(kReadBlockBytes, buffer.capacity()));
         boost::system::error_code error;
         std::size_t bytes = 0;
@@ -933,7 +926,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         buffer.commit(bytes);
       }
       if (!co_await serve_request(connection)) co_return SessionStep::kFinish;
-      bytes_expected = false;
     }
   }
 

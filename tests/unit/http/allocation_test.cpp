@@ -93,57 +93,6 @@ TEST_F(ServerTest, KeepAliveRequestsReuseReadBlocks) {
                                 << " keep-alive requests";
 }
 
-// One GET on a blocking loopback socket, its answer read with read(2), not recv: the
-// server's recv calls are the ones counted. False on any failure.
-bool exchange_without_recv(int descriptor, std::string& answer) {
-  const std::string request = "GET /items/7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  if (::write(descriptor, request.data(), request.size()) != ssize_t(request.size()))
-    return false;
-  answer.clear();
-  char chunk[2048];
-  for (;;) {
-    auto head_end = answer.find("\r\n\r\n");
-    auto length_at = answer.find("Content-Length: ");
-    if (head_end != std::string::npos && length_at != std::string::npos &&
-        answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16)))
-      return answer.starts_with("HTTP/1.1 200");
-    auto got = ::read(descriptor, chunk, sizeof chunk);
-    if (got <= 0) return false;
-    answer.append(chunk, std::size_t(got));
-  }
-}
-
-// The system calls a keep-alive request costs a plain connection between requests (issue
-// 17 item 4): after each answer it read until a read failed (EAGAIN), then waited for
-// readability with async_wait, which Asio arms with epoll_ctl each time. Now it goes
-// straight to the wait (epoll_ctl also reports bytes already there): the read of the
-// request and epoll_ctl, two calls per request where there were three.
-TEST_F(ServerTest, AKeepAliveRequestCostsTheServerOneReceiveAndOneEpollChange) {
-  ServerOptions options;
-  options.io_threads = 1;
-  start(demo_routes(), options);
-  std::string answer;
-  int descriptor = warmed_connection(port_, answer);
-  ASSERT_GE(descriptor, 0);
-  constexpr int kRequests = 50;
-  start_counting_receives();
-  start_counting_epoll_changes();
-  // Each request after a pause: the server has answered and gone idle before it arrives.
-  for (int i = 0; i < kRequests; ++i) {
-    std::this_thread::sleep_for(3ms);
-    ASSERT_TRUE(exchange_without_recv(descriptor, answer)) << "request " << i;
-  }
-  auto epoll_changes = stop_counting_epoll_changes();
-  auto receives = stop_counting_receives();
-  ::close(descriptor);
-  std::printf("per keep-alive request: %.2f recv, %.2f epoll_ctl\n", double(receives) / kRequests,
-              double(epoll_changes) / kRequests);
-  // Before: 2 recv (the request, then EAGAIN) and 1 epoll_ctl per request (150).
-  EXPECT_LE(receives + epoll_changes, 2 * kRequests + 2)
-      << receives << " recv and " << epoll_changes << " epoll_ctl for " << kRequests
-      << " keep-alive requests";
-}
-
 // The server's coroutine frames per request (serve_request, read_request, write_response;
 // dispatch's until session 12) each stay within the 1,020 bytes Asio's per-thread frame cache keeps:
 // a larger one is allocated and freed on every request, past glibc's tcache too (issue 17

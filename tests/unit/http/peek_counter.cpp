@@ -1,10 +1,8 @@
-// The interposed recv and epoll_ctl behind peek_counter.hpp: count calls (recv with
-// MSG_PEEK, and all), then make the system call itself (libc's recv is recvfrom without
-// an address; going through dlsym(RTLD_NEXT) instead would land in the sanitizer's
-// interceptor, which breaks).
+// The interposed recv behind peek_counter.hpp: counts calls (with MSG_PEEK, and all), then makes
+// the system call itself (libc's recv is recvfrom without an address; going through
+// dlsym(RTLD_NEXT) instead would land in the sanitizer's interceptor, which breaks).
 #include "peek_counter.hpp"
 
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -17,8 +15,6 @@ std::atomic<bool> counting_peeks_now{false};
 std::atomic<long> peeks_counted{0};
 std::atomic<bool> counting_receives_now{false};
 std::atomic<long> receives_counted{0};
-std::atomic<bool> counting_epoll_changes_now{false};
-std::atomic<long> epoll_changes_counted{0};
 }  // namespace
 
 extern "C" ssize_t recv(int descriptor, void* buffer, size_t length, int flags) {
@@ -27,12 +23,6 @@ extern "C" ssize_t recv(int descriptor, void* buffer, size_t length, int flags) 
   if (counting_receives_now.load(std::memory_order_relaxed))
     receives_counted.fetch_add(1, std::memory_order_relaxed);
   return ::syscall(SYS_recvfrom, descriptor, buffer, length, flags, nullptr, nullptr);
-}
-
-extern "C" int epoll_ctl(int epoll, int operation, int descriptor, epoll_event* event) {
-  if (counting_epoll_changes_now.load(std::memory_order_relaxed))
-    epoll_changes_counted.fetch_add(1, std::memory_order_relaxed);
-  return int(::syscall(SYS_epoll_ctl, epoll, operation, descriptor, event));
 }
 
 namespace phonebill::http::testing {
@@ -55,16 +45,6 @@ void start_counting_receives() {
 long stop_counting_receives() {
   counting_receives_now = false;
   return receives_counted.load();
-}
-
-void start_counting_epoll_changes() {
-  epoll_changes_counted = 0;
-  counting_epoll_changes_now = true;
-}
-
-long stop_counting_epoll_changes() {
-  counting_epoll_changes_now = false;
-  return epoll_changes_counted.load();
 }
 
 }  // namespace phonebill::http::testing

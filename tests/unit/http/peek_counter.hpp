@@ -1,7 +1,6 @@
 // Counts the process's recv(MSG_PEEK) calls while a test asks it to: the HTTP client's
 // look before reusing a pooled connection is one system call per request (issue 17), and
-// the binary that links peek_counter.cpp interposes recv to count it; and its recv and
-// epoll_ctl calls: the system calls a keep-alive request costs the server.
+// the binary that links peek_counter.cpp interposes recv to count it.
 #pragma once
 
 namespace phonebill::http::testing {
@@ -14,8 +13,5 @@ long stop_counting_peeks();
 // system call per 512 bytes of an answer.
 void start_counting_receives();
 long stop_counting_receives();
-// The same for epoll_ctl calls (Asio arms an async_wait with one).
-void start_counting_epoll_changes();
-long stop_counting_epoll_changes();
 
 }  // namespace phonebill::http::testing
