@@ -15,9 +15,12 @@
 # --memory: instead, memory per idle keep-alive connection (issue 17): the gateway,
 # bill-inquiry (its own server, /healthz) and nginx each get 1,000 and then
 # 10,000 connections that sent one request and stay open; VmRSS before and with them, and
-# bytes per connection. (Memory freed after the 1,000 round may be reused by the next: the
-# 10,000 figure is the steadier one. HAProxy is left out: it reserves two descriptors per
-# connection of maxconn, more than this machine's hard limit of 20,000 allows at 10,000.)
+# bytes per connection; 1,000 twice: the first 1,000 (with the one-time growth of the
+# first burst) and 1,000 more while those stay open (PHONEBILL_BENCH_MEMORY_DETAIL=1 adds
+# smaps and tcmalloc counts, bench/tools/heap_detail.sh). (Memory freed after the 1,000
+# rounds may be reused by the 10,000 round: the 10,000 figure is the steadier one. HAProxy
+# is left out: it reserves two descriptors per connection of maxconn, more than this
+# machine's hard limit of 20,000 allows at 10,000.)
 #
 # --tracing: instead, the cost of tracing (issue 18): three gateways side by side, tracing
 # off, at 1 % and at 100 % (parent-based ratio; spans to a stand-in collector that throws
@@ -326,33 +329,74 @@ if [[ $MEMORY == true ]]; then
   BENCH_PIDS+=("$BILL_PID")
   bench_wait_http "http://127.0.0.1:$BILL_PORT/healthz" 60
   rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+  # With PHONEBILL_BENCH_MEMORY_DETAIL set: where the process's memory is (resident
+  # anonymous and file KiB; for tcmalloc, the bytes the program holds and tcmalloc's
+  # free lists), printed after the table.
+  detail() {
+    [[ -n ${PHONEBILL_BENCH_MEMORY_DETAIL:-} ]] || return 0
+    echo "$1: $("$ROOT/bench/tools/heap_detail.sh" "$2")" >>"$B/heap_detail.txt"
+  }
+  # Starts a holder of COUNT idle connections (writing to OUT), waits until they all had
+  # their answer; the holder's pid in $holder.
+  hold_idle() { # NAME PORT PATH COUNT OUT
+    : >"$5" # emptied before the holder starts: the previous round's "ready" must not count
+    python3 "$ROOT/bench/tools/idle_connections.py" "$2" "$3" "$4" 120 "$AUTH" >"$5" 2>&1 &
+    holder=$!
+    for ((i = 0; i < 600; i++)); do
+      grep -q '^ready\|^failed' "$5" 2>/dev/null && break
+      kill -0 "$holder" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q '^ready' "$5" ||
+      die "$1: $(kill -0 "$holder" 2>/dev/null && echo "not ready in 60 s" || echo "holder exited"): $(cat "$5")"
+    sleep 1
+  }
+  row() { # NAME CONNECTIONS-LABEL COUNT BEFORE-KIB WITH-KIB
+    printf '| %s | %s | %.1f | %.1f | %d |\n' "$1" "$2" "$(bc -l <<<"$4 / 1024")" \
+      "$(bc -l <<<"$5 / 1024")" $((($5 - $4) * 1024 / $3))
+  }
+  SERVERS=("phonebill gateway|$GW_PID|$GW_PORT|$URL_PATH"
+    "bill-inquiry (/healthz)|$BILL_PID|$BILL_PORT|/healthz"
+    "nginx (plain proxy)|$NX_WORKER|$NX_PORT|$URL_PATH")
   step "Idle keep-alive connections (one request each, then idle): VmRSS"
   echo "| server | connections | RSS before (MiB) | RSS with them (MiB) | bytes per connection |"
   echo "|---|---|---|---|---|"
-  for connections in 1000 10000; do
-    for entry in "phonebill gateway|$GW_PID|$GW_PORT|$URL_PATH" \
-      "bill-inquiry (/healthz)|$BILL_PID|$BILL_PORT|/healthz" \
-      "nginx (plain proxy)|$NX_WORKER|$NX_PORT|$URL_PATH"; do
-      IFS='|' read -r name pid port path <<<"$entry"
-      before=$(rss_kib "$pid")
-      python3 "$ROOT/bench/tools/idle_connections.py" "$port" "$path" "$connections" 120 "$AUTH" \
-        >"$B/idle.out" 2>&1 &
-      holder=$!
-      for ((i = 0; i < 600; i++)); do
-        grep -q '^ready\|^failed' "$B/idle.out" 2>/dev/null && break
-        kill -0 "$holder" 2>/dev/null || break
-        sleep 0.1
-      done
-      grep -q '^ready' "$B/idle.out" || die "$name: $(cat "$B/idle.out")"
-      sleep 1
-      with=$(rss_kib "$pid")
-      kill "$holder"
-      wait "$holder" 2>/dev/null || true
-      printf '| %s | %d | %.1f | %.1f | %d |\n' "$name" "$connections" "$(bc -l <<<"$before / 1024")" \
-        "$(bc -l <<<"$with / 1024")" $(((with - before) * 1024 / connections))
-      sleep 2 # the server closes its side
-    done
+  # 1,000 connections twice per server: the first 1,000 to a server that has served only a
+  # few requests (what earlier sessions reported: it includes the one-time growth the
+  # first burst of 500 concurrent requests causes, caches and pools sized by the peak), then
+  # 1,000 more while those stay open: the cost of 1,000 idle connections themselves, with
+  # nothing freed in between for them to reuse. Every server gets the same rounds
+  # (docs/decisions.md, issue 17 item 4).
+  for entry in "${SERVERS[@]}"; do
+    IFS='|' read -r name pid port path <<<"$entry"
+    before=$(rss_kib "$pid")
+    detail "$name first 1000 before" "$pid"
+    hold_idle "$name" "$port" "$path" 1000 "$B/idle.out"
+    first_holder=$holder
+    with=$(rss_kib "$pid")
+    detail "$name first 1000 with" "$pid"
+    row "$name" "1000 (first)" 1000 "$before" "$with"
+    hold_idle "$name" "$port" "$path" 1000 "$B/idle2.out"
+    with_more=$(rss_kib "$pid")
+    detail "$name 1000 more with" "$pid"
+    row "$name" "1000 more (1000 open)" 1000 "$with" "$with_more"
+    kill "$first_holder" "$holder"
+    wait "$first_holder" "$holder" 2>/dev/null || true
+    sleep 2 # the server closes its side
   done
+  for entry in "${SERVERS[@]}"; do
+    IFS='|' read -r name pid port path <<<"$entry"
+    before=$(rss_kib "$pid")
+    detail "$name 10000 before" "$pid"
+    hold_idle "$name" "$port" "$path" 10000 "$B/idle.out"
+    with=$(rss_kib "$pid")
+    detail "$name 10000 with" "$pid"
+    kill "$holder"
+    wait "$holder" 2>/dev/null || true
+    row "$name" 10000 10000 "$before" "$with"
+    sleep 2 # the server closes its side
+  done
+  [[ -n ${PHONEBILL_BENCH_MEMORY_DETAIL:-} ]] && cat "$B/heap_detail.txt"
   echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi

@@ -62,8 +62,8 @@ using FieldAllocator = std::pmr::polymorphic_allocator<char>;
 using RequestParser = bhttp::request_parser<bhttp::string_body, FieldAllocator>;
 using RequestMessage = bhttp::request<bhttp::string_body, bhttp::basic_fields<FieldAllocator>>;
 
-// The arena of one request's header fields: room for the usual heads in the request's
-// Exchange, spilling to the heap beyond. 3 KiB: a head through the gateway (a bearer
+// The arena of one request's header fields: room for the usual heads in its Parsing,
+// spilling to the heap beyond. 3 KiB: a head through the gateway (a bearer
 // token, trace and forwarding headers, each field with Beast's own element) took 1-2.6
 // KB, and 1 KiB spilled on every request into a 1.6 KB malloc (issue 17 item 3).
 struct FieldArena {
@@ -71,48 +71,64 @@ struct FieldArena {
   std::pmr::monotonic_buffer_resource resource{space.data(), space.size()};
 };
 
-// What one request holds from its first byte to its answer: the parser with its field
-// arena, the Request handlers see, and the answer's head. Not in serve_request's
-// coroutine frame: that frame would then be 2.3 KB, past the 1,020 bytes Asio's
-// per-thread frame cache keeps and past glibc's tcache, a trip into malloc's bins per
-// request (issue 17 item 3). Instead kept built per thread (ExchangeCache) between
-// requests: the parser and its arena start afresh per request, while the request's
-// strings and the head keep their storage, so filling them allocates nothing (issue 17
-// item 3, session 12: nine mallocs per request).
-struct Exchange {
+// What reading one request's head takes: the parser with its field arena. Apart from
+// the Exchange because it is needed only until make_request has copied the request out:
+// a request waiting on its handler (an upstream, Redis, a commit) then holds 0.5 KB
+// instead of 4 KB, and the per-thread cache of exchanges, which keeps as many as were
+// once in flight at the same time (up to its bound), stays that much smaller: 3 MB in a
+// gateway after a burst of 500 proxied requests (issue 17 item 4).
+struct Parsing {
   FieldArena fields;
   std::optional<RequestParser> parser;
-  Request request;
-  std::string head;  // the answer's status line and header fields (write_response)
 
   void start() {
     fields.resource.release();  // back to its own space
     parser.emplace(std::piecewise_construct, std::make_tuple(),
                    std::make_tuple(FieldAllocator{&fields.resource}));
   }
+  void finish() noexcept { parser.reset(); }
+};
+
+// What one request holds from its parsed head to its answer: the Request handlers see
+// and the answer's head. Not in serve_request's coroutine frame: that frame would then
+// be past the 1,020 bytes Asio's per-thread frame cache keeps and past glibc's tcache, a
+// trip into malloc's bins per request (issue 17 item 3). Instead kept built per thread
+// (ExchangeCache) between requests: the request's strings and the head keep their
+// storage, so filling them allocates nothing (issue 17 item 3, session 12: nine mallocs
+// per request). The parser starts afresh per request (Parsing, ParsingCache).
+struct Exchange {
+  Request request;
+  std::string head;  // the answer's status line and header fields (write_response)
+
+  void start() {}
   void finish() noexcept {
-    parser.reset();
     clear_keeping_storage(request);
     head.clear();
   }
 };
 
 // Bounded at 512 per thread: a group commit wakes hundreds of requests at once, and each
-// exchange freed past the bound is a malloc for the next burst.
+// exchange freed past the bound is a malloc for the next burst. A request parses its head
+// without waiting when it has arrived whole, so few Parsings are in use at once.
 using ExchangeCache = ObjectCache<Exchange, 512>;
+using ParsingCache = ObjectCache<Parsing, 64>;
 
-struct ExchangeRelease {
-  void operator()(Exchange* exchange) const noexcept {
-    exchange->finish();
-    ExchangeCache::give_back(exchange);
+// Hands a cached object back to its cache, reset.
+template <class T, class Cache>
+struct CachedRelease {
+  void operator()(T* object) const noexcept {
+    object->finish();
+    Cache::give_back(object);
   }
 };
-using ExchangePointer = std::unique_ptr<Exchange, ExchangeRelease>;
+template <class T, class Cache>
+using CachedPointer = std::unique_ptr<T, CachedRelease<T, Cache>>;
 
-ExchangePointer new_exchange() {
-  ExchangePointer exchange{ExchangeCache::take()};
-  exchange->start();
-  return exchange;
+template <class T, class Cache>
+CachedPointer<T, Cache> take_cached() {
+  CachedPointer<T, Cache> object{Cache::take()};
+  object->start();
+  return object;
 }
 
 ServerOptions ServerOptions::from_environment(const Environment& environment,
@@ -186,9 +202,13 @@ std::string content_length(const Request& request, const Response& response) {
   return std::to_string(response.body.size());
 }
 
-// One client connection: its socket, read buffer and deadline, and whether it is between
-// requests (then shutdown may cancel its wait without losing work).
-struct Connection {
+// One client connection: its socket, read buffer and deadline, whether it is between
+// requests (then shutdown may cancel its wait without losing work), and its place in the
+// server's registry (Impl::sessions), which shutdown and the deadline sweep walk. One
+// allocation for all of it: an idle connection's memory is what idle connections cost
+// (issue 17 item 4: with a SessionState and a map node apart, 890 heap bytes under ASan;
+// as one, 752).
+struct Connection : std::enable_shared_from_this<Connection> {
   explicit Connection(tcp::socket accepted) : socket(std::move(accepted)) {}
   tcp::socket socket;
   // TLS over `socket` when the server terminates TLS; closing the socket ends it too.
@@ -197,26 +217,58 @@ struct Connection {
   // Unbounded: the parser's header and body limits bound it. Empty between requests; its
   // 8 KiB blocks are recycled per thread, so a keep-alive request mallocs none.
   beast::basic_flat_buffer<RecyclingAllocator<char>> buffer;
-  std::string remote;         // the TCP peer, or the client its PROXY header named
+  // The TCP peer, or the client its PROXY header named: also the address the connection
+  // is counted under for max_connections_per_address (when `counted`).
+  std::string remote;
   bool peer_trusted = false;  // the TCP peer is a trusted proxy
   bool proxied = false;       // `remote` came from a PROXY header: X-Forwarded-For is moot
   bool open = true;           // false once the session ended or the deadline closed the socket
   bool idle = false;          // waiting for the next request: shutdown may close it
+  // Counted under `remote` (a trusted proxy is not; its PROXY header's client is).
+  // Under the server's sessions_mutex.
+  bool counted = false;
   // What the deadline is waiting for, counted when it passes; nullopt: not worth counting
   // (the lingering close after an error answer).
   std::optional<Metrics::TimeoutPhase> phase = Metrics::TimeoutPhase::kIdle;
+  // Neighbours in Impl::sessions, under sessions_mutex; a registered connection is alive
+  // (its owner forgets it before letting go of it).
+  Connection* previous_session = nullptr;
+  Connection* next_session = nullptr;
 };
 
-// What shutdown and the deadline sweep need to reach a connection, kept in Impl::sessions.
-struct SessionState {
-  asio::any_io_executor executor;
-  // Set before the session is registered and alive until it is forgotten: the sweep reads
-  // its deadline (only that) under sessions_mutex.
-  const Connection* watched = nullptr;
-  std::string address;               // the peer, for the per-address count
-  bool counted = false;              // counted under `address` (a trusted proxy is not)
-  bool trusted = false;              // the peer is a trusted proxy
-  Connection* connection = nullptr;  // touched only on executor
+
+// The open connections (Impl::sessions): an intrusive list, so registering a connection
+// allocates nothing and its memory goes when it closes (a hash map kept a node per
+// connection and a bucket array that grew with the peak and never shrank).
+class SessionList {
+ public:
+  void add(Connection& connection) {
+    connection.next_session = first_;
+    if (first_ != nullptr) first_->previous_session = &connection;
+    first_ = &connection;
+    ++size_;
+  }
+  void remove(Connection& connection) {
+    if (connection.previous_session != nullptr)
+      connection.previous_session->next_session = connection.next_session;
+    else
+      first_ = connection.next_session;
+    if (connection.next_session != nullptr)
+      connection.next_session->previous_session = connection.previous_session;
+    connection.previous_session = connection.next_session = nullptr;
+    --size_;
+  }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (auto* connection = first_; connection != nullptr; connection = connection->next_session)
+      visit(*connection);
+  }
+
+ private:
+  Connection* first_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 // Half the descriptors this process may open: the rest stay for upstream pools, the
@@ -276,9 +328,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<bool> prepared{false};
   std::atomic<bool> preparation_failed{false};
   std::mutex sessions_mutex;
-  std::unordered_map<std::uint64_t, std::shared_ptr<SessionState>> sessions;
+  SessionList sessions;
   std::unordered_map<std::string, std::size_t> sessions_per_address;
-  std::uint64_t next_session_id = 0;
   std::size_t connection_cap = 0;  // options.max_connections, or derived at listen()
   bool accept_failing = false;     // on acceptor_strand: log a failure streak once
   std::chrono::milliseconds watchdog_tick;
@@ -333,19 +384,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         continue;
       }
       if (std::exchange(accept_failing, false)) log::info("accept_recovered");
-      auto state = std::make_shared<SessionState>();
-      state->executor = socket.get_executor();
-      state->address = socket.remote_endpoint(error).address().to_string();
-      state->trusted = options.trusted_proxies.contains(state->address);
+      auto remote = socket.remote_endpoint(error).address().to_string();
       auto connection = std::make_shared<Connection>(std::move(socket));
-      connection->remote = state->address;
-      connection->peer_trusted = state->trusted;
+      connection->remote = std::move(remote);
+      connection->peer_trusted = options.trusted_proxies.contains(connection->remote);
+      // Set before admit() publishes the connection under sessions_mutex.
       connection->deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-      // Both set before admit() publishes the state under sessions_mutex.
-      state->connection = connection.get();
-      state->watched = connection.get();
-      std::uint64_t id = 0;
-      if (auto over = admit(state, id)) {
+      if (auto over = admit(*connection)) {
         metrics.record_connection_rejected(*over);
         connection->socket.close(error);
         continue;
@@ -353,27 +398,26 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       connection->socket.set_option(tcp::no_delay(true), error);
       // serve_connection and read_request read without blocking before they wait.
       connection->socket.non_blocking(true, error);
-      serve_on(self, std::move(connection), std::move(state), id, true);
+      serve_on(self, std::move(connection), true);
     }
   }
 
-  // Registers an accepted connection under a new id, or names the cap it is over.
-  std::optional<Metrics::Rejection> admit(const std::shared_ptr<SessionState>& state,
-                                          std::uint64_t& id) {
+  // Registers an accepted connection, or names the cap it is over.
+  std::optional<Metrics::Rejection> admit(Connection& connection) {
     std::lock_guard lock{sessions_mutex};
     if (sessions.size() >= connection_cap) return Metrics::Rejection::kTotalLimit;
-    if (!state->trusted) {
-      if (!count_address(*state, state->address)) return Metrics::Rejection::kPerAddressLimit;
+    if (!connection.peer_trusted) {
+      if (!count_address(connection, connection.remote))
+        return Metrics::Rejection::kPerAddressLimit;
     }
-    id = next_session_id++;
-    sessions.emplace(id, state);
+    sessions.add(connection);
     metrics.set_open_connections(sessions.size());
     return std::nullopt;
   }
 
-  // Counts one more connection from `address` for `state`, unless that is over the cap.
-  // Called with sessions_mutex held.
-  bool count_address(SessionState& state, const std::string& address) {
+  // Counts one more connection from `address`, unless that is over the cap. Called with
+  // sessions_mutex held.
+  bool count_address(Connection& connection, const std::string& address) {
     auto& from_address = sessions_per_address[address];
     if (options.max_connections_per_address > 0 &&
         from_address >= options.max_connections_per_address) {
@@ -381,27 +425,34 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       return false;
     }
     ++from_address;
-    state.address = address;
-    state.counted = true;
+    connection.counted = true;
     return true;
   }
 
   // A trusted proxy's connection that named its client: that client's connections are
-  // capped as if it had connected itself.
-  bool admit_client(SessionState& state, const std::string& client) {
+  // capped as if it had connected itself; on success `client` becomes the connection's
+  // remote, the address it is counted under.
+  bool admit_client(Connection& connection, const std::string& client) {
     std::lock_guard lock{sessions_mutex};
-    if (state.counted) return true;
-    return count_address(state, client);
+    if (connection.counted) uncount(connection);  // not so far: a trusted peer is not counted
+    if (!count_address(connection, client)) return false;
+    connection.remote = client;
+    return true;
   }
 
-  void forget(std::uint64_t id) {
-    std::lock_guard lock{sessions_mutex};
-    auto found = sessions.find(id);
-    if (found == sessions.end()) return;
-    auto counted = sessions_per_address.find(found->second->address);
-    if (found->second->counted && counted != sessions_per_address.end() && --counted->second == 0)
+  // Called with sessions_mutex held.
+  void uncount(Connection& connection) {
+    auto counted = sessions_per_address.find(connection.remote);
+    if (counted != sessions_per_address.end() && --counted->second == 0)
       sessions_per_address.erase(counted);
-    sessions.erase(found);
+    connection.counted = false;
+  }
+
+  // Unregisters a connection (on its executor, once its session ended).
+  void forget(Connection& connection) {
+    std::lock_guard lock{sessions_mutex};
+    if (connection.counted) uncount(connection);
+    sessions.remove(connection);
     metrics.set_open_connections(sessions.size());
   }
 
@@ -687,7 +738,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // itself); from anyone else, or malformed, the connection closes without an answer.
   // Whatever else arrived stays in the buffer for the HTTP parser (or the TLS handshake).
   // false: close the connection.
-  asio::awaitable<bool> read_proxy_header(Connection& connection, SessionState& state) {
+  asio::awaitable<bool> read_proxy_header(Connection& connection) {
     auto& buffer = connection.buffer;
     std::chrono::steady_clock::time_point head_started{};
     for (;;) {
@@ -705,11 +756,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       if (complete) {
         buffer.consume(header.size);
         if (header.status == ProxyHeaderStatus::kProxied) {
-          if (!admit_client(state, header.source_address)) {
+          if (!admit_client(connection, header.source_address)) {
             metrics.record_connection_rejected(Metrics::Rejection::kPerAddressLimit);
             co_return false;
           }
-          connection.remote = std::move(header.source_address);
           connection.proxied = true;
         }
         co_return true;
@@ -748,24 +798,24 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       if (error) co_return;
       auto now = std::chrono::steady_clock::now();
       std::lock_guard lock{sessions_mutex};
-      for (const auto& [id, state] : sessions) {
-        if (state->watched->deadline.passed(now))
-          asio::post(state->executor, [this, state] { expire(*state); });
-      }
+      sessions.for_each([this, now](Connection& connection) {
+        if (connection.deadline.passed(now))
+          asio::post(connection.socket.get_executor(),
+                     [this, connection = connection.shared_from_this()] { expire(*connection); });
+      });
     }
     (void)self;
   }
 
   // On the connection's executor: closes it if its deadline (perhaps moved since the
   // sweep saw it) has passed; its pending operation then ends the session.
-  void expire(SessionState& state) {
-    auto* connection = state.connection;
-    if (connection == nullptr || !connection->open) return;
-    if (!connection->deadline.passed(std::chrono::steady_clock::now())) return;
-    if (connection->phase) metrics.record_connection_timed_out(*connection->phase);
-    connection->open = false;
+  void expire(Connection& connection) {
+    if (!connection.open) return;
+    if (!connection.deadline.passed(std::chrono::steady_clock::now())) return;
+    if (connection.phase) metrics.record_connection_timed_out(*connection.phase);
+    connection.open = false;
     boost::system::error_code ignored;
-    connection->socket.close(ignored);
+    connection.socket.close(ignored);
   }
 
   // What a session's coroutine asks of its caller when it returns.
@@ -776,17 +826,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   };
 
   // Runs the connection's coroutine (serve_connection) until it ends or goes idle. An
-  // idle plain connection then holds no coroutine at all, only its Connection, its
-  // SessionState and this socket wait, whose handler starts the coroutine
-  // again when the next request arrives (issue 17 item 4: memory per idle connection).
+  // idle plain connection then holds no coroutine at all, only its Connection and this
+  // socket wait, whose handler starts the coroutine again when the next request arrives
+  // (issue 17 item 4: memory per idle connection).
   void serve_on(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
-                std::shared_ptr<SessionState> state, std::uint64_t id, bool opening) {
+                bool opening) {
     auto executor = connection->socket.get_executor();
     auto& serving = *connection;
-    SessionState* opening_state = opening ? state.get() : nullptr;
-    asio::co_spawn(executor, serve_connection(serving, opening_state),
-                   [self, connection = std::move(connection), state = std::move(state), id](
-                       std::exception_ptr failure, SessionStep step) mutable {
+    asio::co_spawn(executor, serve_connection(serving, opening),
+                   [self, connection = std::move(connection)](std::exception_ptr failure,
+                                                              SessionStep step) mutable {
                      if (failure) {
                        try {
                          std::rethrow_exception(failure);
@@ -796,58 +845,60 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                        step = SessionStep::kFinish;
                      }
                      if (step == SessionStep::kIdle) {
-                       self->wait_idle(self, std::move(connection), std::move(state), id);
+                       self->wait_idle(self, std::move(connection));
                        return;
                      }
-                     self->end_session(*connection, *state, step);
-                     self->forget(id);
+                     self->end_session(*connection, step);
                    });
   }
 
   // The keep-alive wait of a plain connection: a socket wait with a completion handler.
   // Shutdown cancels it (connection.idle), the sweep closes the socket.
-  void wait_idle(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection,
-                 std::shared_ptr<SessionState> state, std::uint64_t id) {
+  void wait_idle(const std::shared_ptr<Impl>& self, std::shared_ptr<Connection> connection) {
     // Shutdown's cancel may have run between the coroutine's last look at `stopping` and
     // now (it cancels only waits already marked idle): then end here.
     if (stopping) {
-      end_session(*connection, *state, SessionStep::kFinish);
-      forget(id);
+      end_session(*connection, SessionStep::kFinish);
       return;
     }
     connection->idle = true;
     auto& socket = connection->socket;
-    socket.async_wait(tcp::socket::wait_read,
-                      [self, connection = std::move(connection), state = std::move(state),
-                       id](const boost::system::error_code& error) mutable {
-                        connection->idle = false;
-                        if (error || self->stopping) {
-                          self->end_session(*connection, *state, SessionStep::kFinish);
-                          self->forget(id);
-                          return;
-                        }
-                        self->serve_on(self, std::move(connection), std::move(state), id, false);
-                      });
+    // async_wait costs an epoll_ctl(EPOLL_CTL_MOD) per wait; a queued receive (a peek into
+    // a shared buffer, say) would cost a recv instead, as Asio tries every receive at once
+    // before it queues it. Under load the wait is rare: the read before it (serve_connection)
+    // runs after the answer's write completion went through the queue, by when the
+    // client's next request has usually arrived (docs/decisions.md, issue 17 item 4).
+    socket.async_wait(
+        tcp::socket::wait_read,
+        [self, connection = std::move(connection)](const boost::system::error_code& error) mutable {
+          connection->idle = false;
+          if (error || self->stopping) {
+            self->end_session(*connection, SessionStep::kFinish);
+            return;
+          }
+          self->serve_on(self, std::move(connection), false);
+        });
   }
 
-  void end_session(Connection& connection, SessionState& state, SessionStep step) {
+  // Ends the session and unregisters the connection; what is left of it goes with the
+  // last handler that holds it.
+  void end_session(Connection& connection, SessionStep step) {
     boost::system::error_code ignored;
-    state.connection = nullptr;
     connection.open = false;
     if (step == SessionStep::kClose) {
       connection.socket.close(ignored);
     } else {
       connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
     }
+    forget(connection);
   }
 
-  // The connection's requests until it ends or has nothing to read: first (`opening`, the
-  // session's state, which a PROXY header's client may be counted under) a
+  // The connection's requests until it ends or has nothing to read: first (`opening`) a
   // PROXY header and the TLS handshake, then request after request. Between requests the
   // coroutine holds no per-request state (serve_request has its own frame), and a plain
   // connection that has nothing to read returns kIdle instead of waiting.
-  asio::awaitable<SessionStep> serve_connection(Connection& connection, SessionState* opening) {
-    if (opening && !co_await open_connection(connection, *opening)) co_return SessionStep::kClose;
+  asio::awaitable<SessionStep> serve_connection(Connection& connection, bool opening) {
+    if (opening && !co_await open_connection(connection)) co_return SessionStep::kClose;
     auto& buffer = connection.buffer;
     for (;;) {
       while (buffer.size() == 0) {
@@ -881,8 +932,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // Before the first request: the PROXY header if any, then the TLS handshake if the
   // server terminates TLS. false: close the connection without an answer.
-  asio::awaitable<bool> open_connection(Connection& connection, SessionState& state) {
-    if (!co_await read_proxy_header(connection, state)) co_return false;
+  asio::awaitable<bool> open_connection(Connection& connection) {
+    if (!co_await read_proxy_header(connection)) co_return false;
     if (!tls_context) co_return true;
     // The handshake must finish within the header timeout, like a request's headers.
     connection.phase = Metrics::TimeoutPhase::kHead;
@@ -902,8 +953,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // are allocated per request, not held by every idle connection. Pipelined requests
   // stay in connection.buffer for the next call. false: close the connection.
   asio::awaitable<bool> serve_request(Connection& connection) {
-    auto exchange = new_exchange();
-    auto outcome = co_await read_request(connection, *exchange->parser);
+    auto parsing = take_cached<Parsing, ParsingCache>();
+    auto outcome = co_await read_request(connection, *parsing->parser);
     if (outcome == ReadOutcome::kTooLarge)
       co_await reject(connection, CommonError::kPayloadTooLarge);
     if (outcome == ReadOutcome::kHeadersTooLarge)
@@ -919,9 +970,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // handled, not held by each of the hundreds of requests waiting on Redis or a commit
     // (they came back in bursts, past the cache's bound: an 8 KiB malloc per request).
     if (connection.buffer.size() == 0) connection.buffer.shrink_to_fit();
-    bool keep_alive = exchange->parser->get().keep_alive();
+    bool keep_alive = parsing->parser->get().keep_alive();
+    auto exchange = take_cached<Exchange, ExchangeCache>();
     auto& request = exchange->request;
-    make_request(exchange->parser->release(), connection, request);
+    make_request(parsing->parser->release(), connection, request);
+    parsing.reset();  // back to the cache while the handler runs
     // This hop's span: its id is the one request.traceparent carries downstream.
     auto span =
         tracing::Span::for_hop(request.method, request.traceparent, request.header("traceparent"));
@@ -1015,14 +1068,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     acceptor.close(ignored);
     {
       std::lock_guard lock{sessions_mutex};
-      for (auto& [id, state] : sessions) {
-        asio::post(state->executor, [state] {
-          if (state->connection != nullptr && state->connection->idle) {
-            boost::system::error_code ignored;
-            state->connection->socket.cancel(ignored);
-          }
-        });
-      }
+      sessions.for_each([](Connection& connection) {
+        asio::post(connection.socket.get_executor(),
+                   [connection = connection.shared_from_this()] {
+                     if (connection->open && connection->idle) {
+                       boost::system::error_code ignored;
+                       connection->socket.cancel(ignored);
+                     }
+                   });
+      });
     }
     auto give_up = std::chrono::steady_clock::now() + options.shutdown_grace;
     asio::steady_timer timer{acceptor_strand};
