@@ -19,9 +19,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <sys/socket.h>
@@ -181,42 +181,6 @@ bool take_response(ResponseParser& parser, const AnswerFilter& filter,
   auto message = parser.release();
   response.emplace(copy_response(message, filter));
   return keep_alive;
-}
-
-// The most one receive of an answer asks for (http::async_read's figure).
-constexpr std::size_t kMostPerReceive = 65536;
-
-// Feeds the answer's buffered bytes to the connection's parser: true once the answer is
-// complete or `error` is set, false if the parser needs more bytes (http::async_read's
-// read_some_op).
-bool parse_buffered(PooledConnection& connection, beast::error_code& error) {
-  auto& parser = *connection.parser;
-  while (connection.buffer.size() != 0 && !parser.is_done()) {
-    auto used = parser.put(connection.buffer.data(), error);
-    connection.buffer.consume(used);
-    if (error == bhttp::error::need_more) {
-      error = {};
-      return false;
-    }
-    if (error) return true;
-  }
-  return parser.is_done();
-}
-
-// A receive of the answer failed with `receive_error`: sets `error` as http::async_read
-// would. The end of the stream completes an answer framed by it (put_eof), and is
-// end_of_stream if nothing of the answer came.
-void end_of_answer(ResponseParser& parser, const boost::system::error_code& receive_error,
-                   beast::error_code& error) {
-  if (receive_error != asio::error::eof) {
-    error = receive_error;
-    return;
-  }
-  if (!parser.got_some()) {
-    error = bhttp::error::end_of_stream;
-    return;
-  }
-  parser.put_eof(error);
 }
 
 // A request's Content-Type when it names none.
@@ -567,7 +531,6 @@ struct HttpClient::Impl {
       bool retry = false;
       auto& parser = connection->new_parser();
       parser.body_limit(self->options.response_body_limit);
-      parser.eager(true);  // the body parsed as it comes, as http::async_read does
       // Beast reads max(512, free capacity) at a time, and a buffer that only ever grew
       // by what the last read left over stays near 512 bytes: a 2.3 KB bill came in five
       // recv calls (issue 17, strace of the gateway under bench/bill.sh). Room for a
@@ -575,24 +538,8 @@ struct HttpClient::Impl {
       // connection (pooled connections are bounded by max_idle_connections).
       connection->buffer.reserve(kReadBlockBytes);
       if (call.head_request) parser.skip(true);
-      // The answer read here, one async_read_some per receive fed to the parser, not by
-      // http::async_read: that nests two composed operations (each tracking work on the
-      // executor and copying it) around every receive (issue 17 item 2, Asio machinery).
-      beast::error_code read_error;
-      while (!parse_buffered(*connection, read_error)) {
-        auto room = beast::read_size(connection->buffer, kMostPerReceive);
-        if (room == 0) {
-          read_error = bhttp::error::buffer_overflow;
-          break;
-        }
-        auto [receive_error, received] = co_await connection->socket.async_read_some(
-            connection->buffer.prepare(room), kDeferredTuple);
-        connection->buffer.commit(received);
-        if (receive_error) {
-          end_of_answer(parser, receive_error, read_error);
-          break;
-        }
-      }
+      auto [read_error, read] = co_await bhttp::async_read(connection->socket, connection->buffer,
+                                                           parser, kDeferredTuple);
       bool timed_out = connection->timed_out;
       if (read_error && !timed_out) {
         bool nothing_arrived =

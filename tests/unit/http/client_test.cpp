@@ -310,9 +310,8 @@ TEST_F(ClientTest, HalfClosedUpstreamIsATransportErrorBeforeTheDeadline) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4000ms);
 }
 
-// The client reads the answer itself (async_read_some fed to the parser, not
-// http::async_read): an answer framed by the end of the stream, one in pieces split
-// mid-field, and one over the body limit come out as http::async_read made them.
+// How an answer is framed: by the end of the stream (no length), in pieces split
+// mid-field, over the body limit.
 TEST_F(ClientTest, AnswerFramedByTheEndOfTheStreamIsComplete) {
   start([](const std::string&) { return Reaction::kAnswerUntilClose; });
   auto result = send("GET");
