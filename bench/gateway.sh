@@ -28,6 +28,11 @@
 # in the order off, 1 %, 100 %, 100 %, 1 %, off (drift cancels): req/s, p50/p99, CPU
 # µs per request, and the spans each exported or dropped.
 #
+# --compare OTHER_BUILD_DIR: instead, this build's gateway against OTHER's (e.g. main before
+# a change), side by side on the token route, at 100 and 1,000 connections, in the order
+# this, other, other, this, this, other, other, this (drift cancels): req/s, p50/p99 and
+# CPU µs per request of each run, and the mean µs per request of each build.
+#
 # The default run ends with malloc and system calls per request of the gateway and of nginx
 # (bench/tools/mallocs_per_request.sh; needs root and perf, skipped otherwise);
 # --mallocs: only those counts (and system calls per request, bench/tools/syscalls_per_request.sh),
@@ -39,13 +44,13 @@
 # rounds on, limits too high to refuse); the table names the features. Without it the
 # access log is off (the limits are still shared, as by default).
 #
-# Usage: bench/gateway.sh [--everything] [--front | --memory | --tracing | --mallocs] [seconds per run, default 10]
+# Usage: bench/gateway.sh [--everything] [--front | --memory | --tracing | --mallocs | --compare OTHER_BUILD_DIR] [seconds per run, default 10]
 #   PHONEBILL_BENCH_BUILD_DIR  build tree with the Release gateway (default build/release)
 #   PHONEBILL_BENCH_HAPROXY_TEMPLATE  with --front: another HAProxy template (an older one)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-FRONT=false MEMORY=false TRACING=false MALLOCS_ONLY=false
+FRONT=false MEMORY=false TRACING=false MALLOCS_ONLY=false COMPARE_BUILD_DIR=
 EVERYTHING_ENV=()
 GATEWAY_FEATURES="token cache, permission, rate limits shared via Redis, metrics; access log off"
 if [[ ${1:-} == --everything ]]; then
@@ -69,6 +74,10 @@ elif [[ ${1:-} == --tracing ]]; then
 elif [[ ${1:-} == --mallocs ]]; then
   MALLOCS_ONLY=true
   shift
+elif [[ ${1:-} == --compare ]]; then
+  COMPARE_BUILD_DIR=${2:?--compare needs the other build tree}
+  [[ -x $COMPARE_BUILD_DIR/services/gateway/gateway ]] || die "no gateway in $COMPARE_BUILD_DIR"
+  shift 2
 fi
 TRACING_ENV=()
 # Connections one proxy worker may hold (the throughput runs need 1,000; --memory 10,000).
@@ -150,6 +159,37 @@ start_gateway() {
 }
 start_gateway gateway
 AUTH="Authorization: Bearer $TOKEN"
+
+if [[ -n $COMPARE_BUILD_DIR ]]; then
+  declare -A AB_PID AB_PORT AB_LABEL=([this]="this build" [other]="other build") AB_COST
+  AB_PID[this]=$GW_PID AB_PORT[this]=$GW_PORT
+  GATEWAY_BIN=$COMPARE_BUILD_DIR/services/gateway/gateway
+  start_gateway gateway-other
+  AB_PID[other]=$GW_PID AB_PORT[other]=$GW_PORT
+  echo "this build: $BUILD_DIR; other build: $COMPARE_BUILD_DIR; phonebill gateway: $GATEWAY_FEATURES"
+  echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  step "wrk (1 thread), ${SECONDS_PER_RUN}s per run, GET $URL_PATH, alternating"
+  for build in this other; do
+    wrk -t1 -c100 -d2s -H "$AUTH" "http://127.0.0.1:${AB_PORT[$build]}$URL_PATH" >/dev/null
+  done
+  echo "| gateway | connections | requests/s | p50 | p99 | errors | CPU s | CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for connections in 100 1000; do
+    for build in this other other this this other other this; do
+      row=$(bench_wrk_cost "${AB_LABEL[$build]}" "${AB_PID[$build]}" "$connections" "$SECONDS_PER_RUN" \
+        "http://127.0.0.1:${AB_PORT[$build]}$URL_PATH" -H "$AUTH")
+      echo "$row"
+      AB_COST[$build,$connections]+=" $(awk -F'|' '{ print $9 }' <<<"$row")"
+    done
+  done
+  echo
+  for connections in 100 1000; do
+    for build in this other; do
+      echo "${AB_LABEL[$build]}, $connections connections: mean CPU µs/request $(awk '{ for (i = 1; i <= NF; i++) s += $i; printf "%.1f", s / NF }' <<<"${AB_COST[$build,$connections]}") (runs:${AB_COST[$build,$connections]})"
+    done
+  done
+  exit 0
+fi
 
 if [[ $TRACING == true ]]; then
   bench_collector

@@ -128,6 +128,7 @@ bench_wrk_measure() {
   non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
   WRK_ERRORS=$((${errors:-0} + ${non2xx:-0}))
   WRK_CPU=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", b - a }')
+  WRK_CPU_EXACT=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')  # clock ticks
 }
 
 # bench_wrk NAME PIDS CONNECTIONS SECONDS URL [wrk args...]: one wrk run against URL,
@@ -146,7 +147,7 @@ bench_wrk_cost() {
   bench_wrk_measure "$2" "${@:3}"
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$WRK_RPS" "$WRK_P50" \
     "$WRK_P99" "$WRK_ERRORS" "$WRK_CPU" \
-    "$(awk -v c="$WRK_CPU" -v n="${WRK_REQUESTS:-0}" 'BEGIN { printf "%.0f", n ? c * 1e6 / n : 0 }')"
+    "$(awk -v c="$WRK_CPU_EXACT" -v n="${WRK_REQUESTS:-0}" 'BEGIN { printf "%.1f", n ? c * 1e6 / n : 0 }')"
 }
 
 # bench_haproxy_front PORT GATEWAY_PORT...: HAProxy on PORT with the deployment's own

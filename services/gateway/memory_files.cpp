@@ -7,6 +7,8 @@
 
 #include "core/log.hpp"
 
+#include <sys/stat.h>
+
 namespace phonebill::gateway {
 
 namespace fs = std::filesystem;
@@ -38,7 +40,7 @@ struct MemoryFiles::Entry {
   std::string relative;
   fs::path real;
   std::uintmax_t size = 0;
-  std::int64_t modified = 0;  // file_time ticks
+  std::int64_t modified = 0;  // nanoseconds since the epoch
 };
 
 MemoryFiles::MemoryFiles(fs::path root, Filter filter)
@@ -77,18 +79,24 @@ std::vector<MemoryFiles::Entry> MemoryFiles::scan() const {
     Entry found;
     found.relative = entry.path().lexically_relative(real_root).generic_string();
     if (filter_ && !filter_(found.relative)) continue;
-    // A symlinked file counts only if it still lies inside the root.
-    found.real = fs::canonical(entry.path(), error);
-    if (error || !is_inside(found.real, real_root)) {
-      error.clear();
-      continue;
+    // A plain file's path is already its real path: the walk starts at the real root and
+    // never enters a symlinked directory. Only a symlinked file is resolved, and counts only
+    // if it still lies inside the root: fs::canonical is a readlink per path component,
+    // and resolving every file made ~600 failing readlink calls a second (issue 17).
+    if (entry.is_symlink(error)) {
+      found.real = fs::canonical(entry.path(), error);
+      if (error || !is_inside(found.real, real_root)) {
+        error.clear();
+        continue;
+      }
+    } else {
+      found.real = entry.path();
     }
-    found.size = fs::file_size(found.real, error);
-    found.modified = fs::last_write_time(found.real, error).time_since_epoch().count();
-    if (error) {
-      error.clear();
-      continue;
-    }
+    // One stat for the size and the time (file_size and last_write_time are one each).
+    struct stat status {};
+    if (::stat(found.real.c_str(), &status) != 0) continue;
+    found.size = std::uintmax_t(status.st_size);
+    found.modified = std::int64_t(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec;
     entries.push_back(std::move(found));
   }
   std::sort(entries.begin(), entries.end(),

@@ -172,12 +172,15 @@ constexpr auto kWatchAtMost = std::chrono::seconds{1};
 
 // The parsed answer as a ClientResponse in `response`; whether the connection may carry
 // another request. A function apart: the message it takes from the parser stays out of
-// the sending coroutine's frame.
+// the sending coroutine's frame. The parser's keep_alive(), not the message's: an answer
+// framed by the end of the stream (no length) leaves the connection closed, whatever its
+// head says.
 bool take_response(ResponseParser& parser, const AnswerFilter& filter,
                    std::optional<ClientResponse>& response) {
+  bool keep_alive = parser.keep_alive();
   auto message = parser.release();
   response.emplace(copy_response(message, filter));
-  return message.keep_alive();
+  return keep_alive;
 }
 
 // A request's Content-Type when it names none.

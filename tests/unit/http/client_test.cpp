@@ -8,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
@@ -20,6 +21,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,7 +43,15 @@ enum class Reaction {
   kSilent,                           // read it, never answer, keep the connection open
   kStallMidAnswer,                   // the status line and part of the head, then nothing
   kHalfClose,                        // shut down its sending side unanswered, keep reading
+  kAnswerUntilClose,                 // 200 with no length: the body ends with the connection
+  kAnswerInPieces,                   // 200 "hello world" in four writes, split mid-field
+  kAnswerOverLimit,                  // 200 with a 64-byte body
 };
+
+// Reaction::kAnswerInPieces' writes.
+constexpr std::string_view kAnswerPieces[] = {"HTTP/1.1 200 OK\r\nContent-Ty",
+                                              "pe: text/plain\r\nContent-Le",
+                                              "ngth: 11\r\n\r\nhello", " world"};
 
 // A loopback upstream that reads each request with Beast and reacts as `script` says;
 // it records every request it read (method and Content-Length of the answer it gave).
@@ -115,8 +125,25 @@ class ScriptedUpstream {
           if (read_error) co_return;
         }
       }
+      if (reaction == Reaction::kAnswerUntilClose) {
+        std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end";
+        co_await asio::async_write(socket, asio::buffer(answer), asio::as_tuple(asio::use_awaitable));
+        co_return;  // the close ends the body
+      }
+      if (reaction == Reaction::kAnswerInPieces) {
+        for (std::string_view piece : kAnswerPieces) {
+          co_await asio::async_write(socket, asio::buffer(piece.data(), piece.size()),
+                                     asio::as_tuple(asio::use_awaitable));
+          asio::steady_timer pause{socket.get_executor(), 5ms};  // separate receives, mostly
+          co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        continue;
+      }
       std::string answer =
-          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+          reaction == Reaction::kAnswerOverLimit
+              ? "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 64\r\n\r\n" +
+                    std::string(64, 'x')
+              : "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
       co_await asio::async_write(socket, asio::buffer(answer), asio::as_tuple(asio::use_awaitable));
       if (reaction == Reaction::kAnswerThenClose) co_return;
     }
@@ -140,9 +167,11 @@ class ClientTest : public ::testing::Test {
     if (thread_.joinable()) thread_.join();
   }
 
-  void start(ScriptedUpstream::Script script) {
+  void start(ScriptedUpstream::Script script, ClientOptions options = {}) {
     upstream_ = std::make_unique<ScriptedUpstream>(io_, std::move(script));
-    client_ = std::make_unique<HttpClient>(io_, ClientOptions{"127.0.0.1", upstream_->port()});
+    options.host = "127.0.0.1";
+    options.port = upstream_->port();
+    client_ = std::make_unique<HttpClient>(io_, std::move(options));
     thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -279,6 +308,41 @@ TEST_F(ClientTest, HalfClosedUpstreamIsATransportErrorBeforeTheDeadline) {
   EXPECT_EQ(result.error->kind, ClientErrorKind::kTransport);
   EXPECT_TRUE(result.error->request_sent);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4000ms);
+}
+
+// How an answer is framed: by the end of the stream (no length), in pieces split
+// mid-field, over the body limit.
+TEST_F(ClientTest, AnswerFramedByTheEndOfTheStreamIsComplete) {
+  start([](const std::string&) { return Reaction::kAnswerUntilClose; });
+  auto result = send("GET");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(result.response->status, 200);
+  EXPECT_EQ(result.response->body, "until the end");
+  // Before: pooled (the message's keep_alive() reads only the head), and the next call on
+  // it met the closed connection.
+  EXPECT_EQ(client_->idle_connections(), 0u) << "a connection the answer closed is not pooled";
+}
+
+TEST_F(ClientTest, AnswerInPiecesIsReadWhole) {
+  start([](const std::string&) { return Reaction::kAnswerInPieces; });
+  for (int i = 0; i < 2; ++i) {
+    auto result = send("GET");
+    ASSERT_TRUE(result.ok()) << result.error->message;
+    EXPECT_EQ(result.response->header("content-type"), "text/plain");
+    EXPECT_EQ(result.response->body, "hello world");
+  }
+  EXPECT_EQ(upstream_->connections(), 1) << "the connection was reused";
+}
+
+TEST_F(ClientTest, AnswerOverTheBodyLimitIsATransportError) {
+  ClientOptions options;
+  options.response_body_limit = 16;
+  start([](const std::string&) { return Reaction::kAnswerOverLimit; }, std::move(options));
+  auto result = send("GET");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, ClientErrorKind::kTransport);
+  EXPECT_TRUE(result.error->request_sent);
+  EXPECT_EQ(client_->idle_connections(), 0u);
 }
 
 // A call whose deadline comes before every other call's in flight ends at its own
