@@ -14,6 +14,7 @@
 #include "peek_counter.hpp"
 #include "server_fixture.hpp"
 #include "support/allocation_counter.hpp"
+#include "support/loopback_connection.hpp"
 
 namespace phonebill::http::testing {
 namespace {
@@ -43,26 +44,9 @@ bool exchange(int descriptor, std::string& answer) {
   }
 }
 
-// A blocking loopback connection to `port` (5 s receive timeout), or -1.
-int connect_to(std::uint16_t port) {
-  int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (descriptor < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{5, 0};
-  ::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (::connect(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(descriptor);
-    return -1;
-  }
-  return descriptor;
-}
-
 // A keep-alive connection to `port` that has had one answer (the caches warmed), or -1.
 int warmed_connection(std::uint16_t port, std::string& answer) {
-  int descriptor = connect_to(port);
+  int descriptor = test_support::connect_loopback(port);
   answer.reserve(4096);
   if (descriptor >= 0 && !exchange(descriptor, answer)) {
     ::close(descriptor);
@@ -125,7 +109,7 @@ TEST_F(ServerTest, AGatewaySizedHeadAllocatesNoLargeBlock) {
   ServerOptions options;
   options.io_threads = 1;
   start(demo_routes(), options);
-  int descriptor = connect_to(port_);
+  int descriptor = test_support::connect_loopback(port_);
   ASSERT_GE(descriptor, 0);
   std::string head = "GET /items/7 HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   head += "Authorization: Bearer " + std::string(700, 'a') + "\r\n";
@@ -292,7 +276,7 @@ TEST_F(ServerTest, ARequestsStringsReuseThePreviousRequestsStorage) {
   ServerOptions options;
   options.io_threads = 1;
   start(std::move(router), options);
-  int descriptor = connect_to(port_);
+  int descriptor = test_support::connect_loopback(port_);
   ASSERT_GE(descriptor, 0);
   // As wrk sends it through bench/gateway.sh: no request id, no traceparent (both made).
   std::string head = "GET /api/v1/allocations/01012345678 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n";

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "server_fixture.hpp"
+#include "support/loopback_connection.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 // The sanitizer runtime's count of bytes in use (GCC ships no header declaring it).
@@ -39,17 +40,10 @@ std::size_t heap_in_use() {
 // A blocking loopback connection that has sent one request and read its whole answer;
 // -1 if any step failed.
 int connection_after_one_request(std::uint16_t port) {
-  int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
+  int descriptor = test_support::connect_loopback(port);
   if (descriptor < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{5, 0};
-  ::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   std::string request = "GET /items/7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  bool sent = ::connect(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-              ::send(descriptor, request.data(), request.size(), 0) == ssize_t(request.size());
+  bool sent = ::send(descriptor, request.data(), request.size(), 0) == ssize_t(request.size());
   std::string answer;
   char chunk[2048];
   while (sent) {
@@ -103,14 +97,9 @@ TEST_F(ServerTest, IdleKeepAliveConnectionHoldsLittleHeap) {
 // A blocking loopback connection that has sent `request` (and read nothing); -1 if that
 // failed.
 int connection_with_request(std::uint16_t port, const std::string& request) {
-  int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
+  int descriptor = test_support::connect_loopback(port);
   if (descriptor < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::send(descriptor, request.data(), request.size(), 0) == ssize_t(request.size()))
+  if (::send(descriptor, request.data(), request.size(), 0) == ssize_t(request.size()))
     return descriptor;
   ::close(descriptor);
   return -1;

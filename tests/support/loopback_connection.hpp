@@ -1,0 +1,31 @@
+// A blocking loopback TCP connection for tests that speak to a server byte by byte (idle
+// and allocation counts): header-only, so the light test binaries need no support library.
+// Entry point: connect_loopback.
+#pragma once
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+namespace phonebill::test_support {
+
+// A connection to 127.0.0.1:`port` whose receives give up after 5 s, or -1.
+inline int connect_loopback(std::uint16_t port) {
+  int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (descriptor < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{5, 0};
+  ::setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (::connect(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(descriptor);
+    return -1;
+  }
+  return descriptor;
+}
+
+}  // namespace phonebill::test_support
