@@ -373,6 +373,11 @@ std::filesystem::path make_temp_directory(const std::string& prefix) {
   return path;
 }
 
+void write_file(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream{path} << content;
+}
+
 std::string source_directory() { return PHONEBILL_SOURCE_DIR; }
 
 std::string build_directory() { return PHONEBILL_BUILD_DIR; }

@@ -43,6 +43,9 @@ std::uint16_t find_free_port();
 // pid), so a later run can remove it if this binary crashes.
 std::filesystem::path make_temp_directory(const std::string& prefix);
 
+// Writes `content` to `path`, creating its parent directories (fixture files).
+void write_file(const std::filesystem::path& path, const std::string& content);
+
 // The throwaway PostgreSQL server's log ("" when an external server is used).
 std::string postgres_log_path();
 

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "memory_files.hpp"
@@ -14,22 +13,16 @@
 using namespace phonebill;
 using namespace phonebill::gateway;
 namespace fs = std::filesystem;
-
-namespace {
-void write(const fs::path& path, const std::string& content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream{path} << content;
-}
-}  // namespace
+using test_support::write_file;
 
 TEST(MemoryFilesScanTest, RescanResolvesOnlyTheRootAndSymlinks) {
   auto base = test_support::make_temp_directory("memory-files-scan");
   auto root = base / "web";
   constexpr int kFiles = 20;
   for (int i = 0; i < kFiles; ++i)
-    write(root / ("dir" + std::to_string(i % 4)) / ("file" + std::to_string(i) + ".js"),
-          "content " + std::to_string(i));
-  write(base / "outside.txt", "outside");
+    write_file(root / ("dir" + std::to_string(i % 4)) / ("file" + std::to_string(i) + ".js"),
+               "content " + std::to_string(i));
+  write_file(base / "outside.txt", "outside");
   fs::create_symlink(root / "dir0" / "file0.js", root / "inside-link.js");
   fs::create_symlink(base / "outside.txt", root / "escape.txt");
 
@@ -47,7 +40,7 @@ TEST(MemoryFilesScanTest, RescanResolvesOnlyTheRootAndSymlinks) {
   EXPECT_EQ(resolved, 3) << "realpath calls for a rescan of " << kFiles << " files and 2 links";
 
   // A plain file changed in place (same size, later time) is still seen.
-  write(root / "dir2" / "file2.js", "CONTENT 2");
+  write_file(root / "dir2" / "file2.js", "CONTENT 2");
   fs::last_write_time(root / "dir2" / "file2.js",
                       fs::file_time_type::clock::now() + std::chrono::seconds{5});
   EXPECT_TRUE(files.refresh());

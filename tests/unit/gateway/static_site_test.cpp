@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "api_docs.hpp"
@@ -13,13 +12,9 @@
 using namespace phonebill;
 using namespace phonebill::gateway;
 namespace fs = std::filesystem;
+using test_support::write_file;
 
 namespace {
-
-void write(const fs::path& path, const std::string& content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream{path} << content;
-}
 
 http::Request get(std::string path) {
   http::Request request;
@@ -34,11 +29,11 @@ class StaticSiteTest : public ::testing::Test {
   void SetUp() override {
     base_ = test_support::make_temp_directory("static");
     root_ = base_ / "dist";
-    write(root_ / "index.html", "<html>app</html>");
-    write(root_ / "assets" / "app-4f3a9c1b.js", "console.log(1)");
-    write(root_ / "favicon.ico", "icon");
-    write(root_ / ".env", "SECRET=1");
-    write(base_ / "secret.txt", "outside");
+    write_file(root_ / "index.html", "<html>app</html>");
+    write_file(root_ / "assets" / "app-4f3a9c1b.js", "console.log(1)");
+    write_file(root_ / "favicon.ico", "icon");
+    write_file(root_ / ".env", "SECRET=1");
+    write_file(base_ / "secret.txt", "outside");
     fs::create_symlink(base_ / "secret.txt", root_ / "escape.txt");
     fs::create_directory_symlink(base_, root_ / "up");
   }
@@ -105,7 +100,7 @@ TEST(StaticAssetTest, HashedAssetNames) {
 // A build's <file>.gz goes to clients that accept gzip, with Content-Encoding and Vary;
 // others, and files without a .gz, get the plain file.
 TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
-  write(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
+  write_file(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
   StaticSite site{root_};
   auto gzip_get = [](std::string path, std::string accept) {
     auto request = get(std::move(path));
@@ -130,10 +125,10 @@ TEST_F(StaticSiteTest, ServesPrecompressedFilesToGzipClients) {
 // refuses br (q=0) or does not name it gets the gzip copy, and a file with only a .gz
 // still gets gzip.
 TEST_F(StaticSiteTest, PrefersPrecompressedBrotliToGzip) {
-  write(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
-  write(root_ / "assets" / "app-4f3a9c1b.js.br", "BR-BYTES");
-  write(root_ / "assets" / "only-5e6f7a8b.css", "body{}");
-  write(root_ / "assets" / "only-5e6f7a8b.css.gz", "GZ-CSS");
+  write_file(root_ / "assets" / "app-4f3a9c1b.js.gz", "GZ-BYTES");
+  write_file(root_ / "assets" / "app-4f3a9c1b.js.br", "BR-BYTES");
+  write_file(root_ / "assets" / "only-5e6f7a8b.css", "body{}");
+  write_file(root_ / "assets" / "only-5e6f7a8b.css.gz", "GZ-CSS");
   StaticSite site{root_};
   auto with_accept = [](std::string path, std::string accept) {
     auto request = get(std::move(path));
@@ -187,8 +182,8 @@ TEST_F(StaticSiteTest, ServesFromMemoryWithoutTouchingTheDisk) {
 TEST_F(StaticSiteTest, RefreshPicksUpChangedFiles) {
   StaticSite site{root_};
   EXPECT_FALSE(site.refresh());
-  write(root_ / "index.html", "<html>app v2</html>");
-  write(root_ / "assets" / "new-5e6f7a8b.css", "body{}");
+  write_file(root_ / "index.html", "<html>app v2</html>");
+  write_file(root_ / "assets" / "new-5e6f7a8b.css", "body{}");
   EXPECT_EQ(site.serve(get("/")).body, "<html>app</html>");  // not yet re-read
   EXPECT_TRUE(site.refresh());
   EXPECT_EQ(site.serve(get("/")).body, "<html>app v2</html>");
@@ -200,7 +195,7 @@ TEST_F(StaticSiteTest, RefreshPicksUpChangedFiles) {
 TEST_F(StaticSiteTest, RefresherReloadsInTheBackground) {
   StaticSite site{root_};
   FileRefresher refresher{{[&site] { return site.refresh(); }}, std::chrono::milliseconds{50}};
-  write(root_ / "favicon.ico", "new icon");
+  write_file(root_ / "favicon.ico", "new icon");
   std::string served;
   for (int i = 0; i < 100 && served != "new icon"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
@@ -212,14 +207,14 @@ TEST_F(StaticSiteTest, RefresherReloadsInTheBackground) {
 // /api/docs serves the document and the UI's files from memory too (the 1.4 MB bundle was
 // read from disk on every request), and picks up a changed document on refresh().
 TEST_F(StaticSiteTest, ApiDocsServeFromMemoryAndRefresh) {
-  write(base_ / "docs" / "openapi.yaml", "openapi: 3.0.3");
-  write(base_ / "ui" / "swagger-ui-bundle.js", "bundle();");
+  write_file(base_ / "docs" / "openapi.yaml", "openapi: 3.0.3");
+  write_file(base_ / "ui" / "swagger-ui-bundle.js", "bundle();");
   ApiDocs docs{base_ / "docs" / "openapi.yaml", base_ / "ui"};
   EXPECT_TRUE(docs.has_swagger_ui());
   fs::remove(base_ / "ui" / "swagger-ui-bundle.js");
   EXPECT_EQ(docs.serve(get("/api/docs/swagger-ui-bundle.js")).body, "bundle();");
   EXPECT_EQ(docs.serve(get("/api/docs/openapi.yaml")).body, "openapi: 3.0.3");
-  write(base_ / "docs" / "openapi.yaml", "openapi: 3.1.0 # changed");
+  write_file(base_ / "docs" / "openapi.yaml", "openapi: 3.1.0 # changed");
   EXPECT_TRUE(docs.refresh());
   EXPECT_EQ(docs.serve(get("/api/docs/openapi.yaml")).body, "openapi: 3.1.0 # changed");
   EXPECT_EQ(docs.serve(get("/api/docs/swagger-ui-bundle.js")).status, 404);
