@@ -15,8 +15,12 @@
 # --memory: instead, memory per idle keep-alive connection (issue 17): the gateway,
 # bill-inquiry (its own server, /healthz) and nginx each get 1,000 and then
 # 10,000 connections that sent one request and stay open; VmRSS before and with them, and
-# bytes per connection; 1,000 twice: the first 1,000 (with the one-time growth of the
-# first burst) and 1,000 more while those stay open (PHONEBILL_BENCH_MEMORY_DETAIL=1 adds
+# bytes per connection. RSS is read 3 s after the last connection had its answer, for
+# every server alike: idle connections, not the burst that opened them (a phonebill
+# server gives a burst's memory back once no request has run for 1 s, seen by its
+# once-a-second sweep: docs/decisions.md, "Memory back after a burst"). 1,000 twice: the
+# first 1,000 (with what the first burst leaves that is not given back) and 1,000 more
+# while those stay open (PHONEBILL_BENCH_MEMORY_DETAIL=1 adds
 # smaps and tcmalloc counts, bench/tools/heap_detail.sh). (Memory freed after the 1,000
 # rounds may be reused by the 10,000 round: the 10,000 figure is the steadier one. HAProxy
 # is left out: it reserves two descriptors per connection of maxconn, more than this
@@ -377,7 +381,7 @@ if [[ $MEMORY == true ]]; then
     echo "$1: $("$ROOT/bench/tools/heap_detail.sh" "$2")" >>"$B/heap_detail.txt"
   }
   # Starts a holder of COUNT idle connections (writing to OUT), waits until they all had
-  # their answer; the holder's pid in $holder.
+  # their answer and then IDLE_WAIT seconds; the holder's pid in $holder.
   hold_idle() { # NAME PORT PATH COUNT OUT
     : >"$5" # emptied before the holder starts: the previous round's "ready" must not count
     python3 "$ROOT/bench/tools/idle_connections.py" "$2" "$3" "$4" 120 "$AUTH" >"$5" 2>&1 &
@@ -389,8 +393,12 @@ if [[ $MEMORY == true ]]; then
     done
     grep -q '^ready' "$5" ||
       die "$1: $(kill -0 "$holder" 2>/dev/null && echo "not ready in 60 s" || echo "holder exited"): $(cat "$5")"
-    sleep 1
+    sleep "$IDLE_WAIT"
   }
+  # The connections are idle, not just answered: a phonebill server releases what the
+  # burst of their requests took 1-2 s after the last one (1 s quiet, sweep each second);
+  # every server, nginx included, gets the same wait.
+  IDLE_WAIT=3
   row() { # NAME CONNECTIONS-LABEL COUNT BEFORE-KIB WITH-KIB
     printf '| %s | %s | %.1f | %.1f | %d |\n' "$1" "$2" "$(bc -l <<<"$4 / 1024")" \
       "$(bc -l <<<"$5 / 1024")" $((($5 - $4) * 1024 / $3))

@@ -2,6 +2,7 @@
 #include "http/client.hpp"
 
 #include "core/base_url.hpp"
+#include "core/free_memory.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
 #include "http/recycled_blocks.hpp"
@@ -86,6 +87,8 @@ using ResponseParser =
 struct PooledConnection {
   explicit PooledConnection(asio::io_context& io) : socket(io) {}
   tcp::socket socket;
+  // A block kept between calls (send reserves it); its pages go back to the system while
+  // the process is quiet (HttpClient::release_idle_buffers).
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
   ConnectionDeadline deadline;  // the current call's
@@ -218,7 +221,39 @@ struct HttpClient::Impl {
       : io(io_context),
         options(std::move(client_options)),
         host_header(authority(options.host, options.port)),
-        watch_strand(asio::make_strand(io_context)) {}
+        watch_strand(asio::make_strand(io_context)) {
+    auto& pools = registry();
+    std::lock_guard lock{pools.mutex};
+    pools.members.push_back(this);
+  }
+  ~Impl() {
+    auto& pools = registry();
+    std::lock_guard lock{pools.mutex};
+    std::erase(pools.members, this);
+  }
+
+  // Every pool of the process while it exists, for HttpClient::release_idle_buffers.
+  struct Registry {
+    std::mutex mutex;
+    std::vector<Impl*> members;
+  };
+  static Registry& registry() {
+    static Registry pools;
+    return pools;
+  }
+
+  // The pages of the idle connections' read buffers go back to the system. The blocks
+  // stay with their connections: freed, they would only move to tcmalloc's free lists
+  // (core/free_memory.hpp); kept, the next answer on one costs two page faults.
+  void release_idle_buffers() {
+    std::lock_guard lock{idle_mutex};
+    for (auto& connection : idle) {
+      auto& buffer = connection->buffer;
+      if (buffer.size() != 0 || buffer.capacity() == 0) continue;
+      auto block = buffer.prepare(buffer.capacity());  // empty: the whole block, no allocation
+      discard_pages(block.data(), block.size());
+    }
+  }
 
   asio::io_context& io;
   ClientOptions options;
@@ -583,6 +618,12 @@ asio::awaitable<ClientResult> HttpClient::send(ClientRequest request, Deadline d
   call.idempotent = request.is_idempotent();
   call.head_request = request.method == "HEAD";
   return Impl::send(impl_, std::move(call), deadline);
+}
+
+void HttpClient::release_idle_buffers() {
+  auto& pools = Impl::registry();
+  std::lock_guard lock{pools.mutex};
+  for (auto* pool : pools.members) pool->release_idle_buffers();
 }
 
 std::size_t HttpClient::idle_connections() const {

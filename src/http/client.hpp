@@ -57,6 +57,12 @@ class HttpClient {
 
   std::size_t idle_connections() const;
 
+  // Every client of the process: the idle pooled connections give their read buffers'
+  // pages (8 KiB each, kept for the next answer) back to the system, for a process that
+  // has gone quiet after a burst left many connections in the pools (Server's sweep,
+  // http/quiet_period.hpp).
+  static void release_idle_buffers();
+
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

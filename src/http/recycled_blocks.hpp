@@ -1,6 +1,6 @@
 // Per-thread free lists of fixed-size blocks (BlockCache) and of built objects
-// (ObjectCache), and an allocator for the server's read buffers that recycles their
-// 8 KiB blocks through one (issue 17 item 1).
+// (ObjectCache), trimmed once the process is quiet, and an allocator for the server's
+// read buffers that recycles their 8 KiB blocks through one (issue 17 item 1).
 // An idle keep-alive connection holds no read buffer (its memory is what idle
 // connections cost); without recycling, a closed loop of keep-alive requests freed that
 // block after every answer and allocated it again for the next request: one large malloc
@@ -10,10 +10,17 @@
 #include <cstddef>
 #include <new>
 
+#include "core/free_memory.hpp"
+
 namespace phonebill::http {
 
 // The size of one read block: what the server asks of an empty read buffer.
 inline constexpr std::size_t kReadBlockBytes = 8192;
+
+// What a cache keeps ready after trim() (the server trims its caches once requests have
+// stopped for a while, http/quiet_period.hpp): a trickle of requests after a burst still
+// takes everything from the cache, and what the burst's peak left goes back.
+inline constexpr std::size_t kQuietCacheFloor = 4;
 
 // Blocks of `Bytes` freed on this thread, kept for the next taker. Bounded, so a burst
 // of connections or requests that ended leaves at most MaxBlocks * Bytes per I/O thread; a
@@ -40,6 +47,14 @@ class BlockCache {
   }
   // Blocks cached on the calling thread (for tests).
   static std::size_t cached() { return local().count_; }
+  // Gives the pages of the calling thread's blocks beyond `floor` back to the system,
+  // keeping the blocks (freed, they would stay in the allocator's free lists:
+  // core/free_memory.hpp). The last `floor` blocks, which take() hands out first, stay
+  // resident.
+  static void trim(std::size_t floor) {
+    auto& cache = local();
+    for (std::size_t i = 0; i + floor < cache.count_; ++i) discard_pages(cache.blocks_[i], Bytes);
+  }
 
   ~BlockCache() {
     for (std::size_t i = 0; i < count_; ++i) ::operator delete(blocks_[i], Bytes);
@@ -75,6 +90,11 @@ class ObjectCache {
   }
   // Objects cached on the calling thread (for tests).
   static std::size_t cached() { return local().count_; }
+  // Destroys the calling thread's objects beyond `floor`.
+  static void trim(std::size_t floor) noexcept {
+    auto& cache = local();
+    while (cache.count_ > floor) delete cache.objects_[--cache.count_];
+  }
 
   ~ObjectCache() {
     for (std::size_t i = 0; i < count_; ++i) delete objects_[i];

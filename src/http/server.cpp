@@ -37,12 +37,15 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/free_memory.hpp"
 #include "core/instance.hpp"
 #include "core/log.hpp"
 #include "core/request_log.hpp"
+#include "http/client.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
 #include "http/proxy_protocol.hpp"
+#include "http/quiet_period.hpp"
 #include "http/recycled_blocks.hpp"
 #include "http/request_head.hpp"
 #include "http/trace.hpp"
@@ -129,6 +132,25 @@ CachedPointer<T, Cache> take_cached() {
   CachedPointer<T, Cache> object{Cache::take()};
   object->start();
   return object;
+}
+
+// A request from its parsed head to its answer, counted in server_requests (the sweep
+// gives memory back only while none is in flight); a frame destroyed unfinished counts too.
+struct RequestInFlight {
+  RequestInFlight() noexcept { server_requests.request_started(); }
+  ~RequestInFlight() { server_requests.request_finished(); }
+  RequestInFlight(const RequestInFlight&) = delete;
+  RequestInFlight& operator=(const RequestInFlight&) = delete;
+};
+
+// What a burst left on the calling thread goes back once the process is quiet: the
+// caches down to their floor (they keep as many as were once in use at the same time, up
+// to 512 exchanges of ~4.4 KB), then the allocator's free pages to the system.
+void release_thread_memory() {
+  ExchangeCache::trim(kQuietCacheFloor);
+  ParsingCache::trim(kQuietCacheFloor);
+  ReadBlockCache::trim(kQuietCacheFloor);
+  return_free_memory();
 }
 
 ServerOptions ServerOptions::from_environment(const Environment& environment,
@@ -789,7 +811,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // Every watchdog_tick, closes the sockets whose deadline has passed (on their own
   // executors). One timer for the whole server instead of one per connection: an idle
   // connection then holds no timer and no pending timer wait, and wakes nothing until its
-  // deadline (issue 17 item 4). A deadline is met within one tick.
+  // deadline (issue 17 item 4). A deadline is met within one tick. The same tick gives a
+  // burst's memory back once the process's servers are quiet (release_memory).
   asio::awaitable<void> sweep(std::shared_ptr<Impl> self) {
     asio::steady_timer timer{acceptor_strand};
     for (;;) {
@@ -797,14 +820,29 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto [error] = co_await timer.async_wait(kUseTuple);
       if (error) co_return;
       auto now = std::chrono::steady_clock::now();
-      std::lock_guard lock{sessions_mutex};
-      sessions.for_each([this, now](Connection& connection) {
-        if (connection.deadline.passed(now))
-          asio::post(connection.socket.get_executor(),
-                     [this, connection = connection.shared_from_this()] { expire(*connection); });
-      });
+      {
+        std::lock_guard lock{sessions_mutex};
+        sessions.for_each([this, now](Connection& connection) {
+          if (connection.deadline.passed(now))
+            asio::post(connection.socket.get_executor(),
+                       [this, connection = connection.shared_from_this()] { expire(*connection); });
+        });
+      }
+      if (!stopping && server_requests.just_became_quiet(now)) release_memory();
     }
     (void)self;
+  }
+
+  // No request has started or finished for kQuietPeriod and none is in flight (issue 17
+  // item 4: after a burst, an idle server gives its memory back): the pools' idle
+  // connections free their read buffers, and each I/O thread its caches. The per-thread
+  // caches can be trimmed only on their own thread: this one's now; with several, a trim
+  // is posted per other thread (the scheduler hands them to waiting threads, most often
+  // one each; a thread missed keeps at most its caches' bounds until the next quiet).
+  void release_memory() {
+    HttpClient::release_idle_buffers();
+    release_thread_memory();
+    for (int i = 1; i < options.io_threads; ++i) asio::post(io, [] { release_thread_memory(); });
   }
 
   // On the connection's executor: closes it if its deadline (perhaps moved since the
@@ -971,6 +1009,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // (they came back in bursts, past the cache's bound: an 8 KiB malloc per request).
     if (connection.buffer.size() == 0) connection.buffer.shrink_to_fit();
     bool keep_alive = parsing->parser->get().keep_alive();
+    RequestInFlight in_flight;
     auto exchange = take_cached<Exchange, ExchangeCache>();
     auto& request = exchange->request;
     make_request(parsing->parser->release(), connection, request);
