@@ -145,7 +145,8 @@ struct RequestInFlight {
 
 // What a burst left on the calling thread goes back once the process is quiet: the
 // caches down to their floor (they keep as many as were once in use at the same time, up
-// to 512 exchanges of ~4.4 KB), then the allocator's free pages to the system.
+// to 512 exchanges of ~4.4 KB; the read blocks beyond it keep no pages), then the
+// allocator's free pages to the system.
 void release_thread_memory() {
   ExchangeCache::trim(kQuietCacheFloor);
   ParsingCache::trim(kQuietCacheFloor);
@@ -835,10 +836,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // No request has started or finished for kQuietPeriod and none is in flight (issue 17
   // item 4: after a burst, an idle server gives its memory back): the pools' idle
-  // connections free their read buffers, and each I/O thread its caches. The per-thread
-  // caches can be trimmed only on their own thread: this one's now; with several, a trim
-  // is posted per other thread (the scheduler hands them to waiting threads, most often
-  // one each; a thread missed keeps at most its caches' bounds until the next quiet).
+  // connections give their read buffers' pages back, each I/O thread its caches. The
+  // per-thread caches can be trimmed only on their own thread: this one's now; with
+  // several, a trim is posted per other thread (the scheduler hands them to waiting
+  // threads, most often one each; a thread missed keeps at most its caches' bounds until
+  // the next quiet period).
   void release_memory() {
     HttpClient::release_idle_buffers();
     release_thread_memory();
