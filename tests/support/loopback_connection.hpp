@@ -1,6 +1,6 @@
 // A blocking loopback TCP connection for tests that speak to a server byte by byte (idle
 // and allocation counts): header-only, so the light test binaries need no support library.
-// Entry point: connect_loopback.
+// Entry points: connect_loopback, read_answer.
 #pragma once
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <string>
 
 namespace phonebill::test_support {
 
@@ -26,6 +27,25 @@ inline int connect_loopback(std::uint16_t port) {
     return -1;
   }
   return descriptor;
+}
+
+// Reads one whole answer (its head and a Content-Length body) into `answer`; false if the
+// connection ended or timed out first.
+inline bool read_answer(int descriptor, std::string& answer) {
+  answer.clear();
+  char chunk[2048];
+  for (;;) {
+    auto head_end = answer.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      auto length_at = answer.find("Content-Length: ");
+      if (length_at != std::string::npos &&
+          answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16)))
+        return true;
+    }
+    auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
+    if (got <= 0) return false;
+    answer.append(chunk, std::size_t(got));
+  }
 }
 
 }  // namespace phonebill::test_support

@@ -28,20 +28,7 @@ bool exchange(int descriptor, std::string& answer) {
   const std::string request = "GET /items/7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   if (::send(descriptor, request.data(), request.size(), 0) != ssize_t(request.size()))
     return false;
-  answer.clear();
-  char chunk[2048];
-  for (;;) {
-    auto head_end = answer.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      auto length_at = answer.find("Content-Length: ");
-      if (length_at != std::string::npos &&
-          answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16)))
-        return answer.starts_with("HTTP/1.1 200");
-    }
-    auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
-    if (got <= 0) return false;
-    answer.append(chunk, std::size_t(got));
-  }
+  return test_support::read_answer(descriptor, answer) && answer.starts_with("HTTP/1.1 200");
 }
 
 // A keep-alive connection to `port` that has had one answer (the caches warmed), or -1.

@@ -46,19 +46,7 @@ int connection_after_one_request(std::uint16_t port) {
   std::string request = "GET /items/7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   bool sent = ::send(descriptor, request.data(), request.size(), 0) == ssize_t(request.size());
   std::string answer;
-  char chunk[2048];
-  while (sent) {
-    auto head_end = answer.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      auto length_at = answer.find("Content-Length: ");
-      if (length_at != std::string::npos &&
-          answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16)))
-        return descriptor;
-    }
-    auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
-    if (got <= 0) break;
-    answer.append(chunk, std::size_t(got));
-  }
+  if (sent && test_support::read_answer(descriptor, answer)) return descriptor;
   ::close(descriptor);
   return -1;
 }
@@ -151,25 +139,6 @@ TEST_F(ServerTest, RequestWaitingOnItsHandlerHoldsNoParser) {
   EXPECT_LT(per_request, 6000) << "heap bytes per request waiting on its handler";
 }
 
-// A blocking read of one whole answer (head and Content-Length body); false if the
-// connection ended first.
-bool read_answer(int descriptor) {
-  std::string answer;
-  char chunk[2048];
-  for (;;) {
-    auto head_end = answer.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      auto length_at = answer.find("Content-Length: ");
-      if (length_at != std::string::npos &&
-          answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 16)))
-        return true;
-    }
-    auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
-    if (got <= 0) return false;
-    answer.append(chunk, std::size_t(got));
-  }
-}
-
 // The bytes of the read blocks cached on the thread that runs `io` (the server's one).
 long cached_read_bytes(asio::io_context& io) {
   std::promise<std::size_t> blocks;
@@ -219,8 +188,9 @@ TEST_F(ServerTest, BurstMemoryGoesBackOnceQuietNotWhileARequestIsInFlight) {
     std::this_thread::sleep_for(10ms);
   ASSERT_EQ(waiting->load(), kRequests + 1);
   asio::post(io_, [gate] { gate->cancel(); });
+  std::string answer;
   for (int descriptor : connections) {
-    EXPECT_TRUE(read_answer(descriptor));
+    EXPECT_TRUE(test_support::read_answer(descriptor, answer));
     ::close(descriptor);
   }
   std::this_thread::sleep_for(100ms);  // the connections' ends are handled
@@ -238,7 +208,7 @@ TEST_F(ServerTest, BurstMemoryGoesBackOnceQuietNotWhileARequestIsInFlight) {
       << "memory was released while a request was in flight";
 
   asio::post(io_, [long_gate] { long_gate->cancel(); });
-  EXPECT_TRUE(read_answer(long_request));
+  EXPECT_TRUE(test_support::read_answer(long_request, answer));
   ::close(long_request);
   // Then quiet: within the quiet period and two ticks (a condition, 5 s at most).
   long left = kept;
