@@ -22,7 +22,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <sys/socket.h>
@@ -36,6 +36,7 @@
 #include <iterator>
 #include <memory_resource>
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 namespace phonebill::http {
@@ -99,20 +100,63 @@ struct PooledConnection {
   bool busy = false;
   bool expiring = false;   // the watchdog has posted its close for this call
   bool timed_out = false;  // the watchdog closed it: the call's error is a timeout
-  // The answer's parser, and the arena its header fields are parsed into (not one malloc
-  // each). They live here, not in the sending coroutine's frame: Asio recycles frames of
-  // at most 1,020 bytes, so a frame holding them would be a malloc and a free per request.
+};
+
+// The answer's parser and the arena its header fields are parsed into (not one malloc
+// each). Not kept per pooled connection: a call takes one from its thread's cache once the
+// answer's first bytes are in and gives it back before it ends, so a call waiting on its
+// upstream holds none, and the parser an answer fills is the one this thread's previous
+// answer used, still in the CPU's caches. One per connection was built when the request
+// went out and filled when the answer came, with hundreds of other requests in between
+// at 1,000 connections: its lines had left the caches each time (issue 17, session 15),
+// and it cost every pooled connection 1.4 KB. Not in the sending coroutine's frame either:
+// Asio recycles frames of at most 1,020 bytes only.
+struct AnswerParsing {
   std::array<std::byte, 1024> field_space;
   std::pmr::monotonic_buffer_resource fields{field_space.data(), field_space.size()};
-  std::optional<ResponseParser> parser;  // the current call's; reset before the call ends
+  std::optional<ResponseParser> parser;
 
-  ResponseParser& new_parser() {
+  ResponseParser& start() {
     parser.reset();
     fields.release();  // back to field_space
     return parser.emplace(std::piecewise_construct, std::make_tuple(),
                           std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields}));
   }
 };
+
+// Bounded like the server's caches: as many as answers are parsed at once on a thread
+// (one, unless answers arrive in pieces).
+using AnswerParsingCache = ObjectCache<AnswerParsing, 16>;
+
+// Gives an AnswerParsing back to its thread's cache, its parser (and the fields pointing
+// into its arena) gone.
+struct AnswerParsingRelease {
+  void operator()(AnswerParsing* parsing) const noexcept {
+    parsing->parser.reset();
+    AnswerParsingCache::give_back(parsing);
+  }
+};
+using AnswerParsingPointer = std::unique_ptr<AnswerParsing, AnswerParsingRelease>;
+
+// The least a read of the answer asks for (as Beast's reads).
+constexpr std::size_t kLeastRead = 512;
+
+// Feeds what `buffer` holds to `parser`, consuming what it takes, until the answer is
+// complete or the parser needs bytes that have not arrived (not an error here: the caller
+// reads on).
+void parse_buffered(ResponseParser& parser, beast::flat_buffer& buffer,
+                    boost::system::error_code& error) {
+  parser.eager(true);
+  while (buffer.size() != 0 && !parser.is_done()) {
+    auto used = parser.put(buffer.data(), error);
+    buffer.consume(used);
+    if (error == bhttp::error::need_more) {
+      error.clear();
+      return;
+    }
+    if (error || used == 0) return;
+  }
+}
 
 // What of a ClientRequest shapes the answer's copy (ClientRequest's fields of the same names).
 struct AnswerFilter {
@@ -564,31 +608,51 @@ struct HttpClient::Impl {
       }
       bool keep_alive = false;
       bool retry = false;
-      auto& parser = connection->new_parser();
-      parser.body_limit(self->options.response_body_limit);
       // Beast reads max(512, free capacity) at a time, and a buffer that only ever grew
       // by what the last read left over stays near 512 bytes: a 2.3 KB bill came in five
       // recv calls (issue 17, strace of the gateway under bench/bill.sh). Room for a
       // whole ordinary answer once per connection makes that one; kept with the
       // connection (pooled connections are bounded by max_idle_connections).
       connection->buffer.reserve(kReadBlockBytes);
-      if (call.head_request) parser.skip(true);
-      auto [read_error, read] = co_await bhttp::async_read(connection->socket, connection->buffer,
-                                                           parser, kDeferredTuple);
+      // The answer, read as it arrives, with no parser held while the upstream works: the
+      // parser (AnswerParsing) is taken once the first bytes are in. Not Beast's
+      // async_read, which needs the parser from the start (and whose composed operations
+      // would make this frame one Asio does not recycle).
+      AnswerParsingPointer parsing;
+      boost::system::error_code read_error;
+      for (;;) {
+        auto& buffer = connection->buffer;
+        std::size_t read = 0;
+        std::tie(read_error, read) = co_await connection->socket.async_read_some(
+            buffer.prepare(std::max(kLeastRead, buffer.capacity() - buffer.size())),
+            kDeferredTuple);
+        buffer.commit(read);
+        if (read_error == asio::error::eof && parsing && parsing->parser->got_some()) {
+          parsing->parser->put_eof(read_error);  // a body framed by the close ends here
+          break;
+        }
+        if (read_error) break;
+        if (!parsing) {
+          parsing.reset(AnswerParsingCache::take());
+          auto& parser = parsing->start();
+          parser.body_limit(self->options.response_body_limit);
+          if (call.head_request) parser.skip(true);
+        }
+        parse_buffered(*parsing->parser, buffer, read_error);
+        if (read_error || parsing->parser->is_done()) break;
+      }
       bool timed_out = connection->timed_out;
       if (read_error && !timed_out) {
         bool nothing_arrived =
-            !parser.got_some() &&
+            (!parsing || !parsing->parser->got_some()) &&
             (read_error == bhttp::error::end_of_stream ||
              read_error == asio::error::connection_reset || read_error == asio::error::eof);
         retry = may_retry(reused && nothing_arrived, sent, call.idempotent);
         result.error = ClientError{ClientErrorKind::kTransport, read_error.message(), sent};
       } else if (!read_error) {
-        keep_alive = take_response(parser, call.filter, result.response);
+        keep_alive = take_response(*parsing->parser, call.filter, result.response);
       }
-      // The parser's fields point into the connection's arena: gone before the connection
-      // goes back to the pool (another request, on another thread, may take it at once).
-      connection->parser.reset();
+      parsing.reset();
       self->finish_call(std::move(connection), keep_alive);
       // A complete answer counts even if the watchdog closed the socket just after it came.
       if (timed_out && !result.response) result.error = timeout_error(sent);
