@@ -16,6 +16,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/malloc_probes.sh"
 malloc_probes_add "$PID" || exit 1
 trap malloc_probes_remove EXIT
 mapfile -t events < <(malloc_probes_stat_args)
+# A phonebill server quiet for a second gives its caches back (docs/decisions.md, "Memory
+# back after a burst"), and adding the probes takes about that long: one second of the
+# same load first, so the count is of a server in steady state, not of its caches' refill.
+wrk -t1 -c10 -d1s "$@" "$URL" >/dev/null
 out=$(mktemp)
 perf stat -x, -o "$out.perf" "${events[@]}" -p "$PID" -- \
   wrk -t1 -c10 -d"${SECONDS_TO_RUN}s" "$@" "$URL" >"$out"
