@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdio>
 #include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,17 @@ int connection_after_one_request(std::uint16_t port) {
   if (sent && test_support::read_answer(descriptor, answer)) return descriptor;
   ::close(descriptor);
   return -1;
+}
+
+// Adds GET `path` to `router`: each request counts itself in `waiting`, then waits on
+// `gate` (a timer that never expires) until the test cancels it.
+void add_held_route(Router& router, std::string path, std::shared_ptr<asio::steady_timer> gate,
+                    std::shared_ptr<std::atomic<int>> waiting) {
+  router.add("GET", std::move(path), [gate, waiting](Request&) -> asio::awaitable<Response> {
+    ++*waiting;
+    co_await gate->async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return text_response("done", "text/plain");
+  });
 }
 
 TEST_F(ServerTest, IdleKeepAliveConnectionHoldsLittleHeap) {
@@ -102,11 +114,7 @@ TEST_F(ServerTest, RequestWaitingOnItsHandlerHoldsNoParser) {
   auto gate = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
   auto waiting = std::make_shared<std::atomic<int>>(0);
   auto router = demo_routes();
-  router.add("GET", "/held", [gate, waiting](Request&) -> asio::awaitable<Response> {
-    ++*waiting;
-    co_await gate->async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return text_response("done", "text/plain");
-  });
+  add_held_route(router, "/held", gate, waiting);
   start(std::move(router), options);
   constexpr int kRequests = 100;
   int first = connection_after_one_request(port_);  // warms the loop's caches
@@ -160,13 +168,8 @@ TEST_F(ServerTest, BurstMemoryGoesBackOnceQuietNotWhileARequestIsInFlight) {
       std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
   auto waiting = std::make_shared<std::atomic<int>>(0);
   auto router = demo_routes();
-  for (auto [path, timer] : {std::pair{"/held", gate}, std::pair{"/held-long", long_gate}}) {
-    router.add("GET", path, [timer, waiting](Request&) -> asio::awaitable<Response> {
-      ++*waiting;
-      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-      co_return text_response("done", "text/plain");
-    });
-  }
+  add_held_route(router, "/held", gate, waiting);
+  add_held_route(router, "/held-long", long_gate, waiting);
   start(std::move(router), options);
   int first = connection_after_one_request(port_);  // warms the loop's caches
   ASSERT_GE(first, 0);
@@ -231,11 +234,7 @@ TEST_F(ServerTest, ClientCallWaitingOnItsAnswerHoldsNoParser) {
   auto gate = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
   auto waiting = std::make_shared<std::atomic<int>>(0);
   auto router = demo_routes();
-  router.add("GET", "/held", [gate, waiting](Request&) -> asio::awaitable<Response> {
-    ++*waiting;
-    co_await gate->async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return text_response("done", "text/plain");
-  });
+  add_held_route(router, "/held", gate, waiting);
   start(std::move(router), options);
   ClientRequest warm;
   warm.target = "/items/7";
