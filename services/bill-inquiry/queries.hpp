@@ -30,12 +30,17 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::text[
 // The bills the batch's requests showed (db/bill/005), each in the month of a request that
 // references it (the database's date_trunc, the one its partitions are cut by); one
 // already there — shown before this month, or by a concurrent batch — is left as it is.
+// In key order: a batch waits on a concurrent batch's uncommitted copy of a document, so
+// two batches (two writers, or two instances filling the same cold bills) that took
+// shared documents in different orders deadlocked, and PostgreSQL failed one of them
+// after deadlock_timeout (503 for its requests). Sorted, the later one waits, then skips.
 inline constexpr std::string_view kInsertDocumentsName = "bill.insert_documents";
 inline constexpr std::string_view kInsertDocuments = R"SQL(
 INSERT INTO bill_documents (document_key, month_start, bill_sealed)
 SELECT d.document_key, date_trunc('month', d.requested_at), d.bill_sealed
 FROM unnest($1::bytea[], $2::timestamptz[], $3::bytea[]) AS d(document_key, requested_at,
   bill_sealed)
+ORDER BY d.document_key, date_trunc('month', d.requested_at)
 ON CONFLICT (document_key, month_start) DO NOTHING
 )SQL";
 
