@@ -293,6 +293,8 @@ void BillInquiryTest::reset_kos_faults() {
   ASSERT_EQ(reply.status, 200) << reply.body;
 }
 
+const std::string& BillInquiryTest::bill_database_url() { return suite().bill_database; }
+
 std::int64_t BillInquiryTest::sql_count(const std::string& sql) {
   boost::asio::io_context io;
   storage::PgPool pool{io, storage::PgPoolOptions{suite().bill_database, 1}};

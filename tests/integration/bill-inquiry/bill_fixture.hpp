@@ -65,6 +65,8 @@ class BillInquiryTest : public ::testing::Test {
   static void reset_kos_faults();
   // One integer from the bill database.
   static std::int64_t sql_count(const std::string& sql);
+  // The bill database's URL (its schema is bill-inquiry's, applied at the service's start).
+  static const std::string& bill_database_url();
   // Runs `sql` on kos-sim's database; the first column of its first row ("" if none).
   static std::string kos_sql_text(const std::string& sql);
   // A metric's value from bill-inquiry's /metrics (sum over series matching the prefix).
