@@ -3,6 +3,7 @@
 
 #include "core/base_url.hpp"
 #include "core/free_memory.hpp"
+#include "http/answer_parser.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
 #include "http/recycled_blocks.hpp"
@@ -21,9 +22,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <sys/socket.h>
 
@@ -34,7 +33,6 @@
 #include <cstddef>
 #include <deque>
 #include <iterator>
-#include <memory_resource>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -78,9 +76,6 @@ bool is_idempotent_method(std::string_view method) {
 }
 
 namespace {
-using ResponseParser =
-    bhttp::response_parser<bhttp::string_body, std::pmr::polymorphic_allocator<char>>;
-
 // A plain socket, not beast::tcp_stream: that arms and cancels a timer around every read
 // and write (issue 17: a tenth of the gateway's CPU went to timers and clock reads). The
 // client's watchdog (HttpClient::Impl::watch) closes a busy connection once `deadline`
@@ -102,25 +97,22 @@ struct PooledConnection {
   bool timed_out = false;  // the watchdog closed it: the call's error is a timeout
 };
 
-// The answer's parser and the arena its header fields are parsed into (not one malloc
-// each). Not kept per pooled connection: a call takes one from its thread's cache once the
-// answer's first bytes are in and gives it back before it ends, so a call waiting on its
-// upstream holds none, and the parser an answer fills is the one this thread's previous
-// answer used, still in the CPU's caches. One per connection was built when the request
-// went out and filled when the answer came, with hundreds of other requests in between
-// at 1,000 connections: its lines had left the caches each time (issue 17, session 15),
-// and it cost every pooled connection 1.4 KB. Not in the sending coroutine's frame either:
-// Asio recycles frames of at most 1,020 bytes only.
+// The answer's parser and the ClientResponse it parses into. Not kept per pooled
+// connection: a call takes one from its thread's cache once the answer's first bytes are
+// in and gives it back before it ends, so a call waiting on its upstream holds none, and
+// the parser an answer fills is the one this thread's previous answer used, still in the
+// CPU's caches. One per connection was built when the request went out and filled when
+// the answer came, with hundreds of other requests in between at 1,000 connections: its
+// lines had left the caches each time (issue 17, session 15). Not in the sending
+// coroutine's frame either: Asio recycles frames of at most 1,020 bytes only.
 struct AnswerParsing {
-  std::array<std::byte, 1024> field_space;
-  std::pmr::monotonic_buffer_resource fields{field_space.data(), field_space.size()};
-  std::optional<ResponseParser> parser;
+  ClientResponse answer;  // moved out to the caller (take_response)
+  std::optional<AnswerParser> parser;
 
-  ResponseParser& start() {
+  AnswerParser& start(bool (*keep_header)(std::string_view), std::size_t header_room) {
     parser.reset();
-    fields.release();  // back to field_space
-    return parser.emplace(std::piecewise_construct, std::make_tuple(),
-                          std::make_tuple(std::pmr::polymorphic_allocator<char>{&fields}));
+    answer = ClientResponse{};
+    return parser.emplace(answer, keep_header, header_room);
   }
 };
 
@@ -128,8 +120,7 @@ struct AnswerParsing {
 // (one, unless answers arrive in pieces).
 using AnswerParsingCache = ObjectCache<AnswerParsing, 16>;
 
-// Gives an AnswerParsing back to its thread's cache, its parser (and the fields pointing
-// into its arena) gone.
+// Gives an AnswerParsing back to its thread's cache, its parser gone.
 struct AnswerParsingRelease {
   void operator()(AnswerParsing* parsing) const noexcept {
     parsing->parser.reset();
@@ -144,7 +135,7 @@ constexpr std::size_t kLeastRead = 512;
 // Feeds what `buffer` holds to `parser`, consuming what it takes, until the answer is
 // complete or the parser needs bytes that have not arrived (not an error here: the caller
 // reads on).
-void parse_buffered(ResponseParser& parser, beast::flat_buffer& buffer,
+void parse_buffered(AnswerParser& parser, beast::flat_buffer& buffer,
                     boost::system::error_code& error) {
   parser.eager(true);
   while (buffer.size() != 0 && !parser.is_done()) {
@@ -183,50 +174,15 @@ ClientError timeout_error(bool sent) {
   return {ClientErrorKind::kTimeout, "deadline exceeded", sent};
 }
 
-// The parsed answer as a ClientResponse: names lower-cased (in a stack buffer first, so a
-// field the request's filter refuses costs nothing), values copied, the body moved.
-template <class Message>
-ClientResponse copy_response(Message& message, const AnswerFilter& filter) {
-  ClientResponse response;
-  response.status = int(message.result_int());
-  response.headers.reserve(std::size_t(std::distance(message.begin(), message.end())) +
-                           filter.response_header_room);
-  char lowered[64];
-  for (const auto& field : message) {
-    auto name = field.name_string();
-    std::string long_name;
-    std::string_view lower_name;
-    if (name.size() <= sizeof lowered) {
-      for (std::size_t i = 0; i < name.size(); ++i)
-        lowered[i] = lower_ascii(name[i]);
-      lower_name = std::string_view{lowered, name.size()};
-    } else {
-      long_name.assign(name.data(), name.size());
-      for (auto& c : long_name) c = lower_ascii(c);
-      lower_name = long_name;
-    }
-    if (filter.keep_response_header != nullptr && !filter.keep_response_header(lower_name))
-      continue;
-    response.headers.emplace_back(long_name.empty() ? std::string{lower_name} : std::move(long_name),
-                                  std::string{field.value()});
-  }
-  response.body = std::move(message.body());
-  return response;
-}
-
 // The longest sleep of the client's watchdog (HttpClient::Impl::watch).
 constexpr auto kWatchAtMost = std::chrono::seconds{1};
 
-// The parsed answer as a ClientResponse in `response`; whether the connection may carry
-// another request. A function apart: the message it takes from the parser stays out of
-// the sending coroutine's frame. The parser's keep_alive(), not the message's: an answer
-// framed by the end of the stream (no length) leaves the connection closed, whatever its
-// head says.
-bool take_response(ResponseParser& parser, const AnswerFilter& filter,
-                   std::optional<ClientResponse>& response) {
-  bool keep_alive = parser.keep_alive();
-  auto message = parser.release();
-  response.emplace(copy_response(message, filter));
+// The parsed answer, moved into `response`; whether the connection may carry another
+// request. The parser's keep_alive(): an answer framed by the end of the stream (no
+// length) leaves the connection closed, whatever its head says.
+bool take_response(AnswerParsing& parsing, std::optional<ClientResponse>& response) {
+  bool keep_alive = parsing.parser->keep_alive();
+  response.emplace(std::move(parsing.answer));
   return keep_alive;
 }
 
@@ -634,7 +590,8 @@ struct HttpClient::Impl {
         if (read_error) break;
         if (!parsing) {
           parsing.reset(AnswerParsingCache::take());
-          auto& parser = parsing->start();
+          auto& parser =
+              parsing->start(call.filter.keep_response_header, call.filter.response_header_room);
           parser.body_limit(self->options.response_body_limit);
           if (call.head_request) parser.skip(true);
         }
@@ -650,7 +607,7 @@ struct HttpClient::Impl {
         retry = may_retry(reused && nothing_arrived, sent, call.idempotent);
         result.error = ClientError{ClientErrorKind::kTransport, read_error.message(), sent};
       } else if (!read_error) {
-        keep_alive = take_response(*parsing->parser, call.filter, result.response);
+        keep_alive = take_response(*parsing, result.response);
       }
       parsing.reset();
       self->finish_call(std::move(connection), keep_alive);

@@ -21,15 +21,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
-#include <memory_resource>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -48,6 +46,7 @@
 #include "http/quiet_period.hpp"
 #include "http/recycled_blocks.hpp"
 #include "http/request_head.hpp"
+#include "http/request_parser.hpp"
 #include "http/trace.hpp"
 #include "tracing/hand_over.hpp"
 #include "tracing/span.hpp"
@@ -59,62 +58,33 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-// A request's header fields live in an arena of its own (FieldArena) instead of one malloc
-// per field; make_request copies what handlers see into the Request.
-using FieldAllocator = std::pmr::polymorphic_allocator<char>;
-using RequestParser = bhttp::request_parser<bhttp::string_body, FieldAllocator>;
-using RequestMessage = bhttp::request<bhttp::string_body, bhttp::basic_fields<FieldAllocator>>;
-
-// The arena of one request's header fields: room for the usual heads in its Parsing,
-// spilling to the heap beyond. 3 KiB: a head through the gateway (a bearer
-// token, trace and forwarding headers, each field with Beast's own element) took 1-2.6
-// KB, and 1 KiB spilled on every request into a 1.6 KB malloc (issue 17 item 3).
-struct FieldArena {
-  std::array<std::byte, 3072> space;
-  std::pmr::monotonic_buffer_resource resource{space.data(), space.size()};
-};
-
-// What reading one request's head takes: the parser with its field arena. Apart from
-// the Exchange because it is needed only until make_request has copied the request out:
-// a request waiting on its handler (an upstream, Redis, a commit) then holds 0.5 KB
-// instead of 4 KB, and the per-thread cache of exchanges, which keeps as many as were
-// once in flight at the same time (up to its bound), stays that much smaller: 3 MB in a
-// gateway after a burst of 500 proxied requests (issue 17 item 4).
-struct Parsing {
-  FieldArena fields;
-  std::optional<RequestParser> parser;
-
-  void start() {
-    fields.resource.release();  // back to its own space
-    parser.emplace(std::piecewise_construct, std::make_tuple(),
-                   std::make_tuple(FieldAllocator{&fields.resource}));
-  }
-  void finish() noexcept { parser.reset(); }
-};
-
-// What one request holds from its parsed head to its answer: the Request handlers see
-// and the answer's head. Not in serve_request's coroutine frame: that frame would then
-// be past the 1,020 bytes Asio's per-thread frame cache keeps and past glibc's tcache, a
+// What one request holds from its first byte to its answer: its parser while the request
+// is read, the Request handlers see (the parser writes into it directly: RequestParser),
+// and the answer's head. Not in serve_request's coroutine frame: that frame would then be
+// past the 1,020 bytes Asio's per-thread frame cache keeps and past glibc's tcache, a
 // trip into malloc's bins per request (issue 17 item 3). Instead kept built per thread
-// (ExchangeCache) between requests: the request's strings and the head keep their
-// storage, so filling them allocates nothing (issue 17 item 3, session 12: nine mallocs
-// per request). The parser starts afresh per request (Parsing, ParsingCache).
+// (ExchangeCache) between requests: the request's strings and header fields and the head
+// keep their storage, so filling them allocates nothing (issue 17 item 3, session 12:
+// nine mallocs per request). Taken once a request's first bytes are in (serve_connection
+// reads before it calls serve_request), so an idle connection holds none. The parser,
+// ~100 bytes, starts afresh per request (Beast's parsers are single-use) and is gone
+// while the handler runs.
 struct Exchange {
+  std::optional<RequestParser> parser;
   Request request;
   std::string head;  // the answer's status line and header fields (write_response)
 
-  void start() {}
+  void start() { parser.emplace(request); }
   void finish() noexcept {
+    parser.reset();
     clear_keeping_storage(request);
     head.clear();
   }
 };
 
 // Bounded at 512 per thread: a group commit wakes hundreds of requests at once, and each
-// exchange freed past the bound is a malloc for the next burst. A request parses its head
-// without waiting when it has arrived whole, so few Parsings are in use at once.
+// exchange freed past the bound is a malloc for the next burst.
 using ExchangeCache = ObjectCache<Exchange, 512>;
-using ParsingCache = ObjectCache<Parsing, 64>;
 
 // Hands a cached object back to its cache, reset.
 template <class T, class Cache>
@@ -149,7 +119,6 @@ struct RequestInFlight {
 // allocator's free pages to the system.
 void release_thread_memory() {
   ExchangeCache::trim(kQuietCacheFloor);
-  ParsingCache::trim(kQuietCacheFloor);
   ReadBlockCache::trim(kQuietCacheFloor);
   return_free_memory();
 }
@@ -479,28 +448,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     metrics.set_open_connections(sessions.size());
   }
 
-  // Fills `request` (as constructed) from the parsed message.
-  // `request` is a new one or one cleared by clear_keeping_storage: every string is
-  // assigned into the storage it kept, and the header fields overwrite the previous
-  // request's in place (a field's name and value keep their room too).
-  void make_request(RequestMessage&& message, const Connection& connection, Request& request) {
-    request.method.assign(message.method_string());
-    auto target = split_target(message.target());
-    request.path.assign(target.path);
-    request.query.assign(target.query);
-    // Sized once: a request through the gateway has a dozen fields, and growing past 8
-    // cost a 1 KiB vector on every request.
-    request.headers.reserve(std::size_t(std::distance(message.begin(), message.end())));
-    std::size_t fields = 0;
-    for (const auto& field : message) {
-      if (fields == request.headers.size()) request.headers.emplace_back();
-      auto& [name, value] = request.headers[fields++];
-      name.assign(field.name_string());
-      for (auto& c : name) c = lower_ascii(c);
-      value.assign(field.value());
-    }
-    request.headers.resize(fields);
-    request.body = std::move(message.body());
+  // Completes `request`, which RequestParser filled (method, target, header fields, body):
+  // its id, trace, client address and deadline. `request` is a new one or one cleared by
+  // clear_keeping_storage: every string is assigned into the storage it kept.
+  void complete_request(const Connection& connection, Request& request) {
     auto incoming_id = request.header("x-request-id");
     if (is_acceptable_request_id(incoming_id))
       request.request_id.assign(incoming_id);
@@ -993,8 +944,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // are allocated per request, not held by every idle connection. Pipelined requests
   // stay in connection.buffer for the next call. false: close the connection.
   asio::awaitable<bool> serve_request(Connection& connection) {
-    auto parsing = take_cached<Parsing, ParsingCache>();
-    auto outcome = co_await read_request(connection, *parsing->parser);
+    auto exchange = take_cached<Exchange, ExchangeCache>();
+    auto outcome = co_await read_request(connection, *exchange->parser);
     if (outcome == ReadOutcome::kTooLarge)
       co_await reject(connection, CommonError::kPayloadTooLarge);
     if (outcome == ReadOutcome::kHeadersTooLarge)
@@ -1010,12 +961,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // handled, not held by each of the hundreds of requests waiting on Redis or a commit
     // (they came back in bursts, past the cache's bound: an 8 KiB malloc per request).
     if (connection.buffer.size() == 0) connection.buffer.shrink_to_fit();
-    bool keep_alive = parsing->parser->get().keep_alive();
+    // The parser's keep_alive(): HTTP/1.1 unless a Connection field says close, HTTP/1.0
+    // only with keep-alive, over every Connection field (the message's looked at the first).
+    bool keep_alive = exchange->parser->keep_alive();
+    exchange->parser.reset();
     RequestInFlight in_flight;
-    auto exchange = take_cached<Exchange, ExchangeCache>();
     auto& request = exchange->request;
-    make_request(parsing->parser->release(), connection, request);
-    parsing.reset();  // back to the cache while the handler runs
+    complete_request(connection, request);
     // This hop's span: its id is the one request.traceparent carries downstream.
     auto span =
         tracing::Span::for_hop(request.method, request.traceparent, request.header("traceparent"));

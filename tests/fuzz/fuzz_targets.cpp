@@ -5,6 +5,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 
@@ -16,6 +17,7 @@
 #include "http/history_query.hpp"
 #include "http/pagination.hpp"
 #include "http/request_head.hpp"
+#include "http/request_parser.hpp"
 #include "http/router.hpp"
 #include "http/trace.hpp"
 #include "kos/codec.hpp"
@@ -126,26 +128,54 @@ int answer_status(http::Request& request) {
 
 }  // namespace
 
+namespace {
+
+// The fields as Beast's own request_parser gave them (the server's parser before
+// RequestParser), names lower-cased, sorted by name keeping each name's order: Beast kept
+// a repeated name next to its first occurrence, RequestParser keeps arrival order.
+http::HeaderList sorted_fields(http::HeaderList fields) {
+  std::stable_sort(fields.begin(), fields.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return fields;
+}
+
+}  // namespace
+
 void parse_http_requests(const std::uint8_t* data, std::size_t size) {
   namespace bhttp = boost::beast::http;
-  bhttp::request_parser<bhttp::string_body> parser;
+  // The server's own parser (Beast's framing, the fields straight into the Request).
+  http::Request request;
+  http::RequestParser parser{request};
   parser.eager(true);
   parser.header_limit(16 * 1024);
   parser.body_limit(64 * 1024);
   boost::system::error_code error;
-  parser.put(boost::asio::buffer(data, size), error);
+  auto used = parser.put(boost::asio::buffer(data, size), error);
+  // Beast's request_parser must have read the same bytes the same way.
+  bhttp::request_parser<bhttp::string_body> beast_parser;
+  beast_parser.eager(true);
+  beast_parser.header_limit(16 * 1024);
+  beast_parser.body_limit(64 * 1024);
+  boost::system::error_code beast_error;
+  auto beast_used = beast_parser.put(boost::asio::buffer(data, size), beast_error);
+  if (used != beast_used || error != beast_error ||
+      parser.is_header_done() != beast_parser.is_header_done() ||
+      parser.is_done() != beast_parser.is_done())
+    __builtin_trap();
   if (!parser.is_header_done()) return;  // framing errors are the server's 400/413/431
-  auto& message = parser.get();
-  http::Request request;
-  request.method = std::string{message.method_string()};
-  auto target = http::split_target(message.target());
-  request.path = std::string{target.path};
-  request.query = std::string{target.query};
+  const auto& message = beast_parser.get();
+  http::HeaderList beast_fields;
   for (const auto& field : message) {
     std::string name{field.name_string()};
-    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string{field.value()});
+    for (auto& c : name) c = http::lower_ascii(c);
+    beast_fields.emplace_back(std::move(name), std::string{field.value()});
   }
+  auto target = http::split_target({message.target().data(), message.target().size()});
+  if (request.method != message.method_string() || request.path != target.path ||
+      request.query != target.query ||
+      sorted_fields(request.headers) != sorted_fields(beast_fields) ||
+      (parser.is_done() && request.body != message.body()))
+    __builtin_trap();
   // An exception here would be a handler's 500 in the server.
   try {
     if (answer_status(request) >= 500) __builtin_trap();

@@ -68,6 +68,44 @@ TEST_F(ServerTest, OversizedHeadersAndGarbageAreRejected) {
   EXPECT_NE(garbage.find("400"), std::string::npos) << garbage;
 }
 
+// A chunked body reaches the handler joined; a chunked body over the limit gets its 413,
+// as a Content-Length over it does.
+TEST_F(ServerTest, ChunkedBodiesAreJoinedAndLimited) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  start(demo_routes(), options);
+  auto echoed = raw_exchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "5;note=1\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  EXPECT_TRUE(echoed.starts_with("HTTP/1.1 200")) << echoed;
+  EXPECT_TRUE(echoed.ends_with("\r\n\r\nhello world")) << echoed;
+  std::string chunk(600, 'x');
+  auto over =
+      raw_exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" +
+                   chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_TRUE(over.starts_with("HTTP/1.1 413")) << over;
+}
+
+// Handlers see header names lower-cased and values trimmed, whatever the client sent,
+// and the request id of an X-REQUEST-ID field in capitals.
+TEST_F(ServerTest, HandlersSeeLowerCasedHeaderNames) {
+  Router router;
+  router.add("GET", "/headers", [](Request& request) -> asio::awaitable<Response> {
+    std::string seen;
+    for (const auto& [name, value] : request.headers) seen += name + "=" + value + ";";
+    co_return text_response(seen, "text/plain");
+  });
+  start(std::move(router));
+  auto answer = raw_exchange(
+      "GET /headers HTTP/1.1\r\nHOST: x\r\nX-Custom-Name:  Some Value \r\n"
+      "X-REQUEST-ID: req-upper\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+  EXPECT_TRUE(
+      answer.ends_with("host=x;x-custom-name=Some Value;x-request-id=req-upper;connection=close;"))
+      << answer;
+  EXPECT_NE(answer.find("X-Request-Id: req-upper"), std::string::npos) << answer;
+}
+
 // A client that starts a request and stalls is cut off at the header timeout.
 TEST_F(ServerTest, SlowClientIsDisconnected) {
   ServerOptions options;

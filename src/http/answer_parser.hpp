@@ -1,0 +1,97 @@
+// Parses one HTTP answer straight into a ClientResponse: status, the header fields a
+// caller keeps (names lower-cased) and body, with no Beast message in between.
+#pragma once
+
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/detail/rfc7230.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "http/client_message.hpp"
+#include "http/request.hpp"
+
+namespace phonebill::http {
+
+// Beast's basic_parser with callbacks that write into `answer`. Beast's response_parser
+// filled a basic_fields (an element and an intrusive-set insertion per field) that the
+// client then copied into its ClientResponse (issue 17 item 2). The framing rules (HEAD
+// answers with skip(true), a body framed by the end of the stream and need_eof, chunked
+// bodies), the body limit and their errors stay the base's. One parser per answer, as
+// Beast's: construct a new one for the next.
+class AnswerParser : public boost::beast::http::basic_parser<false> {
+ public:
+  // `keep_header`: ClientRequest::keep_response_header (nullptr: every field);
+  // `header_room`: ClientRequest::response_header_room.
+  AnswerParser(ClientResponse& answer, bool (*keep_header)(std::string_view lowercase_name),
+               std::size_t header_room)
+      : answer_(answer), keep_header_(keep_header), header_room_(header_room) {}
+
+ private:
+  using error_code = boost::system::error_code;
+  using string_view = boost::beast::string_view;
+  using field = boost::beast::http::field;
+  using verb = boost::beast::http::verb;
+
+  // Room the header list gets at once, besides the caller's: an upstream's answer rarely
+  // has more fields, and growing the list one doubling at a time is a malloc each.
+  static constexpr std::size_t kExpectedFields = 12;
+
+  void on_response_impl(int status, string_view, int, error_code&) override {
+    answer_.status = status;
+    answer_.headers.reserve(kExpectedFields + header_room_);
+  }
+
+  // Never called: this parser reads answers.
+  void on_request_impl(verb, string_view, string_view, int, error_code&) override {}
+
+  // A field the caller refuses costs no allocation: its name is lower-cased in a stack
+  // buffer first. Fields in the order they came (basic_fields moved a repeated name next
+  // to its first occurrence; the order among one name's fields is the same either way).
+  void on_field_impl(field, string_view name, string_view value, error_code&) override {
+    char lowered[64];
+    std::string long_name;
+    std::string_view lower_name;
+    if (name.size() <= sizeof lowered) {
+      for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = lower_ascii(name[i]);
+      lower_name = std::string_view{lowered, name.size()};
+    } else {
+      long_name.assign(name.data(), name.size());
+      for (auto& c : long_name) c = lower_ascii(c);
+      lower_name = long_name;
+    }
+    if (keep_header_ != nullptr && !keep_header_(lower_name)) return;
+    // Trimmed of spaces and tabs as basic_fields stored it.
+    auto trimmed = boost::beast::http::detail::trim(value);
+    answer_.headers.emplace_back(long_name.empty() ? std::string{lower_name} : std::move(long_name),
+                                 std::string{trimmed.data(), trimmed.size()});
+  }
+
+  void on_header_impl(error_code&) override {}
+
+  // The base has checked a Content-Length against the body limit before this.
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    if (length) answer_.body.reserve(std::size_t(*length));
+  }
+
+  std::size_t on_body_impl(string_view body, error_code&) override {
+    answer_.body.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& error) override {
+    return on_body_impl(body, error);
+  }
+
+  void on_finish_impl(error_code&) override {}
+
+  ClientResponse& answer_;
+  bool (*keep_header_)(std::string_view lowercase_name);
+  std::size_t header_room_;
+};
+
+}  // namespace phonebill::http
