@@ -309,7 +309,7 @@ TEST_F(ServerTest, APostsBodyReusesThePreviousRequestsStorage) {
   start(std::move(router), options);
   int descriptor = test_support::connect_loopback(port_);
   ASSERT_GE(descriptor, 0);
-  std::string body = "{\"productCode\":\"" + std::string(280, 'p') + "\"}";
+  std::string body = "{\"productCode\":\"" + std::string(282, 'p') + "\"}";
   ASSERT_EQ(body.size(), 300u);
   std::string head = "POST /api/v1/allocations/01012345678 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n";
   head += "Authorization: Bearer " + std::string(300, 'a') + "\r\n";
