@@ -120,10 +120,12 @@ struct AnswerParsing {
 // (one, unless answers arrive in pieces).
 using AnswerParsingCache = ObjectCache<AnswerParsing, 16>;
 
-// Gives an AnswerParsing back to its thread's cache, its parser gone.
+// Gives an AnswerParsing back to its thread's cache, its parser gone, and the answer of a
+// call that failed midway too (a cached one would hold its body until the next answer).
 struct AnswerParsingRelease {
   void operator()(AnswerParsing* parsing) const noexcept {
     parsing->parser.reset();
+    parsing->answer = ClientResponse{};
     AnswerParsingCache::give_back(parsing);
   }
 };
