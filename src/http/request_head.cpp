@@ -41,13 +41,12 @@ bool has_non_ascii(std::string_view value) {
   return any_byte(value, [](unsigned char byte) { return byte >= 0x80; });
 }
 
-// Whether either check above could object: one pass over the value, so that the usual
-// printable-ASCII value (a 400-character bearer token on every request, issue 17 item 2)
-// is read once rather than twice.
+// Whether either check above could object (true for a tab too, which they allow): one
+// cheap pass over the value, so that the usual printable-ASCII value (a 400-character
+// bearer token on every request, issue 17 item 2) is read once rather than twice, and
+// without the tab exception that costs twice as many instructions per block.
 bool may_be_malformed(std::string_view value) {
-  return any_byte(value, [](unsigned char byte) {
-    return ((byte < 0x20) & (byte != '\t')) | (byte >= 0x7F);
-  });
+  return any_byte(value, [](unsigned char byte) { return (byte < 0x20) | (byte >= 0x7F); });
 }
 
 }  // namespace

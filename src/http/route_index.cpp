@@ -2,6 +2,7 @@
 #include "http/route_index.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace phonebill::http {
 
@@ -34,32 +35,63 @@ void RouteIndex::add(std::uint32_t index, std::span<const std::string> segments,
     node = next;
   }
   (prefix ? nodes_[node].prefix_routes : nodes_[node].exact_routes).push_back(index);
+  // Tables are built once at start-up and hold tens of routes: redoing every node's lists
+  // is simpler than finding the ones this route changes.
+  settle(0, {});
 }
 
-void RouteIndex::collect(std::uint32_t node_index, std::span<const std::string_view> path,
-                         std::size_t depth, RouteCandidates& out) const {
-  const auto& node = nodes_[node_index];
-  // A prefix pattern needs only its own segments: any rest, even none, is accepted.
-  out.insert(out.end(), node.prefix_routes.begin(), node.prefix_routes.end());
+void RouteIndex::settle(std::uint32_t node_index, std::vector<std::uint32_t> prefixes_above) {
+  auto& node = nodes_[node_index];
+  auto& passing = prefixes_above;
+  passing.insert(passing.end(), node.prefix_routes.begin(), node.prefix_routes.end());
+  std::sort(passing.begin(), passing.end());
+  node.ending = passing;
+  node.ending.insert(node.ending.end(), node.exact_routes.begin(), node.exact_routes.end());
+  std::sort(node.ending.begin(), node.ending.end());
+  node.passing = passing;
+  // settle never adds nodes, so `node` stays valid across the calls.
+  for (const auto& [literal, child] : node.literals) settle(child, passing);
+  if (node.parameter != kNone) settle(node.parameter, std::move(passing));
+}
+
+void RouteIndex::walk(const Node& node, std::span<const std::string_view> path,
+                      std::size_t depth, Terminals& terminals) const {
   if (depth == path.size()) {
-    out.insert(out.end(), node.exact_routes.begin(), node.exact_routes.end());
+    terminals.push_back(&node.ending);
     return;
   }
   const auto segment = path[depth];
+  bool went_on = false;
   for (const auto& [literal, child] : node.literals) {
     if (literal == segment) {
-      collect(child, path, depth + 1, out);
+      walk(nodes_[child], path, depth + 1, terminals);
+      went_on = true;
       break;
     }
   }
-  if (node.parameter != kNone && !segment.empty()) collect(node.parameter, path, depth + 1, out);
+  if (node.parameter != kNone && !segment.empty()) {
+    walk(nodes_[node.parameter], path, depth + 1, terminals);
+    went_on = true;
+  }
+  // A walk that goes on carries this node's prefix routes in the deeper lists.
+  if (!went_on) terminals.push_back(&node.passing);
 }
 
-void RouteIndex::candidates(std::span<const std::string_view> path, RouteCandidates& out) const {
-  collect(0, path, 0, out);
-  // Each route sits in one node and each node is reached at most once, so no repeats;
-  // only the order (first added wins) is to be restored across the nodes visited.
-  std::sort(out.begin(), out.end());
+std::span<const std::uint32_t> RouteIndex::candidates(std::span<const std::string_view> path,
+                                                      RouteCandidates& buffer) const {
+  Terminals terminals;
+  walk(nodes_[0], path, 0, terminals);
+  if (terminals.size() == 1) return *terminals.front();
+  // Branches (a literal and a parameter child both taken): their lists share the prefix
+  // routes above the fork, so they are united, not concatenated.
+  buffer.clear();
+  for (const auto* list : terminals) {
+    RouteCandidates united;
+    std::set_union(buffer.begin(), buffer.end(), list->begin(), list->end(),
+                   std::back_inserter(united));
+    buffer = std::move(united);
+  }
+  return buffer;
 }
 
 }  // namespace phonebill::http

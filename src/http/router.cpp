@@ -65,8 +65,8 @@ RouteMatch Router::match(std::string_view method, std::string_view path,
                          std::vector<std::pair<std::string, std::string>>& parameters) const {
   auto split = split_path(path);
   std::span<const std::string_view> path_segments{split.data(), split.size()};
-  RouteCandidates candidates;
-  index_.candidates(path_segments, candidates);
+  RouteCandidates buffer;
+  const auto candidates = index_.candidates(path_segments, buffer);
   RouteMatch result;
   // Only routes whose pattern matches, in the order they were added.
   for (std::size_t index : candidates) {
