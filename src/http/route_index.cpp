@@ -54,8 +54,8 @@ void RouteIndex::settle(std::uint32_t node_index, std::vector<std::uint32_t> pre
   if (node.parameter != kNone) settle(node.parameter, std::move(passing));
 }
 
-void RouteIndex::walk(const Node& node, std::span<const std::string_view> path,
-                      std::size_t depth, Terminals& terminals) const {
+void RouteIndex::walk(const Node& node, std::span<const std::string_view> path, std::size_t depth,
+                      Terminals& terminals) const {
   if (depth == path.size()) {
     terminals.push_back(&node.ending);
     return;

@@ -39,8 +39,8 @@ class RouteIndex {
   struct Node {
     std::vector<std::pair<std::string, std::uint32_t>> literals;  // segment → child node
     std::uint32_t parameter = kNone;                              // child for `{name}`
-    std::vector<std::uint32_t> exact_routes;   // patterns ending here
-    std::vector<std::uint32_t> prefix_routes;  // patterns ending here with `**`
+    std::vector<std::uint32_t> exact_routes;                      // patterns ending here
+    std::vector<std::uint32_t> prefix_routes;                     // patterns ending here with `**`
     // Sorted: what a path ending here matches (every prefix route here or above, and the
     // exact ones here), and what a path going on where no child follows matches.
     std::vector<std::uint32_t> ending;

@@ -104,10 +104,10 @@ bool reference_is_canonical_path(std::string_view path) {
 // Every path of up to four pieces from escapes good and bad, dots, separators and plain
 // characters gets the answer the decoding check gave.
 TEST(RequestPathTest, InPlaceCheckAgreesWithDecodingEverySegment) {
-  const std::vector<std::string> pieces{
-      "a",   ".",   "/",   "%",   "%2",  "%2e", "%2E", "%2f", "%2F", "%5c", "%5C", "%00", "%1f",
-      "%7f", "%7F", "%20", "%25", "%41", "%e2", "%zz", "%g1", "\\",  " ",   "\x7f", "\x01",
-      "\xc3", "~",  "-",   "2e",  "%%"};
+  const std::vector<std::string> pieces{"a",    ".",    "/",   "%",   "%2",  "%2e", "%2E", "%2f",
+                                        "%2F",  "%5c",  "%5C", "%00", "%1f", "%7f", "%7F", "%20",
+                                        "%25",  "%41",  "%e2", "%zz", "%g1", "\\",  " ",   "\x7f",
+                                        "\x01", "\xc3", "~",   "-",   "2e",  "%%"};
   std::size_t checked = 0;
   std::vector<std::string> layer{""};
   for (int depth = 1; depth <= 3; ++depth) {

@@ -148,10 +148,10 @@ class RouteIndexTest : public ::testing::Test {
 // empty ones included), up to five segments deep, with and without a trailing slash.
 TEST_F(RouteIndexTest, AgreesWithTheLinearScanOnEveryPath) {
   add_gateway_like_table();
-  const std::vector<std::string> pieces{"api",   "v1",    "auth",       "login", "bills",
-                                        "menu",  "admin", "users",      "events", "products",
-                                        "change", "validation", "ops", "status", "docs",
-                                        "items", "pdf",   "x",          "",      "%7B"};
+  const std::vector<std::string> pieces{"api",    "v1",         "auth",  "login",  "bills",
+                                        "menu",   "admin",      "users", "events", "products",
+                                        "change", "validation", "ops",   "status", "docs",
+                                        "items",  "pdf",        "x",     "",       "%7B"};
   std::vector<std::string> paths{"", "/"};
   std::vector<std::string> layer{""};
   for (int depth = 1; depth <= 4; ++depth) {
@@ -172,8 +172,8 @@ TEST_F(RouteIndexTest, AgreesWithTheLinearScanOnEveryPath) {
   }
   ASSERT_GT(paths.size(), 10'000u);
   for (const auto& path : paths) {
-    for (std::string_view method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-                                    "TRACE", "get"}) {
+    for (std::string_view method :
+         {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "get"}) {
       expect_same_answer(method, path);
       if (HasFatalFailure()) return;
     }
