@@ -19,13 +19,18 @@ namespace phonebill::gateway {
 class RateLimitHeaders {
  public:
   // One policy the request was checked against, with its decision. `policy` (a limiter's
-  // name) must outlive this object; past kMaxPolicies, further policies are left out.
+  // name: ip, user, login, refresh) must outlive this object; past kMaxPolicies, further
+  // policies are left out, and so is a name longer than kMaxPolicyName.
   void add(std::string_view policy, const BucketSettings& settings, const RateDecision& decision);
-  // Sets both headers on `response` (nothing when no policy was added).
+  // Renders both fields into `response`'s header_lines (nothing when no policy was added):
+  // the values are written on the stack, so the fields cost no std::string of their own
+  // (issue 17 item 2: "RateLimit-Policy" and both values outgrew std::string's own room).
   void apply(http::Response& response) const;
 
   std::string policy_value() const;
   std::string limit_value() const;
+
+  static constexpr std::size_t kMaxPolicyName = 32;
 
  private:
   // A request passes at most three limits (login or refresh, IP, user): a fixed array
