@@ -5,8 +5,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "http/header_line.hpp"
-
 namespace phonebill::http {
 
 namespace {
@@ -15,9 +13,9 @@ namespace {
 constexpr std::size_t kHeaderLinesRoom = 192;
 }  // namespace
 
-bool Response::add_header_line(std::string_view name, std::string_view value) {
+bool Response::add_header_line(const FieldName& name, std::string_view value) {
   if (header_lines.capacity() < kHeaderLinesRoom) header_lines.reserve(kHeaderLinesRoom);
-  return append_header_line(header_lines, name, value);
+  return append_known_header_line(header_lines, name, value);
 }
 
 std::string_view Response::header(std::string_view name) const {

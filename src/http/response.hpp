@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/header_line.hpp"
 #include "http/request.hpp"
 
 namespace phonebill::http {
@@ -24,9 +25,9 @@ struct Response {
   void set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
-  // Renders the field into header_lines; false (and nothing added) if it could smuggle
-  // or frame a message (append_header_line's rules).
-  bool add_header_line(std::string_view name, std::string_view value);
+  // Renders the field into header_lines; false (and nothing added) if the value holds CR
+  // or LF (the name was checked when compiling).
+  bool add_header_line(const FieldName& name, std::string_view value);
   // The first header named exactly `name` (as it was set), in `headers` then in
   // header_lines, or empty.
   std::string_view header(std::string_view name) const;
