@@ -46,22 +46,7 @@ std::int64_t round_up(double value) {
 
 }  // namespace
 
-void RateLimitHeaders::add(std::string_view policy, const BucketSettings& settings,
-                           const RateDecision& decision) {
-  if (settings.per_second <= 0) return;  // a disabled limit is no policy
-  if (count_ == items_.size() || policy.size() > kMaxPolicyName) return;
-  items_[count_++] = Item{policy, settings, decision};
-}
-
 namespace {
-
-void render_policy(ValueText& value, std::string_view policy, const BucketSettings& settings) {
-  using namespace std::string_view_literals;
-  auto quota = round_down(settings.burst);
-  auto window = std::max<std::int64_t>(1, round_up(settings.burst / settings.per_second));
-  value.append("\""sv).append(policy).append("\";q="sv).append(quota);
-  value.append(";w="sv).append(window);
-}
 
 void render_limit(ValueText& value, std::string_view policy, const RateDecision& decision) {
   using namespace std::string_view_literals;
@@ -73,11 +58,28 @@ void render_limit(ValueText& value, std::string_view policy, const RateDecision&
 
 }  // namespace
 
+std::string render_policy_item(std::string_view policy, const BucketSettings& settings) {
+  using namespace std::string_view_literals;
+  if (settings.per_second <= 0 || policy.size() > RateLimitHeaders::kMaxPolicyName) return {};
+  auto quota = round_down(settings.burst);
+  auto window = std::max<std::int64_t>(1, round_up(settings.burst / settings.per_second));
+  ValueText item;
+  item.append("\""sv).append(policy).append("\";q="sv).append(quota);
+  item.append(";w="sv).append(window);
+  return std::string{item.view()};
+}
+
+void RateLimitHeaders::add(const RateLimiter& limiter, const RateDecision& decision) {
+  if (!limiter.enabled()) return;  // a disabled limit is no policy
+  if (count_ == items_.size() || limiter.name().size() > kMaxPolicyName) return;
+  items_[count_++] = Item{limiter.name(), limiter.policy_item(), decision};
+}
+
 std::string RateLimitHeaders::policy_value() const {
   ValueText value;
   for (std::size_t i = 0; i < count_; ++i) {
     if (i > 0) value.append(std::string_view{", "});
-    render_policy(value, items_[i].policy, items_[i].settings);
+    value.append(items_[i].policy_item);
   }
   return std::string{value.view()};
 }
@@ -100,7 +102,7 @@ void RateLimitHeaders::apply(http::Response& response) const {
       policies.append(std::string_view{", "});
       limits.append(std::string_view{", "});
     }
-    render_policy(policies, items_[i].policy, items_[i].settings);
+    policies.append(items_[i].policy_item);
     render_limit(limits, items_[i].policy, items_[i].decision);
   }
   response.add_header_line("RateLimit-Policy", policies.view());
