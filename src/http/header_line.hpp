@@ -52,8 +52,8 @@ class FieldName {
     size_ = text.size() + 4;
   }
 
-  std::string_view name() const { return {line_start_ + 2, size_ - 4}; }
-  std::string_view line_start() const { return {line_start_, size_}; }
+  constexpr std::string_view name() const { return {line_start_ + 2, size_ - 4}; }
+  constexpr std::string_view line_start() const { return {line_start_, size_}; }
 
  private:
   char line_start_[kMaxSize + 4]{};
