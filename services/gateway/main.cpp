@@ -182,7 +182,10 @@ int main(int argc, char**) {
   log::init("gateway", config.log_level);
 
   asio::io_context io{config.server.io_threads};
-  SystemClock clock;
+  // Milliseconds are enough for every per-request reader of this clock (rate buckets,
+  // breakers, token expiry, revocations, traffic stats), and the coarse reads cost a third
+  // (core/clock.hpp, CoarseClock).
+  CoarseClock clock;
   TokenChecks tokens{io, config, clock};
   GatewayMetrics metrics;
   auto upstreams = make_upstreams(io, config, clock, metrics);

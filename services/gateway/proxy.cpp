@@ -37,20 +37,24 @@ http::Response unavailable(const http::Request& request, std::chrono::seconds re
 }
 
 // W3C Server-Timing: the time spent on the upstream (every attempt), for the client's
-// developer tools and the gateway's access log (upstreamMs).
+// developer tools and the gateway's access log (upstreamMs), in milliseconds with one
+// decimal ("%.1f"). Fixed point from the clock's integer nanoseconds, not
+// std::to_chars(double) (issue 17 item 2: 575 instructions per request): the same digits,
+// except that a duration exactly half-way between two tenths (to the nanosecond) is
+// rounded up where the double's binary value could round down.
 http::Response with_upstream_timing(http::Response response,
                                     std::chrono::steady_clock::time_point started) {
-  auto milliseconds =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  // std::to_chars, not snprintf: the same digits as "%.1f" without printf's format
-  // parsing and locale (issue 17 item 2: ~1 % of the gateway's CPU per request).
+  auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+  auto tenths = (std::max<std::int64_t>(0, nanoseconds) + 50'000) / 100'000;
   static constexpr std::string_view kPrefix = "upstream;dur=";
-  char value[64];
+  char value[48];
   kPrefix.copy(value, kPrefix.size());
-  auto end = std::to_chars(value + kPrefix.size(), value + sizeof value, milliseconds,
-                           std::chars_format::fixed, 1)
-                 .ptr;
-  response.set_header("Server-Timing", std::string{value, end});
+  auto* end = std::to_chars(value + kPrefix.size(), value + sizeof value, tenths / 10).ptr;
+  *end++ = '.';
+  *end++ = char('0' + tenths % 10);
+  response.add_header_line("Server-Timing", std::string_view{value, std::size_t(end - value)});
   return response;
 }
 

@@ -5,7 +5,7 @@
 // q is the burst, w the seconds an empty bucket takes to fill, r the whole tokens left,
 // t the seconds until the bucket is full again — or, on a refusal, until the next token
 // (the Retry-After), since the draft wants no Retry-After earlier than the window's end.
-// Entry points: RateLimitHeaders::add, RateLimitHeaders::apply.
+// Entry points: RateLimitHeaders::add, RateLimitHeaders::apply, render_policy_item.
 #pragma once
 #include <array>
 #include <string>
@@ -16,16 +16,26 @@
 
 namespace phonebill::gateway {
 
+// A policy's item of RateLimit-Policy ("ip";q=100;w=2): it depends on the limiter's name
+// and settings only, so each RateLimiter renders it once (RateLimiter::policy_item).
+std::string render_policy_item(std::string_view policy, const BucketSettings& settings);
+
 class RateLimitHeaders {
  public:
-  // One policy the request was checked against, with its decision. `policy` (a limiter's
-  // name) must outlive this object; past kMaxPolicies, further policies are left out.
-  void add(std::string_view policy, const BucketSettings& settings, const RateDecision& decision);
-  // Sets both headers on `response` (nothing when no policy was added).
+  // One limiter the request was checked against, with its decision. `limiter` must
+  // outlive this object (its name and policy item are kept as views); a disabled limiter
+  // is no policy; past kMaxPolicies, further policies are left out, and so is a name
+  // longer than kMaxPolicyName.
+  void add(const RateLimiter& limiter, const RateDecision& decision);
+  // Renders both fields into `response`'s header_lines (nothing when no policy was added):
+  // the values are written on the stack, so the fields cost no std::string of their own
+  // (issue 17 item 2: "RateLimit-Policy" and both values outgrew std::string's own room).
   void apply(http::Response& response) const;
 
   std::string policy_value() const;
   std::string limit_value() const;
+
+  static constexpr std::size_t kMaxPolicyName = 32;
 
  private:
   // A request passes at most three limits (login or refresh, IP, user): a fixed array
@@ -34,7 +44,7 @@ class RateLimitHeaders {
   static constexpr std::size_t kMaxPolicies = 3;
   struct Item {
     std::string_view policy;
-    BucketSettings settings;
+    std::string_view policy_item;  // rendered once by the limiter
     RateDecision decision;
   };
   std::array<Item, kMaxPolicies> items_{};

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rate_limit_headers.hpp"
+
 namespace phonebill::gateway {
 
 std::string client_rate_key(std::string_view address) {
@@ -32,6 +34,7 @@ RateLimiter::RateLimiter(std::string name, BucketSettings settings, const Clock&
                          std::size_t max_keys)
     : name_(std::move(name)),
       settings_(settings),
+      policy_item_(render_policy_item(name_, settings_)),
       clock_(clock),
       max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 

@@ -84,6 +84,9 @@ class RateLimiter {
   bool enabled() const { return settings_.per_second > 0; }
   const BucketSettings& settings() const { return settings_; }
   const std::string& name() const { return name_; }
+  // This limiter's item of RateLimit-Policy ("ip";q=100;w=2), rendered once from its name
+  // and settings (rate_limit_headers.hpp); empty when disabled.
+  const std::string& policy_item() const { return policy_item_; }
   std::size_t tracked_keys() const;
   std::uint64_t refused() const;
 
@@ -99,6 +102,7 @@ class RateLimiter {
 
   const std::string name_;
   const BucketSettings settings_;
+  const std::string policy_item_;
   const Clock& clock_;
   const std::size_t max_keys_;
   mutable std::mutex mutex_;

@@ -59,7 +59,7 @@ asio::awaitable<std::optional<http::Response>> take_login_limit(GatewayContext& 
   auto& limiter = route.rate_class == RateClass::kLogin ? context.limiters.login_per_ip
                                                         : context.limiters.refresh_per_ip;
   auto decision = co_await limiter.take(client_rate_key(request.remote_address));
-  limits.add(limiter.local().name(), limiter.local().settings(), decision);
+  limits.add(limiter.local(), decision);
   if (!decision.allowed) {
     context.metrics.record_rate_limited(limiter.local().name());
     co_return rate_limited(request, decision.retry_after);
@@ -86,7 +86,7 @@ std::optional<http::Response> check_user(GatewayContext& context, const GatewayR
     return error(request, CommonError::kForbidden);
   }
   auto by_user = context.limiters.per_user.take(token->user_id);
-  limits.add(context.limiters.per_user.name(), context.limiters.per_user.settings(), by_user);
+  limits.add(context.limiters.per_user, by_user);
   if (!by_user.allowed) {
     context.metrics.record_rate_limited("user");
     return rate_limited(request, by_user.retry_after);
@@ -115,7 +115,7 @@ std::optional<http::Response> check_client(GatewayContext& context, const Gatewa
                                            bool& refresh_keys) {
   // An IPv6 client holds a whole /64: per address, it could step around every bucket.
   auto by_ip = context.limiters.per_ip.take(client_rate_key(request.remote_address));
-  limits.add(context.limiters.per_ip.name(), context.limiters.per_ip.settings(), by_ip);
+  limits.add(context.limiters.per_ip, by_ip);
   if (!by_ip.allowed) {
     context.metrics.record_rate_limited("ip");
     return rate_limited(request, by_ip.retry_after);

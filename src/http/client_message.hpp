@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/header_line.hpp"
 #include "http/request.hpp"
 
 namespace phonebill::http {
@@ -51,12 +52,6 @@ struct ClientRequest {
   std::optional<bool> idempotent;
   bool is_idempotent() const { return idempotent.value_or(is_idempotent_method(method)); }
 };
-
-// Appends "\r\nname: value" to `lines` (ClientRequest::header_lines) unless the field
-// could smuggle a request (CR or LF, a name that is empty or holds a colon) or frame the
-// message (Host, Content-Length, Transfer-Encoding: framing is the client's alone).
-// false: the field was left out.
-bool append_header_line(std::string& lines, std::string_view name, std::string_view value);
 
 struct ClientResponse {
   int status = 0;

@@ -41,6 +41,14 @@ bool has_non_ascii(std::string_view value) {
   return any_byte(value, [](unsigned char byte) { return byte >= 0x80; });
 }
 
+// Whether either check above could object (true for a tab too, which they allow): one
+// cheap pass over the value, so that the usual printable-ASCII value (a 400-character
+// bearer token on every request, issue 17 item 2) is read once rather than twice, and
+// without the tab exception that costs twice as many instructions per block.
+bool may_be_malformed(std::string_view value) {
+  return any_byte(value, [](unsigned char byte) { return (byte < 0x20) | (byte >= 0x7F); });
+}
+
 }  // namespace
 
 RequestTarget split_target(std::string_view target) {
@@ -55,6 +63,7 @@ void check_request_head(const RequestTarget& target, const HeaderList& headers,
   if (!is_plain_ascii(target.query))
     if (auto problem = query_string_problem(target.query)) errors.add("query", std::move(*problem));
   for (const auto& [name, value] : headers) {
+    if (!may_be_malformed(value)) continue;
     // Beast refuses CR, LF and NUL in values but lets other bytes through (obs-text).
     if (has_control_other_than_tab(value)) {
       errors.add("headers", name + ": control character");

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/header_line.hpp"
 #include "http/request.hpp"
 
 namespace phonebill::http {
@@ -14,16 +15,22 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   HeaderList headers;  // extra headers (Retry-After, Location, ...)
+  // More header fields, rendered as "\r\nName: value" lines (header_line.hpp) and written
+  // after `headers`: what a proxy adds to every answer (Server-Timing, RateLimit-Policy,
+  // RateLimit) in one string, without a std::string per name and per value (issue 17
+  // item 2: "RateLimit-Policy" and most of those values outgrow std::string's own room, a
+  // malloc each). Written only through add_header_line, which refuses CR and LF.
+  std::string header_lines;
 
   void set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
-  // The first header named exactly `name` (as it was set), or empty.
-  std::string_view header(std::string_view name) const {
-    for (const auto& [key, value] : headers)
-      if (key == name) return value;
-    return {};
-  }
+  // Renders the field into header_lines; false (and nothing added) if the value holds CR
+  // or LF (the name was checked when compiling).
+  bool add_header_line(const FieldName& name, std::string_view value);
+  // The first header named exactly `name` (as it was set), in `headers` then in
+  // header_lines, or empty.
+  std::string_view header(std::string_view name) const;
 };
 
 // {"success": true, "data": data[, "message": message]}

@@ -24,10 +24,6 @@ PathSegments split_path(std::string_view path) {
   return segments;
 }
 
-bool is_parameter(std::string_view segment) {
-  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
-}
-
 std::string percent_decode(std::string_view segment) {
   if (segment.find('%') == std::string_view::npos) return std::string{segment};
   std::string decoded;
@@ -50,44 +46,33 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     route.segments.pop_back();
   }
   route.handler = std::move(handler);
+  index_.add(static_cast<std::uint32_t>(routes_.size()), route.segments, route.prefix);
   routes_.push_back(std::move(route));
 }
 
-bool Router::matches(const Route& route, std::span<const std::string_view> path_segments,
-                     std::vector<std::pair<std::string, std::string>>* parameters) const {
-  if (route.prefix ? path_segments.size() < route.segments.size()
-                   : path_segments.size() != route.segments.size())
-    return false;
+void Router::fill_parameters(const Route& route, std::span<const std::string_view> path_segments,
+                             std::vector<std::pair<std::string, std::string>>& parameters) const {
+  parameters.clear();
   for (std::size_t i = 0; i < route.segments.size(); ++i) {
     const auto& expected = route.segments[i];
-    if (is_parameter(expected)) {
-      if (path_segments[i].empty()) return false;
-      continue;
-    }
-    if (expected != path_segments[i]) return false;
+    if (is_path_parameter(expected))
+      parameters.emplace_back(expected.substr(1, expected.size() - 2),
+                              percent_decode(path_segments[i]));
   }
-  if (parameters != nullptr) {
-    parameters->clear();
-    for (std::size_t i = 0; i < route.segments.size(); ++i) {
-      const auto& expected = route.segments[i];
-      if (is_parameter(expected))
-        parameters->emplace_back(expected.substr(1, expected.size() - 2),
-                                 percent_decode(path_segments[i]));
-    }
-  }
-  return true;
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path,
                          std::vector<std::pair<std::string, std::string>>& parameters) const {
   auto split = split_path(path);
   std::span<const std::string_view> path_segments{split.data(), split.size()};
+  RouteCandidates buffer;
+  const auto candidates = index_.candidates(path_segments, buffer);
   RouteMatch result;
-  for (std::size_t index = 0; index < routes_.size(); ++index) {
+  // Only routes whose pattern matches, in the order they were added.
+  for (std::size_t index : candidates) {
     const auto& route = routes_[index];
-    if (!matches(route, path_segments, nullptr)) continue;
     if (route.method == method || (method == "HEAD" && route.method == "GET")) {
-      matches(route, path_segments, &parameters);
+      fill_parameters(route, path_segments, parameters);
       result.status = MatchStatus::kMatched;
       result.handler = &route.handler;
       result.route_index = index;

@@ -1,6 +1,8 @@
 // Route table: method + path pattern → handler. Patterns are literal segments,
 // `{name}` parameters (one segment, percent-decoded) and a trailing `**` that
-// matches any rest of the path (used by the gateway's prefix routes).
+// matches any rest of the path (used by the gateway's prefix routes). The first route
+// added that matches path and method wins; RouteIndex finds the routes whose pattern
+// matches without comparing the path with every one.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -12,6 +14,7 @@
 
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "http/route_index.hpp"
 
 namespace phonebill::http {
 
@@ -48,9 +51,11 @@ class Router {
     bool prefix = false;  // ends in **
     Handler handler;
   };
-  bool matches(const Route& route, std::span<const std::string_view> path_segments,
-               std::vector<std::pair<std::string, std::string>>* parameters) const;
+  // The parameters of `route`, whose pattern RouteIndex found to match the path.
+  void fill_parameters(const Route& route, std::span<const std::string_view> path_segments,
+                       std::vector<std::pair<std::string, std::string>>& parameters) const;
   std::vector<Route> routes_;
+  RouteIndex index_;  // which routes a path's segments can match
 };
 
 }  // namespace phonebill::http

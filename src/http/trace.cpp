@@ -6,6 +6,8 @@
 
 namespace phonebill::http {
 
+using namespace std::string_view_literals;  // appends that need no strlen
+
 bool is_acceptable_request_id(std::string_view candidate) {
   if (candidate.empty() || candidate.size() > 128) return false;
   for (char c : candidate) {
@@ -40,9 +42,9 @@ void continue_trace(std::string_view incoming, std::string& trace_id, std::strin
   }
   traceparent.clear();
   traceparent.reserve(55);
-  traceparent.append("00-").append(trace_id).append("-");
+  traceparent.append("00-"sv).append(trace_id).append("-"sv);
   tracing::append_span_id(traceparent);
-  traceparent.append("-").append(flags);
+  traceparent.append("-"sv).append(flags);
 }
 
 TraceContext continue_trace(std::string_view incoming) {

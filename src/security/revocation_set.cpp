@@ -59,6 +59,22 @@ void RevocationSet::revoke(RevocationKind kind, std::string_view id,
 }
 
 bool RevocationSet::is_revoked(RevocationKind kind, std::string_view id) const {
+  const auto now = clock_.now();
+  std::lock_guard lock{mutex_};
+  return holds(kind, id, now);
+}
+
+// Both ids under one lock and one clock reading, and none hashed while nothing is revoked
+// (the usual case): asked on every authenticated request (issue 17 item 2).
+bool RevocationSet::is_revoked(const VerifiedToken& token) const {
+  const auto now = clock_.now();
+  std::lock_guard lock{mutex_};
+  if (entries_.empty()) return false;
+  return holds(RevocationKind::kToken, token.token_id, now) ||
+         holds(RevocationKind::kSession, token.session_id, now);
+}
+
+bool RevocationSet::holds(RevocationKind kind, std::string_view id, SystemTime now) const {
   // An overlong id is never stored (valid_id), so it cannot be revoked.
   if (id.empty() || id.size() > kMaxRevokedIdLength) return false;
   // entry_key's text on the stack: checked on every request, so no allocation (issue 17).
@@ -68,15 +84,8 @@ bool RevocationSet::is_revoked(RevocationKind kind, std::string_view id) const {
   *end++ = ':';
   end = std::copy(id.begin(), id.end(), end);
   const std::string_view key{buffer.data(), std::size_t(end - buffer.begin())};
-  const auto now = clock_.now();
-  std::lock_guard lock{mutex_};
   const auto found = entries_.find(key);
   return found != entries_.end() && found->second > now;
-}
-
-bool RevocationSet::is_revoked(const VerifiedToken& token) const {
-  return is_revoked(RevocationKind::kToken, token.token_id) ||
-         is_revoked(RevocationKind::kSession, token.session_id);
 }
 
 std::size_t RevocationSet::purge_expired() {

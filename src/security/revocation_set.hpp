@@ -74,6 +74,9 @@ class RevocationSet {
   std::size_t size() const;
 
  private:
+  // Whether `id` is revoked at `now`; mutex_ held.
+  bool holds(RevocationKind kind, std::string_view id, SystemTime now) const;
+
   const Clock& clock_;
   mutable std::mutex mutex_;
   // Looked up by string_view: the per-request check builds its key on the stack.

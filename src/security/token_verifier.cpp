@@ -6,8 +6,6 @@
 
 #include <boost/json/value.hpp>
 
-#include <cctype>
-
 #include "core/json.hpp"
 #include "http/byte_scan.hpp"
 #include "security/encoding.hpp"
@@ -69,13 +67,14 @@ bool audience_matches(const boost::json::value* audience, std::string_view expec
   return false;
 }
 
+// ASCII case-insensitive equality, as std::tolower in the C locale the services run in,
+// without a libc call per character (the bearer scheme is compared on every request).
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
   for (std::size_t index = 0; index < a.size(); ++index) {
-    if (std::tolower(static_cast<unsigned char>(a[index])) !=
-        std::tolower(static_cast<unsigned char>(b[index]))) {
+    if (lower(static_cast<unsigned char>(a[index])) != lower(static_cast<unsigned char>(b[index])))
       return false;
-    }
   }
   return true;
 }

@@ -1,7 +1,9 @@
 // W3C traceparent parsing and random ids (see span_context.hpp).
 #include "tracing/span_context.hpp"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace phonebill::tracing {
@@ -12,10 +14,29 @@ std::uint64_t next_random() {
   return engine();
 }
 
-void append_hex(std::string& out, std::uint64_t value, int digits) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
-    out.push_back(kDigits[(value >> shift) & 0xF]);
+// The two lowercase hex digits of every byte value: ids are written a byte at a time into
+// room made once, not a digit at a time with a push_back each (issue 17 item 2: five
+// ids per proxied request cost ~1,700 instructions that way).
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<char, 512> pairs{};
+  for (int byte = 0; byte < 256; ++byte) {
+    pairs[2 * byte] = kDigits[byte >> 4];
+    pairs[2 * byte + 1] = kDigits[byte & 0xF];
+  }
+  return pairs;
+}();
+
+// Writes `values` as 16 hex digits each, most significant first, at the end of `out`.
+template <std::size_t kCount>
+void append_hex(std::string& out, const std::array<std::uint64_t, kCount>& values) {
+  const auto start = out.size();
+  out.resize(start + 16 * kCount);
+  char* text = out.data() + start;
+  for (auto value : values) {
+    for (int shift = 56; shift >= 0; shift -= 8, text += 2)
+      std::memcpy(text, &kHexPairs[2 * ((value >> shift) & 0xFF)], 2);
+  }
 }
 
 bool is_lower_hex(std::string_view text) {
@@ -55,11 +76,12 @@ std::optional<SpanContext> parse_traceparent(std::string_view text) {
   return context;
 }
 
-void append_span_id(std::string& out) { append_hex(out, next_random() | 1, 16); }
+// The low bit set keeps an id from ever being all zero (W3C: an all-zero id is invalid).
+void append_span_id(std::string& out) { append_hex<1>(out, {next_random() | 1}); }
 
 void append_trace_id(std::string& out) {
-  append_hex(out, next_random(), 16);
-  append_hex(out, next_random() | 1, 16);
+  const auto high = next_random();
+  append_hex<2>(out, {high, next_random() | 1});
 }
 
 std::string new_span_id() {

@@ -109,19 +109,45 @@ TEST(ExactRateLimiterTest, WithoutAStoreTheLocalBucketDecides) {
 // burst, w the seconds to fill, r the whole tokens left, t until full (or, refused, the
 // Retry-After).
 TEST(RateLimitHeadersTest, OneItemPerPolicyInTheDraftForm) {
+  ManualClock clock;
+  RateLimiter login_limiter{"login", BucketSettings{0.2, 10}, clock};
+  RateLimiter ip_limiter{"ip", BucketSettings{50, 100}, clock};
+  RateLimiter user_limiter{"user", BucketSettings{0, 0}, clock};
+  EXPECT_EQ(login_limiter.policy_item(), R"("login";q=10;w=50)");  // rendered once
   RateLimitHeaders headers;
   RateDecision login{true, 0s, 3.6, 32s};
-  headers.add("login", BucketSettings{0.2, 10}, login);
+  headers.add(login_limiter, login);
   RateDecision ip{false, 1s, 0.4, 2s};
-  headers.add("ip", BucketSettings{50, 100}, ip);
-  headers.add("user", BucketSettings{0, 0}, RateDecision{});  // disabled: no policy
+  headers.add(ip_limiter, ip);
+  headers.add(user_limiter, RateDecision{});  // disabled: no policy
   EXPECT_EQ(headers.policy_value(), R"("login";q=10;w=50, "ip";q=100;w=2)");
   EXPECT_EQ(headers.limit_value(), R"("login";r=3;t=32, "ip";r=0;t=1)");
   http::Response response;
   headers.apply(response);
-  ASSERT_EQ(response.headers.size(), 2u);
-  EXPECT_EQ(response.headers[0].first, "RateLimit-Policy");
-  EXPECT_EQ(response.headers[1].first, "RateLimit");
+  // Rendered lines (Response::header_lines), in this order, found by Response::header.
+  EXPECT_TRUE(response.headers.empty());
+  EXPECT_EQ(response.header_lines,
+            "\r\nRateLimit-Policy: \"login\";q=10;w=50, \"ip\";q=100;w=2"
+            "\r\nRateLimit: \"login\";r=3;t=32, \"ip\";r=0;t=1");
+  EXPECT_EQ(response.header("RateLimit-Policy"), R"("login";q=10;w=50, "ip";q=100;w=2)");
+  EXPECT_EQ(response.header("RateLimit"), R"("login";r=3;t=32, "ip";r=0;t=1)");
+}
+
+// Fractional settings and tokens: q the whole burst (floor), w at least 1 s (ceil), r the
+// whole tokens left (floor, never below 0).
+TEST(RateLimitHeadersTest, RoundsLikeFloorAndCeil) {
+  EXPECT_EQ(render_policy_item("p", BucketSettings{3, 10.5}), R"("p";q=10;w=4)");
+  EXPECT_EQ(render_policy_item("p", BucketSettings{100, 50}), R"("p";q=50;w=1)");
+  EXPECT_EQ(render_policy_item("p", BucketSettings{2, 4}), R"("p";q=4;w=2)");
+  EXPECT_EQ(render_policy_item("p", BucketSettings{0, 4}), "");  // disabled
+  ManualClock clock;
+  RateLimiter limiter{"p", BucketSettings{2, 4}, clock};
+  RateLimitHeaders headers;
+  headers.add(limiter, RateDecision{true, 0s, 2.999, 1s});
+  EXPECT_EQ(headers.limit_value(), R"("p";r=2;t=1)");
+  RateLimitHeaders below_zero;
+  below_zero.add(limiter, RateDecision{true, 0s, -0.5, 3s});
+  EXPECT_EQ(below_zero.limit_value(), R"("p";r=0;t=3)");
 }
 
 // The local decision carries what the headers need.

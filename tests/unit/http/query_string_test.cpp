@@ -65,3 +65,27 @@ TEST(RequestHead, NamesEveryMalformedPart) {
   check_request_head(split_target("/a%0Ab"), {}, control);
   EXPECT_EQ(control.list().at(0).reason, "control character");
 }
+
+// A long header value (a bearer token) is pre-checked in one pass: a tab anywhere is
+// still fine, and a control, DEL or a bad UTF-8 byte anywhere is still named.
+TEST(RequestHead, LongHeaderValuesAreCheckedAtEveryPosition) {
+  const std::string token = "Bearer " + std::string(414, 'x');
+  for (std::size_t at = 0; at < token.size(); ++at) {
+    auto expect_reason = [&](char byte, std::string_view reason) {
+      auto value = token;
+      value[at] = byte;
+      FieldErrors errors;
+      check_request_head(split_target("/api/v1/bills/menu"), {{"authorization", value}}, errors);
+      if (reason.empty()) {
+        EXPECT_TRUE(errors.empty()) << "at " << at;
+      } else {
+        ASSERT_EQ(errors.list().size(), 1u) << "at " << at;
+        EXPECT_EQ(errors.list()[0].reason, reason) << "at " << at;
+      }
+    };
+    expect_reason('\t', "");
+    expect_reason('\x01', "authorization: control character");
+    expect_reason('\x7f', "authorization: control character");
+    expect_reason('\xff', "authorization: not valid UTF-8");
+  }
+}

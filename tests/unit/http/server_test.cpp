@@ -252,6 +252,28 @@ TEST_F(ServerTest, ClientHandlesHeadResponses) {
   EXPECT_EQ(send({"GET", "/items/2"}).response->status, 200);  // the connection is still in step
 }
 
+// A handler's rendered fields (Response::header_lines) reach the wire after its listed
+// ones; one holding CR or LF was never added.
+TEST_F(ServerTest, RenderedHeaderLinesReachTheClient) {
+  Router router;
+  router.add("GET", "/timed", [](Request&) -> asio::awaitable<Response> {
+    auto response = text_response("ok", "text/plain");
+    response.set_header("Retry-After", "1");
+    response.add_header_line("Server-Timing", "upstream;dur=1.5");
+    response.add_header_line("RateLimit", "x\r\nX-Injected: 1");
+    co_return response;
+  });
+  start(std::move(router));
+  auto result = send({"GET", "/timed"});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.response->status, 200);
+  EXPECT_EQ(result.response->header("retry-after"), "1");
+  EXPECT_EQ(result.response->header("server-timing"), "upstream;dur=1.5");
+  EXPECT_EQ(result.response->header("ratelimit"), "");
+  EXPECT_EQ(result.response->header("x-injected"), "");
+  EXPECT_EQ(result.response->body, "ok");
+}
+
 // Framing headers and header lines with CR/LF never come from the caller.
 TEST_F(ServerTest, ClientKeepsFramingToItself) {
   Router router;

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "tracing/span_context.hpp"
+
 using namespace phonebill::http;
 
 // A valid incoming traceparent keeps its trace id and gets a new span id.
@@ -33,4 +38,33 @@ TEST(Trace, AcceptsOnlySaneRequestIds) {
   EXPECT_FALSE(is_acceptable_request_id("a\nb"));
   EXPECT_FALSE(is_acceptable_request_id("<script>"));
   EXPECT_EQ(generate_request_id().size(), 32u);
+}
+
+// Generated ids are written a byte at a time from a table (issue 17 item 2): still 32
+// lowercase hex digits, written over the previous request's text, with every digit
+// turning up at every position (odd ones only in the last), and a new trace's
+// traceparent well-formed.
+TEST(Trace, GeneratedIdsAreLowercaseHexAtEveryPosition) {
+  std::string request_id = "a previous request's id, longer than thirty-two characters";
+  std::vector<std::string> seen_digits(32);
+  for (int i = 0; i < 2000; ++i) {
+    generate_request_id(request_id);
+    ASSERT_EQ(request_id.size(), 32u);
+    for (std::size_t at = 0; at < 32; ++at) {
+      char digit = request_id[at];
+      ASSERT_TRUE((digit >= '0' && digit <= '9') || (digit >= 'a' && digit <= 'f')) << request_id;
+      if (seen_digits[at].find(digit) == std::string::npos) seen_digits[at] += digit;
+    }
+  }
+  for (std::size_t at = 0; at < 31; ++at)
+    EXPECT_EQ(seen_digits[at].size(), 16u) << "position " << at;
+  // The last bit is always set, so that an id is never all zero: odd digits only there.
+  for (char digit : seen_digits[31])
+    EXPECT_NE(std::string_view{"13579bdf"}.find(digit), std::string_view::npos) << digit;
+  EXPECT_EQ(seen_digits[31].size(), 8u);
+  std::string trace_id = "old", traceparent = "old";
+  continue_trace("", trace_id, traceparent);
+  EXPECT_TRUE(phonebill::tracing::is_valid_traceparent(traceparent)) << traceparent;
+  EXPECT_EQ(traceparent.substr(3, 32), trace_id);
+  EXPECT_NE(generate_request_id(), generate_request_id());
 }
