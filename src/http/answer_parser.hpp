@@ -12,6 +12,7 @@
 
 #include "http/client_message.hpp"
 #include "http/request.hpp"
+#include "http/string_body_parser.hpp"
 
 namespace phonebill::http {
 
@@ -21,13 +22,16 @@ namespace phonebill::http {
 // answers with skip(true), a body framed by the end of the stream and need_eof, chunked
 // bodies), the body limit and their errors stay the base's. One parser per answer, as
 // Beast's: construct a new one for the next.
-class AnswerParser : public boost::beast::http::basic_parser<false> {
+class AnswerParser : public StringBodyParser<false> {
  public:
   // `keep_header`: ClientRequest::keep_response_header (nullptr: every field);
   // `header_room`: ClientRequest::response_header_room.
   AnswerParser(ClientResponse& answer, bool (*keep_header)(std::string_view lowercase_name),
                std::size_t header_room)
-      : answer_(answer), keep_header_(keep_header), header_room_(header_room) {}
+      : StringBodyParser<false>(answer.body),
+        answer_(answer),
+        keep_header_(keep_header),
+        header_room_(header_room) {}
 
  private:
   using error_code = boost::system::error_code;
@@ -77,24 +81,6 @@ class AnswerParser : public boost::beast::http::basic_parser<false> {
     if (headers.capacity() < headers.size() + header_room_)
       headers.reserve(headers.size() + header_room_);
   }
-
-  // The base has checked a Content-Length against the body limit before this.
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) answer_.body.reserve(std::size_t(*length));
-  }
-
-  std::size_t on_body_impl(string_view body, error_code&) override {
-    answer_.body.append(body.data(), body.size());
-    return body.size();
-  }
-
-  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-
-  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& error) override {
-    return on_body_impl(body, error);
-  }
-
-  void on_finish_impl(error_code&) override {}
 
   ClientResponse& answer_;
   bool (*keep_header_)(std::string_view lowercase_name);

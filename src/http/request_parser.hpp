@@ -11,6 +11,7 @@
 
 #include "http/request.hpp"
 #include "http/request_head.hpp"
+#include "http/string_body_parser.hpp"
 
 namespace phonebill::http {
 
@@ -22,9 +23,10 @@ namespace phonebill::http {
 // its header fields are overwritten in place, each name and value keeping its room, so a
 // head parses without an allocation once the Request has seen one like it.
 // One parser per request, as Beast's: construct a new one for the next.
-class RequestParser : public boost::beast::http::basic_parser<true> {
+class RequestParser : public StringBodyParser<true> {
  public:
-  explicit RequestParser(Request& request) : request_(request) {}
+  explicit RequestParser(Request& request)
+      : StringBodyParser<true>(request.body), request_(request) {}
 
  private:
   using error_code = boost::system::error_code;
@@ -70,23 +72,6 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   // are appended, as basic_fields took them too.
   void on_header_impl(error_code&) override { request_.headers.resize(fields_); }
 
-  // The base has checked a Content-Length against the body limit before this.
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) request_.body.reserve(std::size_t(*length));
-  }
-
-  std::size_t on_body_impl(string_view body, error_code&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
-  }
-
-  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-
-  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& error) override {
-    return on_body_impl(body, error);
-  }
-
-  void on_finish_impl(error_code&) override {}
 
   Request& request_;
   std::size_t fields_ = 0;  // header fields of this request so far
