@@ -34,11 +34,6 @@ class AnswerParser : public StringBodyParser<false> {
         header_room_(header_room) {}
 
  private:
-  using error_code = boost::system::error_code;
-  using string_view = boost::beast::string_view;
-  using field = boost::beast::http::field;
-  using verb = boost::beast::http::verb;
-
   // Room the header list gets at once, besides the caller's: an answer's fields are not
   // counted before they are parsed (Beast's copy reserved their number exactly), and
   // growing the list one doubling at a time is a malloc each. 8: a proxied answer's list

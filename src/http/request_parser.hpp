@@ -29,11 +29,6 @@ class RequestParser : public StringBodyParser<true> {
       : StringBodyParser<true>(request.body), request_(request) {}
 
  private:
-  using error_code = boost::system::error_code;
-  using string_view = boost::beast::string_view;
-  using field = boost::beast::http::field;
-  using verb = boost::beast::http::verb;
-
   // Room a new Request's header list gets at once (a reused one has its own): the fields
   // are not counted before they are parsed (Beast's copy reserved their number exactly),
   // and growing the list one doubling at a time is a malloc each. 8 fields, 512 bytes:

@@ -15,9 +15,13 @@ class StringBodyParser : public boost::beast::http::basic_parser<isRequest> {
  protected:
   explicit StringBodyParser(std::string& body) : body_(body) {}
 
- private:
+  // The names both parsers' callbacks are declared with.
   using error_code = boost::system::error_code;
   using string_view = boost::beast::string_view;
+  using field = boost::beast::http::field;
+  using verb = boost::beast::http::verb;
+
+ private:
 
   // The base has checked a Content-Length against the body limit before this.
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
