@@ -3,6 +3,7 @@
 
 #include "core/base_url.hpp"
 #include "core/free_memory.hpp"
+#include "core/light_mutex.hpp"
 #include "http/answer_parser.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
@@ -216,7 +217,7 @@ struct HttpClient::Impl {
 
   // Every pool of the process while it exists, for HttpClient::release_idle_buffers.
   struct Registry {
-    std::mutex mutex;
+    LightMutex mutex;
     std::vector<Impl*> members;
   };
   static Registry& registry() {
@@ -240,7 +241,7 @@ struct HttpClient::Impl {
   asio::io_context& io;
   ClientOptions options;
   std::string host_header;  // "host:port", "[::1]:port"
-  mutable std::mutex idle_mutex;
+  mutable LightMutex idle_mutex;
   std::deque<std::shared_ptr<PooledConnection>> idle;
   std::optional<tcp::resolver::results_type> endpoints;  // guarded by idle_mutex
   // The watchdog: connections a call is using, and when the watch wakes next (all guarded
