@@ -4,6 +4,7 @@
 #include "core/base_url.hpp"
 #include "core/free_memory.hpp"
 #include "core/light_mutex.hpp"
+#include "core/same_text.hpp"
 #include "http/answer_parser.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
@@ -52,8 +53,9 @@ std::string_view ClientResponse::header(std::string_view lowercase_name) const {
 }
 
 bool is_idempotent_method(std::string_view method) {
-  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
-         method == "OPTIONS" || method == "TRACE";
+  return is_exactly(method, "GET") || is_exactly(method, "HEAD") || is_exactly(method, "PUT") ||
+         is_exactly(method, "DELETE") || is_exactly(method, "OPTIONS") ||
+         is_exactly(method, "TRACE");
 }
 
 namespace {
@@ -455,8 +457,8 @@ struct HttpClient::Impl {
     auto clean = [](std::string_view text) { return !has_line_break(text); };
     std::string_view content_type =
         request.content_type.empty() ? kDefaultContentType : std::string_view{request.content_type};
-    bool framed = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-                  request.method == "PATCH";
+    bool framed = !request.body.empty() || is_exactly(request.method, "POST") ||
+                  is_exactly(request.method, "PUT") || is_exactly(request.method, "PATCH");
     // A view: a ternary of the target and a literal string would copy the target.
     std::string_view target = clean(request.target) ? std::string_view{request.target} : "/";
     char length[24];
@@ -620,7 +622,7 @@ asio::awaitable<ClientResult> HttpClient::send(ClientRequest request, Deadline d
   call.body = std::move(request.body);
   call.filter = {request.keep_response_header, request.response_header_room};
   call.idempotent = request.is_idempotent();
-  call.head_request = request.method == "HEAD";
+  call.head_request = is_exactly(request.method, "HEAD");
   return Impl::send(impl_, std::move(call), deadline);
 }
 

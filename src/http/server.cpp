@@ -42,6 +42,7 @@
 #include "core/instance.hpp"
 #include "core/log.hpp"
 #include "core/request_log.hpp"
+#include "core/same_text.hpp"
 #include "http/client.hpp"
 #include "http/completion_token.hpp"
 #include "http/connection_deadline.hpp"
@@ -188,7 +189,7 @@ std::optional<double> upstream_milliseconds(const Response& response) {
 // The digits are written into `digits` (no string of their own).
 std::string_view content_length(const Request& request, const Response& response,
                                 std::span<char, 24> digits) {
-  if (request.method == "HEAD") {
+  if (is_exactly(request.method, "HEAD")) {
     for (const auto& [name, value] : response.headers) {
       bool all_digits =
           !value.empty() && value.size() <= 19 &&
@@ -635,7 +636,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     connection.phase = Metrics::TimeoutPhase::kResponse;
     connection.deadline = std::chrono::steady_clock::now() + options.header_timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
-    if (request.method == "HEAD") buffers[1] = asio::const_buffer{};
+    if (is_exactly(request.method, "HEAD")) buffers[1] = asio::const_buffer{};
     boost::system::error_code error;
     if (connection.tls) {
       std::tie(error, std::ignore) =
