@@ -81,7 +81,7 @@ http::ClientRequest upstream_request(const http::Request& request, bool tls,
   upstream.method = request.method;
   upstream.target = request.path;
   if (!request.query.empty()) upstream.target.append("?").append(request.query);
-  upstream.body = request.body;
+  if (!request.body.empty()) upstream.body = request.body;  // most requests have none
   // The answer's fields the client would drop are not copied at all, and its list has
   // room for what the gateway adds (Server-Timing, the two rate-limit headers, CORS).
   upstream.keep_response_header = may_reach_client;

@@ -4,15 +4,14 @@
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/detail/rfc7230.hpp>
-#include <boost/beast/http/field.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "http/client_message.hpp"
+#include "http/lowercase_field_name.hpp"
 #include "http/request.hpp"
 #include "http/string_body_parser.hpp"
 
@@ -51,8 +50,8 @@ class AnswerParser : public StringBodyParser<false> {
   void on_request_impl(verb, string_view, string_view, int, error_code&) override {}
 
   // A field the caller refuses costs no allocation: its name is lower-cased in a stack
-  // buffer first, or, for a name Beast knows (it looked each one up already), taken from a
-  // table of lower-cased names (issue 17 item 2: a character at a time cost ~250
+  // buffer first, or, for a name Beast knows (it looked each one up already), taken from
+  // lowercase_field_name's table (issue 17 item 2: a character at a time cost ~250
   // instructions an answer). Fields in the order they came (basic_fields moved a repeated
   // name next to its first occurrence; the order among one name's fields is the same
   // either way).
@@ -61,7 +60,7 @@ class AnswerParser : public StringBodyParser<false> {
     std::string long_name;
     std::string_view lower_name;
     if (known != field::unknown) lower_name = lowercase_field_name(known);
-    if (!lower_name.empty()) {
+    if (!lower_name.empty() && lower_name.size() == name.size()) {
       // A name Beast knows.
     } else if (name.size() <= sizeof lowered) {
       for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = lower_ascii(name[i]);
@@ -76,30 +75,6 @@ class AnswerParser : public StringBodyParser<false> {
     auto trimmed = boost::beast::http::detail::trim(value);
     answer_.headers.emplace_back(long_name.empty() ? std::string{lower_name} : std::move(long_name),
                                  std::string{trimmed.data(), trimmed.size()});
-  }
-
-  // The lower-cased name of a field Beast knows: its own spelling, as string_to_field
-  // matched it without regard to case.
-  static std::string_view lowercase_field_name(field known) {
-    static constexpr std::size_t kCount = static_cast<std::size_t>(field::xref) + 1;
-    struct Table {
-      std::string text;
-      std::array<std::string_view, kCount> names;
-      Table() {
-        std::array<std::size_t, kCount + 1> starts{};
-        for (std::size_t i = 0; i < kCount; ++i) {
-          starts[i] = text.size();
-          for (char c : boost::beast::http::to_string(static_cast<field>(i)))
-            text.push_back(lower_ascii(c));
-        }
-        starts[kCount] = text.size();
-        for (std::size_t i = 0; i < kCount; ++i)
-          names[i] = std::string_view{text}.substr(starts[i], starts[i + 1] - starts[i]);
-      }
-    };
-    static const Table table;
-    auto index = static_cast<std::size_t>(known);
-    return index < kCount ? table.names[index] : std::string_view{};
   }
 
   // The caller's room after the head's fields, if they outgrew the guess.
