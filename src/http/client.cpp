@@ -446,6 +446,8 @@ struct HttpClient::Impl {
     } else {
       boost::system::error_code ignored;
       connection.socket.set_option(tcp::no_delay(true), ignored);
+      // send's writes try the socket first and wait only for what it did not take.
+      connection.socket.non_blocking(true, ignored);
     }
   }
 
@@ -535,8 +537,25 @@ struct HttpClient::Impl {
       // processed the request, then died), so only a request that never left, or may
       // safely arrive twice, goes out again on a fresh connection (`may_retry`).
       std::array<asio::const_buffer, 2> buffers{asio::buffer(call.head), asio::buffer(call.body)};
-      auto [write_error, written] =
-          co_await asio::async_write(connection->socket, buffers, kDeferredTuple);
+      boost::system::error_code write_error;
+      std::size_t written = 0;
+      // What the socket takes at once is written without a trip through the scheduler (an
+      // asynchronous write that completes at once still posts its completion: issue 17
+      // item 2, ~700 instructions per call); only the rest waits for the socket.
+      if (connection->socket.non_blocking())
+        written = asio::write(connection->socket, buffers, write_error);
+      if (!connection->socket.non_blocking() || write_error == asio::error::would_block) {
+        std::size_t skip = written;
+        for (auto& buffer : buffers) {
+          auto taken = std::min(skip, buffer.size());
+          buffer += taken;
+          skip -= taken;
+        }
+        std::size_t more = 0;
+        std::tie(write_error, more) =
+            co_await asio::async_write(connection->socket, buffers, kDeferredTuple);
+        written += more;
+      }
       if (written > 0) sent = true;
       if (connection->timed_out || write_error) {
         bool timed_out = connection->timed_out;
