@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/light_mutex.hpp"
 
 namespace phonebill::gateway {
 
@@ -105,7 +106,7 @@ class RateLimiter {
   const std::string policy_item_;
   const Clock& clock_;
   const std::size_t max_keys_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
   std::vector<std::string> used_keys_;  // keys whose `used` turned true since the last round
   std::uint64_t refused_ = 0;

@@ -1,6 +1,7 @@
 // Request path checks and the static file a path names: see request_path.hpp.
 #include "request_path.hpp"
 
+#include "core/same_text.hpp"
 #include "http/query_string.hpp"
 
 namespace phonebill::gateway {
@@ -53,7 +54,7 @@ std::optional<std::string> decode_segment(std::string_view segment) {
 
 bool is_canonical_path(std::string_view path) {
   if (path.empty() || path.front() != '/') return false;
-  if (path == "/") return true;
+  if (is_exactly(path, "/")) return true;
   auto rest = path.substr(1);
   if (rest.back() == '/') rest.remove_suffix(1);
   std::size_t start = 0;
@@ -61,7 +62,7 @@ bool is_canonical_path(std::string_view path) {
     auto end = canonical_segment_end(rest, start);
     if (end == std::string_view::npos) return false;
     auto segment = rest.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..") return false;
+    if (segment.empty() || is_exactly(segment, ".") || is_exactly(segment, "..")) return false;
     start = end + 1;
   }
   return true;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/light_mutex.hpp"
 #include "slow_requests.hpp"
 
 namespace phonebill::gateway {
@@ -64,7 +65,7 @@ class TrafficStats {
 
   const Clock& clock_;
   std::vector<std::string> names_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   std::vector<RouteSlots> routes_;
   SlowRequests slow_;  // guarded by mutex_
 };

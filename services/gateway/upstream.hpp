@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/light_mutex.hpp"
 #include "http/client.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "upstream_settings.hpp"
@@ -104,7 +105,7 @@ class Upstream {
   const Clock& clock_;
   std::vector<std::unique_ptr<UpstreamInstance>> instances_;
   resilience::CircuitBreaker breaker_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   std::size_t cursor_ = 0;
 };
 

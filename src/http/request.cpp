@@ -26,27 +26,33 @@ namespace {
 constexpr std::size_t kKeptBodyBytes = 4096;
 }  // namespace
 
+// Every member is named here: a member added to Request without being cleared below
+// fails this check (it would carry one request's value into the next).
+static_assert(sizeof(Request) ==
+                  11 * sizeof(std::string) + 2 * sizeof(HeaderList) + sizeof(Deadline),
+              "clear_keeping_storage must clear every member of Request");
+
 void clear_keeping_storage(Request& request) {
-  Request fresh;  // every member not named below as a new request has it
-  auto keep = [](std::string& from, std::string& to) {
-    from.clear();
-    to.swap(from);
-  };
-  keep(request.method, fresh.method);
-  keep(request.path, fresh.path);
-  keep(request.query, fresh.query);
-  keep(request.route, fresh.route);
-  keep(request.request_id, fresh.request_id);
-  keep(request.traceparent, fresh.traceparent);
-  keep(request.trace_id, fresh.trace_id);
-  keep(request.remote_address, fresh.remote_address);
-  keep(request.user_id, fresh.user_id);
-  keep(request.upstream, fresh.upstream);
-  if (request.body.capacity() <= kKeptBodyBytes) keep(request.body, fresh.body);
-  fresh.headers.swap(request.headers);
-  fresh.path_parameters.swap(request.path_parameters);
-  fresh.path_parameters.clear();
-  request = std::move(fresh);
+  // Cleared in place: a new Request swapped member by member and moved over this one cost
+  // eleven string swaps and a whole move assignment (issue 17 item 2: ~1,000
+  // instructions per request).
+  request.method.clear();
+  request.path.clear();
+  request.query.clear();
+  if (request.body.capacity() <= kKeptBodyBytes) {
+    request.body.clear();
+  } else {
+    std::string{}.swap(request.body);
+  }
+  request.path_parameters.clear();
+  request.route.clear();
+  request.request_id.clear();
+  request.traceparent.clear();
+  request.trace_id.clear();
+  request.remote_address.clear();
+  request.deadline = Deadline{};
+  request.user_id.clear();
+  request.upstream.clear();
 }
 
 }  // namespace phonebill::http

@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/light_mutex.hpp"
 
 namespace phonebill::resilience {
 
@@ -112,7 +113,7 @@ class CircuitBreaker {
   const CircuitBreakerOptions options_;
   const Clock& clock_;
   BreakerListener listener_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   BreakerState state_ = BreakerState::kClosed;
   std::uint64_t generation_ = 0;  // bumped on every transition: stale outcomes are ignored
   int consecutive_failures_ = 0;

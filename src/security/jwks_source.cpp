@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "core/base_url.hpp"
+#include "core/light_mutex.hpp"
 #include "core/log.hpp"
 #include "http/client.hpp"
 #include "http/sleep.hpp"
@@ -169,7 +170,7 @@ struct HttpJwksSource::State : std::enable_shared_from_this<State> {
   HttpJwksOptions options;
   const Clock& clock;
   std::vector<Upstream> upstreams;
-  mutable std::mutex mutex;
+  mutable LightMutex mutex;
   KeyMap keys;                                       // guarded by mutex
   bool has_keys = false;                             // guarded by mutex
   std::optional<SteadyTime> last_unknown_key_fetch;  // guarded by mutex

@@ -21,6 +21,7 @@
 #include "cache/redis_client.hpp"
 #include "cache/redis_endpoint.hpp"
 #include "core/clock.hpp"
+#include "core/light_mutex.hpp"
 #include "security/access_token.hpp"
 
 namespace boost::asio {
@@ -78,7 +79,7 @@ class RevocationSet {
   bool holds(RevocationKind kind, std::string_view id, SystemTime now) const;
 
   const Clock& clock_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   // Looked up by string_view: the per-request check builds its key on the stack.
   struct KeyHash {
     using is_transparent = void;

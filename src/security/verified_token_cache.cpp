@@ -20,7 +20,10 @@ bool VerifiedTokenCache::find_into(std::string_view digest, SystemTime now,
     entries_.erase(found);
     return false;
   }
-  into = found->second.token;
+  // A thread's reused `into` mostly holds this very token's claims already (a client sends
+  // one token with request after request): comparing is cheaper than copying seven strings
+  // (issue 17 item 2: ~200 instructions per request).
+  if (!(into == found->second.token)) into = found->second.token;
   return true;
 }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/light_mutex.hpp"
 #include "security/access_token.hpp"
 
 namespace phonebill::security {
@@ -57,7 +58,7 @@ class VerifiedTokenCache {
   };
 
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
+  mutable LightMutex mutex_;
   std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
   std::list<std::string> insertion_order_;  // oldest first
 };

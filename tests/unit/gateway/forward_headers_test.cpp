@@ -141,3 +141,39 @@ TEST(ForwardHeadersTest, HeadAnswerKeepsItsLength) {
   auto get = client_response(http::ClientResponse{upstream}, "GET");
   EXPECT_TRUE(values(get.headers, "content-length").empty());
 }
+
+// Every hop-by-hop name, and names of the same lengths that are not (the names are told
+// apart by their length first: each length's names are compared whole).
+TEST(ForwardHeadersTest, HopByHopNames) {
+  for (auto name : {"te", "host", "trailer", "upgrade", "connection", "keep-alive",
+                    "content-length", "proxy-connection", "transfer-encoding",
+                    "proxy-authenticate", "proxy-authorization"}) {
+    EXPECT_TRUE(is_hop_by_hop(name)) << name;
+  }
+  for (auto name : {"", "t", "tf", "hose", "trailers", "upgradE", "connexion", "keep-alivf",
+                    "content-lengths", "content-type", "proxy-connectioN", "transfer-encodinf",
+                    "proxy-authenticatf", "proxy-authorizatiom", "authorization", "accept"}) {
+    EXPECT_FALSE(is_hop_by_hop(name)) << name;
+  }
+}
+
+// What may go back to the client: not what the server writes itself (Date, Server,
+// X-Request-Id, traceparent), nor a hop-by-hop field, but Content-Length (for a HEAD).
+TEST(ForwardHeadersTest, NamesThatMayReachTheClient) {
+  for (auto name : {"content-length", "content-type", "location", "retry-after", "etag",
+                    "x-trace", "dates", "servers", "traceparents", "x-request-ids", "set-cookie"})
+    EXPECT_TRUE(may_reach_client(name)) << name;
+  for (auto name : {"date", "server", "traceparent", "x-request-id", "connection", "keep-alive",
+                    "transfer-encoding", "te", "trailer", "upgrade", "host", "proxy-connection"})
+    EXPECT_FALSE(may_reach_client(name)) << name;
+}
+
+// The identity headers by exact name (after the prefixes).
+TEST(ForwardHeadersTest, IdentityHeaderExactNames) {
+  for (auto name : {"remote-user", "forwarded", "x-remote-user", "x-forwarded-user", "x-real-ip",
+                    "x-original-url"})
+    EXPECT_TRUE(is_identity_header(name)) << name;
+  for (auto name : {"remote-users", "forwarde", "x-remote-usr", "x-real-ips", "x-original-uri",
+                    "x-forwarded-for", "x-forwarded-host"})
+    EXPECT_FALSE(is_identity_header(name)) << name;
+}

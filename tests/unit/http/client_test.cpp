@@ -74,6 +74,10 @@ class ScriptedUpstream {
     std::lock_guard lock{mutex_};
     return hosts_;
   }
+  std::vector<std::size_t> body_sizes() const {
+    std::lock_guard lock{mutex_};
+    return body_sizes_;
+  }
 
  private:
   asio::awaitable<void> accept_loop() {
@@ -97,6 +101,7 @@ class ScriptedUpstream {
         std::lock_guard lock{mutex_};
         methods_.push_back(method);
         hosts_.emplace_back(request[bhttp::field::host]);
+        body_sizes_.push_back(request.body().size());
       }
       auto reaction = script_(method);
       if (reaction == Reaction::kCloseUnansweredAndStopListening) {
@@ -155,6 +160,7 @@ class ScriptedUpstream {
   mutable std::mutex mutex_;
   std::vector<std::string> methods_;
   std::vector<std::string> hosts_;
+  std::vector<std::size_t> body_sizes_;
   std::atomic<int> connections_{0};
 };
 
@@ -331,6 +337,27 @@ TEST_F(ClientTest, AnswerInPiecesIsReadWhole) {
     EXPECT_EQ(result.response->header("content-type"), "text/plain");
     EXPECT_EQ(result.response->body, "hello world");
   }
+  EXPECT_EQ(upstream_->connections(), 1) << "the connection was reused";
+}
+
+// A request larger than the socket takes at once (the upstream shares the client's one
+// thread, so it reads nothing while the client writes): the client writes what the socket
+// takes, then waits for room for the rest; on a fresh and then on a pooled connection.
+TEST_F(ClientTest, RequestLargerThanTheSocketTakesIsWrittenWhole) {
+  start([](const std::string&) { return Reaction::kAnswer; });
+  constexpr std::size_t kBodyBytes = 1000 * 1000;  // under Beast's 1 MiB request limit
+  for (int i = 0; i < 2; ++i) {
+    ClientRequest request;
+    request.method = "POST";
+    request.target = "/upload";
+    request.body = std::string(kBodyBytes, 'b');
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    auto call = client_->send(std::move(request), deadline);
+    auto result = asio::co_spawn(io_, std::move(call), asio::use_future).get();
+    ASSERT_TRUE(result.ok()) << result.error->message;
+    EXPECT_EQ(result.response->body, "ok");
+  }
+  EXPECT_EQ(upstream_->body_sizes(), (std::vector<std::size_t>{kBodyBytes, kBodyBytes}));
   EXPECT_EQ(upstream_->connections(), 1) << "the connection was reused";
 }
 

@@ -266,6 +266,82 @@ TEST(RequestParser, RefillsAReusedRequestInPlace) {
   EXPECT_EQ(request.path, "/c");
 }
 
+// clear_keeping_storage leaves a request as a new one, but for its strings' room and its
+// header fields (the next head's overwrite them); a large body's buffer is let go.
+TEST(RequestParser, ClearKeepingStorageEmptiesEveryMember) {
+  Request request;
+  std::string long_text(100, 'x');
+  request.method = "PATCH" + long_text;
+  request.path = "/a" + long_text;
+  request.query = "q=1" + long_text;
+  request.headers = {{"host", "h"}};
+  request.body = "b" + long_text;
+  request.path_parameters = {{"id", "1"}};
+  request.route = "/r" + long_text;
+  request.request_id = "id" + long_text;
+  request.traceparent = "tp" + long_text;
+  request.trace_id = "ti" + long_text;
+  request.remote_address = "ra" + long_text;
+  request.deadline = std::chrono::steady_clock::now();
+  request.user_id = "u" + long_text;
+  request.upstream = "up" + long_text;
+  const char* path_storage = request.path.data();
+  const char* body_storage = request.body.data();
+  clear_keeping_storage(request);
+  Request fresh;
+  fresh.headers = request.headers;
+  EXPECT_EQ(request.headers, (HeaderList{{"host", "h"}}));
+  for (const auto* text : {&request.method, &request.path, &request.query, &request.body,
+                           &request.route, &request.request_id, &request.traceparent,
+                           &request.trace_id, &request.remote_address, &request.user_id,
+                           &request.upstream}) {
+    EXPECT_TRUE(text->empty());
+    EXPECT_GE(text->capacity(), 100u);
+  }
+  EXPECT_EQ(request.path.data(), path_storage);
+  EXPECT_EQ(request.body.data(), body_storage);
+  EXPECT_TRUE(request.path_parameters.empty());
+  EXPECT_EQ(request.deadline, fresh.deadline);
+  EXPECT_EQ(request.deadline, phonebill::Deadline{});
+
+  request.body.assign(64 * 1024, 'b');  // an upload's buffer is not kept
+  clear_keeping_storage(request);
+  EXPECT_TRUE(request.body.empty());
+  EXPECT_LE(request.body.capacity(), 4096u);
+}
+
+// Every field Beast knows has its name lower-cased in the table, in Beast's spelling;
+// unknown has none.
+TEST(AnswerParser, LowercaseFieldNames) {
+  EXPECT_EQ(lowercase_field_name(bhttp::field::unknown), "");
+  for (std::size_t i = 1; i <= std::size_t(bhttp::field::xref); ++i) {
+    auto known = static_cast<bhttp::field>(i);
+    auto spelled = bhttp::to_string(known);
+    EXPECT_EQ(lowercase_field_name(known), lowered(spelled)) << spelled;
+  }
+  EXPECT_EQ(lowercase_field_name(bhttp::field::content_type), "content-type");
+  EXPECT_EQ(lowercase_field_name(bhttp::field::www_authenticate), "www-authenticate");
+}
+
+// Known and unknown names in any case come out lower-cased (known ones from the table).
+TEST(AnswerParser, LowerCasesKnownAndUnknownNames) {
+  ClientResponse response;
+  AnswerParser parser{response, nullptr, 0};
+  std::string bytes =
+      "HTTP/1.1 200 OK\r\nCONTENT-TYPE: a/b\r\nEtag: \"1\"\r\nwww-AUTHENTICATE: Basic\r\n"
+      "X-Unknown-THING: v\r\nContent-Length: 0\r\n\r\n";
+  boost::system::error_code error;
+  parser.eager(true);
+  parser.put(boost::asio::buffer(bytes), error);
+  ASSERT_FALSE(error) << error.message();
+  HeaderList expected{{"content-type", "a/b"},
+                      {"etag", "\"1\""},
+                      {"www-authenticate", "Basic"},
+                      {"x-unknown-thing", "v"},
+                      {"content-length", "0"}};
+  EXPECT_EQ(response.headers, expected);
+}
+
 // Keep-alive as the server decides it: the parser's, over every Connection field.
 TEST(RequestParser, DecidesKeepAlive) {
   auto keep_alive = [](const std::string& bytes) {
