@@ -154,9 +154,9 @@ void write(Level level, std::string_view event, boost::json::object fields) {
 void write_rendered(Level level, std::string_view event, std::string_view rendered_fields) {
   // One buffer per thread, reused line after line; the sink copies it into its own.
   thread_local std::string line;
-  thread_local UtcMillisText time;
+  thread_local UtcMillisText time_text;
   line.assign(R"({"time":")");
-  time.append(line, std::chrono::system_clock::now());
+  time_text.append(line, std::chrono::system_clock::now());
   const auto& head = g_heads[std::size_t(level)];
   if (!head.empty())
     line.append(head);
