@@ -27,6 +27,13 @@ void BufferedStdoutSink::sink_it_(const spdlog::details::log_msg& message) {
   if (buffer_.size() >= capacity_) write_out();
 }
 
+void BufferedStdoutSink::append_line(std::string_view line, bool flush) {
+  std::lock_guard lock{mutex_};
+  buffer_.append(line.data(), line.data() + line.size());
+  buffer_.push_back('\n');
+  if (flush || buffer_.size() >= capacity_) write_out();
+}
+
 void BufferedStdoutSink::flush_() { write_out(); }
 
 void BufferedStdoutSink::write_out() {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <mutex>
+#include <string_view>
 
 namespace phonebill::log {
 
@@ -20,6 +21,12 @@ class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
 
   BufferedStdoutSink(const BufferedStdoutSink&) = delete;
   BufferedStdoutSink& operator=(const BufferedStdoutSink&) = delete;
+
+  // `line` and a newline appended to the buffer as the logger would (one copy, no
+  // log_msg, no formatter: log::write's and log::write_rendered's path, issue 17 item 2);
+  // the buffer is written at once when it is full or when `flush` says so (the line's
+  // level reached the logger's flush_on level).
+  void append_line(std::string_view line, bool flush);
 
   // Bytes waiting in the buffer (tests).
   std::size_t pending_bytes();

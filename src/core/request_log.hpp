@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/json/object.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,15 +23,45 @@ boost::json::object request_log_fields(const RequestInfo& request);
 // `request_log_fields(request)` with `fields` added: one log line's whole object.
 boost::json::object request_log_fields(const RequestInfo& request, boost::json::object fields);
 
+// A rendered field's key, quoted at compile time: the text `,"key":` ready to append, so a
+// line does not run its keys through the escaper (issue 17 item 2). Keys are literals
+// made of characters JSON leaves as they are; anything else does not compile.
+class FieldKey {
+ public:
+  template <std::size_t kSize>
+  consteval FieldKey(const char (&key)[kSize]) : size_{kSize - 1 + 4} {
+    static_assert(kSize - 1 + 4 <= kCapacity, "a log field key this long");
+    text_[0] = ',';
+    text_[1] = '"';
+    for (std::size_t i = 0; i + 1 < kSize; ++i) {
+      const char character = key[i];
+      if (character == '"' || character == '\\' || static_cast<unsigned char>(character) < 0x20)
+        throw "a log field key needs no JSON escape";
+      text_[2 + i] = character;
+    }
+    text_[kSize + 1] = '"';
+    text_[kSize + 2] = ':';
+  }
+
+  // `,"key":`
+  std::string_view prefix() const { return {text_, size_}; }
+
+ private:
+  static constexpr std::size_t kCapacity = 32;
+  char text_[kCapacity] = {};
+  std::size_t size_;
+};
+
 // The same fields rendered straight into `line` for log::write_rendered, for a line
 // written on every request (the access log) that should not build a JSON object: each
 // appends `,"key":value` (strings escaped as boost::json::serialize escapes them).
 void append_request_ids(std::string& line, std::string_view request_id,
                         std::string_view traceparent);
-void append_field(std::string& line, std::string_view key, std::string_view value);
-void append_field(std::string& line, std::string_view key, std::int64_t value);
-void append_field(std::string& line, std::string_view key, std::uint64_t value);
-// Fixed-point with three decimals, so that it always reads back as a double.
-void append_field(std::string& line, std::string_view key, double value);
+void append_field(std::string& line, const FieldKey& key, std::string_view value);
+void append_field(std::string& line, const FieldKey& key, std::int64_t value);
+void append_field(std::string& line, const FieldKey& key, std::uint64_t value);
+// Fixed-point with three decimals, so that it always reads back as a double: exactly
+// std::to_chars(value, std::chars_format::fixed, 3)'s text.
+void append_field(std::string& line, const FieldKey& key, double value);
 
 }  // namespace phonebill::log

@@ -27,6 +27,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -176,10 +177,14 @@ std::optional<double> upstream_milliseconds(const Response& response) {
   auto timing = response.header("Server-Timing");
   auto found = timing.find(kMetric);
   if (found == std::string_view::npos) return std::nullopt;
-  std::string number{timing.substr(found + kMetric.size(), 16)};
-  char* end = nullptr;
-  double milliseconds = std::strtod(number.c_str(), &end);
-  if (end == number.c_str()) return std::nullopt;
+  // std::from_chars, not strtod: no copy to terminate the text, no locale (~650
+  // instructions a line, issue 17 item 2). It takes what strtod took from the proxy's
+  // "12.3"; a leading '+' or space, or a hex number, now counts as none, and so does
+  // inf or nan, which the line could not carry as a JSON number.
+  auto number = timing.substr(found + kMetric.size(), 16);
+  double milliseconds = 0;
+  auto parsed = std::from_chars(number.data(), number.data() + number.size(), milliseconds);
+  if (parsed.ec != std::errc{} || !std::isfinite(milliseconds)) return std::nullopt;
   return milliseconds;
 }
 

@@ -34,3 +34,23 @@ TEST(JsonTextTest, EscapesBetweenRunsAsBoostJsonDoes) {
     EXPECT_EQ(out, boost::json::serialize(boost::json::string(value))) << value.size();
   }
 }
+
+// The escaper looks for a byte to escape eight bytes at a time (the tail padded): each
+// byte that needs an escape and its neighbours that do not, at every position of values
+// of 0 to 24 bytes around the 8-byte words, against boost::json's text.
+TEST(JsonTextTest, FindsAnEscapeAtEveryPositionOfTheWordsItScans) {
+  const std::string bytes = {'\0', '\x01', '\x1f', ' ', '!', '"', '#', '[', '\\', ']', '\x7f',
+                             '\x80', '\xa0', '\xdc', '\xe2', '\xff', 'a'};
+  for (std::size_t size = 0; size <= 24; ++size) {
+    for (std::size_t position = 0; position < size; ++position) {
+      for (char byte : bytes) {
+        std::string value(size, 'x');
+        value[position] = byte;
+        std::string out;
+        append_json_string(out, value);
+        ASSERT_EQ(out, boost::json::serialize(boost::json::string(value)))
+            << "size " << size << " position " << position << " byte " << int(byte);
+      }
+    }
+  }
+}

@@ -4,14 +4,19 @@
 #include <spdlog/logger.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/log.hpp"
 #include "core/log_stdout_sink.hpp"
+#include "core/request_log.hpp"
 
 namespace phonebill::log {
 namespace {
@@ -104,6 +109,81 @@ TEST(LogTest, InfoLinesWaitAndAWarnLineWritesThemAll) {
   EXPECT_LT(waited, warned);
   EXPECT_NE(written.find(R"("level":"warn")"), std::string::npos) << written;
   flush();
+}
+
+// The two ways to write a line give the same text: write_rendered (the access log's
+// fields rendered by hand, handed to the sink directly) and write (a JSON object through
+// boost::json), time apart: same keys in the same order, same escapes, same numbers.
+TEST(LogTest, ARenderedLineIsTheTextOfTheSameObjectWritten) {
+  StdoutToFile output;
+  init("log-test-rendered", "info");
+  const std::string agent = "agent \"quoted\" back\\slash\nnew\tline\x01 \xea\xb0\x80";
+  const std::string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  std::string fields;
+  append_request_ids(fields, "req-1", traceparent);
+  append_field(fields, "method", std::string_view{"GET"});
+  append_field(fields, "status", std::int64_t{200});
+  append_field(fields, "bytesOut", std::uint64_t{105});
+  append_field(fields, "userAgent", agent);
+  write_rendered(Level::kInfo, "access", fields);
+  write(Level::kInfo, "access",
+        {{"requestId", "req-1"},
+         {"traceId", "4bf92f3577b34da6a3ce929d0e0e4736"},
+         {"spanId", "00f067aa0ba902b7"},
+         {"method", "GET"},
+         {"status", 200},
+         {"bytesOut", 105},
+         {"userAgent", agent}});
+  flush();
+  const auto written = output.written();
+  const auto end_of_first = written.find('\n');
+  ASSERT_NE(end_of_first, std::string::npos) << written;
+  const auto rendered = written.substr(0, end_of_first);
+  const auto object = written.substr(end_of_first + 1, written.size() - end_of_first - 2);
+  ASSERT_EQ(written.back(), '\n');
+  // {"time":"2026-11-25T00:30:05.007Z", then the rest
+  const std::regex time_text{R"(\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",.*)"};
+  EXPECT_TRUE(std::regex_match(rendered, time_text)) << rendered;
+  EXPECT_TRUE(std::regex_match(object, time_text)) << object;
+  constexpr std::size_t kAfterTime = 35;
+  EXPECT_EQ(rendered.substr(kAfterTime), object.substr(kAfterTime));
+  EXPECT_TRUE(rendered.substr(kAfterTime).starts_with(
+      R"("level":"info","service":"log-test-rendered","instance":")"))
+      << rendered;
+  auto parsed = boost::json::parse(rendered).as_object();
+  EXPECT_EQ(std::string(parsed.at("userAgent").as_string()), agent);
+  EXPECT_EQ(parsed.at("event").as_string(), "access");
+  std::vector<std::string> keys;
+  for (const auto& field : parsed) keys.emplace_back(field.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"time", "level", "service", "instance", "event",
+                                            "requestId", "traceId", "spanId", "method", "status",
+                                            "bytesOut", "userAgent"}));
+}
+
+// The access line's own path keeps the log's buffering: info lines wait, a warn line is
+// written at once and takes them along, in order; log::flush() writes what waits.
+TEST(LogTest, RenderedInfoLinesWaitAndAWarnLineWritesThemAll) {
+  StdoutToFile output;
+  init("log-test-rendered-flush", "info");
+  write_rendered(Level::kInfo, "first", R"(,"n":1)");
+  write_rendered(Level::kInfo, "second", R"(,"n":2)");
+  EXPECT_EQ(output.written(), "");
+  write_rendered(Level::kWarn, "third", R"(,"n":3)");
+  auto written = output.written();
+  auto first = written.find(R"("event":"first","n":1})");
+  auto second = written.find(R"("event":"second","n":2})");
+  auto third = written.find(R"("level":"warn")");
+  ASSERT_NE(first, std::string::npos) << written;
+  ASSERT_NE(second, std::string::npos) << written;
+  ASSERT_NE(third, std::string::npos) << written;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  write_rendered(Level::kInfo, "fourth", "");
+  EXPECT_EQ(output.written(), written);
+  flush();
+  EXPECT_NE(output.written().substr(written.size()).find(R"("event":"fourth"})"),
+            std::string::npos)
+      << output.written();
 }
 
 }  // namespace

@@ -4,6 +4,13 @@
 
 #include <boost/json/parse.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "core/request_log.hpp"
 
 namespace phonebill::log {
@@ -64,6 +71,58 @@ TEST(RequestLogTest, RenderedFieldsParseBackToTheSameValues) {
   std::string bare;
   append_request_ids(bare, "req-5", "garbage");
   EXPECT_EQ(bare, R"(,"requestId":"req-5")");
+}
+
+// latencyMs and upstreamMs: exactly std::to_chars(value, fixed, 3)'s text (written from
+// the integer thousandths where that is certain, by to_chars near a half-way point),
+// for whole, tiny, large, random and half-way values.
+TEST(RequestLogTest, MillisecondsAreWrittenAsToCharsFixedWritesThem) {
+  std::vector<double> values = {0.0,     0.0004999, 0.0005, 0.0005000001, 0.001, 0.9995,
+                                1.0,     1.5,       2.0005, 12.3,         99.99949999,
+                                150.605, 1e6,       999999999.9994,       999999999.9996,
+                                1e9,     1e12,      123456789012.5,       -1.5,
+                                0.1 + 0.2};
+  std::mt19937_64 random{17};
+  for (int i = 0; i < 20000; ++i) {
+    const double scale = std::pow(10.0, double(random() % 12) - 2);
+    values.push_back(std::uniform_real_distribution<double>(0.0, 1.0)(random) * scale);
+    // A thousandth and a half, give or take a few units in the last place.
+    const double half_way = (double(random() % 10'000'000) + 0.5) / 1000.0;
+    values.push_back(std::nextafter(half_way, 0.0));
+    values.push_back(half_way);
+    values.push_back(std::nextafter(half_way, 1e300));
+  }
+  for (double value : values) {
+    std::string line;
+    append_field(line, "latencyMs", value);
+    char expected[400];
+    auto end = std::to_chars(expected, expected + sizeof expected, value,
+                             std::chars_format::fixed, 3).ptr;
+    ASSERT_EQ(line, R"(,"latencyMs":)" + std::string(expected, end)) << value;
+  }
+}
+
+// inf and nan are no JSON numbers: the field says null, and the line stays JSON (the
+// old code wrote ,"upstreamMs":inf).
+TEST(RequestLogTest, AMillisecondCountThatIsNoNumberIsNull) {
+  for (double value : {std::numeric_limits<double>::infinity(),
+                       -std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::quiet_NaN()}) {
+    std::string line = R"({"event":"access")";
+    append_field(line, "upstreamMs", value);
+    line.push_back('}');
+    EXPECT_EQ(line, R"({"event":"access","upstreamMs":null})");
+    EXPECT_TRUE(boost::json::parse(line).as_object().at("upstreamMs").is_null());
+  }
+}
+
+// Keys are quoted at compile time; the text is the one the escaper would write.
+TEST(RequestLogTest, AKeyIsWrittenAsItsQuotedText) {
+  std::string line;
+  append_field(line, "bytesIn", std::uint64_t{0});
+  append_field(line, "status", std::int64_t{-1});
+  append_field(line, "user", std::string_view{""});
+  EXPECT_EQ(line, R"(,"bytesIn":0,"status":-1,"user":"")");
 }
 
 }  // namespace
