@@ -14,6 +14,12 @@ namespace phonebill::http {
 // in its tail) does not beat on the short values most fields are (issue 17 item 2).
 bool has_line_break(std::string_view text);
 
+// A character a field name may hold (RFC 9110 §5.1's tchar).
+constexpr bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
+}
+
 // Host, Content-Length or Transfer-Encoding in any case: framing is the writer's alone.
 constexpr bool is_framing_name(std::string_view name) {
   auto same = [](std::string_view text, std::string_view lowercase) {
@@ -39,11 +45,8 @@ class FieldName {
     std::string_view text{name};
     if (text.empty() || text.size() > kMaxSize || is_framing_name(text))
       throw "not a field name this writer may write";
-    for (char c : text) {
-      bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
-      if (!token) throw "a field name holds only token characters (RFC 9110 §5.1)";
-    }
+    for (char c : text)
+      if (!is_token_char(c)) throw "a field name holds only token characters (RFC 9110 §5.1)";
     line_start_[0] = '\r';
     line_start_[1] = '\n';
     for (std::size_t i = 0; i < text.size(); ++i) line_start_[2 + i] = text[i];

@@ -13,6 +13,14 @@ namespace {
 constexpr std::size_t kHeaderLinesRoom = 192;
 }  // namespace
 
+bool Response::set_header(std::string name, std::string value) {
+  if (name.empty() || has_line_break(value)) return false;
+  for (char c : name)
+    if (!is_token_char(c)) return false;
+  headers.emplace_back(std::move(name), std::move(value));
+  return true;
+}
+
 bool Response::add_header_line(const FieldName& name, std::string_view value) {
   if (header_lines.capacity() < kHeaderLinesRoom) header_lines.reserve(kHeaderLinesRoom);
   return append_known_header_line(header_lines, name, value);

@@ -14,7 +14,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  HeaderList headers;  // extra headers (Retry-After, Location, ...)
+  // Extra headers (Retry-After, Location, ...): added through set_header, which refuses
+  // what could split the head, or taken from a parsed message whose parser refused it.
+  HeaderList headers;
   // More header fields, rendered as "\r\nName: value" lines (header_line.hpp) and written
   // after `headers`: what a proxy adds to every answer (Server-Timing, RateLimit-Policy,
   // RateLimit) in one string, without a std::string per name and per value (issue 17
@@ -22,9 +24,10 @@ struct Response {
   // malloc each). Written only through add_header_line, which refuses CR and LF.
   std::string header_lines;
 
-  void set_header(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-  }
+  // Adds the field; false (and nothing added) if the value holds CR or LF or the name is
+  // not a token (RFC 9110 §5.1): a handler's value must never write a field of its own
+  // (response splitting), whoever it came from.
+  bool set_header(std::string name, std::string value);
   // Renders the field into header_lines; false (and nothing added) if the value holds CR
   // or LF (the name was checked when compiling).
   bool add_header_line(const FieldName& name, std::string_view value);

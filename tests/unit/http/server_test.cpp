@@ -253,12 +253,16 @@ TEST_F(ServerTest, ClientHandlesHeadResponses) {
 }
 
 // A handler's rendered fields (Response::header_lines) reach the wire after its listed
-// ones; one holding CR or LF was never added.
+// ones; one holding CR or LF, listed or rendered, or a listed one whose name is no token,
+// was never added (no field of the handler's value's own making).
 TEST_F(ServerTest, RenderedHeaderLinesReachTheClient) {
   Router router;
   router.add("GET", "/timed", [](Request&) -> asio::awaitable<Response> {
     auto response = text_response("ok", "text/plain");
     response.set_header("Retry-After", "1");
+    response.set_header("Warning", "1\r\nX-Injected: 1");
+    response.set_header("X-Bad\r\nX-Injected", "1");
+    response.set_header("X-Bad Name", "1");
     response.add_header_line("Server-Timing", "upstream;dur=1.5");
     response.add_header_line("RateLimit", "x\r\nX-Injected: 1");
     co_return response;
@@ -271,6 +275,8 @@ TEST_F(ServerTest, RenderedHeaderLinesReachTheClient) {
   EXPECT_EQ(result.response->header("server-timing"), "upstream;dur=1.5");
   EXPECT_EQ(result.response->header("ratelimit"), "");
   EXPECT_EQ(result.response->header("x-injected"), "");
+  EXPECT_EQ(result.response->header("warning"), "");
+  EXPECT_EQ(result.response->header("x-bad"), "");
   EXPECT_EQ(result.response->body, "ok");
 }
 
