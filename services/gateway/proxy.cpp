@@ -55,7 +55,8 @@ void add_upstream_timing(http::Response& response, std::chrono::steady_clock::ti
   auto* end = std::to_chars(value + kPrefix.size(), value + sizeof value, tenths / 10).ptr;
   *end++ = '.';
   *end++ = char('0' + tenths % 10);
-  response.add_header_line("Server-Timing", std::string_view{value, std::size_t(end - value)});
+  if (response.add_header_line("Server-Timing", std::string_view{value, std::size_t(end - value)}))
+    response.upstream_tenths = tenths;
 }
 
 // One attempt's client span (not recording when tracing is off): the upstream's own span
