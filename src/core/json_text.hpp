@@ -12,4 +12,8 @@ namespace phonebill {
 // escaped, every other byte (UTF-8 included) as it is — what boost::json writes.
 void append_json_string(std::string& out, std::string_view value);
 
+// Whether `value` holds nothing JSON escapes: written between two quotes as it is, it is
+// append_json_string's text (a caller can then write it in one piece with what is around it).
+bool is_plain_json_string(std::string_view value);
+
 }  // namespace phonebill

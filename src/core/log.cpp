@@ -155,7 +155,9 @@ void write_rendered(Level level, std::string_view event, std::string_view render
   // One buffer per thread, reused line after line; the sink copies it into its own.
   thread_local std::string line;
   thread_local UtcMillisText time_text;
-  line.assign(R"({"time":")");
+  // clear and append, not assign: assign(const char*) is the general _M_replace.
+  line.clear();
+  line.append(std::string_view{R"({"time":")"});
   time_text.append(line, std::chrono::system_clock::now());
   const auto& head = g_heads[std::size_t(level)];
   if (!head.empty())

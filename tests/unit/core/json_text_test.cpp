@@ -8,6 +8,7 @@
 #include "core/json_text.hpp"
 
 using phonebill::append_json_string;
+using phonebill::is_plain_json_string;
 
 // Every control character, quote and backslash escaped as boost::json does; UTF-8 and
 // other bytes unchanged; appended after what is already there.
@@ -52,5 +53,31 @@ TEST(JsonTextTest, FindsAnEscapeAtEveryPositionOfTheWordsItScans) {
             << "size " << size << " position " << position << " byte " << int(byte);
       }
     }
+  }
+}
+
+// is_plain_json_string says whether the escaper leaves a value as it is, at every position
+// of values of 0 to 40 bytes (the 8-byte words, the overlapping last word, the byte loop
+// under 8), and appending a plain value of any length (the copy on the stack holds 254
+// bytes) writes it between quotes.
+TEST(JsonTextTest, TellsAPlainValueAtEveryPositionAndAppendsItWhole) {
+  const std::string bytes = {'\0', '\x1f', ' ', '"', '\\', '\x7f', '\x80', '\xff', 'a'};
+  for (std::size_t size = 0; size <= 40; ++size) {
+    EXPECT_TRUE(is_plain_json_string(std::string(size, 'x'))) << size;
+    for (std::size_t position = 0; position < size; ++position) {
+      for (char byte : bytes) {
+        std::string value(size, 'x');
+        value[position] = byte;
+        const bool plain = byte != '\0' && byte != '\x1f' && byte != '"' && byte != '\\';
+        ASSERT_EQ(is_plain_json_string(value), plain)
+            << "size " << size << " position " << position << " byte " << int(byte);
+      }
+    }
+  }
+  for (std::size_t size : {253, 254, 255, 256, 1000}) {
+    const std::string value(size, 'p');
+    std::string out = "[";
+    append_json_string(out, value);
+    EXPECT_EQ(out, "[\"" + value + "\"") << size;
   }
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -123,6 +125,24 @@ TEST(RequestLogTest, AKeyIsWrittenAsItsQuotedText) {
   append_field(line, "status", std::int64_t{-1});
   append_field(line, "user", std::string_view{""});
   EXPECT_EQ(line, R"(,"bytesIn":0,"status":-1,"user":"")");
+}
+
+// A plain value goes with its key in one append up to 200 bytes, a longer one or one to
+// escape in pieces: the text is the same either way, for the longest key, after what the
+// line already holds, with an escape at the start, the end or nowhere.
+TEST(RequestLogTest, AStringFieldIsTheEscapersTextAtEveryLength) {
+  for (std::size_t size = 0; size <= 260; ++size) {
+    for (int escape : {-1, 0, 1}) {
+      std::string value(size, 'v');
+      if (size > 0 && escape == 0) value.front() = '"';
+      if (size > 0 && escape == 1) value.back() = '\n';
+      std::string line = "{\"event\":\"x\"";
+      append_field(line, "aKeyOfTwentySixCharacters_", value);
+      EXPECT_EQ(line, "{\"event\":\"x\",\"aKeyOfTwentySixCharacters_\":" +
+                          boost::json::serialize(boost::json::string(value)))
+          << "size " << size << " escape " << escape;
+    }
+  }
 }
 
 }  // namespace
