@@ -109,14 +109,7 @@ TEST_F(ServerTest, AGatewaySizedHeadAllocatesNoLargeBlock) {
   head += "Forwarded: for=203.0.113.7;proto=https\r\n\r\n";
   auto ask = [&](std::string& answer) {
     if (::send(descriptor, head.data(), head.size(), 0) != ssize_t(head.size())) return false;
-    answer.clear();
-    char chunk[2048];
-    while (answer.find("}") == std::string::npos) {  // the demo route's JSON body ends it
-      auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
-      if (got <= 0) return false;
-      answer.append(chunk, std::size_t(got));
-    }
-    return answer.starts_with("HTTP/1.1 200");
+    return test_support::read_answer(descriptor, answer) && answer.starts_with("HTTP/1.1 200");
   };
   std::string answer;
   answer.reserve(4096);
@@ -254,14 +247,7 @@ TEST_F(ServerTest, ClientReadsALargeAnswerInFewReceives) {
 double server_allocations_per_request(int descriptor, const std::string& head) {
   auto ask = [&](std::string& answer) {
     if (::send(descriptor, head.data(), head.size(), 0) != ssize_t(head.size())) return false;
-    answer.clear();
-    char chunk[2048];
-    while (!answer.ends_with("\r\n\r\nok")) {
-      auto got = ::recv(descriptor, chunk, sizeof chunk, 0);
-      if (got <= 0) return false;
-      answer.append(chunk, std::size_t(got));
-    }
-    return answer.starts_with("HTTP/1.1 200");
+    return test_support::read_answer(descriptor, answer) && answer.starts_with("HTTP/1.1 200");
   };
   std::string answer;
   answer.reserve(4096);
